@@ -1,0 +1,98 @@
+"""``ncbsim run``: run a scenario headless and print what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from typing import Any
+
+from ..durations import DURATION_HELP, minutes, parse_duration
+from ..errors import InputError, Problem, RunError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="run a scenario headless and summarise it",
+                       description="Run a scenario without the terminal UI; automation answers for "
+                                   "every role. Ends with a summary (events by kind, messages, objectives).")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("--seed", type=int, metavar="N", help="override the scenario's seed")
+    p.add_argument("--until", metavar="DUR", help=f"stop after this much sim time ({DURATION_HELP})")
+    p.add_argument("--journal", metavar="FILE.jsonl", help="write the journal (one JSON event per line)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON for machines")
+    p.set_defaults(handler=run_command)
+
+
+def run_command(args) -> int:
+    from ..engine.exercise import Exercise
+    from ..scenario.loader import load_scenario
+
+    loaded = load_scenario(args.scenario)
+    if args.seed is not None and not 0 <= args.seed < 2 ** 63:
+        raise InputError([Problem("--seed", 0, 0, "", "expected a non-negative integer below 2^63")])
+    until = None
+    if args.until is not None:
+        try:
+            until = minutes(parse_duration(args.until))
+        except ValueError as e:
+            raise InputError([Problem("--until", 0, 0, "", str(e))]) from None
+    for w in loaded.warnings:
+        print(str(w), file=sys.stderr)
+
+    sink = tmp_path = None
+    if args.journal:
+        target = os.path.abspath(args.journal)
+        if not os.path.isdir(os.path.dirname(target)):
+            raise InputError([Problem(args.journal, 0, 0, "", "the folder for the journal does not exist")])
+        # Written beside the target and renamed at the end: a failed run never leaves half a journal.
+        fd, tmp_path = tempfile.mkstemp(prefix=".ncbsim-", suffix=".jsonl.part", dir=os.path.dirname(target))
+        sink = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    try:
+        ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False)
+        ex.run(until)
+        summary = ex.summary()
+        summary["scenario_sha256"] = loaded.digest
+        if sink is not None:
+            sink.close()
+            os.replace(tmp_path, target)
+            summary["journal"] = args.journal
+    except Exception as e:  # the engine failed: report it, keep no partial output
+        if sink is not None:
+            sink.close()
+            os.unlink(tmp_path)
+        raise RunError(f"{type(e).__name__}: {e}") from e
+
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(render(summary))
+    return 0
+
+
+def render(s: dict[str, Any]) -> str:
+    lines = [f"{s['title']}  [{s['scenario']}]",
+             f"seed {s['seed']} · {s['start']} → {s['end']} · {s['members']} member countries · "
+             + ("ran to the end" if s["complete"] else "stopped early"), ""]
+    lines.append(f"{s['events']:,} journal events")
+    width = max((len(k) for k in s["events_by_kind"]), default=0)
+    for kind, n in s["events_by_kind"].items():
+        lines.append(f"  {kind:<{width}}  {n:>9,}")
+    m = s["messages"]
+    lines += ["", "I-24/7 messages: "
+              f"{m['sent']:,} sent · {m['handled']:,} handled · {m['queued']:,} queued · "
+              f"{m['in_service']:,} being handled · {m['in_transit']:,} in transit"
+              + (f" · {m['undeliverable']:,} undeliverable" if m["undeliverable"] else "")]
+    if s["busiest_desks"]:
+        lines.append("busiest desks: " + ", ".join(
+            f"{d['ncb']} {d['busy_share']:.0%} busy ({d['handled']:,} handled, {d['queued']} waiting)"
+            for d in s["busiest_desks"][:3]))
+    if s["objectives"]:
+        lines += ["", "objectives:"]
+        mark = {"met": "MET   ", "failed": "FAILED", "open": "open  "}
+        for o in s["objectives"]:
+            when = f" at {o['at']}" if o["at"] else ""
+            lines.append(f"  {mark[o['status']]} {o['id']}: {o['title']}{when}")
+    if s.get("journal"):
+        lines += ["", f"journal written to {s['journal']}"]
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""``ncbsim schema``: the JSON Schema of the scenario language, for editors and tools."""
+
+from __future__ import annotations
+
+import json
+
+
+def scenario_schema() -> dict:
+    from ..scenario.model import Scenario
+
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ncbsim scenario"
+    return schema
+
+
+def register(sub) -> None:
+    p = sub.add_parser("schema", help="print a JSON Schema on stdout",
+                       description="Print the JSON Schema of a file kind (for yaml-language-server and other editors).")
+    p.add_argument("kind", choices=["scenario"], help="which file kind")
+    p.set_defaults(handler=schema_command)
+
+
+def schema_command(args) -> int:
+    print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+    return 0

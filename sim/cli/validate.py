@@ -1,0 +1,38 @@
+"""``ncbsim validate``: check scenario files, reporting every problem with its place."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import InputError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="check scenario files and report every problem",
+                       description="Check scenarios: YAML syntax, fields and types, references, and lint "
+                                   "warnings. One line per problem: file:line:col: field: message. "
+                                   "Exit 0 when every file is valid (warnings allowed), 2 otherwise.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.set_defaults(handler=validate_command)
+
+
+def validate_command(args) -> int:
+    from ..scenario.loader import load_scenario
+
+    failed = 0
+    for f in args.files:
+        try:
+            loaded = load_scenario(f)
+        except InputError as e:
+            failed += 1
+            for p in e.problems:
+                print(str(p), file=sys.stderr)
+            continue
+        for w in loaded.warnings:
+            print(str(w), file=sys.stderr)
+        if not args.quiet:
+            sc = loaded.scenario
+            note = f", {len(loaded.warnings)} warning(s)" if loaded.warnings else ""
+            print(f"{f}: ok — {sc.title} ({len(sc.injects)} injects, {len(sc.objectives)} objectives{note})")
+    return 2 if failed else 0

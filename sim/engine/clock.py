@@ -1,0 +1,37 @@
+"""The sim clock: float minutes since the exercise start, mapped to UTC and to local time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+@lru_cache(maxsize=None)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+class SimClock:
+    __slots__ = ("start", "_epoch")
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the exercise start must carry a time zone (write it in UTC, ending in Z)")
+        self.start = start.astimezone(timezone.utc)
+        self._epoch = self.start.timestamp()
+
+    def utc(self, t: float) -> datetime:
+        return self.start + timedelta(minutes=t)
+
+    def iso(self, t: float) -> str:
+        """Journal timestamps: whole seconds, UTC, ``Z`` suffix (the journal contract)."""
+        secs = int(self._epoch + t * 60.0 + 1e-6)
+        return datetime.fromtimestamp(secs, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def local(self, t: float, tz: str) -> datetime:
+        return self.utc(t).astimezone(zone(tz))
+
+    def at(self, when: datetime) -> float:
+        """Sim minutes of an absolute time (negative if before the start)."""
+        return (when.astimezone(timezone.utc) - self.start).total_seconds() / 60.0

@@ -1,0 +1,123 @@
+"""NCB desks: officers who work through a priority queue of messages in local working hours.
+
+A desk is a SimPy ``PriorityStore`` worked by one process per officer (not one process per
+message): officer *i* is on duty while the desk's current staffing exceeds *i*. Staffing follows
+the NCB's local working hours, so a message that arrives at night waits for the morning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from itertools import count
+
+import simpy
+
+from ..scenario.model import WEEKDAYS, DeskStaffing
+from .clock import SimClock, zone
+from .messages import Message
+
+INF = float("inf")
+
+
+class ShiftPlan:
+    """Staffing over time for one desk, with the next change cached (tz maths is not free)."""
+
+    __slots__ = ("clock", "tz", "day", "night", "open_min", "close_min", "days", "_level", "_until")
+
+    def __init__(self, clock: SimClock, tz: str, staffing: DeskStaffing) -> None:
+        self.clock = clock
+        self.tz = zone(tz)
+        self.day, self.night = staffing.staff, staffing.night_staff
+        self.open_min, self.close_min = staffing.window()
+        self.days = frozenset(WEEKDAYS.index(d) for d in staffing.days)
+        self._level = 0
+        self._until = -INF
+
+    @property
+    def constant(self) -> bool:
+        return self.day == self.night or not self.days or (
+            len(self.days) == 7 and self.open_min == 0 and self.close_min == 1440)
+
+    def _level_at(self, local: datetime) -> int:
+        m = local.hour * 60 + local.minute
+        on = local.weekday() in self.days and self.open_min <= m < self.close_min
+        return self.day if on else self.night
+
+    def staff(self, t: float) -> int:
+        if t < self._until:
+            return self._level
+        if self.constant:
+            self._level, self._until = (self.day if self.days else self.night), INF
+            return self._level
+        local = self.clock.local(t, self.tz.key)
+        self._level = self._level_at(local)
+        self._until = t + self._minutes_to_change(local)
+        return self._level
+
+    def _minutes_to_change(self, local: datetime) -> float:
+        # Walk the next eight days' opening and closing instants (DST-safe via zoneinfo).
+        level = self._level_at(local)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        for d in range(8):
+            base = midnight + timedelta(days=d)
+            for m in (self.open_min, self.close_min):
+                cand = (base + timedelta(minutes=m)).replace(tzinfo=self.tz)
+                if cand > local and self._level_at(cand) != level:
+                    return (cand - local).total_seconds() / 60.0
+        return INF
+
+
+class NcbDesk:
+    """The I-24/7 desk of one NCB."""
+
+    def __init__(self, env: simpy.Environment, code: str, plan: ShiftPlan,
+                 handling: Callable[[Message], float],
+                 on_handled: Callable[[NcbDesk, Message, float, float], None]) -> None:
+        self.env = env
+        self.code = code
+        self.plan = plan
+        self.queue = simpy.PriorityStore(env)
+        self.handling = handling
+        self.on_handled = on_handled
+        self.in_service = 0
+        self.handled = 0
+        self.busy_minutes = 0.0
+        self._order = count()
+        for i in range(max(plan.day, plan.night)):
+            env.process(self._officer(i))
+
+    def deliver(self, msg: Message) -> None:
+        msg.delivered_at = self.env.now
+        # (rank, arrival order) keeps the heap total-ordered without ever comparing messages.
+        self.queue.put((msg.rank, next(self._order), msg))
+
+    @property
+    def queued(self) -> int:
+        return len(self.queue.items)
+
+    def _wait_for_duty(self, i: int):
+        env, plan = self.env, self.plan
+        while plan.staff(env.now) <= i:
+            yield env.timeout(plan._until - env.now if plan._until < INF else INF)
+
+    def _officer(self, i: int):
+        env, plan = self.env, self.plan
+        while True:
+            if plan.staff(env.now) <= i:
+                if plan._until == INF:
+                    return  # this officer never comes on duty
+                yield env.timeout(plan._until - env.now)
+                continue
+            _, _, msg = yield self.queue.get()
+            self.in_service += 1
+            if plan.staff(env.now) <= i:
+                # Took it just before the shift ended: it waits on the desk until morning.
+                yield from self._wait_for_duty(i)
+            started = env.now
+            duration = self.handling(msg)
+            yield env.timeout(duration)
+            self.in_service -= 1
+            self.handled += 1
+            self.busy_minutes += duration
+            self.on_handled(self, msg, started - msg.delivered_at, duration)

@@ -1,0 +1,197 @@
+"""The Exercise: a scenario brought to life in a SimPy environment.
+
+Public API used by the CLI (and later the TUI and the batch runner): build with a Scenario,
+``run()``, read ``journal`` and ``summary()``. Everything random comes from ``streams``.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import IO, Any
+
+import simpy
+
+from .. import __version__
+from ..durations import minutes
+from ..scenario.model import Inject, Scenario
+from ..scenario.parameters import distribution
+from ..world import World, all_members
+from .clock import SimClock
+from .desks import NcbDesk, ShiftPlan
+from .journal import Journal
+from .messages import Message
+from .objectives import ObjectiveTracker
+from .rng import RandomStreams
+from .traffic import BackgroundTraffic
+
+
+class Exercise:
+    def __init__(self, scenario: Scenario, *, seed: int | None = None, journal_sink: IO[str] | None = None,
+                 keep_events: bool = True, base_key: tuple[int, ...] = ()) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.env = simpy.Environment()
+        self.clock = SimClock(scenario.start)
+        self.duration = minutes(scenario.duration)
+        self.streams = RandomStreams(self.seed, base_key)
+        self.journal = Journal(self.clock, journal_sink, keep=keep_events)
+        w = scenario.world
+        self.world = World.build(
+            members=w.codes(list(all_members())),
+            i247_down=w.i247_down,
+            travel_routes=[(r.between[0], r.between[1], r.hours) for r in w.travel.routes],
+            travel_closed=w.travel.closed,
+        )
+        self.routes = self.world.routes()
+
+        params = scenario.parameters
+        handling_rng = self.streams.stream("handling")
+        routine = distribution(params, "desk.handling_time").sampler(handling_rng)
+        urgent = distribution(params, "desk.urgent_handling_time").sampler(handling_rng)
+        extra = distribution(params, "i247.extra_delay")
+        self._extra_delay = None if extra.mean() == 0 else extra.sampler(self.streams.stream("i247"))
+
+        def handling(msg: Message) -> float:
+            return urgent() if msg.priority == "urgent" else routine()
+
+        self.desks: dict[str, NcbDesk] = {
+            code: NcbDesk(self.env, code, ShiftPlan(self.clock, m.timezone, scenario.desks.for_country(code)),
+                          handling, self._handled)
+            for code, m in self.world.members.items()
+        }
+
+        self._ids = count(1)
+        self.sent = 0
+        self.in_transit = 0
+        self.undeliverable = 0
+        self.injects_fired: list[str] = []
+        self._followers: dict[str, list[Inject]] = {}
+
+        t = scenario.traffic
+        self.traffic = BackgroundTraffic(self, t.messages_per_ncb_per_day, t.forward_share, t.urgent_share)
+        self._schedule_injects(scenario.injects)
+        self.objectives = ObjectiveTracker(self, scenario.objectives)
+        self.finished = False
+
+    # --- messages ---------------------------------------------------------------------------
+    def send(self, src: str, dst: str, *, kind: str, priority: str = "routine", channel: str = "i247",
+             language: str | None = None, inject: str | None = None) -> Message:
+        now = self.env.now
+        if language is None:
+            sender = self.world.members.get(src)
+            language = sender.languages[0] if sender else self.world.members[dst].languages[0]
+        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject)
+        self.sent += 1
+        fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
+                                  "priority": priority, "channel": channel, "language": language}
+        if inject:
+            fields["inject"] = inject
+        if channel == "i247":
+            path, latency = self.routes.route(src, dst)
+            if not path:
+                self.journal.emit(now, "message.sent", src, **fields)
+                self.undeliverable += 1
+                self.journal.emit(now, "message.undeliverable", src, msg=msg.id, to=dst,
+                                  reason="no I-24/7 route")
+                return msg
+            if self._extra_delay is not None:
+                latency += self._extra_delay()
+            fields["via"] = list(path[1:-1])
+            fields["latency_min"] = round(latency, 3)
+        else:
+            latency = 0.0
+        self.journal.emit(now, "message.sent", src, **fields)
+        self.in_transit += 1
+        desk = self.desks[dst]
+        ev = self.env.timeout(latency)
+        ev.callbacks.append(lambda _e: self._arrive(desk, msg))
+        return msg
+
+    def _arrive(self, desk: NcbDesk, msg: Message) -> None:
+        self.in_transit -= 1
+        desk.deliver(msg)
+
+    def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
+        fields: dict[str, Any] = {"msg": msg.id, "type": msg.kind, "priority": msg.priority,
+                                  "waited_min": round(waited, 2), "handling_min": round(handling, 2)}
+        if msg.inject:
+            fields["inject"] = msg.inject
+        self.journal.emit(self.env.now, "message.handled", desk.code, **fields)
+        self.traffic.after_handled(desk.code, msg.kind)
+
+    # --- injects ----------------------------------------------------------------------------
+    def _schedule_injects(self, injects: list[Inject]) -> None:
+        for inj in injects:
+            if inj.after is not None:
+                self._followers.setdefault(inj.after.inject, []).append(inj)
+            else:
+                self._at(minutes(inj.at), inj)
+
+    def _at(self, t: float, inj: Inject) -> None:
+        ev = self.env.timeout(max(0.0, t - self.env.now))
+        ev.callbacks.append(lambda _e: self.fire(inj))
+
+    def fire(self, inj: Inject) -> None:
+        channel = inj.channel or ("i247" if inj.from_ in self.world.members else "national")
+        self.injects_fired.append(inj.id)
+        self.journal.emit(self.env.now, "inject.fired", "control", inject=inj.id, to=inj.to,
+                          **{"from": inj.from_}, channel=channel, priority=inj.priority)
+        self.send(inj.from_, inj.to, kind="inject", priority=inj.priority, channel=channel,
+                  language=inj.language, inject=inj.id)
+        for follower in self._followers.get(inj.id, ()):
+            self._at(self.env.now + minutes(follower.after.delay), follower)
+
+    # --- running ----------------------------------------------------------------------------
+    def run(self, until: float | None = None) -> None:
+        """Advance to ``until`` sim minutes (default: the end of the exercise)."""
+        end = self.duration if until is None else min(until, self.duration)
+        if end > self.env.now:
+            self.env.run(until=end)
+        if end >= self.duration and not self.finished:
+            self.finished = True
+            self.objectives.finish()
+
+    @property
+    def queued(self) -> int:
+        return sum(d.queued for d in self.desks.values())
+
+    @property
+    def in_service(self) -> int:
+        return sum(d.in_service for d in self.desks.values())
+
+    @property
+    def handled(self) -> int:
+        return sum(d.handled for d in self.desks.values())
+
+    def summary(self) -> dict[str, Any]:
+        j = self.journal
+        return {
+            "scenario": self.scenario.id,
+            "title": self.scenario.title,
+            "engine_version": __version__,
+            "seed": self.seed,
+            "start": self.clock.iso(0),
+            "end": self.clock.iso(self.env.now),
+            "complete": self.finished,
+            "members": len(self.world.members),
+            "events": len(j),
+            "events_by_kind": dict(sorted(j.counts.items())),
+            "messages": {"sent": self.sent, "handled": self.handled, "queued": self.queued,
+                         "in_service": self.in_service, "in_transit": self.in_transit,
+                         "undeliverable": self.undeliverable},
+            "injects_fired": len(self.injects_fired),
+            "objectives": [
+                {"id": o.id, "title": o.title, "status": self.objectives.status[o.id],
+                 "at": self.objectives.when.get(o.id)}
+                for o in self.scenario.objectives
+            ],
+            "busiest_desks": self._busiest(),
+        }
+
+    def _busiest(self) -> list[dict[str, Any]]:
+        if self.env.now <= 0:
+            return []
+        ranked = sorted(self.desks.values(), key=lambda d: (-d.busy_minutes, d.code))[:5]
+        return [{"ncb": d.code, "handled": d.handled, "queued": d.queued,
+                 "busy_share": round(d.busy_minutes / (self.env.now * max(1, d.plan.day)), 3)}
+                for d in ranked if d.handled]

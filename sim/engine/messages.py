@@ -1,0 +1,27 @@
+"""I-24/7 messages: plain slotted records, not processes, so a busy world stays cheap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PRIORITY_RANK = {"urgent": 0, "high": 1, "routine": 2}
+
+
+@dataclass(slots=True)
+class Message:
+    id: int
+    sender: str  # an NCB's ISO code, "GS", or a national body for injects
+    recipient: str  # the NCB's ISO code
+    kind: str  # "traffic", "forward", "inject", ...
+    priority: str
+    language: str
+    channel: str  # "i247", "national", "phone", "email"
+    sent_at: float
+    subject: str = ""
+    inject: str | None = None
+    case: str | None = None
+    delivered_at: float = -1.0
+
+    @property
+    def rank(self) -> int:
+        return PRIORITY_RANK[self.priority]

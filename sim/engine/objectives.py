@@ -1,0 +1,56 @@
+"""Objectives checked live against the journal: met when enough matching events arrive in time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..durations import minutes
+from ..scenario.model import Objective
+
+if TYPE_CHECKING:
+    from .exercise import Exercise
+    from .journal import Event
+
+
+class ObjectiveTracker:
+    def __init__(self, ex: Exercise, objectives: list[Objective]) -> None:
+        self.ex = ex
+        self.objectives = objectives
+        self.deadline = {o.id: minutes(o.by) if o.by is not None else ex.duration for o in objectives}
+        self.seen = {o.id: 0 for o in objectives}
+        self.status: dict[str, str] = {o.id: "open" for o in objectives}
+        self.when: dict[str, str] = {}
+        self._by_kind: dict[str, list[Objective]] = {}
+        for o in objectives:
+            self._by_kind.setdefault(o.check.event, []).append(o)
+        ex.journal.listeners.append(self._on_event)
+        for o in objectives:
+            if self.deadline[o.id] < ex.duration:
+                ev = ex.env.timeout(self.deadline[o.id])
+                ev.callbacks.append(lambda _e, o=o: self._expire(o))
+
+    def _on_event(self, event: Event) -> None:
+        for o in self._by_kind.get(event["kind"], ()):
+            if self.status[o.id] != "open":
+                continue
+            if all(event.get(k) == v for k, v in o.check.match.items()):
+                self.seen[o.id] += 1
+                if self.seen[o.id] >= o.check.count:
+                    self._close(o, "met", evidence=event["seq"])
+
+    def _close(self, o: Objective, verdict: str, evidence: int | None = None) -> None:
+        self.status[o.id] = verdict
+        self.when[o.id] = self.ex.clock.iso(self.ex.env.now)
+        fields = {"objective": o.id, "title": o.title}
+        if evidence is not None:
+            fields["evidence"] = evidence
+        self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)
+
+    def _expire(self, o: Objective) -> None:
+        if self.status[o.id] == "open":
+            self._close(o, "failed")
+
+    def finish(self) -> None:
+        """At the exercise's end every objective still open has failed."""
+        for o in self.objectives:
+            self._expire(o)

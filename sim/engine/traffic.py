@@ -1,0 +1,52 @@
+"""Background I-24/7 traffic that nobody plays: Poisson arrivals and follow-up forwards.
+
+One process generates the whole world's traffic (a superposition of per-NCB Poisson streams is
+one Poisson stream with the summed rate), so its cost does not grow with the number of NCBs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .exercise import Exercise
+
+
+class BackgroundTraffic:
+    def __init__(self, ex: Exercise, per_ncb_per_day: float, forward_share: float,
+                 urgent_share: float) -> None:
+        self.ex = ex
+        self.codes = list(ex.world.members)
+        self.index = {c: i for i, c in enumerate(self.codes)}
+        self.rate_per_min = per_ncb_per_day * len(self.codes) / 1440.0
+        self.forward_share = forward_share
+        self.urgent_share = urgent_share
+        self.rng: np.random.Generator = ex.streams.stream("traffic")
+        if self.rate_per_min > 0 and len(self.codes) > 1:
+            ex.env.process(self._arrivals())
+
+    def _pair(self) -> tuple[str, str]:
+        n = len(self.codes)
+        a = int(self.rng.integers(n))
+        b = int(self.rng.integers(n - 1))
+        return self.codes[a], self.codes[b + (b >= a)]
+
+    def _priority(self) -> str:
+        return "urgent" if self.rng.random() < self.urgent_share else "routine"
+
+    def _arrivals(self):
+        env, rng, mean_gap = self.ex.env, self.rng, 1.0 / self.rate_per_min
+        while True:
+            yield env.timeout(float(rng.exponential(mean_gap)))
+            src, dst = self._pair()
+            self.ex.send(src, dst, kind="traffic", priority=self._priority())
+
+    def after_handled(self, code: str, kind: str) -> None:
+        """Some handled messages need a message to another NCB (a reply, a forward)."""
+        if kind in ("traffic", "forward") and self.forward_share and self.rng.random() < self.forward_share:
+            n = len(self.codes)
+            j = int(self.rng.integers(n - 1))
+            i = self.index[code]
+            self.ex.send(code, self.codes[j + (j >= i)], kind="forward", priority=self._priority())

@@ -1,0 +1,147 @@
+"""Pydantic's validation errors rewritten for scenario authors, located in their files."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+_PATTERN_HELP = {
+    "^[A-Za-z][A-Za-z0-9_.-]{0,63}$": "an identifier: a letter, then letters, digits, _ . or - (64 at most)",
+}
+_TYPE_WORDS = {dict: "a mapping", list: "a list", str: "text", int: "a whole number", float: "a number",
+               bool: "true or false", type(None): "nothing (empty)"}
+
+
+def kind_of(value: Any) -> str:
+    for t, word in _TYPE_WORDS.items():
+        if type(value) is t:
+            return word
+    return type(value).__name__
+
+
+def data_path(data: Any, loc: tuple) -> tuple:
+    """Keep the loc elements that address the data; drop pydantic's union and tag markers."""
+    path: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+    return tuple(path)
+
+
+def _model_fields_at(root: type[BaseModel], path: tuple) -> list[str]:
+    """Names accepted at ``path`` (for did-you-mean); empty when unknown."""
+    ann: Any = root
+    for part in path:
+        ann = _descend(ann, part)
+        if ann is None:
+            return []
+    return _field_names(ann)
+
+
+def _field_names(ann: Any) -> list[str]:
+    for cand in _candidates(ann):
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            return [f.alias or n for n, f in cand.model_fields.items()]
+    return []
+
+
+def _candidates(ann: Any) -> list[Any]:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return _candidates(typing.get_args(ann)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for a in typing.get_args(ann):
+            out.extend(_candidates(a))
+        return out
+    return [ann]
+
+
+def _descend(ann: Any, part: Any) -> Any:
+    for cand in _candidates(ann):
+        origin = typing.get_origin(cand)
+        if isinstance(cand, type) and issubclass(cand, BaseModel) and isinstance(part, str):
+            for name, f in cand.model_fields.items():
+                if part in (name, f.alias):
+                    return f.annotation
+        elif origin is list and isinstance(part, int):
+            return typing.get_args(cand)[0]
+        elif origin is dict and isinstance(part, str):
+            return typing.get_args(cand)[1]
+    return None
+
+
+def _message(err: dict, data: Any, path: tuple, root: type[BaseModel]) -> tuple[tuple, str]:
+    typ, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if typ == "missing":
+        return path, f"required field '{err['loc'][-1]}' is missing"
+    if typ == "extra_forbidden":
+        key = err["loc"][-1]
+        parent = path[:-1] if path and path[-1] == key else path
+        names = _model_fields_at(root, parent)
+        close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else (
+            f"; expected one of: {', '.join(names)}" if names else "")
+        return path, f"unknown field '{key}'{hint}"
+    if typ == "literal_error":
+        return path, f"expected one of {ctx.get('expected', '')}, got {value!r}"
+    if typ == "string_pattern_mismatch":
+        pat = ctx.get("pattern", "")
+        return path, f"expected {_PATTERN_HELP.get(pat, 'text matching ' + pat)}, got {value!r}"
+    if typ in ("value_error", "assertion_error"):
+        msg = str(ctx.get("error", err["msg"]))
+        return path, msg
+    if typ in ("timezone_aware",):
+        return path, "expected a time with its zone, in UTC: e.g. 2026-03-02T06:00:00Z"
+    if typ.startswith("datetime"):
+        return path, f"expected an ISO 8601 date and time like 2026-03-02T06:00:00Z, got {value!r}"
+    if typ in ("int_parsing", "int_type", "int_from_float"):
+        return path, f"expected a whole number, got {kind_of(value)} {value!r}"
+    if typ in ("float_parsing", "float_type"):
+        return path, f"expected a number, got {kind_of(value)} {value!r}"
+    if typ in ("bool_parsing", "bool_type"):
+        return path, f"expected true or false, got {value!r}"
+    if typ in ("string_type",):
+        return path, f"expected text, got {kind_of(value)}"
+    if typ in ("list_type", "tuple_type"):
+        return path, f"expected a list, got {kind_of(value)}"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return path, f"expected a mapping of fields, got {kind_of(value)}"
+    if typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        sym = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}[typ]
+        bound = next(iter(ctx.values()), "")
+        return path, f"must be {sym} {bound}, got {value!r}"
+    if typ in ("too_short", "string_too_short"):
+        return path, "must not be empty"
+    if typ in ("too_long", "string_too_long"):
+        return path, f"is too long ({err['msg'].lower()})"
+    if typ == "union_tag_not_found" or typ == "distribution":
+        return path, err["msg"]
+    return path, err["msg"]
+
+
+def translate(exc: ValidationError, data: Any, root: type[BaseModel]) -> list[tuple[tuple, str]]:
+    """(data path, message) per problem; union branches failing at one place become one line."""
+    by_path: dict[tuple, list[str]] = {}
+    for err in exc.errors(include_url=False):
+        path, msg = _message(err, data, data_path(data, err["loc"]), root)
+        if err["type"] == "extra_forbidden" and err["loc"][-1] not in path:
+            path = path + (err["loc"][-1],)
+        msgs = by_path.setdefault(path, [])
+        if msg not in msgs:
+            msgs.append(msg)
+    out = []
+    for path, msgs in by_path.items():
+        if len(msgs) > 1 and all(m.startswith("expected") for m in msgs):
+            msgs = ["expected " + " or ".join(m[len("expected "):].split(", got")[0] for m in msgs)]
+        out.extend((path, m) for m in msgs)
+    return out

@@ -1,0 +1,214 @@
+"""The typed scenario: what a trainer writes in YAML, validated into immutable objects.
+
+Field descriptions here are the authoring guide's field reference (docs/scenarios.md is
+generated from them), so they are written for scenario authors.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+
+from .types import CountryCode, CountryPair, Distribution, Duration, Identifier, Language, Priority, Strict
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
+
+EVENT_KINDS = (
+    "inject.fired", "message.sent", "message.handled", "message.undeliverable",
+    "objective.met", "objective.failed",
+)
+ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
+           "request_extradition", "refuse_request")
+
+
+class DeskStaffing(Strict):
+    """How an NCB desk is staffed, in the NCB's local time."""
+
+    staff: int = Field(2, ge=0, le=100, description="officers on duty during working hours")
+    night_staff: int = Field(0, ge=0, le=100,
+                             description="officers on duty outside working hours; 0 means the desk is closed")
+    hours: str = Field("08:00-18:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$",
+                       description="working hours, local time, HH:MM-HH:MM")
+    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+                                description="working days")
+
+    @model_validator(mode="after")
+    def _hours_ordered(self) -> DeskStaffing:
+        start, end = self.window()
+        if end <= start:
+            raise ValueError(f"working hours {self.hours} must end after they start")
+        return self
+
+    def window(self) -> tuple[int, int]:
+        """Working hours as minutes after local midnight."""
+        a, b = self.hours.split("-")
+        h1, m1 = map(int, a.split(":"))
+        h2, m2 = map(int, b.split(":"))
+        return h1 * 60 + m1, h2 * 60 + m2
+
+
+class DeskOverride(Strict):
+    """Changes to the default staffing for one NCB; fields left out keep the default."""
+
+    staff: int | None = Field(None, ge=0, le=100)
+    night_staff: int | None = Field(None, ge=0, le=100)
+    hours: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+    days: list[Weekday] | None = None
+
+
+class Desks(Strict):
+    default: DeskStaffing = Field(default_factory=DeskStaffing, description="staffing of every NCB desk")
+    overrides: dict[CountryCode, DeskOverride] = Field(default_factory=dict,
+                                                       description="per-country changes, keyed by ISO code")
+
+    def for_country(self, code: str) -> DeskStaffing:
+        over = self.overrides.get(code)
+        if over is None:
+            return self.default
+        changes = {k: v for k, v in over.model_dump().items() if v is not None}
+        return DeskStaffing.model_validate({**self.default.model_dump(), **changes})
+
+
+class TravelRoute(Strict):
+    between: CountryPair = Field(description="two member countries")
+    hours: float = Field(gt=0, le=1000, description="travel time between them, in hours")
+
+
+class Travel(Strict):
+    routes: list[TravelRoute] = Field(default_factory=list, description="routes added or re-timed")
+    closed: list[CountryPair] = Field(default_factory=list, description="routes that cannot be used")
+
+
+class WorldSpec(Strict):
+    members: Literal["all"] | list[CountryCode] = Field(
+        "all", description="the member countries in play: 'all' (196) or a list of ISO codes")
+    exclude: list[CountryCode] = Field(default_factory=list, description="members left out")
+    i247_down: list[CountryPair] = Field(default_factory=list,
+                                         description="direct I-24/7 links that are down (traffic reroutes via Lyon)")
+    travel: Travel = Field(default_factory=Travel)
+
+    def codes(self, all_codes: list[str]) -> list[str]:
+        base = all_codes if self.members == "all" else list(self.members)
+        return sorted(set(base) - set(self.exclude))
+
+
+class Traffic(Strict):
+    """Background I-24/7 traffic between NCBs that nobody plays, to load the desks."""
+
+    messages_per_ncb_per_day: float = Field(0, ge=0, le=10_000,
+                                            description="mean new messages each NCB sends a day (Poisson)")
+    forward_share: float = Field(0.3, ge=0, lt=1,
+                                 description="share of handled messages that lead to a message to another NCB")
+    urgent_share: float = Field(0.05, ge=0, le=1, description="share of messages sent as urgent")
+
+
+class Player(Strict):
+    role: Literal["ncb", "ndtf", "ccc"] = Field(
+        description="ncb: an NCB officer; ndtf: a reviewer at the General Secretariat; ccc: a CCC duty officer")
+    country: CountryCode | None = Field(None, description="the NCB's country (ncb role only)")
+
+    @model_validator(mode="after")
+    def _country_for_ncb(self) -> Player:
+        if self.role == "ncb" and self.country is None:
+            raise ValueError("an ncb player needs a country")
+        if self.role != "ncb" and self.country is not None:
+            raise ValueError(f"the {self.role} role sits at the General Secretariat; leave out country")
+        return self
+
+    @property
+    def seat(self) -> str:
+        return f"{self.role}:{self.country}" if self.country else self.role
+
+
+class InjectAfter(Strict):
+    inject: Identifier = Field(description="id of the inject this one follows")
+    delay: Duration = Field("0m", description="time after that inject fired")
+
+
+class Expectation(Strict):
+    action: Literal[ACTIONS] = Field(description="what the receiving seat is expected to do")  # type: ignore[valid-type]
+    within: Duration = Field(description="deadline, counted from the inject")
+    objective: Identifier | None = Field(None, description="objective this expectation serves")
+
+
+class Inject(Strict):
+    """One row of the master scenario events list (MSEL)."""
+
+    id: Identifier
+    at: Duration | None = Field(None, description="time after the exercise start")
+    after: InjectAfter | None = Field(None, description="fire after another inject instead of at a time")
+    from_: str = Field("national-police", alias="from", min_length=1,
+                       description="sender: a member's ISO code (then it travels over I-24/7) or a national body")
+    to: CountryCode = Field(description="the NCB that receives it")
+    channel: Literal["i247", "national", "phone", "email"] | None = Field(
+        None, description="how it arrives; default i247 when from is an NCB, national otherwise")
+    priority: Priority = "routine"
+    language: Language | None = Field(None, description="language of the text; default the sender's first")
+    text: str = Field(min_length=1, description="the message as the receiving officer reads it")
+    attachments: list[str] = Field(default_factory=list)
+    expect: Expectation | None = Field(None, description="the expected action, for scoring")
+    notes: str = Field("", description="for controllers and evaluators only; never shown to players")
+    hidden: bool = Field(False, description="hidden from the trainer's timeline until it fires")
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Inject:
+        if (self.at is None) == (self.after is None):
+            raise ValueError("give exactly one of 'at' or 'after'")
+        return self
+
+
+class EventCheck(Strict):
+    event: Literal[EVENT_KINDS] = Field(description="journal event kind to look for")  # type: ignore[valid-type]
+    match: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
+    count: int = Field(1, ge=1, description="how many matching events are needed")
+
+
+class Objective(Strict):
+    id: Identifier
+    title: str = Field(min_length=1)
+    check: EventCheck
+    by: Duration | None = Field(None, description="deadline after the start; default the end of the exercise")
+
+
+class Scenario(Strict):
+    """An exercise: who plays, in what world, what happens, and what counts as success."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    summary: str = ""
+    briefing: str = Field("", description="Markdown shown to every player before the start")
+    difficulty: Literal["introductory", "intermediate", "advanced"] = "intermediate"
+    audience: list[str] = Field(default_factory=list)
+    learning_objectives: list[str] = Field(default_factory=list)
+    start: AwareDatetime = Field(description="UTC start, ISO 8601, e.g. 2026-03-02T06:00:00Z")
+    duration: Duration
+    seed: int = Field(0, ge=0, lt=2 ** 63, description="seed of every random stream")
+    include: list[str] = Field(default_factory=list,
+                               description="fragments merged into this file, relative to it")
+    world: WorldSpec = Field(default_factory=WorldSpec)
+    desks: Desks = Field(default_factory=Desks)
+    traffic: Traffic = Field(default_factory=Traffic)
+    parameters: dict[str, Distribution] = Field(default_factory=dict,
+                                                description="model parameters as distributions")
+    players: list[Player] = Field(default_factory=list)
+    injects: list[Inject] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, v):
+        if v.total_seconds() <= 0:
+            raise ValueError("the exercise must last longer than zero")
+        return v
+
+
+def weekday_index(day: str) -> int:
+    return WEEKDAYS.index(day)
+
+
+__all__ = ["Scenario", "Inject", "Objective", "Player", "DeskStaffing", "EVENT_KINDS", "ACTIONS"]

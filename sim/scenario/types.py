@@ -1,0 +1,227 @@
+"""Field types of the scenario language: durations, country codes, identifiers, distributions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+                      Tag, WithJsonSchema, model_validator)
+
+from ..durations import DURATION_HELP, DURATION_PATTERN, minutes, parse_duration
+from ..world import all_members
+
+MAX_DURATION = timedelta(days=3660)  # ten years: anything longer is a typo, not an exercise
+
+
+class Strict(BaseModel):
+    """Every scenario object: unknown fields are errors (typos must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, timedelta):
+        td = value
+    else:
+        td = parse_duration(value)
+    if td > MAX_DURATION:
+        raise ValueError(f"{value} is longer than ten years; expected {DURATION_HELP}")
+    return td
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
+                    "description": DURATION_HELP, "examples": ["90m", "36h", "3d", "2w"]}),
+]
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a two-letter ISO 3166 country code, like FR")
+    code = value.strip().upper()
+    if code not in all_members():
+        import pycountry
+
+        known = pycountry.countries.get(alpha_2=code)
+        if known is not None:
+            raise ValueError(f"{code} ({known.name}) is not an INTERPOL member country")
+        raise ValueError(f"'{value}' is not an ISO 3166 alpha-2 code of a member country")
+    return code
+
+
+CountryCode = Annotated[
+    str,
+    BeforeValidator(_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{2}$",
+                    "description": "ISO 3166-1 alpha-2 code of an INTERPOL member country"}),
+]
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$",
+                                  description="letters, digits, _ . - ; starts with a letter")]
+
+Priority = Literal["urgent", "high", "routine"]
+Language = Literal["ar", "en", "fr", "es"]
+
+
+# --- distributions -------------------------------------------------------------------------
+# Written as a one-key mapping naming the family, e.g. {lognormal: {median: 4d, sigma: 0.8}},
+# or a bare duration for a fixed value. Values are durations; samples are sim minutes.
+
+class _Lognormal(Strict):
+    median: Duration
+    sigma: float = Field(gt=0, le=5)
+
+
+class _Uniform(Strict):
+    low: Duration
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Uniform:
+        if self.high < self.low:
+            raise ValueError("high must not be below low")
+        return self
+
+
+class _Triangular(Strict):
+    low: Duration
+    mode: Duration
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Triangular:
+        if not (self.low <= self.mode <= self.high) or self.low == self.high:
+            raise ValueError("expected low <= mode <= high with low < high")
+        return self
+
+
+class _Exponential(Strict):
+    mean: Duration
+
+
+class _Empirical(Strict):
+    values: list[Duration] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> _Empirical:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError("weights must have one entry per value")
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights must be non-negative and not all zero")
+        return self
+
+
+class Fixed(Strict):
+    fixed: Duration
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        v = minutes(self.fixed)
+        return lambda: v
+
+    def mean(self) -> float:
+        return minutes(self.fixed)
+
+
+class Lognormal(Strict):
+    lognormal: _Lognormal
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        mu, sigma = math.log(max(minutes(self.lognormal.median), 1e-9)), self.lognormal.sigma
+        draw = rng.lognormal
+        return lambda: float(draw(mu, sigma))
+
+    def mean(self) -> float:
+        return minutes(self.lognormal.median) * math.exp(self.lognormal.sigma ** 2 / 2)
+
+
+class Uniform(Strict):
+    uniform: _Uniform
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        lo, hi = minutes(self.uniform.low), minutes(self.uniform.high)
+        return lambda: float(rng.uniform(lo, hi))
+
+    def mean(self) -> float:
+        return (minutes(self.uniform.low) + minutes(self.uniform.high)) / 2
+
+
+class Triangular(Strict):
+    triangular: _Triangular
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        t = self.triangular
+        lo, mo, hi = minutes(t.low), minutes(t.mode), minutes(t.high)
+        return lambda: float(rng.triangular(lo, mo, hi))
+
+    def mean(self) -> float:
+        t = self.triangular
+        return (minutes(t.low) + minutes(t.mode) + minutes(t.high)) / 3
+
+
+class Exponential(Strict):
+    exponential: _Exponential
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        scale = minutes(self.exponential.mean)
+        return lambda: float(rng.exponential(scale))
+
+    def mean(self) -> float:
+        return minutes(self.exponential.mean)
+
+
+class Empirical(Strict):
+    empirical: _Empirical
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        vals = np.array([minutes(v) for v in self.empirical.values])
+        w = self.empirical.weights
+        p = None if w is None else np.array(w) / sum(w)
+        return lambda: float(rng.choice(vals, p=p))
+
+    def mean(self) -> float:
+        vals = [minutes(v) for v in self.empirical.values]
+        w = self.empirical.weights or [1.0] * len(vals)
+        return sum(v * x for v, x in zip(vals, w)) / sum(w)
+
+
+FAMILIES = ("fixed", "lognormal", "uniform", "triangular", "exponential", "empirical")
+
+
+def _family(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        return key if key in FAMILIES else None
+    if isinstance(value, BaseModel):
+        return next(iter(type(value).model_fields))
+    return None
+
+
+def _bare_fixed(value: Any) -> Any:
+    # `median_time: 20m` is shorthand for {fixed: 20m}.
+    return {"fixed": value} if isinstance(value, (str, timedelta)) else value
+
+
+Distribution = Annotated[
+    Union[
+        Annotated[Fixed, Tag("fixed")],
+        Annotated[Lognormal, Tag("lognormal")],
+        Annotated[Uniform, Tag("uniform")],
+        Annotated[Triangular, Tag("triangular")],
+        Annotated[Exponential, Tag("exponential")],
+        Annotated[Empirical, Tag("empirical")],
+    ],
+    Discriminator(_family, custom_error_type="distribution",
+                  custom_error_message="expected a duration or one of {fixed, lognormal, uniform, "
+                                       "triangular, exponential, empirical} with its arguments"),
+    BeforeValidator(_bare_fixed),
+]
+
+CountryPair = tuple[CountryCode, CountryCode]

@@ -1,0 +1,48 @@
+"""The world an exercise runs in: members, offices and their networks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .members import LANGUAGES, REGIONS, Member, Office, all_members, all_offices, data_sources
+from .networks import HUB, I247Routes, build_i247, build_travel, travel_hours
+
+
+@dataclass
+class World:
+    """A selection of members (all 196 by default) with the offices and both graphs."""
+
+    members: dict[str, Member]
+    offices: dict[str, Office]
+    i247: nx.Graph = field(repr=False)
+    travel: nx.Graph = field(repr=False)
+
+    @classmethod
+    def build(cls, members: Iterable[str] | None = None, exclude: Iterable[str] = (),
+              i247_down: Iterable[tuple[str, str]] = (),
+              travel_routes: Iterable[tuple[str, str, float]] = (),
+              travel_closed: Iterable[tuple[str, str]] = ()) -> World:
+        known = all_members()
+        chosen = list(known) if members is None else list(members)
+        unknown = [c for c in list(chosen) + list(exclude) if c not in known]
+        if unknown:
+            raise KeyError(f"not INTERPOL members: {', '.join(unknown)}")
+        skip = set(exclude)
+        selected = {c: known[c] for c in sorted(set(chosen)) if c not in skip}
+        offices = all_offices()
+        return cls(
+            members=selected,
+            offices=dict(offices),
+            i247=build_i247(selected, offices, i247_down),
+            travel=build_travel(selected, travel_routes, travel_closed),
+        )
+
+    def routes(self) -> I247Routes:
+        return I247Routes(self.i247)
+
+
+__all__ = ["HUB", "LANGUAGES", "REGIONS", "Member", "Office", "World", "all_members",
+           "all_offices", "data_sources", "travel_hours"]
