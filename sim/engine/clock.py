@@ -13,13 +13,15 @@ def zone(name: str) -> ZoneInfo:
 
 
 class SimClock:
-    __slots__ = ("start", "_epoch")
+    __slots__ = ("start", "_epoch", "_day", "_day_prefix")
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("the exercise start must carry a time zone (write it in UTC, ending in Z)")
         self.start = start.astimezone(timezone.utc)
         self._epoch = self.start.timestamp()
+        self._day = None
+        self._day_prefix = ""
 
     def utc(self, t: float) -> datetime:
         return self.start + timedelta(minutes=t)
@@ -27,7 +29,13 @@ class SimClock:
     def iso(self, t: float) -> str:
         """Journal timestamps: whole seconds, UTC, ``Z`` suffix (the journal contract)."""
         secs = int(self._epoch + t * 60.0 + 1e-6)
-        return datetime.fromtimestamp(secs, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        day, rem = divmod(secs, 86400)
+        if day != self._day:  # the date part changes once a sim day; format it once
+            self._day = day
+            self._day_prefix = datetime.fromtimestamp(day * 86400, timezone.utc).strftime("%Y-%m-%dT")
+        h, rem = divmod(rem, 3600)
+        m, s = divmod(rem, 60)
+        return f"{self._day_prefix}{h:02d}:{m:02d}:{s:02d}Z"
 
     def local(self, t: float, tz: str) -> datetime:
         return self.utc(t).astimezone(zone(tz))

@@ -21,7 +21,7 @@ from .desks import NcbDesk, ShiftPlan
 from .journal import Journal
 from .messages import Message
 from .objectives import ObjectiveTracker
-from .rng import RandomStreams
+from ..rng import RandomStreams
 from .traffic import BackgroundTraffic
 
 
@@ -43,6 +43,9 @@ class Exercise:
             travel_closed=w.travel.closed,
         )
         self.routes = self.world.routes()
+        self._route_cache = self.routes._cache
+        # A member's first working language is the default language of what it sends.
+        self._language = {code: m.languages[0] for code, m in self.world.members.items()}
 
         params = scenario.parameters
         handling_rng = self.streams.stream("handling")
@@ -78,8 +81,7 @@ class Exercise:
              language: str | None = None, inject: str | None = None) -> Message:
         now = self.env.now
         if language is None:
-            sender = self.world.members.get(src)
-            language = sender.languages[0] if sender else self.world.members[dst].languages[0]
+            language = self._language.get(src) or self._language[dst]
         msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject)
         self.sent += 1
         fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
@@ -87,7 +89,7 @@ class Exercise:
         if inject:
             fields["inject"] = inject
         if channel == "i247":
-            path, latency = self.routes.route(src, dst)
+            path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
             if not path:
                 self.journal.emit(now, "message.sent", src, **fields)
                 self.undeliverable += 1
@@ -100,7 +102,7 @@ class Exercise:
             fields["latency_min"] = round(latency, 3)
         else:
             latency = 0.0
-        self.journal.emit(now, "message.sent", src, **fields)
+        self.journal.record(now, "message.sent", src, fields)
         self.in_transit += 1
         desk = self.desks[dst]
         ev = self.env.timeout(latency)
@@ -116,7 +118,7 @@ class Exercise:
                                   "waited_min": round(waited, 2), "handling_min": round(handling, 2)}
         if msg.inject:
             fields["inject"] = msg.inject
-        self.journal.emit(self.env.now, "message.handled", desk.code, **fields)
+        self.journal.record(self.env.now, "message.handled", desk.code, fields)
         self.traffic.after_handled(desk.code, msg.kind)
 
     # --- injects ----------------------------------------------------------------------------

@@ -41,6 +41,10 @@ class Journal:
         self._last_t = 0.0
 
     def emit(self, t: float, kind: str, actor: str, **fields: Any) -> Event:
+        return self.record(t, kind, actor, fields)
+
+    def record(self, t: float, kind: str, actor: str, fields: dict[str, Any]) -> Event:
+        """``emit`` for hot paths that already hold the fields in a dict."""
         if t < self._last_t:
             raise RuntimeError(f"journal time went backwards: {kind} at {t} after {self._last_t}")
         self._last_t = t
@@ -53,8 +57,9 @@ class Journal:
         if self.sink is not None:
             self.sink.write(_encode(event))
             self.sink.write("\n")
-        for listener in self.listeners:
-            listener(event)
+        if self.listeners:
+            for listener in self.listeners:
+                listener(event)
         return event
 
     def __len__(self) -> int:

@@ -23,7 +23,8 @@ class ObjectiveTracker:
         self._by_kind: dict[str, list[Objective]] = {}
         for o in objectives:
             self._by_kind.setdefault(o.check.event, []).append(o)
-        ex.journal.listeners.append(self._on_event)
+        if objectives:
+            ex.journal.listeners.append(self._on_event)
         for o in objectives:
             if self.deadline[o.id] < ex.duration:
                 ev = ex.env.timeout(self.deadline[o.id])

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..rng import Draws
+
 if TYPE_CHECKING:
     from .exercise import Exercise
 
@@ -23,30 +25,32 @@ class BackgroundTraffic:
         self.rate_per_min = per_ncb_per_day * len(self.codes) / 1440.0
         self.forward_share = forward_share
         self.urgent_share = urgent_share
-        self.rng: np.random.Generator = ex.streams.stream("traffic")
+        rng: np.random.Generator = ex.streams.stream("traffic")
+        self.u = Draws(rng.random)  # uniforms for choices and shares
+        self.gap = Draws(lambda k: rng.exponential(1.0, k))  # unit-mean gaps, scaled below
         if self.rate_per_min > 0 and len(self.codes) > 1:
             ex.env.process(self._arrivals())
 
     def _pair(self) -> tuple[str, str]:
         n = len(self.codes)
-        a = int(self.rng.integers(n))
-        b = int(self.rng.integers(n - 1))
+        a = int(self.u() * n)
+        b = int(self.u() * (n - 1))
         return self.codes[a], self.codes[b + (b >= a)]
 
     def _priority(self) -> str:
-        return "urgent" if self.rng.random() < self.urgent_share else "routine"
+        return "urgent" if self.urgent_share and self.u() < self.urgent_share else "routine"
 
     def _arrivals(self):
-        env, rng, mean_gap = self.ex.env, self.rng, 1.0 / self.rate_per_min
+        env, gap, mean_gap = self.ex.env, self.gap, 1.0 / self.rate_per_min
         while True:
-            yield env.timeout(float(rng.exponential(mean_gap)))
+            yield env.timeout(gap() * mean_gap)
             src, dst = self._pair()
             self.ex.send(src, dst, kind="traffic", priority=self._priority())
 
     def after_handled(self, code: str, kind: str) -> None:
         """Some handled messages need a message to another NCB (a reply, a forward)."""
-        if kind in ("traffic", "forward") and self.forward_share and self.rng.random() < self.forward_share:
+        if kind in ("traffic", "forward") and self.forward_share and self.u() < self.forward_share:
             n = len(self.codes)
-            j = int(self.rng.integers(n - 1))
+            j = int(self.u() * (n - 1))
             i = self.index[code]
             self.ex.send(code, self.codes[j + (j >= i)], kind="forward", priority=self._priority())

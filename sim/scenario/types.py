@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
                       Tag, WithJsonSchema, model_validator)
 
+from ..rng import Draws
 from ..durations import DURATION_HELP, DURATION_PATTERN, minutes, parse_duration
 from ..world import all_members
 
@@ -20,7 +21,7 @@ MAX_DURATION = timedelta(days=3660)  # ten years: anything longer is a typo, not
 class Strict(BaseModel):
     """Every scenario object: unknown fields are errors (typos must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
 
 
 def _duration(value: Any) -> timedelta:
@@ -135,8 +136,7 @@ class Lognormal(Strict):
 
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         mu, sigma = math.log(max(minutes(self.lognormal.median), 1e-9)), self.lognormal.sigma
-        draw = rng.lognormal
-        return lambda: float(draw(mu, sigma))
+        return Draws(lambda k: rng.lognormal(mu, sigma, k))
 
     def mean(self) -> float:
         return minutes(self.lognormal.median) * math.exp(self.lognormal.sigma ** 2 / 2)
@@ -147,7 +147,7 @@ class Uniform(Strict):
 
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         lo, hi = minutes(self.uniform.low), minutes(self.uniform.high)
-        return lambda: float(rng.uniform(lo, hi))
+        return Draws(lambda k: rng.uniform(lo, hi, k))
 
     def mean(self) -> float:
         return (minutes(self.uniform.low) + minutes(self.uniform.high)) / 2
@@ -159,7 +159,7 @@ class Triangular(Strict):
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         t = self.triangular
         lo, mo, hi = minutes(t.low), minutes(t.mode), minutes(t.high)
-        return lambda: float(rng.triangular(lo, mo, hi))
+        return Draws(lambda k: rng.triangular(lo, mo, hi, k))
 
     def mean(self) -> float:
         t = self.triangular
@@ -171,7 +171,7 @@ class Exponential(Strict):
 
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         scale = minutes(self.exponential.mean)
-        return lambda: float(rng.exponential(scale))
+        return Draws(lambda k: rng.exponential(scale, k))
 
     def mean(self) -> float:
         return minutes(self.exponential.mean)
@@ -184,7 +184,7 @@ class Empirical(Strict):
         vals = np.array([minutes(v) for v in self.empirical.values])
         w = self.empirical.weights
         p = None if w is None else np.array(w) / sum(w)
-        return lambda: float(rng.choice(vals, p=p))
+        return Draws(lambda k: rng.choice(vals, size=k, p=p))
 
     def mean(self) -> float:
         vals = [minutes(v) for v in self.empirical.values]

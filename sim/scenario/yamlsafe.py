@@ -119,19 +119,16 @@ def load_yaml_file(path: str | os.PathLike, limits: Limits = Limits(),
 
 def load_yaml_text(text: str | bytes, file: str, limits: Limits = Limits()) -> YamlDocument:
     """Load one YAML document whose top level is a mapping; raise InputError with every problem."""
-    if isinstance(text, str):  # a char is at least one byte: no need to encode a huge text
-        size = len(text) if len(text) > limits.max_bytes else len(text.encode("utf-8", "surrogatepass"))
-    else:
-        size = len(text)
+    size = len(text)  # a char is at least one byte: no need to encode a huge text
+    if isinstance(text, str) and size <= limits.max_bytes:
+        size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise InputError([Problem(file, 0, 0, "", _too_big(size, limits))])
-    if not isinstance(text, str):
-        text = _decode(bytes(text), file)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = (text if isinstance(text, str) else _decode(bytes(text), file)).removeprefix("\ufeff")
     bad = _NON_PRINTABLE.search(text)
     if bad:
-        line, col = _position(text, bad.start())
+        i = bad.start()
+        line, col = text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)
         char = ord(bad.group())
         what = ("a NUL byte; is this a binary file? Scenarios must be YAML text" if char == 0 else
                 f"the character U+{char:04X}, which YAML does not allow; remove it")
@@ -156,10 +153,6 @@ def _decode(data: bytes, file: str) -> str:
         msg = (f"the file is not valid UTF-8 text (byte 0x{data[e.start]:02x}); "
                "is it a binary file? Save scenarios as UTF-8 text")
         raise InputError([Problem(file, line, col, "", msg)]) from None
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _pos(mark) -> tuple[int, int]:
@@ -216,10 +209,6 @@ class _Frame:
         self.dup, self.seen, self.merges = False, {}, []
 
 
-class _Stop(Exception):
-    """A fatal problem: the parse cannot or should not continue."""
-
-
 class _Builder:
     def __init__(self, file: str, limits: Limits):
         self.file, self.limits = file, limits
@@ -236,8 +225,9 @@ class _Builder:
         self.problems.append(Problem(self.file, line, col, _dotted(path), message))
 
     def fail(self, mark, path, message: str):
+        """A fatal problem: stop here, with every problem found so far."""
         self.problem(mark, path, message)
-        raise _Stop
+        raise InputError(self.problems)
 
     def run(self, text: str) -> YamlDocument:
         documents = 0
@@ -261,8 +251,6 @@ class _Builder:
                         self.fail(ev.start_mark, (), "a second YAML document starts here; a scenario "
                                   "file holds exactly one (remove this '---' or split the file)")
                     self.marks[()] = _pos(ev.start_mark)
-        except _Stop:
-            raise InputError(self.problems) from None
         except yaml.MarkedYAMLError as e:
             self.problems.append(self.syntax(e, text))
             raise InputError(self.problems) from None
@@ -289,6 +277,9 @@ class _Builder:
         if "\t" in indent:
             return Problem(self.file, line, indent.index("\t") + 1, "",
                            "tab character used for indentation; YAML needs spaces")
+        if source[col - 1:col] == "\t":
+            return Problem(self.file, line, col, "", "tab character here; YAML needs spaces "
+                           "(quote the value if the tab is part of it)")
         problem = e.problem or e.context or "invalid YAML"
         hint = next((h for key, h in _HINTS if key in problem or key in (e.context or "")),
                     "check the indentation, colons, quotes and brackets")
@@ -326,16 +317,12 @@ class _Builder:
     def scalar(self, ev: ScalarEvent) -> None:
         path = self.begin(ev.start_mark)
         self.count(1, ev.start_mark, path)
-        tag = ev.tag
-        if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(ScalarNode, ev.value, ev.implicit)
-            explicit = False
-        else:
-            explicit = True
+        value, tag, explicit = ev.value, ev.tag, ev.tag not in (None, "!")
+        if not explicit:
+            tag = _RESOLVER.resolve(ScalarNode, value, ev.implicit)
+            if not self.stack and value == "" and ev.implicit[0]:
+                self.root_empty = True
         make, what = _SCALARS.get(tag, (None, ""))
-        value = ev.value
-        if not self.stack and not explicit and value == "" and ev.implicit[0]:
-            self.root_empty = True
         if tag == _T + "str":
             pass
         elif make is not None:
@@ -418,11 +405,12 @@ class _Builder:
     def key(self, f: _Frame, key, mark) -> None:
         f.expect_key, f.dup, f.key, f.key_mark = False, False, key, mark
         if key is not _MERGE and not isinstance(key, str):
-            hint = "" if isinstance(key, (dict, list)) else "; put the key in quotes if it is a name"
+            hint = ("" if isinstance(key, (dict, list)) else " (is a field name missing?)" if key is None
+                    else "; put the key in quotes if it is a name")
             self.problem(mark, f.path, f"keys must be text, got {_what(key)}{hint}")
             f.key = _BAD
         elif key in f.seen:
-            self.problem(mark, (f.path or ()) + ("<<" if key is _MERGE else key,),
+            self.problem(mark, None if f.path is None else f.path + ("<<" if key is _MERGE else key,),
                          f"duplicate key {key!r} (first defined on line {f.seen[key]})")
             f.dup = True
         else:

@@ -27,3 +27,25 @@ class RandomStreams:
             ss = np.random.SeedSequence(self.seed, spawn_key=self.base_key + (zlib.crc32(name.encode()),))
             gen = self._streams[name] = np.random.Generator(np.random.PCG64(ss))
         return gen
+
+
+class Draws:
+    """Scalar draws served from blocks: numpy's per-call overhead dwarfs a single draw.
+
+    ``Draws(lambda k: rng.lognormal(mu, sigma, k))()`` returns the next value. Blocks are drawn in
+    a fixed size, so the sequence depends only on the stream and the order of calls.
+    """
+
+    __slots__ = ("_fn", "_block", "_it")
+
+    def __init__(self, fn, block: int = 512) -> None:
+        self._fn = fn
+        self._block = block
+        self._it = iter(())
+
+    def __call__(self) -> float:
+        try:
+            return next(self._it)
+        except StopIteration:
+            self._it = iter(self._fn(self._block).tolist())
+            return next(self._it)

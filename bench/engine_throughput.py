@@ -1,0 +1,103 @@
+"""Engine throughput: messages handled per wall-clock second on all 196 NCBs.
+
+Runs ncbsim's engine and a bare-SimPy reference doing the same traffic in one process and
+prints both rates and their ratio (engine / reference; the target is >= 0.5).
+
+The reference: 196 PriorityResource desks of capacity 2 open around the clock; Poisson
+arrivals at the same total rate between random pairs of desks; lognormal handling (median 20m,
+sigma 0.6); 30% of handled messages forwarded to another random desk. The engine does the same
+through its public API (scenario -> Exercise -> run), plus what the reference does not: I-24/7
+routing and latency, working-hour plans, and every event written to a JSONL journal.
+
+    python bench/engine_throughput.py [--days 30] [--per-day 20] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+
+import numpy as np
+import simpy
+
+from sim.engine.exercise import Exercise
+from sim.scenario.model import Scenario
+from sim.world import all_members
+
+MEDIAN_MIN, SIGMA, FORWARD = 20.0, 0.6, 0.3
+
+
+def reference(days: float, per_day: float, seed: int) -> int:
+    env = simpy.Environment()
+    rng = np.random.default_rng(seed)
+    n = len(all_members())
+    desks = [simpy.PriorityResource(env, capacity=2) for _ in range(n)]
+    mu = math.log(MEDIAN_MIN)
+    handled = 0
+
+    def other(i: int) -> int:
+        j = int(rng.integers(n - 1))
+        return j + (j >= i)
+
+    def message(dst: int):
+        nonlocal handled
+        with desks[dst].request(priority=2) as req:
+            yield req
+            yield env.timeout(float(rng.lognormal(mu, SIGMA)))
+        handled += 1
+        if rng.random() < FORWARD:
+            env.process(message(other(dst)))
+
+    def arrivals():
+        gap = 1440.0 / (per_day * n)
+        while True:
+            yield env.timeout(float(rng.exponential(gap)))
+            src = int(rng.integers(n))
+            env.process(message(other(src)))
+
+    env.process(arrivals())
+    env.run(until=days * 1440.0)
+    return handled
+
+
+def engine(days: float, per_day: float, seed: int) -> int:
+    scenario = Scenario.model_validate({
+        "id": "bench", "title": "throughput", "start": "2026-01-05T00:00:00Z", "duration": f"{days}d",
+        "seed": seed,
+        "desks": {"default": {"staff": 2, "night_staff": 2, "hours": "00:00-24:00",
+                              "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
+        "traffic": {"messages_per_ncb_per_day": per_day, "forward_share": FORWARD, "urgent_share": 0},
+        "parameters": {"desk.handling_time": {"lognormal": {"median": f"{MEDIAN_MIN:g}m", "sigma": SIGMA}}},
+    })
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        ex = Exercise(scenario, journal_sink=sink, keep_events=False)
+        ex.run()
+    return ex.handled
+
+
+def timed(fn, *args) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    n = fn(*args)
+    return n, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--days", type=float, default=30)
+    ap.add_argument("--per-day", type=float, default=20, help="new messages per NCB per day")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N runs each")
+    a = ap.parse_args()
+    best = {}
+    for name, fn in (("bare SimPy reference", reference), ("ncbsim engine", engine)):
+        runs = [timed(fn, a.days, a.per_day, 1 + r) for r in range(a.repeat)]
+        n, secs = max(runs, key=lambda r: r[0] / r[1])
+        best[name] = n / secs
+        print(f"{name:<22} {n:>9,} messages in {secs:6.2f} s  = {n / secs:>10,.0f} msg/s")
+    ratio = best["ncbsim engine"] / best["bare SimPy reference"]
+    print(f"ratio engine/reference: {ratio:.2f}  (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()

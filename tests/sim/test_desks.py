@@ -1,0 +1,81 @@
+"""NCB desks: local working hours, nights and weekends, priorities, staffing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from conftest import ALL_WEEK, scenario
+from sim.engine.clock import SimClock
+from sim.engine.desks import ShiftPlan
+from sim.engine.exercise import Exercise
+from sim.scenario.model import DeskStaffing
+
+FIXED_10M = {"desk.handling_time": "10m", "desk.urgent_handling_time": "5m"}
+
+
+def handled(ex: Exercise, inject: str) -> dict:
+    return next(e for e in ex.journal.events if e["kind"] == "message.handled" and e.get("inject") == inject)
+
+
+def test_message_at_night_waits_for_local_morning():
+    # 22:00 UTC Monday = 23:00 in Paris; the FR desk opens at 08:00 Paris (07:00 UTC in winter).
+    sc = scenario(start="2026-03-02T22:00:00Z", parameters=FIXED_10M,
+                  injects=[{"id": "I1", "at": "0m", "from": "ES", "to": "FR", "text": "night"}])
+    ex = Exercise(sc)
+    ex.run()
+    assert handled(ex, "I1")["t"] == "2026-03-03T07:10:00Z"
+
+
+def test_night_staff_handles_at_once():
+    sc = scenario(start="2026-03-02T22:00:00Z", parameters=FIXED_10M,
+                  desks={"overrides": {"FR": {"night_staff": 1}}},
+                  injects=[{"id": "I1", "at": "0m", "from": "national-police", "to": "FR", "text": "x"}])
+    ex = Exercise(sc)
+    ex.run()
+    assert handled(ex, "I1")["t"] == "2026-03-02T22:10:00Z"
+
+
+def test_weekend_waits_for_monday_in_local_time():
+    # Saturday 7 March 2026, noon UTC. Tokyo is UTC+9: opens Monday 08:00 JST = Sunday 23:00 UTC.
+    sc = scenario(start="2026-03-07T12:00:00Z", duration="3d", parameters=FIXED_10M,
+                  world={"members": ["JP", "FR"]},
+                  injects=[{"id": "I1", "at": "0m", "from": "national-police", "to": "JP", "text": "x"}])
+    ex = Exercise(sc)
+    ex.run()
+    assert handled(ex, "I1")["t"] == "2026-03-08T23:10:00Z"
+
+
+def test_urgent_before_routine_when_the_desk_opens():
+    sc = scenario(start="2026-03-02T22:00:00Z", parameters=FIXED_10M,
+                  desks={"default": {"staff": 1}},
+                  injects=[{"id": "R", "at": "0m", "from": "police", "to": "FR", "text": "routine"},
+                           {"id": "U", "at": "1h", "from": "police", "to": "FR", "text": "urgent",
+                            "priority": "urgent"}])
+    ex = Exercise(sc)
+    ex.run()
+    assert handled(ex, "U")["seq"] < handled(ex, "R")["seq"]
+
+
+def test_dst_shift_moves_opening_time_in_utc():
+    # Europe switches to summer time on 29 March 2026: Paris 08:00 is 07:00 UTC before, 06:00 after.
+    clock = SimClock(datetime(2026, 3, 27, 0, tzinfo=timezone.utc))
+    plan = ShiftPlan(clock, "Europe/Paris", DeskStaffing(staff=2, days=ALL_WEEK))
+    assert plan.staff(6 * 60 + 59) == 0 and plan.staff(7 * 60) == 2  # Friday 27th
+    monday = 3 * 1440
+    assert plan.staff(monday + 5 * 60 + 59) == 0 and plan.staff(monday + 6 * 60) == 2
+
+
+def test_staffing_levels_and_closed_desk():
+    clock = SimClock(datetime(2026, 3, 2, 0, tzinfo=timezone.utc))  # Monday
+    plan = ShiftPlan(clock, "UTC", DeskStaffing(staff=3, night_staff=1, hours="09:00-17:00"))
+    assert [plan.staff(h * 60) for h in (8, 9, 16, 17)] == [1, 3, 3, 1]
+    closed = ShiftPlan(clock, "UTC", DeskStaffing(staff=0, night_staff=0))
+    assert closed.staff(600) == 0 and closed.constant
+
+
+def test_a_closed_desk_keeps_its_messages_queued():
+    sc = scenario(desks={"overrides": {"FR": {"staff": 0}}},
+                  injects=[{"id": "I1", "at": "1h", "from": "ES", "to": "FR", "text": "x"}])
+    ex = Exercise(sc)
+    ex.run()
+    assert ex.desks["FR"].queued == 1 and ex.handled == 0
