@@ -6,11 +6,20 @@ import json
 
 
 def scenario_schema() -> dict:
+    from ..durations import DURATION_HELP, DURATION_PATTERN
     from ..scenario.model import Scenario
+    from ..scenario.parameters import PARAMETERS
 
     schema = Scenario.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ncbsim scenario"
+    params = schema["properties"]["parameters"]
+    # The model accepts a bare duration for a fixed value (`desk.handling_time: 20m`); say so,
+    # and name the known parameters so editors complete them.
+    params["additionalProperties"]["oneOf"].insert(
+        0, {"type": "string", "pattern": DURATION_PATTERN, "description": "fixed value: " + DURATION_HELP})
+    params["propertyNames"] = {"enum": sorted(PARAMETERS)}
+    params["description"] += ": " + "; ".join(f"{p.name} ({p.help})" for p in PARAMETERS.values())
     return schema
 
 

@@ -33,6 +33,11 @@ def validate_command(args) -> int:
             print(str(w), file=sys.stderr)
         if not args.quiet:
             sc = loaded.scenario
-            note = f", {len(loaded.warnings)} warning(s)" if loaded.warnings else ""
-            print(f"{f}: ok — {sc.title} ({len(sc.injects)} injects, {len(sc.objectives)} objectives{note})")
+            note = f", {_n(len(loaded.warnings), 'warning')}" if loaded.warnings else ""
+            print(f"{f}: ok — {sc.title} ({_n(len(sc.injects), 'inject')}, "
+                  f"{_n(len(sc.objectives), 'objective')}{note})")
     return 2 if failed else 0
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"

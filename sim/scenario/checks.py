@@ -35,6 +35,16 @@ def _suggest(word: str, options) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def check_parameter_names(loc: Located) -> list[Problem]:
+    """Runs on the raw data, so a misspelt parameter is reported with the model's own errors."""
+    params = loc.data.get("parameters")
+    if not isinstance(params, dict):
+        return []
+    return [loc.problem(("parameters", name), f"unknown parameter '{name}'{_suggest(str(name), PARAMETERS)}; "
+                                              f"known: {', '.join(PARAMETERS)}")
+            for name in params if name not in PARAMETERS]
+
+
 def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     out: list[Problem] = []
     err = lambda path, msg: out.append(loc.problem(path, msg))  # noqa: E731
@@ -49,11 +59,6 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     if not in_world:
         err(("world",), "the world selection leaves no member country")
-
-    for name in sc.parameters:
-        if name not in PARAMETERS:
-            err(("parameters", name), f"unknown parameter '{name}'{_suggest(name, PARAMETERS)}; "
-                                      f"known: {', '.join(PARAMETERS)}")
 
     for i, p in enumerate(sc.players):
         country(("players", i, "country"), p.country)

@@ -139,6 +139,14 @@ def translate(exc: ValidationError, data: Any, root: type[BaseModel]) -> list[tu
         msgs = by_path.setdefault(path, [])
         if msg not in msgs:
             msgs.append(msg)
+    # A union (e.g. `'all'` or a list of codes) fails once per branch; when the input clearly
+    # chose a branch and failed inside it, the other branch's "expected 'all'" is noise.
+    for path in [p for p in by_path if any(q[:len(p)] == p and len(q) > len(p) for q in by_path)]:
+        kept = [m for m in by_path[path] if not m.startswith("expected")]
+        if kept:
+            by_path[path] = kept
+        else:
+            del by_path[path]
     out = []
     for path, msgs in by_path.items():
         if len(msgs) > 1 and all(m.startswith("expected") for m in msgs):

@@ -121,12 +121,16 @@ def locate(path: str | os.PathLike, limits: Limits = Limits()) -> Located:
     return located
 
 
-def validate_model(located: Located, model: type[BaseModel]) -> Any:
+def validate_model(located: Located, model: type[BaseModel], extra: list[Problem] = ()) -> Any:
+    """Validate, reporting the model's problems together with ``extra`` ones found on raw data."""
     try:
-        return model.model_validate(located.data)
+        value = model.model_validate(located.data)
     except ValidationError as exc:
         raise InputError([located.problem(path, msg) for path, msg in
-                          translate(exc, located.data, model)]) from None
+                          translate(exc, located.data, model)] + list(extra)) from None
+    if extra:
+        raise InputError(list(extra))
+    return value
 
 
 @dataclass
@@ -141,10 +145,10 @@ class LoadedScenario:
 
 
 def load_scenario(path: str | os.PathLike, limits: Limits = Limits()) -> LoadedScenario:
-    from .checks import check_scenario
+    from .checks import check_parameter_names, check_scenario
 
     located = locate(path, limits)
-    scenario = validate_model(located, Scenario)
+    scenario = validate_model(located, Scenario, check_parameter_names(located))
     problems = check_scenario(scenario, located)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -54,10 +54,11 @@ class DeskStaffing(Strict):
 class DeskOverride(Strict):
     """Changes to the default staffing for one NCB; fields left out keep the default."""
 
-    staff: int | None = Field(None, ge=0, le=100)
-    night_staff: int | None = Field(None, ge=0, le=100)
-    hours: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
-    days: list[Weekday] | None = None
+    staff: int | None = Field(None, ge=0, le=100, description="officers on duty during working hours")
+    night_staff: int | None = Field(None, ge=0, le=100, description="officers on duty outside working hours")
+    hours: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$",
+                              description="working hours, local time, HH:MM-HH:MM")
+    days: list[Weekday] | None = Field(None, description="working days")
 
 
 class Desks(Strict):
@@ -138,7 +139,7 @@ class Expectation(Strict):
 class Inject(Strict):
     """One row of the master scenario events list (MSEL)."""
 
-    id: Identifier
+    id: Identifier = Field(description="unique among injects, e.g. I1")
     at: Duration | None = Field(None, description="time after the exercise start")
     after: InjectAfter | None = Field(None, description="fire after another inject instead of at a time")
     from_: str = Field("national-police", alias="from", min_length=1,
@@ -146,10 +147,10 @@ class Inject(Strict):
     to: CountryCode = Field(description="the NCB that receives it")
     channel: Literal["i247", "national", "phone", "email"] | None = Field(
         None, description="how it arrives; default i247 when from is an NCB, national otherwise")
-    priority: Priority = "routine"
+    priority: Priority = Field("routine", description="urgent messages are handled first")
     language: Language | None = Field(None, description="language of the text; default the sender's first")
     text: str = Field(min_length=1, description="the message as the receiving officer reads it")
-    attachments: list[str] = Field(default_factory=list)
+    attachments: list[str] = Field(default_factory=list, description="names of documents that come with it")
     expect: Expectation | None = Field(None, description="the expected action, for scoring")
     notes: str = Field("", description="for controllers and evaluators only; never shown to players")
     hidden: bool = Field(False, description="hidden from the trainer's timeline until it fires")
@@ -162,6 +163,8 @@ class Inject(Strict):
 
 
 class EventCheck(Strict):
+    """Met when ``count`` journal events of this kind carry every field in ``match``."""
+
     event: Literal[EVENT_KINDS] = Field(description="journal event kind to look for")  # type: ignore[valid-type]
     match: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
@@ -169,9 +172,11 @@ class EventCheck(Strict):
 
 
 class Objective(Strict):
-    id: Identifier
-    title: str = Field(min_length=1)
-    check: EventCheck
+    """Something the exercise should achieve, checked automatically against the journal."""
+
+    id: Identifier = Field(description="unique among objectives, e.g. O1")
+    title: str = Field(min_length=1, description="what success looks like, in words")
+    check: EventCheck = Field(description="the journal event that proves it")
     by: Duration | None = Field(None, description="deadline after the start; default the end of the exercise")
 
 
@@ -179,25 +184,27 @@ class Scenario(Strict):
     """An exercise: who plays, in what world, what happens, and what counts as success."""
 
     id: Identifier
-    title: str = Field(min_length=1)
-    summary: str = ""
+    title: str = Field(min_length=1, description="shown in the scenario picker and reports")
+    summary: str = Field("", description="one or two sentences for the picker")
     briefing: str = Field("", description="Markdown shown to every player before the start")
-    difficulty: Literal["introductory", "intermediate", "advanced"] = "intermediate"
-    audience: list[str] = Field(default_factory=list)
-    learning_objectives: list[str] = Field(default_factory=list)
+    difficulty: Literal["introductory", "intermediate", "advanced"] = Field(
+        "intermediate", description="how hard the exercise is for its audience")
+    audience: list[str] = Field(default_factory=list, description="who the exercise is for")
+    learning_objectives: list[str] = Field(default_factory=list,
+                                           description="what trainees should be able to do afterwards")
     start: AwareDatetime = Field(description="UTC start, ISO 8601, e.g. 2026-03-02T06:00:00Z")
     duration: Duration
     seed: int = Field(0, ge=0, lt=2 ** 63, description="seed of every random stream")
     include: list[str] = Field(default_factory=list,
                                description="fragments merged into this file, relative to it")
-    world: WorldSpec = Field(default_factory=WorldSpec)
-    desks: Desks = Field(default_factory=Desks)
-    traffic: Traffic = Field(default_factory=Traffic)
+    world: WorldSpec = Field(default_factory=WorldSpec, description="which members, links and routes")
+    desks: Desks = Field(default_factory=Desks, description="NCB desk staffing and working hours")
+    traffic: Traffic = Field(default_factory=Traffic, description="background I-24/7 load")
     parameters: dict[str, Distribution] = Field(default_factory=dict,
                                                 description="model parameters as distributions")
-    players: list[Player] = Field(default_factory=list)
-    injects: list[Inject] = Field(default_factory=list)
-    objectives: list[Objective] = Field(default_factory=list)
+    players: list[Player] = Field(default_factory=list, description="the seats people play")
+    injects: list[Inject] = Field(default_factory=list, description="the MSEL: what happens, when, to whom")
+    objectives: list[Objective] = Field(default_factory=list, description="what counts as success")
 
     @field_validator("duration")
     @classmethod
