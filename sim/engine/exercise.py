@@ -6,6 +6,7 @@ Public API used by the CLI (and later the TUI and the batch runner): build with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import count
 from typing import IO, Any
 
@@ -13,6 +14,14 @@ import simpy
 
 from .. import __version__
 from ..durations import minutes
+from ..notices.arrests import Arrests
+from ..notices.background import BackgroundRequests
+from ..notices.registry import MindCopies, Record, Registry
+from ..notices.review import Case, NdtfReview
+from ..notices.rules import findings
+from ..people.subjects import Movements
+from ..world.legal import legal_facts
+from ..scenario.cases import Request
 from ..scenario.model import Inject, Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
@@ -65,6 +74,7 @@ class Exercise:
 
         self._ids = count(1)
         self.sent = 0
+        self.handled_by_offices = 0
         self.in_transit = 0
         self.undeliverable = 0
         self.injects_fired: list[str] = []
@@ -72,17 +82,45 @@ class Exercise:
 
         t = scenario.traffic
         self.traffic = BackgroundTraffic(self, t.messages_per_ncb_per_day, t.forward_share, t.urgent_share)
+
+        # Law, borders and the notice system.
+        self.legal = legal_facts()
+        self.nationals_override = dict(w.extradites_nationals)
+        self.treaty_override = {frozenset(e.between): e.basis for e in w.extradition}
+        self._border = dict(w.border_systems)
+        mind_rng = self.streams.stream("mind")
+        refresh = distribution(params, "mind.refresh_interval").sampler(mind_rng)
+        phases = {}
+        for code in self.world.members:  # sorted, so the draws do not depend on dict history
+            interval = refresh()
+            phases[code] = (float(mind_rng.random()) * interval, interval)
+        self.mind = MindCopies(phases)
+        self.registry = Registry(self.journal)
+        self.refugee_from: dict[str, set[str]] = {}
+        self.review = NdtfReview(self)
+        self.arrests = Arrests(self)
+        self.movements = Movements(self)
+        self.background = BackgroundRequests(self)
+        self._requests_after: dict[tuple[str, str], list[Request]] = {}
+        self._schedule_requests(scenario.requests)
+        self._schedule_refugee_status()
+
         self._schedule_injects(scenario.injects)
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
 
+    def border_system(self, country: str) -> str:
+        return self._border.get(country) or self.legal[country].border_system
+
     # --- messages ---------------------------------------------------------------------------
     def send(self, src: str, dst: str, *, kind: str, priority: str = "routine", channel: str = "i247",
-             language: str | None = None, inject: str | None = None) -> Message:
+             language: str | None = None, inject: str | None = None,
+             then: Callable[[Message], None] | None = None) -> Message:
+        """Send a message; ``then`` runs when the recipient has handled it (read it and acted)."""
         now = self.env.now
         if language is None:
             language = self._language.get(src) or self._language[dst]
-        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject)
+        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, then=then)
         self.sent += 1
         fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
                                   "priority": priority, "channel": channel, "language": language}
@@ -104,14 +142,22 @@ class Exercise:
             latency = 0.0
         self.journal.record(now, "message.sent", src, fields)
         self.in_transit += 1
-        desk = self.desks[dst]
+        desk = self.desks.get(dst)
         ev = self.env.timeout(latency)
         ev.callbacks.append(lambda _e: self._arrive(desk, msg))
         return msg
 
-    def _arrive(self, desk: NcbDesk, msg: Message) -> None:
+    def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
         self.in_transit -= 1
-        desk.deliver(msg)
+        if desk is not None:
+            desk.deliver(msg)
+            return
+        # The General Secretariat and the bureaus are not desks the model queues for.
+        self.handled_by_offices += 1
+        self.journal.emit(self.env.now, "message.handled", msg.recipient, msg=msg.id, type=msg.kind,
+                          priority=msg.priority, waited_min=0.0, handling_min=0.0)
+        if msg.then is not None:
+            msg.then(msg)
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
         fields: dict[str, Any] = {"msg": msg.id, "type": msg.kind, "priority": msg.priority,
@@ -119,7 +165,51 @@ class Exercise:
         if msg.inject:
             fields["inject"] = msg.inject
         self.journal.record(self.env.now, "message.handled", desk.code, fields)
+        if msg.then is not None:
+            msg.then(msg)
+        if msg.inject:
+            for req in self._requests_after.get((msg.inject, desk.code), ()):
+                self._later(self.review.drafting(), lambda req=req: self.submit_request(req))
         self.traffic.after_handled(desk.code, msg.kind)
+
+    # --- requests, refugee status -------------------------------------------------------------
+    def _later(self, delay: float, action: Callable[[], object]) -> None:
+        self.env.timeout(delay).callbacks.append(lambda _e: action())
+
+    def _schedule_requests(self, requests: list[Request]) -> None:
+        for req in requests:
+            if req.at is not None:
+                self._later(minutes(req.at), lambda req=req: self.submit_request(req))
+            else:
+                self._requests_after.setdefault((req.after_inject, req.by), []).append(req)
+
+    def submit_request(self, req: Request) -> Record:
+        """An NCB submits a notice request, or circulates a diffusion, from a scenario form."""
+        purpose = req.purpose or {"red": "prosecution", "diffusion": "arrest"}.get(req.kind)
+        found = findings(req.kind, purpose=purpose, offence=req.offence, max_penalty_years=req.max_penalty_years,
+                         sentence_months=req.sentence_months, provided=req.fields_provided(),
+                         character=req.character, human_rights_risk=req.human_rights_risk, requester=req.by)
+        rec = Record(req.id, req.kind, req.by, req.subject, self.env.now, purpose=purpose,
+                     recipients=frozenset(req.to) if req.kind == "diffusion" else None, public=req.public_extract)
+        ccf = None if req.ccf is None else (minutes(req.ccf.after), minutes(req.ccf.study), req.ccf.outcome)
+        case = Case(found, req.completes_on_request,
+                    None if req.withdraw_after is None else minutes(req.withdraw_after), ccf)
+        self.review.submit(rec, case)
+        return rec
+
+    def _schedule_refugee_status(self) -> None:
+        for s in self.scenario.subjects:
+            if s.refugee is not None:
+                self._later(minutes(s.refugee.at), lambda s=s: self._confirm_refugee(s.id, s.refugee.confirmed_by,
+                                                                                   s.refugee.fearing))
+
+    def _confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
+        """Refugee rule: the feared country's notices and diffusions about the person are deleted."""
+        self.refugee_from.setdefault(subject, set()).add(fearing)
+        self.journal.emit(self.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
+        for rec in self.registry.by_subject.get(subject, ()):
+            if rec.requester == fearing and rec.state in ("published", "circulated", "compliant"):
+                self.registry.move(rec, "delete", self.env.now, "GS", reason="refugee_rule")
 
     # --- injects ----------------------------------------------------------------------------
     def _schedule_injects(self, injects: list[Inject]) -> None:

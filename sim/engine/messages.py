@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "routine": 2}
@@ -21,6 +22,7 @@ class Message:
     inject: str | None = None
     case: str | None = None
     delivered_at: float = -1.0
+    then: Callable[[Message], None] | None = None  # what the handler does next, once it has read it
 
     @property
     def rank(self) -> int:

@@ -25,8 +25,37 @@ PRODUCED_FIELDS = {
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "actor", "waited_min", "handling_min"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
-    "objective.met": {"objective", "title", "actor"},
+    "objective.met": {"objective", "title", "actor", "evidence"},
     "objective.failed": {"objective", "title", "actor"},
+    "notice.requested": {"notice", "notice_kind", "requester", "subject", "purpose", "actor"},
+    "notice.info_requested": {"notice", "notice_kind", "requester", "subject", "state", "detail", "actor"},
+    "notice.info_supplied": {"notice", "notice_kind", "requester", "subject", "state", "actor"},
+    "notice.published": {"notice", "notice_kind", "requester", "subject", "state", "public", "actor"},
+    "notice.refused": {"notice", "notice_kind", "requester", "subject", "state", "reason", "detail", "actor"},
+    "notice.cancelled": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
+    "notice.blocked": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
+    "notice.restored": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
+    "notice.deleted": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
+    "notice.expired": {"notice", "notice_kind", "requester", "subject", "state", "actor"},
+    "diffusion.sent": {"diffusion", "notice_kind", "requester", "subject", "purpose", "to", "actor"},
+    "diffusion.reviewed": {"diffusion", "notice_kind", "requester", "subject", "state", "outcome", "reason",
+                           "detail", "actor"},
+    "diffusion.cancelled": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
+    "diffusion.purged": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
+    "refugee.confirmed": {"subject", "fearing", "actor"},
+    "subject.moved": {"subject", "from", "to", "mode", "hours", "checked", "actor"},
+    "border.checked": {"subject", "country", "system", "document", "actor"},
+    "database.hit": {"subject", "country", "database", "system", "notice", "diffusion", "notice_kind",
+                     "requester", "document", "actor"},
+    "subject.located": {"subject", "country", "notice", "actor"},
+    "arrest.provisional": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
+                           "state", "basis", "actor"},
+    "extradition.requested": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
+                              "state", "actor"},
+    "extradition.completed": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
+                              "state", "to", "actor"},
+    "subject.released": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
+                         "state", "reason", "actor"},
 }
 
 
@@ -101,6 +130,8 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
             err(("injects", i, "expect", "objective"),
                 f"no objective has id '{inj.expect.objective}'{_suggest(inj.expect.objective, objective_ids)}")
 
+    _check_people(sc, ids, in_world, err, warn, end)
+
     fire_at = _fire_times(sc, ids)
     for i, inj in enumerate(sc.injects):
         t = fire_at.get(inj.id)
@@ -130,6 +161,54 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         if o.check.match.get("inject") in fire_at and fire_at[o.check.match["inject"]] >= end:
             warn(("objectives", i, "check"), "the inject this objective waits for never fires; it cannot be met")
     return out
+
+
+def _check_people(sc: Scenario, inject_ids: dict[str, int], in_world: set[str], err, warn, end: float) -> None:
+    """Subjects and requests: unique ids, known references, countries in the world."""
+
+    def country(path: tuple, code: str | None) -> None:
+        if code is not None and code not in in_world:
+            err(path, f"{code} is not in this exercise's world (see world.members and world.exclude)")
+
+    subjects: dict[str, int] = {}
+    for i, subj in enumerate(sc.subjects):
+        if subj.id in subjects:
+            err(("subjects", i, "id"), f"subject id '{subj.id}' is already used by subjects.{subjects[subj.id]}")
+        subjects.setdefault(subj.id, i)
+        country(("subjects", i, "location"), subj.location)
+        if subj.plan is not None:
+            for k, c in enumerate(subj.plan.route):
+                country(("subjects", i, "plan", "route", k), c)
+            if minutes(subj.plan.leaves_after) >= end:
+                warn(("subjects", i, "plan", "leaves_after"), "the subject sets off after the exercise ends")
+        if subj.refugee is not None:
+            country(("subjects", i, "refugee", "confirmed_by"), subj.refugee.confirmed_by)
+    injects = {inj.id: inj for inj in sc.injects}
+    requests: dict[str, int] = {}
+    for i, req in enumerate(sc.requests):
+        if req.id in requests:
+            err(("requests", i, "id"), f"request id '{req.id}' is already used by requests.{requests[req.id]}")
+        requests.setdefault(req.id, i)
+        country(("requests", i, "by"), req.by)
+        for k, c in enumerate(req.to):
+            country(("requests", i, "to", k), c)
+            if c == req.by:
+                err(("requests", i, "to", k), "a diffusion goes to other countries, not to its sender")
+        if req.subject is not None and req.subject not in subjects:
+            err(("requests", i, "subject"), f"no subject has id '{req.subject}'{_suggest(req.subject, subjects)}")
+        if req.after_inject is not None:
+            inj = injects.get(req.after_inject)
+            if inj is None:
+                err(("requests", i, "after_inject"),
+                    f"no inject has id '{req.after_inject}'{_suggest(req.after_inject, inject_ids)}")
+            elif inj.to != req.by:
+                warn(("requests", i, "after_inject"), f"inject {inj.id} goes to {inj.to}, not to {req.by}: "
+                                                      "the request waits for a message its NCB never reads")
+        if req.at is not None and minutes(req.at) >= end:
+            warn(("requests", i, "at"), "submitted at or after the exercise ends; it will never be made")
+    for section in ("border_systems", "extradites_nationals"):
+        for code in getattr(sc.world, section):
+            country(("world", section, code), code)
 
 
 def _fire_times(sc: Scenario, ids: dict[str, int]) -> dict[str, float]:

@@ -11,16 +11,20 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from .cases import Background, Ndtf, Request, Subject
 from .types import CountryCode, CountryPair, Distribution, Duration, Identifier, Language, Priority, Strict
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
-EVENT_KINDS = (
-    "inject.fired", "message.sent", "message.handled", "message.undeliverable",
-    "objective.met", "objective.failed",
-)
+EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undeliverable", "objective.met",
+               "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
+               "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
+               "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.cancelled",
+               "diffusion.purged", "refugee.confirmed", "subject.moved", "border.checked", "database.hit",
+               "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
+               "subject.released")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
@@ -84,6 +88,11 @@ class Travel(Strict):
     closed: list[CountryPair] = Field(default_factory=list, description="routes that cannot be used")
 
 
+class Extradition(Strict):
+    between: CountryPair = Field(description="two member countries")
+    basis: Literal["treaty", "none"] = Field(description="treaty: a bilateral treaty; none: no legal basis at all")
+
+
 class WorldSpec(Strict):
     members: Literal["all"] | list[CountryCode] = Field(
         "all", description="the member countries in play: 'all' (196) or a list of ISO codes")
@@ -91,6 +100,12 @@ class WorldSpec(Strict):
     i247_down: list[CountryPair] = Field(default_factory=list,
                                          description="direct I-24/7 links that are down (traffic reroutes via Lyon)")
     travel: Travel = Field(default_factory=Travel)
+    border_systems: dict[CountryCode, Literal["find", "mind", "none"]] = Field(
+        default_factory=dict, description="override how a country's border posts query INTERPOL's databases")
+    extradites_nationals: dict[CountryCode, Literal["yes", "no", "eu"]] = Field(
+        default_factory=dict, description="override whether a country extradites its own nationals")
+    extradition: list[Extradition] = Field(default_factory=list,
+                                           description="bilateral legal bases added or removed between pairs")
 
     def codes(self, all_codes: list[str]) -> list[str]:
         base = all_codes if self.members == "all" else list(self.members)
@@ -203,6 +218,11 @@ class Scenario(Strict):
     parameters: dict[str, Distribution] = Field(default_factory=dict,
                                                 description="model parameters as distributions")
     players: list[Player] = Field(default_factory=list, description="the seats people play")
+    subjects: list[Subject] = Field(default_factory=list, description="wanted and missing persons")
+    requests: list[Request] = Field(default_factory=list, description="notice and diffusion requests NCBs make")
+    ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
+    background: Background = Field(default_factory=Background,
+                                   description="the world's requests that nobody plays, in aggregate")
     injects: list[Inject] = Field(default_factory=list, description="the MSEL: what happens, when, to whom")
     objectives: list[Objective] = Field(default_factory=list, description="what counts as success")
 

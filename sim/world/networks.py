@@ -5,7 +5,7 @@
   through GS or a bureau, never through a third NCB (I-24/7 relays centrally, not hop by hop
   between countries), so a link that is down reroutes via Lyon or the bureau.
 * **Travel**: countries linked by surface routes (NCB cities under 800 km apart) and flights
-  (within a region up to 4,000 km, and to and from the global air hubs), with hours derived from
+  (up to 4,000 km, and to and from the global air hubs at any distance), with hours derived from
   great-circle distance. Scenarios can override or close routes.
 """
 
@@ -27,7 +27,7 @@ I247_KM_PER_MINUTE = 8000.0
 
 SURFACE_MAX_KM = 800.0
 SURFACE_KMH = 70.0
-REGIONAL_FLIGHT_MAX_KM = 4000.0
+SHORT_HAUL_MAX_KM = 4000.0
 FLIGHT_KMH = 750.0
 FLIGHT_OVERHEAD_H = 3.0  # getting to the airport, check-in, border formalities
 # Countries whose airports connect the world; every member has a route to each of them.
@@ -100,7 +100,7 @@ def build_travel(members: Mapping[str, Member],
         if km <= SURFACE_MAX_KM:
             options.append(("surface", 1.0 + km / SURFACE_KMH))
         hub = a.iso2 in AIR_HUBS or b.iso2 in AIR_HUBS
-        if hub or (a.region == b.region and km <= REGIONAL_FLIGHT_MAX_KM):
+        if hub or km <= SHORT_HAUL_MAX_KM:
             options.append(("air", FLIGHT_OVERHEAD_H + km / FLIGHT_KMH))
         if options:
             mode, hours = min(options, key=lambda o: o[1])

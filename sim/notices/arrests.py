@@ -1,0 +1,118 @@
+"""From a hit to extradition or release: one arrest case per hit that asks for arrest.
+
+The border post holds the person and tells its NCB; that NCB reports the hit to the requesting
+NCB over I-24/7; the requester confirms; the confirmation must come back through the finding
+NCB's desk before the hold time runs out, or the person walks. Desks keep local hours, so a
+hit at night in another time zone is a race. After the provisional arrest the requesting
+country has until the extradition deadline to send its formal request; the arresting country
+needs a legal basis and may refuse to surrender its own nationals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+from typing import TYPE_CHECKING
+
+from ..durations import format_minutes
+from ..scenario.parameters import distribution
+from ..world.legal import legal_basis, refuses_national
+from .machines import ARREST
+from .registry import Record
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+    from ..people.subjects import SubjectState
+
+
+@dataclass(slots=True)
+class ArrestCase:
+    id: str
+    subject: SubjectState
+    country: str  # where the person is held
+    record: Record
+    state: str = ARREST.initial
+    hit_at: float = 0.0
+
+
+class Arrests:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        p, rng = ex.scenario.parameters, ex.streams.stream("extradition")
+        self.hold = distribution(p, "border.hold_time").sampler(rng)
+        self.deadline = distribution(p, "extradition.deadline").sampler(rng)
+        self.preparation = distribution(p, "extradition.preparation_time").sampler(rng)
+        self.proceedings = distribution(p, "extradition.proceedings").sampler(rng)
+        self.cases: dict[str, ArrestCase] = {}
+        self._ids = count(1)
+
+    def _move(self, case: ArrestCase, action: str, actor: str, **fields) -> None:
+        case.state, event = ARREST.next(case.state, action)
+        rec = case.record
+        ref = {"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}
+        self.ex.journal.emit(self.ex.env.now, event, actor, case=case.id, subject=case.subject.id,
+                             country=case.country, requester=rec.requester, **ref, notice_kind=rec.kind,
+                             state=case.state, **fields)
+
+    def open(self, st: SubjectState, country: str, rec: Record) -> None:
+        ex = self.ex
+        case = ArrestCase(f"A{next(self._ids)}", st, country, rec, hit_at=ex.env.now)
+        self.cases[case.id] = case
+        st.status = "held"
+        hold = self.hold()
+        timer = ex.env.timeout(hold)
+        timer.callbacks.append(lambda _e: case.state == "held" and self._release(
+            case, country, f"no confirmation from {rec.requester} within {format_minutes(hold)}"))
+        # Border post -> its NCB (nationally) -> the requesting NCB (I-24/7) -> back to confirm.
+        ex.send(f"border:{country}", country, kind="hit_report", priority="urgent", channel="national",
+                then=lambda _m: ex.send(country, rec.requester, kind="hit_report", priority="urgent",
+                                        then=lambda _m2: self._requester_confirms(case)))
+
+    def _requester_confirms(self, case: ArrestCase) -> None:
+        if case.state != "held":
+            return
+        self.ex.send(case.record.requester, case.country, kind="hit_confirmation", priority="urgent",
+                     then=lambda _m: self._arrest(case))
+
+    def _arrest(self, case: ArrestCase) -> None:
+        ex, rec, country = self.ex, case.record, case.country
+        if case.state != "held":
+            return
+        if not rec.visible or (rec.recipients is not None and country not in rec.recipients):
+            self._release(case, country, f"the {rec.kind} request is no longer valid ({rec.state})")
+            return
+        nationality = case.subject.spec.identity.nationality
+        if refuses_national(rec.requester, country, nationality, ex.legal, ex.nationals_override):
+            self._release(case, country, f"{country} does not extradite its own nationals")
+            return
+        basis = legal_basis(rec.requester, country, ex.legal, ex.treaty_override)
+        if basis is None:
+            self._release(case, country, f"no legal basis for extradition from {country} to {rec.requester}")
+            return
+        self._move(case, "confirm", country, basis=basis)
+        case.subject.status = "arrested"
+        deadline = self.deadline()
+        prep = self.preparation()
+        if prep <= deadline:
+            ex.env.timeout(prep).callbacks.append(lambda _e: self._request(case))
+        ex.env.timeout(deadline).callbacks.append(lambda _e: case.state == "arrested" and self._release(
+            case, country, f"no formal extradition request within {format_minutes(deadline)}"))
+
+    def _request(self, case: ArrestCase) -> None:
+        if case.state != "arrested":
+            return
+        self._move(case, "request_extradition", case.record.requester)
+        self.ex.env.timeout(self.proceedings()).callbacks.append(lambda _e: self._surrender(case))
+
+    def _surrender(self, case: ArrestCase) -> None:
+        if case.state != "extradition_requested":
+            return
+        rec = case.record
+        self._move(case, "extradite", case.country, to=rec.requester)
+        case.subject.status = "extradited"
+        case.subject.location = rec.requester
+        self.ex.review.cancel_if_valid(rec, "extradited", rec.requester)
+
+    def _release(self, case: ArrestCase, actor: str, reason: str) -> None:
+        self._move(case, "release", actor, reason=reason)
+        case.subject.status = "free"

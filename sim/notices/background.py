@@ -1,0 +1,98 @@
+"""The world's notice and diffusion requests that nobody plays, made in aggregate.
+
+One Poisson process per kind draws requesting NCBs at random and forms whose flaws follow the
+scenario's request profile; they go through the same NDTF review (and compete for the same
+reviewers) as the played requests. Arrests on background notices are not simulated hit by hit:
+a Poisson stream cancels published background Red Notices and arrest diffusions, the public
+figure being about nine a day.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import TYPE_CHECKING
+
+from ..rng import Draws
+from .kinds import EXCLUDED_OFFENCES, REQUIRED_FIELDS
+from .registry import Record
+from .review import Case
+from .rules import Finding, findings
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+YEAR_MIN = 365.25 * 1440
+COERCIVE = ("red", "diffusion", "silver")
+_EXCLUDED = tuple(EXCLUDED_OFFENCES)
+
+
+class BackgroundRequests:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        bg = ex.scenario.background
+        self.profile = bg.profile
+        self.codes = list(ex.world.members)
+        rng = ex.streams.stream("background")
+        self.u = Draws(rng.random)
+        self.gap = Draws(lambda k: rng.exponential(1.0, k))
+        self._ids = count(1)
+        self.arrestable: list[Record] = []
+        for kind, per_year in sorted(bg.requests_per_year.items()):
+            if per_year > 0 and self.codes:
+                ex.env.process(self._stream(kind, YEAR_MIN / per_year))
+        if bg.arrests_per_year > 0:
+            ex.env.process(self._arrests(YEAR_MIN / bg.arrests_per_year))
+
+    def _pick(self, seq):
+        return seq[int(self.u() * len(seq))]
+
+    def _case(self, kind: str) -> tuple[str | None, list[Finding], bool, bool]:
+        p, u = self.profile, self.u
+        purpose = "arrest" if kind == "diffusion" else ("prosecution" if kind == "red" else None)
+        offence, penalty = "fraud", 8.0
+        if kind in COERCIVE and u() < p.excluded_offence_share:
+            offence = self._pick(_EXCLUDED)
+        if kind in COERCIVE and u() < p.below_threshold_share:
+            penalty = 1.0
+        provided = set(REQUIRED_FIELDS[kind])
+        complete = u() >= p.incomplete_share
+        if not complete:
+            provided.discard(self._pick(REQUIRED_FIELDS[kind]))
+        found = findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty, provided=provided,
+                         character="political" if u() < p.art3_share else None,
+                         human_rights_risk=u() < p.art2_share)
+        completes = complete or u() >= p.never_completed_share
+        return purpose, found, completes, u() < p.public_extract_share
+
+    def _stream(self, kind: str, mean_gap: float):
+        env, review = self.ex.env, self.ex.review
+        while True:
+            yield env.timeout(self.gap() * mean_gap)
+            purpose, found, completes, public = self._case(kind)
+            requester = self._pick(self.codes)
+            recipients = None
+            if kind == "diffusion":
+                others = [c for c in self.codes if c != requester]
+                recipients = frozenset(self._pick(others) for _ in range(1 + int(self.u() * 8))) if others else frozenset()
+            rec = Record(f"B{next(self._ids)}", kind, requester, None, env.now, purpose=purpose,
+                         recipients=recipients, public=public, background=True)
+            case = Case(found, completes_on_request=completes)
+            if kind in ("red", "diffusion"):
+                case.on_published.append(self.arrestable.append)
+                if kind == "diffusion":
+                    self.arrestable.append(rec)
+            review.submit(rec, case)
+
+    def _arrests(self, mean_gap: float):
+        env = self.ex.env
+        while True:
+            yield env.timeout(self.gap() * mean_gap)
+            # Swap-remove a random live one; dead ones (refused, purged) are dropped on the way.
+            while self.arrestable:
+                i = int(self.u() * len(self.arrestable))
+                rec = self.arrestable[i]
+                self.arrestable[i] = self.arrestable[-1]
+                self.arrestable.pop()
+                if rec.visible:
+                    self.ex.review.cancel_if_valid(rec, "arrested", rec.requester)
+                    break

@@ -1,0 +1,70 @@
+"""Notice kinds and what a request for each must carry (RPD; domain.md).
+
+A request is a form: the fields listed for its kind must be present for the NDTF to accept the
+data quality. The penalty thresholds and the excluded offence categories are RPD Art. 83 (Red)
+and the Silver Notice pilot's rule (offence punishable by at least 4 years).
+"""
+
+from __future__ import annotations
+
+NOTICE_KINDS = ("red", "yellow", "blue", "black", "green", "orange", "purple", "silver", "un")
+REQUEST_KINDS = NOTICE_KINDS + ("diffusion",)
+
+PURPOSES = {
+    "red": ("prosecution", "sentence"),
+    "diffusion": ("arrest", "locate", "information"),
+}
+
+IDENTITY = ("name", "born", "nationality")
+JUDICIAL = ("charge", "law", "warrant")
+
+# The fields each kind's request form needs (beyond kind, requester and subject).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "red": IDENTITY + ("description", "photo") + JUDICIAL,
+    "diffusion": IDENTITY + ("charge",),
+    "yellow": IDENTITY + ("last_location", "circumstances", "police_report"),
+    "blue": IDENTITY + ("reason",),
+    "black": ("description", "found_at", "found_on"),
+    "green": IDENTITY + ("criminal_activity",),
+    "orange": ("threat",),
+    "purple": ("modus_operandi",),
+    "silver": IDENTITY + ("asset", "charge", "law"),
+    "un": ("un_reference",),
+}
+
+# Offence categories a request may name. The excluded ones can never found a Red Notice or an
+# arrest diffusion (RPD Art. 83: behavioural or cultural norms, family or private matters,
+# administrative violations, private disputes).
+OFFENCES = (
+    "homicide", "attempted_homicide", "kidnapping", "rape", "sexual_abuse_of_children", "robbery",
+    "armed_robbery", "assault", "burglary", "theft", "fraud", "money_laundering", "corruption",
+    "embezzlement", "drug_trafficking", "human_trafficking", "migrant_smuggling", "terrorism",
+    "arms_trafficking", "cybercrime", "counterfeiting", "environmental_crime", "tax_evasion",
+    "escape_from_custody", "war_crimes",
+)
+EXCLUDED_OFFENCES: dict[str, str] = {
+    "defamation": "behavioural or cultural norm",
+    "insult": "behavioural or cultural norm",
+    "honour_offence": "behavioural or cultural norm",
+    "adultery": "behavioural or cultural norm",
+    "drug_possession_personal_use": "behavioural or cultural norm",
+    "family_dispute": "family or private matter",
+    "child_custody": "family or private matter",
+    "unpaid_debt": "private dispute",
+    "commercial_dispute": "private dispute",
+    "cheque_default": "private dispute",
+    "traffic_violation": "administrative violation",
+    "immigration_violation": "administrative violation",
+}
+ALL_OFFENCES = OFFENCES + tuple(EXCLUDED_OFFENCES)
+
+# Art. 3: no political, military, religious or racial character.
+ARTICLE3_CHARACTERS = ("political", "military", "religious", "racial")
+
+RED_PROSECUTION_MIN_YEARS = 2.0
+RED_SENTENCE_MIN_MONTHS = 6.0
+SILVER_MIN_YEARS = 4.0
+VALIDITY_YEARS = 5
+
+# Kinds whose hit leads to a provisional arrest (a Red Notice, or a diffusion asking for arrest).
+ARRESTING = ("red",)

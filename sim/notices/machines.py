@@ -1,0 +1,73 @@
+"""The state machines of notices, diffusions and arrests: one explicit table each.
+
+A move not in its table raises IllegalTransition; nothing moves silently. Every move is a journal
+event, whose kind the table names next to the target state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class IllegalTransition(RuntimeError):
+    """A record was asked to move in a way its state machine does not allow (an engine bug)."""
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str
+    initial: str
+    # (state, action) -> (next state, journal event kind)
+    table: dict[tuple[str, str], tuple[str, str]]
+
+    def next(self, state: str, action: str) -> tuple[str, str]:
+        try:
+            return self.table[(state, action)]
+        except KeyError:
+            allowed = sorted(a for s, a in self.table if s == state)
+            raise IllegalTransition(f"{self.name}: cannot '{action}' from '{state}'; "
+                                    f"allowed: {', '.join(allowed) or 'nothing (final state)'}") from None
+
+    @property
+    def states(self) -> set[str]:
+        return {self.initial} | {s for s, _ in self.table} | {t for t, _ in self.table.values()}
+
+    def final(self, state: str) -> bool:
+        return not any(s == state for s, _ in self.table)
+
+
+NOTICE = Machine("notice", "requested", {
+    ("requested", "ask_info"): ("info_requested", "notice.info_requested"),
+    ("info_requested", "info_supplied"): ("requested", "notice.info_supplied"),
+    ("info_requested", "refuse"): ("refused", "notice.refused"),
+    ("requested", "publish"): ("published", "notice.published"),
+    ("requested", "refuse"): ("refused", "notice.refused"),
+    ("published", "cancel"): ("cancelled", "notice.cancelled"),
+    ("published", "challenge"): ("blocked", "notice.blocked"),
+    ("blocked", "keep"): ("published", "notice.restored"),
+    ("blocked", "delete"): ("deleted", "notice.deleted"),
+    ("published", "delete"): ("deleted", "notice.deleted"),
+    ("published", "expire"): ("expired", "notice.expired"),
+})
+
+DIFFUSION = Machine("diffusion", "circulated", {
+    ("circulated", "approve"): ("compliant", "diffusion.reviewed"),
+    ("circulated", "purge"): ("purged", "diffusion.reviewed"),
+    ("circulated", "cancel"): ("cancelled", "diffusion.cancelled"),
+    ("compliant", "cancel"): ("cancelled", "diffusion.cancelled"),
+    ("compliant", "delete"): ("purged", "diffusion.purged"),
+    ("circulated", "delete"): ("purged", "diffusion.purged"),
+})
+
+# One arrest case: from a hit at a border to extradition or release.
+ARREST = Machine("arrest", "held", {
+    ("held", "confirm"): ("arrested", "arrest.provisional"),
+    ("held", "release"): ("released", "subject.released"),
+    ("arrested", "request_extradition"): ("extradition_requested", "extradition.requested"),
+    ("arrested", "release"): ("released", "subject.released"),
+    ("extradition_requested", "extradite"): ("extradited", "extradition.completed"),
+    ("extradition_requested", "release"): ("released", "subject.released"),
+})
+
+# States in which a request can be found by a database check.
+VISIBLE = {"notice": {"published"}, "diffusion": {"circulated", "compliant"}}

@@ -1,0 +1,120 @@
+"""Notices and diffusions as records, their moves through the state machines, and who can see
+them at a border post at a given moment (FIND at once, MIND after its next refresh, a diffusion
+only in the countries it was sent to)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .machines import DIFFUSION, NOTICE, VISIBLE, Machine
+from .rules import Finding
+
+if TYPE_CHECKING:
+    from ..engine.journal import Journal
+
+
+@dataclass(slots=True)
+class Record:
+    """One notice or diffusion. ``kind`` is a colour, ``un`` or ``diffusion``."""
+
+    id: str
+    kind: str
+    requester: str
+    subject: str | None
+    requested_at: float
+    purpose: str | None = None
+    recipients: frozenset[str] | None = None  # None: every NCB (notices)
+    public: bool = False
+    findings: tuple[Finding, ...] = ()
+    state: str = ""
+    visible_since: float = math.inf  # when it entered a visible state (publication, circulation)
+    background: bool = False
+    reason: str | None = None  # why it was refused, purged, cancelled or deleted
+    history: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def machine(self) -> Machine:
+        return DIFFUSION if self.kind == "diffusion" else NOTICE
+
+    @property
+    def visible(self) -> bool:
+        return self.state in VISIBLE[self.machine.name]
+
+
+class MindCopies:
+    """Each country's offline copy refreshes on its own cycle; a record published after the last
+    refresh is not yet in it."""
+
+    def __init__(self, phase: dict[str, tuple[float, float]]) -> None:
+        self.phase = phase  # country -> (first refresh offset, interval), minutes
+
+    def last_refresh(self, country: str, t: float) -> float:
+        offset, interval = self.phase[country]
+        if t < offset:
+            return offset - interval  # the copy taken before the exercise began
+        return offset + math.floor((t - offset) / interval) * interval
+
+
+class Registry:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.records: dict[str, Record] = {}
+        self.by_subject: dict[str, list[Record]] = {}
+        self.states: dict[str, int] = {}
+
+    def add(self, rec: Record, t: float, **fields: Any) -> Record:
+        rec.state = rec.machine.initial
+        self.records[rec.id] = rec
+        if rec.subject:
+            self.by_subject.setdefault(rec.subject, []).append(rec)
+        self._count(None, rec.state)
+        if rec.visible:
+            rec.visible_since = t
+        rec.history.append((t, rec.state))
+        kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
+        self.journal.emit(t, kind, rec.requester, **self._fields(rec), **fields)
+        return rec
+
+    def move(self, rec: Record, action: str, t: float, actor: str, **fields: Any) -> None:
+        new, event = rec.machine.next(rec.state, action)
+        self._count(rec.state, new)
+        was_visible = rec.visible
+        rec.state = new
+        if rec.visible and not was_visible:
+            rec.visible_since = t
+        elif not rec.visible:
+            rec.visible_since = math.inf
+        rec.history.append((t, new))
+        if "reason" in fields:
+            rec.reason = fields["reason"]
+        self.journal.emit(t, event, actor, **self._fields(rec), state=new, **fields)
+
+    def _count(self, old: str | None, new: str) -> None:
+        if old is not None:
+            self.states[old] -= 1
+        self.states[new] = self.states.get(new, 0) + 1
+
+    @staticmethod
+    def _fields(rec: Record) -> dict[str, Any]:
+        out: dict[str, Any] = {"notice" if rec.kind != "diffusion" else "diffusion": rec.id, "notice_kind": rec.kind,
+                               "requester": rec.requester}
+        if rec.subject:
+            out["subject"] = rec.subject
+        return out
+
+    def visible_at(self, subject: str, country: str, system: str, t: float,
+                   mind: MindCopies | None) -> list[Record]:
+        """Records about ``subject`` a border post of ``country`` finds at time ``t``."""
+        if system == "none":
+            return []
+        seen_since = t if system == "find" else mind.last_refresh(country, t)
+        out = []
+        for rec in self.by_subject.get(subject, ()):
+            if not rec.visible or rec.visible_since > seen_since:
+                continue
+            if rec.recipients is not None and country not in rec.recipients:
+                continue
+            out.append(rec)
+        return out

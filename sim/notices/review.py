@@ -1,0 +1,166 @@
+"""The NDTF review at the General Secretariat, as a SimPy process per request.
+
+Notices: registration and screening (calendar time) → a reviewer checks the overt rules →
+missing data is asked of the requesting NCB (through its desk; the clock runs) → requests in
+doubt get a detailed review that may uncover Art. 2 / Art. 3 problems → published or refused.
+Diffusions are circulated at once and reviewed afterwards; a non-compliant one is purged from
+its recipients. Reviewers are a limited resource, so a surge of requests slows everyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import simpy
+
+from ..durations import minutes
+from ..rng import Draws
+from ..scenario.parameters import distribution
+from .kinds import VALIDITY_YEARS
+from .registry import Record
+from .rules import COVERT, DATA_QUALITY, OVERT, REFUGEE, Finding
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+GS = "GS"
+VALIDITY_MINUTES = VALIDITY_YEARS * 365.25 * 1440
+
+
+@dataclass(slots=True)
+class Case:
+    """What the review needs beyond the record: the rules it breaks and how its NCB behaves."""
+
+    findings: list[Finding]
+    completes_on_request: bool = True
+    withdraw_after: float | None = None
+    ccf: tuple[float, float, str] | None = None  # (after, study, outcome)
+    on_published: list[Callable[[Record], None]] = field(default_factory=list)
+
+
+class NdtfReview:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        settings = ex.scenario.ndtf
+        self.settings = settings
+        self.reviewers = simpy.Resource(ex.env, capacity=settings.reviewers)
+        rng = ex.streams.stream("ndtf")
+        p = ex.scenario.parameters
+        self.screening = distribution(p, "ndtf.screening_time").sampler(rng)
+        self.detailed = distribution(p, "ndtf.detailed_review_time").sampler(rng)
+        self.work = distribution(p, "ndtf.work_time").sampler(rng)
+        self.diffusion_delay = distribution(p, "ndtf.diffusion_review_time").sampler(rng)
+        self.drafting = distribution(p, "ncb.drafting_time").sampler(ex.streams.stream("drafting"))
+        self.u = Draws(rng.random)
+        self.info_deadline = minutes(settings.info_deadline)
+
+    def submit(self, rec: Record, case: Case) -> None:
+        self.ex.registry.add(rec, self.ex.env.now, **({"purpose": rec.purpose} if rec.purpose else {}),
+                             **({"to": sorted(rec.recipients)} if rec.recipients is not None else {}))
+        proc = self._review_diffusion if rec.kind == "diffusion" else self._review_notice
+        self.ex.env.process(proc(rec, case))
+
+    def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
+        # The refugee rule depends on the moment: status may be confirmed while the request waits.
+        out = [f for f in case.findings if f.reason != REFUGEE]
+        if rec.subject and rec.requester in self.ex.refugee_from.get(rec.subject, ()):
+            out.append(Finding(REFUGEE, f"refugee status confirmed against {rec.requester}"))
+        return out
+
+    def _hands_on(self, factor: float = 1.0):
+        with self.reviewers.request() as req:
+            yield req
+            yield self.ex.env.timeout(self.work() * factor)
+
+    def _review_notice(self, rec: Record, case: Case):
+        env, reg = self.ex.env, self.ex.registry
+        yield env.timeout(self.screening())
+        yield from self._hands_on()
+        found = self._current_findings(rec, case)
+        overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
+        if overt:
+            reg.move(rec, "refuse", env.now, GS, reason=overt[0].reason, detail=overt[0].detail)
+            return
+        gaps = [f for f in found if f.reason == DATA_QUALITY]
+        if gaps:
+            reg.move(rec, "ask_info", env.now, GS, detail=gaps[0].detail)
+            supplied = env.event()
+            self.ex.send(GS, rec.requester, kind="info_request", priority="high",
+                         then=lambda _m: self._answer_info(rec, case, supplied))
+            outcome = yield supplied | env.timeout(self.info_deadline)
+            if supplied not in outcome:
+                reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
+                         detail=gaps[0].detail + "; the NCB did not complete the request in time")
+                return
+            reg.move(rec, "info_supplied", env.now, rec.requester)
+            yield from self._hands_on(0.5)
+        covert = [f for f in found if f.reason in COVERT]
+        if covert or self.u() < self.settings.doubt_share:
+            yield env.timeout(self.detailed())
+            yield from self._hands_on(3.0)
+            found = self._current_findings(rec, case)
+            if any(f.reason == REFUGEE for f in found):
+                f = next(f for f in found if f.reason == REFUGEE)
+                reg.move(rec, "refuse", env.now, GS, reason=f.reason, detail=f.detail)
+                return
+            if covert and self.u() < self.settings.detect_covert:
+                reg.move(rec, "refuse", env.now, GS, reason=covert[0].reason, detail=covert[0].detail)
+                return
+        reg.move(rec, "publish", env.now, GS, public=rec.public)
+        for hook in case.on_published:
+            hook(rec)
+        self._after_publication(rec, case)
+
+    def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event) -> None:
+        """The requesting NCB has read the NDTF's question; it drafts an answer if it can."""
+        if not case.completes_on_request:
+            return
+        ev = self.ex.env.timeout(self.drafting())
+        ev.callbacks.append(lambda _e: self.ex.send(
+            rec.requester, GS, kind="info_reply", priority="high",
+            then=lambda _m: supplied.succeed() if not supplied.triggered else None))
+
+    def _after_publication(self, rec: Record, case: Case) -> None:
+        env = self.ex.env
+        if case.withdraw_after is not None:
+            self._later(case.withdraw_after, lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
+        if case.ccf is not None:
+            after, study, outcome = case.ccf
+            self._later(after, lambda: self._ccf(rec, study, outcome))
+        self._later(VALIDITY_MINUTES, lambda: rec.state == "published" and self.ex.registry.move(
+            rec, "expire", env.now, GS))
+
+    def _later(self, delay: float, action: Callable[[], object]) -> None:
+        if self.ex.env.now + delay >= self.ex.duration:
+            return  # beyond the exercise: nothing to schedule
+        ev = self.ex.env.timeout(delay)
+        ev.callbacks.append(lambda _e: action())
+
+    def cancel_if_valid(self, rec: Record, reason: str, actor: str) -> None:
+        if rec.state in ("published", "circulated", "compliant"):
+            self.ex.registry.move(rec, "cancel", self.ex.env.now, actor, reason=reason)
+
+    def _ccf(self, rec: Record, study: float, outcome: str) -> None:
+        if rec.state != "published":
+            return
+        self.ex.registry.move(rec, "challenge", self.ex.env.now, "CCF", reason="ccf_study")
+        self._later(study, lambda: rec.state == "blocked" and self.ex.registry.move(
+            rec, "keep" if outcome == "keep" else "delete", self.ex.env.now, "CCF", reason="ccf_decision"))
+
+    def _review_diffusion(self, rec: Record, case: Case):
+        env, reg = self.ex.env, self.ex.registry
+        yield env.timeout(self.diffusion_delay())
+        yield from self._hands_on()
+        if rec.state != "circulated":
+            return  # cancelled or deleted before review
+        found = self._current_findings(rec, case)
+        problems = [f for f in found if f.reason in OVERT]
+        covert = [f for f in found if f.reason in COVERT]
+        if not problems and covert and self.u() < self.settings.detect_covert:
+            problems = covert
+        if problems:
+            reg.move(rec, "purge", env.now, GS, outcome="purged", reason=problems[0].reason,
+                     detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))
+        else:
+            reg.move(rec, "approve", env.now, GS, outcome="compliant")

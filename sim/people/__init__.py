@@ -1,0 +1,1 @@
+"""People in an exercise: subjects who move, cross borders and get checked."""

@@ -1,0 +1,94 @@
+"""Subjects on the move: travel over the travel graph, and a border check at every entry.
+
+The check's outcome depends on the entry country's connection (FIND: live; MIND: an offline copy
+as of its last refresh; none: no database check at the border) and on the document used (a
+stolen passport is in SLTD). A hit on a notice or diffusion that asks for arrest holds the person
+and opens an arrest case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..durations import minutes
+from ..notices.kinds import ARRESTING
+from ..scenario.cases import Subject
+from ..world import travel_hours
+from ..world.legal import checked_crossing
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+
+@dataclass(slots=True)
+class SubjectState:
+    spec: Subject
+    location: str
+    status: str = "free"  # free, held, arrested, extradited, located
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+def arrest_requested(rec) -> bool:
+    return rec.kind in ARRESTING or (rec.kind == "diffusion" and rec.purpose in (None, "arrest"))
+
+
+class Movements:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        self.subjects = {s.id: SubjectState(s, s.location) for s in ex.scenario.subjects}
+        for st in self.subjects.values():
+            if st.spec.plan is not None:
+                ex.env.process(self._travel(st))
+
+    def _travel(self, st: SubjectState):
+        env, plan = self.ex.env, st.spec.plan
+        yield env.timeout(minutes(plan.leaves_after))
+        for target in plan.route:
+            if target == st.location or target not in self.ex.world.travel:
+                continue
+            path, _hours = travel_hours(self.ex.world.travel, st.location, target)
+            for nxt in path[1:]:
+                if st.status != "free":
+                    return
+                edge = self.ex.world.travel.edges[st.location, nxt]
+                yield env.timeout(edge["hours"] * 60.0)
+                if st.status != "free":
+                    return
+                previous, st.location = st.location, nxt
+                checked = checked_crossing(previous, nxt)
+                self.ex.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
+                                     to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked)
+                if checked:
+                    self.border_check(st, nxt)
+            if st.status == "free":
+                yield env.timeout(minutes(plan.stay))
+
+    def border_check(self, st: SubjectState, country: str) -> None:
+        ex, now = self.ex, self.ex.env.now
+        system = ex.border_system(country)
+        doc = st.spec.document
+        ex.journal.emit(now, "border.checked", country, subject=st.id, country=country, system=system, document=doc)
+        if system == "none":
+            return
+        if doc == "stolen":
+            ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="SLTD",
+                            system=system, document=doc)
+            ex.send(f"border:{country}", country, kind="sltd_hit", priority="urgent", channel="national")
+        records = ex.registry.visible_at(st.id, country, system, now, ex.mind)
+        arresting = None
+        for rec in records:
+            ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",
+                            system=system, **({"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}),
+                            notice_kind=rec.kind, requester=rec.requester)
+            if arresting is None and arrest_requested(rec) and rec.requester != country:
+                arresting = rec
+            elif rec.kind == "yellow" and st.status == "free":
+                st.status = "located"
+                ex.journal.emit(now, "subject.located", country, subject=st.id, country=country, notice=rec.id)
+                ex.review.cancel_if_valid(rec, "located", rec.requester)
+        if arresting is not None and st.status == "free":
+            ex.arrests.open(st, country, arresting)

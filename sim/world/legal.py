@@ -1,0 +1,62 @@
+"""Extradition law and border connectivity per member (sim/data/extradition.csv), and the rule
+that decides whether a country can surrender a person to another."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+# No border checks between these (the Schengen area, with the micro-states whose borders are open
+# to it): a fugitive crossing from France to Spain is not checked at all.
+SCHENGEN = frozenset("AT BE BG HR CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE "
+                     "IS LI NO CH MC SM VA".split())
+
+
+def checked_crossing(origin: str, entry: str) -> bool:
+    return not (origin in SCHENGEN and entry in SCHENGEN)
+
+
+@dataclass(frozen=True, slots=True)
+class LegalFacts:
+    extradites_nationals: str  # "yes", "no", or "eu" (only to EU states, under the EAW)
+    frameworks: frozenset[str]
+    reciprocity: bool
+    border_system: str  # "find", "mind" or "none"
+
+
+@lru_cache(maxsize=1)
+def legal_facts() -> dict[str, LegalFacts]:
+    text = resources.files("sim.data").joinpath("extradition.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return {r["iso2"]: LegalFacts(r["extradites_nationals"], frozenset(x for x in r["frameworks"].split(";") if x),
+                                  r["reciprocity"] == "yes", r["border_system"]) for r in rows}
+
+
+def legal_basis(requesting: str, requested: str, facts: dict[str, LegalFacts],
+                overrides: dict[frozenset[str], str] | None = None) -> str | None:
+    """Why ``requested`` may extradite to ``requesting`` ("treaty", "ECE", "reciprocity"…), or None."""
+    pair = frozenset((requesting, requested))
+    if overrides and pair in overrides:
+        return "treaty" if overrides[pair] == "treaty" else None
+    shared = facts[requesting].frameworks & facts[requested].frameworks
+    if shared:
+        return sorted(shared)[0]
+    if facts[requested].reciprocity:
+        return "reciprocity"
+    return None
+
+
+def refuses_national(requesting: str, requested: str, nationality: str | None,
+                     facts: dict[str, LegalFacts], nationals: dict[str, str] | None = None) -> bool:
+    """True when ``requested`` will not surrender one of its own nationals to ``requesting``."""
+    if nationality != requested:
+        return False
+    rule = (nationals or {}).get(requested, facts[requested].extradites_nationals)
+    if rule == "yes":
+        return False
+    if rule == "eu":
+        return not ("EAW" in facts[requesting].frameworks and "EAW" in facts[requested].frameworks)
+    return True
