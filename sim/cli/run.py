@@ -87,6 +87,7 @@ def render(s: dict[str, Any]) -> str:
         lines.append("busiest desks: " + ", ".join(
             f"{d['ncb']} {d['busy_share']:.0%} busy ({d['handled']:,} handled, {d['queued']} waiting)"
             for d in s["busiest_desks"][:3]))
+    lines += _render_notices(s["notices"], s["arrests"])
     if s["objectives"]:
         lines += ["", "objectives:"]
         mark = {"met": "MET   ", "failed": "FAILED", "open": "open  "}
@@ -96,3 +97,29 @@ def render(s: dict[str, Any]) -> str:
     if s.get("journal"):
         lines += ["", f"journal written to {s['journal']}"]
     return "\n".join(lines)
+
+
+def _counts(d: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in d.items()) or "none"
+
+
+def _render_notices(n: dict[str, Any], a: dict[str, Any]) -> list[str]:
+    d = n["diffusions"]
+    if not n["requested"] and not d["sent"]:
+        return []
+    lines = ["", "notices:"]
+    lines.append(f"  requested   {_counts(n['requested'])}")
+    lines.append(f"  published   {_counts(n['published'])}")
+    lines.append(f"  refused     {_counts(n['refused'])}" + (f"  ({n['in_review']:,} still in review)" if n["in_review"] else ""))
+    lines.append(f"  diffusions  {d['sent']:,} sent, {d['compliant']:,} found compliant, "
+                 f"{d['cancelled']:,} cancelled, purged: {_counts(d['purged'])}")
+    if n["refusal_share"] is not None:
+        lines.append(f"  refused or purged by the NDTF: {n['refusal_share']:.1%} of decisions")
+    if n["cancelled_or_deleted"]:
+        lines.append(f"  cancelled or deleted: {_counts(n['cancelled_or_deleted'])}")
+    if a["hits_holding_a_person"]:
+        lines += ["", f"arrest cases: {a['hits_holding_a_person']} hit(s) holding a person; "
+                      f"now {_counts(a['states'])}"]
+        if a["released"]:
+            lines.append(f"  released because: {_counts(a['released'])}")
+    return lines

@@ -19,6 +19,7 @@ from ..notices.background import BackgroundRequests
 from ..notices.registry import MindCopies, Record, Registry
 from ..notices.review import Case, NdtfReview
 from ..notices.rules import findings
+from ..notices.stats import arrest_totals, notice_totals
 from ..people.subjects import Movements
 from ..world.legal import legal_facts
 from ..scenario.cases import Request
@@ -278,6 +279,8 @@ class Exercise:
                 for o in self.scenario.objectives
             ],
             "busiest_desks": self._busiest(),
+            "notices": notice_totals(self.registry),
+            "arrests": arrest_totals(self.arrests),
         }
 
     def _busiest(self) -> list[dict[str, Any]]:

@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     from ..people.subjects import SubjectState
 
 
+# Release reasons (journal `reason` of subject.released).
+NO_CONFIRMATION = "no_confirmation_in_time"
+NO_LONGER_VALID = "request_no_longer_valid"
+NATIONAL = "national_not_extradited"
+NO_BASIS = "no_legal_basis"
+NO_REQUEST = "no_extradition_request_in_time"
+
+
 @dataclass(slots=True)
 class ArrestCase:
     id: str
@@ -33,6 +41,7 @@ class ArrestCase:
     record: Record
     state: str = ARREST.initial
     hit_at: float = 0.0
+    release_reason: str | None = None
 
 
 class Arrests:
@@ -62,7 +71,7 @@ class Arrests:
         hold = self.hold()
         timer = ex.env.timeout(hold)
         timer.callbacks.append(lambda _e: case.state == "held" and self._release(
-            case, country, f"no confirmation from {rec.requester} within {format_minutes(hold)}"))
+            case, country, NO_CONFIRMATION, f"no confirmation from {rec.requester} within {format_minutes(hold)}"))
         # Border post -> its NCB (nationally) -> the requesting NCB (I-24/7) -> back to confirm.
         ex.send(f"border:{country}", country, kind="hit_report", priority="urgent", channel="national",
                 then=lambda _m: ex.send(country, rec.requester, kind="hit_report", priority="urgent",
@@ -79,15 +88,15 @@ class Arrests:
         if case.state != "held":
             return
         if not rec.visible or (rec.recipients is not None and country not in rec.recipients):
-            self._release(case, country, f"the {rec.kind} request is no longer valid ({rec.state})")
+            self._release(case, country, NO_LONGER_VALID, f"the {rec.kind} request is no longer valid ({rec.state})")
             return
         nationality = case.subject.spec.identity.nationality
         if refuses_national(rec.requester, country, nationality, ex.legal, ex.nationals_override):
-            self._release(case, country, f"{country} does not extradite its own nationals")
+            self._release(case, country, NATIONAL, f"{country} does not extradite its own nationals")
             return
         basis = legal_basis(rec.requester, country, ex.legal, ex.treaty_override)
         if basis is None:
-            self._release(case, country, f"no legal basis for extradition from {country} to {rec.requester}")
+            self._release(case, country, NO_BASIS, f"no legal basis for extradition from {country} to {rec.requester}")
             return
         self._move(case, "confirm", country, basis=basis)
         case.subject.status = "arrested"
@@ -96,7 +105,7 @@ class Arrests:
         if prep <= deadline:
             ex.env.timeout(prep).callbacks.append(lambda _e: self._request(case))
         ex.env.timeout(deadline).callbacks.append(lambda _e: case.state == "arrested" and self._release(
-            case, country, f"no formal extradition request within {format_minutes(deadline)}"))
+            case, country, NO_REQUEST, f"no formal extradition request within {format_minutes(deadline)}"))
 
     def _request(self, case: ArrestCase) -> None:
         if case.state != "arrested":
@@ -113,6 +122,7 @@ class Arrests:
         case.subject.location = rec.requester
         self.ex.review.cancel_if_valid(rec, "extradited", rec.requester)
 
-    def _release(self, case: ArrestCase, actor: str, reason: str) -> None:
-        self._move(case, "release", actor, reason=reason)
+    def _release(self, case: ArrestCase, actor: str, reason: str, detail: str) -> None:
+        case.release_reason = reason
+        self._move(case, "release", actor, reason=reason, detail=detail)
         case.subject.status = "free"

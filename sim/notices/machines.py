@@ -51,6 +51,11 @@ NOTICE = Machine("notice", "requested", {
 })
 
 DIFFUSION = Machine("diffusion", "circulated", {
+    ("circulated", "ask_info"): ("info_requested", "diffusion.info_requested"),
+    ("info_requested", "info_supplied"): ("circulated", "diffusion.info_supplied"),
+    ("info_requested", "purge"): ("purged", "diffusion.reviewed"),
+    ("info_requested", "cancel"): ("cancelled", "diffusion.cancelled"),
+    ("info_requested", "delete"): ("purged", "diffusion.purged"),
     ("circulated", "approve"): ("compliant", "diffusion.reviewed"),
     ("circulated", "purge"): ("purged", "diffusion.reviewed"),
     ("circulated", "cancel"): ("cancelled", "diffusion.cancelled"),
@@ -70,4 +75,4 @@ ARREST = Machine("arrest", "held", {
 })
 
 # States in which a request can be found by a database check.
-VISIBLE = {"notice": {"published"}, "diffusion": {"circulated", "compliant"}}
+VISIBLE = {"notice": {"published"}, "diffusion": {"circulated", "info_requested", "compliant"}}

@@ -84,17 +84,11 @@ class NdtfReview:
             return
         gaps = [f for f in found if f.reason == DATA_QUALITY]
         if gaps:
-            reg.move(rec, "ask_info", env.now, GS, detail=gaps[0].detail)
-            supplied = env.event()
-            self.ex.send(GS, rec.requester, kind="info_request", priority="high",
-                         then=lambda _m: self._answer_info(rec, case, supplied))
-            outcome = yield supplied | env.timeout(self.info_deadline)
-            if supplied not in outcome:
+            completed = yield from self._ask_for_info(rec, case, gaps[0])
+            if not completed:
                 reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
                          detail=gaps[0].detail + "; the NCB did not complete the request in time")
                 return
-            reg.move(rec, "info_supplied", env.now, rec.requester)
-            yield from self._hands_on(0.5)
         covert = [f for f in found if f.reason in COVERT]
         if covert or self.u() < self.settings.doubt_share:
             yield env.timeout(self.detailed())
@@ -111,6 +105,20 @@ class NdtfReview:
         for hook in case.on_published:
             hook(rec)
         self._after_publication(rec, case)
+
+    def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
+        """Ask the requesting NCB for the missing data; True when it arrives before the deadline."""
+        env, reg = self.ex.env, self.ex.registry
+        reg.move(rec, "ask_info", env.now, GS, detail=gap.detail)
+        supplied = env.event()
+        self.ex.send(GS, rec.requester, kind="info_request", priority="high",
+                     then=lambda _m: self._answer_info(rec, case, supplied))
+        outcome = yield supplied | env.timeout(self.info_deadline)
+        if supplied not in outcome or rec.state != "info_requested":
+            return False
+        reg.move(rec, "info_supplied", env.now, rec.requester)
+        yield from self._hands_on(0.5)
+        return True
 
     def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event) -> None:
         """The requesting NCB has read the NDTF's question; it drafts an answer if it can."""
@@ -155,7 +163,14 @@ class NdtfReview:
         if rec.state != "circulated":
             return  # cancelled or deleted before review
         found = self._current_findings(rec, case)
-        problems = [f for f in found if f.reason in OVERT]
+        gaps = [f for f in found if f.reason == DATA_QUALITY]
+        problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
+        if gaps and not problems:
+            completed = yield from self._ask_for_info(rec, case, gaps[0])
+            if rec.state not in ("circulated", "info_requested"):
+                return  # cancelled or deleted meanwhile
+            if not completed:
+                problems = gaps
         covert = [f for f in found if f.reason in COVERT]
         if not problems and covert and self.u() < self.settings.detect_covert:
             problems = covert

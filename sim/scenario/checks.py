@@ -40,6 +40,8 @@ PRODUCED_FIELDS = {
     "diffusion.sent": {"diffusion", "notice_kind", "requester", "subject", "purpose", "to", "actor"},
     "diffusion.reviewed": {"diffusion", "notice_kind", "requester", "subject", "state", "outcome", "reason",
                            "detail", "actor"},
+    "diffusion.info_requested": {"diffusion", "notice_kind", "requester", "subject", "state", "detail", "actor"},
+    "diffusion.info_supplied": {"diffusion", "notice_kind", "requester", "subject", "state", "actor"},
     "diffusion.cancelled": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
     "diffusion.purged": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
     "refugee.confirmed": {"subject", "fearing", "actor"},
@@ -55,7 +57,7 @@ PRODUCED_FIELDS = {
     "extradition.completed": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
                               "state", "to", "actor"},
     "subject.released": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                         "state", "reason", "actor"},
+                         "state", "reason", "detail", "actor"},
 }
 
 

@@ -21,7 +21,8 @@ HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undeliverable", "objective.met",
                "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
                "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
-               "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.cancelled",
+               "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.info_requested",
+               "diffusion.info_supplied", "diffusion.cancelled",
                "diffusion.purged", "refugee.confirmed", "subject.moved", "border.checked", "database.hit",
                "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
                "subject.released")
