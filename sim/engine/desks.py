@@ -72,11 +72,13 @@ class NcbDesk:
     """The I-24/7 desk of one NCB."""
 
     def __init__(self, env: simpy.Environment, code: str, plan: ShiftPlan,
-                 handling: Callable[[Message], float],
-                 on_handled: Callable[[NcbDesk, Message, float, float], None]) -> None:
+                 handling: Callable[[Message, NcbDesk], float],
+                 on_handled: Callable[[NcbDesk, Message, float, float], None],
+                 languages: tuple[str, ...] = ()) -> None:
         self.env = env
         self.code = code
         self.plan = plan
+        self.languages = frozenset(languages)
         self.queue = simpy.PriorityStore(env)
         self.handling = handling
         self.on_handled = on_handled
@@ -114,10 +116,21 @@ class NcbDesk:
             if plan.staff(env.now) <= i:
                 # Took it just before the shift ended: it waits on the desk until morning.
                 yield from self._wait_for_duty(i)
-            started = env.now
-            duration = self.handling(msg)
-            yield env.timeout(duration)
-            self.in_service -= 1
-            self.handled += 1
-            self.busy_minutes += duration
-            self.on_handled(self, msg, started - msg.delivered_at, duration)
+            yield from self._handle(msg)
+
+    def _handle(self, msg: Message):
+        started = self.env.now
+        duration = self.handling(msg, self)
+        yield self.env.timeout(duration)
+        self.in_service -= 1
+        self.handled += 1
+        self.busy_minutes += duration
+        self.on_handled(self, msg, started - msg.delivered_at, duration)
+
+    def on_call(self, msg: Message, delay: float):
+        """Closed desk, urgent message: the CCC reaches the NCB's on-call officer, who handles it
+        after ``delay`` without waiting for the morning (follow-the-sun escalation)."""
+        msg.delivered_at = self.env.now
+        self.in_service += 1
+        yield self.env.timeout(delay)
+        yield from self._handle(msg)

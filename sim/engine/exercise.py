@@ -35,6 +35,15 @@ from ..rng import RandomStreams
 from .traffic import BackgroundTraffic
 
 
+def ccc_site(utc_hour: int) -> str:
+    """The CCC works follow-the-sun: Singapore, then Lyon, then Buenos Aires, eight hours each."""
+    if 6 <= utc_hour < 14:
+        return "CCC-LYS"
+    if 14 <= utc_hour < 22:
+        return "CCC-BUE"
+    return "CCC-SIN"
+
+
 class Exercise:
     def __init__(self, scenario: Scenario, *, seed: int | None = None, journal_sink: IO[str] | None = None,
                  keep_events: bool = True, base_key: tuple[int, ...] = ()) -> None:
@@ -64,12 +73,20 @@ class Exercise:
         extra = distribution(params, "i247.extra_delay")
         self._extra_delay = None if extra.mean() == 0 else extra.sampler(self.streams.stream("i247"))
 
-        def handling(msg: Message) -> float:
-            return urgent() if msg.priority == "urgent" else routine()
+        translate = distribution(params, "desk.translation_time").sampler(self.streams.stream("translation"))
+        self._escalation = distribution(params, "ccc.escalation_time").sampler(self.streams.stream("ccc"))
+
+        def handling(msg: Message, desk: NcbDesk) -> float:
+            t = urgent() if msg.priority == "urgent" else routine()
+            if msg.language not in desk.languages:
+                # Outside the NCB's working languages: someone must translate it first.
+                msg.translated = True
+                t += translate()
+            return t
 
         self.desks: dict[str, NcbDesk] = {
             code: NcbDesk(self.env, code, ShiftPlan(self.clock, m.timezone, scenario.desks.for_country(code)),
-                          handling, self._handled)
+                          handling, self._handled, m.languages)
             for code, m in self.world.members.items()
         }
 
@@ -151,7 +168,10 @@ class Exercise:
     def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
         self.in_transit -= 1
         if desk is not None:
-            desk.deliver(msg)
+            if msg.priority == "urgent" and self.scenario.ccc.escalate_urgent and desk.plan.staff(self.env.now) == 0:
+                self._escalate(desk, msg)
+            else:
+                desk.deliver(msg)
             return
         # The General Secretariat and the bureaus are not desks the model queues for.
         self.handled_by_offices += 1
@@ -160,9 +180,20 @@ class Exercise:
         if msg.then is not None:
             msg.then(msg)
 
+    def _escalate(self, desk: NcbDesk, msg: Message) -> None:
+        site = ccc_site(self.clock.utc(self.env.now).hour)
+        msg.via_ccc = site
+        self.journal.emit(self.env.now, "message.escalated", site, msg=msg.id, to=desk.code, priority=msg.priority,
+                          ccc=site)
+        self.env.process(desk.on_call(msg, self._escalation()))
+
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
         fields: dict[str, Any] = {"msg": msg.id, "type": msg.kind, "priority": msg.priority,
                                   "waited_min": round(waited, 2), "handling_min": round(handling, 2)}
+        if msg.translated:
+            fields["translated"] = True
+        if msg.via_ccc:
+            fields["via_ccc"] = msg.via_ccc
         if msg.inject:
             fields["inject"] = msg.inject
         self.journal.record(self.env.now, "message.handled", desk.code, fields)

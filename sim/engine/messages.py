@@ -23,6 +23,8 @@ class Message:
     case: str | None = None
     delivered_at: float = -1.0
     then: Callable[[Message], None] | None = None  # what the handler does next, once it has read it
+    translated: bool = False
+    via_ccc: str | None = None  # the CCC site that escalated it to an on-call officer
 
     @property
     def rank(self) -> int:

@@ -104,6 +104,13 @@ class Ndtf(Strict):
     info_deadline: Duration = Field("30d", description="how long the NDTF waits for more information")
 
 
+class Ccc(Strict):
+    """The Command and Coordination Centre (Lyon, Buenos Aires, Singapore; follow-the-sun)."""
+
+    escalate_urgent: bool = Field(True, description="urgent messages to a closed NCB go through the CCC "
+                                                     "to its on-call officer instead of waiting")
+
+
 class RequestProfile(Strict):
     """How the background requests nobody plays are made (calibrated in docs/calibration.md)."""
 

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 PRODUCED_FIELDS = {
     "inject.fired": {"inject", "to", "from", "channel", "priority", "actor"},
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "actor"},
-    "message.handled": {"msg", "type", "priority", "inject", "actor", "waited_min", "handling_min"},
+    "message.handled": {"msg", "type", "priority", "inject", "actor", "waited_min", "handling_min", "translated",
+                        "via_ccc"},
+    "message.escalated": {"msg", "to", "priority", "ccc", "actor"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
     "objective.failed": {"objective", "title", "actor"},

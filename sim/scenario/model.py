@@ -11,14 +11,14 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from .cases import Background, Ndtf, Request, Subject
+from .cases import Background, Ccc, Ndtf, Request, Subject
 from .types import CountryCode, CountryPair, Distribution, Duration, Identifier, Language, Priority, Strict
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
-EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undeliverable", "objective.met",
+EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undeliverable", "message.escalated", "objective.met",
                "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
                "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
                "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.info_requested",
@@ -222,6 +222,7 @@ class Scenario(Strict):
     subjects: list[Subject] = Field(default_factory=list, description="wanted and missing persons")
     requests: list[Request] = Field(default_factory=list, description="notice and diffusion requests NCBs make")
     ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
+    ccc: Ccc = Field(default_factory=Ccc, description="the Command and Coordination Centre")
     background: Background = Field(default_factory=Background,
                                    description="the world's requests that nobody plays, in aggregate")
     injects: list[Inject] = Field(default_factory=list, description="the MSEL: what happens, when, to whom")

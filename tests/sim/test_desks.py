@@ -20,7 +20,7 @@ def handled(ex: Exercise, inject: str) -> dict:
 def test_message_at_night_waits_for_local_morning():
     # 22:00 UTC Monday = 23:00 in Paris; the FR desk opens at 08:00 Paris (07:00 UTC in winter).
     sc = scenario(start="2026-03-02T22:00:00Z", parameters=FIXED_10M,
-                  injects=[{"id": "I1", "at": "0m", "from": "ES", "to": "FR", "text": "night"}])
+                  injects=[{"id": "I1", "at": "0m", "from": "ES", "to": "FR", "text": "night", "language": "fr"}])
     ex = Exercise(sc)
     ex.run()
     assert handled(ex, "I1")["t"] == "2026-03-03T07:10:00Z"
@@ -79,3 +79,39 @@ def test_a_closed_desk_keeps_its_messages_queued():
     ex = Exercise(sc)
     ex.run()
     assert ex.desks["FR"].queued == 1 and ex.handled == 0
+
+
+def test_message_outside_the_ncbs_languages_takes_longer():
+    # France works in French only: the same message in Spanish needs translating first.
+    params = dict(FIXED_10M, **{"desk.translation_time": "45m"})
+    sc = scenario(parameters=params, desks={"default": {"staff": 2, "night_staff": 2}},
+                  injects=[{"id": "FR-text", "at": "0m", "from": "ES", "to": "FR", "text": "x", "language": "fr"},
+                           {"id": "ES-text", "at": "0m", "from": "ES", "to": "FR", "text": "x", "language": "es"}])
+    ex = Exercise(sc)
+    ex.run()
+    same, other = handled(ex, "FR-text"), handled(ex, "ES-text")
+    assert same["handling_min"] == 10.0 and "translated" not in same
+    assert other["handling_min"] == 55.0 and other["translated"] is True
+
+
+def test_urgent_message_to_a_closed_ncb_goes_through_the_ccc_routine_waits():
+    # 22:00 UTC Monday: NCB France is closed until 07:00 UTC. The CCC's Singapore site is on duty.
+    params = dict(FIXED_10M, **{"ccc.escalation_time": "30m"})
+    injects = [{"id": "U", "at": "0m", "from": "ES", "to": "FR", "text": "hit", "priority": "urgent", "language": "fr"},
+               {"id": "R", "at": "0m", "from": "ES", "to": "FR", "text": "fyi", "language": "fr"}]
+    ex = Exercise(scenario(start="2026-03-02T22:00:00Z", parameters=params, injects=injects))
+    ex.run()
+    esc = [e for e in ex.journal.events if e["kind"] == "message.escalated"]
+    assert len(esc) == 1 and esc[0]["ccc"] == "CCC-SIN" and esc[0]["to"] == "FR"
+    urgent = handled(ex, "U")
+    assert urgent["via_ccc"] == "CCC-SIN" and urgent["t"] < "2026-03-02T23:00:00Z"
+    assert handled(ex, "R")["t"] >= "2026-03-03T07:00:00Z"
+
+
+def test_without_ccc_escalation_urgent_waits_for_the_morning():
+    injects = [{"id": "U", "at": "0m", "from": "ES", "to": "FR", "text": "hit", "priority": "urgent", "language": "fr"}]
+    ex = Exercise(scenario(start="2026-03-02T22:00:00Z", parameters=FIXED_10M, injects=injects,
+                           ccc={"escalate_urgent": False}))
+    ex.run()
+    assert handled(ex, "U")["t"] == "2026-03-03T07:05:00Z"
+    assert not any(e["kind"] == "message.escalated" for e in ex.journal.events)
