@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="override the scenario's seed")
     p.add_argument("--until", metavar="DUR", help=f"stop after this much sim time ({DURATION_HELP})")
     p.add_argument("--journal", metavar="FILE.jsonl", help="write the journal (one JSON event per line)")
+    p.add_argument("--network", metavar="FILE", help="analyse the I-24/7 traffic: bottlenecks in the summary, "
+                                                      "the traffic graph written to FILE (.graphml or .json)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON for machines")
     p.set_defaults(handler=run_command)
 
@@ -40,6 +42,8 @@ def run_command(args) -> int:
     for w in loaded.warnings:
         print(str(w), file=sys.stderr)
 
+    if args.network and not os.path.isdir(os.path.dirname(os.path.abspath(args.network))):
+        raise InputError([Problem(args.network, 0, 0, "", "the folder for the network file does not exist")])
     sink = tmp_path = None
     if args.journal:
         target = os.path.abspath(args.journal)
@@ -50,8 +54,20 @@ def run_command(args) -> int:
         sink = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
     try:
         ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False)
+        traffic = None
+        if args.network:
+            from ..engine.network import TrafficAnalysis
+
+            traffic = TrafficAnalysis()
+            ex.journal.listeners.append(traffic)
         ex.run(until)
         summary = ex.summary()
+        if traffic is not None:
+            from ..engine.network import write_graph
+
+            summary["network"] = traffic.report()
+            write_graph(traffic.graph(), args.network)
+            summary["network"]["graph"] = args.network
         summary["scenario_sha256"] = loaded.digest
         if sink is not None:
             sink.close()
@@ -87,6 +103,14 @@ def render(s: dict[str, Any]) -> str:
         lines.append("busiest desks: " + ", ".join(
             f"{d['ncb']} {d['busy_share']:.0%} busy ({d['handled']:,} handled, {d['queued']} waiting)"
             for d in s["busiest_desks"][:3]))
+    if "network" in s:
+        net = s["network"]
+        lines += ["", f"traffic network: {net['nodes']} nodes, {net['links_used']:,} links used, "
+                      f"{net['relayed_messages']:,} hops relayed by Lyon or a bureau (graph in {net['graph']})",
+                  "  longest waits: " + ", ".join(f"{n['node']} {n['mean_wait_min']:.0f} min on average"
+                                                  for n in net["longest_waits"][:3]),
+                  "  most between the traffic: " + ", ".join(f"{n['node']} {n['betweenness']:.3f}"
+                                                             for n in net["most_between"][:3])]
     lines += _render_notices(s["notices"], s["arrests"])
     if s["objectives"]:
         lines += ["", "objectives:"]

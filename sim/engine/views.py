@@ -1,0 +1,126 @@
+"""Per-seat views of the journal: what a seat may see, and since when it knew.
+
+The engine knows everything; an NCB knows only what reached it. ``SeatView`` decides, event by
+event and in journal order, whether an event reached a seat: an NCB sees its own traffic, the
+messages delivered to it, notices once published (every NCB sees the notice system), the
+diffusions sent to it, and hits and arrests in its country or on its requests — never another
+country's traffic, a subject's movements, or the exercise's objectives. The debrief's "who knew
+what, when" and the trainee's screens are both built from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+Event = dict[str, Any]
+
+# Kinds no player seat ever sees: the ground truth and the exercise control.
+GROUND_TRUTH = {"subject.moved", "border.checked", "inject.fired", "objective.met", "objective.failed"}
+NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
+                   "notice.deleted", "notice.expired"}
+REQUESTER_ONLY = {"notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
+                  "diffusion.info_requested", "diffusion.info_supplied"}
+CASE_KINDS = {"arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
+              "subject.located"}
+SEATS_HELP = "ncb:CC (an NCB officer), ndtf (a reviewer), ccc (a CCC duty officer) or trainer (everything)"
+
+
+def parse_seat(seat: str) -> tuple[str, str | None]:
+    role, _, country = seat.partition(":")
+    if role == "ncb" and len(country) == 2:
+        return role, country.upper()
+    if role in ("ndtf", "ccc", "trainer") and not country:
+        return role, None
+    raise ValueError(f"'{seat}' is not a seat; expected {SEATS_HELP}")
+
+
+def _later(t: str, minutes: float) -> str:
+    dt = datetime.fromisoformat(t.replace("Z", "+00:00")) + timedelta(minutes=minutes)
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SeatView:
+    """Feed it the journal in order; ``reach(event)`` gives when the seat learnt it, or None."""
+
+    def __init__(self, seat: str) -> None:
+        self.seat = seat
+        self.role, self.country = parse_seat(seat)
+        self.recipients: dict[str, set[str]] = {}  # diffusion id -> countries it was sent to
+        self.seen_notices: set[str] = set()
+
+    def reach(self, e: Event) -> str | None:
+        kind = e["kind"]
+        if kind == "diffusion.sent":
+            self.recipients[e["diffusion"]] = set(e.get("to", ()))
+        if self.role == "trainer":
+            return e["t"]
+        if self.role == "ndtf":
+            ok = kind.startswith(("notice.", "diffusion.")) or (
+                kind.startswith("message.") and "GS" in (e.get("from"), e.get("to"), e.get("actor")))
+            return e["t"] if ok else None
+        if self.role == "ccc":
+            ok = kind == "message.escalated" or kind.startswith(("operation.", "irt.", "imest."))
+            return e["t"] if ok else None
+        return self._ncb(e)
+
+    def _ncb(self, e: Event) -> str | None:
+        me, kind, t = self.country, e["kind"], e["t"]
+        if kind in GROUND_TRUTH:
+            return None
+        if kind == "message.sent":
+            if e.get("from") == me:
+                return t
+            if e.get("to") == me:  # in the inbox once it has travelled
+                return _later(t, e.get("latency_min", 0.0))
+            return None
+        if kind in ("message.handled", "message.undeliverable"):
+            return t if e.get("actor") == me else None
+        if kind == "message.escalated":
+            return t if e.get("to") == me else None
+        if kind in REQUESTER_ONLY:
+            return t if e.get("requester") == me else None
+        if kind in NOTICE_EVERYONE:
+            if kind == "notice.published":
+                self.seen_notices.add(e["notice"])
+            return t if e.get("notice") in self.seen_notices or e.get("requester") == me else None
+        if kind.startswith("diffusion."):
+            did = e.get("diffusion")
+            involved = e.get("requester") == me or me in self.recipients.get(did, ())
+            if kind == "diffusion.reviewed" and e.get("outcome") != "purged":
+                involved = e.get("requester") == me  # recipients are only told to purge
+            return t if involved else None
+        if kind == "database.hit":
+            return t if e.get("country") == me else None
+        if kind in CASE_KINDS:
+            return t if me in (e.get("country"), e.get("requester")) else None
+        if kind == "refugee.confirmed":
+            return t if e.get("actor") == me else None
+        if kind.startswith("operation."):
+            return t if me in e.get("participants", ()) or e.get("country") == me else None
+        if kind.startswith(("irt.", "imest.")):
+            return t if e.get("country") == me else None
+        return None  # unknown kinds are not shown: a new kind must be given a rule here
+
+
+def view(events: Iterable[Event], seat: str, until: str | None = None) -> Iterator[tuple[str, Event]]:
+    """(known since, event) for what reached ``seat``, in journal order; optionally up to a time."""
+    sv = SeatView(seat)
+    for e in events:
+        since = sv.reach(e)
+        if since is not None and (until is None or since <= until):
+            yield since, e
+
+
+def who_knew(events: Iterable[Event], seats: Iterable[str], match: dict[str, Any]) -> dict[str, str | None]:
+    """For each seat, when it first learnt of an event carrying every field in ``match``."""
+    events = list(events)
+    out: dict[str, str | None] = {}
+    for seat in seats:
+        first = None
+        for since, e in view(events, seat):
+            if all(e.get(k) == v for k, v in match.items()):
+                first = since if first is None or since < first else first
+        out[seat] = first
+    return out
