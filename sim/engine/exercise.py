@@ -20,6 +20,8 @@ from ..notices.registry import MindCopies, Record, Registry
 from ..notices.review import Case, NdtfReview
 from ..notices.rules import findings
 from ..notices.stats import arrest_totals, notice_totals
+from ..people.exchange import Exchange, schedule_cases
+from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..world.legal import legal_facts
 from ..scenario.cases import Request
@@ -119,6 +121,9 @@ class Exercise:
         self.arrests = Arrests(self)
         self.movements = Movements(self)
         self.background = BackgroundRequests(self)
+        self.exchange = Exchange(self)
+        schedule_cases(self, self.exchange)
+        self.operations = Operations(self, self.exchange)
         self._requests_after: dict[tuple[str, str], list[Request]] = {}
         self._schedule_requests(scenario.requests)
         self._schedule_refugee_status()
@@ -127,23 +132,31 @@ class Exercise:
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
 
+    def ccc_site_now(self) -> str:
+        return ccc_site(self.clock.utc(self.env.now).hour)
+
     def border_system(self, country: str) -> str:
         return self._border.get(country) or self.legal[country].border_system
 
     # --- messages ---------------------------------------------------------------------------
     def send(self, src: str, dst: str, *, kind: str, priority: str = "routine", channel: str = "i247",
-             language: str | None = None, inject: str | None = None,
-             then: Callable[[Message], None] | None = None) -> Message:
+             language: str | None = None, inject: str | None = None, case: str | None = None,
+             about: str | None = None, then: Callable[[Message], None] | None = None) -> Message:
         """Send a message; ``then`` runs when the recipient has handled it (read it and acted)."""
         now = self.env.now
         if language is None:
             language = self._language.get(src) or self._language[dst]
-        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, then=then)
+        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, case=case,
+                      about=about, then=then)
         self.sent += 1
         fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
                                   "priority": priority, "channel": channel, "language": language}
         if inject:
             fields["inject"] = inject
+        if case:
+            fields["case"] = case
+        if about:
+            fields["about"] = about
         if channel == "i247":
             path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
             if not path:
@@ -181,7 +194,7 @@ class Exercise:
             msg.then(msg)
 
     def _escalate(self, desk: NcbDesk, msg: Message) -> None:
-        site = ccc_site(self.clock.utc(self.env.now).hour)
+        site = self.ccc_site_now()
         msg.via_ccc = site
         self.journal.emit(self.env.now, "message.escalated", site, msg=msg.id, to=desk.code, priority=msg.priority,
                           ccc=site)
@@ -196,6 +209,8 @@ class Exercise:
             fields["via_ccc"] = msg.via_ccc
         if msg.inject:
             fields["inject"] = msg.inject
+        if msg.case:
+            fields["case"] = msg.case
         self.journal.record(self.env.now, "message.handled", desk.code, fields)
         if msg.then is not None:
             msg.then(msg)

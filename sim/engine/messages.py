@@ -21,6 +21,7 @@ class Message:
     subject: str = ""
     inject: str | None = None
     case: str | None = None
+    about: str | None = None  # the subject a case message concerns
     delivered_at: float = -1.0
     then: Callable[[Message], None] | None = None  # what the handler does next, once it has read it
     translated: bool = False

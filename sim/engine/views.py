@@ -17,7 +17,8 @@ from typing import Any
 Event = dict[str, Any]
 
 # Kinds no player seat ever sees: the ground truth and the exercise control.
-GROUND_TRUTH = {"subject.moved", "border.checked", "inject.fired", "objective.met", "objective.failed"}
+GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "objective.met",
+                "objective.failed"}
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
                    "notice.deleted", "notice.expired"}
 REQUESTER_ONLY = {"notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
@@ -99,7 +100,7 @@ class SeatView:
             return t if e.get("actor") == me else None
         if kind.startswith("operation."):
             return t if me in e.get("participants", ()) or e.get("country") == me else None
-        if kind.startswith(("irt.", "imest.")):
+        if kind.startswith(("irt.", "imest.", "incident.")):
             return t if e.get("country") == me else None
         return None  # unknown kinds are not shown: a new kind must be given a rule here
 

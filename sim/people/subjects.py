@@ -26,6 +26,7 @@ class SubjectState:
     spec: Subject
     location: str
     status: str = "free"  # free, held, arrested, extradited, located
+    alarm: object = None  # a SimPy event that cuts a wait short when the subject feels pressure
 
     @property
     def id(self) -> str:
@@ -43,10 +44,33 @@ class Movements:
         for st in self.subjects.values():
             if st.spec.plan is not None:
                 ex.env.process(self._travel(st))
+        if any(s.flees_on for s in ex.scenario.subjects):
+            ex.journal.listeners.append(self._pressure)
+
+    def _pressure(self, e: dict) -> None:
+        """A public extract about a subject, or an associate's arrest, makes a subject move on."""
+        if e["kind"] == "notice.published" and e.get("public") and e.get("subject") in self.subjects:
+            self.alarm(e["subject"], "public_extract")
+        elif e["kind"] == "arrest.provisional":
+            for st in self.subjects.values():
+                if e["subject"] in st.spec.associates:
+                    self.alarm(st.id, "associate_arrest")
+
+    def alarm(self, subject: str, cause: str) -> None:
+        st = self.subjects[subject]
+        if cause not in st.spec.flees_on or st.status != "free" or st.alarm is None or st.alarm.triggered:
+            return
+        self.ex.journal.emit(self.ex.env.now, "subject.alarmed", subject, subject=subject, cause=cause)
+        st.alarm.succeed()
+
+    def _wait(self, st: SubjectState, delay: float):
+        """Wait, unless pressure cuts the wait short."""
+        st.alarm = self.ex.env.event()
+        yield self.ex.env.timeout(delay) | st.alarm
 
     def _travel(self, st: SubjectState):
         env, plan = self.ex.env, st.spec.plan
-        yield env.timeout(minutes(plan.leaves_after))
+        yield from self._wait(st, minutes(plan.leaves_after))
         for target in plan.route:
             if target == st.location or target not in self.ex.world.travel:
                 continue
@@ -65,7 +89,7 @@ class Movements:
                 if checked:
                     self.border_check(st, nxt)
             if st.status == "free":
-                yield env.timeout(minutes(plan.stay))
+                yield from self._wait(st, minutes(plan.stay))
 
     def border_check(self, st: SubjectState, country: str) -> None:
         ex, now = self.ex, self.ex.env.now

@@ -33,15 +33,29 @@ class Plan(Strict):
     stay: Duration = Field("0m", description="time spent in each country of the route before moving on")
 
 
+OBJECT_KINDS = ("unidentified_body", "travel_document", "vehicle", "firearm", "asset")
+
+
 class Subject(Strict):
     id: Identifier = Field(description="unique among subjects, e.g. S1")
-    kind: Literal["wanted", "missing", "person_of_interest"] = "wanted"
+    kind: Literal["wanted", "missing", "person_of_interest", "unidentified_body", "travel_document",
+                  "vehicle", "firearm", "asset"] = Field(
+        "wanted", description="a person, or a body or object that notices can concern (these do not travel)")
     identity: Identity
     location: CountryCode = Field(description="where the subject is at the start")
     document: Literal["genuine", "stolen", "forged"] = Field(
         "genuine", description="travel document used at borders; a stolen one is in SLTD")
     plan: Plan | None = Field(None, description="movement; absent means the subject stays")
     refugee: Refugee | None = Field(None, description="refugee status, which triggers the refugee rule")
+    flees_on: list[Literal["public_extract", "associate_arrest"]] = Field(
+        default_factory=list, description="pressure that makes the subject move on at once")
+    associates: list[Identifier] = Field(default_factory=list, description="subjects whose arrest alarms this one")
+
+    @model_validator(mode="after")
+    def _objects_stay(self) -> Subject:
+        if self.kind in OBJECT_KINDS and self.plan is not None:
+            raise ValueError(f"a {self.kind.replace('_', ' ')} does not travel on its own; remove 'plan'")
+        return self
 
 
 class CcfChallenge(Strict):
@@ -129,3 +143,73 @@ class Background(Strict):
         default_factory=dict, description="Poisson volume of requests per kind, from random NCBs")
     profile: RequestProfile = Field(default_factory=RequestProfile)
     arrests_per_year: float = Field(0, ge=0, description="arrests on background Red Notices and diffusions")
+
+
+class InformationRequest(Strict):
+    """A request for information the case's lead NCB sends to a partner."""
+
+    to: CountryCode
+    at: Duration = Field(description="when the lead sends it, after the start")
+    about: Identifier | None = Field(None, description="the subject it asks about")
+    priority: Literal["urgent", "high", "routine"] = "routine"
+    language: Literal["ar", "en", "fr", "es"] | None = Field(None, description="default: the lead's first language")
+
+
+class CaseSpec(Strict):
+    """Intelligence exchange across countries: requests for information, replies and reminders."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    lead: CountryCode = Field(description="the NCB that runs the case")
+    partners: list[CountryCode] = Field(default_factory=list, description="NCBs the case involves")
+    subjects: list[Identifier] = Field(default_factory=list)
+    requests_for_information: list[InformationRequest] = Field(default_factory=list)
+    reply_share: float = Field(0.9, ge=0, le=1, description="chance a partner answers without a reminder")
+    reminder_after: Duration = Field("3d", description="an unanswered request is chased after this long")
+    max_reminders: int = Field(2, ge=0, le=10)
+
+
+class OperationSpec(Strict):
+    """A coordinated cross-border operation (Pangea-, Liberterra-, HAECHI-like)."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    kind: Literal["pangea", "liberterra", "haechi", "first_light", "lionfish", "custom"] = "custom"
+    coordinator: Literal["GS", "RB-BUE", "RB-SAL", "RB-YAO", "RB-ABJ", "RB-NBO", "RB-HRE"] = "GS"
+    participants: list[CountryCode] = Field(min_length=2)
+    planning_starts: Duration = Field("0m", description="the intelligence phase begins")
+    action_starts: Duration = Field(description="the first action day")
+    action_days: int = Field(7, ge=1, le=60)
+    intelligence_requests: int = Field(3, ge=0, le=50,
+                                       description="requests for information each participant sends in planning")
+    targets_per_country: int = Field(20, ge=0, le=100_000, description="people each participant could arrest")
+    checks_per_day_per_country: float = Field(20_000, ge=0, description="database checks in the surge")
+    hit_rate: float = Field(1e-4, ge=0, le=1, description="hits per database check")
+    arrest_base: float = Field(0.1, ge=0, le=1, description="share of targets arrested without intelligence")
+    arrest_gain: float = Field(0.6, ge=0, le=1, description="extra share arrested with full intelligence")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> OperationSpec:
+        if self.arrest_base + self.arrest_gain > 1:
+            raise ValueError("arrest_base + arrest_gain cannot exceed 1")
+        return self
+
+
+class Incident(Strict):
+    """An incident or disaster for which the country asks for an INTERPOL Incident Response Team."""
+
+    id: Identifier
+    at: Duration
+    country: CountryCode
+    kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
+    irt: bool = Field(True, description="the country requests an IRT (deployed in 12-24 h)")
+
+
+class MajorEvent(Strict):
+    """A major event supported by an INTERPOL Major Event Support Team (IMEST)."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    country: CountryCode
+    starts: Duration
+    lasts: Duration = Field("7d")

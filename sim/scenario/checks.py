@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 # Which journal kinds the engine can produce today, and the fields each carries.
 PRODUCED_FIELDS = {
     "inject.fired": {"inject", "to", "from", "channel", "priority", "actor"},
-    "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "actor"},
-    "message.handled": {"msg", "type", "priority", "inject", "actor", "waited_min", "handling_min", "translated",
-                        "via_ccc"},
+    "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
+                     "actor"},
+    "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
+                        "translated", "via_ccc"},
     "message.escalated": {"msg", "to", "priority", "ccc", "actor"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
@@ -60,6 +61,17 @@ PRODUCED_FIELDS = {
                               "state", "to", "actor"},
     "subject.released": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
                          "state", "reason", "detail", "actor"},
+    "subject.alarmed": {"subject", "cause", "actor"},
+    "operation.planned": {"operation", "name", "type", "participants", "actor"},
+    "operation.started": {"operation", "name", "participants", "intelligence", "actor"},
+    "operation.checks": {"operation", "country", "day", "checks", "hits", "actor"},
+    "operation.arrests": {"operation", "country", "arrests", "intelligence", "actor"},
+    "operation.ended": {"operation", "name", "participants", "arrests", "checks", "hits", "actor"},
+    "incident.reported": {"incident", "country", "type", "actor"},
+    "irt.requested": {"incident", "country", "ccc", "actor"},
+    "irt.deployed": {"incident", "country", "hours_to_deploy", "actor"},
+    "imest.deployed": {"event", "name", "country", "actor"},
+    "imest.ended": {"event", "name", "country", "actor"},
 }
 
 
@@ -210,6 +222,40 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], in_world: set[str], 
                                                       "the request waits for a message its NCB never reads")
         if req.at is not None and minutes(req.at) >= end:
             warn(("requests", i, "at"), "submitted at or after the exercise ends; it will never be made")
+    for i, case in enumerate(sc.cases):
+        country(("cases", i, "lead"), case.lead)
+        for k, c in enumerate(case.partners):
+            country(("cases", i, "partners", k), c)
+        for k, sid in enumerate(case.subjects):
+            if sid not in subjects:
+                err(("cases", i, "subjects", k), f"no subject has id '{sid}'{_suggest(sid, subjects)}")
+        for k, rfi in enumerate(case.requests_for_information):
+            country(("cases", i, "requests_for_information", k, "to"), rfi.to)
+            if rfi.to == case.lead:
+                err(("cases", i, "requests_for_information", k, "to"), "the lead does not ask itself")
+            if rfi.about is not None and rfi.about not in subjects:
+                err(("cases", i, "requests_for_information", k, "about"),
+                    f"no subject has id '{rfi.about}'{_suggest(rfi.about, subjects)}")
+            if minutes(rfi.at) >= end:
+                warn(("cases", i, "requests_for_information", k, "at"), "sent at or after the exercise ends")
+    for i, op in enumerate(sc.operations):
+        for k, c in enumerate(op.participants):
+            country(("operations", i, "participants", k), c)
+        if len(set(op.participants)) != len(op.participants):
+            err(("operations", i, "participants"), "a participant is listed twice")
+        if minutes(op.action_starts) < minutes(op.planning_starts):
+            err(("operations", i, "action_starts"), "the action cannot start before the planning")
+        if minutes(op.action_starts) + op.action_days * 1440 > end:
+            warn(("operations", i, "action_days"), "the action days run past the exercise's end; "
+                                                  "operation.ended will not be reached")
+    for i, inc in enumerate(sc.incidents):
+        country(("incidents", i, "country"), inc.country)
+    for i, ev in enumerate(sc.major_events):
+        country(("major_events", i, "country"), ev.country)
+    for i, subj in enumerate(sc.subjects):
+        for k, a in enumerate(subj.associates):
+            if a not in subjects or a == subj.id:
+                err(("subjects", i, "associates", k), f"no other subject has id '{a}'{_suggest(a, subjects)}")
     for section in ("border_systems", "extradites_nationals"):
         for code in getattr(sc.world, section):
             country(("world", section, code), code)

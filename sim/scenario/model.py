@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from .cases import Background, Ccc, Ndtf, Request, Subject
+from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Request, Subject
 from .types import CountryCode, CountryPair, Distribution, Duration, Identifier, Language, Priority, Strict
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -25,7 +25,9 @@ EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undel
                "diffusion.info_supplied", "diffusion.cancelled",
                "diffusion.purged", "refugee.confirmed", "subject.moved", "border.checked", "database.hit",
                "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
-               "subject.released")
+               "subject.released", "subject.alarmed", "operation.planned", "operation.started", "operation.checks",
+               "operation.arrests", "operation.ended", "incident.reported", "irt.requested", "irt.deployed",
+               "imest.deployed", "imest.ended")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
@@ -221,6 +223,10 @@ class Scenario(Strict):
     players: list[Player] = Field(default_factory=list, description="the seats people play")
     subjects: list[Subject] = Field(default_factory=list, description="wanted and missing persons")
     requests: list[Request] = Field(default_factory=list, description="notice and diffusion requests NCBs make")
+    cases: list[CaseSpec] = Field(default_factory=list, description="intelligence exchanges across countries")
+    operations: list[OperationSpec] = Field(default_factory=list, description="coordinated cross-border operations")
+    incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
+    major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")
     ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
     ccc: Ccc = Field(default_factory=Ccc, description="the Command and Coordination Centre")
     background: Background = Field(default_factory=Background,

@@ -1,0 +1,89 @@
+"""Intelligence exchange between NCBs: requests for information, replies and reminders.
+
+A request is read at the partner's desk (in its hours and languages); the partner answers after
+researching it, or not at all. An unanswered request ages: after a while the sender chases it
+with a reminder, one priority higher, which costs both desks time and may shake an answer loose.
+Cases and operations both gather their intelligence this way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ..durations import minutes
+from ..rng import Draws
+from ..scenario.parameters import distribution
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+RAISE = {"routine": "high", "high": "urgent", "urgent": "urgent"}
+REMINDER_RESPONSE = 0.5  # chance that a reminder makes a silent partner answer
+
+
+@dataclass(slots=True)
+class Ask:
+    case: str
+    sender: str
+    partner: str
+    priority: str
+    language: str | None
+    about: str | None
+    reply_share: float
+    chase_after: float
+    max_reminders: int
+    on_answer: Callable[[Ask], None] | None = None
+    answered: bool = False
+    answering: bool = False
+    reminders: int = 0
+
+
+class Exchange:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        rng = ex.streams.stream("exchange")
+        self.u = Draws(rng.random)
+        self.research = distribution(ex.scenario.parameters, "case.research_time").sampler(rng)
+        self.asks: list[Ask] = []
+
+    def ask(self, ask: Ask) -> Ask:
+        self.asks.append(ask)
+        self.ex.send(ask.sender, ask.partner, kind="rfi", priority=ask.priority, language=ask.language,
+                     case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share))
+        self._chase_later(ask)
+        return ask
+
+    def _partner_reads(self, ask: Ask, willingness: float) -> None:
+        if ask.answered or ask.answering or self.u() >= willingness:
+            return
+        ask.answering = True
+        self.ex.env.timeout(self.research()).callbacks.append(lambda _e: self.ex.send(
+            ask.partner, ask.sender, kind="rfi_reply", priority=ask.priority, case=ask.case, about=ask.about,
+            then=lambda _m: self._answered(ask)))
+
+    def _answered(self, ask: Ask) -> None:
+        ask.answered = True
+        if ask.on_answer is not None:
+            ask.on_answer(ask)
+
+    def _chase_later(self, ask: Ask) -> None:
+        def chase(_e) -> None:
+            if ask.answered or ask.answering or ask.reminders >= ask.max_reminders:
+                return
+            ask.reminders += 1
+            ask.priority = RAISE[ask.priority]
+            self.ex.send(ask.sender, ask.partner, kind="reminder", priority=ask.priority, language=ask.language,
+                         case=ask.case, about=ask.about,
+                         then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE))
+            self._chase_later(ask)
+
+        self.ex.env.timeout(ask.chase_after).callbacks.append(chase)
+
+
+def schedule_cases(ex: Exercise, exchange: Exchange) -> None:
+    for case in ex.scenario.cases:
+        for rfi in case.requests_for_information:
+            ask = Ask(case.id, case.lead, rfi.to, rfi.priority, rfi.language, rfi.about, case.reply_share,
+                      minutes(case.reminder_after), case.max_reminders)
+            ex.env.timeout(minutes(rfi.at)).callbacks.append(lambda _e, ask=ask: exchange.ask(ask))

@@ -1,0 +1,101 @@
+"""Joint operations, IRT deployments and IMEST support.
+
+An operation has a planning phase in which every participant asks the others for intelligence
+(through the desks, so closed desks and silence cost it), then action days with a surge of
+database checks; each participant's arrests depend on the share of its questions that were
+answered before the first action day. Checks and arrests are aggregated per country and day: an
+operation's thousands of checks are not simulated one by one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..durations import minutes
+from ..scenario.parameters import distribution
+from .exchange import Ask, Exchange
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+    from ..scenario.cases import OperationSpec
+
+DAY = 1440.0
+
+
+class Operations:
+    def __init__(self, ex: Exercise, exchange: Exchange) -> None:
+        self.ex = ex
+        self.exchange = exchange
+        self.rng = ex.streams.stream("operations")
+        self.results: dict[str, dict] = {}
+        for op in ex.scenario.operations:
+            ex.env.process(self._run(op))
+        deploy = distribution(ex.scenario.parameters, "irt.deployment_time").sampler(ex.streams.stream("irt"))
+        for inc in ex.scenario.incidents:
+            ex.env.timeout(minutes(inc.at)).callbacks.append(lambda _e, inc=inc: self._incident(inc, deploy()))
+        for ev in ex.scenario.major_events:
+            ex.env.process(self._imest(ev))
+
+    def _run(self, op: OperationSpec):
+        env, ex = self.ex.env, self.ex
+        yield env.timeout(minutes(op.planning_starts))
+        parts = list(op.participants)
+        asked = {c: 0 for c in parts}
+        answered = {c: 0 for c in parts}
+        action_at = minutes(op.action_starts)
+        ex.journal.emit(env.now, "operation.planned", op.coordinator, operation=op.id, name=op.name,
+                        type=op.kind, participants=parts)
+
+        def on_answer(ask: Ask) -> None:
+            if env.now < action_at:  # intelligence that arrives after the action is too late
+                answered[ask.sender] += 1
+
+        for c in parts:
+            others = [p for p in parts if p != c]
+            for _ in range(op.intelligence_requests):
+                partner = others[int(self.rng.integers(len(others)))]
+                asked[c] += 1
+                self.exchange.ask(Ask(op.id, c, partner, "high", None, None, 0.85, 2 * DAY, 1, on_answer))
+        yield env.timeout(max(0.0, action_at - env.now))
+        intel = {c: (answered[c] / asked[c] if asked[c] else 0.0) for c in parts}
+        ex.journal.emit(env.now, "operation.started", op.coordinator, operation=op.id, name=op.name,
+                        participants=parts, intelligence=round(sum(intel.values()) / len(parts), 3))
+        checks = hits = 0
+        for day in range(op.action_days):
+            for c in parts:
+                n = int(self.rng.poisson(op.checks_per_day_per_country))
+                h = int(self.rng.binomial(n, op.hit_rate)) if n else 0
+                checks, hits = checks + n, hits + h
+                ex.journal.emit(env.now, "operation.checks", c, operation=op.id, country=c, day=day + 1,
+                                checks=n, hits=h)
+            yield env.timeout(DAY)
+        arrests = 0
+        for c in parts:
+            p = op.arrest_base + op.arrest_gain * intel[c]
+            a = int(self.rng.binomial(op.targets_per_country, p)) if op.targets_per_country else 0
+            arrests += a
+            ex.journal.emit(env.now, "operation.arrests", c, operation=op.id, country=c, arrests=a,
+                            intelligence=round(intel[c], 3))
+        self.results[op.id] = {"arrests": arrests, "checks": checks, "hits": hits,
+                               "intelligence": round(sum(intel.values()) / len(parts), 3)}
+        ex.journal.emit(env.now, "operation.ended", op.coordinator, operation=op.id, name=op.name,
+                        participants=parts, arrests=arrests, checks=checks, hits=hits)
+
+    def _incident(self, inc, deploy_minutes: float) -> None:
+        ex = self.ex
+        ex.journal.emit(ex.env.now, "incident.reported", inc.country, incident=inc.id, country=inc.country,
+                        type=inc.kind)
+        if not inc.irt:
+            return
+        site = ex.ccc_site_now()
+        ex.journal.emit(ex.env.now, "irt.requested", inc.country, incident=inc.id, country=inc.country, ccc=site)
+        ex.env.timeout(deploy_minutes).callbacks.append(lambda _e: ex.journal.emit(
+            ex.env.now, "irt.deployed", site, incident=inc.id, country=inc.country,
+            hours_to_deploy=round(deploy_minutes / 60, 1)))
+
+    def _imest(self, ev):
+        env, ex = self.ex.env, self.ex
+        yield env.timeout(minutes(ev.starts))
+        ex.journal.emit(env.now, "imest.deployed", "GS", event=ev.id, name=ev.name, country=ev.country)
+        yield env.timeout(minutes(ev.lasts))
+        ex.journal.emit(env.now, "imest.ended", "GS", event=ev.id, name=ev.name, country=ev.country)
