@@ -11,9 +11,10 @@ from datetime import timedelta
 
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0, "w": 10080.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_MAX_MINUTES = 1e9  # ~1,900 years: beyond this timedelta itself overflows; callers set real limits
 _WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?[smhdw])+$")
 
-DURATION_PATTERN = r"^(\d+(\.\d+)?[smhdw])+$"
+DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[smhdw]\s*)+$"
 DURATION_HELP = "a duration with a unit, like 90m, 36h, 3d, 2w or 1d12h"
 
 
@@ -30,6 +31,8 @@ def parse_duration(text: str) -> timedelta:
     if not _WHOLE.match(s):
         raise ValueError(f"'{text}' is not {DURATION_HELP}")
     minutes = sum(float(n) * _UNIT_MINUTES[u] for n, u in _PART.findall(s))
+    if minutes > _MAX_MINUTES:
+        raise ValueError(f"'{text}' is far longer than ten years, the most an exercise may last")
     return timedelta(minutes=minutes)
 
 

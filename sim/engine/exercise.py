@@ -255,7 +255,8 @@ class Exercise:
         self.refugee_from.setdefault(subject, set()).add(fearing)
         self.journal.emit(self.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
         for rec in self.registry.by_subject.get(subject, ()):
-            if rec.requester == fearing and rec.state in ("published", "circulated", "compliant"):
+            # Live or blocked records are deleted; requests still in review are refused by the NDTF.
+            if rec.requester == fearing and rec.machine.allows(rec.state, "delete"):
                 self.registry.move(rec, "delete", self.env.now, "GS", reason="refugee_rule")
 
     # --- injects ----------------------------------------------------------------------------

@@ -125,4 +125,4 @@ class Arrests:
     def _release(self, case: ArrestCase, actor: str, reason: str, detail: str) -> None:
         case.release_reason = reason
         self._move(case, "release", actor, reason=reason, detail=detail)
-        case.subject.status = "free"
+        self.ex.movements.released(case.subject)

@@ -28,6 +28,9 @@ class Machine:
             raise IllegalTransition(f"{self.name}: cannot '{action}' from '{state}'; "
                                     f"allowed: {', '.join(allowed) or 'nothing (final state)'}") from None
 
+    def allows(self, state: str, action: str) -> bool:
+        return (state, action) in self.table
+
     @property
     def states(self) -> set[str]:
         return {self.initial} | {s for s, _ in self.table} | {t for t, _ in self.table.values()}

@@ -61,12 +61,16 @@ class NdtfReview:
         proc = self._review_diffusion if rec.kind == "diffusion" else self._review_notice
         self.ex.env.process(proc(rec, case))
 
-    def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
+    def _refugee_now(self, rec: Record) -> Finding | None:
         # The refugee rule depends on the moment: status may be confirmed while the request waits.
-        out = [f for f in case.findings if f.reason != REFUGEE]
         if rec.subject and rec.requester in self.ex.refugee_from.get(rec.subject, ()):
-            out.append(Finding(REFUGEE, f"refugee status confirmed against {rec.requester}"))
-        return out
+            return Finding(REFUGEE, f"refugee status confirmed against {rec.requester}")
+        return None
+
+    def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
+        out = [f for f in case.findings if f.reason != REFUGEE]
+        refugee = self._refugee_now(rec)
+        return out + [refugee] if refugee else out
 
     def _hands_on(self, factor: float = 1.0):
         with self.reviewers.request() as req:
@@ -93,14 +97,13 @@ class NdtfReview:
         if covert or self.u() < self.settings.doubt_share:
             yield env.timeout(self.detailed())
             yield from self._hands_on(3.0)
-            found = self._current_findings(rec, case)
-            if any(f.reason == REFUGEE for f in found):
-                f = next(f for f in found if f.reason == REFUGEE)
-                reg.move(rec, "refuse", env.now, GS, reason=f.reason, detail=f.detail)
-                return
             if covert and self.u() < self.settings.detect_covert:
                 reg.move(rec, "refuse", env.now, GS, reason=covert[0].reason, detail=covert[0].detail)
                 return
+        refugee = self._refugee_now(rec)
+        if refugee is not None:  # confirmed while the request waited
+            reg.move(rec, "refuse", env.now, GS, reason=refugee.reason, detail=refugee.detail)
+            return
         reg.move(rec, "publish", env.now, GS, public=rec.public)
         for hook in case.on_published:
             hook(rec)
@@ -146,7 +149,8 @@ class NdtfReview:
         ev.callbacks.append(lambda _e: action())
 
     def cancel_if_valid(self, rec: Record, reason: str, actor: str) -> None:
-        if rec.state in ("published", "circulated", "compliant"):
+        """Cancel a record that is still live (visible); a no-op on one already refused or gone."""
+        if rec.visible and rec.machine.allows(rec.state, "cancel"):
             self.ex.registry.move(rec, "cancel", self.ex.env.now, actor, reason=reason)
 
     def _ccf(self, rec: Record, study: float, outcome: str) -> None:
@@ -158,6 +162,8 @@ class NdtfReview:
 
     def _review_diffusion(self, rec: Record, case: Case):
         env, reg = self.ex.env, self.ex.registry
+        if case.withdraw_after is not None:
+            self._later(case.withdraw_after, lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
         yield env.timeout(self.diffusion_delay())
         yield from self._hands_on()
         if rec.state != "circulated":
@@ -174,6 +180,9 @@ class NdtfReview:
         covert = [f for f in found if f.reason in COVERT]
         if not problems and covert and self.u() < self.settings.detect_covert:
             problems = covert
+        refugee = self._refugee_now(rec)
+        if refugee is not None:
+            problems = [refugee]
         if problems:
             reg.move(rec, "purge", env.now, GS, outcome="purged", reason=problems[0].reason,
                      detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))

@@ -27,6 +27,7 @@ class SubjectState:
     location: str
     status: str = "free"  # free, held, arrested, extradited, located
     alarm: object = None  # a SimPy event that cuts a wait short when the subject feels pressure
+    route_pos: int = 0  # index of the next destination in the plan's route
 
     @property
     def id(self) -> str:
@@ -68,28 +69,37 @@ class Movements:
         st.alarm = self.ex.env.event()
         yield self.ex.env.timeout(delay) | st.alarm
 
-    def _travel(self, st: SubjectState):
+    def _travel(self, st: SubjectState, first_wait: float | None = None):
         env, plan = self.ex.env, st.spec.plan
-        yield from self._wait(st, minutes(plan.leaves_after))
-        for target in plan.route:
-            if target == st.location or target not in self.ex.world.travel:
-                continue
-            path, _hours = travel_hours(self.ex.world.travel, st.location, target)
-            for nxt in path[1:]:
-                if st.status != "free":
-                    return
-                edge = self.ex.world.travel.edges[st.location, nxt]
-                yield env.timeout(edge["hours"] * 60.0)
-                if st.status != "free":
-                    return
-                previous, st.location = st.location, nxt
-                checked = checked_crossing(previous, nxt)
-                self.ex.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
-                                     to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked)
-                if checked:
-                    self.border_check(st, nxt)
-            if st.status == "free":
+        yield from self._wait(st, minutes(plan.leaves_after) if first_wait is None else first_wait)
+        while st.route_pos < len(plan.route):
+            target = plan.route[st.route_pos]
+            if target != st.location and target in self.ex.world.travel:
+                path, _hours = travel_hours(self.ex.world.travel, st.location, target)
+                for nxt in path[1:]:
+                    if st.status != "free":
+                        return
+                    edge = self.ex.world.travel.edges[st.location, nxt]
+                    yield env.timeout(edge["hours"] * 60.0)
+                    if st.status != "free":
+                        return
+                    previous, st.location = st.location, nxt
+                    checked = checked_crossing(previous, nxt)
+                    self.ex.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
+                                         to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked)
+                    if checked:
+                        self.border_check(st, nxt)
+            st.route_pos += 1
+            if st.status == "free" and st.route_pos < len(plan.route):
                 yield from self._wait(st, minutes(plan.stay))
+
+    def released(self, st: SubjectState) -> None:
+        """A person let go after a hit carries on with the plan, after the usual stay."""
+        st.status = "free"
+        if st.spec.plan is not None and st.route_pos < len(st.spec.plan.route):
+            if st.location == st.spec.plan.route[st.route_pos]:
+                st.route_pos += 1  # held on arrival at this stop: it counts as reached
+            self.ex.env.process(self._travel(st, first_wait=minutes(st.spec.plan.stay)))
 
     def border_check(self, st: SubjectState, country: str) -> None:
         ex, now = self.ex, self.ex.env.now

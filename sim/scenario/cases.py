@@ -101,6 +101,8 @@ class Request(Strict):
             raise ValueError("a diffusion needs recipients in 'to'")
         if self.kind != "diffusion" and self.to:
             raise ValueError("only a diffusion has recipients; notices go to every NCB")
+        if self.kind == "diffusion" and self.ccf is not None:
+            raise ValueError("a CCF challenge applies to a published notice, not to a diffusion")
         return self
 
     def fields_provided(self) -> frozenset[str]:

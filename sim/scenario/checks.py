@@ -97,6 +97,10 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     end = minutes(sc.duration)
 
     in_world = set(sc.world.codes(list(all_members())))
+    try:
+        sc.start + sc.duration
+    except OverflowError:
+        err(("start",), "the exercise would end after the year 9999; choose an earlier start or a shorter duration")
 
     def country(path: tuple, code: str | None) -> None:
         if code is not None and code not in in_world:

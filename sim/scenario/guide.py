@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..durations import DURATION_HELP
+from ..durations import DURATION_HELP, DURATION_PATTERN
 from .checks import PRODUCED_FIELDS
 from .model import ACTIONS
 from .parameters import PARAMETERS
@@ -109,7 +109,7 @@ def _type(prop: dict) -> str:
     if t == "object":
         extra = prop.get("additionalProperties")
         return "mapping to " + _type(extra) if isinstance(extra, dict) else "mapping"
-    if prop.get("pattern") and "duration" in prop.get("description", ""):
+    if prop.get("pattern") == DURATION_PATTERN:
         return "duration"
     if prop.get("format") == "date-time":
         return "UTC date-time"
@@ -144,7 +144,7 @@ def render_guide() -> str:
                        parameters=params, events=events, actions=", ".join(f"`{a}`" for a in ACTIONS))
     out += "\n" + _table("Scenario", schema)
     for name, obj in schema["$defs"].items():
-        if not name.startswith("_") and obj.get("properties"):
+        if obj.get("properties"):
             out += "\n" + _table(name, obj)
     return out
 

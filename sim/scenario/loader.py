@@ -69,6 +69,9 @@ def _include(located: Located, base: Path, root: Path, limits: Limits) -> list[P
         here = ("include", i)
         if not isinstance(rel, str) or not rel:
             continue
+        if "\0" in rel:
+            problems.append(located.problem(here, "an include path cannot contain a NUL character"))
+            continue
         target = (base / rel).resolve()
         if os.path.isabs(rel) or not target.is_relative_to(root):
             problems.append(located.problem(here, f"'{rel}' is outside the scenario's folder; includes must "

@@ -67,6 +67,12 @@ class DeskOverride(Strict):
                               description="working hours, local time, HH:MM-HH:MM")
     days: list[Weekday] | None = Field(None, description="working days")
 
+    @model_validator(mode="after")
+    def _hours_ordered(self) -> DeskOverride:
+        if self.hours is not None:
+            DeskStaffing(hours=self.hours)  # the same rule as the default's, with its message
+        return self
+
 
 class Desks(Strict):
     default: DeskStaffing = Field(default_factory=DeskStaffing, description="staffing of every NCB desk")

@@ -269,6 +269,14 @@ class _Builder:
         return YamlDocument(self.root, self.file, self.marks)
 
     def syntax(self, e: yaml.MarkedYAMLError, text: str) -> Problem:
+        context = e.context or ""
+        if e.context_mark is not None and ("quoted scalar" in context or "flow" in context):
+            # PyYAML gives up where the file ends or the next line starts; the author needs to
+            # see where the quote or bracket was opened.
+            line, col = _pos(e.context_mark)
+            what = "quote" if "quoted" in context else "bracket or brace"
+            return Problem(self.file, line, col, "", f"YAML syntax error: unclosed {what} opened here "
+                                                     f"(PyYAML: {e.problem})")
         mark = e.problem_mark or e.context_mark
         line, col = _pos(mark) if mark is not None else (0, 0)
         lines = _LINE_BREAKS.split(text)

@@ -256,8 +256,8 @@ def test_explicit_single_document_is_fine():
 # --- syntax errors -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("src, line, words", [
-    ("a: 1\nb: [1, 2\n", 3, "bracket"),
-    ("a: 1\nb: 'open\n", 3, "quote"),
+    ("a: 1\nb: [1, 2\n", 2, "bracket"),
+    ("a: 1\nb: 'open\n", 2, "quote"),
     ("a: 1\nb: c: d\n", 2, "quote a value"),
     ("a: 1\n  b: 2\n", 2, "indentation"),
     ("a: @x\n", 1, "quote values"),
