@@ -17,8 +17,8 @@ from ..durations import minutes
 from ..notices.arrests import Arrests
 from ..notices.background import BackgroundRequests
 from ..notices.registry import MindCopies, Record, Registry
-from ..notices.review import Case, NdtfReview
-from ..notices.rules import findings
+from ..notices.filing import Filing
+from ..notices.review import NdtfReview
 from ..notices.stats import arrest_totals, notice_totals
 from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
@@ -33,6 +33,8 @@ from .desks import NcbDesk, ShiftPlan
 from .journal import Journal
 from .messages import Message
 from .objectives import ObjectiveTracker
+from ..decisions.port import DecisionPort
+from ..decisions.seats import SeatConfig, Seats
 from ..rng import RandomStreams
 from .traffic import BackgroundTraffic
 
@@ -48,7 +50,7 @@ def ccc_site(utc_hour: int) -> str:
 
 class Exercise:
     def __init__(self, scenario: Scenario, *, seed: int | None = None, journal_sink: IO[str] | None = None,
-                 keep_events: bool = True, base_key: tuple[int, ...] = ()) -> None:
+                 keep_events: bool = True, base_key: tuple[int, ...] = (), seats: SeatConfig | None = None) -> None:
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.env = simpy.Environment()
@@ -103,6 +105,12 @@ class Exercise:
         t = scenario.traffic
         self.traffic = BackgroundTraffic(self, t.messages_per_ncb_per_day, t.forward_share, t.urgent_share)
 
+        # Decisions: raised by the model, answered by people or policies.
+        self.seat_config = seats or SeatConfig()
+        self.seats = Seats(self, self.seat_config)
+        self.port = DecisionPort(self, self.seats.responder_for)
+        self.played = {p.seat for p in scenario.players}
+
         # Law, borders and the notice system.
         self.legal = legal_facts()
         self.nationals_override = dict(w.extradites_nationals)
@@ -124,13 +132,15 @@ class Exercise:
         self.exchange = Exchange(self)
         schedule_cases(self, self.exchange)
         self.operations = Operations(self, self.exchange)
-        self._requests_after: dict[tuple[str, str], list[Request]] = {}
-        self._schedule_requests(scenario.requests)
-        self._schedule_refugee_status()
+        self.filing = Filing(self)
 
         self._schedule_injects(scenario.injects)
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
+
+    def answer(self, decision_id: str, option: str) -> None:
+        """A person at a seat answers an open decision, now (raises DecisionError if it cannot)."""
+        self.port.answer(decision_id, option, by="seat")
 
     def ccc_site_now(self) -> str:
         return ccc_site(self.clock.utc(self.env.now).hour)
@@ -215,49 +225,12 @@ class Exercise:
         if msg.then is not None:
             msg.then(msg)
         if msg.inject:
-            for req in self._requests_after.get((msg.inject, desk.code), ()):
-                self._later(self.review.drafting(), lambda req=req: self.submit_request(req))
+            self.filing.inject_read(msg.inject, desk.code)
         self.traffic.after_handled(desk.code, msg.kind)
 
-    # --- requests, refugee status -------------------------------------------------------------
-    def _later(self, delay: float, action: Callable[[], object]) -> None:
-        self.env.timeout(delay).callbacks.append(lambda _e: action())
-
-    def _schedule_requests(self, requests: list[Request]) -> None:
-        for req in requests:
-            if req.at is not None:
-                self._later(minutes(req.at), lambda req=req: self.submit_request(req))
-            else:
-                self._requests_after.setdefault((req.after_inject, req.by), []).append(req)
-
     def submit_request(self, req: Request) -> Record:
-        """An NCB submits a notice request, or circulates a diffusion, from a scenario form."""
-        purpose = req.purpose or {"red": "prosecution", "diffusion": "arrest"}.get(req.kind)
-        found = findings(req.kind, purpose=purpose, offence=req.offence, max_penalty_years=req.max_penalty_years,
-                         sentence_months=req.sentence_months, provided=req.fields_provided(),
-                         character=req.character, human_rights_risk=req.human_rights_risk, requester=req.by)
-        rec = Record(req.id, req.kind, req.by, req.subject, self.env.now, purpose=purpose,
-                     recipients=frozenset(req.to) if req.kind == "diffusion" else None, public=req.public_extract)
-        ccf = None if req.ccf is None else (minutes(req.ccf.after), minutes(req.ccf.study), req.ccf.outcome)
-        case = Case(found, req.completes_on_request,
-                    None if req.withdraw_after is None else minutes(req.withdraw_after), ccf)
-        self.review.submit(rec, case)
-        return rec
-
-    def _schedule_refugee_status(self) -> None:
-        for s in self.scenario.subjects:
-            if s.refugee is not None:
-                self._later(minutes(s.refugee.at), lambda s=s: self._confirm_refugee(s.id, s.refugee.confirmed_by,
-                                                                                   s.refugee.fearing))
-
-    def _confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
-        """Refugee rule: the feared country's notices and diffusions about the person are deleted."""
-        self.refugee_from.setdefault(subject, set()).add(fearing)
-        self.journal.emit(self.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
-        for rec in self.registry.by_subject.get(subject, ()):
-            # Live or blocked records are deleted; requests still in review are refused by the NDTF.
-            if rec.requester == fearing and rec.machine.allows(rec.state, "delete"):
-                self.registry.move(rec, "delete", self.env.now, "GS", reason="refugee_rule")
+        """File a scenario request now (tests and tools; the model files through ``filing``)."""
+        return self.filing.submit(req)
 
     # --- injects ----------------------------------------------------------------------------
     def _schedule_injects(self, injects: list[Inject]) -> None:

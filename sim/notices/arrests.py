@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import TYPE_CHECKING
 
+from ..decisions.port import Option
 from ..durations import format_minutes
 from ..scenario.parameters import distribution
 from ..world.legal import legal_basis, refuses_national
@@ -31,6 +32,7 @@ NO_LONGER_VALID = "request_no_longer_valid"
 NATIONAL = "national_not_extradited"
 NO_BASIS = "no_legal_basis"
 NO_REQUEST = "no_extradition_request_in_time"
+DECLINED = "requester_declined"
 
 
 @dataclass(slots=True)
@@ -41,6 +43,9 @@ class ArrestCase:
     record: Record
     state: str = ARREST.initial
     hit_at: float = 0.0
+    hold_until: float = 0.0
+    arrested_at: float = 0.0
+    request_due: float | None = None
     release_reason: str | None = None
 
 
@@ -69,6 +74,7 @@ class Arrests:
         self.cases[case.id] = case
         st.status = "held"
         hold = self.hold()
+        case.hold_until = ex.env.now + hold
         timer = ex.env.timeout(hold)
         timer.callbacks.append(lambda _e: case.state == "held" and self._release(
             case, country, NO_CONFIRMATION, f"no confirmation from {rec.requester} within {format_minutes(hold)}"))
@@ -78,7 +84,28 @@ class Arrests:
                                         then=lambda _m2: self._requester_confirms(case)))
 
     def _requester_confirms(self, case: ArrestCase) -> None:
+        """The requesting NCB has read the hit report: its officer must confirm, in time."""
         if case.state != "held":
+            return
+        ex, rec = self.ex, case.record
+        left = case.hold_until - ex.env.now
+        if left <= 0:
+            return
+        ex.port.raise_(
+            f"ncb:{rec.requester}", "confirm_hit",
+            f"{case.country} holds {case.subject.spec.identity.name} at the border on your {rec.kind} {rec.id}. "
+            f"Confirm that the person is wanted and that you will request extradition?",
+            [Option("confirm", "Confirm: the person is wanted, extradition will be requested", recommended=rec.visible),
+             Option("decline", "Decline: let the person go", recommended=not rec.visible)],
+            "decline", left, lambda key: self._confirmation(case, key),
+            case=case.id, subject=case.subject.id, country=case.country,
+            **({"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}))
+
+    def _confirmation(self, case: ArrestCase, key: str) -> None:
+        if case.state != "held":
+            return  # the hold ran out first
+        if key == "decline":
+            self._release(case, case.record.requester, DECLINED, f"{case.record.requester} declined to confirm")
             return
         self.ex.send(case.record.requester, case.country, kind="hit_confirmation", priority="urgent",
                      then=lambda _m: self._arrest(case))
@@ -99,13 +126,34 @@ class Arrests:
             self._release(case, country, NO_BASIS, f"no legal basis for extradition from {country} to {rec.requester}")
             return
         self._move(case, "confirm", country, basis=basis)
+        case.arrested_at = ex.env.now
         case.subject.status = "arrested"
         deadline = self.deadline()
+        ex.env.timeout(deadline).callbacks.append(lambda _e: self._deadline(case, deadline))
+        ex.port.raise_(
+            f"ncb:{rec.requester}", "request_extradition",
+            f"{case.subject.spec.identity.name} is provisionally arrested in {country}. Start the formal extradition "
+            f"request (it must arrive within {format_minutes(deadline)})?",
+            [Option("send", "Prepare and send the formal request", recommended=True),
+             Option("abandon", "Abandon: the person will be released at the deadline")],
+            "abandon", deadline, lambda key: self._extradition_decided(case, key, deadline),
+            case=case.id, subject=case.subject.id, country=country)
+
+    def _deadline(self, case: ArrestCase, deadline: float) -> None:
+        if case.state != "arrested":
+            return
+        if case.request_due is not None and case.request_due <= self.ex.env.now:
+            return  # the formal request lands at this very instant: in time
+        self._release(case, case.country, NO_REQUEST,
+                      f"no formal extradition request within {format_minutes(deadline)}")
+
+    def _extradition_decided(self, case: ArrestCase, key: str, deadline: float) -> None:
+        if key != "send" or case.state != "arrested":
+            return
         prep = self.preparation()
-        if prep <= deadline:
-            ex.env.timeout(prep).callbacks.append(lambda _e: self._request(case))
-        ex.env.timeout(deadline).callbacks.append(lambda _e: case.state == "arrested" and self._release(
-            case, country, NO_REQUEST, f"no formal extradition request within {format_minutes(deadline)}"))
+        if self.ex.env.now + prep <= case.arrested_at + deadline:
+            case.request_due = self.ex.env.now + prep
+            self.ex.env.timeout(prep).callbacks.append(lambda _e: self._request(case))
 
     def _request(self, case: ArrestCase) -> None:
         if case.state != "arrested":

@@ -127,6 +127,18 @@ class Ccc(Strict):
                                                      "to its on-call officer instead of waiting")
 
 
+PolicyName = Literal["by_the_book", "overloaded", "careless"]
+
+
+class Policies(Strict):
+    """How the roles nobody plays answer their decisions (a person at a seat answers for it)."""
+
+    ncb: PolicyName = Field("by_the_book", description="every NCB officer seat")
+    ndtf: PolicyName = Field("by_the_book", description="the NDTF reviewer")
+    ccc: PolicyName = Field("by_the_book", description="the CCC duty officer")
+    seats: dict[str, PolicyName] = Field(default_factory=dict, description="per seat, e.g. {'ncb:MA': overloaded}")
+
+
 class RequestProfile(Strict):
     """How the background requests nobody plays are made (calibrated in docs/calibration.md)."""
 

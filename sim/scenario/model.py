@@ -6,12 +6,12 @@ generated from them), so they are written for scenario authors.
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Literal
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Request, Subject
+from .cases import (Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request,
+                    Subject)
 from .types import CountryCode, CountryPair, Distribution, Duration, Identifier, Language, Priority, Strict
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -27,7 +27,7 @@ EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undel
                "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
                "subject.released", "subject.alarmed", "operation.planned", "operation.started", "operation.checks",
                "operation.arrests", "operation.ended", "incident.reported", "irt.requested", "irt.deployed",
-               "imest.deployed", "imest.ended")
+               "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
@@ -233,6 +233,7 @@ class Scenario(Strict):
     operations: list[OperationSpec] = Field(default_factory=list, description="coordinated cross-border operations")
     incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
     major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")
+    policies: Policies = Field(default_factory=Policies, description="automation for the roles nobody plays")
     ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
     ccc: Ccc = Field(default_factory=Ccc, description="the Command and Coordination Centre")
     background: Background = Field(default_factory=Background,

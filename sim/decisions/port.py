@@ -1,0 +1,124 @@
+"""Decision requests and the port that routes them to whoever answers for a seat.
+
+The model raises a request (who decides, what, the options, a deadline in sim time and the
+option that applies if the deadline passes) and says what each option does. The port hands it
+to the seat's responder: a policy answers after a delay it chooses; a person (a seat played in
+the TUI) answers through ``Exercise.answer`` whenever they do. The model does not know which.
+Every request, answer and expiry is a journal event, so replaying the recorded answers rebuilds
+the run exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+
+class DecisionError(ValueError):
+    """An answer that cannot be taken: unknown or closed decision, or an option it does not offer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    key: str
+    label: str
+    recommended: bool = False  # what the rules and good practice call for
+
+
+@dataclass(slots=True)
+class Decision:
+    id: str
+    seat: str
+    kind: str
+    prompt: str
+    options: tuple[Option, ...]
+    default: str
+    raised_at: float
+    deadline: float
+    context: dict[str, Any]
+    apply: Callable[[str], None] = field(repr=False)
+    state: str = "open"  # open, made, expired
+    answer: str | None = None
+
+    def option(self, key: str) -> Option:
+        for o in self.options:
+            if o.key == key:
+                return o
+        raise DecisionError(f"decision {self.id} has no option '{key}'; "
+                            f"options: {', '.join(o.key for o in self.options)}")
+
+    @property
+    def recommended(self) -> str:
+        return next((o.key for o in self.options if o.recommended), self.default)
+
+
+class Responder(Protocol):
+    """Whoever answers a seat's decisions. ``None`` from ``respond`` means a person will answer."""
+
+    name: str
+
+    def respond(self, decision: Decision) -> tuple[str, float] | None: ...
+
+
+class DecisionPort:
+    def __init__(self, ex: Exercise, responder_for: Callable[[str], Responder]) -> None:
+        self.ex = ex
+        self.responder_for = responder_for
+        self.decisions: dict[str, Decision] = {}
+        self.listeners: list[Callable[[Decision], None]] = []  # told of each new decision (UIs)
+        self.recorder: Callable[[Decision, str, str], None] | None = None  # commits before the answer acts
+        self._ids = count(1)
+
+    @property
+    def open(self) -> list[Decision]:
+        return [d for d in self.decisions.values() if d.state == "open"]
+
+    def raise_(self, seat: str, kind: str, prompt: str, options: list[Option], default: str, within: float,
+               apply: Callable[[str], None], **context: Any) -> Decision:
+        ex, now = self.ex, self.ex.env.now
+        d = Decision(f"Q{next(self._ids)}", seat, kind, prompt, tuple(options), default, now, now + within,
+                     context, apply)
+        d.option(default)  # the default must be one of the options
+        self.decisions[d.id] = d
+        ex.journal.emit(now, "decision.requested", seat, decision=d.id, seat=seat, type=kind, prompt=prompt,
+                        options=[o.key for o in options], recommended=d.recommended, default=default,
+                        deadline=ex.clock.iso(d.deadline), **context)
+        ex.env.timeout(within).callbacks.append(lambda _e: self._expire(d))
+        responder = self.responder_for(seat)
+        answer = responder.respond(d)
+        if answer is not None:
+            key, delay = answer
+            if delay < within:
+                ex.env.timeout(max(0.0, delay)).callbacks.append(
+                    lambda _e: d.state == "open" and self.answer(d.id, key, by=responder.name))
+        for listener in self.listeners:
+            listener(d)
+        return d
+
+    def answer(self, decision_id: str, key: str, by: str = "seat") -> Decision:
+        d = self.decisions.get(decision_id)
+        if d is None:
+            raise DecisionError(f"there is no decision {decision_id}")
+        if d.state != "open":
+            raise DecisionError(f"decision {decision_id} is already {d.state}")
+        d.option(key)
+        if self.recorder is not None:
+            self.recorder(d, key, by)  # durable before it has any effect
+        d.state, d.answer = "made", key
+        self.ex.journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+                             option=key, by=by)
+        d.apply(key)
+        return d
+
+    def _expire(self, d: Decision) -> None:
+        if d.state != "open":
+            return
+        d.state, d.answer = "expired", d.default
+        self.ex.journal.emit(self.ex.env.now, "decision.expired", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+                             applied=d.default)
+        d.apply(d.default)

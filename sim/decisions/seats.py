@@ -1,0 +1,118 @@
+"""Who answers each seat's decisions in one exercise: people, policies, recordings, a branch.
+
+* A seat a person plays answers through ``Exercise.answer``; when a session is replayed, that
+  person's recorded answers are put back at the same sim times, in the same order, ahead of
+  anything else scheduled at that instant (as when the person clicked between two clock ticks).
+* Every other seat answers by its policy (the scenario's ``policies``, or ``--policy`` for all),
+  which is deterministic, so a replay reproduces it without reading the recording.
+* A branch replaces one recorded answer by another option; from then on the people's seats are
+  answered by the book, since what they would have done in the new world is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from simpy.core import URGENT
+from simpy.events import Event
+
+from .policies import Person, make_policy
+from .port import Decision
+from .script import Script
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    n: int
+    decision: str
+    seat: str
+    option: str
+    sim_time: float
+    by: str
+
+
+@dataclass(frozen=True)
+class SeatConfig:
+    policy: str | None = None  # one policy for every role (ncbsim run --policy)
+    script: Script | None = None
+    people: frozenset[str] = frozenset()
+    replay: tuple[RecordedAnswer, ...] = ()
+    branch: tuple[str, str] | None = None  # (decision id, the option chosen instead)
+
+
+class Seats:
+    def __init__(self, ex: Exercise, config: SeatConfig) -> None:
+        self.ex = ex
+        self.config = config
+        self._responders: dict[str, object] = {}
+        self._switched = False  # after a branch, people's seats are automated
+        self.branch_at: float | None = None
+        recorded = {r.decision: r for r in config.replay}
+        if config.branch is not None:
+            b = recorded.get(config.branch[0])
+            if b is None:
+                raise ValueError(f"the session has no decision {config.branch[0]} to branch from")
+            self.branch_at = b.sim_time
+        self._branch_record = recorded.get(config.branch[0]) if config.branch else None
+        for r in config.replay:
+            if r.by != "seat":
+                continue  # policies are deterministic: the replay reproduces them by itself
+            if self._branch_record is not None and r.n > self._branch_record.n:
+                break
+            option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
+            self._at(r.sim_time, lambda r=r, option=option: self._replay_answer(r, option))
+
+    def _at(self, t: float, action) -> None:
+        ev = Event(self.ex.env)
+        ev._ok, ev._value = True, None
+        ev.callbacks.append(lambda _e: action())
+        self.ex.env.schedule(ev, URGENT, max(0.0, t - self.ex.env.now))
+
+    def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
+        self.ex.port.answer(r.decision, option, by="seat")
+        if self._branch_record is not None and r.decision == self._branch_record.decision:
+            self._switch()
+
+    def _switch(self) -> None:
+        """After the branch, automate the people's seats, including what they left open."""
+        self._switched = True
+        for d in list(self.ex.port.open):
+            if d.seat in self.config.people:
+                key, delay = self._policy(d.seat).respond(d)
+                self.ex.env.timeout(max(0.0, delay)).callbacks.append(
+                    lambda _e, d=d, key=key: d.state == "open" and self.ex.port.answer(d.id, key, by="policy:by_the_book"))
+
+    def _policy(self, seat: str):
+        key = ("policy", seat)
+        if key not in self._responders:
+            role = seat.split(":")[0]
+            pol = self.ex.scenario.policies
+            name = self.config.policy or pol.seats.get(seat) or getattr(pol, role, "by_the_book")
+            if self.config.people and seat in self.config.people:
+                name = "by_the_book"
+            self._responders[key] = make_policy(self.ex, seat, name, self.config.script)
+        return self._responders[key]
+
+    def responder_for(self, seat: str):
+        if seat in self.config.people and not self._switched:
+            return _BranchAware(self, Person()) if self._branch_record else Person()
+        return _BranchAware(self, self._policy(seat)) if self._branch_record else self._policy(seat)
+
+
+class _BranchAware:
+    """Gives the branch's option to the branch decision when a policy (not a person) made it."""
+
+    def __init__(self, seats: Seats, inner) -> None:
+        self.seats, self.inner, self.name = seats, inner, inner.name
+
+    def respond(self, d: Decision):
+        b = self.seats._branch_record
+        if b is not None and d.id == b.decision and b.by != "seat":
+            self.seats.ex.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(
+                lambda _e: self.seats._switch())
+            return self.seats.config.branch[1], b.sim_time - d.raised_at
+        return self.inner.respond(d)

@@ -1,0 +1,105 @@
+"""NCBs filing the scenario's notice and diffusion requests, and the refugee rule's deletions.
+
+A request tied to an inject (``after_inject``) is a decision for the requesting NCB's officer
+once they have read that inject: file the form as drafted, complete its missing fields first
+(more drafting time), or not file at all — the right answer when the rules forbid the request
+(an Art. 3 case, an excluded offence, a penalty below the threshold). A request with ``at`` is
+a fact of the scenario and is filed at that time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..decisions.port import Option
+from ..durations import minutes
+from ..scenario.cases import Request
+from .kinds import REQUIRED_FIELDS
+from .registry import Record
+from .review import Case
+from .rules import DATA_QUALITY, findings
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+
+DEFAULT_WINDOW = 24 * 60.0
+KIND_NAMES = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Notice", "black": "Black Notice",
+              "green": "Green Notice", "orange": "Orange Notice", "purple": "Purple Notice",
+              "silver": "Silver Notice", "un": "INTERPOL-UN Security Council Special Notice",
+              "diffusion": "diffusion"}
+
+
+def _findings(req: Request, provided: frozenset[str]):
+    purpose = req.purpose or {"red": "prosecution", "diffusion": "arrest"}.get(req.kind)
+    return purpose, findings(req.kind, purpose=purpose, offence=req.offence, max_penalty_years=req.max_penalty_years,
+                             sentence_months=req.sentence_months, provided=provided, character=req.character,
+                             human_rights_risk=req.human_rights_risk, requester=req.by)
+
+
+class Filing:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        self.after: dict[tuple[str, str], list[Request]] = {}
+        for req in ex.scenario.requests:
+            if req.at is not None:
+                ex.env.timeout(minutes(req.at)).callbacks.append(lambda _e, req=req: self.submit(req))
+            else:
+                self.after.setdefault((req.after_inject, req.by), []).append(req)
+        self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
+        for s in ex.scenario.subjects:
+            if s.refugee is not None:
+                ex.env.timeout(minutes(s.refugee.at)).callbacks.append(
+                    lambda _e, s=s: self.confirm_refugee(s.id, s.refugee.confirmed_by, s.refugee.fearing))
+
+    def inject_read(self, inject: str, ncb: str) -> None:
+        for req in self.after.get((inject, ncb), ()):
+            self._ask(req, self.windows.get(inject, DEFAULT_WINDOW))
+
+    def _ask(self, req: Request, within: float) -> None:
+        drafted = req.fields_provided()
+        _, found = _findings(req, drafted)
+        missing = [f for f in REQUIRED_FIELDS[req.kind] if f not in drafted]
+        forbidden = [f for f in found if f.reason != DATA_QUALITY]
+        options = [Option("file", "File it as drafted", recommended=not forbidden and not missing)]
+        if missing:
+            options.append(Option("complete", f"Complete it first ({', '.join(missing)}), then file",
+                                  recommended=not forbidden))
+        options.append(Option("hold", "Do not file it", recommended=bool(forbidden)))
+        name = KIND_NAMES[req.kind]
+        about = ""
+        if req.subject:
+            subj = next((s for s in self.ex.scenario.subjects if s.id == req.subject), None)
+            about = f" on {subj.identity.name}" if subj else ""
+        self.ex.port.raise_(f"ncb:{req.by}", "file_request", f"File the {name} request {req.id}{about}?",
+                            options, "hold", within, lambda key: self._act(req, key), request=req.id,
+                            notice_kind=req.kind)
+
+    def _act(self, req: Request, key: str) -> None:
+        if key == "hold":
+            return
+        draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
+        complete = key == "complete"
+        self.ex.env.timeout(draft).callbacks.append(lambda _e: self.submit(req, complete=complete))
+
+    def submit(self, req: Request, complete: bool = False) -> Record:
+        """File a request from a scenario form (with every required field when ``complete``)."""
+        ex = self.ex
+        provided = frozenset(REQUIRED_FIELDS[req.kind]) if complete else req.fields_provided()
+        purpose, found = _findings(req, provided)
+        rec = Record(req.id, req.kind, req.by, req.subject, ex.env.now, purpose=purpose,
+                     recipients=frozenset(req.to) if req.kind == "diffusion" else None, public=req.public_extract)
+        ccf = None if req.ccf is None else (minutes(req.ccf.after), minutes(req.ccf.study), req.ccf.outcome)
+        case = Case(found, req.completes_on_request,
+                    None if req.withdraw_after is None else minutes(req.withdraw_after), ccf)
+        ex.review.submit(rec, case)
+        return rec
+
+    def confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
+        """Refugee rule: the feared country's notices and diffusions about the person are deleted."""
+        ex = self.ex
+        ex.refugee_from.setdefault(subject, set()).add(fearing)
+        ex.journal.emit(ex.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
+        for rec in ex.registry.by_subject.get(subject, ()):
+            # Live or blocked records are deleted; requests still in review are refused by the NDTF.
+            if rec.requester == fearing and rec.machine.allows(rec.state, "delete"):
+                ex.registry.move(rec, "delete", ex.env.now, "GS", reason="refugee_rule")
