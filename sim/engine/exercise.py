@@ -33,7 +33,7 @@ from .desks import NcbDesk, ShiftPlan
 from .journal import Journal
 from .messages import Message
 from .objectives import ObjectiveTracker
-from ..decisions.port import DecisionPort
+from ..decisions.port import DecisionPort, Option
 from ..decisions.seats import SeatConfig, Seats
 from ..rng import RandomStreams
 from .traffic import BackgroundTraffic
@@ -192,7 +192,17 @@ class Exercise:
         self.in_transit -= 1
         if desk is not None:
             if msg.priority == "urgent" and self.scenario.ccc.escalate_urgent and desk.plan.staff(self.env.now) == 0:
-                self._escalate(desk, msg)
+                if "ccc" in self.played:
+                    self.port.raise_("ccc", "escalate_urgent",
+                                     f"An urgent message for NCB {desk.code} arrived while it is closed. "
+                                     f"Wake its on-call officer?",
+                                     [Option("escalate", "Call the on-call officer now", recommended=True),
+                                      Option("hold", "Leave it for the morning")],
+                                     "hold", 60.0, lambda key: self._ccc_decided(desk, msg, key),
+                                     msg=msg.id, country=desk.code)
+                    self.in_transit += 1  # still on its way to an officer while the CCC decides
+                else:
+                    self._escalate(desk, msg)
             else:
                 desk.deliver(msg)
             return
@@ -202,6 +212,13 @@ class Exercise:
                           priority=msg.priority, waited_min=0.0, handling_min=0.0)
         if msg.then is not None:
             msg.then(msg)
+
+    def _ccc_decided(self, desk: NcbDesk, msg: Message, key: str) -> None:
+        self.in_transit -= 1
+        if key == "escalate":
+            self._escalate(desk, msg)
+        else:
+            desk.deliver(msg)
 
     def _escalate(self, desk: NcbDesk, msg: Message) -> None:
         site = self.ccc_site_now()

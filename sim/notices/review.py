@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Callable
 
 import simpy
 
+from ..decisions.port import Option
 from ..durations import minutes
 from ..rng import Draws
 from ..scenario.parameters import distribution
 from .kinds import VALIDITY_YEARS
 from .registry import Record
-from .rules import COVERT, DATA_QUALITY, OVERT, REFUGEE, Finding
+from .rules import COVERT, DATA_QUALITY, OVERT, REASONS, REFUGEE, Finding
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -94,20 +95,41 @@ class NdtfReview:
                          detail=gaps[0].detail + "; the NCB did not complete the request in time")
                 return
         covert = [f for f in found if f.reason in COVERT]
+        verdict: Finding | None = None
         if covert or self.u() < self.settings.doubt_share:
             yield env.timeout(self.detailed())
             yield from self._hands_on(3.0)
             if covert and self.u() < self.settings.detect_covert:
-                reg.move(rec, "refuse", env.now, GS, reason=covert[0].reason, detail=covert[0].detail)
-                return
-        refugee = self._refugee_now(rec)
-        if refugee is not None:  # confirmed while the request waited
-            reg.move(rec, "refuse", env.now, GS, reason=refugee.reason, detail=refugee.detail)
+                verdict = covert[0]
+        verdict = verdict or self._refugee_now(rec)  # confirmed while the request waited
+        if "ndtf" in self.ex.played and not rec.background:
+            verdict = yield from self._reviewer_decides(rec, case, verdict)
+        if verdict is not None:
+            reg.move(rec, "refuse", env.now, GS, reason=verdict.reason, detail=verdict.detail)
             return
         reg.move(rec, "publish", env.now, GS, public=rec.public)
         for hook in case.on_published:
             hook(rec)
         self._after_publication(rec, case)
+
+    def _reviewer_decides(self, rec: Record, case: Case, automatic: Finding | None):
+        """A person plays the NDTF: they publish or refuse, with the reason, before the deadline."""
+        truth = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
+        right = truth[0].reason if truth else "publish"
+        options = [Option("publish", "Publish", recommended=right == "publish")] + [
+            Option(f"refuse:{r}", f"Refuse: {r.replace('_', ' ')}", recommended=right == r)
+            for r in REASONS if r != DATA_QUALITY]
+        default = f"refuse:{automatic.reason}" if automatic is not None else "publish"
+        decided = self.ex.env.event()
+        self.ex.port.raise_("ndtf", "review_request", f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}",
+                            options, default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
+                            **({"subject": rec.subject} if rec.subject else {}))
+        key = yield decided
+        if key == "publish":
+            return None
+        reason = key.split(":", 1)[1]
+        detail = next((f.detail for f in truth if f.reason == reason), "refused by the reviewer")
+        return Finding(reason, detail)
 
     def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
         """Ask the requesting NCB for the missing data; True when it arrives before the deadline."""

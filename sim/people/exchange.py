@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from ..decisions.port import Option
 from ..durations import minutes
 from ..rng import Draws
 from ..scenario.parameters import distribution
@@ -55,7 +56,24 @@ class Exchange:
         return ask
 
     def _partner_reads(self, ask: Ask, willingness: float) -> None:
-        if ask.answered or ask.answering or self.u() >= willingness:
+        if ask.answered or ask.answering:
+            return
+        seat = f"ncb:{ask.partner}"
+        if seat in self.ex.played:
+            # A played NCB decides for itself whether and when to answer.
+            self.ex.port.raise_(seat, "answer_rfi", f"NCB {ask.sender} asks for information"
+                                + (f" about {ask.about}" if ask.about else "") + f" (case {ask.case}). Answer?",
+                                [Option("reply", "Research it and reply", recommended=True),
+                                 Option("ignore", "Do not answer")],
+                                "ignore", ask.chase_after, lambda key: key == "reply" and self._research(ask),
+                                case=ask.case, **({"subject": ask.about} if ask.about else {}))
+            return
+        if self.u() >= willingness:
+            return
+        self._research(ask)
+
+    def _research(self, ask: Ask) -> None:
+        if ask.answered or ask.answering:
             return
         ask.answering = True
         self.ex.env.timeout(self.research()).callbacks.append(lambda _e: self.ex.send(

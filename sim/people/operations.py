@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..decisions.port import Option
 from ..durations import minutes
 from ..scenario.parameters import distribution
 from .exchange import Ask, Exchange
@@ -87,6 +88,16 @@ class Operations:
                         type=inc.kind)
         if not inc.irt:
             return
+        if "ccc" in ex.played:
+            ex.port.raise_("ccc", "deploy_irt", f"{inc.country} asks for an Incident Response Team ({inc.kind}). Deploy?",
+                           [Option("deploy", "Deploy an IRT", recommended=True), Option("decline", "Decline")],
+                           "decline", 6 * 60.0, lambda key: key == "deploy" and self._deploy(inc, deploy_minutes),
+                           incident=inc.id, country=inc.country)
+        else:
+            self._deploy(inc, deploy_minutes)
+
+    def _deploy(self, inc, deploy_minutes: float) -> None:
+        ex = self.ex
         site = ex.ccc_site_now()
         ex.journal.emit(ex.env.now, "irt.requested", inc.country, incident=inc.id, country=inc.country, ccc=site)
         ex.env.timeout(deploy_minutes).callbacks.append(lambda _e: ex.journal.emit(
