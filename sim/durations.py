@@ -52,3 +52,14 @@ def format_minutes(m: float) -> str:
     if h:
         return f"{h}h {mm:02d}m"
     return f"{mm}m"
+
+
+def format_duration(td: timedelta) -> str:
+    """The inverse of ``parse_duration``: ``timedelta(hours=36)`` -> ``1d12h`` (exact, round-trips)."""
+    secs = td.total_seconds()
+    d, rem = divmod(secs, 86400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    parts = [f"{int(d)}d" if d else "", f"{int(h)}h" if h else "", f"{int(m)}m" if m else "",
+             (f"{s:g}s" if s == int(s) else f"{s!r}s") if s else ""]
+    return "".join(parts) or "0m"

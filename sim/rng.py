@@ -20,13 +20,26 @@ class RandomStreams:
         self.seed = seed
         self.base_key = tuple(base_key)
         self._streams: dict[str, np.random.Generator] = {}
+        self.fork_key: tuple[int, ...] = ()
+
+    def _seed(self, name: str) -> np.random.SeedSequence:
+        return np.random.SeedSequence(self.seed, spawn_key=self.base_key + (zlib.crc32(name.encode()),) + self.fork_key)
 
     def stream(self, name: str) -> np.random.Generator:
         gen = self._streams.get(name)
         if gen is None:
-            ss = np.random.SeedSequence(self.seed, spawn_key=self.base_key + (zlib.crc32(name.encode()),))
-            gen = self._streams[name] = np.random.Generator(np.random.PCG64(ss))
+            gen = self._streams[name] = np.random.Generator(np.random.PCG64(self._seed(name)))
         return gen
+
+    def fork(self, replication: int) -> None:
+        """Re-draw the future: every stream continues from a new seed keyed by ``replication``.
+
+        The generators are re-seeded in place, so everything holding one (samplers, policies)
+        follows; values already drawn into blocks are the shared past and are used up first.
+        """
+        self.fork_key = (0xF0F0, replication)
+        for name, gen in self._streams.items():
+            gen.bit_generator.state = np.random.PCG64(self._seed(name)).state
 
 
 class Draws:

@@ -9,6 +9,7 @@ import tempfile
 from typing import Any
 
 from ..durations import DURATION_HELP, minutes, parse_duration
+from ..decisions.seats import SeatConfig
 from ..errors import InputError, Problem, RunError
 
 
@@ -20,6 +21,10 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, metavar="N", help="override the scenario's seed")
     p.add_argument("--until", metavar="DUR", help=f"stop after this much sim time ({DURATION_HELP})")
     p.add_argument("--journal", metavar="FILE.jsonl", help="write the journal (one JSON event per line)")
+    p.add_argument("--policy", metavar="NAME", help="answer every role's decisions with one policy: by_the_book, "
+                                                   "overloaded, careless, or scripted:FILE.yaml (default: the "
+                                                   "scenario's policies)")
+    p.add_argument("--session", metavar="FILE.db", help="record the run in a session file; if it exists, resume it")
     p.add_argument("--network", metavar="FILE", help="analyse the I-24/7 traffic: bottlenecks in the summary, "
                                                       "the traffic graph written to FILE (.graphml or .json)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON for machines")
@@ -44,6 +49,7 @@ def run_command(args) -> int:
 
     if args.network and not os.path.isdir(os.path.dirname(os.path.abspath(args.network))):
         raise InputError([Problem(args.network, 0, 0, "", "the folder for the network file does not exist")])
+    policy, script = parse_policy(args.policy)
     sink = tmp_path = None
     if args.journal:
         target = os.path.abspath(args.journal)
@@ -51,32 +57,45 @@ def run_command(args) -> int:
             raise InputError([Problem(args.journal, 0, 0, "", "the folder for the journal does not exist")])
         # Written beside the target and renamed at the end: a failed run never leaves half a journal.
         fd, tmp_path = tempfile.mkstemp(prefix=".ncbsim-", suffix=".jsonl.part", dir=os.path.dirname(target))
-        sink = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        # Line-buffered in sessions, so what the journal shows was acknowledged on disk.
+        sink = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 if args.session else -1)
     try:
-        ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False)
+        if args.session:
+            run, resumed = open_session(args, loaded, policy, script, sink)
+            ex = run.exercise
+        else:
+            ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
+                          seats=SeatConfig(policy=policy, script=script))
         traffic = None
         if args.network:
             from ..engine.network import TrafficAnalysis
 
             traffic = TrafficAnalysis()
             ex.journal.listeners.append(traffic)
-        ex.run(until)
+        if args.session:
+            run.run(until)
+        else:
+            ex.run(until)
         summary = ex.summary()
+        summary["scenario_sha256"] = loaded.digest
+        if args.session:
+            summary["session"] = {"file": args.session, "resumed": resumed,
+                                  "decisions_recorded": len(run.store.decisions())}
         if traffic is not None:
             from ..engine.network import write_graph
 
             summary["network"] = traffic.report()
             write_graph(traffic.graph(), args.network)
             summary["network"]["graph"] = args.network
-        summary["scenario_sha256"] = loaded.digest
         if sink is not None:
             sink.close()
             os.replace(tmp_path, target)
             summary["journal"] = args.journal
+    except (InputError, KeyboardInterrupt):
+        _discard(sink, tmp_path)
+        raise
     except Exception as e:  # the engine failed: report it, keep no partial output
-        if sink is not None:
-            sink.close()
-            os.unlink(tmp_path)
+        _discard(sink, tmp_path)
         raise RunError(f"{type(e).__name__}: {e}") from e
 
     if args.json:
@@ -84,6 +103,43 @@ def run_command(args) -> int:
     else:
         print(render(summary))
     return 0
+
+
+def _discard(sink, tmp_path) -> None:
+    if sink is not None:
+        sink.close()
+        os.unlink(tmp_path)
+
+
+def parse_policy(text: str | None):
+    """``--policy`` as (name, script): a policy name, or scripted:FILE with its validated script."""
+    from ..decisions.policies import POLICIES
+    from ..decisions.script import load_script
+
+    if text is None:
+        return None, None
+    name, _, path = text.partition(":")
+    if name not in POLICIES or (name == "scripted") != bool(path):
+        raise InputError([Problem("--policy", 0, 0, "", f"expected one of by_the_book, overloaded, careless or "
+                                                        f"scripted:FILE.yaml, got '{text}'")])
+    return name, (load_script(path) if path else None)
+
+
+def open_session(args, loaded, policy, script, sink):
+    from ..sessions.runner import SessionRun, check_same_scenario, new_session
+    from ..sessions.store import SessionStore
+
+    if os.path.exists(args.session):
+        store = SessionStore.open(args.session)
+        check_same_scenario(store, loaded, args.seed)
+        if args.policy is not None and policy != (store.meta("policy") or None):
+            raise InputError([Problem(args.session, 0, 0, "", "this session was recorded with policy "
+                                                              f"'{store.meta('policy') or 'from the scenario'}'")])
+        return SessionRun(store, journal=sink, keep_events=False), True
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.session))):
+        raise InputError([Problem(args.session, 0, 0, "", "the folder for the session file does not exist")])
+    store = new_session(args.session, loaded, seed=args.seed, policy=policy, script=script)
+    return SessionRun(store, journal=sink, keep_events=False), False
 
 
 def render(s: dict[str, Any]) -> str:
@@ -118,6 +174,10 @@ def render(s: dict[str, Any]) -> str:
         for o in s["objectives"]:
             when = f" at {o['at']}" if o["at"] else ""
             lines.append(f"  {mark[o['status']]} {o['id']}: {o['title']}{when}")
+    if s.get("session"):
+        ss = s["session"]
+        lines += ["", f"session {ss['file']} ({'resumed' if ss['resumed'] else 'new'}): "
+                      f"{ss['decisions_recorded']} decision(s) recorded"]
     if s.get("journal"):
         lines += ["", f"journal written to {s['journal']}"]
     return "\n".join(lines)

@@ -138,6 +138,10 @@ class Exercise:
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
 
+    def fork_at(self, t: float, replication: int) -> None:
+        """At sim time ``t``, re-seed every random stream for replication ``replication`` (what-ifs)."""
+        self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _e: self.streams.fork(replication))
+
     def answer(self, decision_id: str, option: str) -> None:
         """A person at a seat answers an open decision, now (raises DecisionError if it cannot)."""
         self.port.answer(decision_id, option, by="seat")

@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+from pydantic import (BaseModel, PlainSerializer, BeforeValidator, ConfigDict, Discriminator, Field,
                       Tag, WithJsonSchema, model_validator)
 
 from ..rng import Draws
-from ..durations import DURATION_HELP, DURATION_PATTERN, minutes, parse_duration
+from ..durations import DURATION_HELP, DURATION_PATTERN, format_duration, minutes, parse_duration
 from ..world import all_members
 
 MAX_DURATION = timedelta(days=3660)  # ten years: anything longer is a typo, not an exercise
@@ -37,6 +37,7 @@ def _duration(value: Any) -> timedelta:
 Duration = Annotated[
     timedelta,
     BeforeValidator(_duration),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN,
                     "description": DURATION_HELP, "examples": ["90m", "36h", "3d", "2w"]}),
 ]

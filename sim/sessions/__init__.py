@@ -1,0 +1,1 @@
+"""Crash-safe exercise sessions in SQLite: record, resume, replay, branch."""

@@ -1,0 +1,135 @@
+"""Exercises bound to a session file: record as you go, resume, replay, branch, ask "what if".
+
+Resuming and replaying are the same thing: rebuild the exercise from the stored scenario and
+seed, put the people's recorded answers back at their sim times (policies reproduce their own),
+and run. SimPy generators cannot be pickled; replay is how state is restored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from ..decisions.script import Script
+from ..decisions.seats import SeatConfig
+from ..engine.exercise import Exercise
+from ..errors import InputError, Problem
+from ..scenario.model import Scenario
+from .store import SessionStore
+
+
+class HashingSink:
+    """Passes journal text through to a file (or nowhere) and keeps its SHA-256."""
+
+    def __init__(self, inner: IO[str] | None = None) -> None:
+        self.inner = inner
+        self.sha = hashlib.sha256()
+
+    def write(self, text: str) -> int:
+        self.sha.update(text.encode("utf-8"))
+        if self.inner is not None:
+            self.inner.write(text)
+        return len(text)
+
+    def hexdigest(self) -> str:
+        return self.sha.hexdigest()
+
+
+def stored_scenario(store: SessionStore) -> Scenario:
+    try:
+        return Scenario.model_validate(store.scenario_data())
+    except ValidationError as e:  # written by another engine version whose language has changed
+        raise InputError([Problem(str(store.path), 0, 0, "", f"the stored scenario no longer validates: "
+                                                            f"{e.error_count()} problem(s); replay it with ncbsim "
+                                                            f"{store.meta('engine_version')}")]) from None
+
+
+def stored_script(store: SessionStore) -> Script | None:
+    text = store.meta("script")
+    return Script.model_validate(json.loads(text)) if text else None
+
+
+class SessionRun:
+    def __init__(self, store: SessionStore, *, journal: IO[str] | None = None, keep_events: bool = True,
+                 branch: tuple[str, str] | None = None, record: bool = True) -> None:
+        self.store = store
+        self.sink = HashingSink(journal)
+        config = SeatConfig(policy=store.meta("policy") or None, script=stored_script(store),
+                            people=frozenset(store.people), replay=tuple(store.decisions()), branch=branch)
+        self.exercise = Exercise(stored_scenario(store), seed=store.seed, journal_sink=self.sink,
+                                 keep_events=keep_events, seats=config)
+        self._known = store.recorded_ids()
+        if record and branch is None:
+            self.exercise.port.recorder = self._record
+
+    def _record(self, decision, key: str, by: str) -> None:
+        if decision.id in self._known:
+            return  # a replayed answer: already on disk
+        self.store.record_decision(decision.id, decision.seat, key, self.exercise.env.now, by)
+        self._known.add(decision.id)
+
+    def run(self, until: float | None = None) -> None:
+        ex = self.exercise
+        ex.run(until)
+        self.store.progress(ex.env.now, finished=ex.finished,
+                            journal_sha256=self.sink.hexdigest() if ex.finished else None)
+
+    def add_note(self, text: str, author: str, objective: str | None = None, rating: str | None = None) -> None:
+        self.store.add_note(text, author, objective, rating, self.exercise.env.now)
+
+
+def new_session(path, loaded, *, seed: int | None, policy: str | None, script: Script | None,
+                people: list[str] = ()) -> SessionStore:
+    return SessionStore.create(path, scenario_path=str(loaded.located.files[0]), scenario_data=loaded.located.data,
+                               digest=loaded.digest, seed=loaded.scenario.seed if seed is None else seed,
+                               policy=policy, script=script.model_dump(mode="json") if script else None,
+                               people=list(people))
+
+
+def check_same_scenario(store: SessionStore, loaded, seed: int | None) -> None:
+    problems = []
+    if loaded is not None and loaded.digest != store.meta("scenario_sha256"):
+        problems.append(Problem(str(store.path), 0, 0, "", f"this session was recorded with another version of "
+                                                          f"{loaded.located.files[0]}; replay it with "
+                                                          f"'ncbsim replay {store.path}' or start a new session"))
+    if seed is not None and seed != store.seed:
+        problems.append(Problem(str(store.path), 0, 0, "", f"this session runs with seed {store.seed}, not {seed}"))
+    if problems:
+        raise InputError(problems)
+
+
+def outcome(ex: Exercise) -> dict[str, Any]:
+    """The few numbers a what-if compares: objectives met, arrests, extraditions, releases."""
+    c = ex.journal.counts
+    return {"objectives_met": c["objective.met"], "objectives_failed": c["objective.failed"],
+            "arrests": c["arrest.provisional"], "extraditions_requested": c["extradition.requested"],
+            "released": c["subject.released"]}
+
+
+def what_if(store: SessionStore, decision: str, replications: int) -> dict[str, list[dict[str, Any]]]:
+    """Each option of a recorded decision, run ``replications`` times with the future re-drawn.
+
+    Every run shares the recorded past up to the decision; from that instant each replication
+    re-seeds the random streams (``RandomStreams.fork``), so the spread shows what the choice
+    changes, not what a different past would.
+    """
+    recorded = {r.decision: r for r in store.decisions()}
+    if decision not in recorded:
+        raise InputError([Problem(str(store.path), 0, 0, "", f"the session has no decision {decision}")])
+    # The options are those the decision offered, as recorded in a replay's journal.
+    probe = SessionRun(store, record=False)
+    probe.exercise.run(recorded[decision].sim_time)
+    options = [o.key for o in probe.exercise.port.decisions[decision].options]
+    results: dict[str, list[dict[str, Any]]] = {}
+    for option in options:
+        results[option] = []
+        for r in range(replications):
+            run = SessionRun(store, branch=(decision, option), keep_events=False, record=False)
+            ex = run.exercise
+            ex.fork_at(recorded[decision].sim_time, r + 1)
+            ex.run()
+            results[option].append(outcome(ex))
+    return results

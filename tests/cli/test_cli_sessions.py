@@ -1,0 +1,98 @@
+"""Sessions end to end: record, replay identically, branch, resume after SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import FLAGSHIP, ROOT, SCENARIOS, ncbsim
+
+SCRIPT = ROOT / "tests" / "data" / "script-flagship.yaml"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("*.yaml")))
+def test_every_shipped_scenario_replays_to_an_identical_journal(tmp_path, name):
+    db, journal, again = tmp_path / "s.db", tmp_path / "run.jsonl", tmp_path / "replay.jsonl"
+    r = ncbsim("run", str(SCENARIOS / name), "--policy", f"scripted:{SCRIPT}", "--session", str(db),
+               "--journal", str(journal), timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = ncbsim("replay", str(db), "--journal", str(again), "--json", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["replay"]["identical"] is True
+    assert journal.read_bytes() == again.read_bytes()
+
+
+def test_branch_from_the_cli(tmp_path):
+    db = tmp_path / "s.db"
+    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--policy", f"scripted:{SCRIPT}").returncode == 0
+    r = ncbsim("replay", str(db), "--branch", "Q3=decline", "--json")
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    assert s["replay"]["identical"] is None and s["arrests"]["released"].get("requester_declined")
+    bad = ncbsim("replay", str(db), "--branch", "Q99=decline")
+    assert bad.returncode == 2 and "no decision Q99" in bad.stderr
+
+
+def test_resume_refuses_another_seed_or_a_changed_scenario(tmp_path):
+    db = tmp_path / "s.db"
+    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--until", "1d").returncode == 0
+    r = ncbsim("run", str(FLAGSHIP), "--session", str(db), "--seed", "5")
+    assert r.returncode == 2 and "seed" in r.stderr
+    changed = tmp_path / "flagship.yaml"
+    changed.write_text(FLAGSHIP.read_text().replace("seed: 20260302", "seed: 20260303"))
+    r = ncbsim("run", str(changed), "--session", str(db))
+    assert r.returncode == 2 and "another version" in r.stderr
+    r = ncbsim("run", str(FLAGSHIP), "--session", str(db), "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["session"]["resumed"] is True
+
+
+def test_bad_session_files(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all")
+    for args in (["replay", str(tmp_path / "none.db")], ["replay", str(junk)]):
+        r = ncbsim(*args)
+        assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+
+
+def _decisions_in(db) -> set[str]:
+    with sqlite3.connect(db) as c:
+        return {row[0] for row in c.execute("SELECT decision FROM decisions")}
+
+
+def test_sigkill_loses_no_acknowledged_decision_and_resume_matches(tmp_path):
+    reference = tmp_path / "reference.jsonl"
+    r = ncbsim("run", str(FLAGSHIP), "--policy", f"scripted:{SCRIPT}", "--journal", str(reference))
+    assert r.returncode == 0
+    rng = random.Random(7)
+    for attempt in range(3):
+        folder = tmp_path / f"try{attempt}"
+        folder.mkdir()
+        db, final = folder / "s.db", folder / "final.jsonl"
+        cmd = [sys.executable, "-m", "sim", "run", str(FLAGSHIP), "--policy", f"scripted:{SCRIPT}",
+               "--session", str(db), "--journal", str(folder / "partial.jsonl")]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.6, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        parts = list(folder.glob(".ncbsim-*.jsonl.part"))
+        acknowledged = set()
+        for part in parts:
+            for line in part.read_text().splitlines():
+                if '"kind": "decision.made"' in line:
+                    acknowledged.add(json.loads(line)["decision"])
+        if db.exists():
+            assert acknowledged <= _decisions_in(db)
+            r = ncbsim("run", str(FLAGSHIP), "--policy", f"scripted:{SCRIPT}", "--session", str(db),
+                       "--journal", str(final))
+            assert r.returncode == 0, r.stderr
+            assert final.read_bytes() == reference.read_bytes()
+        for part in parts:
+            os.unlink(part)
