@@ -227,8 +227,8 @@ class Exercise:
     def _escalate(self, desk: NcbDesk, msg: Message) -> None:
         site = self.ccc_site_now()
         msg.via_ccc = site
-        self.journal.emit(self.env.now, "message.escalated", site, msg=msg.id, to=desk.code, priority=msg.priority,
-                          ccc=site)
+        self.journal.emit(self.env.now, "message.escalated", site, msg=msg.id, to=desk.code, type=msg.kind,
+                          priority=msg.priority, ccc=site)
         self.env.process(desk.on_call(msg, self._escalation()))
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
@@ -268,8 +268,12 @@ class Exercise:
     def fire(self, inj: Inject) -> None:
         channel = inj.channel or ("i247" if inj.from_ in self.world.members else "national")
         self.injects_fired.append(inj.id)
+        extra = {}
+        if inj.expect is not None:  # so a journal alone is enough to score the expectation
+            extra["expect"] = {"action": inj.expect.action, "within_min": minutes(inj.expect.within),
+                               **({"objective": inj.expect.objective} if inj.expect.objective else {})}
         self.journal.emit(self.env.now, "inject.fired", "control", inject=inj.id, to=inj.to,
-                          **{"from": inj.from_}, channel=channel, priority=inj.priority)
+                          **{"from": inj.from_}, channel=channel, priority=inj.priority, **extra)
         self.send(inj.from_, inj.to, kind="inject", priority=inj.priority, channel=channel,
                   language=inj.language, inject=inj.id)
         for follower in self._followers.get(inj.id, ()):

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 # Which journal kinds the engine can produce today, and the fields each carries.
 PRODUCED_FIELDS = {
-    "inject.fired": {"inject", "to", "from", "channel", "priority", "actor"},
+    "inject.fired": {"inject", "to", "from", "channel", "priority", "expect", "actor"},
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
                      "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
                         "translated", "via_ccc"},
-    "message.escalated": {"msg", "to", "priority", "ccc", "actor"},
+    "message.escalated": {"msg", "to", "type", "priority", "ccc", "actor"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
     "objective.failed": {"objective", "title", "actor"},

@@ -1,0 +1,1 @@
+"""The after-action report: what happened, who knew what when, and what other choices would have led to."""

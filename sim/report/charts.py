@@ -1,0 +1,95 @@
+"""Charts for the report: matplotlib, rendered to SVG text for inlining (no files, no URLs)."""
+
+from __future__ import annotations
+
+import io
+from statistics import fmean
+from typing import Any
+
+from .scoring import dt
+
+CATEGORY = {"inject": ("Injects", "#6b7280"), "notice": ("Notices", "#2563eb"), "diffusion": ("Diffusions", "#0891b2"),
+            "decision": ("Decisions", "#7c3aed"), "database": ("Hits", "#d97706"), "arrest": ("Arrests", "#dc2626"),
+            "extradition": ("Extradition", "#16a34a"), "subject": ("Releases, moves", "#9ca3af"),
+            "objective": ("Objectives", "#111827"), "message": ("CCC escalations", "#374151"),
+            "operation": ("Operations", "#be185d"), "irt": ("IRT", "#be185d"), "imest": ("IMEST", "#be185d")}
+
+
+def _svg(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _setup():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "ncbsim", "svg.fonttype": "none", "font.size": 9,
+                         "axes.spines.top": False, "axes.spines.right": False})
+    return plt
+
+
+def timeline_svg(timeline: list[dict[str, Any]], start: str) -> str | None:
+    if not timeline:
+        return None
+    plt = _setup()
+    t0 = dt(start)
+    actors = [a for a, _ in sorted({e["actor"]: 0 for e in timeline}.items())]
+    weight = {a: sum(1 for e in timeline if e["actor"] == a) for a in actors}
+    lanes = sorted(actors, key=lambda a: (-weight[a], a))[:12]
+    fig, ax = plt.subplots(figsize=(10, 0.38 * len(lanes) + 1.4))
+    seen = set()
+    for e in timeline:
+        if e["actor"] not in lanes:
+            continue
+        cat = e["kind"].split(".")[0]
+        label, colour = CATEGORY.get(cat, (cat, "#374151"))
+        x = (dt(e["t"]) - t0).total_seconds() / 86400
+        ax.scatter(x, lanes.index(e["actor"]), color=colour, s=28, label=None if label in seen else label,
+                   marker="D" if cat in ("arrest", "objective") else "o", zorder=3)
+        seen.add(label)
+    ax.set_yticks(range(len(lanes)), lanes)
+    ax.invert_yaxis()
+    ax.set_xlabel("days since the start")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=5, frameon=False)
+    ax.set_title("Key events by actor")
+    return _svg(fig)
+
+
+def waits_svg(bottlenecks: dict[str, Any] | None) -> str | None:
+    if not bottlenecks or not bottlenecks["longest_waits"]:
+        return None
+    plt = _setup()
+    rows = bottlenecks["longest_waits"][::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1))
+    ax.barh([r["node"] for r in rows], [r["mean_wait_min"] / 60 for r in rows], color="#d97706")
+    ax.set_xlabel("mean wait before an officer reads a message (hours)")
+    ax.set_title("Where messages waited longest")
+    return _svg(fig)
+
+
+def what_if_svg(decision: str, results: dict[str, list[dict[str, Any]]]) -> str | None:
+    if not results:
+        return None
+    plt = _setup()
+    options = list(results)
+    metrics = [("objectives_met", "objectives met"), ("arrests", "provisional arrests"),
+               ("released", "people released")]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(9, 2.6))
+    for ax, (key, label) in zip(axes, metrics):
+        values = [[r[key] for r in results[o]] for o in options]
+        means = [fmean(v) if v else 0 for v in values]
+        lo = [m - min(v) if v else 0 for m, v in zip(means, values)]
+        hi = [max(v) - m if v else 0 for m, v in zip(means, values)]
+        ax.bar(options, means, yerr=[lo, hi], capsize=4, color="#7c3aed")
+        ax.set_title(label)
+    fig.suptitle(f"What if {decision} had gone otherwise? (mean, min–max over replications)")
+    return _svg(fig)

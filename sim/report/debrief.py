@@ -1,0 +1,142 @@
+"""The content of an after-action report, as plain data both renderers (HTML, Markdown) use.
+
+Everything comes from the journal (plus, for a session, the evaluators' notes and the what-if
+runs): objectives with their evidence, expectations scored, the timeline, decisions, who knew
+what when, bottlenecks, and the strengths and areas for improvement that follow from them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..engine.network import TrafficAnalysis
+from ..engine.views import SeatView
+from .describe import country, describe, is_key, local_time
+from .scoring import score_expectations
+
+Event = dict[str, Any]
+TIMELINE_LIMIT = 400
+FACT_KINDS = ("notice.published", "diffusion.sent", "database.hit", "arrest.provisional", "subject.released",
+              "extradition.requested")
+
+CORRECTIVE = {
+    "no_confirmation_in_time": "Make sure hits reach a desk that can confirm them at any hour: out-of-hours "
+                               "staffing, or urgent traffic routed through the CCC.",
+    "no_extradition_request_in_time": "Start the formal extradition request as soon as the arrest is confirmed; "
+                                      "brief the ministry of justice on the deadline.",
+    "requester_declined": "Check what a hit is worth before declining it: a decline lets the person walk.",
+    "national_not_extradited": "Consider prosecution in the arresting country, or a request to a third country.",
+    "no_legal_basis": "Secure a legal basis (treaty or reciprocity assurance) before the person travels.",
+    "file_request": "Practise drafting complete, compliant notice requests.",
+    "confirm_hit": "Rehearse confirming hits quickly, day and night.",
+    "request_extradition": "Rehearse the extradition timeline with the ministry of justice.",
+    "answer_rfi": "Answer partners' requests for information, or say why not.",
+}
+
+
+def _who_knew(events: list[Event], seats: list[str]) -> list[dict[str, Any]]:
+    facts = [e for e in events if e["kind"] in FACT_KINDS]
+    if not facts:
+        return []
+    quiet = [e for e in events if not e["kind"].startswith("message.")]
+    known: dict[str, dict[int, str]] = {}
+    for seat in seats:
+        sv, mine = SeatView(seat), {}
+        for e in quiet:
+            since = sv.reach(e)
+            if since is not None and e["kind"] in FACT_KINDS:
+                mine[e["seq"]] = since
+        known[seat] = mine
+    return [{"seq": f["seq"], "t": f["t"], "fact": describe(f),
+             "knew": {seat: known[seat].get(f["seq"]) for seat in seats}} for f in facts[:40]]
+
+
+def _seats(events: list[Event], players: list[str]) -> list[str]:
+    counts: Counter[str] = Counter()
+    for e in events:
+        if e["kind"] in FACT_KINDS:
+            for key in ("requester", "country"):
+                if e.get(key):
+                    counts[f"ncb:{e[key]}"] += 1
+    seats = list(dict.fromkeys(players + [s for s, _ in counts.most_common(6)]))
+    return seats[:8] + ["trainer"]
+
+
+def build(events: list[Event], *, title: str, scenario_id: str, players: list[str] = (),
+          objectives: list[dict[str, Any]] = (), notes: list[dict[str, Any]] = (),
+          what_if: dict[str, dict[str, list[dict]]] | None = None, source: str = "") -> dict[str, Any]:
+    by_seq = {e["seq"]: e for e in events}
+    verdicts = {e["objective"]: e for e in events if e["kind"] in ("objective.met", "objective.failed")}
+    listed = list(objectives) or [{"id": o, "title": e["title"]} for o, e in verdicts.items()]
+    objective_rows = []
+    for o in listed:
+        v = verdicts.get(o["id"])
+        ev = by_seq.get(v.get("evidence")) if v else None
+        objective_rows.append({
+            "id": o["id"], "title": o["title"],
+            "verdict": "met" if v and v["kind"] == "objective.met" else ("failed" if v else "not decided"),
+            "when": v["t"] if v else None, "evidence": describe(ev) if ev else None,
+            "evidence_seq": ev["seq"] if ev else None,
+            "notes": [n for n in notes if n.get("objective") == o["id"]]})
+
+    expectations = score_expectations(events)
+    requested = {e["decision"]: e for e in events if e["kind"] == "decision.requested"}
+    decisions = []
+    for e in events:
+        if e["kind"] in ("decision.made", "decision.expired"):
+            q = requested.get(e["decision"], {})
+            chosen = e.get("option") or e.get("applied")
+            decisions.append({"id": e["decision"], "seat": e["seat"], "type": e["type"], "prompt": q.get("prompt", ""),
+                              "raised": q.get("t"), "deadline": q.get("deadline"), "when": e["t"], "chosen": chosen,
+                              "recommended": q.get("recommended"), "by": e.get("by", "expired"),
+                              "expired": e["kind"] == "decision.expired"})
+
+    timeline = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "actor": e["actor"], "kind": e["kind"],
+                 "text": describe(e)} for e in events if is_key(e)]
+
+    traffic = TrafficAnalysis()
+    for e in events:
+        if e["kind"].startswith("message."):
+            traffic(e)
+    bottlenecks = traffic.report(top=8) if traffic.handled else None
+
+    strengths, improve = [], []
+    for o in objective_rows:
+        line = f"{o['id']} — {o['title']}"
+        if o["verdict"] == "met":
+            strengths.append(f"{line}: met at {o['when']}.")
+        elif o["verdict"] == "failed":
+            improve.append(f"{line}: not met.")
+    for x in expectations:
+        what = f"Inject {x['inject']}: {country(x['to'])} was expected to {x['action'].replace('_', ' ')}"
+        if x["verdict"] == "met":
+            strengths.append(f"{what} — done in time ({x['when']}).")
+        else:
+            improve.append(f"{what} by {x['deadline']} — {'done late, at ' + x['when'] if x['when'] else 'not done'}.")
+    corrective = {}
+    for d in decisions:
+        if d["expired"]:
+            improve.append(f"{d['id']} ({d['type'].replace('_', ' ')}, {d['seat']}) was left to expire; "
+                           f"'{d['chosen']}' applied by default.")
+            corrective[d["type"]] = CORRECTIVE.get(d["type"])
+        elif d["recommended"] and d["chosen"] != d["recommended"]:
+            improve.append(f"{d['id']} ({d['type'].replace('_', ' ')}, {d['seat']}): chose '{d['chosen']}' where "
+                           f"the rules recommended '{d['recommended']}'.")
+            corrective[d["type"]] = CORRECTIVE.get(d["type"])
+    for e in events:
+        if e["kind"] == "subject.released":
+            improve.append(f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}.")
+            corrective[e["reason"]] = CORRECTIVE.get(e["reason"])
+    counts = Counter(e["kind"] for e in events)
+    return {
+        "title": title, "scenario": scenario_id, "source": source,
+        "start": events[0]["t"] if events else None, "end": events[-1]["t"] if events else None,
+        "players": list(players), "counts": dict(counts),
+        "objectives": objective_rows, "expectations": expectations, "decisions": decisions,
+        "timeline": timeline[:TIMELINE_LIMIT], "timeline_total": len(timeline),
+        "who_knew": _who_knew(events, _seats(events, list(players))),
+        "bottlenecks": bottlenecks, "strengths": strengths, "improvements": improve,
+        "corrective_actions": [c for c in corrective.values() if c], "notes": list(notes),
+        "what_if": what_if or {},
+    }

@@ -1,0 +1,106 @@
+"""Journal events in words, for the timeline of the report and the TUI's event log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..world import all_members
+
+Event = dict[str, Any]
+
+BACKGROUND_TYPES = {"traffic", "forward"}  # the load nobody plays: never a key event
+
+KEY_KINDS = {
+    "inject.fired", "notice.requested", "notice.info_requested", "notice.published", "notice.refused",
+    "notice.cancelled", "notice.deleted", "notice.blocked", "notice.restored", "diffusion.sent",
+    "diffusion.reviewed", "diffusion.cancelled", "diffusion.purged", "decision.made", "decision.expired",
+    "database.hit", "arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
+    "subject.located", "subject.alarmed", "refugee.confirmed", "objective.met", "objective.failed",
+    "operation.started", "operation.ended", "irt.deployed", "imest.deployed", "message.escalated",
+}
+
+
+def country(code: str | None) -> str:
+    m = all_members().get(code or "")
+    return m.name if m else (code or "?")
+
+
+def local_time(e: Event) -> str | None:
+    """The event's time on the acting NCB's wall clock, when the actor is an NCB."""
+    from ..engine.clock import zone
+    from .scoring import dt
+
+    actor = e.get("actor", "")
+    m = all_members().get(actor[4:] if actor.startswith("ncb:") else actor)
+    if m is None:
+        return None
+    return dt(e["t"]).astimezone(zone(m.timezone)).strftime("%a %H:%M")
+
+
+def _ref(e: Event) -> str:
+    return e.get("notice") or e.get("diffusion") or ""
+
+
+def describe(e: Event) -> str:
+    k = e["kind"]
+    kind = "UN special" if e.get("notice_kind") == "un" else e.get("notice_kind", "")
+    if k == "message.handled":
+        what = f"inject {e['inject']}" if e.get("inject") else f"message {e['msg']} ({e.get('type', '')})"
+        return f"NCB {country(e['actor'])} reads {what}" + (" after translation" if e.get("translated") else "")
+    if k == "inject.fired":
+        return f"Inject {e['inject']}: {e['from']} → {country(e['to'])} ({e['channel']}, {e['priority']})"
+    if k == "notice.requested":
+        return f"{country(e['requester'])} requests {kind} notice {e['notice']}" + (f" on {e['subject']}" if e.get("subject") else "")
+    if k == "notice.info_requested":
+        return f"NDTF asks {country(e['requester'])} for more on {e['notice']}: {e.get('detail', '')}"
+    if k == "notice.published":
+        return f"{kind.capitalize()} notice {e['notice']} published" + (" with a public extract" if e.get("public") else "")
+    if k == "notice.refused":
+        return f"{kind.capitalize()} notice {e['notice']} refused: {e['reason'].replace('_', ' ')}"
+    if k in ("notice.cancelled", "notice.deleted", "notice.blocked", "notice.restored"):
+        return f"Notice {e['notice']} {k.split('.')[1]}" + (f" ({e['reason'].replace('_', ' ')})" if e.get("reason") else "")
+    if k == "diffusion.sent":
+        to = ", ".join(country(c) for c in e.get("to", []))
+        return f"{country(e['requester'])} circulates diffusion {e['diffusion']} ({e.get('purpose', '')}) to {to}"
+    if k == "diffusion.reviewed":
+        return f"NDTF finds diffusion {e['diffusion']} {e['outcome']}" + (f": {e['reason'].replace('_', ' ')}" if e.get("reason") else "")
+    if k in ("diffusion.cancelled", "diffusion.purged"):
+        return f"Diffusion {e['diffusion']} {k.split('.')[1]}" + (f" ({e['reason'].replace('_', ' ')})" if e.get("reason") else "")
+    if k == "decision.made":
+        return f"{e['seat']} decides {e['decision']} ({e['type'].replace('_', ' ')}): {e['option']} [{e['by']}]"
+    if k == "decision.expired":
+        return f"{e['seat']} let {e['decision']} ({e['type'].replace('_', ' ')}) expire: '{e['applied']}' applied"
+    if k == "database.hit":
+        what = e["database"] if e["database"] == "SLTD" else f"{e.get('notice_kind', '')} {_ref(e)}"
+        return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
+    if k == "arrest.provisional":
+        return f"{e['subject']} provisionally arrested in {country(e['country'])} on {_ref(e)} (basis: {e.get('basis')})"
+    if k == "extradition.requested":
+        return f"{country(e['requester'])} sends the formal extradition request for {e['subject']}"
+    if k == "extradition.completed":
+        return f"{e['subject']} extradited from {country(e['country'])} to {country(e['requester'])}"
+    if k == "subject.released":
+        return f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}"
+    if k == "subject.located":
+        return f"{e['subject']} located in {country(e['country'])}"
+    if k == "subject.alarmed":
+        return f"{e['subject']} takes fright ({e['cause'].replace('_', ' ')}) and moves on"
+    if k == "refugee.confirmed":
+        return f"{country(e['actor'])} confirms refugee status of {e['subject']} (fearing {country(e['fearing'])})"
+    if k in ("objective.met", "objective.failed"):
+        return f"Objective {e['objective']} {'met' if k.endswith('met') else 'failed'}: {e['title']}"
+    if k == "operation.started":
+        return f"Operation {e['name']} starts its action days (intelligence {e['intelligence']:.0%})"
+    if k == "operation.ended":
+        return f"Operation {e['name']} ends: {e['arrests']} arrests, {e['checks']:,} checks, {e['hits']} hits"
+    if k == "irt.deployed":
+        return f"IRT on the ground in {country(e['country'])} after {e['hours_to_deploy']} h"
+    if k == "imest.deployed":
+        return f"IMEST deployed for {e['name']} in {country(e['country'])}"
+    if k == "message.escalated":
+        return f"{e['ccc']} wakes NCB {country(e['to'])}'s on-call officer for an urgent {e.get('type', 'message')}"
+    return k
+
+
+def is_key(e: Event) -> bool:
+    return e["kind"] in KEY_KINDS and not (e["kind"] == "message.escalated" and e.get("type") in BACKGROUND_TYPES)

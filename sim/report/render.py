@@ -1,0 +1,170 @@
+"""Render a debrief as one self-contained HTML file (charts inlined as SVG) or as Markdown."""
+
+from __future__ import annotations
+
+from html import escape
+from statistics import fmean
+from typing import Any
+
+from ..sessions.store import RATING_LABELS
+from . import charts
+
+CSS = """
+body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#111827}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:2px solid #e5e7eb;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem} th,td{border:1px solid #e5e7eb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f4f6} .met{color:#166534;font-weight:600} .failed,.missed{color:#991b1b;font-weight:600} .late{color:#92400e;font-weight:600}
+.muted{color:#6b7280} .chart{margin:1rem 0} .chart svg{max-width:100%;height:auto} ul{padding-left:1.2rem}
+.cards{display:flex;gap:1rem;flex-wrap:wrap} .card{border:1px solid #e5e7eb;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
+.card b{font-size:1.4rem;display:block}
+@media (prefers-color-scheme: dark){body{background:#111827;color:#e5e7eb} th{background:#1f2937} th,td{border-color:#374151}
+ .chart svg{background:#f9fafb;border-radius:4px}}
+"""
+
+
+def _h(text: Any) -> str:
+    return escape("" if text is None else str(text))
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    th = "".join(f"<th>{_h(c)}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cls(verdict: str) -> str:
+    return f'<span class="{_h(verdict.split()[0])}">{_h(verdict)}</span>'
+
+
+def _summary(d: dict[str, Any]) -> list[tuple[str, str]]:
+    met = sum(1 for o in d["objectives"] if o["verdict"] == "met")
+    exp_met = sum(1 for x in d["expectations"] if x["verdict"] == "met")
+    expired = sum(1 for x in d["decisions"] if x["expired"])
+    c = d["counts"]
+    return [("objectives met", f"{met} / {len(d['objectives'])}"),
+            ("expectations met in time", f"{exp_met} / {len(d['expectations'])}"),
+            ("decisions taken", f"{len(d['decisions']) - expired}"), ("decisions left to expire", f"{expired}"),
+            ("provisional arrests", f"{c.get('arrest.provisional', 0)}"), ("people released", f"{c.get('subject.released', 0)}")]
+
+
+def html(d: dict[str, Any]) -> str:
+    out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>After-action report — {_h(d['title'])}"
+           f"</title><style>{CSS}</style></head><body>",
+           f"<h1>After-action report — {_h(d['title'])}</h1>",
+           f"<p class='muted'>Scenario {_h(d['scenario'])} · {_h(d['start'])} → {_h(d['end'])}"
+           + (f" · players: {_h(', '.join(d['players']))}" if d["players"] else "") + f" · {_h(d['source'])}</p>"]
+    out.append("<div class='cards'>" + "".join(f"<div class='card'><b>{_h(v)}</b>{_h(k)}</div>" for k, v in _summary(d))
+               + "</div>")
+
+    out.append("<h2>Strengths</h2>" + ("<ul>" + "".join(f"<li>{_h(s)}</li>" for s in d["strengths"]) + "</ul>"
+                                       if d["strengths"] else "<p class='muted'>None recorded.</p>"))
+    out.append("<h2>Areas for improvement</h2>" + ("<ul>" + "".join(f"<li>{_h(s)}</li>" for s in d["improvements"])
+                                                   + "</ul>" if d["improvements"] else "<p class='muted'>None.</p>"))
+    if d["corrective_actions"]:
+        out.append("<h3>Corrective actions</h3><ul>" + "".join(f"<li>{_h(c)}</li>" for c in d["corrective_actions"]) + "</ul>")
+
+    out.append("<h2 id='objectives'>Objectives</h2>")
+    out.append(_table(["objective", "verdict", "when", "evidence from the journal", "evaluators"], [
+        [f"<b>{_h(o['id'])}</b> {_h(o['title'])}", _cls(o["verdict"]), _h(o["when"] or "—"),
+         (f"#{o['evidence_seq']}: {_h(o['evidence'])}" if o["evidence"] else "—"),
+         "<br>".join(f"{_h(RATING_LABELS.get(n['rating'], ''))} {_h(n['text'])} <span class='muted'>({_h(n['author'])})</span>"
+                     for n in o["notes"]) or "—"] for o in d["objectives"]]))
+    if d["expectations"]:
+        out.append("<h2>Expected actions (MSEL)</h2>")
+        out.append(_table(["inject", "to", "expected", "deadline", "result", "when"], [
+            [_h(x["inject"]), _h(x["to"]), _h(x["action"].replace("_", " ")), _h(x["deadline"]), _cls(x["verdict"]),
+             _h(x["when"] or "—")] for x in d["expectations"]]))
+
+    svg = charts.timeline_svg(d["timeline"], d["start"]) if d["start"] else None
+    out.append("<h2 id='timeline'>Timeline</h2>")
+    if svg:
+        out.append(f"<div class='chart'>{svg}</div>")
+    more = f" (first {len(d['timeline'])} of {d['timeline_total']})" if d["timeline_total"] > len(d["timeline"]) else ""
+    out.append(f"<p class='muted'>Key events{more}; local time is the acting NCB's.</p>")
+    out.append(_table(["#", "UTC", "local", "actor", "what happened"], [
+        [_h(e["seq"]), _h(e["t"]), _h(e["local"] or ""), _h(e["actor"]), _h(e["text"])] for e in d["timeline"]]))
+
+    out.append("<h2>Decisions</h2>")
+    if d["decisions"]:
+        out.append(_table(["id", "seat", "question", "raised", "answered", "chosen", "recommended", "by"], [
+            [_h(x["id"]), _h(x["seat"]), _h(x["prompt"]), _h(x["raised"]), _h(x["when"]),
+             _cls(x["chosen"]) if x["recommended"] and x["chosen"] != x["recommended"] else _h(x["chosen"]),
+             _h(x["recommended"]), _h("deadline passed" if x["expired"] else x["by"])] for x in d["decisions"]]))
+    else:
+        out.append("<p class='muted'>No decisions were raised.</p>")
+    for decision, results in d["what_if"].items():
+        out.append(f"<h3>What if {_h(decision)} had gone otherwise?</h3>")
+        svg = charts.what_if_svg(decision, results)
+        if svg:
+            out.append(f"<div class='chart'>{svg}</div>")
+        out.append(_table(["option", "runs", "objectives met", "arrests", "released"], [
+            [_h(o), _h(len(r)), _h(_mean(r, "objectives_met")), _h(_mean(r, "arrests")), _h(_mean(r, "released"))]
+            for o, r in results.items()]))
+
+    if d["who_knew"]:
+        seats = list(d["who_knew"][0]["knew"])
+        out.append("<h2>Who knew what, when</h2><p class='muted'>When each seat first learnt of each fact "
+                   "(— : never, within the exercise).</p>")
+        out.append(_table(["fact", *seats], [[_h(f["fact"])] + [_h(f["knew"][s] or "—") for s in seats]
+                                             for f in d["who_knew"]]))
+
+    b = d["bottlenecks"]
+    if b:
+        out.append("<h2>Bottlenecks</h2>")
+        svg = charts.waits_svg(b)
+        if svg:
+            out.append(f"<div class='chart'>{svg}</div>")
+        out.append(_table(["NCB", "messages handled", "mean wait (min)", "longest wait (min)", "betweenness"], [
+            [_h(n["node"]), _h(n["handled"]), _h(n["mean_wait_min"]), _h(n["max_wait_min"]), _h(n["betweenness"])]
+            for n in b["longest_waits"]]))
+    if d["notes"]:
+        out.append("<h2>Evaluator notes</h2>" + _table(["objective", "rating", "note", "by"], [
+            [_h(n["objective"] or "—"), _h(RATING_LABELS.get(n["rating"], "—")), _h(n["text"]), _h(n["author"])]
+            for n in d["notes"]]))
+    out.append("<p class='muted'>Generated by ncbsim from the exercise journal.</p></body></html>")
+    return "\n".join(out)
+
+
+def _mean(rows: list[dict[str, Any]], key: str) -> str:
+    return f"{fmean(r[key] for r in rows):.2f}" if rows else "—"
+
+
+def markdown(d: dict[str, Any]) -> str:
+    def table(head: list[str], rows: list[list[Any]]) -> str:
+        clean = lambda x: str("—" if x is None else x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+        return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+                         + ["| " + " | ".join(clean(c) for c in r) + " |" for r in rows]) + "\n"
+
+    out = [f"# After-action report — {d['title']}", "",
+           f"Scenario `{d['scenario']}` · {d['start']} → {d['end']}"
+           + (f" · players: {', '.join(d['players'])}" if d["players"] else "") + f" · {d['source']}", ""]
+    out += [table(["", ""], [[k, v] for k, v in _summary(d)])]
+    out += ["## Strengths", ""] + [f"- {s}" for s in d["strengths"] or ["None recorded."]] + [""]
+    out += ["## Areas for improvement", ""] + [f"- {s}" for s in d["improvements"] or ["None."]] + [""]
+    if d["corrective_actions"]:
+        out += ["### Corrective actions", ""] + [f"- {c}" for c in d["corrective_actions"]] + [""]
+    out += ["## Objectives", "", table(["objective", "verdict", "when", "evidence"], [
+        [f"**{o['id']}** {o['title']}", o["verdict"], o["when"], o["evidence"]] for o in d["objectives"]])]
+    if d["expectations"]:
+        out += ["## Expected actions (MSEL)", "", table(["inject", "to", "expected", "deadline", "result", "when"], [
+            [x["inject"], x["to"], x["action"], x["deadline"], x["verdict"], x["when"]] for x in d["expectations"]])]
+    out += ["## Timeline", "", table(["#", "UTC", "local", "actor", "what happened"], [
+        [e["seq"], e["t"], e["local"], e["actor"], e["text"]] for e in d["timeline"]])]
+    if d["decisions"]:
+        out += ["## Decisions", "", table(["id", "seat", "question", "chosen", "recommended", "by"], [
+            [x["id"], x["seat"], x["prompt"], x["chosen"], x["recommended"], "deadline passed" if x["expired"] else x["by"]]
+            for x in d["decisions"]])]
+    for decision, results in d["what_if"].items():
+        out += [f"### What if {decision} had gone otherwise?", "", table(
+            ["option", "runs", "objectives met", "arrests", "released"],
+            [[o, len(r), _mean(r, "objectives_met"), _mean(r, "arrests"), _mean(r, "released")] for o, r in results.items()])]
+    if d["who_knew"]:
+        seats = list(d["who_knew"][0]["knew"])
+        out += ["## Who knew what, when", "", table(["fact", *seats], [[f["fact"]] + [f["knew"][s] for s in seats]
+                                                                      for f in d["who_knew"]])]
+    if d["bottlenecks"]:
+        out += ["## Bottlenecks", "", table(["NCB", "handled", "mean wait (min)", "longest (min)", "betweenness"], [
+            [n["node"], n["handled"], n["mean_wait_min"], n["max_wait_min"], n["betweenness"]]
+            for n in d["bottlenecks"]["longest_waits"]])]
+    out += ["", "_Charts are in the HTML version of this report (`ncbsim report … --html FILE`)._", ""]
+    return "\n".join(out)
