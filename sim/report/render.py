@@ -143,8 +143,10 @@ def markdown(d: dict[str, Any]) -> str:
     out += ["## Areas for improvement", ""] + [f"- {s}" for s in d["improvements"] or ["None."]] + [""]
     if d["corrective_actions"]:
         out += ["### Corrective actions", ""] + [f"- {c}" for c in d["corrective_actions"]] + [""]
-    out += ["## Objectives", "", table(["objective", "verdict", "when", "evidence"], [
-        [f"**{o['id']}** {o['title']}", o["verdict"], o["when"], o["evidence"]] for o in d["objectives"]])]
+    out += ["## Objectives", "", table(["objective", "verdict", "when", "evidence", "evaluators"], [
+        [f"**{o['id']}** {o['title']}", o["verdict"], o["when"], o["evidence"],
+         "; ".join(f"{RATING_LABELS.get(n['rating'], '')} {n['text']} ({n['author']})".strip() for n in o["notes"])]
+        for o in d["objectives"]])]
     if d["expectations"]:
         out += ["## Expected actions (MSEL)", "", table(["inject", "to", "expected", "deadline", "result", "when"], [
             [x["inject"], x["to"], x["action"], x["deadline"], x["verdict"], x["when"]] for x in d["expectations"]])]
@@ -166,5 +168,8 @@ def markdown(d: dict[str, Any]) -> str:
         out += ["## Bottlenecks", "", table(["NCB", "handled", "mean wait (min)", "longest (min)", "betweenness"], [
             [n["node"], n["handled"], n["mean_wait_min"], n["max_wait_min"], n["betweenness"]]
             for n in d["bottlenecks"]["longest_waits"]])]
+    if d["notes"]:
+        out += ["## Evaluator notes", "", table(["objective", "rating", "note", "by"], [
+            [n["objective"], RATING_LABELS.get(n["rating"], "—"), n["text"], n["author"]] for n in d["notes"]])]
     out += ["", "_Charts are in the HTML version of this report (`ncbsim report … --html FILE`)._", ""]
     return "\n".join(out)

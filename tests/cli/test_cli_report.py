@@ -97,3 +97,13 @@ def test_bad_journals_are_located(tmp_path, content, words):
     p.write_text(content)
     r = ncbsim("report", str(p))
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_evaluator_notes_reach_the_report(flagship_session, tmp_path):
+    r = ncbsim("note", str(flagship_session), "Complete, quick request", "--objective", "O5", "--rating", "P",
+               "--by", "A. Trainer")
+    assert r.returncode == 0, r.stderr
+    bad = ncbsim("note", str(flagship_session), "x", "--objective", "O99")
+    assert bad.returncode == 2 and "no objective 'O99'" in bad.stderr
+    md = ncbsim("report", str(flagship_session)).stdout
+    assert "Performed without challenges (P) Complete, quick request (A. Trainer)" in md

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FLAGSHIP, ncbsim
 
-SUBCOMMANDS = ["run", "validate", "schema", "world"]
+SUBCOMMANDS = ["run", "replay", "report", "note", "validate", "schema", "world"]
 
 
 @pytest.mark.parametrize("cmd", SUBCOMMANDS)
