@@ -87,3 +87,18 @@ def test_world_json_has_members_offices_sources():
 def test_world_region_filter():
     doc = json.loads(ncbsim("world", "--json", "--region", "Europe").stdout)
     assert doc["members"] and all(m["region"] == "Europe" for m in doc["members"])
+
+
+def test_network_analysis_is_exported_with_the_run(tmp_path):
+    import networkx as nx
+
+    graph = tmp_path / "traffic.graphml"
+    r = ncbsim("run", str(FLAGSHIP), "--until", "2d", "--network", str(graph), "--json")
+    assert r.returncode == 0, r.stderr
+    net = json.loads(r.stdout)["network"]
+    assert net["links_used"] > 100 and len(net["longest_waits"]) == 5 and len(net["most_between"]) == 5
+    g = nx.read_graphml(graph)
+    assert g.number_of_nodes() >= 190 and all("mean_wait_min" in d for _, d in g.nodes(data=True))
+    as_json = tmp_path / "traffic.json"
+    assert ncbsim("run", str(FLAGSHIP), "--until", "1d", "--network", str(as_json)).returncode == 0
+    assert json.loads(as_json.read_text())["links"]
