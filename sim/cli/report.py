@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 
 def register(sub) -> None:
@@ -74,7 +75,14 @@ def report_command(args) -> int:
         finished = store.meta("finished") == "1"
         run.exercise.run(None if finished else float(store.meta("progress")))
         sc = run.exercise.scenario
-        whatif = {q: what_if(store, q, args.what_if) for q in key_decisions(store)} if args.what_if else {}
+        whatif = {}
+        for q in key_decisions(store) if args.what_if else ():
+            def tick(option: str, done: int, total: int, q: str = q) -> None:
+                if sys.stderr.isatty():
+                    print(f"\rwhat if {q} = {option}: run {done}/{total}   ", end="", file=sys.stderr, flush=True)
+            whatif[q] = what_if(store, q, args.what_if, tick)
+        if whatif and sys.stderr.isatty():
+            print(file=sys.stderr)
         debrief = build(run.exercise.journal.events, title=sc.title, scenario_id=sc.id,
                         players=[p.seat for p in sc.players],
                         objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],

@@ -49,14 +49,12 @@ class Journal:
             raise RuntimeError(f"journal time went backwards: {kind} at {t} after {self._last_t}")
         self._last_t = t
         self._seq += 1
-        event: Event = {"seq": self._seq, "t": self.clock.iso(t), "kind": kind, "actor": actor}
-        event.update(fields)
+        event: Event = {"seq": self._seq, "t": self.clock.iso(t), "kind": kind, "actor": actor, **fields}
         self.counts[kind] += 1
         if self.keep:
             self.events.append(event)
         if self.sink is not None:
-            self.sink.write(_encode(event))
-            self.sink.write("\n")
+            self.sink.write(_encode(event) + "\n")
         if self.listeners:
             for listener in self.listeners:
                 listener(event)

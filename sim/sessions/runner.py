@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -109,7 +110,8 @@ def outcome(ex: Exercise) -> dict[str, Any]:
             "released": c["subject.released"]}
 
 
-def what_if(store: SessionStore, decision: str, replications: int) -> dict[str, list[dict[str, Any]]]:
+def what_if(store: SessionStore, decision: str, replications: int,
+            progress: Callable[[str, int, int], None] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Each option of a recorded decision, run ``replications`` times with the future re-drawn.
 
     Every run shares the recorded past up to the decision; from that instant each replication
@@ -132,4 +134,6 @@ def what_if(store: SessionStore, decision: str, replications: int) -> dict[str, 
             ex.fork_at(recorded[decision].sim_time, r + 1)
             ex.run()
             results[option].append(outcome(ex))
+            if progress is not None:
+                progress(option, r + 1, replications)
     return results
