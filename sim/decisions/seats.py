@@ -1,8 +1,9 @@
 """Who answers each seat's decisions in one exercise: people, policies, recordings, a branch.
 
-* A seat a person plays answers through ``Exercise.answer``; when a session is replayed, that
-  person's recorded answers are put back at the same sim times, in the same order, ahead of
-  anything else scheduled at that instant (as when the person clicked between two clock ticks).
+* A seat a person plays answers through ``Exercise.answer`` while the clock is stopped, after
+  everything due at that instant has happened (``Exercise.run`` and ``advance`` always finish
+  the instant they stop at). A replay puts the recorded answers back at the same sim times, in
+  the same order, behind everything else due at that instant (priority ``AFTER_ALL``).
 * Every other seat answers by its policy (the scenario's ``policies``, or ``--policy`` for all),
   which is deterministic, so a replay reproduces it without reading the recording.
 * A branch replaces one recorded answer by another option; from then on the people's seats are
@@ -14,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from simpy.core import URGENT
 from simpy.events import Event
 
 from .policies import Person, make_policy
@@ -23,6 +23,9 @@ from .script import Script
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
+
+
+AFTER_ALL = 2  # below SimPy's NORMAL (1): after every event due at the same instant
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,7 @@ class Seats:
         ev = Event(self.ex.env)
         ev._ok, ev._value = True, None
         ev.callbacks.append(lambda _e: action())
-        self.ex.env.schedule(ev, URGENT, max(0.0, t - self.ex.env.now))
+        self.ex.env.schedule(ev, AFTER_ALL, max(0.0, t - self.ex.env.now))
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
         self.ex.port.answer(r.decision, option, by="seat")

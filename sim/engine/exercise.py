@@ -281,13 +281,48 @@ class Exercise:
 
     # --- running ----------------------------------------------------------------------------
     def run(self, until: float | None = None) -> None:
-        """Advance to ``until`` sim minutes (default: the end of the exercise)."""
+        """Advance to ``until`` sim minutes (default: the end of the exercise).
+
+        Stopping before the end completes the instant it stops at: everything due at ``until``
+        happens, so a person answering now acts after it (and a replay puts the answer there).
+        """
         end = self.duration if until is None else min(until, self.duration)
         if end > self.env.now:
             self.env.run(until=end)
-        if end >= self.duration and not self.finished:
+        if end < self.duration:
+            self._finish_instant()
+        elif not self.finished:
             self.finished = True
             self.objectives.finish()
+
+    def _finish_instant(self) -> None:
+        env = self.env
+        while env.peek() == env.now:
+            env.step()
+
+    def advance(self, until: float, budget_s: float) -> bool:
+        """Run towards ``until`` for at most about ``budget_s`` of wall time (the UI's clock tick).
+
+        Returns True when ``until`` (or the end) was reached; either way the instant it stops at is
+        complete, so answers given now replay identically.
+        """
+        from time import perf_counter
+
+        env, end = self.env, min(until, self.duration)
+        deadline = perf_counter() + budget_s
+        steps = 0
+        while env.peek() < end:
+            env.step()
+            steps += 1
+            if steps % 64 == 0 and perf_counter() > deadline:
+                self._finish_instant()
+                return False
+        self.run(end)
+        return True
+
+    def next_event_time(self) -> float:
+        """When the next thing is due (for "jump to the next event"); inf when nothing is."""
+        return self.env.peek()
 
     @property
     def queued(self) -> int:

@@ -65,3 +65,22 @@ def test_notes_and_ratings(tmp_path):
     reopened = SessionStore.open(tmp_path / "s.db")
     (note,) = reopened.notes()
     assert note["objective"] == "O1" and note["rating"] == "performed_without_challenges"
+
+
+def test_answers_given_between_budgeted_ticks_replay_identically(tmp_path):
+    """The TUI advances by wall-time budget and may stop mid-way; answers there must replay exactly."""
+    store = new_session(tmp_path / "s.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None,
+                        people=["ncb:FR"])
+    buf = io.StringIO()
+    run = SessionRun(store, journal=buf, keep_events=False)
+    ex = run.exercise
+    target = 0.0
+    while not ex.finished:
+        target = min(ex.duration, target + 240)
+        while not ex.advance(target, budget_s=0.002):
+            for d in list(ex.port.open):
+                ex.answer(d.id, d.options[0].key)
+    run.run()
+    again = io.StringIO()
+    SessionRun(store, journal=again, keep_events=False, record=False).run()
+    assert store.decisions() and again.getvalue() == buf.getvalue()
