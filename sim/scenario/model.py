@@ -135,6 +135,8 @@ class Player(Strict):
     role: Literal["ncb", "ndtf", "ccc"] = Field(
         description="ncb: an NCB officer; ndtf: a reviewer at the General Secretariat; ccc: a CCC duty officer")
     country: CountryCode | None = Field(None, description="the NCB's country (ncb role only)")
+    hints: bool = Field(True, description="show the review rules' checks beside request forms in the TUI")
+    pause_on_decision: bool = Field(True, description="the TUI's clock stops while a decision waits for this seat")
 
     @model_validator(mode="after")
     def _country_for_ncb(self) -> Player:

@@ -1,0 +1,48 @@
+"""``ncbsim play``: the trainee's terminal UI.
+
+The engine never imports the UI: this command loads the ``tui`` package only when it runs, so
+``import sim`` stays free of Textual (a test checks it in a fresh process).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+
+def register(sub) -> None:
+    p = sub.add_parser("play", help="play a seat in the terminal UI",
+                       description="Play an exercise in the terminal: a picker when no scenario is given, the "
+                                   "briefing, then the operations screen (clock, inbox, decisions, event log, map) "
+                                   "and the debrief. Every play is a session: quit at any time and resume with "
+                                   "--session.")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario YAML file (default: pick one)")
+    p.add_argument("--as", dest="seat", metavar="ROLE:CC", help="the seat to play, e.g. ncb:FR (default: the "
+                                                               "scenario's first player)")
+    p.add_argument("--session", metavar="FILE.db", help="record in this session file; if it exists, resume it")
+    p.set_defaults(handler=play_command)
+
+
+def play_command(args) -> int:
+    from ..engine.views import parse_seat
+    from ..errors import InputError, Problem
+    from ..scenario.loader import load_scenario
+
+    if args.seat:
+        try:
+            parse_seat(args.seat)
+        except ValueError as e:
+            raise InputError([Problem("--as", 0, 0, "", str(e))]) from None
+    if args.scenario:
+        loaded = load_scenario(args.scenario)  # bad input is reported here, before the screen opens
+        seats = {p.seat for p in loaded.scenario.players}
+        if args.seat and args.seat != "trainer" and args.seat not in seats:
+            raise InputError([Problem("--as", 0, 0, "", f"{args.seat} is not a seat of this exercise; it has "
+                                                        f"{', '.join(sorted(seats)) or 'no players'}")])
+    elif args.session and not os.path.exists(args.session):
+        raise InputError([Problem(args.session, 0, 0, "", "no session file here; give a SCENARIO to start one")])
+    app = importlib.import_module("tui.app").make_app(args.scenario, args.seat, args.session)
+    app.run()
+    if app.return_value is not None:
+        print(app.return_value)
+    return 0

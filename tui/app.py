@@ -1,0 +1,74 @@
+"""The trainee's app: picker → briefing → operations → debrief. Built by ``make_app``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.app import App
+
+from sim.api import build_debrief, render_html
+
+from .commands import ExerciseCommands
+from .driver import Driver
+from .screens.briefing import BriefingScreen
+from .screens.debrief import DebriefScreen
+from .screens.help import HelpScreen
+from .screens.operations import OperationsScreen
+from .screens.picker import PickerScreen
+
+
+class NcbsimApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "ncbsim"
+    COMMANDS = App.COMMANDS | {ExerciseCommands}
+
+    def __init__(self, scenario: str | None = None, seat: str | None = None, session: str | None = None,
+                 library: Path | None = None, clock: bool = True) -> None:
+        super().__init__()
+        self.scenario_path, self.seat, self.session = scenario, seat, session
+        self.library = library or Path.cwd() / "scenarios"
+        self.clock = clock  # tests turn the wall clock off and step the engine themselves
+        self.driver: Driver | None = None
+        self._debriefed = False
+
+    def on_mount(self) -> None:
+        if self.scenario_path or self.session:
+            self.open_scenario(self.scenario_path)
+        else:
+            self.push_screen(PickerScreen(self.library))
+
+    def open_scenario(self, path: str | None) -> None:
+        self.driver = Driver.open(path, self.seat, self.session)
+        sc = self.driver.exercise.scenario
+        self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
+
+    def start_operations(self) -> None:
+        self.push_screen(OperationsScreen(self.driver, clock=self.clock))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def show_debrief(self) -> None:
+        if self._debriefed:
+            return
+        self._debriefed = True
+        ex = self.driver.exercise
+        sc = ex.scenario
+        debrief = build_debrief(ex.journal.events, title=sc.title, scenario_id=sc.id,
+                                players=[p.seat for p in sc.players],
+                                objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
+                                notes=self.driver.run.store.notes(), source="ncbsim play")
+        folder = Path(self.session).resolve().parent if self.session else Path(self.driver.run.store.path).parent
+        report = folder / f"{sc.id}-report.html"
+        try:
+            report.write_text(render_html(debrief), encoding="utf-8")
+            where = os.fspath(report)
+        except OSError:
+            where = None
+        self.push_screen(DebriefScreen(debrief, where))
+
+
+def make_app(scenario: str | None = None, seat: str | None = None, session: str | None = None,
+             library: Path | None = None, clock: bool = True) -> NcbsimApp:
+    return NcbsimApp(scenario, seat, session, library, clock)

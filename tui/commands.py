@@ -1,0 +1,31 @@
+"""The command palette's commands for the operations screen."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import Hit, Hits, Provider
+
+COMMANDS = (
+    ("Start or pause the clock", "toggle_clock"),
+    ("Faster", "faster"),
+    ("Slower", "slower"),
+    ("Jump to the next event", "next_event"),
+    ("Open the next decision", "open_decision"),
+    ("Help", "help"),
+    ("Quit (the session is saved)", "quit_session"),
+)
+
+
+class ExerciseCommands(Provider):
+    async def search(self, query: str) -> Hits:
+        from .screens.operations import OperationsScreen
+
+        screen = self.app.screen
+        if not isinstance(screen, OperationsScreen):
+            return
+        matcher = self.matcher(query)
+        for label, action in COMMANDS:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(screen.run_action, action), help=f"({action})")

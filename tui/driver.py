@@ -1,0 +1,159 @@
+"""Drives an exercise from the UI clock: wall time × speed, never blocking input for long.
+
+Holds the session-bound run, the seat's view of the journal, and the clock settings. It is
+plain Python (no Textual), so its behaviour is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.api import (Decision, Exercise, SeatView, SessionRun, SessionStore, check_same_scenario, load_scenario,
+                     new_session)
+
+# Sim seconds per wall second; the last one means "as fast as the machine goes".
+SPEEDS = (("real time", 1.0), ("1 min/s", 60.0), ("10 min/s", 600.0), ("1 h/s", 3600.0), ("6 h/s", 21600.0),
+          ("max", float("inf")))
+TICK_BUDGET_S = 0.03  # wall time the engine may use per UI tick
+
+
+@dataclass
+class Seen:
+    """What the seat has learnt so far, in order: (known since, event)."""
+
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class Driver:
+    def __init__(self, run: SessionRun, seat: str, session_path: str | None) -> None:
+        self.run = run
+        self.seat = seat
+        self.session_path = session_path
+        self.exercise: Exercise = run.exercise
+        self.view = SeatView(seat)
+        self.seen = Seen()
+        self._cursor = 0
+        self._pending: list[tuple[str, dict[str, Any]]] = []  # known later than now (in transit)
+        self.speed_index = 3
+        self.paused = True
+        self.pause_on_decision = True
+
+    # --- building ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, scenario_path: str | None, seat: str | None, session_path: str | None) -> Driver:
+        """A new session for (scenario, seat), or the existing session file resumed."""
+        if session_path and os.path.exists(session_path):
+            store = SessionStore.open(session_path)
+            if scenario_path:
+                check_same_scenario(store, load_scenario(scenario_path), None)
+            people = store.people
+            run = SessionRun(store)
+            d = cls(run, seat or (people[0] if people else "trainer"), session_path)
+            d.catch_up(float(store.meta("progress")))
+            return d
+        loaded = load_scenario(scenario_path)
+        seat = seat or (loaded.scenario.players[0].seat if loaded.scenario.players else "trainer")
+        people = [seat] if seat != "trainer" else []
+        if session_path:
+            store = new_session(session_path, loaded, seed=None, policy=None, script=None, people=people)
+        else:
+            import tempfile
+
+            # Every play is a session; without --session it lives in a temporary file.
+            tmp = Path(tempfile.mkdtemp(prefix="ncbsim-")) / "session.db"
+            store = new_session(tmp, loaded, seed=None, policy=None, script=None, people=people)
+        return cls(SessionRun(store), seat, session_path)
+
+    # --- the clock --------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.exercise.env.now
+
+    @property
+    def speed(self) -> tuple[str, float]:
+        return SPEEDS[self.speed_index]
+
+    def faster(self) -> None:
+        self.speed_index = min(len(SPEEDS) - 1, self.speed_index + 1)
+
+    def slower(self) -> None:
+        self.speed_index = max(0, self.speed_index - 1)
+
+    def tick(self, wall_seconds: float) -> bool:
+        """Advance by wall time × speed; True when something new reached the seat."""
+        if self.paused or self.exercise.finished:
+            return False
+        rate = self.speed[1]
+        target = self.exercise.duration if rate == float("inf") else self.now + wall_seconds * rate / 60.0
+        self.exercise.advance(target, TICK_BUDGET_S)
+        self.run.store.progress(self.now, finished=self.exercise.finished,
+                                journal_sha256=self.run.sink.hexdigest() if self.exercise.finished else None)
+        changed = self._absorb()
+        if self.pause_on_decision and self.my_decisions():
+            self.paused = True
+        return changed
+
+    def jump_to_next_event(self) -> None:
+        """Run until something new reaches this seat (or a decision waits, or the end)."""
+        start = len(self.seen.items)
+        while not self.exercise.finished and len(self.seen.items) == start and not self.my_decisions():
+            nxt = self.exercise.next_event_time()
+            self.exercise.advance(min(self.exercise.duration, max(nxt, self.now + 1.0)), TICK_BUDGET_S)
+            self._absorb()
+        self.run.store.progress(self.now, finished=self.exercise.finished)
+
+    def catch_up(self, until: float) -> None:
+        """Resume: replay the recorded session to where it stopped."""
+        self.exercise.run(until)
+        self._absorb()
+
+    def _absorb(self) -> bool:
+        events = self.exercise.journal.events
+        new = False
+        for e in events[self._cursor:]:
+            since = self.view.reach(e)
+            if since is not None:
+                self._pending.append((since, e))
+        self._cursor = len(events)
+        now_iso = self.exercise.clock.iso(self.now)
+        keep = []
+        for since, e in self._pending:
+            if since <= now_iso:
+                self.seen.items.append((since, e))
+                new = True
+            else:
+                keep.append((since, e))
+        self._pending = keep
+        return new
+
+    # --- what the seat sees and does ----------------------------------------------------------
+    def my_decisions(self) -> list[Decision]:
+        return [d for d in self.exercise.port.open if self.seat in (d.seat, "trainer")]
+
+    def answer(self, decision_id: str, option: str) -> None:
+        self.exercise.answer(decision_id, option)
+        self._absorb()
+
+    def inject_text(self, inject_id: str) -> str:
+        inj = next((i for i in self.exercise.scenario.injects if i.id == inject_id), None)
+        return inj.text.strip() if inj else ""
+
+    def inbox(self) -> list[dict[str, Any]]:
+        """Messages delivered to the seat's NCB (newest first): what an I-24/7 inbox shows."""
+        country = self.seat.partition(":")[2]
+        read = {e["msg"] for _, e in self.seen.items if e["kind"] == "message.handled" and e["actor"] == country}
+        rows = []
+        for since, e in self.seen.items:
+            if e["kind"] == "message.sent" and e.get("to") == country and e.get("type") not in ("traffic", "forward"):
+                rows.append({"since": since, "msg": e["msg"], "from": e["from"], "type": e["type"],
+                             "priority": e["priority"], "inject": e.get("inject"), "read": e["msg"] in read,
+                             "text": self.inject_text(e["inject"]) if e.get("inject") else ""})
+        return rows[::-1]
+
+    def background_load(self) -> int:
+        country = self.seat.partition(":")[2]
+        desk = self.exercise.desks.get(country)
+        return desk.queued if desk else 0

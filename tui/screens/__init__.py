@@ -1,0 +1,1 @@
+"""The TUI's screens: picker, briefing, operations, decision, debrief, help."""

@@ -1,0 +1,29 @@
+"""The briefing: what the exercise is about, before the clock starts."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+
+class BriefingScreen(Screen):
+    BINDINGS = [Binding("enter,s", "start", "Start the exercise"), Binding("q", "app.quit", "Quit")]
+
+    def __init__(self, title: str, seat: str, briefing: str, objectives: list[str]) -> None:
+        super().__init__()
+        self.title_text, self.seat, self.briefing, self.objectives = title, seat, briefing, objectives
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"[b]{self.title_text}[/b] · your seat: {self.seat} · enter: start", id="briefing-title")
+        text = self.briefing or "_No briefing was written for this exercise._"
+        if self.objectives:
+            text += "\n\n## Learning objectives\n\n" + "\n".join(f"- {o}" for o in self.objectives)
+        with VerticalScroll():
+            yield Markdown(text)
+        yield Footer()
+
+    def action_start(self) -> None:
+        self.app.start_operations()

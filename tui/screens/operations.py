@@ -1,0 +1,195 @@
+"""The operations screen: clock, inbox, decisions, event log, map, and the selected item."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, RichLog, Static
+
+from sim.api import DecisionError, all_members, describe, format_minutes, is_key, local_time
+
+from ..driver import Driver
+from ..widgets.world_map import WorldMap
+from .decision import DecisionScreen
+from .help import HelpScreen
+
+PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
+
+
+class OperationsScreen(Screen):
+    BINDINGS = [
+        Binding("space", "toggle_clock", "Start/pause"),
+        Binding("plus,equals_sign", "faster", "Faster"),
+        Binding("minus", "slower", "Slower"),
+        Binding("n", "next_event", "Next event"),
+        Binding("d", "open_decision", "Decide"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit_session", "Quit"),
+    ]
+
+    def __init__(self, driver: Driver, clock: bool = True) -> None:
+        super().__init__()
+        self.driver = driver
+        self.clock = clock
+        self._last = time.monotonic()
+        self._logged = 0
+        self._modal_open = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="clock-bar")
+        with Horizontal(id="ops"):
+            with Vertical(id="ops-left"):
+                yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
+                yield RichLog(id="event-log", wrap=True, markup=True, auto_scroll=True)
+            with Vertical(id="ops-right"):
+                yield DataTable(id="decisions", cursor_type="row")
+                yield Static(id="detail")
+                yield WorldMap(self.driver.seat.partition(":")[2] or None, id="world-map")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inbox = self.query_one("#inbox", DataTable)
+        inbox.border_title = "I-24/7 inbox"
+        inbox.add_columns("", "arrived", "from", "type", "message")
+        dec = self.query_one("#decisions", DataTable)
+        dec.border_title = "Decisions waiting"
+        dec.add_columns("id", "time left", "question")
+        self.query_one("#event-log").border_title = "What you know"
+        self.query_one("#detail").border_title = "Selected"
+        self.query_one("#world-map").border_title = "NCB network"
+        self.refresh_all()
+        if self.clock:
+            self.set_interval(0.1, self._tick)
+
+    # --- the clock --------------------------------------------------------------------------
+    def _tick(self) -> None:
+        now = time.monotonic()
+        elapsed, self._last = now - self._last, now
+        if self._modal_open:
+            return
+        changed = self.driver.tick(elapsed)
+        self.refresh_all(changed)
+        if self.driver.exercise.finished:
+            self.app.show_debrief()
+
+    def refresh_all(self, changed: bool = True) -> None:
+        self._clock_bar()
+        if changed:
+            self._inbox()
+            self._log()
+            self._map()
+        self._decisions()
+
+    def _clock_bar(self) -> None:
+        d, ex = self.driver, self.driver.exercise
+        utc = ex.clock.utc(d.now)
+        local = ""
+        country = d.seat.partition(":")[2]
+        if country in all_members():
+            m = all_members()[country]
+            local = f" · {m.ncb_city} {ex.clock.local(d.now, m.timezone):%a %H:%M}"
+        state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
+        day = int(d.now // 1440) + 1
+        waiting = len(d.my_decisions())
+        self.query_one("#clock-bar", Static).update(
+            f"[b]{ex.scenario.title}[/b] · {d.seat} · {utc:%a %d %b %H:%M} UTC{local} · {state} · "
+            f"day {day} of {int(ex.duration // 1440) or 1}"
+            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else ""))
+
+    def _inbox(self) -> None:
+        table = self.query_one("#inbox", DataTable)
+        rows = self.driver.inbox()
+        table.clear()
+        for r in rows:
+            text = r["text"] or r["type"].replace("_", " ")
+            table.add_row(("" if r["read"] else "●") + PRIORITY_MARK[r["priority"]], r["since"][5:16].replace("T", " "),
+                          r["from"], r["type"].replace("_", " "), text[:60], key=str(r["msg"]))
+
+    def _decisions(self) -> None:
+        table = self.query_one("#decisions", DataTable)
+        table.clear()
+        for q in self.driver.my_decisions():
+            table.add_row(q.id, format_minutes(max(0.0, q.deadline - self.driver.now)), q.prompt[:70], key=q.id)
+
+    def _log(self) -> None:
+        log = self.query_one("#event-log", RichLog)
+        items = self.driver.seen.items
+        for since, e in items[self._logged:]:
+            if is_key(e) or (e["kind"] == "message.sent" and e.get("inject")):
+                text = describe(e) if e["kind"] != "message.sent" else (
+                    f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}")
+                lt = local_time(e)
+                log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
+        self._logged = len(items)
+
+    def _map(self) -> None:
+        partners = set()
+        for _, e in self.driver.seen.items:
+            if e["kind"].startswith("message.sent") and e.get("type") not in ("traffic", "forward"):
+                partners.update(c for c in (e.get("from"), e.get("to")) if c)
+            if e["kind"] == "diffusion.sent":
+                partners.update(e.get("to", ()))
+        self.query_one(WorldMap).set_partners(partners)
+
+    # --- actions ----------------------------------------------------------------------------
+    def action_toggle_clock(self) -> None:
+        self.driver.paused = not self.driver.paused
+        self._last = time.monotonic()
+        self._clock_bar()
+
+    def action_faster(self) -> None:
+        self.driver.faster()
+        self._clock_bar()
+
+    def action_slower(self) -> None:
+        self.driver.slower()
+        self._clock_bar()
+
+    def action_next_event(self) -> None:
+        self.driver.jump_to_next_event()
+        self.refresh_all()
+        if self.driver.exercise.finished:
+            self.app.show_debrief()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_session(self) -> None:
+        self.app.exit(message=f"Session saved. Resume with: ncbsim play --session {self.driver.session_path}"
+                      if self.driver.session_path else None)
+
+    def action_open_decision(self, decision_id: str | None = None) -> None:
+        waiting = self.driver.my_decisions()
+        if not waiting:
+            self.notify("No decision is waiting for you.")
+            return
+        q = next((d for d in waiting if d.id == decision_id), waiting[0])
+        hints = next((p.hints for p in self.driver.exercise.scenario.players if p.seat == self.driver.seat), True)
+        self._modal_open = True
+
+        def chosen(key: str | None) -> None:
+            self._modal_open = False
+            self._last = time.monotonic()
+            if key is None:
+                return
+            try:
+                self.driver.answer(q.id, key)
+            except DecisionError as e:  # the deadline passed while the dialog was open
+                self.notify(str(e), severity="warning")
+            self.refresh_all()
+
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.exercise.scenario, hints), chosen)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "decisions":
+            self.action_open_decision(event.row_key.value)
+        elif event.data_table.id == "inbox":
+            row = next((r for r in self.driver.inbox() if str(r["msg"]) == event.row_key.value), None)
+            if row:
+                self.query_one("#detail", Static).update(
+                    f"[b]{row['type'].replace('_', ' ')}[/b] from {row['from']} ({row['priority']}), "
+                    f"arrived {row['since']}\n\n{row['text'] or '(no text: a system message)'}")

@@ -1,0 +1,58 @@
+"""The scenario picker: the exercise library, with what each is and who plays it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from sim.api import InputError, format_minutes, load_scenario, minutes
+
+
+def library(folder: Path) -> list[dict]:
+    rows = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            sc = load_scenario(path).scenario
+        except InputError as e:
+            rows.append({"path": path, "title": f"{path.name} (does not validate: {e.problems[0].message})",
+                         "difficulty": "—", "duration": "—", "roles": "—", "ok": False})
+            continue
+        roles = ", ".join(p.seat for p in sc.players) or "(watch only)"
+        rows.append({"path": path, "title": sc.title, "difficulty": sc.difficulty,
+                     "duration": format_minutes(minutes(sc.duration)), "roles": roles, "ok": True})
+    return rows
+
+
+class PickerScreen(Screen):
+    BINDINGS = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "app.help", "Help")]
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.rows = library(folder)
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"[b]ncbsim[/b] — choose an exercise ({self.folder}) · enter: open · q: quit", id="picker-title")
+        yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("exercise", "difficulty", "duration", "roles")
+        for i, r in enumerate(self.rows):
+            table.add_row(r["title"], r["difficulty"], r["duration"], r["roles"], key=str(i))
+        if not self.rows:
+            self.query_one("#picker-title", Static).update(f"No scenarios in {self.folder}. "
+                                                           "Run ncbsim play SCENARIO.yaml, or from the repository.")
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        row = self.rows[int(event.row_key.value)]
+        if not row["ok"]:
+            self.notify(f"Fix it first: ncbsim validate {row['path']}", severity="error")
+            return
+        self.app.open_scenario(str(row["path"]))

@@ -1,0 +1,46 @@
+"""The NCB network drawn map-like: every member at its coordinates, the seat's partners lit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from sim.api import all_members
+
+
+class WorldMap(Static):
+    """Equirectangular dots: ``·`` an NCB, ``•`` one this seat has traffic with, ``@`` the seat."""
+
+    def __init__(self, home: str | None = None, **kw) -> None:
+        super().__init__(**kw)
+        self.home = home
+        self.partners: set[str] = set()
+
+    def set_partners(self, partners: set[str]) -> None:
+        if partners != self.partners:
+            self.partners = set(partners)
+            self.refresh()
+
+    def render(self) -> Text:
+        w, h = max(20, self.size.width), max(6, self.size.height)
+        grid = [[" "] * w for _ in range(h)]
+        style = [[""] * w for _ in range(h)]
+        def put(code: str, ch: str, st: str) -> None:
+            m = all_members()[code]
+            x = min(w - 1, int((m.lon + 180) / 360 * w))
+            y = min(h - 1, int((80 - max(-58, min(80, m.lat))) / 138 * h))
+            grid[y][x], style[y][x] = ch, st
+        for code in all_members():
+            put(code, "·", "dim")
+        for code in sorted(self.partners):
+            if code in all_members():
+                put(code, "•", "bold cyan")
+        if self.home in all_members():
+            put(self.home, "@", "bold yellow")
+        text = Text()
+        for y in range(h):
+            for x in range(w):
+                text.append(grid[y][x], style[y][x] or None)
+            if y < h - 1:
+                text.append("\n")
+        return text
