@@ -44,3 +44,10 @@ def ncbsim(*args: str, cwd: Path | None = None, timeout: float = 120) -> subproc
 @pytest.fixture
 def flagship() -> Path:
     return FLAGSHIP
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """Run in an empty folder, so files a command writes (sessions, reports) land there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -33,7 +33,7 @@ class NcbsimApp(App):
         self._debriefed = False
 
     def on_mount(self) -> None:
-        if self.scenario_path or self.session:
+        if self.scenario_path or (self.session and os.path.exists(self.session)):
             self.open_scenario(self.scenario_path)
         else:
             self.push_screen(PickerScreen(self.library))
@@ -63,7 +63,7 @@ class NcbsimApp(App):
         report = folder / f"{sc.id}-report.html"
         try:
             report.write_text(render_html(debrief), encoding="utf-8")
-            where = os.fspath(report)
+            where = os.path.relpath(report) if report.is_relative_to(Path.cwd()) else os.fspath(report)
         except OSError:
             where = None
         self.push_screen(DebriefScreen(debrief, where))

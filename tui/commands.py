@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from textual.command import Hit, Hits, Provider
 
 COMMANDS = (
@@ -21,11 +19,11 @@ class ExerciseCommands(Provider):
     async def search(self, query: str) -> Hits:
         from .screens.operations import OperationsScreen
 
-        screen = self.app.screen
+        screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, OperationsScreen):
             return
         matcher = self.matcher(query)
         for label, action in COMMANDS:
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(screen.run_action, action), help=f"({action})")
+                yield Hit(score, matcher.highlight(label), getattr(screen, f"action_{action}"), help=f"({action})")

@@ -96,10 +96,14 @@ class Driver:
             self.paused = True
         return changed
 
+    def _news(self) -> int:
+        return sum(1 for _, e in self.seen.items if e.get("type") not in ("traffic", "forward"))
+
     def jump_to_next_event(self) -> None:
-        """Run until something new reaches this seat (or a decision waits, or the end)."""
-        start = len(self.seen.items)
-        while not self.exercise.finished and len(self.seen.items) == start and not self.my_decisions():
+        """Run until something new reaches this seat (or a decision waits, or the end);
+        the background traffic of other NCBs does not count."""
+        start = self._news()
+        while not self.exercise.finished and self._news() == start and not self.my_decisions():
             nxt = self.exercise.next_event_time()
             self.exercise.advance(min(self.exercise.duration, max(nxt, self.now + 1.0)), TICK_BUDGET_S)
             self._absorb()

@@ -150,6 +150,9 @@ class OperationsScreen(Screen):
         self._clock_bar()
 
     def action_next_event(self) -> None:
+        if self.driver.my_decisions():
+            self.notify("A decision is waiting: press d to decide, or space to let the clock run on.")
+            return
         self.driver.jump_to_next_event()
         self.refresh_all()
         if self.driver.exercise.finished:

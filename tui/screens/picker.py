@@ -36,7 +36,7 @@ class PickerScreen(Screen):
         self.rows = library(folder)
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]ncbsim[/b] — choose an exercise ({self.folder}) · enter: open · q: quit", id="picker-title")
+        yield Static(f"[b]ncbsim[/b] — choose an exercise ({self.folder.name}/) · enter: open · q: quit", id="picker-title")
         yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

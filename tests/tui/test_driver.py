@@ -1,0 +1,40 @@
+"""The UI's driver without a terminal: clock, pause on decisions, inbox, resume."""
+
+from __future__ import annotations
+
+from conftest import FLAGSHIP
+from tui.driver import SPEEDS, Driver
+
+
+def test_clock_advances_by_wall_time_times_speed_and_pauses_for_a_decision(tmp_path):
+    d = Driver.open(str(FLAGSHIP), None, str(tmp_path / "s.db"))
+    assert d.seat == "ncb:FR" and d.paused
+    d.paused = False
+    d.speed_index = [name for name, _ in SPEEDS].index("1 h/s")
+    d.tick(0.5)  # half a wall second at one sim hour per second
+    assert d.now == 30.0
+    while not d.my_decisions():
+        d.tick(1.0)
+    assert d.paused and d.my_decisions()[0].kind == "file_request"
+    assert d.inbox()[0]["inject"] == "I1" and "DUVAL" in d.inbox()[0]["text"]
+
+
+def test_a_quit_session_resumes_where_it_stopped(tmp_path):
+    db = str(tmp_path / "s.db")
+    d = Driver.open(str(FLAGSHIP), None, db)
+    d.paused = False
+    while not d.my_decisions():
+        d.tick(1.0)
+    q = d.my_decisions()[0]
+    d.answer(q.id, "hold")
+    d.paused = False
+    d.tick(1.0)
+    stopped_at = d.now
+    again = Driver.open(None, None, db)
+    assert again.now == stopped_at and again.seat == "ncb:FR"
+    assert [e["kind"] for _, e in again.seen.items] == [e["kind"] for _, e in d.seen.items]
+    assert again.exercise.port.decisions[q.id].answer == "hold"
+
+
+def test_speeds_cover_real_time_to_as_fast_as_possible():
+    assert SPEEDS[0] == ("real time", 1.0) and SPEEDS[-1][1] == float("inf")
