@@ -31,6 +31,8 @@ class DecisionScreen(ModalScreen[str | None]):
             yield Label(f"[b]{d.id}[/b] · {d.kind.replace('_', ' ')} · {left} left "
                         f"(then: {d.default})", id="decision-title")
             yield Static(d.prompt, id="decision-prompt")
+            yield OptionList(*[ListOption(o.label, id=o.key) for o in d.options], id="decision-options")
+            yield Label("enter: choose · escape: decide later", classes="muted")
             form = request_form(self.scenario, d.context.get("request", "")) if d.kind == "file_request" else {}
             if form:
                 hidden = {"id", "after_inject", "at", "completes_on_request", "withdraw_after", "ccf"}
@@ -41,8 +43,6 @@ class DecisionScreen(ModalScreen[str | None]):
                     checks = request_checks(self.scenario, d.context["request"])
                     yield Static("\n".join(f"⚠ {c}" for c in checks) or "✓ The form meets the review rules' checks.",
                                  id="decision-checks")
-            yield OptionList(*[ListOption(o.label, id=o.key) for o in d.options], id="decision-options")
-            yield Label("enter: choose · escape: decide later", classes="muted")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -95,10 +95,11 @@ class OperationsScreen(Screen):
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
         day = int(d.now // 1440) + 1
         waiting = len(d.my_decisions())
+        # Most urgent first: at 80 columns the end of the line is what gets cut.
         self.query_one("#clock-bar", Static).update(
-            f"[b]{ex.scenario.title}[/b] · {d.seat} · {utc:%a %d %b %H:%M} UTC{local} · {state} · "
-            f"day {day} of {int(ex.duration // 1440) or 1}"
-            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else ""))
+            f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {state}"
+            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else "")
+            + f" · day {day} of {int(ex.duration // 1440) or 1} · {d.seat} · {ex.scenario.title}")
 
     def _inbox(self) -> None:
         table = self.query_one("#inbox", DataTable)
