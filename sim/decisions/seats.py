@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,10 +63,14 @@ class Seats:
             self.branch_at = b.sim_time
         self._branch_record = recorded.get(config.branch[0]) if config.branch else None
         for r in config.replay:
-            if r.by != "seat":
-                continue  # policies are deterministic: the replay reproduces them by itself
             if self._branch_record is not None and r.n > self._branch_record.n:
                 break
+            if r.by == "control":  # a trainer's action on the MSEL, recorded like an answer
+                payload = json.loads(r.option)
+                self._at(r.sim_time, lambda payload=payload: self.ex.injects.control(payload))
+                continue
+            if r.by != "seat":
+                continue  # policies are deterministic: the replay reproduces them by itself
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
             self._at(r.sim_time, lambda r=r, option=option: self._replay_answer(r, option))
 

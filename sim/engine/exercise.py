@@ -25,11 +25,12 @@ from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..world.legal import legal_facts
 from ..scenario.cases import Request
-from ..scenario.model import Inject, Scenario
+from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
 from .clock import SimClock
 from .desks import NcbDesk, ShiftPlan
+from .injects import Injects
 from .journal import Journal
 from .messages import Message
 from .objectives import ObjectiveTracker
@@ -99,8 +100,6 @@ class Exercise:
         self.handled_by_offices = 0
         self.in_transit = 0
         self.undeliverable = 0
-        self.injects_fired: list[str] = []
-        self._followers: dict[str, list[Inject]] = {}
 
         t = scenario.traffic
         self.traffic = BackgroundTraffic(self, t.messages_per_ncb_per_day, t.forward_share, t.urgent_share)
@@ -134,7 +133,8 @@ class Exercise:
         self.operations = Operations(self, self.exchange)
         self.filing = Filing(self)
 
-        self._schedule_injects(scenario.injects)
+        self.control_recorder: Callable[[dict[str, Any]], None] | None = None
+        self.injects = Injects(self)
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
 
@@ -253,31 +253,17 @@ class Exercise:
         """File a scenario request now (tests and tools; the model files through ``filing``)."""
         return self.filing.submit(req)
 
-    # --- injects ----------------------------------------------------------------------------
-    def _schedule_injects(self, injects: list[Inject]) -> None:
-        for inj in injects:
-            if inj.after is not None:
-                self._followers.setdefault(inj.after.inject, []).append(inj)
-            else:
-                self._at(minutes(inj.at), inj)
+    # --- injects and the controller ------------------------------------------------------------
+    @property
+    def injects_fired(self) -> list[str]:
+        return self.injects.fired
 
-    def _at(self, t: float, inj: Inject) -> None:
-        ev = self.env.timeout(max(0.0, t - self.env.now))
-        ev.callbacks.append(lambda _e: self.fire(inj))
-
-    def fire(self, inj: Inject) -> None:
-        channel = inj.channel or ("i247" if inj.from_ in self.world.members else "national")
-        self.injects_fired.append(inj.id)
-        extra = {}
-        if inj.expect is not None:  # so a journal alone is enough to score the expectation
-            extra["expect"] = {"action": inj.expect.action, "within_min": minutes(inj.expect.within),
-                               **({"objective": inj.expect.objective} if inj.expect.objective else {})}
-        self.journal.emit(self.env.now, "inject.fired", "control", inject=inj.id, to=inj.to,
-                          **{"from": inj.from_}, channel=channel, priority=inj.priority, **extra)
-        self.send(inj.from_, inj.to, kind="inject", priority=inj.priority, channel=channel,
-                  language=inj.language, inject=inj.id)
-        for follower in self._followers.get(inj.id, ()):
-            self._at(self.env.now + minutes(follower.after.delay), follower)
+    def control(self, payload: dict[str, Any]) -> None:
+        """A trainer's action on the MSEL (fire, hold, release, ad-hoc); see engine/injects.py."""
+        self.injects.check(payload)  # refuse before recording: a session holds only actions that worked
+        if self.control_recorder is not None:
+            self.control_recorder(payload)  # durable before it has any effect
+        self.injects.control(payload)
 
     # --- running ----------------------------------------------------------------------------
     def run(self, until: float | None = None) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 Event = dict[str, Any]
 
 # Kinds no player seat ever sees: the ground truth and the exercise control.
-GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "objective.met",
-                "objective.failed"}
+GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "inject.held",
+                "inject.released", "objective.met", "objective.failed"}
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
                    "notice.deleted", "notice.expired"}
 REQUESTER_ONLY = {"notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",

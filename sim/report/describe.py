@@ -11,7 +11,7 @@ Event = dict[str, Any]
 BACKGROUND_TYPES = {"traffic", "forward"}  # the load nobody plays: never a key event
 
 KEY_KINDS = {
-    "inject.fired", "notice.requested", "notice.info_requested", "notice.published", "notice.refused",
+    "inject.fired", "inject.held", "inject.released", "notice.requested", "notice.info_requested", "notice.published", "notice.refused",
     "notice.cancelled", "notice.deleted", "notice.blocked", "notice.restored", "diffusion.sent",
     "diffusion.reviewed", "diffusion.cancelled", "diffusion.purged", "decision.made", "decision.expired",
     "database.hit", "arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
@@ -48,7 +48,10 @@ def describe(e: Event) -> str:
         what = f"inject {e['inject']}" if e.get("inject") else f"message {e['msg']} ({e.get('type', '')})"
         return f"NCB {country(e['actor'])} reads {what}" + (" after translation" if e.get("translated") else "")
     if k == "inject.fired":
-        return f"Inject {e['inject']}: {e['from']} → {country(e['to'])} ({e['channel']}, {e['priority']})"
+        return (f"Inject {e['inject']}: {e['from']} → {country(e['to'])} ({e['channel']}, {e['priority']})"
+                + (" — fired by the trainer" if e.get("by") == "trainer" else ""))
+    if k in ("inject.held", "inject.released"):
+        return f"The trainer {k.split('.')[1]} inject {e['inject']}"
     if k == "notice.requested":
         return f"{country(e['requester'])} requests {kind} notice {e['notice']}" + (f" on {e['subject']}" if e.get("subject") else "")
     if k == "notice.info_requested":

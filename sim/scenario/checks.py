@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 # Which journal kinds the engine can produce today, and the fields each carries.
 PRODUCED_FIELDS = {
-    "inject.fired": {"inject", "to", "from", "channel", "priority", "expect", "actor"},
+    "inject.fired": {"inject", "to", "from", "channel", "priority", "expect", "by", "actor"},
+    "inject.held": {"inject", "actor"},
+    "inject.released": {"inject", "actor"},
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
                      "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",

@@ -18,7 +18,7 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
-EVENT_KINDS = ("inject.fired", "message.sent", "message.handled", "message.undeliverable", "message.escalated", "objective.met",
+EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent", "message.handled", "message.undeliverable", "message.escalated", "objective.met",
                "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
                "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
                "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.info_requested",

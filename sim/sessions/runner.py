@@ -63,14 +63,22 @@ class SessionRun:
         self.exercise = Exercise(stored_scenario(store), seed=store.seed, journal_sink=self.sink,
                                  keep_events=keep_events, seats=config)
         self._known = store.recorded_ids()
+        self._controls = sum(1 for k in self._known if k.startswith("C"))
         if record and branch is None:
             self.exercise.port.recorder = self._record
+            self.exercise.control_recorder = self._record_control
 
     def _record(self, decision, key: str, by: str) -> None:
         if decision.id in self._known:
             return  # a replayed answer: already on disk
         self.store.record_decision(decision.id, decision.seat, key, self.exercise.env.now, by)
         self._known.add(decision.id)
+
+    def _record_control(self, payload: dict[str, Any]) -> None:
+        self._controls += 1
+        cid = f"C{self._controls}"
+        self.store.record_decision(cid, "trainer", json.dumps(payload, sort_keys=True), self.exercise.env.now, "control")
+        self._known.add(cid)
 
     def run(self, until: float | None = None) -> None:
         ex = self.exercise

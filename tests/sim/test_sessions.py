@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from conftest import FLAGSHIP
 from sim.scenario.loader import load_scenario
@@ -84,3 +85,40 @@ def test_answers_given_between_budgeted_ticks_replay_identically(tmp_path):
     again = io.StringIO()
     SessionRun(store, journal=again, keep_events=False, record=False).run()
     assert store.decisions() and again.getvalue() == buf.getvalue()
+
+
+def test_trainer_controls_are_recorded_and_replayed(tmp_path):
+    store = new_session(tmp_path / "s.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None)
+    buf = io.StringIO()
+    run = SessionRun(store, journal=buf, keep_events=False)
+    ex = run.exercise
+    run.run(60)
+    ex.control({"action": "hold", "inject": "I4"})
+    ex.control({"action": "fire", "inject": "I3"})
+    run.run(3 * 1440)
+    ex.control({"action": "adhoc", "inject": {"id": "X1", "to": "FR", "from": "ES", "text": "Extra clue",
+                                             "priority": "high"}})
+    run.run(6 * 1440)
+    ex.control({"action": "release", "inject": "I4"})  # it fell due on day 5 while held: fires now
+    run.run()
+    fired = {e["inject"]: e for e in (json.loads(ln) for ln in buf.getvalue().splitlines()) if e["kind"] == "inject.fired"}
+    assert fired["I3"]["by"] == "trainer" and fired["I3"]["t"] == "2026-03-02T07:00:00Z"
+    assert fired["X1"]["by"] == "trainer" and fired["I4"]["t"] == "2026-03-08T06:00:00Z"
+    assert [r.decision for r in store.decisions() if r.by == "control"] == ["C1", "C2", "C3", "C4"]
+    again = io.StringIO()
+    SessionRun(store, journal=again, keep_events=False, record=False).run()
+    assert again.getvalue() == buf.getvalue()
+
+
+def test_bad_controls_are_refused(tmp_path):
+    import pytest
+
+    store = new_session(tmp_path / "s.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None)
+    ex = SessionRun(store).exercise
+    for payload, words in [({"action": "fire", "inject": "I9"}, "no inject"),
+                           ({"action": "release", "inject": "I2"}, "not held"),
+                           ({"action": "explode"}, "unknown control action"),
+                           ({"action": "adhoc", "inject": {"id": "I1", "to": "FR", "text": "x"}}, "already used")]:
+        with pytest.raises(ValueError, match=words):
+            ex.control(payload)
+    assert not [r for r in store.decisions() if r.by == "control"]  # refused actions are not recorded
