@@ -24,8 +24,10 @@ class NcbsimApp(App):
     COMMANDS = App.COMMANDS | {ExerciseCommands}
 
     def __init__(self, scenario: str | None = None, seat: str | None = None, session: str | None = None,
-                 library: Path | None = None, clock: bool = True) -> None:
+                 library: Path | None = None, clock: bool = True, trainer: bool = False,
+                 automate: bool = False) -> None:
         super().__init__()
+        self.trainer, self.automate = trainer, automate
         self.scenario_path, self.seat, self.session = scenario, seat, session
         self.library = library or Path.cwd() / "scenarios"
         self.clock = clock  # tests turn the wall clock off and step the engine themselves
@@ -39,7 +41,12 @@ class NcbsimApp(App):
             self.push_screen(PickerScreen(self.library))
 
     def open_scenario(self, path: str | None) -> None:
-        self.driver = Driver.open(path, self.seat, self.session)
+        self.driver = Driver.open(path, self.seat, self.session, trainer=self.trainer, automate=self.automate)
+        if self.trainer:
+            from .screens.trainer import TrainerScreen
+
+            self.push_screen(TrainerScreen(self.driver, clock=self.clock))
+            return
         sc = self.driver.exercise.scenario
         self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
 
@@ -70,5 +77,6 @@ class NcbsimApp(App):
 
 
 def make_app(scenario: str | None = None, seat: str | None = None, session: str | None = None,
-             library: Path | None = None, clock: bool = True) -> NcbsimApp:
-    return NcbsimApp(scenario, seat, session, library, clock)
+             library: Path | None = None, clock: bool = True, trainer: bool = False,
+             automate: bool = False) -> NcbsimApp:
+    return NcbsimApp(scenario, seat, session, library, clock, trainer, automate)

@@ -43,20 +43,27 @@ class Driver:
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, scenario_path: str | None, seat: str | None, session_path: str | None) -> Driver:
-        """A new session for (scenario, seat), or the existing session file resumed."""
+    def open(cls, scenario_path: str | None, seat: str | None, session_path: str | None,
+             trainer: bool = False, automate: bool = False) -> Driver:
+        """A new session for (scenario, seat), or the existing session file resumed. A trainer's
+        session has every player's seat waiting for a person (the trainer answers for them)."""
         if session_path and os.path.exists(session_path):
             store = SessionStore.open(session_path)
             if scenario_path:
                 check_same_scenario(store, load_scenario(scenario_path), None)
             people = store.people
             run = SessionRun(store)
-            d = cls(run, seat or (people[0] if people else "trainer"), session_path)
+            d = cls(run, "trainer" if trainer else (seat or (people[0] if people else "trainer")), session_path)
             d.catch_up(float(store.meta("progress")))
             return d
         loaded = load_scenario(scenario_path)
+        if trainer:
+            seat = "trainer"
         seat = seat or (loaded.scenario.players[0].seat if loaded.scenario.players else "trainer")
-        people = [seat] if seat != "trainer" else []
+        if trainer:
+            people = [] if automate else [p.seat for p in loaded.scenario.players]
+        else:
+            people = [seat] if seat != "trainer" else []
         if session_path:
             store = new_session(session_path, loaded, seed=None, policy=None, script=None, people=people)
         else:

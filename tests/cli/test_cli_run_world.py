@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FLAGSHIP, ncbsim
 
-SUBCOMMANDS = ["run", "replay", "report", "note", "validate", "schema", "world"]
+SUBCOMMANDS = ["play", "trainer", "run", "replay", "report", "note", "validate", "schema", "world"]
 
 
 @pytest.mark.parametrize("cmd", SUBCOMMANDS)
@@ -102,3 +102,15 @@ def test_network_analysis_is_exported_with_the_run(tmp_path):
     as_json = tmp_path / "traffic.json"
     assert ncbsim("run", str(FLAGSHIP), "--until", "1d", "--network", str(as_json)).returncode == 0
     assert json.loads(as_json.read_text())["links"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["play", "no/such.yaml"], "file not found"),
+    (["play", str(FLAGSHIP), "--as", "ncb:XX"], "not a seat of this exercise"),
+    (["play", str(FLAGSHIP), "--as", "admin"], "not a seat"),
+    (["play", "--session", "none.db"], "no session file"),
+    (["trainer", "no/such.yaml"], "no such file"),
+])
+def test_play_and_trainer_refuse_bad_input_before_the_screen(args, words):
+    r = ncbsim(*args)
+    assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr

@@ -51,3 +51,11 @@ def test_debrief(snap_compare, in_tmp, size):
         await _to_debrief(pilot)
 
     assert snap_compare(app_for(EXAMPLE), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_trainer_console(snap_compare, in_tmp, size):
+    from tui.app import make_app
+
+    app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True)
+    assert snap_compare(app, press=["down", "down", "down", "h"], terminal_size=size)

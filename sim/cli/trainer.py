@@ -1,0 +1,40 @@
+"""``ncbsim trainer``: the trainer's console (a terminal UI, loaded only when it runs)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+
+def register(sub) -> None:
+    p = sub.add_parser("trainer", help="run an exercise as its trainer (terminal UI)",
+                       description="The trainer's console: every seat and the ground truth; fire an inject now, "
+                                   "hold or release it, add an ad-hoc inject; answer any seat's decision; pause, "
+                                   "resume and change speed; evaluators' notes and ratings per objective. Give a "
+                                   "scenario to start a session, or a session file to resume one.")
+    p.add_argument("source", metavar="SESSION|SCENARIO", help="a session file (.db) or a scenario (.yaml)")
+    p.add_argument("--session", metavar="FILE.db", help="with a scenario: record in this session file")
+    p.add_argument("--automate", action="store_true", help="with a scenario: policies answer the players' seats "
+                                                           "(default: their decisions wait for you)")
+    p.set_defaults(handler=trainer_command)
+
+
+def trainer_command(args) -> int:
+    from ..errors import InputError, Problem
+    from ..scenario.loader import load_scenario
+
+    if not os.path.isfile(args.source):
+        raise InputError([Problem(args.source, 0, 0, "", "no such file")])
+    with open(args.source, "rb") as fh:
+        is_session = fh.read(16) == b"SQLite format 3\x00"
+    if is_session:
+        from ..sessions.store import SessionStore
+
+        SessionStore.open(args.source).close()  # a clear error now rather than in the screen
+        scenario, session = None, args.source
+    else:
+        load_scenario(args.source)
+        scenario, session = args.source, args.session
+    app = importlib.import_module("tui.app").make_app(scenario, None, session, trainer=True, automate=args.automate)
+    app.run()
+    return 0

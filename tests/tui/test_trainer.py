@@ -1,0 +1,56 @@
+"""The trainer's console: hold, fire, ad-hoc injects, answering any seat, notes and ratings."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from conftest import FLAGSHIP
+from tui.app import make_app
+from tui.screens.decision import DecisionScreen
+from tui.screens.trainer import AdhocInjectScreen, RatingScreen, TrainerScreen
+
+
+async def test_trainer_controls_the_msel_and_rates_objectives(in_tmp):
+    app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TrainerScreen)
+        ex = app.driver.exercise
+        await pilot.press("down", "down", "down", "h")  # hold I4
+        assert ex.injects.status("I4") == "held"
+        await pilot.press("up", "f")  # fire I3 now, ahead of its time
+        await pilot.pause()
+        assert "I3" in ex.injects.fired
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AdhocInjectScreen)
+        for field, value in (("id", "X1"), ("to", "fr"), ("from", "ES"), ("priority", "urgent"),
+                             ("text", "Sighting in Tangier")):
+            app.screen.query_one(f"#{field}", Input).value = value
+        app.screen.query_one("#text", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "X1" in ex.injects.fired
+        ex.run(30)  # FR reads the warrant; its decisions now wait for someone
+        app.screen.refresh_all()
+        decisions = app.screen.query_one("#decisions", DataTable)
+        assert decisions.row_count == 2
+        decisions.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ex.port.decisions["Q1"].answer == "file"
+        app.screen.query_one("#objectives", DataTable).focus()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RatingScreen)
+        app.screen.query_one("#note", Input).value = "Quick read"
+        app.screen.query_one("#rating").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    notes = app.driver.run.store.notes()
+    assert notes[-1]["objective"] == "O1" and notes[-1]["rating"] == "performed_without_challenges"
+    controls = [r for r in app.driver.run.store.decisions() if r.by == "control"]
+    assert [c.decision for c in controls] == ["C1", "C2", "C3"]

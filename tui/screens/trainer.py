@@ -1,0 +1,251 @@
+"""The trainer's console: every seat and the ground truth, the MSEL under the trainer's hand,
+and evaluators' notes and ratings per objective."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
+from textual.widgets.option_list import Option as ListOption
+
+from sim.api import RATINGS, DecisionError, describe, format_minutes, is_key, minutes
+
+from ..driver import Driver
+from .decision import DecisionScreen
+from .help import HelpScreen
+
+RATING_TEXT = {"performed_without_challenges": "P — performed without challenges",
+               "performed_with_some_challenges": "S — performed with some challenges",
+               "performed_with_major_challenges": "M — performed with major challenges",
+               "unable_to_perform": "U — unable to be performed"}
+
+
+class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
+    """A note, and optionally a rating, for one objective."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def __init__(self, objective: str, title: str) -> None:
+        super().__init__()
+        self.objective, self.title_text = objective, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decision"):
+            yield Label(f"[b]{self.objective}[/b] {self.title_text}")
+            yield Input(placeholder="evaluator's note (enter to move on)", id="note")
+            yield OptionList(*[ListOption(RATING_TEXT[r], id=r) for r in RATINGS],
+                             ListOption("no rating, just the note", id="none"), id="rating")
+            yield Label("enter on a rating records it · escape: cancel", classes="muted")
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        rating = None if event.option.id == "none" else event.option.id
+        self.dismiss((rating, self.query_one("#note", Input).value.strip()))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class AdhocInjectScreen(ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decision"):
+            yield Label("[b]Ad-hoc inject[/b] — fired now")
+            yield Input(placeholder="id, e.g. X1", id="id")
+            yield Input(placeholder="to: the receiving NCB's ISO code, e.g. FR", id="to")
+            yield Input(placeholder="from: an NCB's ISO code or a national body", id="from")
+            yield Input(placeholder="priority: urgent, high or routine", id="priority")
+            yield Input(placeholder="the message", id="text")
+            yield Label("enter in the last field fires it · escape: cancel", classes="muted")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "text":
+            self.focus_next()
+            return
+        values = {i.id: i.value.strip() for i in self.query(Input)}
+        inject = {"id": values["id"], "to": values["to"].upper(), "text": values["text"],
+                  "priority": values["priority"] or "routine"}
+        if values["from"]:
+            inject["from"] = values["from"]
+        self.dismiss({"action": "adhoc", "inject": inject})
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class TrainerScreen(Screen):
+    BINDINGS = [
+        Binding("space", "toggle_clock", "Start/pause"),
+        Binding("plus,equals_sign", "faster", "Faster"),
+        Binding("minus", "slower", "Slower"),
+        Binding("f", "fire", "Fire inject now"),
+        Binding("h", "hold", "Hold/release"),
+        Binding("a", "adhoc", "Ad-hoc inject"),
+        Binding("r", "rate", "Note/rate objective"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, driver: Driver, clock: bool = True) -> None:
+        super().__init__()
+        self.driver = driver
+        self.clock = clock
+        self._last = time.monotonic()
+        self._logged = 0
+        self._modal = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="clock-bar")
+        with Horizontal(id="ops"):
+            with Vertical(id="ops-left"):
+                yield DataTable(id="injects", cursor_type="row")
+                yield RichLog(id="event-log", wrap=True, markup=True)
+            with Vertical(id="ops-right"):
+                yield DataTable(id="decisions", cursor_type="row")
+                yield DataTable(id="objectives", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        inj = self.query_one("#injects", DataTable)
+        inj.border_title = "MSEL (f fire · h hold · a ad-hoc)"
+        inj.add_columns("id", "due", "to", "from", "status")
+        dec = self.query_one("#decisions", DataTable)
+        dec.border_title = "Decisions, every seat (enter: answer as that seat)"
+        dec.add_columns("id", "seat", "left", "question")
+        obj = self.query_one("#objectives", DataTable)
+        obj.border_title = "Objectives (r: note and rate)"
+        obj.add_columns("id", "status", "rating", "objective")
+        self.query_one("#event-log").border_title = "Ground truth"
+        self.driver.pause_on_decision = False
+        self.refresh_all()
+        if self.clock:
+            self.set_interval(0.1, self._tick)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        elapsed, self._last = now - self._last, now
+        if not self._modal:
+            self.refresh_all(self.driver.tick(elapsed))
+
+    def refresh_all(self, changed: bool = True) -> None:
+        d, ex = self.driver, self.driver.exercise
+        state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
+        self.query_one("#clock-bar", Static).update(
+            f"[b]{ex.clock.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {ex.scenario.title}")
+        inj = self.query_one("#injects", DataTable)
+        row = inj.cursor_row
+        inj.clear()
+        for i in ex.injects.by_id.values():
+            due = format_minutes(minutes(i.at)) if i.at is not None else f"after {i.after.inject}"
+            inj.add_row(i.id, due, i.to, i.from_[:18], ex.injects.status(i.id), key=i.id)
+        inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
+        dec = self.query_one("#decisions", DataTable)
+        dec.clear()
+        for q in ex.port.open:
+            dec.add_row(q.id, q.seat, format_minutes(max(0.0, q.deadline - d.now)), q.prompt[:50], key=q.id)
+        obj = self.query_one("#objectives", DataTable)
+        orow = obj.cursor_row
+        obj.clear()
+        notes = d.run.store.notes()
+        for o in ex.scenario.objectives:
+            rated = [n["rating"] for n in notes if n["objective"] == o.id and n["rating"]]
+            obj.add_row(o.id, ex.objectives.status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
+                        o.title[:50], key=o.id)
+        obj.move_cursor(row=min(orow, max(0, obj.row_count - 1)))
+        if changed:
+            log = self.query_one("#event-log", RichLog)
+            events = ex.journal.events
+            for e in events[self._logged:]:
+                if is_key(e):
+                    log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {describe(e)}")
+            self._logged = len(events)
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _control(self, payload: dict) -> None:
+        try:
+            self.driver.exercise.control(payload)
+        except ValueError as e:
+            self.notify(str(e), severity="warning")
+        self.refresh_all()
+
+    def action_fire(self) -> None:
+        inj = self._selected("#injects")
+        if inj:
+            self._control({"action": "fire", "inject": inj})
+
+    def action_hold(self) -> None:
+        inj = self._selected("#injects")
+        if inj:
+            held = self.driver.exercise.injects.status(inj).startswith("held")
+            self._control({"action": "release" if held else "hold", "inject": inj})
+
+    def action_adhoc(self) -> None:
+        self._modal = True
+
+        def done(payload: dict | None) -> None:
+            self._modal = False
+            if payload:
+                self._control(payload)
+
+        self.app.push_screen(AdhocInjectScreen(), done)
+
+    def action_rate(self) -> None:
+        oid = self._selected("#objectives")
+        if oid is None:
+            return
+        title = next(o.title for o in self.driver.exercise.scenario.objectives if o.id == oid)
+        self._modal = True
+
+        def done(result) -> None:
+            self._modal = False
+            if result:
+                rating, text = result
+                self.driver.run.add_note(text or "(rating only)", "trainer", oid, rating)
+                self.refresh_all(False)
+
+        self.app.push_screen(RatingScreen(oid, title), done)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "decisions":
+            return
+        q = self.driver.exercise.port.decisions[event.row_key.value]
+        self._modal = True
+
+        def chosen(key: str | None) -> None:
+            self._modal = False
+            if key:
+                try:
+                    self.driver.answer(q.id, key)
+                except DecisionError as e:
+                    self.notify(str(e), severity="warning")
+            self.refresh_all()
+
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.exercise.scenario, True), chosen)
+
+    def action_toggle_clock(self) -> None:
+        self.driver.paused = not self.driver.paused
+        self._last = time.monotonic()
+        self.refresh_all(False)
+
+    def action_faster(self) -> None:
+        self.driver.faster()
+        self.refresh_all(False)
+
+    def action_slower(self) -> None:
+        self.driver.slower()
+        self.refresh_all(False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
