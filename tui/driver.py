@@ -17,7 +17,7 @@ from sim.api import (Decision, Exercise, SeatView, SessionRun, SessionStore, che
 # Sim seconds per wall second; the last one means "as fast as the machine goes".
 SPEEDS = (("real time", 1.0), ("1 min/s", 60.0), ("10 min/s", 600.0), ("1 h/s", 3600.0), ("6 h/s", 21600.0),
           ("max", float("inf")))
-TICK_BUDGET_S = 0.03  # wall time the engine may use per UI tick
+TICK_BUDGET_S = 0.015  # wall time the engine may use per UI tick (the rest is for drawing and keys)
 
 
 @dataclass
@@ -40,6 +40,12 @@ class Driver:
         self.speed_index = 3
         self.paused = True
         self.pause_on_decision = True
+        self.home = seat.partition(":")[2]
+        self.partners: set[str] = set()  # NCBs this seat has exchanged case traffic with
+        self._inbox: dict[int, dict[str, Any]] = {}
+        self._read: set[int] = set()
+        self.inbox_version = 0  # bumps when the inbox changes, so the UI redraws it only then
+        self._saved_at = 0.0
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
@@ -96,8 +102,7 @@ class Driver:
         rate = self.speed[1]
         target = self.exercise.duration if rate == float("inf") else self.now + wall_seconds * rate / 60.0
         self.exercise.advance(target, TICK_BUDGET_S)
-        self.run.store.progress(self.now, finished=self.exercise.finished,
-                                journal_sha256=self.run.sink.hexdigest() if self.exercise.finished else None)
+        self.save_progress()
         changed = self._absorb()
         if self.pause_on_decision and self.my_decisions():
             self.paused = True
@@ -105,6 +110,16 @@ class Driver:
 
     def _news(self) -> int:
         return sum(1 for _, e in self.seen.items if e.get("type") not in ("traffic", "forward"))
+
+    def save_progress(self, force: bool = False) -> None:
+        """Where the clock is, for resuming; at most every two seconds (each write is an fsync)."""
+        import time
+
+        wall = time.monotonic()
+        if force or self.exercise.finished or wall - self._saved_at > 2.0:
+            self._saved_at = wall
+            self.run.store.progress(self.now, finished=self.exercise.finished,
+                                    journal_sha256=self.run.sink.hexdigest() if self.exercise.finished else None)
 
     def jump_to_next_event(self) -> None:
         """Run until something new reaches this seat (or a decision waits, or the end);
@@ -114,7 +129,7 @@ class Driver:
             nxt = self.exercise.next_event_time()
             self.exercise.advance(min(self.exercise.duration, max(nxt, self.now + 1.0)), TICK_BUDGET_S)
             self._absorb()
-        self.run.store.progress(self.now, finished=self.exercise.finished)
+        self.save_progress(force=True)
 
     def catch_up(self, until: float) -> None:
         """Resume: replay the recorded session to where it stopped."""
@@ -134,11 +149,28 @@ class Driver:
         for since, e in self._pending:
             if since <= now_iso:
                 self.seen.items.append((since, e))
+                self._note(since, e)
                 new = True
             else:
                 keep.append((since, e))
         self._pending = keep
         return new
+
+    def _note(self, since: str, e: dict[str, Any]) -> None:
+        """Keep the inbox and the partner set up to date, one event at a time."""
+        kind = e["kind"]
+        if kind == "message.sent" and e.get("type") not in ("traffic", "forward"):
+            self.partners.update(c for c in (e.get("from"), e.get("to")) if c and c != self.home)
+            if e.get("to") == self.home:
+                self._inbox[e["msg"]] = {"since": since, "msg": e["msg"], "from": e["from"], "type": e["type"],
+                                         "priority": e["priority"], "inject": e.get("inject"),
+                                         "text": self.inject_text(e["inject"]) if e.get("inject") else ""}
+                self.inbox_version += 1
+        elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
+            self._read.add(e["msg"])
+            self.inbox_version += 1
+        elif kind == "diffusion.sent":
+            self.partners.update(c for c in e.get("to", ()) if c != self.home)
 
     # --- what the seat sees and does ----------------------------------------------------------
     def my_decisions(self) -> list[Decision]:
@@ -154,15 +186,7 @@ class Driver:
 
     def inbox(self) -> list[dict[str, Any]]:
         """Messages delivered to the seat's NCB (newest first): what an I-24/7 inbox shows."""
-        country = self.seat.partition(":")[2]
-        read = {e["msg"] for _, e in self.seen.items if e["kind"] == "message.handled" and e["actor"] == country}
-        rows = []
-        for since, e in self.seen.items:
-            if e["kind"] == "message.sent" and e.get("to") == country and e.get("type") not in ("traffic", "forward"):
-                rows.append({"since": since, "msg": e["msg"], "from": e["from"], "type": e["type"],
-                             "priority": e["priority"], "inject": e.get("inject"), "read": e["msg"] in read,
-                             "text": self.inject_text(e["inject"]) if e.get("inject") else ""})
-        return rows[::-1]
+        return [dict(row, read=msg in self._read) for msg, row in reversed(self._inbox.items())]
 
     def background_load(self) -> int:
         country = self.seat.partition(":")[2]

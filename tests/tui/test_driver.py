@@ -29,6 +29,7 @@ def test_a_quit_session_resumes_where_it_stopped(tmp_path):
     d.answer(q.id, "hold")
     d.paused = False
     d.tick(1.0)
+    d.save_progress(force=True)  # what quitting does
     stopped_at = d.now
     again = Driver.open(None, None, db)
     assert again.now == stopped_at and again.seat == "ncb:FR"

@@ -18,6 +18,7 @@ from .decision import DecisionScreen
 from .help import HelpScreen
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
+LOG_LINES_PER_TICK = 30
 
 
 class OperationsScreen(Screen):
@@ -37,6 +38,7 @@ class OperationsScreen(Screen):
         self.clock = clock
         self._last = time.monotonic()
         self._logged = 0
+        self._inbox_drawn = -1
         self._modal_open = False
 
     def compose(self) -> ComposeResult:
@@ -57,7 +59,9 @@ class OperationsScreen(Screen):
         inbox.add_columns("", "arrived", "from", "type", "message")
         dec = self.query_one("#decisions", DataTable)
         dec.border_title = "Decisions waiting"
-        dec.add_columns("id", "time left", "question")
+        dec.add_column("id", key="id")
+        dec.add_column("time left", key="left")
+        dec.add_column("question", key="question")
         self.query_one("#event-log").border_title = "What you know"
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#world-map").border_title = "NCB network"
@@ -102,6 +106,9 @@ class OperationsScreen(Screen):
             + f" · day {day} of {int(ex.duration // 1440) or 1} · {d.seat} · {ex.scenario.title}")
 
     def _inbox(self) -> None:
+        if self._inbox_drawn == self.driver.inbox_version:
+            return
+        self._inbox_drawn = self.driver.inbox_version
         table = self.query_one("#inbox", DataTable)
         rows = self.driver.inbox()
         table.clear()
@@ -111,30 +118,36 @@ class OperationsScreen(Screen):
                           r["from"], r["type"].replace("_", " "), text[:60], key=str(r["msg"]))
 
     def _decisions(self) -> None:
+        # Updated in place: rebuilding the table every tick would re-layout the whole screen.
         table = self.query_one("#decisions", DataTable)
-        table.clear()
-        for q in self.driver.my_decisions():
-            table.add_row(q.id, format_minutes(max(0.0, q.deadline - self.driver.now)), q.prompt[:70], key=q.id)
+        waiting = {q.id: q for q in self.driver.my_decisions()}
+        shown = {k.value for k in table.rows}
+        for gone in shown - set(waiting):
+            table.remove_row(gone)
+        for qid, q in waiting.items():
+            left = format_minutes(max(0.0, q.deadline - self.driver.now))
+            if qid in shown:
+                table.update_cell(qid, "left", left)
+            else:
+                table.add_row(q.id, left, q.prompt[:70], key=q.id)
 
     def _log(self) -> None:
         log = self.query_one("#event-log", RichLog)
         items = self.driver.seen.items
-        for since, e in items[self._logged:]:
-            if is_key(e) or (e["kind"] == "message.sent" and e.get("inject")):
-                text = describe(e) if e["kind"] != "message.sent" else (
-                    f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}")
-                lt = local_time(e)
-                log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
+        fresh = [(since, e) for since, e in items[self._logged:]
+                 if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
+        if len(fresh) > LOG_LINES_PER_TICK:  # at full speed the log shows the latest, not a backlog
+            log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
+            fresh = fresh[-LOG_LINES_PER_TICK:]
+        for since, e in fresh:
+            text = describe(e) if e["kind"] != "message.sent" else (
+                f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}")
+            lt = local_time(e)
+            log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged = len(items)
 
     def _map(self) -> None:
-        partners = set()
-        for _, e in self.driver.seen.items:
-            if e["kind"].startswith("message.sent") and e.get("type") not in ("traffic", "forward"):
-                partners.update(c for c in (e.get("from"), e.get("to")) if c)
-            if e["kind"] == "diffusion.sent":
-                partners.update(e.get("to", ()))
-        self.query_one(WorldMap).set_partners(partners)
+        self.query_one(WorldMap).set_partners(self.driver.partners)
 
     # --- actions ----------------------------------------------------------------------------
     def action_toggle_clock(self) -> None:
@@ -163,6 +176,7 @@ class OperationsScreen(Screen):
         self.app.push_screen(HelpScreen())
 
     def action_quit_session(self) -> None:
+        self.driver.save_progress(force=True)
         self.app.exit(message=f"Session saved. Resume with: ncbsim play --session {self.driver.session_path}"
                       if self.driver.session_path else None)
 

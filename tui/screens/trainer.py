@@ -90,7 +90,7 @@ class TrainerScreen(Screen):
         Binding("a", "adhoc", "Ad-hoc inject"),
         Binding("r", "rate", "Note/rate objective"),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "quit_session", "Quit"),
     ]
 
     def __init__(self, driver: Driver, clock: bool = True) -> None:
@@ -162,9 +162,9 @@ class TrainerScreen(Screen):
         if changed:
             log = self.query_one("#event-log", RichLog)
             events = ex.journal.events
-            for e in events[self._logged:]:
-                if is_key(e):
-                    log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {describe(e)}")
+            fresh = [e for e in events[self._logged:] if is_key(e)][-30:]  # the latest, not a backlog
+            for e in fresh:
+                log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {describe(e)}")
             self._logged = len(events)
 
     def _selected(self, table_id: str) -> str | None:
@@ -249,3 +249,7 @@ class TrainerScreen(Screen):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def action_quit_session(self) -> None:
+        self.driver.save_progress(force=True)
+        self.app.exit()

@@ -1,0 +1,65 @@
+"""TUI responsiveness on the world-baseline scenario (196 NCBs): start-up and one clock tick.
+
+    python bench/tui_tick.py [--ticks 100] [--speed "6 h/s"]
+
+Start-up: from creating the app to the first screen drawn (headless). Tick: advancing the engine
+by one UI tick (0.1 s of wall time at the given speed) and re-rendering the operations screen,
+counted in CPU time (the wall time of a headless Pilot also holds its idle wait for the next
+frame, which is not work the UI does). Targets: tick median <= 33 ms, start-up <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def measure(ticks: int, speed: str) -> tuple[float, list[float]]:
+    from tui.app import make_app
+    from tui.driver import SPEEDS
+    from tui.screens.operations import OperationsScreen
+
+    session = Path(tempfile.mkdtemp()) / "bench.db"
+    t0 = time.perf_counter()
+    app = make_app(str(ROOT / "scenarios" / "world-baseline.yaml"), None, str(session), clock=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        startup = time.perf_counter() - t0
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OperationsScreen)
+        driver = app.driver
+        driver.speed_index = [name for name, _ in SPEEDS].index(speed)
+        driver.paused = False
+        driver.pause_on_decision = False
+        times = []
+        for _ in range(ticks):
+            t = time.process_time()
+            changed = driver.tick(0.1)
+            screen.refresh_all(changed)
+            await pilot.pause()
+            times.append(time.process_time() - t)
+    return startup, times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ticks", type=int, default=100)
+    ap.add_argument("--speed", default="6 h/s")
+    a = ap.parse_args()
+    startup, times = asyncio.run(measure(a.ticks, a.speed))
+    ms = sorted(t * 1000 for t in times)
+    print(f"start-up to the first screen: {startup * 1000:.0f} ms (target <= 1000 ms)")
+    print(f"tick at {a.speed} ({a.ticks} ticks), CPU: median {statistics.median(ms):.1f} ms, "
+          f"p90 {ms[int(0.9 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target median <= 33 ms)")
+
+
+if __name__ == "__main__":
+    main()
