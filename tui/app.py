@@ -66,7 +66,8 @@ class NcbsimApp(App):
                                 players=[p.seat for p in sc.players],
                                 objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
                                 notes=self.driver.run.store.notes(), source="ncbsim play")
-        folder = Path(self.session).resolve().parent if self.session else Path(self.driver.run.store.path).parent
+        # Beside the session file, or where the trainee started ncbsim when there is none.
+        folder = Path(self.session).resolve().parent if self.session else Path.cwd()
         report = folder / f"{sc.id}-report.html"
         try:
             report.write_text(render_html(debrief), encoding="utf-8")

@@ -46,6 +46,12 @@ class Driver:
         self._read: set[int] = set()
         self.inbox_version = 0  # bumps when the inbox changes, so the UI redraws it only then
         self._saved_at = 0.0
+        self._asked = False  # a decision for this seat was raised during the current advance
+        self.exercise.port.listeners.append(self._decision_raised)
+
+    def _decision_raised(self, decision: Decision) -> None:
+        if self.seat in (decision.seat, "trainer"):
+            self._asked = True
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
@@ -101,7 +107,9 @@ class Driver:
             return False
         rate = self.speed[1]
         target = self.exercise.duration if rate == float("inf") else self.now + wall_seconds * rate / 60.0
-        self.exercise.advance(target, TICK_BUDGET_S)
+        self._asked = False
+        stop = (lambda: self._asked) if self.pause_on_decision else None
+        self.exercise.advance(target, TICK_BUDGET_S, stop)
         self.save_progress()
         changed = self._absorb()
         if self.pause_on_decision and self.my_decisions():
@@ -127,7 +135,9 @@ class Driver:
         start = self._news()
         while not self.exercise.finished and self._news() == start and not self.my_decisions():
             nxt = self.exercise.next_event_time()
-            self.exercise.advance(min(self.exercise.duration, max(nxt, self.now + 1.0)), TICK_BUDGET_S)
+            self._asked = False
+            self.exercise.advance(min(self.exercise.duration, max(nxt, self.now + 1.0)), TICK_BUDGET_S,
+                                  lambda: self._asked)
             self._absorb()
         self.save_progress(force=True)
 

@@ -286,8 +286,9 @@ class Exercise:
         while env.peek() == env.now:
             env.step()
 
-    def advance(self, until: float, budget_s: float) -> bool:
-        """Run towards ``until`` for at most about ``budget_s`` of wall time (the UI's clock tick).
+    def advance(self, until: float, budget_s: float, stop: Callable[[], bool] | None = None) -> bool:
+        """Run towards ``until`` for at most about ``budget_s`` of wall time (the UI's clock tick),
+        or until ``stop()`` says so (a decision now waits for the person at the screen).
 
         Returns True when ``until`` (or the end) was reached; either way the instant it stops at is
         complete, so answers given now replay identically.
@@ -300,7 +301,7 @@ class Exercise:
         while env.peek() < end:
             env.step()
             steps += 1
-            if steps % 64 == 0 and perf_counter() > deadline:
+            if (stop is not None and stop()) or (steps % 64 == 0 and perf_counter() > deadline):
                 self._finish_instant()
                 return False
         self.run(end)

@@ -11,11 +11,13 @@ def test_clock_advances_by_wall_time_times_speed_and_pauses_for_a_decision(tmp_p
     assert d.seat == "ncb:FR" and d.paused
     d.paused = False
     d.speed_index = [name for name, _ in SPEEDS].index("1 h/s")
-    d.tick(0.5)  # half a wall second at one sim hour per second
-    assert d.now == 30.0
+    d.tick(0.1)  # a tenth of a wall second at one sim hour per second
+    assert d.now == 6.0
     while not d.my_decisions():
         d.tick(1.0)
+    # The clock stopped at the very instant France read the warrant and the decision was raised.
     assert d.paused and d.my_decisions()[0].kind == "file_request"
+    assert d.now == d.my_decisions()[0].raised_at
     assert d.inbox()[0]["inject"] == "I1" and "DUVAL" in d.inbox()[0]["text"]
 
 
