@@ -10,6 +10,7 @@ COMMANDS = (
     ("Slower", "slower"),
     ("Jump to the next event", "next_event"),
     ("Open the next decision", "open_decision"),
+    ("Show the case file (subjects you know of)", "case_file"),
     ("Help", "help"),
     ("Quit (the session is saved)", "quit_session"),
 )

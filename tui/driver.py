@@ -48,6 +48,8 @@ class Driver:
         self._saved_at = 0.0
         self._asked = False  # a decision for this seat was raised during the current advance
         self.exercise.port.listeners.append(self._decision_raised)
+        player = next((p for p in self.exercise.scenario.players if p.seat == seat), None)
+        self.pause_on_decision = player.pause_on_decision if player else True
 
     def _decision_raised(self, decision: Decision) -> None:
         if self.seat in (decision.seat, "trainer"):
@@ -197,6 +199,18 @@ class Driver:
     def inbox(self) -> list[dict[str, Any]]:
         """Messages delivered to the seat's NCB (newest first): what an I-24/7 inbox shows."""
         return [dict(row, read=msg in self._read) for msg, row in reversed(self._inbox.items())]
+
+    def case_file(self) -> list[dict[str, Any]]:
+        """The subjects this seat knows of, with what it knows about each (in the order learnt)."""
+        subjects = {s.id: s for s in self.exercise.scenario.subjects}
+        files: dict[str, dict[str, Any]] = {}
+        for since, e in self.seen.items:
+            sid = e.get("subject") or e.get("about")
+            if sid not in subjects or e["kind"].startswith(("message.", "decision.")):
+                continue
+            f = files.setdefault(sid, {"id": sid, "identity": subjects[sid].identity, "facts": []})
+            f["facts"].append((since, e))
+        return list(files.values())
 
     def background_load(self) -> int:
         country = self.seat.partition(":")[2]

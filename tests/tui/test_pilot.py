@@ -116,3 +116,23 @@ async def test_command_palette_offers_the_exercise_commands(in_tmp):
         await pilot.press("enter")
         await pilot.pause()
         assert app.driver.speed[0] == "6 h/s"
+
+
+async def test_case_file_shows_what_the_seat_knows_of_a_subject(in_tmp):
+    app = app_for(FLAGSHIP)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "n", "n")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert "No subject" in str(app.screen.query_one("#detail").render())
+        for _ in range(2):  # file both requests: the seat now knows of DUVAL through them
+            await pilot.press("d")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("n", "c")
+        await pilot.pause()
+        files = app.driver.case_file()
+        assert files and files[0]["identity"].name == "Marc DUVAL"
+        assert "Marc DUVAL" in str(app.screen.query_one("#detail").render())

@@ -59,3 +59,12 @@ def test_trainer_console(snap_compare, in_tmp, size):
 
     app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True)
     assert snap_compare(app, press=["down", "down", "down", "h"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("keys", [["a"], ["tab", "tab", "r"]], ids=["adhoc-inject", "rating"])
+def test_trainer_dialogs(snap_compare, in_tmp, size, keys):
+    from tui.app import make_app
+
+    app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True)
+    assert snap_compare(app, press=keys, terminal_size=size)

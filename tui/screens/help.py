@@ -23,6 +23,7 @@ the NCBs you have traffic with.
 | `n` | jump to the next thing that reaches you |
 | `d` | open the first waiting decision (or select one and press `enter`) |
 | `enter` | open the selected message or decision |
+| `c` | the case file: the subjects you know of, and what you know about each |
 | `tab` | move between panels |
 | `ctrl+p` | command palette |
 | `?` | this help |

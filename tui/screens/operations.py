@@ -28,6 +28,7 @@ class OperationsScreen(Screen):
         Binding("minus", "slower", "Slower"),
         Binding("n", "next_event", "Next event"),
         Binding("d", "open_decision", "Decide"),
+        Binding("c", "case_file", "Case file"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
     ]
@@ -175,6 +176,23 @@ class OperationsScreen(Screen):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
+    def action_case_file(self) -> None:
+        files = self.driver.case_file()
+        if not files:
+            text = "No subject has come to your knowledge yet."
+        else:
+            parts = []
+            for f in files:
+                ident = f["identity"]
+                head = f"[b]{f['id']} — {ident.name}[/b]" + (f", born {ident.born}" if ident.born else "") + (
+                    f", {ident.nationality}" if ident.nationality else "")
+                facts = [f"  {since[5:16].replace('T', ' ')} {describe(e)}" for since, e in f["facts"][-6:]]
+                parts.append("\n".join([head] + facts))
+            text = "\n\n".join(parts)
+        detail = self.query_one("#detail", Static)
+        detail.border_title = "Case file"
+        detail.update(text)
+
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)
         self.app.exit(message=f"Session saved. Resume with: ncbsim play --session {self.driver.session_path}"
@@ -208,6 +226,7 @@ class OperationsScreen(Screen):
         elif event.data_table.id == "inbox":
             row = next((r for r in self.driver.inbox() if str(r["msg"]) == event.row_key.value), None)
             if row:
+                self.query_one("#detail", Static).border_title = "Message"
                 self.query_one("#detail", Static).update(
                     f"[b]{row['type'].replace('_', ' ')}[/b] from {row['from']} ({row['priority']}), "
                     f"arrived {row['since']}\n\n{row['text'] or '(no text: a system message)'}")
