@@ -7,7 +7,6 @@ import time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, RichLog, Static
 
 from sim.api import DecisionError, all_members, describe, format_minutes, is_key, local_time
@@ -15,17 +14,14 @@ from sim.api import DecisionError, all_members, describe, format_minutes, is_key
 from ..driver import Driver
 from ..widgets.world_map import WorldMap
 from .decision import DecisionScreen
-from .help import HelpScreen
+from .clocked import CLOCK_BINDINGS, ClockedScreen
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 LOG_LINES_PER_TICK = 30
 
 
-class OperationsScreen(Screen):
-    BINDINGS = [
-        Binding("space", "toggle_clock", "Start/pause"),
-        Binding("plus,equals_sign", "faster", "Faster"),
-        Binding("minus", "slower", "Slower"),
+class OperationsScreen(ClockedScreen):
+    BINDINGS = CLOCK_BINDINGS + [
         Binding("n", "next_event", "Next event"),
         Binding("d", "open_decision", "Decide"),
         Binding("c", "case_file", "Case file"),
@@ -34,13 +30,8 @@ class OperationsScreen(Screen):
     ]
 
     def __init__(self, driver: Driver, clock: bool = True) -> None:
-        super().__init__()
-        self.driver = driver
-        self.clock = clock
-        self._last = time.monotonic()
-        self._logged = 0
+        super().__init__(driver, clock)
         self._inbox_drawn = -1
-        self._modal_open = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="clock-bar")
@@ -67,17 +58,9 @@ class OperationsScreen(Screen):
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#world-map").border_title = "NCB network"
         self.refresh_all()
-        if self.clock:
-            self.set_interval(0.1, self._tick)
+        self.start_clock()
 
-    # --- the clock --------------------------------------------------------------------------
-    def _tick(self) -> None:
-        now = time.monotonic()
-        elapsed, self._last = now - self._last, now
-        if self._modal_open:
-            return
-        changed = self.driver.tick(elapsed)
-        self.refresh_all(changed)
+    def after_tick(self) -> None:
         if self.driver.exercise.finished:
             self.app.show_debrief()
 
@@ -151,19 +134,6 @@ class OperationsScreen(Screen):
         self.query_one(WorldMap).set_partners(self.driver.partners)
 
     # --- actions ----------------------------------------------------------------------------
-    def action_toggle_clock(self) -> None:
-        self.driver.paused = not self.driver.paused
-        self._last = time.monotonic()
-        self._clock_bar()
-
-    def action_faster(self) -> None:
-        self.driver.faster()
-        self._clock_bar()
-
-    def action_slower(self) -> None:
-        self.driver.slower()
-        self._clock_bar()
-
     def action_next_event(self) -> None:
         if self.driver.my_decisions():
             self.notify("A decision is waiting: press d to decide, or space to let the clock run on.")
@@ -172,9 +142,6 @@ class OperationsScreen(Screen):
         self.refresh_all()
         if self.driver.exercise.finished:
             self.app.show_debrief()
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
 
     def action_case_file(self) -> None:
         files = self.driver.case_file()

@@ -3,20 +3,17 @@ and evaluators' notes and ratings per objective."""
 
 from __future__ import annotations
 
-import time
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
 from textual.widgets.option_list import Option as ListOption
 
 from sim.api import RATINGS, DecisionError, describe, format_minutes, is_key, minutes
 
-from ..driver import Driver
 from .decision import DecisionScreen
-from .help import HelpScreen
+from .clocked import CLOCK_BINDINGS, ClockedScreen
 
 RATING_TEXT = {"performed_without_challenges": "P — performed without challenges",
                "performed_with_some_challenges": "S — performed with some challenges",
@@ -36,7 +33,7 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="decision"):
             yield Label(f"[b]{self.objective}[/b] {self.title_text}")
-            yield Input(placeholder="evaluator's note (enter to move on)", id="note")
+            yield Input(placeholder="evaluator's note (enter to move on)", id="note", cursor_blink=self.app.clock)
             yield OptionList(*[ListOption(RATING_TEXT[r], id=r) for r in RATINGS],
                              ListOption("no rating, just the note", id="none"), id="rating")
             yield Label("enter on a rating records it · escape: cancel", classes="muted")
@@ -58,11 +55,11 @@ class AdhocInjectScreen(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="decision"):
             yield Label("[b]Ad-hoc inject[/b] — fired now")
-            yield Input(placeholder="id, e.g. X1", id="id")
-            yield Input(placeholder="to: the receiving NCB's ISO code, e.g. FR", id="to")
-            yield Input(placeholder="from: an NCB's ISO code or a national body", id="from")
-            yield Input(placeholder="priority: urgent, high or routine", id="priority")
-            yield Input(placeholder="the message", id="text")
+            yield Input(placeholder="id, e.g. X1", id="id", cursor_blink=self.app.clock)
+            yield Input(placeholder="to: the receiving NCB's ISO code, e.g. FR", id="to", cursor_blink=self.app.clock)
+            yield Input(placeholder="from: an NCB's ISO code or a national body", id="from", cursor_blink=self.app.clock)
+            yield Input(placeholder="priority: urgent, high or routine", id="priority", cursor_blink=self.app.clock)
+            yield Input(placeholder="the message", id="text", cursor_blink=self.app.clock)
             yield Label("enter in the last field fires it · escape: cancel", classes="muted")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -80,11 +77,8 @@ class AdhocInjectScreen(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class TrainerScreen(Screen):
-    BINDINGS = [
-        Binding("space", "toggle_clock", "Start/pause"),
-        Binding("plus,equals_sign", "faster", "Faster"),
-        Binding("minus", "slower", "Slower"),
+class TrainerScreen(ClockedScreen):
+    BINDINGS = CLOCK_BINDINGS + [
         Binding("f", "fire", "Fire inject now"),
         Binding("h", "hold", "Hold/release"),
         Binding("a", "adhoc", "Ad-hoc inject"),
@@ -92,14 +86,6 @@ class TrainerScreen(Screen):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
     ]
-
-    def __init__(self, driver: Driver, clock: bool = True) -> None:
-        super().__init__()
-        self.driver = driver
-        self.clock = clock
-        self._last = time.monotonic()
-        self._logged = 0
-        self._modal = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="clock-bar")
@@ -125,14 +111,7 @@ class TrainerScreen(Screen):
         self.query_one("#event-log").border_title = "Ground truth"
         self.driver.pause_on_decision = False
         self.refresh_all()
-        if self.clock:
-            self.set_interval(0.1, self._tick)
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        elapsed, self._last = now - self._last, now
-        if not self._modal:
-            self.refresh_all(self.driver.tick(elapsed))
+        self.start_clock()
 
     def refresh_all(self, changed: bool = True) -> None:
         d, ex = self.driver, self.driver.exercise
@@ -192,10 +171,10 @@ class TrainerScreen(Screen):
             self._control({"action": "release" if held else "hold", "inject": inj})
 
     def action_adhoc(self) -> None:
-        self._modal = True
+        self._modal_open = True
 
         def done(payload: dict | None) -> None:
-            self._modal = False
+            self._modal_open = False
             if payload:
                 self._control(payload)
 
@@ -206,10 +185,10 @@ class TrainerScreen(Screen):
         if oid is None:
             return
         title = next(o.title for o in self.driver.exercise.scenario.objectives if o.id == oid)
-        self._modal = True
+        self._modal_open = True
 
         def done(result) -> None:
-            self._modal = False
+            self._modal_open = False
             if result:
                 rating, text = result
                 self.driver.run.add_note(text or "(rating only)", "trainer", oid, rating)
@@ -221,10 +200,10 @@ class TrainerScreen(Screen):
         if event.data_table.id != "decisions":
             return
         q = self.driver.exercise.port.decisions[event.row_key.value]
-        self._modal = True
+        self._modal_open = True
 
         def chosen(key: str | None) -> None:
-            self._modal = False
+            self._modal_open = False
             if key:
                 try:
                     self.driver.answer(q.id, key)
@@ -233,22 +212,6 @@ class TrainerScreen(Screen):
             self.refresh_all()
 
         self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.exercise.scenario, True), chosen)
-
-    def action_toggle_clock(self) -> None:
-        self.driver.paused = not self.driver.paused
-        self._last = time.monotonic()
-        self.refresh_all(False)
-
-    def action_faster(self) -> None:
-        self.driver.faster()
-        self.refresh_all(False)
-
-    def action_slower(self) -> None:
-        self.driver.slower()
-        self.refresh_all(False)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
 
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)

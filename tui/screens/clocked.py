@@ -1,0 +1,63 @@
+"""What the trainee's and the trainer's screens share: a driver, the clock keys, help and quit."""
+
+from __future__ import annotations
+
+import time
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..driver import Driver
+from .help import HelpScreen
+
+CLOCK_BINDINGS = [
+    Binding("space", "toggle_clock", "Start/pause"),
+    Binding("plus,equals_sign", "faster", "Faster"),
+    Binding("minus", "slower", "Slower"),
+]
+
+
+class ClockedScreen(Screen):
+    """A screen driven by the UI clock. Subclasses draw in ``refresh_all(changed)``."""
+
+    def __init__(self, driver: Driver, clock: bool = True) -> None:
+        super().__init__()
+        self.driver = driver
+        self.clock = clock  # tests switch the wall clock off and step the engine by keys
+        self._last = time.monotonic()
+        self._logged = 0
+        self._modal_open = False  # the clock holds still while a dialog is open
+
+    def start_clock(self) -> None:
+        if self.clock:
+            self.set_interval(0.1, self._tick)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        elapsed, self._last = now - self._last, now
+        if self._modal_open:
+            return
+        self.refresh_all(self.driver.tick(elapsed))
+        self.after_tick()
+
+    def after_tick(self) -> None:
+        """Hook for what follows a tick (the trainee's screen shows the debrief at the end)."""
+
+    def refresh_all(self, changed: bool = True) -> None:
+        raise NotImplementedError
+
+    def action_toggle_clock(self) -> None:
+        self.driver.paused = not self.driver.paused
+        self._last = time.monotonic()
+        self.refresh_all(False)
+
+    def action_faster(self) -> None:
+        self.driver.faster()
+        self.refresh_all(False)
+
+    def action_slower(self) -> None:
+        self.driver.slower()
+        self.refresh_all(False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
