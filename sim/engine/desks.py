@@ -9,7 +9,6 @@ the NCB's local working hours, so a message that arrives at night waits for the 
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
 from datetime import datetime, timedelta
@@ -84,7 +83,7 @@ class NcbDesk:
         self.plan = plan
         self.languages = frozenset(languages)
         self._heap: list[tuple[int, int, Message]] = []
-        self._idle: deque[simpy.Event] = deque()  # officers waiting for work, first come first served
+        self._idle: list[tuple[int, simpy.Event]] = []  # (officer, wake-up) for officers waiting for work
         self.handling = handling
         self.on_handled = on_handled
         self.in_service = 0
@@ -97,10 +96,15 @@ class NcbDesk:
     def deliver(self, msg: Message) -> None:
         msg.delivered_at = self.env.now
         if self._idle:
-            self._idle.popleft().succeed(msg)
-        else:
-            # (rank, arrival order) keeps the heap total-ordered without ever comparing messages.
-            heappush(self._heap, (msg.rank, next(self._order), msg))
+            # Only an officer on duty now takes it; one whose shift ended while idle does not.
+            on_duty = self.plan.staff(self.env.now)
+            for k, (i, wake) in enumerate(self._idle):
+                if i < on_duty:
+                    del self._idle[k]
+                    wake.succeed(msg)
+                    return
+        # (rank, arrival order) keeps the heap total-ordered without ever comparing messages.
+        heappush(self._heap, (msg.rank, next(self._order), msg))
 
     @property
     def queued(self) -> int:
@@ -123,8 +127,18 @@ class NcbDesk:
                 msg = heappop(self._heap)[2]
             else:
                 waiting = self.env.event()
-                self._idle.append(waiting)
-                msg = yield waiting
+                self._idle.append((i, waiting))
+                if plan._until < INF:
+                    # Idle until work comes or the staffing changes, then look again: an officer
+                    # whose shift ends must not sit on the queue, and one whose shift starts must
+                    # pick up the night's backlog.
+                    yield waiting | env.timeout(plan._until - env.now)
+                    if not waiting.triggered:  # (a message handed over at this same instant counts)
+                        self._idle.remove((i, waiting))
+                        continue
+                    msg = waiting.value
+                else:
+                    msg = yield waiting
             self.in_service += 1
             if plan.staff(env.now) <= i:
                 # Took it just before the shift ended: it waits on the desk until morning.

@@ -1,6 +1,6 @@
 """The Exercise: a scenario brought to life in a SimPy environment.
 
-Public API used by the CLI (and later the TUI and the batch runner): build with a Scenario,
+Public API (re-exported to front ends by sim.api): build with a Scenario,
 ``run()``, read ``journal`` and ``summary()``. Everything random comes from ``streams``.
 """
 
@@ -321,7 +321,8 @@ class Exercise:
 
     @property
     def handled(self) -> int:
-        return sum(d.handled for d in self.desks.values())
+        """Messages read: at NCB desks, and on arrival at the General Secretariat or a bureau."""
+        return sum(d.handled for d in self.desks.values()) + self.handled_by_offices
 
     def summary(self) -> dict[str, Any]:
         j = self.journal

@@ -28,6 +28,10 @@ def small_worlds(draw):
                               "days": days}},
         "traffic": {"messages_per_ncb_per_day": draw(st.floats(0, 200)),
                     "forward_share": draw(st.floats(0, 0.9)), "urgent_share": draw(st.floats(0, 1))},
+        # Incomplete requests make the NDTF ask for more: traffic to and from the General Secretariat.
+        "background": {"requests_per_year": {"red": draw(st.floats(0, 20000))},
+                       "profile": {"incomplete_share": draw(st.floats(0, 1))}},
+        "parameters": {"ndtf.screening_time": "1h", "ncb.drafting_time": "30m"},
     })
 
 

@@ -115,3 +115,24 @@ def test_without_ccc_escalation_urgent_waits_for_the_morning():
     ex.run()
     assert handled(ex, "U")["t"] == "2026-03-03T07:05:00Z"
     assert not any(e["kind"] == "message.escalated" for e in ex.journal.events)
+
+
+def test_a_message_at_night_goes_to_the_night_officer_not_an_idle_day_officer():
+    # Two day officers idle when the shift ends at 18:00; one stays on at night. A message at
+    # 22:00 Paris time must be read at once, whichever officer was idle first.
+    for seed in range(8):
+        sc = scenario(seed=seed, start="2026-03-02T18:00:00Z", desks={"default": {"staff": 2, "night_staff": 1}},
+                      parameters={**FIXED_10M, "desk.translation_time": "0m"},
+                      injects=[{"id": "I1", "at": "3h", "from": "ES", "to": "FR", "text": "x", "language": "fr"}])
+        ex = Exercise(sc)
+        ex.run()
+        assert handled(ex, "I1")["waited_min"] == 0.0
+
+
+def test_the_night_backlog_is_read_when_the_shift_starts():
+    sc = scenario(start="2026-03-02T20:00:00Z", desks={"default": {"staff": 2}}, parameters=FIXED_10M,
+                  injects=[{"id": f"I{k}", "at": f"{k}h", "from": "police", "to": "FR", "text": "x"} for k in range(1, 4)])
+    ex = Exercise(sc)
+    ex.run()
+    assert sorted(handled(ex, f"I{k}")["t"] for k in range(1, 4)) == [
+        "2026-03-03T07:10:00Z", "2026-03-03T07:10:00Z", "2026-03-03T07:20:00Z"]
