@@ -68,7 +68,7 @@ class Driver:
             people = store.people
             run = SessionRun(store)
             d = cls(run, "trainer" if trainer else (seat or (people[0] if people else "trainer")), session_path)
-            d.catch_up(float(store.meta("progress")))
+            d.catch_up(store.reached())
             return d
         loaded = load_scenario(scenario_path)
         if trainer:
@@ -131,11 +131,15 @@ class Driver:
             self.run.store.progress(self.now, finished=self.exercise.finished,
                                     journal_sha256=self.run.sink.hexdigest() if self.exercise.finished else None)
 
-    def jump_to_next_event(self) -> None:
-        """Run until something new reaches this seat (or a decision waits, or the end);
-        the background traffic of other NCBs does not count."""
-        start = self._news()
-        while not self.exercise.finished and self._news() == start and not self.my_decisions():
+    def jump_to_next_event(self, budget_s: float = 0.5) -> None:
+        """Run until something new reaches this seat (or a decision waits, or the end); the
+        background traffic of other NCBs does not count. Gives up after ``budget_s`` of wall
+        time so the screen never freezes; pressing again goes on from there."""
+        import time
+
+        start, deadline = self._news(), time.monotonic() + budget_s
+        while (not self.exercise.finished and self._news() == start and not self.my_decisions()
+               and time.monotonic() < deadline):
             nxt = self.exercise.next_event_time()
             self._asked = False
             self.exercise.advance(min(self.exercise.duration, max(nxt, self.now + 1.0)), TICK_BUDGET_S,
@@ -190,6 +194,7 @@ class Driver:
 
     def answer(self, decision_id: str, option: str) -> None:
         self.exercise.answer(decision_id, option)
+        self.save_progress(force=True)
         self._absorb()
 
     def inject_text(self, inject_id: str) -> str:

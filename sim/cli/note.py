@@ -35,6 +35,6 @@ def note_command(args) -> int:
             raise InputError([Problem("--objective", 0, 0, "", f"the scenario has no objective '{args.objective}'; "
                                                                 f"it has {', '.join(known) or 'none'}")])
     store.add_note(args.text, args.by, args.objective, SHORT.get(args.rating) if args.rating else None,
-                   float(store.meta("progress")))
+                   store.reached())
     print(f"note recorded in {args.session}" + (f" for {args.objective}" if args.objective else ""))
     return 0

@@ -33,16 +33,33 @@ def play_command(args) -> int:
             parse_seat(args.seat)
         except ValueError as e:
             raise InputError([Problem("--as", 0, 0, "", str(e))]) from None
-    if args.scenario:
-        loaded = load_scenario(args.scenario)  # bad input is reported here, before the screen opens
+    # Everything that can be wrong is reported here, before the screen opens.
+    loaded = load_scenario(args.scenario) if args.scenario else None
+    if loaded is not None:
         seats = {p.seat for p in loaded.scenario.players}
         if args.seat and args.seat != "trainer" and args.seat not in seats:
             raise InputError([Problem("--as", 0, 0, "", f"{args.seat} is not a seat of this exercise; it has "
                                                         f"{', '.join(sorted(seats)) or 'no players'}")])
-    elif args.session and not os.path.exists(args.session):
-        raise InputError([Problem(args.session, 0, 0, "", "no session file here; give a SCENARIO to start one")])
+    if args.session and os.path.exists(args.session):
+        from ..sessions.runner import check_same_scenario
+        from ..sessions.store import SessionStore
+
+        store = SessionStore.open(args.session)
+        check_same_scenario(store, loaded, None)
+        people = store.people
+        store.close()
+        if not people:
+            raise InputError([Problem(args.session, 0, 0, "", "nobody plays a seat in this session (it was run "
+                                                              "headless); open it with ncbsim trainer")])
+        if args.seat and args.seat not in people:
+            raise InputError([Problem("--as", 0, 0, "", f"this session is played as {', '.join(people)}")])
+    elif args.session:
+        if loaded is None:
+            raise InputError([Problem(args.session, 0, 0, "", "no session file here; give a SCENARIO to start one")])
+        if not os.path.isdir(os.path.dirname(os.path.abspath(args.session))):
+            raise InputError([Problem(args.session, 0, 0, "", "the folder for the session file does not exist")])
     app = importlib.import_module("tui.app").make_app(args.scenario, args.seat, args.session)
     app.run()
     if app.return_value is not None:
         print(app.return_value)
-    return 0
+    return app.return_code or 0

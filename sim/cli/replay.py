@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 
@@ -34,12 +35,19 @@ def replay_command(args) -> int:
         if decision not in recorded:
             raise InputError([Problem("--branch", 0, 0, "", f"the session has no decision {decision}; it has "
                                                             f"{', '.join(sorted(recorded, key=lambda q: int(q[1:]))) or 'none'}")])
+        probe = SessionRun(store, keep_events=False, record=False)
+        probe.exercise.run(next(r.sim_time for r in store.decisions() if r.decision == decision))
+        offered = [o.key for o in probe.exercise.port.decisions[decision].options]
+        if option not in offered:
+            raise InputError([Problem("--branch", 0, 0, "", f"{decision} offered {', '.join(offered)}, not '{option}'")])
         branch = (decision, option)
+    if args.journal and not os.path.isdir(os.path.dirname(os.path.abspath(args.journal))):
+        raise InputError([Problem(args.journal, 0, 0, "", "the folder for the journal does not exist")])
     sink = open(args.journal, "w", encoding="utf-8", newline="\n") if args.journal else None
     try:
         run = SessionRun(store, journal=sink, keep_events=False, branch=branch, record=False)
         finished = store.meta("finished") == "1"
-        until = None if finished or branch else float(store.meta("progress"))
+        until = None if finished or branch else store.reached()
         ex = run.exercise
         ex.run(until)
     finally:

@@ -64,6 +64,9 @@ def report_command(args) -> int:
         raise InputError([Problem(args.source, 0, 0, "", "no such file")])
     if args.what_if < 0:
         raise InputError([Problem("--what-if", 0, 0, "", "expected a number of replications, 0 or more")])
+    for out in (args.html, args.md):
+        if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+            raise InputError([Problem(out, 0, 0, "", "the folder for the report does not exist")])
     with open(args.source, "rb") as fh:
         is_session = fh.read(16) == b"SQLite format 3\x00"
     if is_session:
@@ -73,7 +76,7 @@ def report_command(args) -> int:
         store = SessionStore.open(args.source)
         run = SessionRun(store, record=False)
         finished = store.meta("finished") == "1"
-        run.exercise.run(None if finished else float(store.meta("progress")))
+        run.exercise.run(None if finished else store.reached())
         sc = run.exercise.scenario
         whatif = {}
         for q in key_decisions(store) if args.what_if else ():
@@ -88,6 +91,9 @@ def report_command(args) -> int:
                         objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
                         notes=store.notes(), what_if=whatif, source=f"session {args.source}")
     else:
+        if args.what_if:
+            raise InputError([Problem("--what-if", 0, 0, "", "what-ifs replay a session; a journal alone cannot "
+                                                             "be re-run")])
         events = _read_journal(args.source)
         debrief = build(events, title=os.path.basename(args.source), scenario_id="(from the journal)",
                         source=f"journal {args.source}")

@@ -30,11 +30,19 @@ def trainer_command(args) -> int:
     if is_session:
         from ..sessions.store import SessionStore
 
+        if args.session or args.automate:
+            raise InputError([Problem(args.source, 0, 0, "", "--session and --automate go with a SCENARIO; "
+                                                             "a session already says how its seats are played")])
         SessionStore.open(args.source).close()  # a clear error now rather than in the screen
         scenario, session = None, args.source
     else:
         load_scenario(args.source)
         scenario, session = args.source, args.session
+        if session and os.path.exists(session):
+            raise InputError([Problem(session, 0, 0, "", "a session file already exists here; open it with "
+                                                         f"ncbsim trainer {session}")])
+        if session and not os.path.isdir(os.path.dirname(os.path.abspath(session))):
+            raise InputError([Problem(session, 0, 0, "", "the folder for the session file does not exist")])
     app = importlib.import_module("tui.app").make_app(scenario, None, session, trainer=True, automate=args.automate)
     app.run()
-    return 0
+    return app.return_code or 0

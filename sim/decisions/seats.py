@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..engine.exercise import Exercise
 
 
-AFTER_ALL = 2  # below SimPy's NORMAL (1): after every event due at the same instant
+AFTER_ALL = 2  # SimPy runs lower numbers first (URGENT 0, NORMAL 1): this comes after every event due then
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import IO, Any
 
 from .clock import SimClock
@@ -18,10 +18,6 @@ Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
 _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-
-
-def dumps(event: Event) -> str:
-    return _encode(event)
 
 
 class Journal:
@@ -63,10 +59,3 @@ class Journal:
     def __len__(self) -> int:
         return self._seq
 
-    def of_kind(self, kind: str) -> Iterable[Event]:
-        return (e for e in self.events if e["kind"] == kind)
-
-
-def read_jsonl(path: str) -> list[Event]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]

@@ -68,6 +68,7 @@ class Movements:
         """Wait, unless pressure cuts the wait short."""
         st.alarm = self.ex.env.event()
         yield self.ex.env.timeout(delay) | st.alarm
+        st.alarm = None  # pressure while travelling changes nothing, so it is not an alarm
 
     def _travel(self, st: SubjectState, first_wait: float | None = None):
         env, plan = self.ex.env, st.spec.plan

@@ -101,8 +101,9 @@ def new_session(path, loaded, *, seed: int | None, policy: str | None, script: S
 def check_same_scenario(store: SessionStore, loaded, seed: int | None) -> None:
     problems = []
     if loaded is not None and loaded.digest != store.meta("scenario_sha256"):
-        problems.append(Problem(str(store.path), 0, 0, "", f"this session was recorded with another version of "
-                                                          f"{loaded.located.files[0]}; replay it with "
+        problems.append(Problem(str(store.path), 0, 0, "", f"this session was recorded with "
+                                                          f"{store.meta('scenario_path')} as it was then, not with "
+                                                          f"{loaded.located.files[0]} as it is now; replay it with "
                                                           f"'ncbsim replay {store.path}' or start a new session"))
     if seed is not None and seed != store.seed:
         problems.append(Problem(str(store.path), 0, 0, "", f"this session runs with seed {store.seed}, not {seed}"))

@@ -95,9 +95,16 @@ class SessionStore:
                 head = fh.read(16)
             if head != b"SQLite format 3\x00":
                 raise InputError([Problem(os.fspath(path), 0, 0, "", "not a session file (not an SQLite database)")])
-            store = cls(p, cls._connect(p))
-            if store.meta("format") != FORMAT:
+            probe = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                fmt = (probe.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() or [None])[0] \
+                    if "meta" in tables else None
+            finally:
+                probe.close()
+            if not {"meta", "decisions", "notes"} <= tables or fmt != FORMAT:
                 raise InputError([Problem(os.fspath(path), 0, 0, "", "not an ncbsim session (or an unknown format)")])
+            store = cls(p, cls._connect(p))
         except sqlite3.DatabaseError as e:
             raise InputError([Problem(os.fspath(path), 0, 0, "", f"not a readable session file: {e}")]) from None
         return store
@@ -128,6 +135,12 @@ class SessionStore:
     def decisions(self) -> list[RecordedAnswer]:
         rows = self.conn.execute("SELECT n, decision, seat, option, sim_time, by FROM decisions ORDER BY n")
         return [RecordedAnswer(*row) for row in rows]
+
+    def reached(self) -> float:
+        """How far the session got: its saved progress, or its last recorded action if later
+        (progress is saved now and then; every action is saved at once)."""
+        row = self.conn.execute("SELECT MAX(sim_time) FROM decisions").fetchone()
+        return max(float(self.meta("progress") or 0), row[0] or 0.0)
 
     def recorded_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}

@@ -49,7 +49,7 @@ def test_resume_refuses_another_seed_or_a_changed_scenario(tmp_path):
     changed = tmp_path / "flagship.yaml"
     changed.write_text(FLAGSHIP.read_text().replace("seed: 20260302", "seed: 20260303"))
     r = ncbsim("run", str(changed), "--session", str(db))
-    assert r.returncode == 2 and "another version" in r.stderr
+    assert r.returncode == 2 and "as it was then" in r.stderr
     r = ncbsim("run", str(FLAGSHIP), "--session", str(db), "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["session"]["resumed"] is True
 
@@ -96,3 +96,33 @@ def test_sigkill_loses_no_acknowledged_decision_and_resume_matches(tmp_path):
             assert final.read_bytes() == reference.read_bytes()
         for part in parts:
             os.unlink(part)
+
+
+def test_opening_a_foreign_database_changes_nothing(tmp_path):
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as c:
+        c.execute("CREATE TABLE t (x)")
+    before = foreign.read_bytes()
+    r = ncbsim("note", str(foreign), "hi")
+    assert r.returncode == 2 and "not an ncbsim session" in r.stderr
+    assert foreign.read_bytes() == before
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--branch", "Q3=bogus"], "offered"),
+    (["--journal", "/no/such/dir/j.jsonl"], "folder"),
+])
+def test_replay_refuses_bad_options(tmp_path, extra, words):
+    db = tmp_path / "s.db"
+    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--until", "3d").returncode == 0
+    r = ncbsim("replay", str(db), *extra)
+    assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_play_refuses_a_headless_session_and_a_foreign_seat(tmp_path):
+    db = tmp_path / "s.db"
+    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--until", "1d").returncode == 0
+    r = ncbsim("play", "--session", str(db))
+    assert r.returncode == 2 and "ncbsim trainer" in r.stderr
+    r = ncbsim("play", str(FLAGSHIP), "--session", str(tmp_path / "nowhere" / "s.db"))
+    assert r.returncode == 2 and "folder" in r.stderr

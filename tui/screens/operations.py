@@ -162,8 +162,7 @@ class OperationsScreen(ClockedScreen):
 
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)
-        self.app.exit(message=f"Session saved. Resume with: ncbsim play --session {self.driver.session_path}"
-                      if self.driver.session_path else None)
+        self.app.exit(f"Session saved. Resume with: ncbsim play --session {self.driver.run.store.path}")
 
     def action_open_decision(self, decision_id: str | None = None) -> None:
         waiting = self.driver.my_decisions()

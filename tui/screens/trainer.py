@@ -33,10 +33,14 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="decision"):
             yield Label(f"[b]{self.objective}[/b] {self.title_text}")
-            yield Input(placeholder="evaluator's note (enter to move on)", id="note", cursor_blink=self.app.clock)
+            yield Input(placeholder="evaluator's note (enter to move on)", id="note")
             yield OptionList(*[ListOption(RATING_TEXT[r], id=r) for r in RATINGS],
                              ListOption("no rating, just the note", id="none"), id="rating")
             yield Label("enter on a rating records it · escape: cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.app.clock  # no blinking in tests: snapshots must be stable
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.query_one(OptionList).focus()
@@ -55,12 +59,16 @@ class AdhocInjectScreen(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="decision"):
             yield Label("[b]Ad-hoc inject[/b] — fired now")
-            yield Input(placeholder="id, e.g. X1", id="id", cursor_blink=self.app.clock)
-            yield Input(placeholder="to: the receiving NCB's ISO code, e.g. FR", id="to", cursor_blink=self.app.clock)
-            yield Input(placeholder="from: an NCB's ISO code or a national body", id="from", cursor_blink=self.app.clock)
-            yield Input(placeholder="priority: urgent, high or routine", id="priority", cursor_blink=self.app.clock)
-            yield Input(placeholder="the message", id="text", cursor_blink=self.app.clock)
+            yield Input(placeholder="id, e.g. X1", id="id")
+            yield Input(placeholder="to: the receiving NCB's ISO code, e.g. FR", id="to")
+            yield Input(placeholder="from: an NCB's ISO code or a national body", id="from")
+            yield Input(placeholder="priority: urgent, high or routine", id="priority")
+            yield Input(placeholder="the message", id="text")
             yield Label("enter in the last field fires it · escape: cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.app.clock  # no blinking in tests: snapshots must be stable
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "text":
@@ -104,12 +112,14 @@ class TrainerScreen(ClockedScreen):
         inj.add_columns("id", "due", "to", "from", "status")
         dec = self.query_one("#decisions", DataTable)
         dec.border_title = "Decisions, every seat (enter: answer as that seat)"
-        dec.add_columns("id", "seat", "left", "question")
+        for label, key in (("id", "id"), ("seat", "seat"), ("left", "left"), ("question", "question")):
+            dec.add_column(label, key=key)
         obj = self.query_one("#objectives", DataTable)
         obj.border_title = "Objectives (r: note and rate)"
         obj.add_columns("id", "status", "rating", "objective")
         self.query_one("#event-log").border_title = "Ground truth"
         self.driver.pause_on_decision = False
+        self._notes = self.driver.run.store.notes()
         self.refresh_all()
         self.start_clock()
 
@@ -125,14 +135,21 @@ class TrainerScreen(ClockedScreen):
             due = format_minutes(minutes(i.at)) if i.at is not None else f"after {i.after.inject}"
             inj.add_row(i.id, due, i.to, i.from_[:18], ex.injects.status(i.id), key=i.id)
         inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
-        dec = self.query_one("#decisions", DataTable)
-        dec.clear()
-        for q in ex.port.open:
-            dec.add_row(q.id, q.seat, format_minutes(max(0.0, q.deadline - d.now)), q.prompt[:50], key=q.id)
+        dec = self.query_one("#decisions", DataTable)  # updated in place, so the cursor stays put
+        waiting = {q.id: q for q in ex.port.open}
+        shown = {k.value for k in dec.rows}
+        for gone in shown - set(waiting):
+            dec.remove_row(gone)
+        for qid, q in waiting.items():
+            left = format_minutes(max(0.0, q.deadline - d.now))
+            if qid in shown:
+                dec.update_cell(qid, "left", left)
+            else:
+                dec.add_row(q.id, q.seat, left, q.prompt[:50], key=q.id)
         obj = self.query_one("#objectives", DataTable)
         orow = obj.cursor_row
         obj.clear()
-        notes = d.run.store.notes()
+        notes = self._notes
         for o in ex.scenario.objectives:
             rated = [n["rating"] for n in notes if n["objective"] == o.id and n["rating"]]
             obj.add_row(o.id, ex.objectives.status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
@@ -192,6 +209,7 @@ class TrainerScreen(ClockedScreen):
             if result:
                 rating, text = result
                 self.driver.run.add_note(text or "(rating only)", "trainer", oid, rating)
+                self._notes = self.driver.run.store.notes()
                 self.refresh_all(False)
 
         self.app.push_screen(RatingScreen(oid, title), done)
