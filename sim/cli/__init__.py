@@ -18,13 +18,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import note, play, replay, report, run, schema, trainer, validate, world
+    from . import batch, note, play, replay, report, run, schema, trainer, validate, world
 
     parser = _Parser(prog="ncbsim", description="Exercises for international police cooperation "
                                                 "(INTERPOL-style NCB network) on a discrete-event engine.")
     parser.add_argument("--version", action="version", version=f"ncbsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (play, trainer, run, replay, report, note, validate, schema, world):
+    for module in (play, trainer, run, replay, report, note, batch, validate, schema, world):
         module.register(sub)
     return parser
 

@@ -26,10 +26,20 @@ def scenario_schema() -> dict:
 def register(sub) -> None:
     p = sub.add_parser("schema", help="print a JSON Schema on stdout",
                        description="Print the JSON Schema of a file kind (for yaml-language-server and other editors).")
-    p.add_argument("kind", choices=["scenario"], help="which file kind")
+    p.add_argument("kind", choices=["scenario", "experiment"], help="which file kind")
     p.set_defaults(handler=schema_command)
 
 
+def experiment_schema() -> dict:
+    from ..batch.experiment import Experiment
+
+    schema = Experiment.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ncbsim experiment"
+    return schema
+
+
 def schema_command(args) -> int:
-    print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+    schema = scenario_schema() if args.kind == "scenario" else experiment_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0

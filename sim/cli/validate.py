@@ -18,11 +18,19 @@ def register(sub) -> None:
 
 
 def validate_command(args) -> int:
-    from ..scenario.loader import load_scenario
+    from ..scenario.loader import load_scenario, locate
 
     failed = 0
     for f in args.files:
         try:
+            if isinstance(locate(f).data.get("scenario"), str):  # an experiment names its scenario
+                from ..batch.sweep import plan
+
+                pl = plan(f)
+                if not args.quiet:
+                    print(f"{f}: ok — experiment {pl.experiment.title} ({len(pl.points)} design point(s), "
+                          f"{len(pl.tasks)} runs)")
+                continue
             loaded = load_scenario(f)
         except InputError as e:
             failed += 1

@@ -1,0 +1,1 @@
+"""Research batches: experiments over a scenario, run on any concurrent.futures executor."""

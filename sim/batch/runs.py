@@ -1,0 +1,108 @@
+"""One run of an experiment: a plain, picklable task in, plain rows out (any executor, any process).
+
+Workers rebuild the exercise from the scenario's data; nothing unpicklable crosses a process.
+Replication r seeds every stream with ``SeedSequence(seed, spawn_key=(r, crc32(stream)))``, so
+all design points share the same random numbers for the same replication.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .. import __version__
+
+
+@dataclass(frozen=True)
+class RunTask:
+    run_id: str
+    point: int
+    replication: int
+    overrides: dict[str, Any]
+    scenario_data: dict[str, Any]
+    seed: int
+    until_min: float | None
+    policy: str | None
+    metrics: tuple[str, ...]
+    ts_every_min: float | None = None
+    ts_metrics: tuple[str, ...] = ()
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path in scenario data; under ``parameters.`` the rest is one key."""
+    if path.startswith("parameters."):
+        data.setdefault("parameters", {})[path[len("parameters."):]] = value
+        return
+    keys = path.split(".")
+    node = data
+    for k in keys[:-1]:
+        node = node.setdefault(k, {})
+        if not isinstance(node, dict):
+            raise ValueError(f"{path}: '{k}' is not a section of the scenario")
+    node[keys[-1]] = value
+
+
+def measure(ex, name: str, first_arrest: list[float]) -> float | None:
+    c = ex.journal.counts
+    if name == "hours_to_first_arrest":
+        return first_arrest[0] / 60.0 if first_arrest else None
+    if name in ("notices_published", "notices_refused", "diffusions_purged", "refusal_share"):
+        from ..notices.stats import notice_totals
+
+        n = notice_totals(ex.registry)
+        return {"notices_published": sum(n["published"].values()), "notices_refused": sum(n["refused"].values()),
+                "diffusions_purged": sum(n["diffusions"]["purged"].values()),
+                "refusal_share": n["refusal_share"]}[name]
+    return {"objectives_met": c["objective.met"], "objectives_failed": c["objective.failed"],
+            "arrests": c["arrest.provisional"], "released": c["subject.released"],
+            "extraditions_requested": c["extradition.requested"], "messages_handled": ex.handled,
+            "messages_queued": ex.queued, "decisions_expired": c["decision.expired"]}[name]
+
+
+def run_task(task: RunTask) -> dict[str, Any]:
+    """Run one (design point, replication); a failure is a result, never an exception."""
+    from pydantic import ValidationError
+
+    from ..decisions.seats import SeatConfig
+    from ..engine.exercise import Exercise
+    from ..scenario.model import Scenario
+
+    t0 = time.perf_counter()
+    row: dict[str, Any] = {"run_id": task.run_id, "point": task.point, "replication": task.replication,
+                           "seed": task.seed, "spawn_key": f"({task.replication},)",
+                           "parameters": repr(sorted(task.overrides.items())), "engine_version": __version__}
+    metrics: list[dict[str, Any]] = []
+    series: list[dict[str, Any]] = []
+    try:
+        data = copy.deepcopy(task.scenario_data)
+        for path, value in task.overrides.items():
+            set_path(data, path, value)
+        scenario = Scenario.model_validate(data)
+        ex = Exercise(scenario, seed=task.seed, base_key=(task.replication,), keep_events=False,
+                      seats=SeatConfig(policy=task.policy))
+        first_arrest: list[float] = []
+        ex.journal.listeners.append(
+            lambda e: e["kind"] == "arrest.provisional" and not first_arrest and first_arrest.append(ex.env.now))
+        if task.ts_every_min:
+            def sample():
+                while True:
+                    yield ex.env.timeout(task.ts_every_min)
+                    for name in task.ts_metrics:
+                        series.append({"run_id": task.run_id, "t_hours": ex.env.now / 60.0, "metric": name,
+                                       "value": _float(measure(ex, name, first_arrest))})
+            ex.env.process(sample())
+        ex.run(task.until_min)
+        for name in task.metrics:
+            metrics.append({"run_id": task.run_id, "metric": name, "value": _float(measure(ex, name, first_arrest))})
+        row.update(status="ok", error="", events=len(ex.journal))
+    except (ValidationError, ValueError, KeyError) as e:
+        row.update(status="failed", error=f"{type(e).__name__}: {e}".strip()[:2000], events=0)
+        metrics, series = [], []
+    row["wall_s"] = round(time.perf_counter() - t0, 4)
+    return {"run": row, "metrics": metrics, "timeseries": series}
+
+
+def _float(v: Any) -> float | None:
+    return None if v is None else float(v)

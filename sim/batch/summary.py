@@ -1,0 +1,75 @@
+"""After a sweep: mean and 95% confidence interval per design point and metric, and plots."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+
+def load(out: Path):
+    import pandas as pd
+
+    runs = pq.read_table(out / "runs").to_pandas()
+    metrics = pq.read_table(out / "metrics").to_pandas()
+    return runs, metrics.merge(runs[["run_id", "point"]], on="run_id") if len(metrics) else pd.DataFrame(
+        columns=["run_id", "metric", "value", "point"])
+
+
+def summarise(out: Path, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from scipy import stats
+
+    _, m = load(out)
+    rows = []
+    for (point, metric), g in sorted(m.groupby(["point", "metric"]), key=lambda kv: kv[0]):
+        v = g["value"].dropna()
+        n = len(v)
+        mean = float(v.mean()) if n else math.nan
+        half = float(stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        rows.append({"point": int(point), **{k: points[int(point)].get(k) for k in points[int(point)]},
+                     "metric": metric, "n": n, "mean": mean, "ci95": half})
+    return rows
+
+
+def render(rows: list[dict[str, Any]], params: list[str]) -> str:
+    head = ["point", *[p.split(".")[-1] for p in params], "metric", "n", "mean", "± 95% CI"]
+    lines = ["  ".join(f"{h[:14]:>14}" for h in head)]
+    for r in rows:
+        ci = "—" if math.isnan(r["ci95"]) else f"{r['ci95']:.3g}"
+        mean = "—" if math.isnan(r["mean"]) else f"{r['mean']:.4g}"
+        cells = [r["point"], *[r.get(p) for p in params], r["metric"], r["n"], mean, ci]
+        lines.append("  ".join(f"{str(c)[:14]:>14}" for c in cells))
+    return "\n".join(lines)
+
+
+def plot(out: Path, rows: list[dict[str, Any]], params: list[str]) -> list[str]:
+    """One chart per metric and swept parameter: the points' means with their 95% intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "ncbsim", "svg.fonttype": "none"})
+    folder = out / "plots"
+    folder.mkdir(exist_ok=True)
+    written = []
+    for metric in sorted({r["metric"] for r in rows}):
+        for p in params:
+            pts = [r for r in rows if r["metric"] == metric and not math.isnan(r["mean"])]
+            xs = [r[p] for r in pts]
+            if not pts or not all(isinstance(x, (int, float)) for x in xs):
+                xs = [str(x) for x in xs]
+            fig, ax = plt.subplots(figsize=(6, 3.6))
+            ax.errorbar(xs, [r["mean"] for r in pts], yerr=[0 if math.isnan(r["ci95"]) else r["ci95"] for r in pts],
+                        fmt="o", capsize=4)
+            ax.set_xlabel(p)
+            ax.set_ylabel(metric.replace("_", " "))
+            ax.set_title(f"{metric.replace('_', ' ')} by {p} (mean, 95% CI)")
+            for ext in ("png", "svg"):
+                path = folder / f"{metric}--{p.replace('.', '_')}.{ext}"
+                fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+                written.append(str(path))
+            plt.close(fig)
+    return written

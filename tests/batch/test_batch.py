@@ -1,0 +1,153 @@
+"""Batches: identical results on every executor, resume after interruption, failures recorded."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SCENARIOS, ncbsim
+from sim.batch.designs import design_points
+from sim.batch.sweep import load_experiment, plan, run_sweep
+
+EXAMPLE = SCENARIOS / "annotated-example.yaml"
+
+
+def experiment(tmp_path: Path, body: str, name: str = "exp.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(f"id: t\ntitle: test sweep\nscenario: {EXAMPLE}\nseed: 3\n" + body)
+    return p
+
+
+SMALL = """replications: 3
+until: 1d
+parameters:
+  - {path: traffic.messages_per_ncb_per_day, values: [5, 40]}
+metrics: [messages_handled, messages_queued, objectives_met]
+timeseries: {every: 6h, metrics: [messages_handled]}
+"""
+
+
+def metrics(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "metrics").sort_values(["run_id", "metric"]).reset_index(drop=True)
+
+
+def test_serial_process_and_dask_give_identical_metrics(tmp_path):
+    exp = experiment(tmp_path, SMALL)
+    results = {}
+    for kind in ("serial", "process", "dask"):
+        out = tmp_path / kind
+        stats = run_sweep(plan(exp), out, kind, 2, None, resume=False)
+        assert stats["runs"] == 6
+        results[kind] = metrics(out)
+    assert len(results["serial"]) == 18
+    pd.testing.assert_frame_equal(results["serial"], results["process"])
+    pd.testing.assert_frame_equal(results["serial"], results["dask"])
+    ts = pd.read_parquet(tmp_path / "serial" / "timeseries")
+    assert set(ts["t_hours"]) == {6.0, 12.0, 18.0, 24.0}
+
+
+def test_common_random_numbers_across_design_points(tmp_path):
+    exp = experiment(tmp_path, """replications: 3
+until: 1d
+parameters:
+  - {path: traffic.urgent_share, values: [0.05, 0.050]}
+metrics: [messages_handled]
+""")
+    out = tmp_path / "crn"
+    run_sweep(plan(exp), out, "serial", 1, None, resume=False)
+    m = metrics(out).assign(point=lambda d: d.run_id.str[:5], rep=lambda d: d.run_id.str[-5:])
+    by = m.pivot(index="rep", columns="point", values="value")
+    assert (by["p0000"] == by["p0001"]).all()  # same replication, same draws
+    assert by["p0000"].nunique() > 1  # different replications, different draws
+
+
+def test_a_failing_design_point_is_recorded_and_the_sweep_goes_on(tmp_path):
+    exp = experiment(tmp_path, """replications: 2
+until: 6h
+parameters:
+  - {path: ndtf.reviewers, values: [0, 5]}
+""")
+    out = tmp_path / "fail"
+    run_sweep(plan(exp), out, "process", 2, None, resume=False)
+    runs = pd.read_parquet(out / "runs").sort_values("run_id")
+    assert list(runs["status"]) == ["failed", "failed", "ok", "ok"]
+    assert runs.iloc[0]["error"].startswith("ValidationError") and "reviewers" in runs.iloc[0]["error"]
+    assert set(pd.read_parquet(out / "metrics")["run_id"]) == {"p0001-r0000", "p0001-r0001"}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_interrupted_sweeps_resume_without_counting_a_run_twice(tmp_path, sig):
+    exp = experiment(tmp_path, """replications: 6
+until: 2d
+parameters:
+  - {path: traffic.messages_per_ncb_per_day, values: [60, 80]}
+metrics: [messages_handled, objectives_met]
+""")
+    reference = tmp_path / "reference"
+    run_sweep(plan(exp), reference, "serial", 1, None, resume=False)
+    out = tmp_path / "interrupted"
+    cmd = [sys.executable, "-m", "sim", "batch", str(exp), "--executor", "serial", "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = out / "status.jsonl"
+        if status.exists() and len(status.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    done_before = len((out / "status.jsonl").read_text().splitlines())
+    assert 3 <= done_before < 12
+    r = ncbsim("batch", str(exp), "--executor", "serial", "--out", str(out), "--resume")
+    assert r.returncode == 0, r.stderr
+    ids = [json.loads(line)["run_id"] for line in (out / "status.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == 12
+    pd.testing.assert_frame_equal(metrics(out), metrics(reference))
+
+
+def test_designs(tmp_path):
+    lhs = experiment(tmp_path, """design: latin_hypercube
+samples: 5
+parameters:
+  - {path: ndtf.reviewers, range: {low: 5, high: 50, integer: true}}
+  - {path: parameters.ndtf.screening_time, range: {low: 2, high: 48}, unit: h}
+""")
+    pts = design_points(load_experiment(lhs), tmp_path)
+    assert len(pts) == 5 and all(5 <= p["ndtf.reviewers"] <= 50 for p in pts)
+    assert all(p["parameters.ndtf.screening_time"].endswith("h") for p in pts)
+    sobol = experiment(tmp_path, "design: sobol\nsamples: 4\nparameters:\n  - {path: ndtf.reviewers, range: {low: 1, high: 9}}\n",
+                       "sobol.yaml")
+    assert len(design_points(load_experiment(sobol), tmp_path)) == 4
+    (tmp_path / "points.csv").write_text("ndtf.reviewers\n3\n7\n")
+    csv = experiment(tmp_path, "design: csv\ncsv: points.csv\nparameters:\n  - {path: ndtf.reviewers, values: [0]}\n",
+                     "csv.yaml")
+    assert design_points(load_experiment(csv), tmp_path) == [{"ndtf.reviewers": 3}, {"ndtf.reviewers": 7}]
+    steps = experiment(tmp_path, "parameters:\n  - {path: ndtf.reviewers, steps: {start: 10, stop: 30, step: 10}}\n",
+                       "steps.yaml")
+    assert design_points(load_experiment(steps), tmp_path) == [{"ndtf.reviewers": v} for v in (10, 20, 30)]
+
+
+def test_cli_batch_summary_plots_and_bad_experiments(tmp_path):
+    exp = experiment(tmp_path, SMALL)
+    out = tmp_path / "cli"
+    r = ncbsim("batch", str(exp), "--workers", "2", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "± 95% CI" in r.stdout and "6 runs ok, 0 failed" in r.stdout
+    assert list((out / "plots").glob("*.svg")) and list((out / "plots").glob("*.png"))
+    assert json.loads((out / "manifest.json").read_text())["runs"] == 6
+    again = ncbsim("batch", str(exp), "--out", str(out))
+    assert again.returncode == 2 and "--resume" in again.stderr
+    bad = experiment(tmp_path, "replications: 0\ndesign: sobol\nparameters:\n  - {path: x, values: [1]}\n", "bad.yaml")
+    r = ncbsim("validate", str(bad))
+    assert r.returncode == 2 and "bad.yaml:" in r.stderr and "replications" in r.stderr
+    ok = ncbsim("validate", str(ROOT / "scenarios" / "experiments" / "ndtf-capacity-vs-mind.yaml"))
+    assert ok.returncode == 0 and "experiment" in ok.stdout
+    schema = json.loads(ncbsim("schema", "experiment").stdout)
+    assert "replications" in schema["properties"]
