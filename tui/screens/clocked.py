@@ -18,7 +18,8 @@ CLOCK_BINDINGS = [
 
 
 class ClockedScreen(Screen):
-    """A screen driven by the UI clock. Subclasses draw in ``refresh_all(changed)``."""
+    """A screen driven by the UI clock. Subclasses define ``refresh_all(changed)``, which draws
+    what changed (``changed`` is False when only the clock moved)."""
 
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__()
@@ -42,9 +43,6 @@ class ClockedScreen(Screen):
 
     def after_tick(self) -> None:
         """Hook for what follows a tick (the trainee's screen shows the debrief at the end)."""
-
-    def refresh_all(self, changed: bool = True) -> None:
-        raise NotImplementedError
 
     def action_toggle_clock(self) -> None:
         self.driver.paused = not self.driver.paused

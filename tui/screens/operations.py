@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, RichLog, Static
 
-from sim.api import DecisionError, all_members, describe, format_minutes, is_key, local_time
+from sim.api import DecisionError, all_members, describe, is_key, local_time
 
 from ..driver import Driver
+from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
 from .decision import DecisionScreen
 from .clocked import CLOCK_BINDINGS, ClockedScreen
@@ -40,7 +41,7 @@ class OperationsScreen(ClockedScreen):
                 yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
                 yield RichLog(id="event-log", wrap=True, markup=True, auto_scroll=True)
             with Vertical(id="ops-right"):
-                yield DataTable(id="decisions", cursor_type="row")
+                yield DecisionTable(id="decisions")
                 yield Static(id="detail")
                 yield WorldMap(self.driver.seat.partition(":")[2] or None, id="world-map")
         yield Footer()
@@ -49,11 +50,7 @@ class OperationsScreen(ClockedScreen):
         inbox = self.query_one("#inbox", DataTable)
         inbox.border_title = "I-24/7 inbox"
         inbox.add_columns("", "arrived", "from", "type", "message")
-        dec = self.query_one("#decisions", DataTable)
-        dec.border_title = "Decisions waiting"
-        dec.add_column("id", key="id")
-        dec.add_column("time left", key="left")
-        dec.add_column("question", key="question")
+        self.query_one("#decisions").border_title = "Decisions waiting"
         self.query_one("#event-log").border_title = "What you know"
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#world-map").border_title = "NCB network"
@@ -102,18 +99,7 @@ class OperationsScreen(ClockedScreen):
                           r["from"], r["type"].replace("_", " "), text[:60], key=str(r["msg"]))
 
     def _decisions(self) -> None:
-        # Updated in place: rebuilding the table every tick would re-layout the whole screen.
-        table = self.query_one("#decisions", DataTable)
-        waiting = {q.id: q for q in self.driver.my_decisions()}
-        shown = {k.value for k in table.rows}
-        for gone in shown - set(waiting):
-            table.remove_row(gone)
-        for qid, q in waiting.items():
-            left = format_minutes(max(0.0, q.deadline - self.driver.now))
-            if qid in shown:
-                table.update_cell(qid, "left", left)
-            else:
-                table.add_row(q.id, left, q.prompt[:70], key=q.id)
+        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now)
 
     def _log(self) -> None:
         log = self.query_one("#event-log", RichLog)

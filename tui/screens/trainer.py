@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option as ListOption
 from sim.api import RATINGS, DecisionError, describe, format_minutes, is_key, minutes
 
 from .decision import DecisionScreen
+from ..widgets.decision_table import DecisionTable
 from .clocked import CLOCK_BINDINGS, ClockedScreen
 
 RATING_TEXT = {"performed_without_challenges": "P — performed without challenges",
@@ -102,7 +103,7 @@ class TrainerScreen(ClockedScreen):
                 yield DataTable(id="injects", cursor_type="row")
                 yield RichLog(id="event-log", wrap=True, markup=True)
             with Vertical(id="ops-right"):
-                yield DataTable(id="decisions", cursor_type="row")
+                yield DecisionTable(with_seat=True, id="decisions")
                 yield DataTable(id="objectives", cursor_type="row")
         yield Footer()
 
@@ -110,10 +111,7 @@ class TrainerScreen(ClockedScreen):
         inj = self.query_one("#injects", DataTable)
         inj.border_title = "MSEL (f fire · h hold · a ad-hoc)"
         inj.add_columns("id", "due", "to", "from", "status")
-        dec = self.query_one("#decisions", DataTable)
-        dec.border_title = "Decisions, every seat (enter: answer as that seat)"
-        for label, key in (("id", "id"), ("seat", "seat"), ("left", "left"), ("question", "question")):
-            dec.add_column(label, key=key)
+        self.query_one("#decisions").border_title = "Decisions, every seat (enter: answer as that seat)"
         obj = self.query_one("#objectives", DataTable)
         obj.border_title = "Objectives (r: note and rate)"
         obj.add_columns("id", "status", "rating", "objective")
@@ -135,17 +133,7 @@ class TrainerScreen(ClockedScreen):
             due = format_minutes(minutes(i.at)) if i.at is not None else f"after {i.after.inject}"
             inj.add_row(i.id, due, i.to, i.from_[:18], ex.injects.status(i.id), key=i.id)
         inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
-        dec = self.query_one("#decisions", DataTable)  # updated in place, so the cursor stays put
-        waiting = {q.id: q for q in ex.port.open}
-        shown = {k.value for k in dec.rows}
-        for gone in shown - set(waiting):
-            dec.remove_row(gone)
-        for qid, q in waiting.items():
-            left = format_minutes(max(0.0, q.deadline - d.now))
-            if qid in shown:
-                dec.update_cell(qid, "left", left)
-            else:
-                dec.add_row(q.id, q.seat, left, q.prompt[:50], key=q.id)
+        self.query_one(DecisionTable).sync(ex.port.open, d.now)
         obj = self.query_one("#objectives", DataTable)
         orow = obj.cursor_row
         obj.clear()

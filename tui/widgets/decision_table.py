@@ -1,0 +1,37 @@
+"""The table of waiting decisions, kept in step with the engine in place.
+
+Rebuilding it every tick would re-layout the screen and send the cursor back to the top; rows
+are added and removed as decisions come and go, and only the countdown cells change.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from sim.api import Decision, format_minutes
+
+
+class DecisionTable(DataTable):
+    def __init__(self, with_seat: bool = False, **kw) -> None:
+        super().__init__(cursor_type="row", **kw)
+        self.with_seat = with_seat
+
+    def on_mount(self) -> None:
+        self.add_column("id", key="id")
+        if self.with_seat:
+            self.add_column("seat", key="seat")
+        self.add_column("time left", key="left")
+        self.add_column("question", key="question")
+
+    def sync(self, decisions: list[Decision], now: float) -> None:
+        waiting = {q.id: q for q in decisions}
+        shown = {k.value for k in self.rows}
+        for gone in shown - set(waiting):
+            self.remove_row(gone)
+        for qid, q in waiting.items():
+            left = format_minutes(max(0.0, q.deadline - now))
+            if qid in shown:
+                self.update_cell(qid, "left", left)
+            else:
+                cells = (q.id, q.seat) if self.with_seat else (q.id,)
+                self.add_row(*cells, left, q.prompt[:70], key=q.id)
