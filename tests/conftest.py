@@ -20,6 +20,19 @@ FLAGSHIP = SCENARIOS / "fugitive-three-borders.yaml"
 ALL_WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
+def read_data_csv(path: Path) -> tuple[list[str], list[str], list[dict[str, str]]]:
+    """Read a shipped data file directly (not through the engine): (comment lines, header, rows)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = fh.read().splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    body = [line for line in lines if line.strip() and not line.startswith("#")]
+    reader = csv.reader(body)
+    header = next(reader)
+    return comments, header, [dict(zip(header, values, strict=True)) for values in reader]
+
+
 def scenario(**fields) -> Scenario:
     base = {"id": "t", "title": "test", "start": "2026-03-02T06:00:00Z", "duration": "2d", "seed": 7,
             "world": {"members": ["FR", "ES", "MA", "SN", "DE"]}}

@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..durations import minutes
 from ..errors import InputError, Problem
-from ..scenario.loader import load_scenario, locate, validate_model
+from ..scenario.loader import load_scenario, locate, plain_data, validate_model
 from .designs import design_points
 from .executors import executor
 from .experiment import Experiment
@@ -44,9 +44,7 @@ def plan(path: str | os.PathLike) -> Plan:
     if not scenario_path.is_file():
         raise InputError([Problem(str(p), 0, 0, "scenario", f"no scenario file at {scenario_path}")])
     loaded = load_scenario(scenario_path)
-    from ..sessions.store import _plain
-
-    data = _plain(loaded.located.data)
+    data = plain_data(loaded.located.data)
     try:
         points = design_points(exp, p.parent)
     except (OSError, KeyError) as e:

@@ -143,19 +143,12 @@ class NcbDesk:
             if plan.staff(env.now) <= i:
                 # Took it just before the shift ended: it waits on the desk until morning.
                 yield from self._wait_for_duty(i)
-            # The body of _handle, inlined: this loop is the engine's hottest path.
             started = env.now
             duration = self.handling(msg, self)
             yield env.timeout(duration)
-            self.in_service -= 1
-            self.handled += 1
-            self.busy_minutes += duration
-            self.on_handled(self, msg, started - msg.delivered_at, duration)
+            self._done(msg, started, duration)
 
-    def _handle(self, msg: Message):
-        started = self.env.now
-        duration = self.handling(msg, self)
-        yield self.env.timeout(duration)
+    def _done(self, msg: Message, started: float, duration: float) -> None:
         self.in_service -= 1
         self.handled += 1
         self.busy_minutes += duration
@@ -167,4 +160,7 @@ class NcbDesk:
         msg.delivered_at = self.env.now
         self.in_service += 1
         yield self.env.timeout(delay)
-        yield from self._handle(msg)
+        started = self.env.now
+        duration = self.handling(msg, self)
+        yield self.env.timeout(duration)
+        self._done(msg, started, duration)

@@ -16,7 +16,7 @@ from .. import __version__
 from ..durations import minutes
 from ..notices.arrests import Arrests
 from ..notices.background import BackgroundRequests
-from ..notices.registry import MindCopies, Record, Registry
+from ..notices.registry import MindCopies, Registry
 from ..notices.filing import Filing
 from ..notices.review import NdtfReview
 from ..notices.stats import arrest_totals, notice_totals
@@ -24,7 +24,6 @@ from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..world.legal import legal_facts
-from ..scenario.cases import Request
 from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
@@ -248,10 +247,6 @@ class Exercise:
         if msg.inject:
             self.filing.inject_read(msg.inject, desk.code)
         self.traffic.after_handled(desk.code, msg.kind)
-
-    def submit_request(self, req: Request) -> Record:
-        """File a scenario request now (tests and tools; the model files through ``filing``)."""
-        return self.filing.submit(req)
 
     # --- injects and the controller ------------------------------------------------------------
     @property

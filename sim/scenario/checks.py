@@ -157,7 +157,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
             err(("injects", i, "expect", "objective"),
                 f"no objective has id '{inj.expect.objective}'{_suggest(inj.expect.objective, objective_ids)}")
 
-    _check_people(sc, ids, in_world, err, warn, end)
+    _check_people(sc, ids, country, err, warn, end)
 
     fire_at = _fire_times(sc, ids)
     for i, inj in enumerate(sc.injects):
@@ -190,13 +190,8 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     return out
 
 
-def _check_people(sc: Scenario, inject_ids: dict[str, int], in_world: set[str], err, warn, end: float) -> None:
+def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, end: float) -> None:
     """Subjects and requests: unique ids, known references, countries in the world."""
-
-    def country(path: tuple, code: str | None) -> None:
-        if code is not None and code not in in_world:
-            err(path, f"{code} is not in this exercise's world (see world.members and world.exclude)")
-
     subjects: dict[str, int] = {}
     for i, subj in enumerate(sc.subjects):
         if subj.id in subjects:

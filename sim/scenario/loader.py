@@ -7,6 +7,7 @@ file, line, column and field for every problem found.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,17 @@ class Located:
     def problem(self, path: tuple, message: str, severity: str = "error") -> Problem:
         file, line, col = self.where(path)
         return Problem(file, line, col, dotted(path), message, severity)
+
+
+def plain_data(value: Any) -> Any:
+    """Scenario data as JSON: dates and times become the ISO text they were written as."""
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
 
 
 def dotted(path: tuple) -> str:

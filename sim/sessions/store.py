@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..decisions.seats import RecordedAnswer
 from ..errors import InputError, Problem
+from ..scenario.loader import plain_data
 
 FORMAT = "1"
 RATINGS = ("performed_without_challenges", "performed_with_some_challenges", "performed_with_major_challenges",
@@ -39,17 +40,6 @@ CREATE TABLE IF NOT EXISTS notes (
     n INTEGER PRIMARY KEY, objective TEXT, rating TEXT, text TEXT NOT NULL, author TEXT NOT NULL,
     sim_time REAL, wall_time TEXT NOT NULL);
 """
-
-
-def _plain(value: Any) -> Any:
-    """YAML data as JSON: dates and times become the ISO text they were written as."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
 
 
 def _now() -> str:
@@ -77,7 +67,7 @@ class SessionStore:
             raise InputError([Problem(os.fspath(path), 0, 0, "", "a session file already exists here")])
         store = cls(path, cls._connect(path))
         meta = {"format": FORMAT, "engine_version": __version__, "created": _now(), "scenario_path": scenario_path,
-                "scenario_sha256": digest, "scenario_data": json.dumps(_plain(scenario_data), ensure_ascii=False),
+                "scenario_sha256": digest, "scenario_data": json.dumps(plain_data(scenario_data), ensure_ascii=False),
                 "seed": str(seed), "policy": policy or "", "script": json.dumps(script) if script else "",
                 "people": json.dumps(sorted(people)), "progress": "0", "finished": "0"}
         with store.conn:

@@ -29,7 +29,6 @@ from sim.durations import DURATION_PATTERN
 from sim.errors import InputError
 from sim.scenario.guide import render_guide, render_schema
 from sim.scenario.loader import load_scenario
-from sim.scenario.model import Scenario
 
 SCHEMA_FILE = ROOT / "docs" / "scenario.schema.json"
 GUIDE_FILE = ROOT / "docs" / "scenarios.md"

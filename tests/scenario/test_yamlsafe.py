@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import time
 from contextlib import contextmanager
 from unittest import mock
@@ -458,7 +457,7 @@ def test_all_problems_are_sorted_by_line():
 
 
 def test_a_500_line_scenario_loads_in_milliseconds(loader):
-    parts = [f"meta:\n  name: big\n  seed: 7\n  start: 2024-01-01T00:00:00Z\ninjects:\n"]
+    parts = ["meta:\n  name: big\n  seed: 7\n  start: 2024-01-01T00:00:00Z\ninjects:\n"]
     for i in range(71):
         parts.append(f"  - id: inj{i}\n    at: {i}m\n    to: [lyon, rome]\n    kind: message\n"
                      f"    weight: {i / 10}\n    text: \"Inject number {i}\"\n    urgent: {i % 2 == 0}\n")

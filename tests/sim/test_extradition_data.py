@@ -6,11 +6,12 @@ tests do not depend on any loader code in the package.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from conftest import read_data_csv
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "sim" / "data"
 MEMBERS_CSV = DATA_DIR / "members.csv"
@@ -29,16 +30,7 @@ EU = {
 ECOWAS = {"BJ", "BF", "CV", "CI", "GM", "GH", "GN", "GW", "LR", "ML", "NE", "NG", "SN", "SL", "TG"}
 
 
-def _read(path: Path) -> tuple[list[str], list[str], list[dict[str, str]]]:
-    """Return (comment lines, header, rows) of a data file."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = fh.read().splitlines()
-    comments = [line for line in lines if line.startswith("#")]
-    body = [line for line in lines if line.strip() and not line.startswith("#")]
-    reader = csv.reader(body)
-    header = next(reader)
-    rows = [dict(zip(header, values, strict=True)) for values in reader]
-    return comments, header, rows
+_read = read_data_csv
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,14 @@ tests do not depend on any loader code in the package.
 
 from __future__ import annotations
 
-import csv
 import math
 import zoneinfo
 from pathlib import Path
 
 import pycountry
 import pytest
+
+from conftest import read_data_csv
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "sim" / "data"
 MEMBERS_CSV = DATA_DIR / "members.csv"
@@ -46,16 +47,7 @@ OFFICE_IDS = {
 TIMEZONES = zoneinfo.available_timezones()
 
 
-def _read(path: Path) -> tuple[list[str], list[str], list[dict[str, str]]]:
-    """Return (comment lines, header, rows) of a data file."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = fh.read().splitlines()
-    comments = [line for line in lines if line.startswith("#")]
-    body = [line for line in lines if line.strip() and not line.startswith("#")]
-    reader = csv.reader(body)
-    header = next(reader)
-    rows = [dict(zip(header, values, strict=True)) for values in reader]
-    return comments, header, rows
+_read = read_data_csv
 
 
 @pytest.fixture(scope="module")
