@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from .. import __version__
 from ..errors import InputError, RunError
+from .streams import StdoutFailed, guarded_streams, silence_stdout
+from .text import for_terminal
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line and exit 2, as for any bad input
+    def error(self, message: str) -> NoReturn:  # one line and exit 2, as for any bad input
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
@@ -30,25 +33,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return EXIT_BAD_INPUT
+    with guarded_streams():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    command = "ncbsim"
     try:
-        return args.handler(args)
+        try:
+            parser = build_parser()
+            args = parser.parse_args(argv)  # --help and usage errors exit from here
+            if not getattr(args, "handler", None):
+                parser.print_help()
+                return EXIT_BAD_INPUT
+            command = f"ncbsim {args.command}"
+            return args.handler(args)
+        finally:
+            sys.stdout.flush()  # a full device shows here, while the failure can still be named
     except InputError as e:
         for p in e.problems:
-            print(str(p), file=sys.stderr)
+            print(for_terminal(p), file=sys.stderr)
         return EXIT_BAD_INPUT
     except RunError as e:
-        print(f"ncbsim {args.command}: run failed: {e}", file=sys.stderr)
+        print(f"{command}: run failed: {for_terminal(e)}", file=sys.stderr)
         return EXIT_RUN_FAILED
     except KeyboardInterrupt:
-        print(f"ncbsim {args.command}: interrupted", file=sys.stderr)
+        print(f"{command}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader has all it wanted (``| head``): not an error
+        silence_stdout()
         return EXIT_OK
+    except StdoutFailed as e:
+        silence_stdout()
+        print(f"{command}: cannot write to standard output: {e}", file=sys.stderr)
+        return EXIT_RUN_FAILED
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import os
 
+from .text import for_terminal
+
 
 def register(sub) -> None:
     p = sub.add_parser("play", help="play a seat in the terminal UI",
@@ -26,6 +28,7 @@ def register(sub) -> None:
 def play_command(args) -> int:
     from ..engine.views import parse_seat
     from ..errors import InputError, Problem
+    from ..files import check_outputs
     from ..scenario.loader import load_scenario
 
     if args.seat:
@@ -40,6 +43,10 @@ def play_command(args) -> int:
         if args.seat and args.seat != "trainer" and args.seat not in seats:
             raise InputError([Problem("--as", 0, 0, "", f"{args.seat} is not a seat of this exercise; it has "
                                                         f"{', '.join(sorted(seats)) or 'no players'}")])
+    if args.session:
+        # The session is written as the trainee plays: refuse now a path that cannot be, or
+        # that is the scenario (or a file it includes), rather than after the screen opened.
+        check_outputs([("--session", args.session)], inputs=loaded.located.files if loaded else ())
     if args.session and os.path.exists(args.session):
         from ..sessions.runner import check_same_scenario
         from ..sessions.store import SessionStore
@@ -53,13 +60,10 @@ def play_command(args) -> int:
                                                               "headless); open it with ncbsim trainer")])
         if args.seat and args.seat not in people:
             raise InputError([Problem("--as", 0, 0, "", f"this session is played as {', '.join(people)}")])
-    elif args.session:
-        if loaded is None:
-            raise InputError([Problem(args.session, 0, 0, "", "no session file here; give a SCENARIO to start one")])
-        if not os.path.isdir(os.path.dirname(os.path.abspath(args.session))):
-            raise InputError([Problem(args.session, 0, 0, "", "the folder for the session file does not exist")])
+    elif args.session and loaded is None:
+        raise InputError([Problem(args.session, 0, 0, "", "no session file here; give a SCENARIO to start one")])
     app = importlib.import_module("tui.app").make_app(args.scenario, args.seat, args.session)
     app.run()
     if app.return_value is not None:
-        print(app.return_value)
+        print(for_terminal(app.return_value, newlines=True))
     return app.return_code or 0

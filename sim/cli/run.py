@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
+from contextlib import ExitStack
 from typing import Any
 
-from ..durations import DURATION_HELP, minutes, parse_duration
 from ..decisions.seats import SeatConfig
+from ..durations import DURATION_HELP, minutes, parse_duration
 from ..errors import InputError, Problem, RunError
+from ..files import check_outputs, output_file
+from .progress import RunProgress
+from .text import for_terminal, json_for_terminal
 
 
 def register(sub) -> None:
@@ -44,77 +46,80 @@ def run_command(args) -> int:
             until = minutes(parse_duration(args.until))
         except ValueError as e:
             raise InputError([Problem("--until", 0, 0, "", str(e))]) from None
+    policy, script_path = split_policy(args.policy)
+    # Before any work: an output that cannot be written, or that is one of this run's inputs
+    # (the scenario, a file it includes, the policy script, the session), is refused now.
+    check_outputs([("--session", args.session), ("--journal", args.journal), ("--network", args.network)],
+                  inputs=[*loaded.located.files, script_path])
+    script = None
+    if script_path:
+        from ..decisions.script import load_script
+
+        script = load_script(script_path)
     for w in loaded.warnings:
-        print(str(w), file=sys.stderr)
+        print(for_terminal(w), file=sys.stderr)
 
-    if args.network and not os.path.isdir(os.path.dirname(os.path.abspath(args.network))):
-        raise InputError([Problem(args.network, 0, 0, "", "the folder for the network file does not exist")])
-    policy, script = parse_policy(args.policy)
-    sink = tmp_path = None
+    with ExitStack() as outputs:
+        # Written beside the target and renamed at the end: a failed run never leaves half a
+        # journal. Line-buffered in sessions, so what the journal shows was acknowledged on disk.
+        sink = (outputs.enter_context(output_file(args.journal, buffering=1 if args.session else -1))
+                if args.journal else None)
+        progress = None
+        try:
+            if args.session:
+                run, resumed = open_session(args, loaded, policy, script, sink)
+                ex = run.exercise
+            else:
+                ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
+                              seats=SeatConfig(policy=policy, script=script))
+            traffic = None
+            if args.network:
+                from ..engine.network import TrafficAnalysis
+
+                traffic = TrafficAnalysis()
+                ex.journal.listeners.append(traffic)
+            if sys.stderr.isatty():
+                progress = RunProgress(ex, ex.duration if until is None else min(until, ex.duration), sys.stderr)
+                ex.journal.listeners.append(progress)
+            if args.session:
+                run.run(until)
+            else:
+                ex.run(until)
+            summary = ex.summary()
+            summary["scenario_sha256"] = loaded.digest
+            if args.session:
+                summary["session"] = {"file": args.session, "resumed": resumed,
+                                      "decisions_recorded": len(run.store.decisions())}
+            if traffic is not None:
+                from ..engine.network import write_graph
+
+                summary["network"] = traffic.report()
+                write_graph(traffic.graph(), args.network)
+                summary["network"]["graph"] = args.network
+        except (InputError, RunError, KeyboardInterrupt):
+            raise
+        except OSError as e:
+            if sink is None:
+                raise RunError(f"{type(e).__name__}: {e}") from e
+            raise  # the journal is written as the run goes: output_file names the file that failed
+        except Exception as e:  # the engine failed: report it, keep no partial output
+            raise RunError(f"{type(e).__name__}: {e}") from e
+        finally:
+            if progress is not None:
+                progress.clear()
     if args.journal:
-        target = os.path.abspath(args.journal)
-        if not os.path.isdir(os.path.dirname(target)):
-            raise InputError([Problem(args.journal, 0, 0, "", "the folder for the journal does not exist")])
-        # Written beside the target and renamed at the end: a failed run never leaves half a journal.
-        fd, tmp_path = tempfile.mkstemp(prefix=".ncbsim-", suffix=".jsonl.part", dir=os.path.dirname(target))
-        # Line-buffered in sessions, so what the journal shows was acknowledged on disk.
-        sink = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 if args.session else -1)
-    try:
-        if args.session:
-            run, resumed = open_session(args, loaded, policy, script, sink)
-            ex = run.exercise
-        else:
-            ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
-                          seats=SeatConfig(policy=policy, script=script))
-        traffic = None
-        if args.network:
-            from ..engine.network import TrafficAnalysis
-
-            traffic = TrafficAnalysis()
-            ex.journal.listeners.append(traffic)
-        if args.session:
-            run.run(until)
-        else:
-            ex.run(until)
-        summary = ex.summary()
-        summary["scenario_sha256"] = loaded.digest
-        if args.session:
-            summary["session"] = {"file": args.session, "resumed": resumed,
-                                  "decisions_recorded": len(run.store.decisions())}
-        if traffic is not None:
-            from ..engine.network import write_graph
-
-            summary["network"] = traffic.report()
-            write_graph(traffic.graph(), args.network)
-            summary["network"]["graph"] = args.network
-        if sink is not None:
-            sink.close()
-            os.replace(tmp_path, target)
-            summary["journal"] = args.journal
-    except (InputError, KeyboardInterrupt):
-        _discard(sink, tmp_path)
-        raise
-    except Exception as e:  # the engine failed: report it, keep no partial output
-        _discard(sink, tmp_path)
-        raise RunError(f"{type(e).__name__}: {e}") from e
+        summary["journal"] = args.journal
 
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(json_for_terminal(summary, indent=2))
     else:
         print(render(summary))
     return 0
 
 
-def _discard(sink, tmp_path) -> None:
-    if sink is not None:
-        sink.close()
-        os.unlink(tmp_path)
-
-
-def parse_policy(text: str | None):
-    """``--policy`` as (name, script): a policy name, or scripted:FILE with its validated script."""
+def split_policy(text: str | None) -> tuple[str | None, str | None]:
+    """``--policy`` as (name, script file): a policy name, or scripted:FILE."""
     from ..decisions.policies import POLICIES
-    from ..decisions.script import load_script
 
     if text is None:
         return None, None
@@ -122,7 +127,7 @@ def parse_policy(text: str | None):
     if name not in POLICIES or (name == "scripted") != bool(path):
         raise InputError([Problem("--policy", 0, 0, "", f"expected one of by_the_book, overloaded, careless or "
                                                         f"scripted:FILE.yaml, got '{text}'")])
-    return name, (load_script(path) if path else None)
+    return name, path or None
 
 
 def open_session(args, loaded, policy, script, sink):
@@ -136,8 +141,6 @@ def open_session(args, loaded, policy, script, sink):
             raise InputError([Problem(args.session, 0, 0, "", "this session was recorded with policy "
                                                               f"'{store.meta('policy') or 'from the scenario'}'")])
         return SessionRun(store, journal=sink, keep_events=False), True
-    if not os.path.isdir(os.path.dirname(os.path.abspath(args.session))):
-        raise InputError([Problem(args.session, 0, 0, "", "the folder for the session file does not exist")])
     store = new_session(args.session, loaded, seed=args.seed, policy=policy, script=script)
     return SessionRun(store, journal=sink, keep_events=False), False
 
@@ -161,8 +164,8 @@ def render(s: dict[str, Any]) -> str:
             for d in s["busiest_desks"][:3]))
     if "network" in s:
         net = s["network"]
-        lines += ["", f"traffic network: {net['nodes']} nodes, {net['links_used']:,} links used, "
-                      f"{net['relayed_messages']:,} hops relayed by Lyon or a bureau (graph in {net['graph']})",
+        lines += ["", (f"traffic network: {net['nodes']} nodes, {net['links_used']:,} links used, "
+                       f"{net['relayed_messages']:,} hops relayed by Lyon or a bureau (graph in {net['graph']})"),
                   "  longest waits: " + ", ".join(f"{n['node']} {n['mean_wait_min']:.0f} min on average"
                                                   for n in net["longest_waits"][:3]),
                   "  most between the traffic: " + ", ".join(f"{n['node']} {n['betweenness']:.3f}"
@@ -176,11 +179,12 @@ def render(s: dict[str, Any]) -> str:
             lines.append(f"  {mark[o['status']]} {o['id']}: {o['title']}{when}")
     if s.get("session"):
         ss = s["session"]
-        lines += ["", f"session {ss['file']} ({'resumed' if ss['resumed'] else 'new'}): "
-                      f"{ss['decisions_recorded']} decision(s) recorded"]
+        lines += ["", (f"session {ss['file']} ({'resumed' if ss['resumed'] else 'new'}): "
+                       f"{ss['decisions_recorded']} decision(s) recorded")]
     if s.get("journal"):
         lines += ["", f"journal written to {s['journal']}"]
-    return "\n".join(lines)
+    # Each line from the scenario's own text (titles, ids, file names) stays one visible line.
+    return "\n".join(map(for_terminal, lines))
 
 
 def _counts(d: dict[str, int]) -> str:
@@ -202,8 +206,8 @@ def _render_notices(n: dict[str, Any], a: dict[str, Any]) -> list[str]:
     if n["cancelled_or_deleted"]:
         lines.append(f"  cancelled or deleted: {_counts(n['cancelled_or_deleted'])}")
     if a["hits_holding_a_person"]:
-        lines += ["", f"arrest cases: {a['hits_holding_a_person']} hit(s) holding a person; "
-                      f"now {_counts(a['states'])}"]
+        lines += ["", (f"arrest cases: {a['hits_holding_a_person']} hit(s) holding a person; "
+                       f"now {_counts(a['states'])}")]
         if a["released"]:
             lines.append(f"  released because: {_counts(a['released'])}")
     return lines

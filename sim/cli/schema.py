@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from .text import json_for_terminal
 
 
 def scenario_schema() -> dict:
@@ -41,5 +41,5 @@ def experiment_schema() -> dict:
 
 def schema_command(args) -> int:
     schema = scenario_schema() if args.kind == "scenario" else experiment_schema()
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    print(json_for_terminal(schema, indent=2))
     return 0

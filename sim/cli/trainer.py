@@ -21,28 +21,34 @@ def register(sub) -> None:
 
 def trainer_command(args) -> int:
     from ..errors import InputError, Problem
+    from ..files import check_outputs
     from ..scenario.loader import load_scenario
 
     if not os.path.isfile(args.source):
         raise InputError([Problem(args.source, 0, 0, "", "no such file")])
-    with open(args.source, "rb") as fh:
-        is_session = fh.read(16) == b"SQLite format 3\x00"
+    try:
+        with open(args.source, "rb") as fh:
+            is_session = fh.read(16) == b"SQLite format 3\x00"
+    except OSError as e:
+        raise InputError([Problem(args.source, 0, 0, "", f"cannot read it: {e.strerror or e}")]) from None
     if is_session:
         from ..sessions.store import SessionStore
 
         if args.session or args.automate:
             raise InputError([Problem(args.source, 0, 0, "", "--session and --automate go with a SCENARIO; "
                                                              "a session already says how its seats are played")])
-        SessionStore.open(args.source).close()  # a clear error now rather than in the screen
+        # The console records decisions and notes in it: a clear error now rather than in the screen.
+        check_outputs([("SESSION", args.source)])
+        SessionStore.open(args.source).close()
         scenario, session = None, args.source
     else:
-        load_scenario(args.source)
+        loaded = load_scenario(args.source)
         scenario, session = args.source, args.session
         if session and os.path.exists(session):
             raise InputError([Problem(session, 0, 0, "", "a session file already exists here; open it with "
                                                          f"ncbsim trainer {session}")])
-        if session and not os.path.isdir(os.path.dirname(os.path.abspath(session))):
-            raise InputError([Problem(session, 0, 0, "", "the folder for the session file does not exist")])
+        if session:
+            check_outputs([("--session", session)], inputs=loaded.located.files)
     app = importlib.import_module("tui.app").make_app(scenario, None, session, trainer=True, automate=args.automate)
     app.run()
     return app.return_code or 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import InputError
+from .text import for_terminal
 
 
 def register(sub) -> None:
@@ -28,22 +29,22 @@ def validate_command(args) -> int:
 
                 pl = plan(f)
                 if not args.quiet:
-                    print(f"{f}: ok — experiment {pl.experiment.title} ({len(pl.points)} design point(s), "
-                          f"{len(pl.tasks)} runs)")
+                    print(for_terminal(f"{f}: ok — experiment {pl.experiment.title} ({len(pl.points)} "
+                                       f"design point(s), {len(pl.tasks)} runs)"))
                 continue
             loaded = load_scenario(f)
         except InputError as e:
             failed += 1
             for p in e.problems:
-                print(str(p), file=sys.stderr)
+                print(for_terminal(p), file=sys.stderr)
             continue
         for w in loaded.warnings:
-            print(str(w), file=sys.stderr)
+            print(for_terminal(w), file=sys.stderr)
         if not args.quiet:
             sc = loaded.scenario
             note = f", {_n(len(loaded.warnings), 'warning')}" if loaded.warnings else ""
-            print(f"{f}: ok — {sc.title} ({_n(len(sc.injects), 'inject')}, "
-                  f"{_n(len(sc.objectives), 'objective')}{note})")
+            print(for_terminal(f"{f}: ok — {sc.title} ({_n(len(sc.injects), 'inject')}, "
+                               f"{_n(len(sc.objectives), 'objective')}{note})"))
     return 2 if failed else 0
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 from ..world import REGIONS, all_members, all_offices, data_sources
+from .text import for_terminal, json_for_terminal
 
 
 def register(sub) -> None:
@@ -24,14 +24,15 @@ def world_command(args) -> int:
         doc = {"members": [dict(asdict(m), languages=list(m.languages)) for m in members],
                "offices": [asdict(o) for o in offices],
                "sources": data_sources("members.csv") + data_sources("offices.csv")}
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        print(json_for_terminal(doc, indent=2))
         return 0
     print(f"{len(members)} member countries" + (f" in {args.region}" if args.region else ""))
     print(f"{'ISO':<4}{'country':<34}{'NCB':<20}{'time zone':<22}{'lang':<9}{'bureau':<8}region")
     for m in members:
-        print(f"{m.iso2:<4}{m.name[:33]:<34}{m.ncb_city[:19]:<20}{m.timezone:<22}"
-              f"{','.join(m.languages):<9}{m.bureau or '-':<8}{m.region}")
+        # Data files are printed like any data: control characters shown, never obeyed.
+        print(for_terminal(f"{m.iso2:<4}{m.name[:33]:<34}{m.ncb_city[:19]:<20}{m.timezone:<22}"
+                           f"{','.join(m.languages):<9}{m.bureau or '-':<8}{m.region}"))
     print(f"\n{len(offices)} offices")
     for o in offices:
-        print(f"{o.id:<11}{o.kind:<24}{o.name[:44]:<45}{o.city}, {o.country}")
+        print(for_terminal(f"{o.id:<11}{o.kind:<24}{o.name[:44]:<45}{o.city}, {o.country}"))
     return 0

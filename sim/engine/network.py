@@ -8,7 +8,9 @@ centrality on the traffic actually sent, not on the fully connected network).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -28,7 +30,7 @@ class TrafficAnalysis:
         if kind == "message.sent" and e.get("channel") == "i247":
             path = [e["from"], *e.get("via", ()), e["to"]]
             self.sent[e["from"]] += 1
-            for a, b in zip(path, path[1:]):
+            for a, b in pairwise(path):
                 self.edges[(a, b)] += 1
         elif kind == "message.handled":
             who, w = e["actor"], e.get("waited_min", 0.0)
@@ -69,11 +71,13 @@ class TrafficAnalysis:
 
 
 def write_graph(g: nx.DiGraph, path: str) -> None:
-    """GraphML for Gephi, yEd or networkx; JSON node-link for everything else."""
-    if path.endswith(".graphml"):
-        nx.write_graphml(g, path)
-    else:
-        import json
+    """GraphML for Gephi, yEd or networkx; JSON node-link for everything else. Written whole or
+    not at all (``sim.files.output_file``)."""
+    from ..files import output_file
 
-        with open(path, "w", encoding="utf-8") as fh:
+    if path.endswith(".graphml"):
+        with output_file(path, "wb") as fh:
+            nx.write_graphml(g, fh)
+    else:
+        with output_file(path) as fh:
             json.dump(nx.node_link_data(g, edges="links"), fh, indent=1, sort_keys=True)

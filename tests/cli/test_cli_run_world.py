@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FLAGSHIP, ncbsim
 
 SUBCOMMANDS = ["play", "trainer", "run", "replay", "report", "note", "validate", "schema", "world"]
@@ -54,7 +53,7 @@ def test_missing_file_is_one_line_exit_2():
 
 def test_directory_instead_of_file():
     r = ncbsim("run", "scenarios")
-    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "directory" in r.stderr
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "folder" in r.stderr
 
 
 @pytest.mark.parametrize("args, words", [
