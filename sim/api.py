@@ -23,7 +23,6 @@ from .sessions.store import RATINGS, SessionStore
 from .world import all_members, all_offices
 
 
-
 def request_checks(scenario: Scenario, request_id: str) -> list[str]:
     """What the review rules would say of a request form as drafted — the overt rules only
     (a case's political character is for the trainee to see, not for a checklist to flag)."""
@@ -44,9 +43,36 @@ def request_form(scenario: Scenario, request_id: str) -> dict:
 
 
 __all__ = [
-    "Decision", "DecisionError", "Exercise", "InputError", "LoadedScenario", "Option", "Problem", "RATINGS",
-    "Scenario", "SeatConfig", "SeatView", "SessionRun", "SessionStore", "all_members", "all_offices",
-    "build_debrief", "check_same_scenario", "describe", "format_minutes", "is_key", "load_scenario",
-    "local_time", "minutes", "new_session", "parse_duration", "parse_seat", "render_html", "render_markdown",
-    "request_checks", "request_form", "view", "who_knew",
+    "RATINGS",
+    "Decision",
+    "DecisionError",
+    "Exercise",
+    "InputError",
+    "LoadedScenario",
+    "Option",
+    "Problem",
+    "Scenario",
+    "SeatConfig",
+    "SeatView",
+    "SessionRun",
+    "SessionStore",
+    "all_members",
+    "all_offices",
+    "build_debrief",
+    "check_same_scenario",
+    "describe",
+    "format_minutes",
+    "is_key",
+    "load_scenario",
+    "local_time",
+    "minutes",
+    "new_session",
+    "parse_duration",
+    "parse_seat",
+    "render_html",
+    "render_markdown",
+    "request_checks",
+    "request_form",
+    "view",
+    "who_knew",
 ]

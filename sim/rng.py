@@ -49,7 +49,7 @@ class Draws:
     a fixed size, so the sequence depends only on the stream and the order of calls.
     """
 
-    __slots__ = ("_fn", "_block", "_it")
+    __slots__ = ("_block", "_fn", "_it")
 
     def __init__(self, fn, block: int = 512) -> None:
         self._fn = fn

@@ -11,8 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.api import (Decision, Exercise, SeatView, SessionRun, SessionStore, check_same_scenario, load_scenario,
-                     new_session)
+from sim.api import (
+    Decision,
+    Exercise,
+    SeatView,
+    SessionRun,
+    SessionStore,
+    check_same_scenario,
+    load_scenario,
+    new_session,
+)
 
 # Sim seconds per wall second; the last one means "as fast as the machine goes".
 SPEEDS = (("real time", 1.0), ("1 min/s", 60.0), ("10 min/s", 600.0), ("1 h/s", 3600.0), ("6 h/s", 21600.0),

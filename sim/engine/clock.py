@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 
-@lru_cache(maxsize=None)
+@cache
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
 class SimClock:
-    __slots__ = ("start", "_epoch", "_day", "_day_prefix")
+    __slots__ = ("_day", "_day_prefix", "_epoch", "start")
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("the exercise start must carry a time zone (write it in UTC, ending in Z)")
-        self.start = start.astimezone(timezone.utc)
+        self.start = start.astimezone(UTC)
         self._epoch = self.start.timestamp()
         self._day = None
         self._day_prefix = ""
@@ -32,7 +32,7 @@ class SimClock:
         day, rem = divmod(secs, 86400)
         if day != self._day:  # the date part changes once a sim day; format it once
             self._day = day
-            self._day_prefix = datetime.fromtimestamp(day * 86400, timezone.utc).strftime("%Y-%m-%dT")
+            self._day_prefix = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT")
         h, rem = divmod(rem, 3600)
         m, s = divmod(rem, 60)
         return f"{self._day_prefix}{h:02d}:{m:02d}:{s:02d}Z"
@@ -42,4 +42,4 @@ class SimClock:
 
     def at(self, when: datetime) -> float:
         """Sim minutes of an absolute time (negative if before the start)."""
-        return (when.astimezone(timezone.utc) - self.start).total_seconds() / 60.0
+        return (when.astimezone(UTC) - self.start).total_seconds() / 60.0

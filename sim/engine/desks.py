@@ -10,8 +10,8 @@ the NCB's local working hours, so a message that arrives at night waits for the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappop, heappush
 from datetime import datetime, timedelta
+from heapq import heappop, heappush
 from itertools import count
 
 import simpy
@@ -26,7 +26,7 @@ INF = float("inf")
 class ShiftPlan:
     """Staffing over time for one desk, with the next change cached (tz maths is not free)."""
 
-    __slots__ = ("clock", "tz", "day", "night", "open_min", "close_min", "days", "_level", "_until")
+    __slots__ = ("_level", "_until", "clock", "close_min", "day", "days", "night", "open_min", "tz")
 
     def __init__(self, clock: SimClock, tz: str, staffing: DeskStaffing) -> None:
         self.clock = clock

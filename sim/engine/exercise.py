@@ -13,29 +13,29 @@ from typing import IO, Any
 import simpy
 
 from .. import __version__
+from ..decisions.port import DecisionPort, Option
+from ..decisions.seats import SeatConfig, Seats
 from ..durations import minutes
 from ..notices.arrests import Arrests
 from ..notices.background import BackgroundRequests
-from ..notices.registry import MindCopies, Registry
 from ..notices.filing import Filing
+from ..notices.registry import MindCopies, Registry
 from ..notices.review import NdtfReview
 from ..notices.stats import arrest_totals, notice_totals
 from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
 from ..people.subjects import Movements
-from ..world.legal import legal_facts
+from ..rng import RandomStreams
 from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
+from ..world.legal import legal_facts
 from .clock import SimClock
 from .desks import NcbDesk, ShiftPlan
 from .injects import Injects
 from .journal import Journal
 from .messages import Message
 from .objectives import ObjectiveTracker
-from ..decisions.port import DecisionPort, Option
-from ..decisions.seats import SeatConfig, Seats
-from ..rng import RandomStreams
 from .traffic import BackgroundTraffic
 
 

@@ -9,8 +9,9 @@ its recipients. Reviewers are a limited resource, so a surge of requests slows e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import simpy
 

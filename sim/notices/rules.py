@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .kinds import (ARTICLE3_CHARACTERS, EXCLUDED_OFFENCES, RED_PROSECUTION_MIN_YEARS, RED_SENTENCE_MIN_MONTHS,
-                    REQUIRED_FIELDS, SILVER_MIN_YEARS)
+from .kinds import (
+    ARTICLE3_CHARACTERS,
+    EXCLUDED_OFFENCES,
+    RED_PROSECUTION_MIN_YEARS,
+    RED_SENTENCE_MIN_MONTHS,
+    REQUIRED_FIELDS,
+    SILVER_MIN_YEARS,
+)
 
 # Reason codes, as journal `reason` values of notice.refused and diffusion.reviewed.
 ART2 = "art2_human_rights"

@@ -8,8 +8,9 @@ Cases and operations both gather their intelligence this way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
 from ..durations import minutes

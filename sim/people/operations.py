@@ -41,8 +41,8 @@ class Operations:
         env, ex = self.ex.env, self.ex
         yield env.timeout(minutes(op.planning_starts))
         parts = list(op.participants)
-        asked = {c: 0 for c in parts}
-        answered = {c: 0 for c in parts}
+        asked = dict.fromkeys(parts, 0)
+        answered = dict.fromkeys(parts, 0)
         action_at = minutes(op.action_starts)
         ex.journal.emit(env.now, "operation.planned", op.coordinator, operation=op.id, name=op.name,
                         type=op.kind, participants=parts)

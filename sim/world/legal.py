@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-
 # No border checks between these (the Schengen area, with the micro-states whose borders are open
 # to it): a fugitive crossing from France to Spain is not checked at all.
-SCHENGEN = frozenset("AT BE BG HR CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE "
-                     "IS LI NO CH MC SM VA".split())
+SCHENGEN = frozenset(["AT", "BE", "BG", "HR", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "CH", "MC", "SM", "VA"])
 
 
 def checked_crossing(origin: str, entry: str) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import ALL_WEEK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ALL_WEEK
 from sim.engine.exercise import Exercise
 from sim.scenario.model import Scenario
 from sim.world import all_members

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ALL_WEEK, scenario
+
 from sim.decisions.port import DecisionError
 from sim.decisions.script import Script, load_script
 from sim.decisions.seats import SeatConfig

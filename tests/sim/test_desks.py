@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conftest import ALL_WEEK, scenario
+
 from sim.engine.clock import SimClock
 from sim.engine.desks import ShiftPlan
 from sim.engine.exercise import Exercise
@@ -58,7 +59,7 @@ def test_urgent_before_routine_when_the_desk_opens():
 
 def test_dst_shift_moves_opening_time_in_utc():
     # Europe switches to summer time on 29 March 2026: Paris 08:00 is 07:00 UTC before, 06:00 after.
-    clock = SimClock(datetime(2026, 3, 27, 0, tzinfo=timezone.utc))
+    clock = SimClock(datetime(2026, 3, 27, 0, tzinfo=UTC))
     plan = ShiftPlan(clock, "Europe/Paris", DeskStaffing(staff=2, days=ALL_WEEK))
     assert plan.staff(6 * 60 + 59) == 0 and plan.staff(7 * 60) == 2  # Friday 27th
     monday = 3 * 1440
@@ -66,7 +67,7 @@ def test_dst_shift_moves_opening_time_in_utc():
 
 
 def test_staffing_levels_and_closed_desk():
-    clock = SimClock(datetime(2026, 3, 2, 0, tzinfo=timezone.utc))  # Monday
+    clock = SimClock(datetime(2026, 3, 2, 0, tzinfo=UTC))  # Monday
     plan = ShiftPlan(clock, "UTC", DeskStaffing(staff=3, night_staff=1, hours="09:00-17:00"))
     assert [plan.staff(h * 60) for h in (8, 9, 16, 17)] == [1, 3, 3, 1]
     closed = ShiftPlan(clock, "UTC", DeskStaffing(staff=0, night_staff=0))

@@ -10,7 +10,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import read_data_csv
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "sim" / "data"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import scenario
+
 from sim.engine.exercise import Exercise
 
 ROUND_CLOCK = {"default": {"staff": 2, "night_staff": 2}}

@@ -8,6 +8,7 @@ import json
 import re
 
 from conftest import FLAGSHIP
+
 from sim.engine.exercise import Exercise
 from sim.scenario.checks import PRODUCED_FIELDS
 from sim.scenario.loader import load_scenario

@@ -8,16 +8,16 @@ screening 1h + a reviewer's 30m means a clean request is decided 90 minutes afte
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import ALL_WEEK, scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ALL_WEEK, scenario
-from sim.engine.clock import SimClock
 from sim.decisions.script import Script
 from sim.decisions.seats import SeatConfig
+from sim.engine.clock import SimClock
 from sim.engine.exercise import Exercise
 from sim.engine.journal import Journal
 from sim.notices.machines import ARREST, DIFFUSION, NOTICE
@@ -305,7 +305,7 @@ def test_diffusion_is_circulated_at_once_and_reviewed_after():
 # --- visibility at border posts ------------------------------------------------------------------
 
 def _registry() -> Registry:
-    return Registry(Journal(SimClock(datetime(2026, 3, 2, 6, tzinfo=timezone.utc))))
+    return Registry(Journal(SimClock(datetime(2026, 3, 2, 6, tzinfo=UTC))))
 
 
 def _registry_with(rec: Record, t: float) -> Registry:

@@ -5,11 +5,27 @@ from __future__ import annotations
 
 import pytest
 
-from sim.notices.kinds import (ARTICLE3_CHARACTERS, EXCLUDED_OFFENCES, NOTICE_KINDS, OFFENCES, REQUEST_KINDS,
-                               REQUIRED_FIELDS)
+from sim.notices.kinds import (
+    ARTICLE3_CHARACTERS,
+    EXCLUDED_OFFENCES,
+    NOTICE_KINDS,
+    OFFENCES,
+    REQUEST_KINDS,
+    REQUIRED_FIELDS,
+)
 from sim.notices.machines import ARREST, DIFFUSION, NOTICE, VISIBLE, IllegalTransition, Machine
-from sim.notices.rules import (ART2, ART3, ART83_EXCLUDED, ART83_PENALTY, DATA_QUALITY, REFUGEE, SILVER_PENALTY,
-                               Finding, findings, missing_fields)
+from sim.notices.rules import (
+    ART2,
+    ART3,
+    ART83_EXCLUDED,
+    ART83_PENALTY,
+    DATA_QUALITY,
+    REFUGEE,
+    SILVER_PENALTY,
+    Finding,
+    findings,
+    missing_fields,
+)
 from sim.world.legal import legal_basis, legal_facts, refuses_national
 
 # A complete, compliant form of each kind: the keyword arguments findings() needs beyond the kind.
@@ -283,7 +299,7 @@ def test_every_state_is_reachable_from_the_initial_one():
 
 
 def test_visible_states():
-    assert VISIBLE == {"notice": {"published"}, "diffusion": {"circulated", "info_requested", "compliant"}}
+    assert {"notice": {"published"}, "diffusion": {"circulated", "info_requested", "compliant"}} == VISIBLE
     assert VISIBLE["notice"] <= NOTICE.states and VISIBLE["diffusion"] <= DIFFUSION.states
     # No final state is visible.
     assert not any(NOTICE.final(s) for s in VISIBLE["notice"])

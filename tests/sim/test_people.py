@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 from conftest import ALL_WEEK, SCENARIOS, scenario
+
 from sim.engine.exercise import Exercise
 from sim.scenario.loader import load_scenario
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_WEEK, FLAGSHIP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ALL_WEEK, FLAGSHIP
 from sim.engine.exercise import Exercise
 from sim.engine.views import GROUND_TRUTH, parse_seat, view, who_knew
 from sim.scenario.loader import load_scenario

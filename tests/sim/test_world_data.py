@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pycountry
 import pytest
-
 from conftest import read_data_csv
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "sim" / "data"

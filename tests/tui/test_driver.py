@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import FLAGSHIP
+
 from tui.driver import SPEEDS, Driver
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from conftest import FLAGSHIP
+from textual.widgets import DataTable
+from tui_helpers import EXAMPLE, app_for
+
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen
 from tui.screens.decision import DecisionScreen
 from tui.screens.help import HelpScreen
 from tui.screens.operations import OperationsScreen
 from tui.screens.picker import PickerScreen
-
-from tui_helpers import EXAMPLE, app_for
 
 
 async def test_a_whole_exercise_by_key_presses_alone(in_tmp):

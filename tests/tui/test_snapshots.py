@@ -6,7 +6,6 @@ Regenerate after an intended change with: python -m pytest tests/tui/test_snapsh
 from __future__ import annotations
 
 import pytest
-
 from conftest import FLAGSHIP
 from tui_helpers import EXAMPLE, app_for
 

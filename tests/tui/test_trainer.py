@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import FLAGSHIP
 from textual.widgets import DataTable, Input
 
-from conftest import FLAGSHIP
 from tui.app import make_app
 from tui.screens.decision import DecisionScreen
 from tui.screens.trainer import AdhocInjectScreen, RatingScreen, TrainerScreen

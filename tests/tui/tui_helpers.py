@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import SCENARIOS
+
 from tui.app import make_app
 
 EXAMPLE = SCENARIOS / "annotated-example.yaml"

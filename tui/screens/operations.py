@@ -14,8 +14,8 @@ from sim.api import DecisionError, all_members, describe, is_key, local_time
 from ..driver import Driver
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
-from .decision import DecisionScreen
 from .clocked import CLOCK_BINDINGS, ClockedScreen
+from .decision import DecisionScreen
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 LOG_LINES_PER_TICK = 30

@@ -12,9 +12,9 @@ from textual.widgets.option_list import Option as ListOption
 
 from sim.api import RATINGS, DecisionError, describe, format_minutes, is_key, minutes
 
-from .decision import DecisionScreen
 from ..widgets.decision_table import DecisionTable
 from .clocked import CLOCK_BINDINGS, ClockedScreen
+from .decision import DecisionScreen
 
 RATING_TEXT = {"performed_without_challenges": "P — performed without challenges",
                "performed_with_some_challenges": "S — performed with some challenges",

@@ -1,0 +1,265 @@
+"""Files people hand to ncbsim, and files it writes for them: never hang, never destroy.
+
+Inputs are read only when they are regular files, and never more than a limit: a FIFO, a
+device or a folder given where a file is expected gets a one-line error instead of blocking
+forever or reading without end. The file is opened non-blocking so that even opening a FIFO
+with no writer returns at once; its type is checked on the open descriptor (no race between a
+check and the open).
+
+Outputs are checked before any work starts (the folder exists and is writable, the path is not
+a folder, and it is not one of the command's own inputs), written to an unnamed temporary file
+in the target folder as a hidden ``.NAME.PID.part`` file, and renamed over the target only when
+complete; a part file left by a killed process is removed by the next write to that folder
+(its PID is gone). The result
+gets the permissions a plain ``open()`` would give (``0666 & ~umask``), not ``mkstemp``'s 0600.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from .errors import InputError, Problem, RunError
+
+__all__ = [
+    "OutputTarget",
+    "check_outputs",
+    "output_file",
+    "read_input_bytes",
+    "read_input_text",
+    "write_output_text",
+]
+
+_PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.part$")
+
+
+def _problem(name: str, message: str, field: str = "") -> InputError:
+    return InputError([Problem(name, 0, 0, field, message)])
+
+
+def read_input_bytes(path: str | os.PathLike, *, limit: int, what: str = "file",
+                     display: str | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or an InputError naming it.
+
+    ``what`` says what the file is for, in a person's words ("scenario", "design CSV").
+    """
+    name = display if display is not None else os.fsdecode(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise _problem(name, "file not found") from None
+    except IsADirectoryError:
+        raise _problem(name, f"this is a folder, not a {what}") from None
+    except OSError as e:
+        raise _problem(name, f"cannot read the {what}: {e.strerror or e}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise _problem(name, f"this is a folder, not a {what}")
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                    "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                    "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+            raise _problem(name, f"this is {kind}; expected a {what} saved as a regular file")
+        if st.st_size > limit:
+            raise _problem(name, f"the {what} is {st.st_size:,} bytes; at most {limit:,} are accepted")
+        chunks: list[bytes] = []
+        total = 0
+        while True:  # a file growing while it is read still stops at the limit
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise _problem(name, f"the {what} is larger than {limit:,} bytes")
+        return b"".join(chunks)
+    except OSError as e:
+        raise _problem(name, f"cannot read the {what}: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+
+
+def read_input_text(path: str | os.PathLike, *, limit: int, what: str = "file",
+                    display: str | None = None, encoding: str = "utf-8") -> str:
+    """A regular text file as str; a wrong encoding is named with the line and column it starts at."""
+    data = read_input_bytes(path, limit=limit, what=what, display=display)
+    name = display if display is not None else os.fsdecode(path)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise InputError([Problem(name, line, col, "", f"the {what} is not {encoding.upper()} text "
+                                                       f"(byte 0x{data[e.start]:02x}); save it as {encoding.upper()}")]) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+@dataclass(frozen=True, slots=True)
+class OutputTarget:
+    """An output a command will write: the option that names it (``--journal``) and its path."""
+
+    option: str
+    path: str
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_outputs(outputs: Iterable[OutputTarget | tuple[str, str | None]],
+                  inputs: Iterable[str | os.PathLike | None] = ()) -> None:
+    """Refuse, before any work, outputs that cannot be written or would overwrite an input.
+
+    Every problem is reported at once, one line each, naming the option and the path.
+    """
+    problems: list[Problem] = []
+    ins = [os.fsdecode(p) for p in inputs if p is not None]
+    seen: dict[str, str] = {}
+    for out in outputs:
+        option, path = (out.option, out.path) if isinstance(out, OutputTarget) else out
+        if path is None:
+            continue
+        why = _unwritable(path)
+        if why is None:
+            for i in ins:
+                if _same_file(path, i):
+                    why = f"this is also an input of the command ({i}); writing it would destroy it"
+                    break
+        if why is None:
+            key = os.path.realpath(path)
+            if key in seen:
+                why = f"{seen[key]} already writes this file"
+            seen[key] = option
+        if why is not None:
+            problems.append(Problem(path, 0, 0, option, why))
+    if problems:
+        raise InputError(problems)
+
+
+def _unwritable(path: str) -> str | None:
+    if path == "":
+        return "expected a file name"
+    if os.path.isdir(path):
+        return "this is a folder; expected a file name"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    if os.path.lexists(path):
+        if not os.path.isfile(path):
+            return "this exists and is not a regular file"
+        if not os.access(path, os.W_OK) and not os.access(folder, os.W_OK):
+            return "this file is not writable"
+    return None
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _sweep_stale_parts(folder: str) -> None:
+    """Remove hidden partial files left by ncbsim processes that no longer exist."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for n in names:
+        m = _PART.match(n)
+        if not m:
+            continue
+        pid = int(m["pid"])
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running: its file, not ours
+        except ProcessLookupError:
+            pass
+        except (OSError, OverflowError):  # someone else's process, or not a PID at all
+            continue
+        try:
+            os.unlink(os.path.join(folder, n))
+        except OSError:
+            pass
+
+
+class _Pending:
+    """A file being written for ``target``; ``commit`` makes it appear, ``discard`` drops it."""
+
+    def __init__(self, target: str) -> None:
+        self.target = os.path.abspath(target)
+        folder = os.path.dirname(self.target)
+        _sweep_stale_parts(folder)
+        self.part: str | None = os.path.join(folder, f".{os.path.basename(self.target)}.{os.getpid()}.part")
+        self.fd = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+
+    def commit(self) -> None:
+        os.fchmod(self.fd, _umask_mode())
+        os.fsync(self.fd)
+        assert self.part is not None
+        os.replace(self.part, self.target)
+        self.part = None
+
+    def discard(self) -> None:
+        if self.part is not None:
+            try:
+                os.unlink(self.part)
+            except OSError:
+                pass
+            self.part = None
+
+
+@contextmanager
+def output_file(path: str | os.PathLike, mode: str = "w", *, encoding: str = "utf-8",
+                buffering: int = -1) -> Iterator[IO]:
+    """Write ``path`` completely or not at all: the target changes only if the block succeeds.
+
+    A write that fails (a full disk, a lost device) raises RunError naming the file; the
+    target is left as it was.
+    """
+    name = os.fspath(path)
+    try:
+        pending = _Pending(name)
+    except OSError as e:
+        raise RunError(f"cannot write {name}: {e.strerror or e}") from None
+    binary = "b" in mode
+    fh = os.fdopen(pending.fd, "wb" if binary else "w", buffering=buffering, closefd=False,
+                   **({} if binary else {"encoding": encoding, "newline": "\n"}))
+    try:
+        try:
+            yield fh
+            fh.close()
+            pending.commit()
+        except OSError as e:
+            raise RunError(f"cannot write {name}: {e.strerror or e}") from None
+    finally:
+        if pending.part is not None or not fh.closed:
+            try:
+                fh.close()
+            except OSError:
+                pass
+            pending.discard()
+        os.close(pending.fd)
+
+
+def write_output_text(path: str | os.PathLike, text: str) -> None:
+    """Write a whole text file at once, atomically (see ``output_file``)."""
+    with output_file(path) as fh:
+        fh.write(text)
+
+
+def is_disk_full(e: BaseException) -> bool:
+    return isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)

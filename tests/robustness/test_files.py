@@ -1,0 +1,111 @@
+"""sim.files: inputs that are not regular files are refused at once; outputs appear whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from sim.errors import InputError
+from sim.files import OutputTarget, check_outputs, output_file, read_input_bytes, read_input_text
+
+
+def test_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "s.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as e:
+        read_input_bytes(fifo, limit=100, what="scenario")
+    assert "named pipe" in str(e.value) and str(fifo) in str(e.value)
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: p.mkdir(), "folder"),
+    (lambda p: None, "file not found"),
+    (lambda p: p.write_bytes(b"x" * 101), "at most 100"),
+])
+def test_other_unreadable_inputs(tmp_path, make, words):
+    p = tmp_path / "in.yaml"
+    make(p)
+    with pytest.raises(InputError) as e:
+        read_input_bytes(p, limit=100, what="scenario")
+    assert words in str(e.value)
+
+
+def test_device_is_refused():
+    with pytest.raises(InputError, match="device"):
+        read_input_bytes("/dev/zero", limit=100, what="scenario")
+
+
+def test_text_encoding_error_is_located(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_bytes("a,b\n1,caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError) as e:
+        read_input_text(p, limit=1000, what="design CSV")
+    (prob,) = e.value.problems
+    assert (prob.line, prob.col) == (2, 6) and "UTF-8" in prob.message
+
+
+def test_bom_is_dropped(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_bytes(b"\xef\xbb\xbfid: x\n")
+    assert read_input_text(p, limit=100) == "id: x\n"
+
+
+def test_output_replaces_only_when_complete(tmp_path):
+    target = tmp_path / "j.jsonl"
+    target.write_text("old")
+    with pytest.raises(ZeroDivisionError), output_file(target) as fh:
+        fh.write("half")
+        1 / 0
+    assert target.read_text() == "old"
+    assert sorted(os.listdir(tmp_path)) == ["j.jsonl"]  # nothing hidden left behind
+    with output_file(target) as fh:
+        fh.write("new")
+    assert target.read_text() == "new"
+    assert sorted(os.listdir(tmp_path)) == ["j.jsonl"]
+
+
+def test_output_gets_ordinary_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with output_file(tmp_path / "r.html") as fh:
+            fh.write("x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "r.html").st_mode) == 0o644
+
+
+def test_stale_partial_file_of_a_dead_process_is_swept(tmp_path):
+    stale = tmp_path / ".j.jsonl.999999999.part"
+    stale.write_text("left by a killed run")
+    with output_file(tmp_path / "j.jsonl") as fh:
+        fh.write("x")
+    assert sorted(os.listdir(tmp_path)) == ["j.jsonl"]
+
+
+def test_outputs_checked_before_work(tmp_path):
+    scen = tmp_path / "s.yaml"
+    scen.write_text("id: x")
+    (tmp_path / "d").mkdir()
+    with pytest.raises(InputError) as e:
+        check_outputs([OutputTarget("--journal", str(scen)),
+                       ("--html", str(tmp_path / "d")),
+                       ("--md", str(tmp_path / "nope" / "r.md")),
+                       ("--network", None)], inputs=[str(scen)])
+    msgs = [(p.field, p.message) for p in e.value.problems]
+    assert len(msgs) == 3
+    assert any(f == "--journal" and "input" in m for f, m in msgs)
+    assert any(f == "--html" and "folder" in m for f, m in msgs)
+    assert any(f == "--md" and "does not exist" in m for f, m in msgs)
+    assert scen.read_text() == "id: x"
+
+
+def test_unwritable_folder(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    d = tmp_path / "ro"
+    d.mkdir()
+    d.chmod(0o500)
+    with pytest.raises(InputError, match="not writable"):
+        check_outputs([("--out", str(d / "x"))])
