@@ -21,7 +21,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import IO
 
@@ -190,10 +190,8 @@ def _sweep_stale_parts(folder: str) -> None:
             pass
         except (OSError, OverflowError):  # someone else's process, or not a PID at all
             continue
-        try:
+        with suppress(OSError):
             os.unlink(os.path.join(folder, n))
-        except OSError:
-            pass
 
 
 class _Pending:
@@ -215,10 +213,8 @@ class _Pending:
 
     def discard(self) -> None:
         if self.part is not None:
-            try:
+            with suppress(OSError):
                 os.unlink(self.part)
-            except OSError:
-                pass
             self.part = None
 
 
@@ -235,9 +231,11 @@ def output_file(path: str | os.PathLike, mode: str = "w", *, encoding: str = "ut
         pending = _Pending(name)
     except OSError as e:
         raise RunError(f"cannot write {name}: {e.strerror or e}") from None
-    binary = "b" in mode
-    fh = os.fdopen(pending.fd, "wb" if binary else "w", buffering=buffering, closefd=False,
-                   **({} if binary else {"encoding": encoding, "newline": "\n"}))
+    fh: IO
+    if "b" in mode:
+        fh = os.fdopen(pending.fd, "wb", buffering=buffering, closefd=False)
+    else:
+        fh = os.fdopen(pending.fd, "w", buffering=buffering, closefd=False, encoding=encoding, newline="\n")
     try:
         try:
             yield fh
@@ -247,10 +245,8 @@ def output_file(path: str | os.PathLike, mode: str = "w", *, encoding: str = "ut
             raise RunError(f"cannot write {name}: {e.strerror or e}") from None
     finally:
         if pending.part is not None or not fh.closed:
-            try:
+            with suppress(OSError):
                 fh.close()
-            except OSError:
-                pass
             pending.discard()
         os.close(pending.fd)
 

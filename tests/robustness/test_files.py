@@ -57,7 +57,7 @@ def test_output_replaces_only_when_complete(tmp_path):
     target.write_text("old")
     with pytest.raises(ZeroDivisionError), output_file(target) as fh:
         fh.write("half")
-        1 / 0
+        raise ZeroDivisionError("the run failed half-way")
     assert target.read_text() == "old"
     assert sorted(os.listdir(tmp_path)) == ["j.jsonl"]  # nothing hidden left behind
     with output_file(target) as fh:
