@@ -6,7 +6,51 @@ else in the engine should let a traceback reach a user for bad input.
 
 from __future__ import annotations
 
+import re
+import reprlib
 from dataclasses import dataclass, field
+from typing import Any
+
+SHOWN_MAX = 60  # characters of an echoed value: enough to recognise it, never a screenful
+_FIELD_MAX = 200
+_MESSAGE_MAX = 1000
+# Characters that would act on a terminal or break the one-line-per-problem contract instead of
+# being read: C0 and C1 controls (ESC starts terminal escape codes), DEL, line and paragraph
+# separators, and the bidirectional overrides that make text read differently from its bytes.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text safe to print on one line of a terminal: control characters written as escapes (``\\x1b``)."""
+    return _INVISIBLE.sub(lambda m: (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}"), text)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class _Short(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        try:
+            return _cut(repr(x), self.maxother)
+        except ValueError:  # more digits than Python will convert
+            return f"<a {x.bit_length():,}-bit number>"
+
+
+_SHORT = _Short()
+_SHORT.maxstring = _SHORT.maxother = SHOWN_MAX
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 6
+_SHORT.maxlevel = 2
+
+
+def shown(value: Any, limit: int = SHOWN_MAX) -> str:
+    """A value as a message quotes it (``'abc'``, ``12``, ``[1, 2]``): at most about ``limit`` characters.
+
+    A 1 MB value given by mistake is echoed as its first characters and an ellipsis, never whole.
+    """
+    if isinstance(value, str):
+        return repr(_cut(value, limit))
+    return _cut(_SHORT.repr(value), limit)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -21,12 +65,12 @@ class Problem:
     severity: str = "error"  # "error" stops a run; "warning" is advice from the linter
 
     def __str__(self) -> str:
-        where = self.file
+        where = visible(self.file)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        what = f"{self.field}: " if self.field else ""
+        what = f"{visible(_cut(self.field, _FIELD_MAX))}: " if self.field else ""
         tag = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {tag}{what}{self.message}"
+        return f"{where}: {tag}{what}{visible(_cut(self.message, _MESSAGE_MAX))}"
 
 
 @dataclass

@@ -7,18 +7,20 @@ file, line, column and field for every problem found.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
 import os
-from dataclasses import dataclass, field
+import stat
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, shown
+from ..files import read_input_bytes
 from .errors_human import translate
 from .model import Scenario
-from .yamlsafe import Limits, YamlDocument, load_yaml_file
+from .yamlsafe import Limits, YamlDocument, load_yaml_text
 
 Marks = dict[tuple, tuple[str, int, int]]
 
@@ -62,21 +64,87 @@ def _marks(doc: YamlDocument) -> Marks:
     return {p: (doc.file, ln, col) for p, (ln, col) in doc.marks.items()}
 
 
-def _shift(marks: Marks, key: str, by: int) -> Marks:
-    """Renumber marks under list ``key`` after ``by`` included items were put before them."""
-    out: Marks = {}
+def _by_key(marks: Marks, depth: int = 1) -> dict[Any, list[tuple[tuple, tuple[str, int, int]]]]:
+    """Marks grouped by their path's element at ``depth - 1``, in one pass (merging stays linear)."""
+    groups: dict[Any, list[tuple[tuple, tuple[str, int, int]]]] = {}
     for p, m in marks.items():
-        if len(p) >= 2 and p[0] == key and isinstance(p[1], int):
-            p = (key, p[1] + by) + p[2:]
-        out[p] = m
-    return out
+        if len(p) >= depth:
+            groups.setdefault(p[depth - 1], []).append((p, m))
+    return groups
 
 
-def _include(located: Located, base: Path, root: Path, limits: Limits) -> list[Problem]:
+@dataclass
+class _Source:
+    """One file's top-level data and its marks, grouped by top-level key."""
+
+    data: dict
+    marks: dict[Any, list[tuple[tuple, tuple[str, int, int]]]]
+
+
+def _merge(own: _Source, fragments: list[_Source], root_marks: Marks) -> Located:
+    """The scenario with its fragments merged in, in one pass over every value and mark.
+
+    Lists are joined, the fragments' items first in the order they are included, then the
+    scenario's own (so ids read top-down in the MSEL); mappings gain the keys they lack, the
+    scenario's own first, then each fragment in order; any other value written in the scenario
+    wins, then the first fragment's.
+    """
+    data: dict = {}
+    marks: Marks = dict(root_marks)
+    keys = list(own.data) + [k for f in fragments for k in f.data if k != "include"]
+    for key in dict.fromkeys(keys):
+        ranked = ([own] if key in own.data else []) + [f for f in fragments if key in f.data and key != "include"]
+        winner = ranked[0]
+        value = winner.data[key]
+        marks.update((p, m) for p, m in winner.marks.get(key, ()) if len(p) == 1)
+        if isinstance(value, list):
+            parts = [f for f in fragments if f is not winner and isinstance(f.data.get(key), list)]
+            parts = sorted(parts + [winner], key=lambda f: len(fragments) if f is own else fragments.index(f))
+            joined: list = []
+            for src in parts:
+                offset = len(joined)
+                joined.extend(src.data[key])
+                for p, m in src.marks.get(key, ()):
+                    if len(p) >= 2 and isinstance(p[1], int):
+                        marks[(key, p[1] + offset) + p[2:]] = m
+            data[key] = joined
+        elif isinstance(value, dict):
+            merged: dict = {}
+            for src in ranked:
+                theirs = src.data[key]
+                if not isinstance(theirs, dict):
+                    continue
+                fresh = [k for k in theirs if k not in merged]
+                if not fresh:
+                    continue
+                below = _by_key(dict(src.marks.get(key, ())), depth=2)
+                for k in fresh:
+                    merged[k] = theirs[k]
+                    marks.update(below.get(k, ()))
+            data[key] = merged
+        else:
+            data[key] = value
+            marks.update((p, m) for p, m in winner.marks.get(key, ()) if len(p) > 1)
+    return Located(data, marks)
+
+
+def _included_from(where: tuple[str, int, int]) -> str:
+    file, line, col = where
+    return f"{file}:{line}:{col}" if line else file
+
+
+def _fragments(located: Located, doc: YamlDocument, base: Path, root: Path, limits: Limits,
+               used: int, reads: list[bytes]) -> tuple[list[_Source], list[Problem]]:
+    """Read the scenario's includes, each counted against limits for the scenario as a whole."""
     problems: list[Problem] = []
+    fragments: list[_Source] = []
     includes = located.data.get("include", [])
     if not isinstance(includes, list):
-        return []  # the model reports the wrong type
+        return [], []  # the model reports the wrong type
+    if len(includes) > limits.max_includes:
+        return [], [located.problem(("include",), f"{len(includes)} includes; at most {limits.max_includes} "
+                                                  "are allowed (join fragments into fewer files)")]
+    nodes = doc.nodes
     for i, rel in enumerate(includes):
         here = ("include", i)
         if not isinstance(rel, str) or not rel:
@@ -84,54 +152,71 @@ def _include(located: Located, base: Path, root: Path, limits: Limits) -> list[P
         if "\0" in rel:
             problems.append(located.problem(here, "an include path cannot contain a NUL character"))
             continue
+        quoted = shown(rel, limit=200)  # a path is recognised by its end too: a longer cut
         target = (base / rel).resolve()
         if os.path.isabs(rel) or not target.is_relative_to(root):
-            problems.append(located.problem(here, f"'{rel}' is outside the scenario's folder; includes must "
+            problems.append(located.problem(here, f"{quoted} is outside the scenario's folder; includes must "
                                                   "stay in the folder of the scenario or below it"))
             continue
+        display = os.path.relpath(target)
+        left = limits.max_bytes - used
         try:
-            frag = load_yaml_file(target, limits, display_name=os.path.relpath(target))
+            info = os.stat(target)  # never blocks, even on a FIFO; reading it below says what is wrong
+            size = info.st_size if stat.S_ISREG(info.st_mode) else 0
+        except OSError:
+            size = 0
+        if size > left:
+            problems.append(located.problem(here, f"including {quoted} ({size:,} bytes) takes the scenario and its "
+                                                  f"includes past {limits.max_bytes:,} bytes together"))
+            break
+        try:
+            raw = read_input_bytes(target, limit=max(left, 0), what="scenario fragment", display=display)
         except InputError as e:
-            problems.extend(e.problems)
+            problems.extend(located.problem(here, f"cannot include {quoted}: {p.message}") for p in e.problems)
             continue
+        used += len(raw)
+        try:
+            frag = load_yaml_text(raw, display, limits, nodes_before=nodes)
+        except InputError as e:
+            origin = _included_from(located.where(here))
+            problems.extend(replace(p, message=f"{p.message} (in {quoted}, included from {origin})")
+                            for p in e.problems)
+            if any("too many values" in p.message for p in e.problems):
+                break  # the budget is spent: later fragments would only repeat it
+            continue
+        nodes = frag.nodes
+        reads.append(raw)
         located.files.append(frag.file)
         if "include" in frag.data:
             problems.append(Problem(frag.file, *frag.mark(("include",)), "include",
                                     "included fragments cannot include others (one level only)"))
-        fmarks = _marks(frag)
-        for key, value in frag.data.items():
-            if key == "include":
-                continue
-            mine = located.data.get(key)
-            if key not in located.data:
-                located.data[key] = value
-                located.marks.update({p: m for p, m in fmarks.items() if p[:1] == (key,)})
-            elif isinstance(mine, list) and isinstance(value, list):
-                # Shared items first, then the scenario's own, so ids read top-down in the MSEL.
-                located.data[key] = value + mine
-                located.marks = _shift(located.marks, key, len(value))
-                located.marks.update({p: m for p, m in fmarks.items() if p[:1] == (key,)})
-            elif isinstance(mine, dict) and isinstance(value, dict):
-                for k, v in value.items():
-                    if k not in mine:
-                        mine[k] = v
-                        located.marks.update({p: m for p, m in fmarks.items() if p[:2] == (key, k)})
-            # A scalar written in the scenario itself wins over the fragment's.
-    return problems
+        fragments.append(_Source(frag.data, _by_key(_marks(frag))))
+    return fragments, problems
 
 
-def locate(path: str | os.PathLike, limits: Limits = Limits()) -> Located:
-    """Read a scenario and its includes into plain data with marks (no validation yet)."""
+def locate(path: str | os.PathLike, limits: Limits = Limits(), what: str = "scenario") -> Located:
+    """Read a scenario and its includes into plain data with marks (no validation yet).
+
+    Every file is read once, as a regular file of bounded size (sim.files); the limits hold for
+    the scenario and its includes together, and the digest is of the bytes that were read.
+    """
     p = Path(path)
     display = os.fspath(path)
-    doc = load_yaml_file(p, limits, display_name=display)
+    raw = read_input_bytes(p, limit=limits.max_bytes, what=what, display=display)
+    doc = load_yaml_text(raw, display, limits)
     located = Located(doc.data, _marks(doc), [doc.file])
-    problems = _include(located, p.resolve().parent, p.resolve().parent, limits)
+    reads = [raw]
+    folder = p.resolve().parent
+    fragments, problems = _fragments(located, doc, folder, folder, limits, len(raw), reads)
     if problems:
         raise InputError(problems)
+    if fragments:
+        merged = _merge(_Source(doc.data, _by_key(located.marks)), fragments, {(): located.marks[()]}
+                        if () in located.marks else {})
+        located.data, located.marks = merged.data, merged.marks
     h = hashlib.sha256()
-    for f in [p] + [Path(x) for x in located.files[1:]]:
-        h.update(Path(f).read_bytes())
+    for chunk in reads:
+        h.update(chunk)
     located.digest = h.hexdigest()
     return located
 

@@ -45,13 +45,21 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
-                         ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import ScalarNode
 
 from sim.errors import InputError, Problem
+from sim.files import read_input_bytes
 
-__all__ = ["Limits", "YamlDocument", "load_yaml_text", "load_yaml_file"]
+__all__ = ["Limits", "YamlDocument", "load_yaml_file", "load_yaml_text"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
@@ -79,9 +87,12 @@ _HINTS = (  # (substring of PyYAML's problem, what a person should check)
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """Bounds on one scenario: the file and its includes together (see loader.locate)."""
+
     max_bytes: int = 1_048_576  # a scenario bigger than 1 MiB is surely a mistake
     max_depth: int = 64  # nesting of mappings/sequences
     max_nodes: int = 200_000  # nodes after alias expansion (billion-laughs guard)
+    max_includes: int = 32  # fragments one scenario may include
 
 
 @dataclass(slots=True)
@@ -89,6 +100,7 @@ class YamlDocument:
     data: dict  # plain Python: dict/list/str/int/float/bool/None/datetime.datetime/datetime.date
     file: str
     marks: dict[tuple, tuple[int, int]]  # path -> (line, col), 1-based
+    nodes: int = 0  # values counted so far, this file's and those counted before it (nodes_before)
 
     def mark(self, path: tuple) -> tuple[int, int]:
         """Position of the deepest recorded prefix of path (so a missing field points at its parent)."""
@@ -99,26 +111,19 @@ class YamlDocument:
 
 
 def load_yaml_file(path: str | os.PathLike, limits: Limits = Limits(),
-                   display_name: str | None = None) -> YamlDocument:
-    """Load a scenario file; the size is checked before reading, and at most max_bytes+1 are read."""
+                   display_name: str | None = None, what: str = "scenario") -> YamlDocument:
+    """Load a YAML file: a regular file only (a FIFO or a device is refused at once), at most max_bytes."""
     name = display_name if display_name is not None else os.fsdecode(path)
-    try:
-        size = os.stat(path).st_size
-        if size > limits.max_bytes:
-            raise InputError([Problem(name, 0, 0, "", _too_big(size, limits))])
-        with open(path, "rb") as f:
-            data = f.read(limits.max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError([Problem(name, 0, 0, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, 0, 0, "", "this is a directory, not a YAML file")]) from None
-    except OSError as e:
-        raise InputError([Problem(name, 0, 0, "", f"cannot read the file: {e.strerror or e}")]) from None
+    data = read_input_bytes(path, limit=limits.max_bytes, what=what, display=name)
     return load_yaml_text(data, name, limits)
 
 
-def load_yaml_text(text: str | bytes, file: str, limits: Limits = Limits()) -> YamlDocument:
-    """Load one YAML document whose top level is a mapping; raise InputError with every problem."""
+def load_yaml_text(text: str | bytes, file: str, limits: Limits = Limits(), nodes_before: int = 0) -> YamlDocument:
+    """Load one YAML document whose top level is a mapping; raise InputError with every problem.
+
+    ``nodes_before`` counts values already loaded from other files of the same scenario (its
+    includes), so that ``limits.max_nodes`` holds for the scenario as a whole.
+    """
     size = len(text)  # a char is at least one byte: no need to encode a huge text
     if isinstance(text, str) and size <= limits.max_bytes:
         size = len(text.encode("utf-8", "surrogatepass"))
@@ -133,7 +138,44 @@ def load_yaml_text(text: str | bytes, file: str, limits: Limits = Limits()) -> Y
         what = ("a NUL byte; is this a binary file? Scenarios must be YAML text" if char == 0 else
                 f"the character U+{char:04X}, which YAML does not allow; remove it")
         raise InputError([Problem(file, line, col, "", f"the file contains {what}")])
-    return _Builder(file, limits).run(text)
+    try:
+        return _Builder(file, limits, nodes_before).run(text, _LOADER)
+    except _LookaheadHidesDepth:
+        # libyaml looks ahead up to ~1,000 characters for a possible key and stops at its own
+        # nesting limit there, before the events reach the depth check below. PyYAML's own
+        # parser has no such limit, so parsing again with it lets our check fire, at its place.
+        return _Builder(file, limits, nodes_before).run(text, yaml.SafeLoader)
+
+
+def _yaml11_surprise(text: str, tag: str) -> str | None:
+    """Why a plain number would not mean what it looks like (YAML 1.1), or None.
+
+    ``012`` is the octal number 10 and ``1:30`` the base-60 number 90: nobody writing a seed or
+    a count means those, so they are refused rather than silently reinterpreted. ``0x1f``,
+    ``0b101`` and ``1_000`` say what they are and are accepted.
+    """
+    if tag not in (_T + "int", _T + "float"):
+        return None
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    if ":" in text:
+        sign = -1 if text.startswith("-") else 1
+        number: float = 0
+        for part in text.lstrip("+-").replace("_", "").split(":"):
+            number = number * 60 + float(part)
+        meaning = ""
+        if number < 1e15:
+            meaning = f" (it would mean {sign * (int(number) if tag == _T + 'int' else number)})"
+        return (f"{shown} is a base-60 number in YAML 1.1{meaning}; write the value you "
+                "mean, or put it in quotes if it is text")
+    digits = text.lstrip("+-").replace("_", "")
+    significant = digits.lstrip("0")
+    if tag == _T + "int" and digits.startswith("0") and digits.isdigit() and len(significant) > 1:
+        # A single digit after the zeros means the same in octal and decimal: nothing to refuse.
+        decimal = ("-" if text.startswith("-") else "") + significant
+        meaning = f" (it would mean {int(text.replace('_', ''), 8)})" if len(digits) <= 40 else ""
+        return (f"{shown} is an octal number in YAML 1.1{meaning}; write {decimal if len(decimal) <= 40 else 'it without the leading 0'}, "
+                "or put it in quotes if it is text")
+    return None
 
 
 def _too_big(size: int, limits: Limits) -> str:
@@ -199,8 +241,21 @@ def _copy(value):
 class _Frame:
     """An open mapping or sequence."""
 
-    __slots__ = ("kind", "value", "path", "anchor", "start", "height", "mark",
-                 "expect_key", "key", "key_mark", "dup", "seen", "merges")
+    __slots__ = (
+        "anchor",
+        "dup",
+        "expect_key",
+        "height",
+        "key",
+        "key_mark",
+        "kind",
+        "mark",
+        "merges",
+        "path",
+        "seen",
+        "start",
+        "value",
+    )
 
     def __init__(self, kind, path, anchor, start, mark):
         self.kind, self.value, self.path, self.anchor = kind, kind(), path, anchor
@@ -209,14 +264,18 @@ class _Frame:
         self.dup, self.seen, self.merges = False, {}, []
 
 
+class _LookaheadHidesDepth(Exception):
+    """libyaml failed where the nesting may already be deeper than the limit (see load_yaml_text)."""
+
+
 class _Builder:
-    def __init__(self, file: str, limits: Limits):
+    def __init__(self, file: str, limits: Limits, nodes_before: int = 0):
         self.file, self.limits = file, limits
         self.problems: list[Problem] = []
         self.marks: dict[tuple, tuple[int, int]] = {}
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple] = {}  # name -> (value, expanded size, height, line)
-        self.nodes = 0
+        self.nodes = self.nodes_before = nodes_before
         self.root = self.root_mark = None
         self.root_empty = False
 
@@ -229,11 +288,13 @@ class _Builder:
         self.problem(mark, path, message)
         raise InputError(self.problems)
 
-    def run(self, text: str) -> YamlDocument:
+    def run(self, text: str, loader) -> YamlDocument:
         documents = 0
-        events = yaml.parse(text, Loader=_LOADER)
+        events = yaml.parse(text, Loader=loader)
+        last_line = 0  # line (0-based) where the last event the parser gave us ended
         try:
             for ev in events:
+                last_line = ev.end_mark.line
                 kind = type(ev)
                 if kind is ScalarEvent:
                     self.scalar(ev)
@@ -252,6 +313,8 @@ class _Builder:
                                   "file holds exactly one (remove this '---' or split the file)")
                     self.marks[()] = _pos(ev.start_mark)
         except yaml.MarkedYAMLError as e:
+            if loader is not yaml.SafeLoader and self.may_hide_depth(e, text, last_line):
+                raise _LookaheadHidesDepth from None
             self.problems.append(self.syntax(e, text))
             raise InputError(self.problems) from None
         except yaml.YAMLError as e:  # e.g. a ReaderError: not expected after the checks above
@@ -266,7 +329,20 @@ class _Builder:
                          "(a scenario is a set of fields written 'name: value')")
         if self.problems:
             raise InputError(self.problems)
-        return YamlDocument(self.root, self.file, self.marks)
+        return YamlDocument(self.root, self.file, self.marks, self.nodes)
+
+    def may_hide_depth(self, e: yaml.MarkedYAMLError, text: str, last_line: int) -> bool:
+        """Could the text between the last event and the error nest deeper than the limit?
+
+        Every level takes an opening character, so counting them bounds the depth cheaply; the
+        window is whole lines, since the parser's lookahead stays within the lines it scans.
+        """
+        marks = [m for m in (e.problem_mark, e.context_mark) if m is not None]
+        error_line = max((m.line for m in marks), default=last_line)
+        lines = _LINE_BREAKS.split(text)
+        window = lines[min(last_line, error_line):error_line + 1]
+        openers = sum(line.count("[") + line.count("{") + line.count("-") + line.count("?") for line in window)
+        return len(self.stack) + openers > self.limits.max_depth
 
     def syntax(self, e: yaml.MarkedYAMLError, text: str) -> Problem:
         context = e.context or ""
@@ -313,8 +389,9 @@ class _Builder:
         self.nodes += n
         if self.nodes > self.limits.max_nodes:
             via = f" (alias *{alias} expands to {n:,} values)" if alias else ""
+            whole = " in the scenario and its includes together" if self.nodes_before else ""
             self.fail(mark, path, f"too many values: more than {self.limits.max_nodes:,} after "
-                      f"expanding aliases{via}")
+                      f"expanding aliases{via}{whole}")
 
     def anchor(self, name: str, value, size: int, height: int, mark) -> None:
         if name in self.anchors:
@@ -331,8 +408,12 @@ class _Builder:
             if not self.stack and value == "" and ev.implicit[0]:
                 self.root_empty = True
         make, what = _SCALARS.get(tag, (None, ""))
+        surprise = None if ev.style else _yaml11_surprise(value, tag)  # plain only: quotes mean text
         if tag == _T + "str":
             pass
+        elif surprise is not None:
+            self.problem(ev.start_mark, path, surprise)
+            value = None
         elif make is not None:
             try:
                 value = make(ScalarNode(tag, value, ev.start_mark, ev.end_mark))
