@@ -3,15 +3,30 @@
 Parameters are addressed by dotted path into the scenario's data (``ndtf.reviewers``,
 ``traffic.messages_per_ncb_per_day``); under ``parameters.`` the rest of the path is one key
 (``parameters.mind.refresh_interval``), since model parameter names contain dots themselves.
+
+Everything here runs without the research stack, so ``ncbsim validate`` checks an experiment on
+a light install; only sampling a Latin hypercube or Sobol design needs scipy.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import difflib
+import math
+import os
+import types
+import typing
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from ..errors import InputError, Problem
+from ..scenario.parameters import PARAMETERS
 from ..scenario.types import Duration, Identifier, Strict
+
+# A sweep is planned in memory (one task per run) and every design point is checked against
+# the scenario before the first run, so both are bounded; split a larger study into experiments.
+MAX_POINTS = 10_000
+MAX_RUNS = 100_000
 
 METRICS = {
     "objectives_met": "objectives met by the end",
@@ -30,19 +45,48 @@ METRICS = {
 }
 
 
+def _finite(value: Any) -> Any:
+    """Refuse .inf and .nan anywhere in a value, however deeply nested (a distribution's sigma)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"expected a finite number, got {v}")
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return value
+
+
+FiniteValue = Annotated[Any, AfterValidator(_finite)]
+FiniteNumber = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class Values(Strict):
-    values: list[Any] = Field(min_length=1, description="enumerated values")
+    values: list[FiniteValue] = Field(min_length=1, description="enumerated values")
 
 
 class Steps(Strict):
-    start: float
-    stop: float = Field(description="inclusive")
-    step: float = Field(gt=0)
+    start: FiniteNumber
+    stop: FiniteNumber = Field(description="inclusive")
+    step: FiniteNumber = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Steps:
+        if self.stop < self.start:
+            raise ValueError("stop must not be below start")
+        return self
+
+    def count(self) -> int:
+        """How many values, computed without listing them (a tiny step must not fill memory)."""
+        # The small tolerance keeps 0.1-style steps from losing the inclusive stop to rounding.
+        return math.floor((self.stop - self.start) / self.step + 1e-9) + 1
 
 
 class Range(Strict):
-    low: float
-    high: float
+    low: FiniteNumber
+    high: FiniteNumber
     integer: bool = Field(False, description="round sampled values to whole numbers")
 
     @model_validator(mode="after")
@@ -53,11 +97,11 @@ class Range(Strict):
 
 
 class Parameter(Strict):
-    path: str = Field(min_length=1, description="dotted path into the scenario, e.g. ndtf.reviewers")
-    values: list[Any] | None = Field(None, description="enumerated values (full factorial)")
+    path: str = Field(min_length=1, max_length=200, description="dotted path into the scenario, e.g. ndtf.reviewers")
+    values: list[FiniteValue] | None = Field(None, min_length=1, description="enumerated values (full factorial)")
     steps: Steps | None = Field(None, description="a stepped range (full factorial)")
     range: Range | None = Field(None, description="a continuous range (Latin hypercube, Sobol)")
-    unit: str | None = Field(None, description="append to sampled numbers, e.g. 'h' to make durations")
+    unit: str | None = Field(None, max_length=8, description="append to sampled numbers, e.g. 'h' to make durations")
 
     @model_validator(mode="after")
     def _one(self) -> Parameter:
@@ -77,12 +121,12 @@ class Experiment(Strict):
     scenario: str = Field(min_length=1, description="the base scenario, relative to this file")
     seed: int = Field(0, ge=0, lt=2 ** 63, description="experiment seed: replication r uses the same streams "
                                                          "at every design point (common random numbers)")
-    replications: int = Field(1, ge=1, le=100_000)
+    replications: int = Field(1, ge=1, le=MAX_RUNS)
     until: Duration | None = Field(None, description="stop time; default the scenario's duration")
     policy: Literal["by_the_book", "overloaded", "careless"] | None = Field(
         None, description="one policy for every role (default: the scenario's)")
     design: Literal["full_factorial", "latin_hypercube", "sobol", "csv"] = "full_factorial"
-    samples: int = Field(8, ge=1, le=100_000, description="design points for latin_hypercube and sobol")
+    samples: int = Field(8, ge=1, le=MAX_POINTS, description="design points for latin_hypercube and sobol")
     csv: str | None = Field(None, description="design points file (one column per parameter path), for design csv")
     parameters: list[Parameter] = Field(default_factory=list)
     metrics: list[Literal[tuple(METRICS)]] = Field(  # type: ignore[valid-type]
@@ -101,3 +145,69 @@ class Experiment(Strict):
         if len(kinds) != len(self.parameters):
             raise ValueError("a parameter path is listed twice")
         return self
+
+
+def _suggest(word: str, options: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _candidates(ann: Any) -> list[Any]:
+    origin = typing.get_origin(ann)
+    if origin is Annotated:
+        return _candidates(typing.get_args(ann)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [c for a in typing.get_args(ann) for c in _candidates(a)]
+    return [ann]
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` cannot address a value of the scenario language, or None when it can.
+
+    Checked against the scenario model rather than one scenario's data, so a section the base
+    scenario leaves to its defaults (``ndtf`` in a scenario without one) can still be swept.
+    """
+    from ..scenario.model import Scenario
+
+    if path.startswith("parameters."):
+        name = path[len("parameters."):]
+        if name not in PARAMETERS:
+            return f"'{name}' is not a model parameter{_suggest(name, PARAMETERS)}; known: {', '.join(PARAMETERS)}"
+        return None
+    ann: Any = Scenario
+    walked: list[str] = []
+    for key in path.split("."):
+        here = f"'{'.'.join(walked)}'" if walked else "the scenario"
+        cands = _candidates(ann)
+        models = [c for c in cands if isinstance(c, type) and issubclass(c, BaseModel)]
+        if models:
+            fields = {name: f.annotation for m in models for n, f in m.model_fields.items()
+                      for name in (n, f.alias) if name}
+            if key not in fields:
+                return f"{here} has no field '{key}'{_suggest(key, fields)}"
+            ann = fields[key]
+        elif any(typing.get_origin(c) is dict for c in cands):
+            ann = next(typing.get_args(c)[1] for c in cands if typing.get_origin(c) is dict)
+        elif any(typing.get_origin(c) is list for c in cands):
+            return f"{here} is a list; a parameter path cannot reach into a list (sweep a field outside it)"
+        elif Any in cands:
+            return None
+        else:
+            return f"{here} is a single value, not a section with a field '{key}'"
+        walked.append(key)
+    return None
+
+
+def check_experiment(path: str | os.PathLike) -> list[Problem]:
+    """Every problem with an experiment, as ``ncbsim validate`` reports them (empty when it is sound).
+
+    Includes its base scenario, its design file, and each design point applied to the scenario
+    and validated as the scenario loader would.
+    """
+    from .plan import plan
+
+    try:
+        plan(path)
+    except InputError as e:
+        return list(e.problems)
+    return []

@@ -1,67 +1,141 @@
 """Results on disk as runs finish: one Parquet file per run and table, a status log, a manifest.
 
-A file per run (written to a temporary name, then renamed) means a sweep killed at any moment
-leaves only whole files, memory stays flat however many runs there are, and ``--resume`` skips
-exactly the runs the status log says are done. Each table is a Parquet dataset directory:
-``pandas.read_parquet("OUT/metrics")`` loads it whole.
+A file per run (written under a hidden temporary name, then renamed) means a sweep killed at
+any moment leaves only whole files, and memory stays flat however many runs there are. Each
+table is a Parquet dataset directory: ``pandas.read_parquet("OUT/metrics")`` loads it whole.
+
+The files are the truth, the status log is a journal for people: ``--resume`` keeps a run only
+when its three files read back whole, name that run, carry the digest of the task that made
+them (same parameters, replication, seed, scenario data, engine) and hold the row counts the
+run recorded. Anything else is removed and run again, and the log is rewritten to match.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..files import output_file
+
 TABLES = ("runs", "metrics", "timeseries")
 SCHEMAS = {
     "runs": pa.schema([("run_id", pa.string()), ("point", pa.int64()), ("replication", pa.int64()),
                        ("seed", pa.int64()), ("spawn_key", pa.string()), ("parameters", pa.string()),
                        ("status", pa.string()), ("error", pa.string()), ("wall_s", pa.float64()),
-                       ("events", pa.int64()), ("engine_version", pa.string()), ("scenario_sha256", pa.string())]),
+                       ("events", pa.int64()), ("engine_version", pa.string()), ("scenario_sha256", pa.string()),
+                       ("task_sha256", pa.string()), ("metric_rows", pa.int64()), ("timeseries_rows", pa.int64())]),
     "metrics": pa.schema([("run_id", pa.string()), ("metric", pa.string()), ("value", pa.float64())]),
     "timeseries": pa.schema([("run_id", pa.string()), ("t_hours", pa.float64()), ("metric", pa.string()),
                              ("value", pa.float64())]),
 }
+RUN_FILE = re.compile(r"^p\d+-r\d+\.parquet$")
+# A write killed before its rename: ours are hidden (pyarrow's dataset reader skips dot files);
+# the plain ``.parquet.part`` names come from sweeps of earlier versions.
+PART_FILE = re.compile(r"^(\..+\.part|.+\.parquet\.part)$")
 
 
 class ResultStore:
     def __init__(self, out: Path) -> None:
         self.out = out
-        for t in TABLES:
-            (out / t).mkdir(parents=True, exist_ok=True)
         self.status_path = out / "status.jsonl"
+        self.manifest_path = out / "manifest.json"
 
-    def done(self) -> set[str]:
-        if not self.status_path.exists():
-            return set()
-        done = set()
-        with open(self.status_path, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    done.add(json.loads(line)["run_id"])
-                except (ValueError, KeyError):
-                    continue  # a line cut short by a kill: that run is simply run again
-        return done
+    def create(self) -> None:
+        for t in TABLES:
+            (self.out / t).mkdir(parents=True, exist_ok=True)
+
+    def file(self, table: str, run_id: str) -> Path:
+        return self.out / table / f"{run_id}.parquet"
+
+    def present(self) -> bool:
+        """Whether an earlier sweep left anything here."""
+        if self.status_path.is_file() and self.status_path.stat().st_size:
+            return True
+        return any(RUN_FILE.match(n) for t in TABLES if (self.out / t).is_dir() for n in os.listdir(self.out / t))
+
+    def clean_parts(self) -> None:
+        """Remove partial files of killed writes (call with the folder locked: none can be live)."""
+        for t in TABLES:
+            folder = self.out / t
+            if folder.is_dir():
+                for n in os.listdir(folder):
+                    if PART_FILE.match(n):
+                        (folder / n).unlink(missing_ok=True)
+
+    def remove_other_runs(self, keep: set[str]) -> int:
+        """Remove run files that are not runs of this plan, so the folder reads as this experiment."""
+        removed = 0
+        for t in TABLES:
+            folder = self.out / t
+            for n in os.listdir(folder):
+                if RUN_FILE.match(n) and n[:-len(".parquet")] not in keep:
+                    (folder / n).unlink(missing_ok=True)
+                    removed += t == "runs"
+        return removed
+
+    def check(self, run_id: str, key: str) -> dict[str, Any] | None:
+        """The stored run's row if its files are whole and made by this task; None otherwise."""
+        try:
+            runs = self._read("runs", run_id)
+            if runs is None or runs.num_rows != 1:
+                return None
+            row = runs.to_pylist()[0]
+            if row["run_id"] != run_id or row["task_sha256"] != key or row["status"] not in ("ok", "failed"):
+                return None
+            for table, rows in (("metrics", row["metric_rows"]), ("timeseries", row["timeseries_rows"])):
+                t = self._read(table, run_id)
+                if t is None or t.num_rows != rows or (rows and set(t.column("run_id").to_pylist()) != {run_id}):
+                    return None
+            return row
+        except (OSError, ValueError, pa.ArrowException):
+            return None
+
+    def _read(self, table: str, run_id: str) -> pa.Table | None:
+        t = pq.read_table(self.file(table, run_id))
+        return t if t.schema.equals(SCHEMAS[table]) else None
+
+    def discard(self, run_id: str) -> None:
+        for t in TABLES:
+            self.file(t, run_id).unlink(missing_ok=True)
 
     def write(self, result: dict[str, Any], scenario_sha256: str) -> None:
         run = dict(result["run"], scenario_sha256=scenario_sha256)
         rid = run["run_id"]
-        for table, rows in (("runs", [run]), ("metrics", result["metrics"]), ("timeseries", result["timeseries"])):
-            path = self.out / table / f"{rid}.parquet"
-            tmp = path.with_suffix(".parquet.part")
-            pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), tmp)
-            os.replace(tmp, path)
-        # The status line comes last and is forced to disk: a run counts once its files exist.
+        # The runs file goes last: it holds the row counts the other two are checked against.
+        for table, rows in (("metrics", result["metrics"]), ("timeseries", result["timeseries"]), ("runs", [run])):
+            path = self.file(table, rid)
+            part = path.with_name(f".{path.name}.{os.getpid()}.part")
+            pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), part)
+            os.replace(part, path)
         with open(self.status_path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"run_id": rid, "status": run["status"]}) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+            fh.write(_status_line(run))
+
+    def rewrite_status(self, rows: list[dict[str, Any]]) -> None:
+        """The status log, rebuilt from the runs that checked out (a torn line from a kill goes away)."""
+        with output_file(self.status_path) as fh:
+            fh.writelines(_status_line(r) for r in rows)
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest of the sweep here; None when there is none or it does not read back."""
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        tmp = self.out / "manifest.json.part"
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-        os.replace(tmp, self.out / "manifest.json")
+        with output_file(self.manifest_path) as fh:
+            fh.write(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
+
+
+def _status_line(run: dict[str, Any]) -> str:
+    entry = {"run_id": run["run_id"], "status": run["status"]}
+    if run.get("error"):
+        entry["error"] = run["error"]
+    return json.dumps(entry, ensure_ascii=False) + "\n"

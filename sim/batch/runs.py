@@ -28,6 +28,7 @@ class RunTask:
     metrics: tuple[str, ...]
     ts_every_min: float | None = None
     ts_metrics: tuple[str, ...] = ()
+    key: str = ""  # digest of everything the result depends on; resume keeps a stored run only if it matches
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -36,11 +37,13 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         data.setdefault("parameters", {})[path[len("parameters."):]] = value
         return
     keys = path.split(".")
-    node = data
+    node: Any = data
     for k in keys[:-1]:
-        node = node.setdefault(k, {})
+        if node.get(k) is None:  # a section written empty (``ndtf:``) takes its fields from the path
+            node[k] = {}
+        node = node[k]
         if not isinstance(node, dict):
-            raise ValueError(f"{path}: '{k}' is not a section of the scenario")
+            raise TypeError(f"'{k}' is not a section of the scenario")
     node[keys[-1]] = value
 
 
@@ -63,16 +66,12 @@ def measure(ex, name: str, first_arrest: list[float]) -> float | None:
 
 def run_task(task: RunTask) -> dict[str, Any]:
     """Run one (design point, replication); a failure is a result, never an exception."""
-    from pydantic import ValidationError
-
     from ..decisions.seats import SeatConfig
     from ..engine.exercise import Exercise
     from ..scenario.model import Scenario
 
     t0 = time.perf_counter()
-    row: dict[str, Any] = {"run_id": task.run_id, "point": task.point, "replication": task.replication,
-                           "seed": task.seed, "spawn_key": f"({task.replication},)",
-                           "parameters": repr(sorted(task.overrides.items())), "engine_version": __version__}
+    row = _row(task)
     metrics: list[dict[str, Any]] = []
     series: list[dict[str, Any]] = []
     try:
@@ -83,12 +82,17 @@ def run_task(task: RunTask) -> dict[str, Any]:
         ex = Exercise(scenario, seed=task.seed, base_key=(task.replication,), keep_events=False,
                       seats=SeatConfig(policy=task.policy))
         first_arrest: list[float] = []
-        ex.journal.listeners.append(
-            lambda e: e["kind"] == "arrest.provisional" and not first_arrest and first_arrest.append(ex.env.now))
-        if task.ts_every_min:
+
+        def on_event(e: dict[str, Any]) -> None:
+            if e["kind"] == "arrest.provisional" and not first_arrest:
+                first_arrest.append(ex.env.now)
+
+        ex.journal.listeners.append(on_event)
+        every = task.ts_every_min
+        if every:
             def sample():
                 while True:
-                    yield ex.env.timeout(task.ts_every_min)
+                    yield ex.env.timeout(every)
                     for name in task.ts_metrics:
                         series.append({"run_id": task.run_id, "t_hours": ex.env.now / 60.0, "metric": name,
                                        "value": _float(measure(ex, name, first_arrest))})
@@ -97,11 +101,25 @@ def run_task(task: RunTask) -> dict[str, Any]:
         for name in task.metrics:
             metrics.append({"run_id": task.run_id, "metric": name, "value": _float(measure(ex, name, first_arrest))})
         row.update(status="ok", error="", events=len(ex.journal))
-    except (ValidationError, ValueError, KeyError) as e:
-        row.update(status="failed", error=f"{type(e).__name__}: {e}".strip()[:2000], events=0)
-        metrics, series = [], []
+    except Exception as e:  # noqa: BLE001 - whatever one run hits is recorded with it; the sweep goes on
+        return failed_result(task, e, time.perf_counter() - t0)
     row["wall_s"] = round(time.perf_counter() - t0, 4)
+    row["metric_rows"], row["timeseries_rows"] = len(metrics), len(series)
     return {"run": row, "metrics": metrics, "timeseries": series}
+
+
+def _row(task: RunTask) -> dict[str, Any]:
+    return {"run_id": task.run_id, "point": task.point, "replication": task.replication, "seed": task.seed,
+            "spawn_key": f"({task.replication},)", "parameters": repr(sorted(task.overrides.items())),
+            "engine_version": __version__, "task_sha256": task.key}
+
+
+def failed_result(task: RunTask, error: BaseException, wall_s: float = 0.0) -> dict[str, Any]:
+    """A run recorded as failed, with no metrics: by the run itself, or by the executor that lost it."""
+    row = _row(task)
+    row.update(status="failed", error=f"{type(error).__name__}: {error}".strip()[:2000], events=0,
+               wall_s=round(wall_s, 4), metric_rows=0, timeseries_rows=0)
+    return {"run": row, "metrics": [], "timeseries": []}
 
 
 def _float(v: Any) -> float | None:

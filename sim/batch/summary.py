@@ -6,22 +6,31 @@ import math
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
+import pyarrow.dataset as ds
+
+from ..errors import RunError
+from .results import SCHEMAS, ResultStore
 
 
-def load(out: Path):
+def load(out: Path, run_ids: list[str]):
+    """This plan's runs and metrics (files of anything else in the folder are not read)."""
     import pandas as pd
 
-    runs = pq.read_table(out / "runs").to_pandas()
-    metrics = pq.read_table(out / "metrics").to_pandas()
-    return runs, metrics.merge(runs[["run_id", "point"]], on="run_id") if len(metrics) else pd.DataFrame(
-        columns=["run_id", "metric", "value", "point"])
+    store = ResultStore(out)
+    try:
+        runs, metrics = (ds.dataset([str(store.file(t, r)) for r in run_ids], schema=SCHEMAS[t],
+                                    format="parquet").to_table().to_pandas() for t in ("runs", "metrics"))
+    except (OSError, ValueError) as e:
+        raise RunError(f"cannot read the results in {out}: {e}") from None
+    if not len(metrics):
+        return runs, pd.DataFrame(columns=["run_id", "metric", "value", "point"])
+    return runs, metrics.merge(runs[["run_id", "point"]], on="run_id")
 
 
-def summarise(out: Path, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def summarise(m, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean and 95% CI per design point and metric, from ``load``'s metrics."""
     from scipy import stats
 
-    _, m = load(out)
     rows = []
     for (point, metric), g in sorted(m.groupby(["point", "metric"]), key=lambda kv: kv[0]):
         v = g["value"].dropna()

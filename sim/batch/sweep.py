@@ -1,63 +1,22 @@
-"""Run an experiment: build the tasks, keep the executor busy, store each result as it lands."""
+"""Run an experiment: check the results folder, keep the executor busy, store each result as it lands."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, wait
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..durations import minutes
-from ..errors import InputError, Problem
-from ..scenario.loader import load_scenario, locate, plain_data, validate_model
-from .designs import design_points
-from .executors import executor
-from .experiment import Experiment
-from .results import ResultStore
-from .runs import RunTask, run_task
+from ..errors import InputError, Problem, RunError
+from .folder import check_folder, locked
+from .plan import Plan, load_experiment, plan
+from .runs import RunTask, failed_result, run_task
 
-
-@dataclass
-class Plan:
-    experiment: Experiment
-    path: Path
-    scenario_path: Path
-    scenario_data: dict[str, Any]
-    scenario_sha256: str
-    points: list[dict[str, Any]]
-    tasks: list[RunTask] = field(default_factory=list)
-
-
-def load_experiment(path: str | os.PathLike) -> Experiment:
-    return validate_model(locate(path), Experiment)
-
-
-def plan(path: str | os.PathLike) -> Plan:
-    p = Path(path)
-    exp = load_experiment(p)
-    scenario_path = (p.parent / exp.scenario).resolve()
-    if not scenario_path.is_file():
-        raise InputError([Problem(str(p), 0, 0, "scenario", f"no scenario file at {scenario_path}")])
-    loaded = load_scenario(scenario_path)
-    data = plain_data(loaded.located.data)
-    try:
-        points = design_points(exp, p.parent)
-    except (OSError, KeyError) as e:
-        raise InputError([Problem(str(p), 0, 0, "csv", f"cannot read the design points: {e}")]) from None
-    pl = Plan(exp, p, scenario_path, data, loaded.digest, points)
-    until = minutes(exp.until) if exp.until is not None else None
-    ts = exp.timeseries
-    for i, overrides in enumerate(points):
-        for r in range(exp.replications):
-            pl.tasks.append(RunTask(f"p{i:04d}-r{r:04d}", i, r, overrides, data, exp.seed, until, exp.policy,
-                                    tuple(exp.metrics), minutes(ts.every) if ts else None,
-                                    tuple(ts.metrics) if ts else ()))
-    return pl
+__all__ = ["Plan", "load_experiment", "plan", "run_sweep", "status_counts"]
 
 
 def _progress(done: int, total: int, started: float, failed: int) -> None:
@@ -70,23 +29,81 @@ def _progress(done: int, total: int, started: float, failed: int) -> None:
           + (f" · {failed} failed" if failed else ""), end="", file=sys.stderr, flush=True)
 
 
-def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | None, resume: bool) -> dict[str, Any]:
-    store = ResultStore(out)
-    done = store.done()
-    if done and not resume:
-        raise InputError([Problem(str(out), 0, 0, "", f"{len(done)} runs are already here; use --resume to carry "
-                                                      "on, or another --out")])
-    store.write_manifest({
-        "experiment": pl.experiment.model_dump(mode="json"), "experiment_file": str(pl.path),
-        "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,
-        "engine_version": __version__, "design_points": pl.points, "runs": len(pl.tasks),
-        "executor": kind, "workers": workers,
-    })
-    todo = [t for t in pl.tasks if t.run_id not in done]
-    started, finished, failed = time.monotonic(), len(pl.tasks) - len(todo), 0
+def _changed_inputs(manifest: dict[str, Any] | None, pl: Plan) -> str | None:
+    """What differs between the sweep in the folder and this plan, in a person's words; None if nothing."""
+    if manifest is None:
+        return "its manifest.json is missing or unreadable, so what made its runs is unknown"
+    before = manifest.get("inputs")
+    if not isinstance(before, dict):
+        return "its manifest.json does not record its input files"
+    changed = []
+    for role in sorted(set(before) | set(pl.inputs)):
+        old, new = before.get(role), pl.inputs.get(role)
+        if new is None:
+            changed.append(f"{role} {old.get('file') if isinstance(old, dict) else ''} is no longer used")
+        elif not isinstance(old, dict) or old.get("sha256") != new[1]:
+            changed.append(f"{role} {new[0]} " + ("is new" if old is None else "changed"))
+    if manifest.get("engine_version") != __version__:
+        changed.append(f"the engine is now {__version__} (was {manifest.get('engine_version')})")
+    return "; ".join(changed) or None
+
+
+def _resume_check(store: Any, pl: Plan, force_changed: bool) -> None:
+    why = _changed_inputs(store.read_manifest(), pl)
+    if why and not force_changed:
+        raise InputError([Problem(str(store.out), 0, 0, "--resume",
+                                  f"the sweep here was made from other inputs ({why}); add --force-changed to "
+                                  "keep only the runs that still match and redo the rest, or use a new --out")])
+
+
+def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | None, resume: bool,
+              force_changed: bool = False) -> dict[str, Any]:
+    # pyarrow is imported here, not at the top: planning (and ``ncbsim validate``) must work
+    # on a light install without the research stack.
+    from .results import ResultStore
+
+    check_folder(out)
+    with locked(out):
+        store = ResultStore(out)
+        store.create()
+        store.clean_parts()
+        kept: dict[str, dict[str, Any]] = {}
+        removed = 0
+        if store.present():
+            if not resume:
+                raise InputError([Problem(str(out), 0, 0, "--out", "a sweep's results are already here; use "
+                                                                   "--resume to carry on, or another --out")])
+            _resume_check(store, pl, force_changed)
+            removed = store.remove_other_runs({t.run_id for t in pl.tasks})
+            for t in pl.tasks:
+                row = store.check(t.run_id, t.key)
+                if row is None:
+                    store.discard(t.run_id)
+                else:
+                    kept[t.run_id] = row
+            store.rewrite_status(list(kept.values()))
+        store.write_manifest({
+            "experiment": pl.experiment.model_dump(mode="json"), "experiment_file": str(pl.path),
+            "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,
+            "inputs": {role: {"file": f, "sha256": h} for role, (f, h) in pl.inputs.items()},
+            "engine_version": __version__, "design_points": pl.points, "runs": len(pl.tasks),
+            "executor": kind, "workers": workers,
+        })
+        todo = [t for t in pl.tasks if t.run_id not in kept]
+        started = time.monotonic()
+        failed = _execute(store, pl, todo, kind, workers, scheduler, started)
+    return {"runs": len(pl.tasks), "skipped_as_done": len(kept), "rerun": len(todo) if kept else 0,
+            "removed_other": removed, "failed_now": failed, "seconds": round(time.monotonic() - started, 2)}
+
+
+def _execute(store: Any, pl: Plan, todo: list[RunTask], kind: str, workers: int, scheduler: str | None,
+             started: float) -> int:
+    from .executors import executor
+
+    finished, failed = len(pl.tasks) - len(todo), 0
     window = max(2, workers * 3)  # a few tasks in flight per worker: flat memory however large the sweep
     with executor(kind, workers, scheduler) as ex:
-        pending: set = set()
+        pending: dict[Future, RunTask] = {}
         queue = iter(todo)
         try:
             while True:
@@ -94,13 +111,18 @@ def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | Non
                     task = next(queue, None)
                     if task is None:
                         break
-                    pending.add(ex.submit(run_task, task))
+                    pending[ex.submit(run_task, task)] = task
                 if not pending:
                     break
-                ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for f in ready:
-                    result = f.result()
-                    store.write(result, pl.scenario_sha256)
+                    task = pending.pop(f)
+                    result = _result(f, task)
+                    try:
+                        store.write(result, pl.scenario_sha256)
+                    except OSError as e:
+                        raise RunError(f"cannot store run {task.run_id} in {store.out}: {e.strerror or e}; the runs "
+                                       "stored so far are kept, carry on with --resume") from None
                     finished += 1
                     failed += result["run"]["status"] != "ok"
                     _progress(finished, len(pl.tasks), started, failed)
@@ -112,18 +134,29 @@ def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | Non
             raise
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    return {"runs": len(pl.tasks), "skipped_as_done": len(pl.tasks) - len(todo), "failed_now": failed,
-            "seconds": round(time.monotonic() - started, 2)}
+    return failed
+
+
+def _result(f: Future, task: RunTask) -> dict[str, Any]:
+    """A finished future's result; a task the executor lost (a worker died) is a failed run."""
+    try:
+        return f.result()
+    except BrokenProcessPool:
+        raise RunError("a worker process died (killed, or out of memory) and the pool cannot go on; "
+                       "the runs stored so far are kept, carry on with --resume") from None
+    except Exception as e:  # noqa: BLE001 - the executor's own failure for one task (e.g. Dask's KilledWorker)
+        return failed_result(task, e)
 
 
 def status_counts(out: Path) -> dict[str, int]:
+    """Runs per status in the log, for a message after an interruption (a torn line is skipped)."""
     counts: dict[str, int] = {}
     path = out / "status.jsonl"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 s = json.loads(line)["status"]
-            except (ValueError, KeyError):
+            except (ValueError, KeyError, TypeError):
                 continue
             counts[s] = counts.get(s, 0) + 1
     return counts

@@ -2,54 +2,128 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
+MAX_WORKERS = 256
+INSTALL_HINT = "pip install 'ncbsim[research]' (from a checkout: pip install -e '.[research]')"
+
+EPILOG = f"""\
+exit codes: 0 every run ok; 1 some runs failed (each is recorded with its error in the
+'error' column of OUT/runs and in OUT/status.jsonl, and the sweep goes on), or the sweep could not
+go on (a Dask scheduler that cannot be reached); 2 bad input, a results folder that cannot be
+used, or the research stack missing ({INSTALL_HINT}).
+
+--resume keeps a stored run only if its Parquet files read back whole and were made by the same
+task; the rest run again. If the experiment, its design CSV, the scenario or one of its includes
+changed since the sweep started, --resume refuses: add --force-changed to keep the runs that still
+match and redo the others, or use a new --out. Only one sweep at a time may write to a folder.
+"""
+
 
 def register(sub) -> None:
+    import argparse
+
     p = sub.add_parser("batch", help="run an experiment: a sweep of replications, results in Parquet",
                        description="Run every design point of an experiment for its replications on the chosen "
                                    "executor, streaming runs, metrics and time series to Parquet in --out as they "
-                                   "finish; end with mean and 95%% CI per design point, and plots.")
+                                   "finish; end with mean and 95%% CI per design point, and plots. Needs the "
+                                   "research stack: " + INSTALL_HINT.replace("%", "%%") + ".",
+                       epilog=EPILOG.replace("%", "%%"), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("experiment", metavar="EXPERIMENT", help="experiment YAML file")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N", help="parallel workers")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help=f"parallel workers (1 to {MAX_WORKERS})")
     p.add_argument("--executor", choices=["serial", "process", "dask"], default="process")
     p.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/EXPERIMENT-ID)")
-    p.add_argument("--resume", action="store_true", help="carry on a sweep in --out, skipping the runs done")
+    p.add_argument("--resume", action="store_true",
+                   help="carry on a sweep in --out: keep the runs whose files check out, run the rest")
+    p.add_argument("--force-changed", action="store_true",
+                   help="with --resume: go on although the experiment or scenario changed since the sweep "
+                        "started (runs that no longer match are run again)")
     p.set_defaults(handler=batch_command)
+
+
+def missing_research(executor: str) -> list[str]:
+    """The research packages this batch needs that cannot be imported."""
+    needed = ["pyarrow", "pandas", "scipy"] + (["distributed"] if executor == "dask" else [])
+    missing = []
+    for name in needed:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    return missing
 
 
 def batch_command(args) -> int:
     from pathlib import Path
 
-    from ..batch.summary import plot, render, summarise
-    from ..batch.sweep import plan, run_sweep, status_counts
+    from ..batch.executors import address_problem
     from ..errors import InputError, Problem
 
-    if args.workers < 1:
-        raise InputError([Problem("--workers", 0, 0, "", "expected 1 or more")])
-    if args.scheduler and args.executor != "dask":
-        raise InputError([Problem("--scheduler", 0, 0, "", "a scheduler goes with --executor dask")])
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise InputError([Problem("--workers", 0, 0, "", f"expected 1 to {MAX_WORKERS}, got {args.workers}")])
+    if args.scheduler is not None:
+        if args.executor != "dask":
+            raise InputError([Problem("--scheduler", 0, 0, "", "a scheduler goes with --executor dask")])
+        if why := address_problem(args.scheduler):
+            raise InputError([Problem("--scheduler", 0, 0, "", f"{args.scheduler[:80]!r} is not an address: {why}")])
+    if args.force_changed and not args.resume:
+        raise InputError([Problem("--force-changed", 0, 0, "", "goes with --resume")])
+    if missing := missing_research(args.executor):
+        print(f"ncbsim batch needs the research stack ({', '.join(missing)} missing): {INSTALL_HINT}",
+              file=sys.stderr)
+        return 2
+
+    from ..batch.folder import check_folder, locked
+    from ..batch.sweep import plan
+
     pl = plan(args.experiment)
     out = Path(args.out or Path("results") / pl.experiment.id)
-    if not out.parent.exists():
-        raise InputError([Problem(str(out), 0, 0, "", "the folder for the results does not exist")])
+    if args.out is None and not os.path.lexists(out.parent):
+        try:  # the default place is ours to make; a folder the user names must exist already
+            out.parent.mkdir()
+        except OSError as e:
+            raise InputError([Problem(str(out.parent), 0, 0, "--out", f"cannot make the results folder: "
+                                                                      f"{e.strerror or e}")]) from None
+    check_folder(out)
+    with locked(out):
+        return _sweep(args, pl, out)
+
+
+def _sweep(args, pl, out) -> int:
+    from ..batch.summary import load, plot, render, summarise
+    from ..batch.sweep import run_sweep, status_counts
+
     print(f"{pl.experiment.title}: {len(pl.points)} design point(s) × {pl.experiment.replications} replication(s) "
-          f"= {len(pl.tasks)} runs on {args.executor} ({args.workers} worker(s)) → {out}")
+          f"= {len(pl.tasks)} runs on {args.executor} ({args.workers} worker(s)) → {out}", flush=True)
     try:
-        stats = run_sweep(pl, out, args.executor, args.workers, args.scheduler, args.resume)
+        stats = run_sweep(pl, out, args.executor, args.workers, args.scheduler, args.resume, args.force_changed)
     except KeyboardInterrupt:
         counts = status_counts(out)
         print(f"\ninterrupted: {sum(counts.values())} of {len(pl.tasks)} runs are stored; "
               f"carry on with: ncbsim batch {args.experiment} --out {out} --resume", file=sys.stderr)
         return 130
+    if args.resume:
+        print(f"resumed: {stats['skipped_as_done']} stored run(s) checked and kept, "
+              f"{len(pl.tasks) - stats['skipped_as_done']} run now"
+              + (f", {stats['removed_other']} run(s) of the earlier experiment removed" if stats["removed_other"] else ""))
+    ids = [t.run_id for t in pl.tasks]
+    runs, metrics = load(out, ids)
     params = [p.path for p in pl.experiment.parameters]
-    rows = summarise(out, pl.points)
+    rows = summarise(metrics, pl.points)
     print(render(rows, params))
-    counts = status_counts(out)
     plots = plot(out, rows, params) if params else []
-    print(f"\n{counts.get('ok', 0)} runs ok, {counts.get('failed', 0)} failed (see the 'error' column of runs)"
-          f" · {stats['seconds']} s · {len(plots)} plot file(s) in {out / 'plots'}")
+    failed = runs[runs["status"] != "ok"].sort_values("run_id")
+    print(f"\n{len(runs) - len(failed)} runs ok, {len(failed)} failed · {stats['seconds']} s · "
+          f"{len(plots)} plot file(s) in {out / 'plots'}")
     print(f"load them: pandas.read_parquet('{out / 'metrics'}')")
+    if len(failed):
+        first = failed.iloc[0]
+        print(f"ncbsim batch: {len(failed)} of {len(runs)} runs failed (first, {first['run_id']}: "
+              f"{' '.join(str(first['error']).split())[:200]}); every error is in {out / 'status.jsonl'} and the 'error' column of "
+              f"{out / 'runs'}", file=sys.stderr)
+        return 1
     return 0

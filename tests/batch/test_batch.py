@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, SCENARIOS, ncbsim
+
 from sim.batch.designs import design_points
 from sim.batch.sweep import load_experiment, plan, run_sweep
 
@@ -68,18 +68,39 @@ metrics: [messages_handled]
     assert by["p0000"].nunique() > 1  # different replications, different draws
 
 
-def test_a_failing_design_point_is_recorded_and_the_sweep_goes_on(tmp_path):
-    exp = experiment(tmp_path, """replications: 2
-until: 6h
-parameters:
-  - {path: ndtf.reviewers, values: [0, 5]}
-""")
+# Every design point is checked before a sweep, so a run fails only for a reason the checks
+# cannot see; this fault stands for one (a run-time error in the model) at the first design point.
+FAULT = """
+import sys
+import sim.batch.runs as runs
+real = runs.measure
+def measure(ex, name, first_arrest):
+    if ex.scenario.traffic.messages_per_ncb_per_day == 5:
+        raise ZeroDivisionError("injected fault")
+    return real(ex, name, first_arrest)
+runs.measure = measure
+from sim.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_failing_run_is_recorded_the_sweep_goes_on_and_the_exit_code_is_1(tmp_path):
+    exp = experiment(tmp_path, SMALL.replace("replications: 3", "replications: 2"))
     out = tmp_path / "fail"
-    run_sweep(plan(exp), out, "process", 2, None, resume=False)
+    r = subprocess.run([sys.executable, "-c", FAULT, "batch", str(exp), "--executor", "serial", "--out", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "2 of 4 runs failed" in lines[0] and "ZeroDivisionError: injected fault" in lines[0]
+    assert str(out / "status.jsonl") in lines[0]
+    assert "2 runs ok, 2 failed" in r.stdout
     runs = pd.read_parquet(out / "runs").sort_values("run_id")
     assert list(runs["status"]) == ["failed", "failed", "ok", "ok"]
-    assert runs.iloc[0]["error"].startswith("ValidationError") and "reviewers" in runs.iloc[0]["error"]
+    assert runs.iloc[0]["error"] == "ZeroDivisionError: injected fault"
     assert set(pd.read_parquet(out / "metrics")["run_id"]) == {"p0001-r0000", "p0001-r0001"}
+    failed = [json.loads(line) for line in (out / "status.jsonl").read_text().splitlines()]
+    assert sum(s["status"] == "failed" for s in failed) == 2
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])

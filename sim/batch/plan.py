@@ -1,0 +1,177 @@
+"""Plan an experiment: load and check it whole, before the first run, and list its runs.
+
+Every design point is applied to the base scenario's data and validated as the scenario loader
+validates a file, so a value the model would refuse (a path that does not exist, ``0``
+reviewers, a rate out of bounds) is reported at ``validate`` time, located in the experiment,
+instead of failing every run of a sweep. Needs none of the research stack.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..durations import minutes
+from ..errors import InputError, Problem
+from ..files import read_input_bytes
+from ..scenario.loader import Located, dotted, load_scenario, locate, plain_data, validate_model
+from .designs import Design, Locate, Origin, build_design
+from .experiment import MAX_RUNS, Experiment, path_problem
+from .runs import RunTask, set_path
+
+MAX_PROBLEMS = 20  # a design of 10,000 points that is wrong the same way everywhere needs few lines
+MAX_SAMPLES_PER_RUN = 10_000  # time-series rows per metric and run
+_INPUT_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass
+class Plan:
+    experiment: Experiment
+    path: Path
+    scenario_path: Path
+    scenario_data: dict[str, Any]
+    scenario_sha256: str
+    points: list[dict[str, Any]]
+    tasks: list[RunTask] = field(default_factory=list)
+    # role → (file, sha256) of every file the results depend on; resume refuses when one changed
+    inputs: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def load_experiment(path: str | os.PathLike) -> Experiment:
+    return validate_model(locate(path), Experiment)
+
+
+def _sha256(path: str | os.PathLike) -> str:
+    return hashlib.sha256(read_input_bytes(path, limit=_INPUT_LIMIT)).hexdigest()
+
+
+def _origin(located: Located) -> Locate:
+    def at(path: tuple) -> Origin:
+        return (*located.where(path), dotted(path))
+    return at
+
+
+def plan(path: str | os.PathLike) -> Plan:
+    p = Path(path)
+    located = locate(p)
+    exp: Experiment = validate_model(located, Experiment)
+    at = _origin(located)
+    problems = [Problem(*at(("parameters", i, "path")), f"{prm.path}: {why}")
+                for i, prm in enumerate(exp.parameters) if (why := path_problem(prm.path))]
+    scenario_path = (p.parent / exp.scenario).resolve()
+    if not scenario_path.is_file():
+        problems.append(Problem(*at(("scenario",)), f"no scenario file at {scenario_path}"))
+    if problems:
+        raise InputError(problems)
+    loaded = load_scenario(scenario_path)
+    data = plain_data(loaded.located.data)
+    design = build_design(exp, p.parent, at)
+    runs = len(design.points) * exp.replications
+    if runs > MAX_RUNS:
+        raise InputError([Problem(*at(("replications",)), f"{len(design.points):,} design point(s) × "
+                                  f"{exp.replications:,} replication(s) = {runs:,} runs; at most {MAX_RUNS:,} are "
+                                  "allowed (split the study into experiments)")])
+    until = minutes(exp.until) if exp.until is not None else None
+    ts = exp.timeseries
+    if ts is not None:
+        _check_timeseries(exp, until if until is not None else minutes(loaded.scenario.duration), at)
+    _check_points(exp, design, data, loaded.located, at)
+
+    inputs = {"experiment": (str(p), _sha256(p)), "scenario": (str(scenario_path), _sha256(scenario_path))}
+    if exp.design == "csv" and exp.csv:
+        inputs["design CSV"] = (str(p.parent / exp.csv), _sha256(p.parent / exp.csv))
+    for inc in loaded.located.files[1:]:
+        rel = os.path.relpath(Path(inc).resolve(), scenario_path.parent)
+        inputs[f"include {rel}"] = (inc, _sha256(inc))
+    pl = Plan(exp, p, scenario_path, data, loaded.digest, design.points, inputs=inputs)
+    data_sha = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    common = {"scenario": data_sha, "seed": exp.seed, "until": until, "policy": exp.policy,
+              "metrics": list(exp.metrics), "ts_every": minutes(ts.every) if ts else None,
+              "ts_metrics": list(ts.metrics) if ts else [], "engine": __version__}
+    for i, overrides in enumerate(design.points):
+        for r in range(exp.replications):
+            key = hashlib.sha256(json.dumps({**common, "overrides": overrides, "replication": r},
+                                            sort_keys=True, default=str).encode()).hexdigest()
+            pl.tasks.append(RunTask(f"p{i:04d}-r{r:04d}", i, r, overrides, data, exp.seed, until, exp.policy,
+                                    tuple(exp.metrics), minutes(ts.every) if ts else None,
+                                    tuple(ts.metrics) if ts else (), key))
+    return pl
+
+
+def _check_timeseries(exp: Experiment, until_min: float, at: Locate) -> None:
+    assert exp.timeseries is not None
+    every = minutes(exp.timeseries.every)
+    if every <= 0:
+        raise InputError([Problem(*at(("timeseries", "every")), "expected a sampling period above zero")])
+    if until_min / every > MAX_SAMPLES_PER_RUN:
+        raise InputError([Problem(*at(("timeseries", "every")),
+                                  f"{until_min / every:,.0f} samples per run; at most {MAX_SAMPLES_PER_RUN:,} "
+                                  "(sample less often)")])
+
+
+def _scenario_problems(data: dict[str, Any], point: dict[str, Any], scenario: Located) -> list[Problem]:
+    """The scenario loader's errors for the base scenario with ``point`` applied to it."""
+    from ..scenario.checks import check_parameter_names, check_scenario
+    from ..scenario.model import Scenario
+
+    trial = copy.deepcopy(data)
+    for path, value in point.items():
+        try:
+            set_path(trial, path, value)
+        except TypeError as e:
+            return [Problem(scenario.files[0], 0, 0, path, str(e))]
+    here = Located(trial, scenario.marks, scenario.files, scenario.digest)
+    try:
+        sc = validate_model(here, Scenario, check_parameter_names(here))
+        return [q for q in check_scenario(sc, here) if q.severity == "error"]
+    except InputError as e:
+        return [q for q in e.problems if q.severity == "error"]
+
+
+def _owner(paths: list[str], field_: str) -> int | None:
+    """The parameter a scenario problem belongs to: its path is the field, or contains it, or is in it."""
+    best: int | None = None
+    for i, path in enumerate(paths):
+        related = field_ == path or field_.startswith(path + ".") or path.startswith(field_ + ".")
+        if related and (best is None or len(path) > len(paths[best])):
+            best = i
+    return best
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_points(exp: Experiment, design: Design, data: dict[str, Any], scenario: Located, at: Locate) -> None:
+    paths = [prm.path for prm in exp.parameters]
+    found: dict[tuple, Problem] = {}
+    checks = [(pt, (lambda i, k=k: design.where(k, i)), f"design point {k}")
+              for k, pt in enumerate(design.points)] + [(pt, where, "a bound") for pt, where in design.bounds]
+    for point, where, label in checks:
+        if not point:
+            continue
+        for q in _scenario_problems(data, point, scenario):
+            i = _owner(paths, q.field)
+            if i is not None:
+                file, line, col, fld = where(i)
+                detail = "" if q.field == paths[i] else f" ({q.field})"
+                message = f"{paths[i]} = {_shown(point[paths[i]])}: {q.message}{detail}"
+            else:
+                file, line, col, fld = at(("parameters",))
+                values = ", ".join(f"{k} = {_shown(v)}" for k, v in point.items())
+                message = f"{label} ({values}): {q.field or 'scenario'}: {q.message}"
+            found.setdefault((file, line, col, fld, message), Problem(file, line, col, fld, message))
+    if found:
+        problems = sorted(found.values())
+        if len(problems) > MAX_PROBLEMS:
+            extra = len(problems) - MAX_PROBLEMS
+            problems = problems[:MAX_PROBLEMS] + [Problem(*at(("parameters",)),
+                                                          f"... and {extra:,} more problem(s) with the design")]
+        raise InputError(problems)
