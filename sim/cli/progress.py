@@ -47,9 +47,10 @@ class RunProgress:
         # Best effort: a terminal that went away must not fail the run (nor be taken for the
         # journal's own write error).
         try:
-            width = os.get_terminal_size(self.stream.fileno()).columns - 1
+            columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError):
-            width = 79
+            columns = 0
+        width = columns - 1 if columns > 1 else 79  # a pseudo-terminal may report no size at all
         # Cut to the terminal's width: a line that wrapped could not be overwritten in place.
         try:
             self.stream.write("\r" + for_terminal(text)[:width] + "\x1b[K")
