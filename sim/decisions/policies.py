@@ -63,7 +63,7 @@ class Person:
         return None
 
 
-def make_policy(ex: Exercise, seat: str, name: str, script: Script | None = None):
+def make_policy(ex: Exercise, seat: str, name: str, script: Script | None = None) -> Policy | Scripted:
     if name == "by_the_book":
         return Policy(ex, seat, name, 20.0, 0.5)
     if name == "overloaded":

@@ -41,7 +41,7 @@ class Decision:
     raised_at: float
     deadline: float
     context: dict[str, Any]
-    apply: Callable[[str], None] = field(repr=False)
+    apply: Callable[[str], object] = field(repr=False)  # what the chosen option does; its result is ignored
     state: str = "open"  # open, made, expired
     answer: str | None = None
 
@@ -79,7 +79,7 @@ class DecisionPort:
         return [d for d in self.decisions.values() if d.state == "open"]
 
     def raise_(self, seat: str, kind: str, prompt: str, options: list[Option], default: str, within: float,
-               apply: Callable[[str], None], **context: Any) -> Decision:
+               apply: Callable[[str], object], **context: Any) -> Decision:
         ex, now = self.ex, self.ex.env.now
         d = Decision(f"Q{next(self._ids)}", seat, kind, prompt, tuple(options), default, now, now + within,
                      context, apply)
@@ -94,11 +94,14 @@ class DecisionPort:
         if answer is not None:
             key, delay = answer
             if delay < within:
-                ex.env.timeout(max(0.0, delay)).callbacks.append(
-                    lambda _e: d.state == "open" and self.answer(d.id, key, by=responder.name))
+                self.answer_later(d, key, delay, by=responder.name)
         for listener in self.listeners:
             listener(d)
         return d
+
+    def answer_later(self, d: Decision, key: str, delay: float, by: str) -> None:
+        """Answer after ``delay`` minutes, unless the decision has been answered or has expired by then."""
+        self.ex.after(max(0.0, delay), lambda: self.answer(d.id, key, by=by) if d.state == "open" else None)
 
     def answer(self, decision_id: str, key: str, by: str = "seat") -> Decision:
         d = self.decisions.get(decision_id)

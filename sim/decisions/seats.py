@@ -13,20 +13,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
-from simpy.events import Event
+from simpy.events import Event, EventPriority
 
-from .policies import Person, make_policy
-from .port import Decision
+from .policies import Person, Policy, Scripted, make_policy
+from .port import Decision, Responder
 from .script import Script
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
 
 
-AFTER_ALL = 2  # SimPy runs lower numbers first (URGENT 0, NORMAL 1): this comes after every event due then
+AFTER_ALL = EventPriority(2)  # SimPy runs lower numbers first (URGENT 0, NORMAL 1): this comes after every event due then
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,7 @@ class Seats:
     def __init__(self, ex: Exercise, config: SeatConfig) -> None:
         self.ex = ex
         self.config = config
-        self._responders: dict[str, object] = {}
+        self._policies: dict[str, Policy | Scripted] = {}  # by seat, made on first use
         self._switched = False  # after a branch, people's seats are automated
         self.branch_at: float | None = None
         recorded = {r.decision: r for r in config.replay}
@@ -67,17 +69,21 @@ class Seats:
                 break
             if r.by == "control":  # a trainer's action on the MSEL, recorded like an answer
                 payload = json.loads(r.option)
-                self._at(r.sim_time, lambda payload=payload: self.ex.injects.control(payload))
+                self._at(r.sim_time, partial(self.ex.injects.control, payload))
                 continue
             if r.by != "seat":
                 continue  # policies are deterministic: the replay reproduces them by itself
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
-            self._at(r.sim_time, lambda r=r, option=option: self._replay_answer(r, option))
+            self._at(r.sim_time, partial(self._replay_answer, r, option))
 
-    def _at(self, t: float, action) -> None:
+    def _at(self, t: float, action: Callable[[], object]) -> None:
         ev = Event(self.ex.env)
         ev._ok, ev._value = True, None
-        ev.callbacks.append(lambda _e: action())
+
+        def due(_e: Event) -> None:
+            action()
+
+        ev.callbacks.append(due)
         self.ex.env.schedule(ev, AFTER_ALL, max(0.0, t - self.ex.env.now))
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
@@ -91,21 +97,20 @@ class Seats:
         for d in list(self.ex.port.open):
             if d.seat in self.config.people:
                 key, delay = self._policy(d.seat).respond(d)
-                self.ex.env.timeout(max(0.0, delay)).callbacks.append(
-                    lambda _e, d=d, key=key: d.state == "open" and self.ex.port.answer(d.id, key, by="policy:by_the_book"))
+                self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
 
-    def _policy(self, seat: str):
-        key = ("policy", seat)
-        if key not in self._responders:
+    def _policy(self, seat: str) -> Policy | Scripted:
+        if seat not in self._policies:
             role = seat.split(":")[0]
             pol = self.ex.scenario.policies
-            name = self.config.policy or pol.seats.get(seat) or getattr(pol, role, "by_the_book")
+            role_policy: str = getattr(pol, role, "by_the_book")
+            name = self.config.policy or pol.seats.get(seat) or role_policy
             if self.config.people and seat in self.config.people:
                 name = "by_the_book"
-            self._responders[key] = make_policy(self.ex, seat, name, self.config.script)
-        return self._responders[key]
+            self._policies[seat] = make_policy(self.ex, seat, name, self.config.script)
+        return self._policies[seat]
 
-    def responder_for(self, seat: str):
+    def responder_for(self, seat: str) -> Responder:
         if seat in self.config.people and not self._switched:
             return _BranchAware(self, Person()) if self._branch_record else Person()
         return _BranchAware(self, self._policy(seat)) if self._branch_record else self._policy(seat)
@@ -114,13 +119,13 @@ class Seats:
 class _BranchAware:
     """Gives the branch's option to the branch decision when a policy (not a person) made it."""
 
-    def __init__(self, seats: Seats, inner) -> None:
+    def __init__(self, seats: Seats, inner: Responder) -> None:
         self.seats, self.inner, self.name = seats, inner, inner.name
 
-    def respond(self, d: Decision):
-        b = self.seats._branch_record
-        if b is not None and d.id == b.decision and b.by != "seat":
+    def respond(self, d: Decision) -> tuple[str, float] | None:
+        b, branch = self.seats._branch_record, self.seats.config.branch
+        if b is not None and branch is not None and d.id == b.decision and b.by != "seat":
             self.seats.ex.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(
                 lambda _e: self.seats._switch())
-            return self.seats.config.branch[1], b.sim_time - d.raised_at
+            return branch[1], b.sim_time - d.raised_at
         return self.inner.respond(d)

@@ -20,7 +20,7 @@ class SimClock:
             raise ValueError("the exercise start must carry a time zone (write it in UTC, ending in Z)")
         self.start = start.astimezone(UTC)
         self._epoch = self.start.timestamp()
-        self._day = None
+        self._day: int | None = None
         self._day_prefix = ""
 
     def utc(self, t: float) -> datetime:

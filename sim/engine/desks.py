@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from heapq import heappop, heappush
 from itertools import count
+from typing import cast
 
 import simpy
 
@@ -136,7 +137,7 @@ class NcbDesk:
                     if not waiting.triggered:  # (a message handed over at this same instant counts)
                         self._idle.remove((i, waiting))
                         continue
-                    msg = waiting.value
+                    msg = cast(Message, waiting.value)  # an idle officer is woken with the message itself
                 else:
                     msg = yield waiting
             self.in_service += 1

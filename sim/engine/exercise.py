@@ -137,6 +137,13 @@ class Exercise:
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
 
+    def after(self, delay: float, action: Callable[[], object]) -> None:
+        """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest."""
+        def due(_e: simpy.Event) -> None:
+            action()
+
+        self.env.timeout(delay).callbacks.append(due)
+
     def fork_at(self, t: float, replication: int) -> None:
         """At sim time ``t``, re-seed every random stream for replication ``replication`` (what-ifs)."""
         self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _e: self.streams.fork(replication))
@@ -154,7 +161,7 @@ class Exercise:
     # --- messages ---------------------------------------------------------------------------
     def send(self, src: str, dst: str, *, kind: str, priority: str = "routine", channel: str = "i247",
              language: str | None = None, inject: str | None = None, case: str | None = None,
-             about: str | None = None, then: Callable[[Message], None] | None = None) -> Message:
+             about: str | None = None, then: Callable[[Message], object] | None = None) -> Message:
         """Send a message; ``then`` runs when the recipient has handled it (read it and acted)."""
         now = self.env.now
         if language is None:

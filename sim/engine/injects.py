@@ -23,11 +23,11 @@ class Injects:
         self.fired: list[str] = []
         self.held: set[str] = set()
         self._due_while_held: set[str] = set()
-        self._followers: dict[str, list[Inject]] = {}
+        self._followers: dict[str, list[tuple[float, Inject]]] = {}  # inject id → (delay in minutes, follower)
         for inj in ex.scenario.injects:
             if inj.after is not None:
-                self._followers.setdefault(inj.after.inject, []).append(inj)
-            else:
+                self._followers.setdefault(inj.after.inject, []).append((minutes(inj.after.delay), inj))
+            elif inj.at is not None:  # the model requires exactly one of the two
                 self._at(minutes(inj.at), inj)
 
     def status(self, inject_id: str) -> str:
@@ -62,8 +62,8 @@ class Injects:
                         channel=channel, priority=inj.priority, **extra)
         ex.send(inj.from_, inj.to, kind="inject", priority=inj.priority, channel=channel, language=inj.language,
                 inject=inj.id)
-        for follower in self._followers.get(inj.id, ()):
-            self._at(ex.env.now + minutes(follower.after.delay), follower)
+        for delay, follower in self._followers.get(inj.id, ()):
+            self._at(ex.env.now + delay, follower)
 
     def check(self, payload: dict[str, Any]) -> Inject:
         """The inject a controller's action concerns, or ValueError saying why it cannot be done.
@@ -84,14 +84,14 @@ class Injects:
             return inj
         if action not in ("fire", "hold", "release"):
             raise ValueError(f"unknown control action {action!r}")
-        inj = self.by_id.get(payload.get("inject", ""))
-        if inj is None:
+        known = self.by_id.get(payload.get("inject", ""))
+        if known is None:
             raise ValueError(f"no inject {payload.get('inject')!r}")
-        if action in ("fire", "hold") and inj.id in self.fired:
-            raise ValueError(f"inject {inj.id} has already fired")
-        if action == "release" and inj.id not in self.held:
-            raise ValueError(f"inject {inj.id} is not held")
-        return inj
+        if action in ("fire", "hold") and known.id in self.fired:
+            raise ValueError(f"inject {known.id} has already fired")
+        if action == "release" and known.id not in self.held:
+            raise ValueError(f"inject {known.id} is not held")
+        return known
 
     def control(self, payload: dict[str, Any]) -> None:
         ex, action = self.ex, payload["action"]

@@ -23,7 +23,7 @@ class Message:
     case: str | None = None
     about: str | None = None  # the subject a case message concerns
     delivered_at: float = -1.0
-    then: Callable[[Message], None] | None = None  # what the handler does next, once it has read it
+    then: Callable[[Message], object] | None = None  # what the handler does next, once it has read it
     translated: bool = False
     via_ccc: str | None = None  # the CCC site that escalated it to an on-call officer
 

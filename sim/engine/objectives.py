@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
 from ..scenario.model import Objective
@@ -27,8 +27,7 @@ class ObjectiveTracker:
             ex.journal.listeners.append(self._on_event)
         for o in objectives:
             if self.deadline[o.id] < ex.duration:
-                ev = ex.env.timeout(self.deadline[o.id])
-                ev.callbacks.append(lambda _e, o=o: self._expire(o))
+                self._expire_at(self.deadline[o.id], o)
 
     def _on_event(self, event: Event) -> None:
         for o in self._by_kind.get(event["kind"], ()):
@@ -39,10 +38,13 @@ class ObjectiveTracker:
                 if self.seen[o.id] >= o.check.count:
                     self._close(o, "met", evidence=event["seq"])
 
+    def _expire_at(self, deadline: float, o: Objective) -> None:
+        self.ex.env.timeout(deadline).callbacks.append(lambda _e: self._expire(o))
+
     def _close(self, o: Objective, verdict: str, evidence: int | None = None) -> None:
         self.status[o.id] = verdict
         self.when[o.id] = self.ex.clock.iso(self.ex.env.now)
-        fields = {"objective": o.id, "title": o.title}
+        fields: dict[str, Any] = {"objective": o.id, "title": o.title}
         if evidence is not None:
             fields["evidence"] = evidence
         self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)

@@ -89,8 +89,7 @@ class SeatView:
                 self.seen_notices.add(e["notice"])
             return t if e.get("notice") in self.seen_notices or e.get("requester") == me else None
         if kind.startswith("diffusion."):
-            did = e.get("diffusion")
-            involved = e.get("requester") == me or me in self.recipients.get(did, ())
+            involved = e.get("requester") == me or me in self.recipients.get(e.get("diffusion", ""), ())
             if kind == "diffusion.reviewed" and e.get("outcome") != "purged":
                 involved = e.get("requester") == me  # recipients are only told to purge
             return t if involved else None
