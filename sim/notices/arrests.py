@@ -75,9 +75,12 @@ class Arrests:
         st.status = "held"
         hold = self.hold()
         case.hold_until = ex.env.now + hold
-        timer = ex.env.timeout(hold)
-        timer.callbacks.append(lambda _e: case.state == "held" and self._release(
-            case, country, NO_CONFIRMATION, f"no confirmation from {rec.requester} within {format_minutes(hold)}"))
+        def hold_ran_out() -> None:
+            if case.state == "held":
+                self._release(case, country, NO_CONFIRMATION,
+                              f"no confirmation from {rec.requester} within {format_minutes(hold)}")
+
+        ex.after(hold, hold_ran_out)
         # Border post -> its NCB (nationally) -> the requesting NCB (I-24/7) -> back to confirm.
         ex.send(f"border:{country}", country, kind="hit_report", priority="urgent", channel="national",
                 then=lambda _m: ex.send(country, rec.requester, kind="hit_report", priority="urgent",

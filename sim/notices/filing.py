@@ -9,6 +9,7 @@ a fact of the scenario and is filed at that time.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
@@ -42,14 +43,14 @@ class Filing:
         self.after: dict[tuple[str, str], list[Request]] = {}
         for req in ex.scenario.requests:
             if req.at is not None:
-                ex.env.timeout(minutes(req.at)).callbacks.append(lambda _e, req=req: self.submit(req))
-            else:
+                ex.after(minutes(req.at), partial(self.submit, req))
+            elif req.after_inject is not None:  # the model requires exactly one of the two
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
         for s in ex.scenario.subjects:
             if s.refugee is not None:
-                ex.env.timeout(minutes(s.refugee.at)).callbacks.append(
-                    lambda _e, s=s: self.confirm_refugee(s.id, s.refugee.confirmed_by, s.refugee.fearing))
+                ex.after(minutes(s.refugee.at),
+                         partial(self.confirm_refugee, s.id, s.refugee.confirmed_by, s.refugee.fearing))
 
     def inject_read(self, inject: str, ncb: str) -> None:
         for req in self.after.get((inject, ncb), ()):
@@ -79,7 +80,7 @@ class Filing:
             return
         draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
-        self.ex.env.timeout(draft).callbacks.append(lambda _e: self.submit(req, complete=complete))
+        self.ex.after(draft, lambda: self.submit(req, complete=complete))
 
     def submit(self, req: Request, complete: bool = False) -> Record:
         """File a request from a scenario form (with every required field when ``complete``)."""

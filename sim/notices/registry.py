@@ -109,7 +109,12 @@ class Registry:
         """Records about ``subject`` a border post of ``country`` finds at time ``t``."""
         if system == "none":
             return []
-        seen_since = t if system == "find" else mind.last_refresh(country, t)
+        if system == "find":
+            seen_since = t
+        elif mind is not None:
+            seen_since = mind.last_refresh(country, t)
+        else:
+            raise ValueError(f"{country}'s border post checks an offline copy (MIND), but no copies were given")
         out = []
         for rec in self.by_subject.get(subject, ()):
             if not rec.visible or rec.visible_since > seen_since:

@@ -150,26 +150,26 @@ class NdtfReview:
         """The requesting NCB has read the NDTF's question; it drafts an answer if it can."""
         if not case.completes_on_request:
             return
-        ev = self.ex.env.timeout(self.drafting())
-        ev.callbacks.append(lambda _e: self.ex.send(
+        self.ex.after(self.drafting(), lambda: self.ex.send(
             rec.requester, GS, kind="info_reply", priority="high",
             then=lambda _m: supplied.succeed() if not supplied.triggered else None))
 
     def _after_publication(self, rec: Record, case: Case) -> None:
-        env = self.ex.env
         if case.withdraw_after is not None:
             self._later(case.withdraw_after, lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
         if case.ccf is not None:
             after, study, outcome = case.ccf
             self._later(after, lambda: self._ccf(rec, study, outcome))
-        self._later(VALIDITY_MINUTES, lambda: rec.state == "published" and self.ex.registry.move(
-            rec, "expire", env.now, GS))
+        self._later(VALIDITY_MINUTES, lambda: self._expire(rec))
+
+    def _expire(self, rec: Record) -> None:
+        if rec.state == "published":
+            self.ex.registry.move(rec, "expire", self.ex.env.now, GS)
 
     def _later(self, delay: float, action: Callable[[], object]) -> None:
         if self.ex.env.now + delay >= self.ex.duration:
             return  # beyond the exercise: nothing to schedule
-        ev = self.ex.env.timeout(delay)
-        ev.callbacks.append(lambda _e: action())
+        self.ex.after(delay, action)
 
     def cancel_if_valid(self, rec: Record, reason: str, actor: str) -> None:
         """Cancel a record that is still live (visible); a no-op on one already refused or gone."""
@@ -180,8 +180,12 @@ class NdtfReview:
         if rec.state != "published":
             return
         self.ex.registry.move(rec, "challenge", self.ex.env.now, "CCF", reason="ccf_study")
-        self._later(study, lambda: rec.state == "blocked" and self.ex.registry.move(
-            rec, "keep" if outcome == "keep" else "delete", self.ex.env.now, "CCF", reason="ccf_decision"))
+        self._later(study, lambda: self._ccf_decides(rec, outcome))
+
+    def _ccf_decides(self, rec: Record, outcome: str) -> None:
+        if rec.state == "blocked":
+            self.ex.registry.move(rec, "keep" if outcome == "keep" else "delete", self.ex.env.now, "CCF",
+                                  reason="ccf_decision")
 
     def _review_diffusion(self, rec: Record, case: Case):
         env, reg = self.ex.env, self.ex.registry

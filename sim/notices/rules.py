@@ -58,10 +58,9 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
     if requester and requester in refugee_protection_from:
         out.append(Finding(REFUGEE, f"the person has refugee status confirmed against {requester}"))
     coercive = kind == "red" or (kind == "diffusion" and purpose == "arrest")
-    if coercive or kind == "silver":
-        if offence in EXCLUDED_OFFENCES:
-            out.append(Finding(ART83_EXCLUDED, f"{offence.replace('_', ' ')} is excluded: "
-                                               f"{EXCLUDED_OFFENCES[offence]} (RPD Art. 83)"))
+    if (coercive or kind == "silver") and offence in EXCLUDED_OFFENCES:
+        out.append(Finding(ART83_EXCLUDED, f"{offence.replace('_', ' ')} is excluded: "
+                                           f"{EXCLUDED_OFFENCES[offence]} (RPD Art. 83)"))
     if coercive:
         if purpose == "sentence" or (kind == "diffusion" and sentence_months is not None):
             if sentence_months is None or sentence_months < RED_SENTENCE_MIN_MONTHS:

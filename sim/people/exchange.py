@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
@@ -66,7 +67,7 @@ class Exchange:
                                 + (f" about {ask.about}" if ask.about else "") + f" (case {ask.case}). Answer?",
                                 [Option("reply", "Research it and reply", recommended=True),
                                  Option("ignore", "Do not answer")],
-                                "ignore", ask.chase_after, lambda key: key == "reply" and self._research(ask),
+                                "ignore", ask.chase_after, lambda key: self._research(ask) if key == "reply" else None,
                                 case=ask.case, **({"subject": ask.about} if ask.about else {}))
             return
         if self.u() >= willingness:
@@ -77,7 +78,7 @@ class Exchange:
         if ask.answered or ask.answering:
             return
         ask.answering = True
-        self.ex.env.timeout(self.research()).callbacks.append(lambda _e: self.ex.send(
+        self.ex.after(self.research(), lambda: self.ex.send(
             ask.partner, ask.sender, kind="rfi_reply", priority=ask.priority, case=ask.case, about=ask.about,
             then=lambda _m: self._answered(ask)))
 
@@ -105,4 +106,4 @@ def schedule_cases(ex: Exercise, exchange: Exchange) -> None:
         for rfi in case.requests_for_information:
             ask = Ask(case.id, case.lead, rfi.to, rfi.priority, rfi.language, rfi.about, case.reply_share,
                       minutes(case.reminder_after), case.max_reminders)
-            ex.env.timeout(minutes(rfi.at)).callbacks.append(lambda _e, ask=ask: exchange.ask(ask))
+            ex.after(minutes(rfi.at), partial(exchange.ask, ask))

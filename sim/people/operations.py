@@ -9,6 +9,8 @@ operation's thousands of checks are not simulated one by one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
@@ -18,7 +20,7 @@ from .exchange import Ask, Exchange
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
-    from ..scenario.cases import OperationSpec
+    from ..scenario.cases import Incident, OperationSpec
 
 DAY = 1440.0
 
@@ -33,7 +35,7 @@ class Operations:
             ex.env.process(self._run(op))
         deploy = distribution(ex.scenario.parameters, "irt.deployment_time").sampler(ex.streams.stream("irt"))
         for inc in ex.scenario.incidents:
-            ex.env.timeout(minutes(inc.at)).callbacks.append(lambda _e, inc=inc: self._incident(inc, deploy()))
+            ex.after(minutes(inc.at), partial(self._incident, inc, deploy))
         for ev in ex.scenario.major_events:
             ex.env.process(self._imest(ev))
 
@@ -82,8 +84,9 @@ class Operations:
         ex.journal.emit(env.now, "operation.ended", op.coordinator, operation=op.id, name=op.name,
                         participants=parts, arrests=arrests, checks=checks, hits=hits)
 
-    def _incident(self, inc, deploy_minutes: float) -> None:
+    def _incident(self, inc: Incident, deploy: Callable[[], float]) -> None:
         ex = self.ex
+        deploy_minutes = deploy()  # drawn for every incident, IRT or not, so the stream stays aligned
         ex.journal.emit(ex.env.now, "incident.reported", inc.country, incident=inc.id, country=inc.country,
                         type=inc.kind)
         if not inc.irt:
@@ -91,16 +94,16 @@ class Operations:
         if "ccc" in ex.played:
             ex.port.raise_("ccc", "deploy_irt", f"{inc.country} asks for an Incident Response Team ({inc.kind}). Deploy?",
                            [Option("deploy", "Deploy an IRT", recommended=True), Option("decline", "Decline")],
-                           "decline", 6 * 60.0, lambda key: key == "deploy" and self._deploy(inc, deploy_minutes),
+                           "decline", 6 * 60.0, lambda key: self._deploy(inc, deploy_minutes) if key == "deploy" else None,
                            incident=inc.id, country=inc.country)
         else:
             self._deploy(inc, deploy_minutes)
 
-    def _deploy(self, inc, deploy_minutes: float) -> None:
+    def _deploy(self, inc: Incident, deploy_minutes: float) -> None:
         ex = self.ex
         site = ex.ccc_site_now()
         ex.journal.emit(ex.env.now, "irt.requested", inc.country, incident=inc.id, country=inc.country, ccc=site)
-        ex.env.timeout(deploy_minutes).callbacks.append(lambda _e: ex.journal.emit(
+        ex.after(deploy_minutes, lambda: ex.journal.emit(
             ex.env.now, "irt.deployed", site, incident=inc.id, country=inc.country,
             hours_to_deploy=round(deploy_minutes / 60, 1)))
 

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from ..durations import minutes
 from ..notices.kinds import ARRESTING
-from ..scenario.cases import Subject
+from ..scenario.cases import Plan, Subject
 from ..world import travel_hours
 from ..world.legal import checked_crossing
 
 if TYPE_CHECKING:
+    import simpy
+
     from ..engine.exercise import Exercise
 
 
@@ -26,7 +28,7 @@ class SubjectState:
     spec: Subject
     location: str
     status: str = "free"  # free, held, arrested, extradited, located
-    alarm: object = None  # a SimPy event that cuts a wait short when the subject feels pressure
+    alarm: simpy.Event | None = None  # a SimPy event that cuts a wait short when the subject feels pressure
     route_pos: int = 0  # index of the next destination in the plan's route
 
     @property
@@ -44,7 +46,7 @@ class Movements:
         self.subjects = {s.id: SubjectState(s, s.location) for s in ex.scenario.subjects}
         for st in self.subjects.values():
             if st.spec.plan is not None:
-                ex.env.process(self._travel(st))
+                ex.env.process(self._travel(st, st.spec.plan))
         if any(s.flees_on for s in ex.scenario.subjects):
             ex.journal.listeners.append(self._pressure)
 
@@ -70,8 +72,8 @@ class Movements:
         yield self.ex.env.timeout(delay) | st.alarm
         st.alarm = None  # pressure while travelling changes nothing, so it is not an alarm
 
-    def _travel(self, st: SubjectState, first_wait: float | None = None):
-        env, plan = self.ex.env, st.spec.plan
+    def _travel(self, st: SubjectState, plan: Plan, first_wait: float | None = None):
+        env = self.ex.env
         yield from self._wait(st, minutes(plan.leaves_after) if first_wait is None else first_wait)
         while st.route_pos < len(plan.route):
             target = plan.route[st.route_pos]
@@ -100,7 +102,7 @@ class Movements:
         if st.spec.plan is not None and st.route_pos < len(st.spec.plan.route):
             if st.location == st.spec.plan.route[st.route_pos]:
                 st.route_pos += 1  # held on arrival at this stop: it counts as reached
-            self.ex.env.process(self._travel(st, first_wait=minutes(st.spec.plan.stay)))
+            self.ex.env.process(self._travel(st, st.spec.plan, first_wait=minutes(st.spec.plan.stay)))
 
     def border_check(self, st: SubjectState, country: str) -> None:
         ex, now = self.ex, self.ex.env.now

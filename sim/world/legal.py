@@ -4,6 +4,7 @@ that decides whether a country can surrender a person to another."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -34,7 +35,7 @@ def legal_facts() -> dict[str, LegalFacts]:
 
 
 def legal_basis(requesting: str, requested: str, facts: dict[str, LegalFacts],
-                overrides: dict[frozenset[str], str] | None = None) -> str | None:
+                overrides: Mapping[frozenset[str], str] | None = None) -> str | None:
     """Why ``requested`` may extradite to ``requesting`` ("treaty", "ECE", "reciprocity"…), or None."""
     pair = frozenset((requesting, requested))
     if overrides and pair in overrides:
@@ -48,7 +49,7 @@ def legal_basis(requesting: str, requested: str, facts: dict[str, LegalFacts],
 
 
 def refuses_national(requesting: str, requested: str, nationality: str | None,
-                     facts: dict[str, LegalFacts], nationals: dict[str, str] | None = None) -> bool:
+                     facts: dict[str, LegalFacts], nationals: Mapping[str, str] | None = None) -> bool:
     """True when ``requested`` will not surrender one of its own nationals to ``requesting``."""
     if nationality != requested:
         return False

@@ -53,8 +53,9 @@ def build_i247(members: Mapping[str, Member], offices: Mapping[str, Office],
                 g.add_node(rb.id, kind="bureau", lat=rb.lat, lon=rb.lon)
                 g.add_edge(rb.id, HUB, latency=link_latency(great_circle_km(rb.lat, rb.lon, gs.lat, gs.lon)))
             g.add_edge(m.iso2, rb.id, latency=link_latency(great_circle_km(m.lat, m.lon, rb.lat, rb.lon)))
-    for a, b in combinations(members.values(), 2):
-        g.add_edge(a.iso2, b.iso2, latency=link_latency(great_circle_km(a.lat, a.lon, b.lat, b.lon)))
+    for one, other in combinations(members.values(), 2):
+        g.add_edge(one.iso2, other.iso2,
+                   latency=link_latency(great_circle_km(one.lat, one.lon, other.lat, other.lon)))
     for a, b in down:
         if g.has_edge(a, b):
             g.remove_edge(a, b)
@@ -74,6 +75,7 @@ class I247Routes:
         if hit is not None:
             return hit
         g = self.graph
+        result: tuple[tuple[str, ...], float]
         if g.has_edge(src, dst):
             result = ((src, dst), g[src][dst]["latency"])
         else:
@@ -94,17 +96,17 @@ def build_travel(members: Mapping[str, Member],
     g = nx.Graph()
     for m in members.values():
         g.add_node(m.iso2, region=m.region)
-    for a, b in combinations(members.values(), 2):
-        km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+    for one, other in combinations(members.values(), 2):
+        km = great_circle_km(one.lat, one.lon, other.lat, other.lon)
         options = []
         if km <= SURFACE_MAX_KM:
             options.append(("surface", 1.0 + km / SURFACE_KMH))
-        hub = a.iso2 in AIR_HUBS or b.iso2 in AIR_HUBS
+        hub = one.iso2 in AIR_HUBS or other.iso2 in AIR_HUBS
         if hub or km <= SHORT_HAUL_MAX_KM:
             options.append(("air", FLIGHT_OVERHEAD_H + km / FLIGHT_KMH))
         if options:
             mode, hours = min(options, key=lambda o: o[1])
-            g.add_edge(a.iso2, b.iso2, mode=mode, hours=round(hours, 2), km=round(km, 1))
+            g.add_edge(one.iso2, other.iso2, mode=mode, hours=round(hours, 2), km=round(km, 1))
     for a, b in closed:
         if g.has_edge(a, b):
             g.remove_edge(a, b)
