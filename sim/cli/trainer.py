@@ -24,8 +24,12 @@ def trainer_command(args) -> int:
     from ..files import check_outputs
     from ..scenario.loader import load_scenario
 
-    if not os.path.isfile(args.source):
+    if not os.path.exists(args.source):
         raise InputError([Problem(args.source, 0, 0, "", "no such file")])
+    if not os.path.isfile(args.source):
+        kind = "a folder" if os.path.isdir(args.source) else "not a regular file"
+        raise InputError([Problem(args.source, 0, 0, "", f"this is {kind}; expected a session file (.db) "
+                                                         "or a scenario (.yaml)")])
     try:
         with open(args.source, "rb") as fh:
             is_session = fh.read(16) == b"SQLite format 3\x00"
@@ -44,11 +48,11 @@ def trainer_command(args) -> int:
     else:
         loaded = load_scenario(args.source)
         scenario, session = args.source, args.session
+        if session:
+            check_outputs([("--session", session)], inputs=loaded.located.files)
         if session and os.path.exists(session):
             raise InputError([Problem(session, 0, 0, "", "a session file already exists here; open it with "
                                                          f"ncbsim trainer {session}")])
-        if session:
-            check_outputs([("--session", session)], inputs=loaded.located.files)
     app = importlib.import_module("tui.app").make_app(scenario, None, session, trainer=True, automate=args.automate)
     app.run()
     return app.return_code or 0

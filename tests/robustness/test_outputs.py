@@ -119,6 +119,30 @@ def test_unusable_output_is_refused_before_the_run(exercise, case):
     assert elapsed < FAST_S
 
 
+SCREEN_CASES = {
+    "play: session is a folder": (["play", "s.yaml", "--session", "a-folder"], "a-folder"),
+    "play: session in a missing folder": (["play", "s.yaml", "--session", "missing/p.db"], "missing/p.db"),
+    "play: session is the scenario": (["play", "s.yaml", "--session", "s.yaml"], "s.yaml"),
+    "play: session is an included file": (["play", "s.yaml", "--session", "shared/frag.yaml"], "shared/frag.yaml"),
+    "trainer: session below a regular file": (["trainer", "s.yaml", "--session", "s.yaml/t.db"], "s.yaml/t.db"),
+    "trainer: session is the scenario": (["trainer", "s.yaml", "--session", "s.yaml"], "s.yaml"),
+    "trainer: session is an included file": (["trainer", "s.yaml", "--session", "shared/frag.yaml"],
+                                             "shared/frag.yaml"),
+}
+
+
+@pytest.mark.parametrize("case", list(SCREEN_CASES))
+def test_play_and_trainer_refuse_a_session_path_before_the_screen(exercise, case):
+    args, culprit = SCREEN_CASES[case]
+    before = snapshot(exercise)
+    r = cli(*args, cwd=exercise)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    (line,) = r.stderr.splitlines()
+    assert line.startswith(culprit + ": --session: "), line
+    assert snapshot(exercise) == before
+
+
 def test_outputs_appear_whole_with_ordinary_permissions(exercise):
     for umask in (0o022, 0o002):
         journal, graph = f"j{umask:o}.jsonl", f"g{umask:o}.json"
