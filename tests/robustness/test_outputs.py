@@ -175,6 +175,33 @@ def test_killed_run_leaves_no_partial_file_after_the_next_one(exercise):
     assert not [p.name for p in exercise.iterdir() if p.name.endswith(".part")]
 
 
+def test_progress_on_a_terminal_only(tmp_path):
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(FLAGSHIP), "--until", "10d", "--json"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the run ended and closed its side
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"% of the run" in seen and b"events/s" in seen
+    assert seen.endswith(b"\r\x1b[K")  # cleared: the terminal shows nothing of it after the run
+    assert out.startswith(b"{")  # stdout carries the summary alone
+
+    r = cli("run", str(FLAGSHIP), "--until", "1d", cwd=tmp_path)
+    assert r.returncode == 0 and r.stderr == ""  # a pipe gets no progress
+
+
 # Commands whose stdout is written by the CLI itself: a summary, a long table, a check.
 STDOUT_COMMANDS = {
     "run summary": ["run", str(FLAGSHIP), "--until", "1d"],
