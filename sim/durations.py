@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from .errors import shown
+
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0, "w": 10080.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 _MAX_MINUTES = 1e9  # ~1,900 years: beyond this timedelta itself overflows; callers set real limits
@@ -29,10 +31,10 @@ def parse_duration(text: str) -> timedelta:
     if s.startswith("-"):
         raise ValueError("a duration cannot be negative")
     if not _WHOLE.match(s):
-        raise ValueError(f"'{text}' is not {DURATION_HELP}")
+        raise ValueError(f"{shown(text)} is not {DURATION_HELP}")
     minutes = sum(float(n) * _UNIT_MINUTES[u] for n, u in _PART.findall(s))
     if minutes > _MAX_MINUTES:
-        raise ValueError(f"'{text}' is far longer than ten years, the most an exercise may last")
+        raise ValueError(f"{shown(text)} is far longer than ten years, the most an exercise may last")
     return timedelta(minutes=minutes)
 
 

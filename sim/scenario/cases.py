@@ -3,20 +3,20 @@ and the background volume of requests nobody plays."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
-from .types import CountryCode, Duration, Identifier, Strict
+from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict
 
 FIELD_NAMES = tuple(sorted({f for fs in REQUIRED_FIELDS.values() for f in fs}))
 
 
 class Identity(Strict):
     name: str = Field(min_length=1, description="family name in capitals, then given names: Marc DUVAL")
-    born: date | None = Field(None, description="date of birth")
+    born: Day | None = Field(None, description="date of birth")
     nationality: CountryCode | None = Field(None, description="ISO code of the nationality")
     description: str = Field("", description="height, marks, languages spoken")
 
@@ -95,7 +95,7 @@ class Request(Strict):
             raise ValueError("give exactly one of 'at' or 'after_inject'")
         allowed = PURPOSES.get(self.kind)
         if self.purpose is not None and (allowed is None or self.purpose not in allowed):
-            raise ValueError(f"purpose '{self.purpose}' does not apply to a {self.kind} request"
+            raise ValueError(f"purpose {shown(self.purpose)} does not apply to a {self.kind} request"
                              + (f"; expected one of {', '.join(allowed)}" if allowed else ""))
         if self.kind == "diffusion" and not self.to:
             raise ValueError("a diffusion needs recipients in 'to'")
@@ -113,9 +113,9 @@ class Ndtf(Strict):
     """The Notices and Diffusions Task Force at the General Secretariat."""
 
     reviewers: int = Field(30, ge=1, le=1000, description="requests reviewed at the same time")
-    detect_covert: float = Field(0.85, ge=0, le=1,
+    detect_covert: Share = Field(0.85,
                                  description="chance a detailed review uncovers an Art. 2 or Art. 3 problem")
-    doubt_share: float = Field(0.12, ge=0, le=1,
+    doubt_share: Share = Field(0.12,
                                description="share of clean requests sent to detailed review all the same")
     info_deadline: Duration = Field("30d", description="how long the NDTF waits for more information")
 
@@ -142,21 +142,21 @@ class Policies(Strict):
 class RequestProfile(Strict):
     """How the background requests nobody plays are made (calibrated in docs/calibration.md)."""
 
-    art2_share: float = Field(0.003, ge=0, le=1)
-    art3_share: float = Field(0.005, ge=0, le=1)
-    excluded_offence_share: float = Field(0.008, ge=0, le=1)
-    below_threshold_share: float = Field(0.012, ge=0, le=1)
-    incomplete_share: float = Field(0.15, ge=0, le=1, description="forms missing a required field")
-    never_completed_share: float = Field(0.2, ge=0, le=1,
+    art2_share: Share = Field(0.003)
+    art3_share: Share = Field(0.005)
+    excluded_offence_share: Share = Field(0.008)
+    below_threshold_share: Share = Field(0.012)
+    incomplete_share: Share = Field(0.15, description="forms missing a required field")
+    never_completed_share: Share = Field(0.2,
                                          description="of incomplete forms, those the NCB never completes")
-    public_extract_share: float = Field(0.12, ge=0, le=1)
+    public_extract_share: Share = Field(0.12)
 
 
 class Background(Strict):
-    requests_per_year: dict[Literal[REQUEST_KINDS], float] = Field(  # type: ignore[valid-type]
+    requests_per_year: dict[Literal[REQUEST_KINDS], PerYear] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="Poisson volume of requests per kind, from random NCBs")
     profile: RequestProfile = Field(default_factory=RequestProfile)
-    arrests_per_year: float = Field(0, ge=0, description="arrests on background Red Notices and diffusions")
+    arrests_per_year: PerYear = Field(0, description="arrests on background Red Notices and diffusions")
 
 
 class InformationRequest(Strict):
@@ -178,7 +178,7 @@ class CaseSpec(Strict):
     partners: list[CountryCode] = Field(default_factory=list, description="NCBs the case involves")
     subjects: list[Identifier] = Field(default_factory=list)
     requests_for_information: list[InformationRequest] = Field(default_factory=list)
-    reply_share: float = Field(0.9, ge=0, le=1, description="chance a partner answers without a reminder")
+    reply_share: Share = Field(0.9, description="chance a partner answers without a reminder")
     reminder_after: Duration = Field("3d", description="an unanswered request is chased after this long")
     max_reminders: int = Field(2, ge=0, le=10)
 
@@ -197,10 +197,10 @@ class OperationSpec(Strict):
     intelligence_requests: int = Field(3, ge=0, le=50,
                                        description="requests for information each participant sends in planning")
     targets_per_country: int = Field(20, ge=0, le=100_000, description="people each participant could arrest")
-    checks_per_day_per_country: float = Field(20_000, ge=0, description="database checks in the surge")
-    hit_rate: float = Field(1e-4, ge=0, le=1, description="hits per database check")
-    arrest_base: float = Field(0.1, ge=0, le=1, description="share of targets arrested without intelligence")
-    arrest_gain: float = Field(0.6, ge=0, le=1, description="extra share arrested with full intelligence")
+    checks_per_day_per_country: float = Field(20_000, ge=0, le=10_000_000, description="database checks in the surge")
+    hit_rate: Share = Field(1e-4, description="hits per database check")
+    arrest_base: Share = Field(0.1, description="share of targets arrested without intelligence")
+    arrest_gain: Share = Field(0.6, description="extra share arrested with full intelligence")
 
     @model_validator(mode="after")
     def _bounded(self) -> OperationSpec:

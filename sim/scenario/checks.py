@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..durations import format_minutes as _fmt
 from ..durations import minutes
-from ..errors import Problem
+from ..errors import Problem, shown
 from ..world import all_members
 from .model import Scenario
 from .parameters import PARAMETERS
@@ -92,7 +92,7 @@ def check_parameter_names(loc: Located) -> list[Problem]:
     params = loc.data.get("parameters")
     if not isinstance(params, dict):
         return []
-    return [loc.problem(("parameters", name), f"unknown parameter '{name}'{_suggest(str(name), PARAMETERS)}; "
+    return [loc.problem(("parameters", name), f"unknown parameter {shown(name)}{_suggest(str(name), PARAMETERS)}; "
                                               f"known: {', '.join(PARAMETERS)}")
             for name in params if name not in PARAMETERS]
 
@@ -115,6 +115,12 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     if not in_world:
         err(("world",), "the world selection leaves no member country")
+
+    for name, dist in sc.parameters.items():
+        spec = PARAMETERS.get(name)
+        if spec is not None and spec.positive and not dist.positive():
+            err(("parameters", name), "every value must be longer than zero (it is an interval that repeats); "
+                                      "check the lowest value, median or mean")
 
     for i, p in enumerate(sc.players):
         country(("players", i, "country"), p.country)
@@ -147,7 +153,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         if sender_is_ncb:
             country(("injects", i, "from"), inj.from_)
         if inj.channel == "i247" and not sender_is_ncb:
-            err(("injects", i, "channel"), f"only an NCB sends over I-24/7; '{inj.from_}' is not a member's ISO code")
+            err(("injects", i, "channel"), f"only an NCB sends over I-24/7; {shown(inj.from_)} is not a member's ISO code")
         if inj.from_ == inj.to and inj.channel in (None, "i247") and sender_is_ncb:
             err(("injects", i, "from"), "an NCB does not send I-24/7 messages to itself")
         if inj.after is not None and inj.after.inject not in ids:
@@ -177,12 +183,12 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         for key, value in o.check.match.items():
             if key not in fields:
                 warn(("objectives", i, "check", "match", key),
-                     f"'{o.check.event}' events carry no field '{key}'{_suggest(key, fields)}; this objective cannot be met")
+                     f"'{o.check.event}' events carry no field {shown(key)}{_suggest(key, fields)}; this objective cannot be met")
             elif key == "inject" and value not in ids:
                 warn(("objectives", i, "check", "match", key),
-                     f"no inject has id '{value}'{_suggest(str(value), ids)}; this objective cannot be met")
+                     f"no inject has id {shown(value)}{_suggest(str(value), ids)}; this objective cannot be met")
             elif key == "objective" and value not in objective_ids:
-                warn(("objectives", i, "check", "match", key), f"no objective has id '{value}'")
+                warn(("objectives", i, "check", "match", key), f"no objective has id {shown(value)}")
             elif key in ("to", "from", "actor") and isinstance(value, str) and value in all_members() and value not in in_world:
                 warn(("objectives", i, "check", "match", key), f"{value} is not in this exercise's world")
         if o.check.match.get("inject") in fire_at and fire_at[o.check.match["inject"]] >= end:

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import shown
+
 _PATTERN_HELP = {
     "^[A-Za-z][A-Za-z0-9_.-]{0,63}$": "an identifier: a letter, then letters, digits, _ . or - (64 at most)",
 }
@@ -28,10 +30,7 @@ def data_path(data: Any, loc: tuple) -> tuple:
     path: list = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             path.append(part)
             node = node[part]
     return tuple(path)
@@ -80,6 +79,73 @@ def _descend(ann: Any, part: Any) -> Any:
     return None
 
 
+_BOUNDS = ("gt", "ge", "lt", "le")
+
+
+def _bounds_of(items: Any) -> dict[str, Any]:
+    """ge/gt/le/lt found in Field(...) or annotated_types metadata (pydantic keeps either)."""
+    found: dict[str, Any] = {}
+    for item in items:
+        for name in _BOUNDS:
+            value = getattr(item, name, None)
+            if value is not None and not callable(value):
+                found.setdefault(name, value)
+        found.update({k: v for k, v in _bounds_of(getattr(item, "metadata", ())).items() if k not in found})
+    return found
+
+
+def _annotated_bounds(ann: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for cand in [ann, *_candidates(ann)]:
+        if typing.get_origin(cand) is typing.Annotated:
+            found.update({k: v for k, v in _bounds_of(typing.get_args(cand)[1:]).items() if k not in found})
+    return found
+
+
+def _bounds_at(root: type[BaseModel], path: tuple) -> dict[str, Any]:
+    """The bounds a number at ``path`` must keep, from the model (empty when unknown)."""
+    ann: Any = root
+    found: dict[str, Any] = {}
+    for part in path:
+        found = {}
+        step = None
+        for cand in _candidates(ann):
+            if isinstance(cand, type) and issubclass(cand, BaseModel) and isinstance(part, str):
+                for name, f in cand.model_fields.items():
+                    if part in (name, f.alias):
+                        step, found = f.annotation, _bounds_of(f.metadata)
+                        break
+            elif typing.get_origin(cand) is list and isinstance(part, int):
+                step = typing.get_args(cand)[0]
+            elif typing.get_origin(cand) is dict and isinstance(part, str):
+                step = typing.get_args(cand)[1]
+            if step is not None:
+                break
+        if step is None:
+            return {}
+        ann = step
+        found = {**_annotated_bounds(ann), **found}
+    return found
+
+
+def _number(x: Any) -> str:
+    if isinstance(x, int):
+        return f"{x:,}"
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _range(bounds: dict[str, Any]) -> str:
+    low = (f"at least {_number(bounds['ge'])}" if "ge" in bounds else
+           f"more than {_number(bounds['gt'])}" if "gt" in bounds else "")
+    high = (f"at most {_number(bounds['le'])}" if "le" in bounds else
+            f"less than {_number(bounds['lt'])}" if "lt" in bounds else "")
+    if "ge" in bounds and "le" in bounds:
+        return f"between {_number(bounds['ge'])} and {_number(bounds['le'])}"
+    return " and ".join(x for x in (low, high) if x)
+
+
 def _message(err: dict, data: Any, path: tuple, root: type[BaseModel]) -> tuple[tuple, str]:
     typ, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     if typ == "missing":
@@ -91,25 +157,31 @@ def _message(err: dict, data: Any, path: tuple, root: type[BaseModel]) -> tuple[
         close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else (
             f"; expected one of: {', '.join(names)}" if names else "")
-        return path, f"unknown field '{key}'{hint}"
+        return path, f"unknown field {shown(key)}{hint}"
     if typ == "literal_error":
-        return path, f"expected one of {ctx.get('expected', '')}, got {value!r}"
+        return path, f"expected one of {ctx.get('expected', '')}, got {shown(value)}"
     if typ == "string_pattern_mismatch":
         pat = ctx.get("pattern", "")
-        return path, f"expected {_PATTERN_HELP.get(pat, 'text matching ' + pat)}, got {value!r}"
+        return path, f"expected {_PATTERN_HELP.get(pat, 'text matching ' + pat)}, got {shown(value)}"
     if typ in ("value_error", "assertion_error"):
         msg = str(ctx.get("error", err["msg"]))
         return path, msg
     if typ in ("timezone_aware",):
         return path, "expected a time with its zone, in UTC: e.g. 2026-03-02T06:00:00Z"
     if typ.startswith("datetime"):
-        return path, f"expected an ISO 8601 date and time like 2026-03-02T06:00:00Z, got {value!r}"
+        return path, f"expected an ISO 8601 date and time like 2026-03-02T06:00:00Z, got {shown(value)}"
     if typ in ("int_parsing", "int_type", "int_from_float"):
-        return path, f"expected a whole number, got {kind_of(value)} {value!r}"
+        return path, f"expected a whole number, got {kind_of(value)} {shown(value)}"
     if typ in ("float_parsing", "float_type"):
-        return path, f"expected a number, got {kind_of(value)} {value!r}"
+        return path, f"expected a number, got {kind_of(value)} {shown(value)}"
+    if typ == "finite_number":
+        allowed = _range(_bounds_at(root, path))
+        return path, f"expected a finite number{' ' + allowed if allowed else ''}, got {shown(value)}"
+    if typ == "int_parsing_size":
+        allowed = _range(_bounds_at(root, path))
+        return path, f"the number is far too large{'; expected ' + allowed if allowed else ''}"
     if typ in ("bool_parsing", "bool_type"):
-        return path, f"expected true or false, got {value!r}"
+        return path, f"expected true or false, got {shown(value)}"
     if typ in ("string_type",):
         return path, f"expected text, got {kind_of(value)}"
     if typ in ("list_type", "tuple_type"):
@@ -117,9 +189,9 @@ def _message(err: dict, data: Any, path: tuple, root: type[BaseModel]) -> tuple[
     if typ in ("dict_type", "model_type", "model_attributes_type"):
         return path, f"expected a mapping of fields, got {kind_of(value)}"
     if typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sym = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}[typ]
-        bound = next(iter(ctx.values()), "")
-        return path, f"must be {sym} {bound}, got {value!r}"
+        key = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}[typ]
+        bounds = {**_bounds_at(root, path), key: next(iter(ctx.values()), "")}
+        return path, f"must be {_range(bounds)}, got {shown(value)}"
     if typ in ("too_short", "string_too_short"):
         return path, "must not be empty"
     if typ in ("too_long", "string_too_long"):

@@ -34,17 +34,24 @@ yaml-language-server complete fields and flag mistakes as you type.
 ## Rules of the language
 
 - **Durations** are {duration}. A bare number is refused: it has no unit.
-- **Times** are UTC, ISO 8601, ending in `Z`: `2026-03-02T06:00:00Z`.
+- **Times** are UTC, ISO 8601, ending in `Z`: `2026-03-02T06:00:00Z`. An exercise starts and
+  ends between 1970 and 2200.
+- **Numbers** are finite (`.inf` and `.nan` are refused) and within the range each field gives
+  below. A whole number with a leading zero (`012`, octal in YAML 1.1) or a colon (`1:30`,
+  base 60) is refused rather than silently read as another number; `0x1f`, `0b101` and `1_000`
+  are accepted.
 - **Countries** are ISO 3166 alpha-2 codes of INTERPOL members (`ncbsim world` lists them).
 - **Unknown fields are errors**, with a suggestion when a field is close to a known one.
 - **Duplicate keys are errors** (plain YAML would silently keep the last one).
 - **Safe loading only**: tags such as `!!python/object` are refused and nothing is ever
-  constructed from them; files are limited to 1 MiB, 64 levels of nesting and 200,000 nodes after
-  anchors and aliases are expanded. Anchors, aliases and merge keys (`<<: *base`) are allowed.
+  constructed from them; a scenario with its includes is limited to 1 MiB, 64 levels of nesting
+  and 200,000 nodes after anchors and aliases are expanded. Anchors, aliases and merge keys
+  (`<<: *base`) are allowed. Files must be regular files (not pipes or devices).
 - **`include:`** lists fragments, relative to the scenario file and inside its folder. Their
-  top-level fields are merged in: lists are joined (the fragment's items first), mappings are
-  merged (the scenario's own keys win), and a scalar in the scenario wins over the fragment's.
-  Fragments cannot include others.
+  top-level fields are merged in: lists are joined (the fragments' items first, in the order
+  they are included), mappings are merged (the scenario's own keys win, then the first
+  fragment's), and a scalar in the scenario wins over the fragments'. Fragments cannot include
+  others; a scenario includes at most 32.
 
 ## What `validate` checks beyond the types
 
@@ -113,8 +120,29 @@ def _type(prop: dict) -> str:
         return "duration"
     if prop.get("format") == "date-time":
         return "UTC date-time"
-    return {"string": "text", "integer": "whole number", "number": "number",
+    word = {"string": "text", "integer": "whole number", "number": "number",
             "boolean": "true/false"}.get(t, t or "any")
+    return word + _bounds(prop) if t in ("integer", "number") else word
+
+
+def _bounds(prop: dict) -> str:
+    """`, 0 to 1,000` from the schema's minimum and maximum (exclusive ones marked)."""
+    def num(x) -> str:
+        if isinstance(x, int) or (float(x).is_integer() and abs(x) < 1e15):
+            return f"{int(x):,}"
+        return f"{x:g}"
+
+    low = (num(prop["minimum"]) if "minimum" in prop else
+           f"more than {num(prop['exclusiveMinimum'])}" if "exclusiveMinimum" in prop else None)
+    high = (num(prop["maximum"]) if "maximum" in prop else
+            f"less than {num(prop['exclusiveMaximum'])}" if "exclusiveMaximum" in prop else None)
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f", at least {low}" if "minimum" in prop else f", {low}"
+    if low is None:
+        return f", up to {high}"
+    return f", {low} to {high}"
 
 
 def _cell(text: str) -> str:

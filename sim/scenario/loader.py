@@ -179,7 +179,7 @@ def _fragments(located: Located, doc: YamlDocument, base: Path, root: Path, limi
             frag = load_yaml_text(raw, display, limits, nodes_before=nodes)
         except InputError as e:
             origin = _included_from(located.where(here))
-            problems.extend(replace(p, message=f"{p.message} (in {quoted}, included from {origin})")
+            problems.extend(replace(p, message=f"{p.message} (included from {origin})")
                             for p in e.problems)
             if any("too many values" in p.message for p in e.problems):
                 break  # the budget is spent: later fragments would only repeat it

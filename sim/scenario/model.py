@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from .cases import (Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request,
-                    Subject)
-from .types import CountryCode, CountryPair, Distribution, Duration, Identifier, Language, Priority, Strict
+from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
+from .types import (
+    LATEST,
+    CountryCode,
+    CountryPair,
+    Distribution,
+    Duration,
+    Identifier,
+    Language,
+    Moment,
+    Priority,
+    Share,
+    Strict,
+)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -124,11 +135,11 @@ class WorldSpec(Strict):
 class Traffic(Strict):
     """Background I-24/7 traffic between NCBs that nobody plays, to load the desks."""
 
-    messages_per_ncb_per_day: float = Field(0, ge=0, le=10_000,
+    messages_per_ncb_per_day: float = Field(0, ge=0, le=1_000,
                                             description="mean new messages each NCB sends a day (Poisson)")
-    forward_share: float = Field(0.3, ge=0, lt=1,
+    forward_share: float = Field(0.3, ge=0, lt=1,  # each forward may forward again: 1 would never end
                                  description="share of handled messages that lead to a message to another NCB")
-    urgent_share: float = Field(0.05, ge=0, le=1, description="share of messages sent as urgent")
+    urgent_share: Share = Field(0.05, description="share of messages sent as urgent")
 
 
 class Player(Strict):
@@ -194,7 +205,7 @@ class EventCheck(Strict):
     event: Literal[EVENT_KINDS] = Field(description="journal event kind to look for")  # type: ignore[valid-type]
     match: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
-    count: int = Field(1, ge=1, description="how many matching events are needed")
+    count: int = Field(1, ge=1, le=1_000_000, description="how many matching events are needed")
 
 
 class Objective(Strict):
@@ -218,7 +229,7 @@ class Scenario(Strict):
     audience: list[str] = Field(default_factory=list, description="who the exercise is for")
     learning_objectives: list[str] = Field(default_factory=list,
                                            description="what trainees should be able to do afterwards")
-    start: AwareDatetime = Field(description="UTC start, ISO 8601, e.g. 2026-03-02T06:00:00Z")
+    start: Moment = Field(description="UTC start, ISO 8601, e.g. 2026-03-02T06:00:00Z")
     duration: Duration
     seed: int = Field(0, ge=0, lt=2 ** 63, description="seed of every random stream")
     include: list[str] = Field(default_factory=list,
@@ -245,9 +256,13 @@ class Scenario(Strict):
 
     @field_validator("duration")
     @classmethod
-    def _positive(cls, v):
+    def _positive(cls, v, info: ValidationInfo):
         if v.total_seconds() <= 0:
             raise ValueError("the exercise must last longer than zero")
+        start = info.data.get("start")
+        if start is not None and start + v > LATEST:
+            raise ValueError(f"the exercise would end after {LATEST:%Y-%m-%d}, the end of the supported "
+                             "calendar; choose an earlier start or a shorter duration")
         return v
 
 
@@ -255,4 +270,4 @@ def weekday_index(day: str) -> int:
     return WEEKDAYS.index(day)
 
 
-__all__ = ["Scenario", "Inject", "Objective", "Player", "DeskStaffing", "EVENT_KINDS", "ACTIONS"]
+__all__ = ["ACTIONS", "EVENT_KINDS", "DeskStaffing", "Inject", "Objective", "Player", "Scenario"]

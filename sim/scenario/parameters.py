@@ -18,6 +18,7 @@ class ParameterSpec:
     name: str
     help: str
     default: dict
+    positive: bool = False  # every draw must be longer than zero (an interval that repeats)
 
 
 PARAMETERS: dict[str, ParameterSpec] = {
@@ -61,7 +62,7 @@ PARAMETERS: dict[str, ParameterSpec] = {
                       {"lognormal": {"median": "1d", "sigma": 0.7}}),
         ParameterSpec("mind.refresh_interval",
                       "interval between refreshes of a country's MIND offline copy",
-                      {"uniform": {"low": "24h", "high": "48h"}}),
+                      {"uniform": {"low": "24h", "high": "48h"}}, positive=True),
         ParameterSpec("border.hold_time",
                       "how long a border post can hold a person after a hit while the requester confirms",
                       {"fixed": "24h"}),

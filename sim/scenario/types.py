@@ -4,24 +4,82 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Annotated, Any, Literal, Union
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import (BaseModel, PlainSerializer, BeforeValidator, ConfigDict, Discriminator, Field,
-                      Tag, WithJsonSchema, model_validator)
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
 
-from ..rng import Draws
 from ..durations import DURATION_HELP, DURATION_PATTERN, format_duration, minutes, parse_duration
+from ..errors import shown
+from ..rng import Draws
 from ..world import all_members
 
+ZERO = timedelta(0)
 MAX_DURATION = timedelta(days=3660)  # ten years: anything longer is a typo, not an exercise
+# A drawn duration is capped here: a long-tailed distribution (a lognormal with a large sigma)
+# would otherwise now and then draw a time beyond the calendar, which no exercise means.
+MAX_DRAW_MINUTES = 100 * 365.25 * 1440.0
+# The calendar an exercise may run in: the journal's clock, time zones and working days are
+# meaningful here, and start + every duration the model adds stays far from datetime's limits.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class Strict(BaseModel):
-    """Every scenario object: unknown fields are errors (typos must not pass silently)."""
+    """Every scenario object: unknown fields are errors (typos must not pass silently), and no
+    number is infinite or not-a-number (``.inf`` and ``.nan`` are valid YAML but no rate, share
+    or count means them)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True,
+                              allow_inf_nan=False)
+
+
+# --- numbers the model can use -------------------------------------------------------------
+# Every number is finite (Strict) and bounded where the model needs it: a rate of 1e12 a day
+# would never let a run end, a share above 1 is not a share.
+
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A probability or a fraction of something: 0 to 1."""
+
+Weight = Annotated[float, Field(ge=0, le=1e9)]
+"""A relative weight: only ratios between weights matter."""
+
+PerYear = Annotated[float, Field(ge=0, le=1_000_000)]
+"""A Poisson volume a year, for the whole world; a million a year is ~2,700 a day."""
+
+
+def _in_calendar(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"{value.isoformat()} is outside the supported calendar; expected a time from "
+                         f"{EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC)")
+    return value
+
+
+def _plausible_day(value: date) -> date:
+    if not 1850 <= value.year < LATEST.year:
+        raise ValueError(f"{value.isoformat()} is outside the supported calendar; expected a date from "
+                         f"1850-01-01 to before {LATEST:%Y-%m-%d}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_calendar)]
+"""A UTC time within the supported calendar (1970 to 2200)."""
+
+Day = Annotated[date, AfterValidator(_plausible_day)]
+"""A calendar date such as a date of birth (1850 to 2200)."""
 
 
 def _duration(value: Any) -> timedelta:
@@ -53,7 +111,7 @@ def _country(value: Any) -> str:
         known = pycountry.countries.get(alpha_2=code)
         if known is not None:
             raise ValueError(f"{code} ({known.name}) is not an INTERPOL member country")
-        raise ValueError(f"'{value}' is not an ISO 3166 alpha-2 code of a member country")
+        raise ValueError(f"{shown(value)} is not an ISO 3166 alpha-2 code of a member country")
     return code
 
 
@@ -109,15 +167,15 @@ class _Exponential(Strict):
 
 class _Empirical(Strict):
     values: list[Duration] = Field(min_length=1)
-    weights: list[float] | None = None
+    weights: list[Weight] | None = None
 
     @model_validator(mode="after")
     def _weights(self) -> _Empirical:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError("weights must have one entry per value")
-            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
-                raise ValueError("weights must be non-negative and not all zero")
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be zero")
         return self
 
 
@@ -128,6 +186,9 @@ class Fixed(Strict):
         v = minutes(self.fixed)
         return lambda: v
 
+    def positive(self) -> bool:
+        return self.fixed > ZERO
+
     def mean(self) -> float:
         return minutes(self.fixed)
 
@@ -137,7 +198,10 @@ class Lognormal(Strict):
 
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         mu, sigma = math.log(max(minutes(self.lognormal.median), 1e-9)), self.lognormal.sigma
-        return Draws(lambda k: rng.lognormal(mu, sigma, k))
+        return Draws(lambda k: np.minimum(rng.lognormal(mu, sigma, k), MAX_DRAW_MINUTES))
+
+    def positive(self) -> bool:
+        return self.lognormal.median > ZERO
 
     def mean(self) -> float:
         return minutes(self.lognormal.median) * math.exp(self.lognormal.sigma ** 2 / 2)
@@ -149,6 +213,9 @@ class Uniform(Strict):
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         lo, hi = minutes(self.uniform.low), minutes(self.uniform.high)
         return Draws(lambda k: rng.uniform(lo, hi, k))
+
+    def positive(self) -> bool:
+        return self.uniform.low > ZERO
 
     def mean(self) -> float:
         return (minutes(self.uniform.low) + minutes(self.uniform.high)) / 2
@@ -162,6 +229,9 @@ class Triangular(Strict):
         lo, mo, hi = minutes(t.low), minutes(t.mode), minutes(t.high)
         return Draws(lambda k: rng.triangular(lo, mo, hi, k))
 
+    def positive(self) -> bool:
+        return self.triangular.low > ZERO
+
     def mean(self) -> float:
         t = self.triangular
         return (minutes(t.low) + minutes(t.mode) + minutes(t.high)) / 3
@@ -172,7 +242,10 @@ class Exponential(Strict):
 
     def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
         scale = minutes(self.exponential.mean)
-        return Draws(lambda k: rng.exponential(scale, k))
+        return Draws(lambda k: np.minimum(rng.exponential(scale, k), MAX_DRAW_MINUTES))
+
+    def positive(self) -> bool:
+        return self.exponential.mean > ZERO
 
     def mean(self) -> float:
         return minutes(self.exponential.mean)
@@ -186,6 +259,11 @@ class Empirical(Strict):
         w = self.empirical.weights
         p = None if w is None else np.array(w) / sum(w)
         return Draws(lambda k: rng.choice(vals, size=k, p=p))
+
+    def positive(self) -> bool:
+        e = self.empirical
+        weights = e.weights or [1.0] * len(e.values)
+        return all(v > ZERO for v, w in zip(e.values, weights, strict=True) if w > 0)
 
     def mean(self) -> float:
         vals = [minutes(v) for v in self.empirical.values]
@@ -211,14 +289,7 @@ def _bare_fixed(value: Any) -> Any:
 
 
 Distribution = Annotated[
-    Union[
-        Annotated[Fixed, Tag("fixed")],
-        Annotated[Lognormal, Tag("lognormal")],
-        Annotated[Uniform, Tag("uniform")],
-        Annotated[Triangular, Tag("triangular")],
-        Annotated[Exponential, Tag("exponential")],
-        Annotated[Empirical, Tag("empirical")],
-    ],
+    Annotated[Fixed, Tag("fixed")] | Annotated[Lognormal, Tag("lognormal")] | Annotated[Uniform, Tag("uniform")] | Annotated[Triangular, Tag("triangular")] | Annotated[Exponential, Tag("exponential")] | Annotated[Empirical, Tag("empirical")],
     Discriminator(_family, custom_error_type="distribution",
                   custom_error_message="expected a duration or one of {fixed, lognormal, uniform, "
                                        "triangular, exponential, empirical} with its arguments"),
