@@ -50,8 +50,15 @@ class NcbsimApp(App):
         sc = self.driver.exercise.scenario
         self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
 
+    @property
+    def opened(self) -> Driver:
+        """The open exercise's driver: every screen after the picker has one."""
+        if self.driver is None:
+            raise RuntimeError("no exercise has been opened yet")
+        return self.driver
+
     def start_operations(self) -> None:
-        self.push_screen(OperationsScreen(self.driver, clock=self.clock))
+        self.push_screen(OperationsScreen(self.opened, clock=self.clock))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -60,12 +67,12 @@ class NcbsimApp(App):
         if self._debriefed:
             return
         self._debriefed = True
-        ex = self.driver.exercise
+        ex = self.opened.exercise
         sc = ex.scenario
         debrief = build_debrief(ex.journal.events, title=sc.title, scenario_id=sc.id,
                                 players=[p.seat for p in sc.players],
                                 objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
-                                notes=self.driver.run.store.notes(), source="ncbsim play")
+                                notes=self.opened.run.store.notes(), source="ncbsim play")
         # Beside the session file, or where the trainee started ncbsim when there is none.
         folder = Path(self.session).resolve().parent if self.session else Path.cwd()
         report = folder / f"{sc.id}-report.html"

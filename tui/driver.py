@@ -78,6 +78,8 @@ class Driver:
             d = cls(run, "trainer" if trainer else (seat or (people[0] if people else "trainer")), session_path)
             d.catch_up(store.reached())
             return d
+        if scenario_path is None:
+            raise ValueError("no scenario given, and no session file to resume")
         loaded = load_scenario(scenario_path)
         if trainer:
             seat = "trainer"

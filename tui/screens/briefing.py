@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+if TYPE_CHECKING:
+    from ..app import NcbsimApp
+
 
 class BriefingScreen(Screen):
-    BINDINGS = [Binding("enter,s", "start", "Start the exercise"), Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter,s", "start", "Start the exercise"), Binding("q", "app.quit", "Quit")]
 
     def __init__(self, title: str, seat: str, briefing: str, objectives: list[str]) -> None:
         super().__init__()
@@ -26,4 +31,4 @@ class BriefingScreen(Screen):
         yield Footer()
 
     def action_start(self) -> None:
-        self.app.start_operations()
+        cast("NcbsimApp", self.app).start_operations()

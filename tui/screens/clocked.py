@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from ..driver import Driver
 from .help import HelpScreen
 
-CLOCK_BINDINGS = [
+CLOCK_BINDINGS: list[BindingType] = [
     Binding("space", "toggle_clock", "Start/pause"),
     Binding("plus,equals_sign", "faster", "Faster"),
     Binding("minus", "slower", "Slower"),
@@ -18,8 +18,7 @@ CLOCK_BINDINGS = [
 
 
 class ClockedScreen(Screen):
-    """A screen driven by the UI clock. Subclasses define ``refresh_all(changed)``, which draws
-    what changed (``changed`` is False when only the clock moved)."""
+    """A screen driven by the UI clock."""
 
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__()
@@ -28,6 +27,10 @@ class ClockedScreen(Screen):
         self._last = time.monotonic()
         self._logged = 0
         self._modal_open = False  # the clock holds still while a dialog is open
+
+    def refresh_all(self, changed: bool = True) -> None:
+        """Draw what changed (``changed`` is False when only the clock moved); each screen draws its own."""
+        raise NotImplementedError
 
     def start_clock(self) -> None:
         if self.clock:

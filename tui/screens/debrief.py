@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
@@ -25,7 +27,7 @@ def debrief_markdown(d: dict, report_path: str | None) -> str:
 
 
 class DebriefScreen(Screen):
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "app.quit", "Quit")]
 
     def __init__(self, debrief: dict, report_path: str | None) -> None:
         super().__init__()

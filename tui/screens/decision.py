@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
@@ -15,7 +17,7 @@ from sim.api import Decision, format_minutes, request_checks, request_form
 class DecisionScreen(ModalScreen[str | None]):
     """Returns the chosen option's key, or None when put off."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Later")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Later")]
 
     def __init__(self, decision: Decision, now: float, scenario, hints: bool) -> None:
         super().__init__()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, RichLog, Static
 
@@ -17,12 +18,15 @@ from ..widgets.world_map import WorldMap
 from .clocked import CLOCK_BINDINGS, ClockedScreen
 from .decision import DecisionScreen
 
+if TYPE_CHECKING:
+    from ..app import NcbsimApp
+
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 LOG_LINES_PER_TICK = 30
 
 
 class OperationsScreen(ClockedScreen):
-    BINDINGS = CLOCK_BINDINGS + [
+    BINDINGS: ClassVar[list[BindingType]] = CLOCK_BINDINGS + [
         Binding("n", "next_event", "Next event"),
         Binding("d", "open_decision", "Decide"),
         Binding("c", "case_file", "Case file"),
@@ -59,7 +63,7 @@ class OperationsScreen(ClockedScreen):
 
     def after_tick(self) -> None:
         if self.driver.exercise.finished:
-            self.app.show_debrief()
+            cast("NcbsimApp", self.app).show_debrief()
 
     def refresh_all(self, changed: bool = True) -> None:
         self._clock_bar()
@@ -127,7 +131,7 @@ class OperationsScreen(ClockedScreen):
         self.driver.jump_to_next_event()
         self.refresh_all()
         if self.driver.exercise.finished:
-            self.app.show_debrief()
+            cast("NcbsimApp", self.app).show_debrief()
 
     def action_case_file(self) -> None:
         files = self.driver.case_file()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from sim.api import InputError, format_minutes, load_scenario, minutes
+
+if TYPE_CHECKING:
+    from ..app import NcbsimApp
 
 
 def library(folder: Path) -> list[dict]:
@@ -28,7 +32,7 @@ def library(folder: Path) -> list[dict]:
 
 
 class PickerScreen(Screen):
-    BINDINGS = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "app.help", "Help")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "app.help", "Help")]
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
@@ -51,8 +55,11 @@ class PickerScreen(Screen):
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        row = self.rows[int(event.row_key.value)]
+        key = event.row_key.value
+        if key is None:
+            return  # every row is added with its index as key
+        row = self.rows[int(key)]
         if not row["ok"]:
             self.notify(f"Fix it first: ncbsim validate {row['path']}", severity="error")
             return
-        self.app.open_scenario(str(row["path"]))
+        cast("NcbsimApp", self.app).open_scenario(str(row["path"]))

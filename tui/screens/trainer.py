@@ -3,8 +3,10 @@ and evaluators' notes and ratings per objective."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
@@ -16,6 +18,9 @@ from ..widgets.decision_table import DecisionTable
 from .clocked import CLOCK_BINDINGS, ClockedScreen
 from .decision import DecisionScreen
 
+if TYPE_CHECKING:
+    from ..app import NcbsimApp
+
 RATING_TEXT = {"performed_without_challenges": "P — performed without challenges",
                "performed_with_some_challenges": "S — performed with some challenges",
                "performed_with_major_challenges": "M — performed with major challenges",
@@ -25,7 +30,7 @@ RATING_TEXT = {"performed_without_challenges": "P — performed without challeng
 class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
     """A note, and optionally a rating, for one objective."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, objective: str, title: str) -> None:
         super().__init__()
@@ -41,7 +46,7 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
 
     def on_mount(self) -> None:
         for field in self.query(Input):
-            field.cursor_blink = self.app.clock  # no blinking in tests: snapshots must be stable
+            field.cursor_blink = cast("NcbsimApp", self.app).clock  # no blinking in tests: snapshots must be stable
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self.query_one(OptionList).focus()
@@ -55,7 +60,7 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
 
 
 class AdhocInjectScreen(ModalScreen[dict | None]):
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decision"):
@@ -69,7 +74,7 @@ class AdhocInjectScreen(ModalScreen[dict | None]):
 
     def on_mount(self) -> None:
         for field in self.query(Input):
-            field.cursor_blink = self.app.clock  # no blinking in tests: snapshots must be stable
+            field.cursor_blink = cast("NcbsimApp", self.app).clock  # no blinking in tests: snapshots must be stable
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "text":
@@ -87,7 +92,7 @@ class AdhocInjectScreen(ModalScreen[dict | None]):
 
 
 class TrainerScreen(ClockedScreen):
-    BINDINGS = CLOCK_BINDINGS + [
+    BINDINGS: ClassVar[list[BindingType]] = CLOCK_BINDINGS + [
         Binding("f", "fire", "Fire inject now"),
         Binding("h", "hold", "Hold/release"),
         Binding("a", "adhoc", "Ad-hoc inject"),
@@ -130,7 +135,10 @@ class TrainerScreen(ClockedScreen):
         row = inj.cursor_row
         inj.clear()
         for i in ex.injects.by_id.values():
-            due = format_minutes(minutes(i.at)) if i.at is not None else f"after {i.after.inject}"
+            if i.at is not None:
+                due = format_minutes(minutes(i.at))
+            else:  # the model gives an inject exactly one of 'at' and 'after'
+                due = f"after {i.after.inject}" if i.after is not None else ""
             inj.add_row(i.id, due, i.to, i.from_[:18], ex.injects.status(i.id), key=i.id)
         inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
         self.query_one(DecisionTable).sync(ex.port.open, d.now)
@@ -203,9 +211,10 @@ class TrainerScreen(ClockedScreen):
         self.app.push_screen(RatingScreen(oid, title), done)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id != "decisions":
+        qid = event.row_key.value
+        if event.data_table.id != "decisions" or qid is None:
             return
-        q = self.driver.exercise.port.decisions[event.row_key.value]
+        q = self.driver.exercise.port.decisions[qid]
         self._modal_open = True
 
         def chosen(key: str | None) -> None:

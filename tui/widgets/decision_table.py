@@ -25,7 +25,7 @@ class DecisionTable(DataTable):
 
     def sync(self, decisions: list[Decision], now: float) -> None:
         waiting = {q.id: q for q in decisions}
-        shown = {k.value for k in self.rows}
+        shown = {k.value for k in self.rows if k.value is not None}  # every row is keyed by its decision id
         for gone in shown - set(waiting):
             self.remove_row(gone)
         for qid, q in waiting.items():
