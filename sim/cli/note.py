@@ -25,16 +25,21 @@ def note_command(args) -> int:
     from ..errors import InputError, Problem
     from ..sessions.runner import stored_scenario
     from ..sessions.store import SessionStore
+    from .text import for_terminal
 
-    store = SessionStore.open(args.session)
     if args.rating and not args.objective:
         raise InputError([Problem("--rating", 0, 0, "", "a rating is given to an objective: add --objective ID")])
-    if args.objective:
-        known = [o.id for o in stored_scenario(store).objectives]
-        if args.objective not in known:
-            raise InputError([Problem("--objective", 0, 0, "", f"the scenario has no objective '{args.objective}'; "
-                                                                f"it has {', '.join(known) or 'none'}")])
-    store.add_note(args.text, args.by, args.objective, SHORT.get(args.rating) if args.rating else None,
-                   store.reached())
-    print(f"note recorded in {args.session}" + (f" for {args.objective}" if args.objective else ""))
+    store = SessionStore.open(args.session)
+    try:
+        if args.objective:
+            known = [o.id for o in stored_scenario(store).objectives]
+            if args.objective not in known:
+                raise InputError([Problem("--objective", 0, 0, "", f"the scenario has no objective "
+                                                                    f"'{args.objective}'; it has "
+                                                                    f"{', '.join(known) or 'none'}")])
+        store.add_note(args.text, args.by, args.objective, SHORT.get(args.rating) if args.rating else None,
+                       store.reached())
+    finally:
+        store.close()
+    print(for_terminal(f"note recorded in {args.session}" + (f" for {args.objective}" if args.objective else "")))
     return 0

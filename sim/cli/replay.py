@@ -1,9 +1,14 @@
-"""``ncbsim replay``: rebuild a session's journal from its scenario, seed and decisions."""
+"""``ncbsim replay``: rebuild a session's journal from its scenario, seed and decisions.
+
+Replay only reads the session (it opens it read-only, so a session on a read-only medium
+replays, and a process recording into it meanwhile is not disturbed). The rebuilt journal is
+written atomically and never onto the session itself. A recorded decision that no longer fits
+the rebuilt run means the journal differs from the recording: exit 1, with the decision named.
+"""
 
 from __future__ import annotations
 
-import json
-import os
+import contextlib
 import sys
 
 
@@ -19,54 +24,66 @@ def register(sub) -> None:
     p.set_defaults(handler=replay_command)
 
 
-def replay_command(args) -> int:
+def _branch(store, text: str) -> tuple[str, str]:
     from ..errors import InputError, Problem
-    from ..sessions.runner import SessionRun
+    from ..sessions.runner import offered_options
+
+    decision, sep, option = text.partition("=")
+    if not sep or not decision or not option:
+        raise InputError([Problem("--branch", 0, 0, "", f"expected DECISION=OPTION like Q3=decline, got '{text}'")])
+    recorded = [r.decision for r in store.decisions()]
+    if decision not in recorded:
+        raise InputError([Problem("--branch", 0, 0, "", f"the session has no decision {decision}; it has "
+                                                        f"{', '.join(recorded) or 'none'}")])
+    offered = offered_options(store, decision)
+    if option not in offered:
+        raise InputError([Problem("--branch", 0, 0, "", f"{decision} offered {', '.join(offered)}, not '{option}'")])
+    return decision, option
+
+
+def replay_command(args) -> int:
+    from ..files import check_outputs, output_file
+    from ..sessions.runner import ReplayDiverged, SessionRun
     from ..sessions.store import SessionStore
     from .run import render
+    from .text import for_terminal, json_for_terminal
 
-    store = SessionStore.open(args.session)
-    branch = None
-    if args.branch:
-        decision, sep, option = args.branch.partition("=")
-        if not sep or not decision or not option:
-            raise InputError([Problem("--branch", 0, 0, "", f"expected DECISION=OPTION like Q3=decline, got '{args.branch}'")])
-        recorded = {r.decision for r in store.decisions()}
-        if decision not in recorded:
-            raise InputError([Problem("--branch", 0, 0, "", f"the session has no decision {decision}; it has "
-                                                            f"{', '.join(sorted(recorded, key=lambda q: int(q[1:]))) or 'none'}")])
-        probe = SessionRun(store, keep_events=False, record=False)
-        probe.exercise.run(next(r.sim_time for r in store.decisions() if r.decision == decision))
-        offered = [o.key for o in probe.exercise.port.decisions[decision].options]
-        if option not in offered:
-            raise InputError([Problem("--branch", 0, 0, "", f"{decision} offered {', '.join(offered)}, not '{option}'")])
-        branch = (decision, option)
-    if args.journal and not os.path.isdir(os.path.dirname(os.path.abspath(args.journal))):
-        raise InputError([Problem(args.journal, 0, 0, "", "the folder for the journal does not exist")])
-    sink = open(args.journal, "w", encoding="utf-8", newline="\n") if args.journal else None
+    check_outputs([("--journal", args.journal)], inputs=[args.session])
+    store = SessionStore.open(args.session, write=False)
     try:
-        run = SessionRun(store, journal=sink, keep_events=False, branch=branch, record=False)
-        finished = store.meta("finished") == "1"
-        until = None if finished or branch else store.reached()
-        ex = run.exercise
-        ex.run(until)
+        branch = _branch(store, args.branch) if args.branch else None
+        try:
+            with output_file(args.journal) if args.journal else contextlib.nullcontext() as sink:
+                run = SessionRun(store, journal=sink, keep_events=False, branch=branch, record=False)
+                finished = store.meta("finished") == "1"
+                run.replay(None if finished or branch else store.reached())
+        except ReplayDiverged as e:  # the half-built journal was discarded by output_file
+            print(f"replay: the journal DIFFERS from the recorded run: {for_terminal(e)}", file=sys.stderr)
+            return 1
+        tamper_checked = store.tamper_checked
+        recorded_sha = store.meta("journal_sha256")
     finally:
-        if sink is not None:
-            sink.close()
-    summary = ex.summary()
-    recorded_sha = store.meta("journal_sha256")
-    summary["replay"] = {"session": args.session, "branch": args.branch,
-                         "journal_sha256": run.sink.hexdigest(),
-                         "identical": (run.sink.hexdigest() == recorded_sha) if (recorded_sha and not branch) else None}
+        store.close()
+    summary = run.exercise.summary()
+    digest = run.sink.hexdigest()
+    summary["replay"] = {"session": args.session, "branch": args.branch, "journal_sha256": digest,
+                         "identical": (digest == recorded_sha) if (recorded_sha and not branch) else None,
+                         "tamper_checked": tamper_checked}
+    if args.journal:
+        summary["journal"] = args.journal
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(json_for_terminal(summary, indent=2))
     else:
         print(render(summary))
         r = summary["replay"]
         if r["identical"] is True:
-            print("\nreplay: the journal is identical to the recorded run (sha256 " + r["journal_sha256"][:16] + "…)")
+            print("\nreplay: the journal is identical to the recorded run (sha256 " + digest[:16] + "…)")
         elif r["identical"] is False:
             print("\nreplay: the journal DIFFERS from the recorded run", file=sys.stderr)
         elif branch:
-            print(f"\nbranch: {args.branch}; identical to the session up to that decision, then run on by the book")
+            print(f"\nbranch: {for_terminal(args.branch)}; identical to the session up to that decision, then run "
+                  f"on by the book")
+        if not tamper_checked:
+            print(f"note: {for_terminal(args.session)} is a format-1 session: its decisions carry no tamper check, "
+                  f"so a decision changed in the file is caught only if the journal differs")
     return 1 if summary["replay"]["identical"] is False else 0

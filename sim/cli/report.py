@@ -1,8 +1,13 @@
-"""``ncbsim report``: the after-action report of a session or a journal."""
+"""``ncbsim report``: the after-action report of a session or a journal.
+
+Reports only read their source: a session is opened read-only (so it works on a read-only
+medium and beside a process still recording into it), a journal is streamed and checked line by
+line (``sim.report.journal_file``). ``--html``/``--md`` are checked before any work and written
+atomically, and never onto the session or journal they report on.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -21,31 +26,6 @@ def register(sub) -> None:
     p.set_defaults(handler=report_command)
 
 
-def _read_journal(path: str) -> list[dict]:
-    from ..errors import InputError, Problem
-
-    events = []
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    e = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError([Problem(path, n, err.colno, "", f"not a journal line: {err.msg}")]) from None
-                if not isinstance(e, dict) or not {"seq", "t", "kind", "actor"} <= set(e):
-                    raise InputError([Problem(path, n, 1, "", "not a journal event (needs seq, t, kind, actor)")])
-                events.append(e)
-    except UnicodeDecodeError:
-        raise InputError([Problem(path, 0, 0, "", "not a journal: the file is not UTF-8 text")]) from None
-    except OSError as e:
-        raise InputError([Problem(path, 0, 0, "", f"cannot read the file: {e.strerror or e}")]) from None
-    if not events:
-        raise InputError([Problem(path, 0, 0, "", "the journal is empty")])
-    return events
-
-
 def key_decisions(store) -> list[str]:
     """The decisions people made, or else the first consequential ones the policies made."""
     recorded = store.decisions()
@@ -55,58 +35,84 @@ def key_decisions(store) -> list[str]:
     return [r.decision for r in recorded if r.option in ("confirm", "send", "decline", "abandon")][:2]
 
 
-def report_command(args) -> int:
+def _is_session(path: str) -> bool:
     from ..errors import InputError, Problem
-    from ..report.debrief import build
-    from ..report.render import html, markdown
 
-    if not os.path.isfile(args.source):
-        raise InputError([Problem(args.source, 0, 0, "", "no such file")])
-    if args.what_if < 0:
-        raise InputError([Problem("--what-if", 0, 0, "", "expected a number of replications, 0 or more")])
-    for out in (args.html, args.md):
-        if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
-            raise InputError([Problem(out, 0, 0, "", "the folder for the report does not exist")])
-    with open(args.source, "rb") as fh:
-        is_session = fh.read(16) == b"SQLite format 3\x00"
-    if is_session:
-        from ..sessions.runner import SessionRun, what_if
-        from ..sessions.store import SessionStore
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError([Problem(path, 0, 0, "", "no such file")]) from None
+    except OSError as e:
+        raise InputError([Problem(path, 0, 0, "", f"cannot read it: {e.strerror or e}")]) from None
+    try:
+        return os.pread(fd, 16, 0) == b"SQLite format 3\x00"
+    except OSError:  # a folder or a pipe: the journal reader says what it is
+        return False
+    finally:
+        os.close(fd)
 
-        store = SessionStore.open(args.source)
-        run = SessionRun(store, record=False)
+
+def _from_session(args):
+    from ..errors import InputError, Problem
+    from ..report.debrief import Gathered, build
+    from ..sessions.runner import ReplayDiverged, SessionRun, what_if
+    from ..sessions.store import SessionStore
+
+    store = SessionStore.open(args.source, write=False)
+    try:
+        run = SessionRun(store, keep_events=False, record=False)
+        gathered = Gathered()
+        run.exercise.journal.listeners.append(gathered)
         finished = store.meta("finished") == "1"
-        run.exercise.run(None if finished else store.reached())
-        sc = run.exercise.scenario
-        whatif = {}
-        for q in key_decisions(store) if args.what_if else ():
-            def tick(option: str, done: int, total: int, q: str = q) -> None:
-                if sys.stderr.isatty():
-                    print(f"\rwhat if {q} = {option}: run {done}/{total}   ", end="", file=sys.stderr, flush=True)
-            whatif[q] = what_if(store, q, args.what_if, tick)
+        try:
+            run.replay(None if finished else store.reached())
+            sc = run.exercise.scenario
+            whatif = {}
+            for q in key_decisions(store) if args.what_if else ():
+                def tick(option: str, done: int, total: int, q: str = q) -> None:
+                    if sys.stderr.isatty():
+                        print(f"\rwhat if {q} = {option}: run {done}/{total}   ", end="", file=sys.stderr, flush=True)
+                whatif[q] = what_if(store, q, args.what_if, tick)
+        except ReplayDiverged as e:
+            raise InputError([Problem(args.source, 0, 0, "decisions", f"the session does not replay: {e}")]) from None
         if whatif and sys.stderr.isatty():
             print(file=sys.stderr)
-        debrief = build(run.exercise.journal.events, title=sc.title, scenario_id=sc.id,
-                        players=[p.seat for p in sc.players],
-                        objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
-                        notes=store.notes(), what_if=whatif, source=f"session {args.source}")
+        return build(gathered, title=sc.title, scenario_id=sc.id, players=[p.seat for p in sc.players],
+                     objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
+                     notes=store.notes(), what_if=whatif, source=f"session {args.source}")
+    finally:
+        store.close()
+
+
+def report_command(args) -> int:
+    from ..errors import InputError, Problem
+    from ..files import check_outputs, output_file
+    from ..report.debrief import build
+    from ..report.journal_file import read_events
+    from ..report.render import html, markdown
+    from .text import for_terminal
+
+    if args.what_if < 0:
+        raise InputError([Problem("--what-if", 0, 0, "", "expected a number of replications, 0 or more")])
+    check_outputs([("--html", args.html), ("--md", args.md)], inputs=[args.source])
+    if _is_session(args.source):
+        debrief = _from_session(args)
     else:
         if args.what_if:
             raise InputError([Problem("--what-if", 0, 0, "", "what-ifs replay a session; a journal alone cannot "
                                                              "be re-run")])
-        events = _read_journal(args.source)
-        debrief = build(events, title=os.path.basename(args.source), scenario_id="(from the journal)",
-                        source=f"journal {args.source}")
+        debrief = build(read_events(args.source), title=os.path.basename(args.source),
+                        scenario_id="(from the journal)", source=f"journal {args.source}")
     wrote = []
     for path, render in ((args.html, html), (args.md, markdown)):
         if path:
-            with open(path, "w", encoding="utf-8") as fh:
+            with output_file(path) as fh:
                 fh.write(render(debrief))
             wrote.append(path)
     if wrote:
         met = sum(1 for o in debrief["objectives"] if o["verdict"] == "met")
-        print(f"report on {debrief['title']}: {met}/{len(debrief['objectives'])} objectives met, "
-              f"{len(debrief['improvements'])} area(s) for improvement; written to {', '.join(wrote)}")
+        print(for_terminal(f"report on {debrief['title']}: {met}/{len(debrief['objectives'])} objectives met, "
+                           f"{len(debrief['improvements'])} area(s) for improvement; written to {', '.join(wrote)}"))
     else:
-        print(markdown(debrief))
+        print(for_terminal(markdown(debrief), newlines=True))
     return 0

@@ -84,11 +84,11 @@ def what_if_svg(decision: str, results: dict[str, list[dict[str, Any]]]) -> str 
     metrics = [("objectives_met", "objectives met"), ("arrests", "provisional arrests"),
                ("released", "people released")]
     fig, axes = plt.subplots(1, len(metrics), figsize=(9, 2.6))
-    for ax, (key, label) in zip(axes, metrics):
+    for ax, (key, label) in zip(axes, metrics, strict=True):
         values = [[r[key] for r in results[o]] for o in options]
         means = [fmean(v) if v else 0 for v in values]
-        lo = [m - min(v) if v else 0 for m, v in zip(means, values)]
-        hi = [max(v) - m if v else 0 for m, v in zip(means, values)]
+        lo = [m - min(v) if v else 0 for m, v in zip(means, values, strict=True)]
+        hi = [max(v) - m if v else 0 for m, v in zip(means, values, strict=True)]
         ax.bar(options, means, yerr=[lo, hi], capsize=4, color="#7c3aed")
         ax.set_title(label)
     fig.suptitle(f"What if {decision} had gone otherwise? (mean, min–max over replications)")

@@ -7,13 +7,16 @@ what when, bottlenecks, and the strengths and areas for improvement that follow 
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..engine.network import TrafficAnalysis
 from ..engine.views import SeatView
 from .describe import country, describe, is_key, local_time
-from .scoring import score_expectations
+from .journal_file import slim
+from .scoring import ExpectationScorer
 
 Event = dict[str, Any]
 TIMELINE_LIMIT = 400
@@ -33,6 +36,60 @@ CORRECTIVE = {
     "request_extradition": "Rehearse the extradition timeline with the ministry of justice.",
     "answer_rfi": "Answer partners' requests for information, or say why not.",
 }
+
+
+class Gathered:
+    """What a report needs from a stream of events, and no more.
+
+    Message traffic (most of a big journal) feeds the traffic analysis and the expectation
+    scorer and is then dropped; every other event is kept, cut to the fields the report reads.
+    An objective's evidence is usually the event just before it, so the last ``RECENT`` events
+    are at hand to look it up.
+    """
+
+    RECENT = 64
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.start: str | None = None
+        self.end: str | None = None
+        self.kept: list[Event] = []
+        self.evidence: dict[int, Event] = {}
+        self.traffic = TrafficAnalysis()
+        self.expectations = ExpectationScorer()
+        self._recent: deque[Event] = deque(maxlen=self.RECENT)
+
+    def add(self, e: Event) -> None:
+        kind = e["kind"]
+        self.counts[kind] += 1
+        if self.start is None:
+            self.start = e["t"]
+        self.end = e["t"]
+        message = kind.startswith("message.")
+        if message:
+            self.traffic(e)
+        self.expectations.add(e)
+        if kind == "objective.met" and e.get("evidence") is not None:
+            ev = next((r for r in self._recent if r["seq"] == e["evidence"]), None) or self._kept(e["evidence"])
+            if ev is not None:
+                self.evidence[ev["seq"]] = ev
+        small = slim(e)
+        self._recent.append(small)
+        if not message or is_key(e):
+            self.kept.append(small)
+
+    __call__ = add  # a journal listener
+
+    def _kept(self, seq: int) -> Event | None:
+        i = bisect_left(self.kept, seq, key=lambda k: k["seq"])
+        return self.kept[i] if i < len(self.kept) and self.kept[i]["seq"] == seq else None
+
+
+def gather(events: Iterable[Event]) -> Gathered:
+    g = Gathered()
+    for e in events:
+        g.add(e)
+    return g
 
 
 def _who_knew(events: list[Event], seats: list[str]) -> list[dict[str, Any]]:
@@ -63,27 +120,30 @@ def _seats(events: list[Event], players: list[str]) -> list[str]:
     return seats[:8] + ["trainer"]
 
 
-def build(events: list[Event], *, title: str, scenario_id: str, players: list[str] = (),
-          objectives: list[dict[str, Any]] = (), notes: list[dict[str, Any]] = (),
+def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, players: Sequence[str] = (),
+          objectives: Sequence[dict[str, Any]] = (), notes: Sequence[dict[str, Any]] = (),
           what_if: dict[str, dict[str, list[dict]]] | None = None, source: str = "") -> dict[str, Any]:
-    by_seq = {e["seq"]: e for e in events}
-    verdicts = {e["objective"]: e for e in events if e["kind"] in ("objective.met", "objective.failed")}
+    """The debrief of a run: from its events, or from what a ``Gathered`` kept of them as they streamed."""
+    g = events if isinstance(events, Gathered) else gather(events)
+    kept = g.kept
+    verdicts = {e["objective"]: e for e in kept if e["kind"] in ("objective.met", "objective.failed")}
     listed = list(objectives) or [{"id": o, "title": e["title"]} for o, e in verdicts.items()]
     objective_rows = []
     for o in listed:
         v = verdicts.get(o["id"])
-        ev = by_seq.get(v.get("evidence")) if v else None
+        ev = g.evidence.get(v["evidence"]) if v and v.get("evidence") is not None else None
         objective_rows.append({
             "id": o["id"], "title": o["title"],
             "verdict": "met" if v and v["kind"] == "objective.met" else ("failed" if v else "not decided"),
-            "when": v["t"] if v else None, "evidence": describe(ev) if ev else None,
+            "when": v["t"] if v else None,
+            "evidence": describe(ev) if ev else (f"event #{v['evidence']}" if v and v.get("evidence") else None),
             "evidence_seq": ev["seq"] if ev else None,
             "notes": [n for n in notes if n.get("objective") == o["id"]]})
 
-    expectations = score_expectations(events)
-    requested = {e["decision"]: e for e in events if e["kind"] == "decision.requested"}
+    expectations = g.expectations.rows
+    requested = {e["decision"]: e for e in kept if e["kind"] == "decision.requested"}
     decisions = []
-    for e in events:
+    for e in kept:
         if e["kind"] in ("decision.made", "decision.expired"):
             q = requested.get(e["decision"], {})
             chosen = e.get("option") or e.get("applied")
@@ -92,14 +152,10 @@ def build(events: list[Event], *, title: str, scenario_id: str, players: list[st
                               "recommended": q.get("recommended"), "by": e.get("by", "expired"),
                               "expired": e["kind"] == "decision.expired"})
 
+    key = [e for e in kept if is_key(e)]
     timeline = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "actor": e["actor"], "kind": e["kind"],
-                 "text": describe(e)} for e in events if is_key(e)]
-
-    traffic = TrafficAnalysis()
-    for e in events:
-        if e["kind"].startswith("message."):
-            traffic(e)
-    bottlenecks = traffic.report(top=8) if traffic.handled else None
+                 "text": describe(e)} for e in key[:TIMELINE_LIMIT]]
+    bottlenecks = g.traffic.report(top=8) if g.traffic.handled else None
 
     strengths, improve = [], []
     for o in objective_rows:
@@ -124,18 +180,16 @@ def build(events: list[Event], *, title: str, scenario_id: str, players: list[st
             improve.append(f"{d['id']} ({d['type'].replace('_', ' ')}, {d['seat']}): chose '{d['chosen']}' where "
                            f"the rules recommended '{d['recommended']}'.")
             corrective[d["type"]] = CORRECTIVE.get(d["type"])
-    for e in events:
+    for e in kept:
         if e["kind"] == "subject.released":
             improve.append(f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}.")
             corrective[e["reason"]] = CORRECTIVE.get(e["reason"])
-    counts = Counter(e["kind"] for e in events)
     return {
-        "title": title, "scenario": scenario_id, "source": source,
-        "start": events[0]["t"] if events else None, "end": events[-1]["t"] if events else None,
-        "players": list(players), "counts": dict(counts),
+        "title": title, "scenario": scenario_id, "source": source, "start": g.start, "end": g.end,
+        "players": list(players), "counts": dict(g.counts),
         "objectives": objective_rows, "expectations": expectations, "decisions": decisions,
-        "timeline": timeline[:TIMELINE_LIMIT], "timeline_total": len(timeline),
-        "who_knew": _who_knew(events, _seats(events, list(players))),
+        "timeline": timeline, "timeline_total": len(key),
+        "who_knew": _who_knew(kept, _seats(kept, list(players))),
         "bottlenecks": bottlenecks, "strengths": strengths, "improvements": improve,
         "corrective_actions": [c for c in corrective.values() if c], "notes": list(notes),
         "what_if": what_if or {},

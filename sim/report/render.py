@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from statistics import fmean
 from typing import Any
@@ -32,8 +33,9 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _cls(verdict: str) -> str:
-    return f'<span class="{_h(verdict.split()[0])}">{_h(verdict)}</span>'
+def _cls(verdict: Any) -> str:
+    text = "" if verdict is None else str(verdict)
+    return f'<span class="{_h((text.split() or [""])[0])}">{_h(text)}</span>'
 
 
 def _summary(d: dict[str, Any]) -> list[tuple[str, str]]:
@@ -48,8 +50,8 @@ def _summary(d: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def html(d: dict[str, Any]) -> str:
-    out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>After-action report — {_h(d['title'])}"
-           f"</title><style>{CSS}</style></head><body>",
+    out = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>After-action report — "
+            f"{_h(d['title'])}</title><style>{CSS}</style></head><body>"),
            f"<h1>After-action report — {_h(d['title'])}</h1>",
            f"<p class='muted'>Scenario {_h(d['scenario'])} · {_h(d['start'])} → {_h(d['end'])}"
            + (f" · players: {_h(', '.join(d['players']))}" if d["players"] else "") + f" · {_h(d['source'])}</p>"]
@@ -129,23 +131,53 @@ def _mean(rows: list[dict[str, Any]], key: str) -> str:
     return f"{fmean(r[key] for r in rows):.2f}" if rows else "—"
 
 
+class Raw(str):
+    """Markdown already made safe (escaped data around our own markup); ``md`` leaves it alone."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>&|~])")
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # by_the_book is not emphasis
+_MD_BLOCK_START = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)|^(\s*)([#+\-=])(?=\s|$|\4)")
+
+
+def md(value: Any) -> Raw:
+    """Data as Markdown text that stays text: no HTML, links, emphasis, headings or new lines.
+
+    Backslash-escapes what Markdown would act on anywhere in a line (raw HTML, entities,
+    brackets, emphasis, code, tables), what would start a block at the start of the text (a
+    heading, a list, a quote), and the ``://`` and ``www.`` that GitHub turns into links; every
+    line break becomes a space, so a value cannot open a new line of its own.
+    """
+    if isinstance(value, Raw):
+        return value
+    text = "—" if value is None else str(value)
+    if text.splitlines() != [text]:  # any line break Python knows, \r and U+2028 included
+        text = " ".join(text.splitlines())
+    text = _MD_UNDERSCORE.sub(r"\\_", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _MD_BLOCK_START.sub(lambda m: (m[1] + "\\" + m[2]) if m[1] is not None else (m[3] + "\\" + m[4]), text)
+    return Raw(text.replace("://", ":\\/\\/").replace("www.", "www\\."))
+
+
 def markdown(d: dict[str, Any]) -> str:
     def table(head: list[str], rows: list[list[Any]]) -> str:
-        clean = lambda x: str("—" if x is None else x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
         return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-                         + ["| " + " | ".join(clean(c) for c in r) + " |" for r in rows]) + "\n"
+                         + ["| " + " | ".join(md(c) for c in r) + " |" for r in rows]) + "\n"
 
-    out = [f"# After-action report — {d['title']}", "",
-           f"Scenario `{d['scenario']}` · {d['start']} → {d['end']}"
-           + (f" · players: {', '.join(d['players'])}" if d["players"] else "") + f" · {d['source']}", ""]
+    def items(values: list[Any]) -> list[str]:
+        return [f"- {md(s)}" for s in values]
+
+    out = [f"# After-action report — {md(d['title'])}", "",
+           f"Scenario {md(d['scenario'])} · {md(d['start'])} → {md(d['end'])}"
+           + (f" · players: {md(', '.join(d['players']))}" if d["players"] else "") + f" · {md(d['source'])}", ""]
     out += [table(["", ""], [[k, v] for k, v in _summary(d)])]
-    out += ["## Strengths", ""] + [f"- {s}" for s in d["strengths"] or ["None recorded."]] + [""]
-    out += ["## Areas for improvement", ""] + [f"- {s}" for s in d["improvements"] or ["None."]] + [""]
+    out += ["## Strengths", ""] + items(d["strengths"] or ["None recorded."]) + [""]
+    out += ["## Areas for improvement", ""] + items(d["improvements"] or ["None."]) + [""]
     if d["corrective_actions"]:
-        out += ["### Corrective actions", ""] + [f"- {c}" for c in d["corrective_actions"]] + [""]
+        out += ["### Corrective actions", ""] + items(d["corrective_actions"]) + [""]
     out += ["## Objectives", "", table(["objective", "verdict", "when", "evidence", "evaluators"], [
-        [f"**{o['id']}** {o['title']}", o["verdict"], o["when"], o["evidence"],
-         "; ".join(f"{RATING_LABELS.get(n['rating'], '')} {n['text']} ({n['author']})".strip() for n in o["notes"])]
+        [Raw(f"**{md(o['id'])}** {md(o['title'])}"), o["verdict"], o["when"], o["evidence"],
+         Raw("; ".join(f"{md(RATING_LABELS.get(n['rating'], ''))} {md(n['text'])} ({md(n['author'])})".strip()
+                       for n in o["notes"]) or "—")]
         for o in d["objectives"]])]
     if d["expectations"]:
         out += ["## Expected actions (MSEL)", "", table(["inject", "to", "expected", "deadline", "result", "when"], [
@@ -157,13 +189,13 @@ def markdown(d: dict[str, Any]) -> str:
             [x["id"], x["seat"], x["prompt"], x["chosen"], x["recommended"], "deadline passed" if x["expired"] else x["by"]]
             for x in d["decisions"]])]
     for decision, results in d["what_if"].items():
-        out += [f"### What if {decision} had gone otherwise?", "", table(
+        out += [f"### What if {md(decision)} had gone otherwise?", "", table(
             ["option", "runs", "objectives met", "arrests", "released"],
             [[o, len(r), _mean(r, "objectives_met"), _mean(r, "arrests"), _mean(r, "released")] for o, r in results.items()])]
     if d["who_knew"]:
         seats = list(d["who_knew"][0]["knew"])
-        out += ["## Who knew what, when", "", table(["fact", *seats], [[f["fact"]] + [f["knew"][s] for s in seats]
-                                                                      for f in d["who_knew"]])]
+        out += ["## Who knew what, when", "", table(["fact", *map(md, seats)], [[f["fact"]] + [f["knew"][s] for s in seats]
+                                                                             for f in d["who_knew"]])]
     if d["bottlenecks"]:
         out += ["## Bottlenecks", "", table(["NCB", "handled", "mean wait (min)", "longest (min)", "betweenness"], [
             [n["node"], n["handled"], n["mean_wait_min"], n["max_wait_min"], n["betweenness"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,19 +37,36 @@ def _evidence(action: str, ncb: str, e: Event) -> bool:
     return False
 
 
-def score_expectations(events: list[Event]) -> list[dict[str, Any]]:
+class ExpectationScorer:
+    """Scores expectations as the journal streams past: each inject that carried one waits for
+    the first later event that is its evidence. Nothing else is kept."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._waiting: list[tuple[dict[str, Any], str, str]] = []  # (row, action, ncb)
+
+    def add(self, e: Event) -> None:
+        if self._waiting:
+            still = []
+            for row, action, ncb in self._waiting:
+                if _evidence(action, ncb, e):
+                    row["verdict"], row["when"] = ("met" if e["t"] <= row["deadline"] else "late"), e["t"]
+                    row["evidence"] = e["seq"]
+                else:
+                    still.append((row, action, ncb))
+            self._waiting = still
+        if e["kind"] == "inject.fired" and e.get("expect"):
+            exp, ncb = e["expect"], e["to"]
+            row = {"inject": e["inject"], "to": ncb, "action": exp["action"], "fired": e["t"],
+                   "deadline": iso(dt(e["t"]) + timedelta(minutes=exp["within_min"])), "verdict": "missed",
+                   "when": None, "evidence": None, "objective": exp.get("objective")}
+            self.rows.append(row)
+            self._waiting.append((row, exp["action"], ncb))
+
+
+def score_expectations(events: Iterable[Event]) -> list[dict[str, Any]]:
     """One row per inject that carried an expectation: met in time, late, or missed."""
-    rows = []
-    fired = [e for e in events if e["kind"] == "inject.fired" and "expect" in e]
-    for f in fired:
-        exp, ncb = f["expect"], f["to"]
-        deadline = iso(dt(f["t"]) + timedelta(minutes=exp["within_min"]))
-        hit = next((e for e in events if e["seq"] > f["seq"] and _evidence(exp["action"], ncb, e)), None)
-        if hit is None:
-            verdict, when = "missed", None
-        else:
-            verdict, when = ("met" if hit["t"] <= deadline else "late"), hit["t"]
-        rows.append({"inject": f["inject"], "to": ncb, "action": exp["action"], "fired": f["t"],
-                     "deadline": deadline, "verdict": verdict, "when": when,
-                     "evidence": hit["seq"] if hit else None, "objective": exp.get("objective")})
-    return rows
+    scorer = ExpectationScorer()
+    for e in events:
+        scorer.add(e)
+    return scorer.rows

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import Callable, Sequence
+from typing import IO, Any, cast
 
 from pydantic import ValidationError
 
 from ..decisions.script import Script
 from ..decisions.seats import SeatConfig
 from ..engine.exercise import Exercise
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, RunError
 from ..scenario.model import Scenario
 from .store import SessionStore
 
@@ -39,18 +39,31 @@ class HashingSink:
         return self.sha.hexdigest()
 
 
+class ReplayDiverged(RunError):
+    """The recorded decisions no longer fit the run they rebuild: the journal differs from the recording."""
+
+
 def stored_scenario(store: SessionStore) -> Scenario:
     try:
         return Scenario.model_validate(store.scenario_data())
     except ValidationError as e:  # written by another engine version whose language has changed
-        raise InputError([Problem(str(store.path), 0, 0, "", f"the stored scenario no longer validates: "
-                                                            f"{e.error_count()} problem(s); replay it with ncbsim "
-                                                            f"{store.meta('engine_version')}")]) from None
+        raise InputError([Problem(str(store.path), 0, 0, "session meta 'scenario_data'",
+                                  f"the stored scenario no longer validates: {e.error_count()} problem(s); replay "
+                                  f"it with ncbsim {store.meta('engine_version')}")]) from None
+    except RecursionError:
+        raise InputError([Problem(str(store.path), 0, 0, "session meta 'scenario_data'",
+                                  "the stored scenario is nested too deeply")]) from None
 
 
 def stored_script(store: SessionStore) -> Script | None:
     text = store.meta("script")
-    return Script.model_validate(json.loads(text)) if text else None
+    if not text:
+        return None
+    try:
+        return Script.model_validate(json.loads(text))
+    except (ValidationError, RecursionError):
+        raise InputError([Problem(str(store.path), 0, 0, "session meta 'script'",
+                                  "the stored script is not a valid decision script")]) from None
 
 
 class SessionRun:
@@ -58,13 +71,18 @@ class SessionRun:
                  branch: tuple[str, str] | None = None, record: bool = True) -> None:
         self.store = store
         self.sink = HashingSink(journal)
+        self.recording = record and branch is None and store.writable
         config = SeatConfig(policy=store.meta("policy") or None, script=stored_script(store),
                             people=frozenset(store.people), replay=tuple(store.decisions()), branch=branch)
-        self.exercise = Exercise(stored_scenario(store), seed=store.seed, journal_sink=self.sink,
-                                 keep_events=keep_events, seats=config)
+        try:
+            self.exercise = Exercise(stored_scenario(store), seed=store.seed,
+                                     journal_sink=cast(IO[str], self.sink),  # the journal only calls write()
+                                     keep_events=keep_events, seats=config)
+        except ValueError as e:  # a policy the stored scenario cannot build, a branch with no decision
+            raise InputError([Problem(str(store.path), 0, 0, "", f"the session cannot be rebuilt: {e}")]) from None
         self._known = store.recorded_ids()
         self._controls = sum(1 for k in self._known if k.startswith("C"))
-        if record and branch is None:
+        if self.recording:
             self.exercise.port.recorder = self._record
             self.exercise.control_recorder = self._record_control
 
@@ -80,18 +98,41 @@ class SessionRun:
         self.store.record_decision(cid, "trainer", json.dumps(payload, sort_keys=True), self.exercise.env.now, "control")
         self._known.add(cid)
 
+    def replay(self, until: float | None = None) -> None:
+        """Run on, putting recorded answers back; one that no longer applies is a ReplayDiverged, not a crash."""
+        try:
+            self.exercise.run(until)
+        except ValueError as e:  # DecisionError, or a trainer's control the rebuilt run refuses
+            raise ReplayDiverged(f"a recorded decision no longer applies: {e}") from None
+
     def run(self, until: float | None = None) -> None:
         ex = self.exercise
-        ex.run(until)
-        self.store.progress(ex.env.now, finished=ex.finished,
-                            journal_sha256=self.sink.hexdigest() if ex.finished else None)
+        self.replay(until)
+        if self.recording:
+            self.store.progress(ex.env.now, finished=ex.finished,
+                                journal_sha256=self.sink.hexdigest() if ex.finished else None)
 
     def add_note(self, text: str, author: str, objective: str | None = None, rating: str | None = None) -> None:
         self.store.add_note(text, author, objective, rating, self.exercise.env.now)
 
 
+def offered_options(store: SessionStore, decision: str) -> list[str]:
+    """The options a recorded decision offered, as a replay up to it raises it again."""
+    recorded = {r.decision: r for r in store.decisions()}
+    if decision not in recorded:
+        known = sorted(recorded, key=lambda q: (q[0], int(q[1:])))
+        raise InputError([Problem(str(store.path), 0, 0, "", f"the session has no decision {decision}; it has "
+                                                            f"{', '.join(known) or 'none'}")])
+    probe = SessionRun(store, keep_events=False, record=False)
+    probe.replay(recorded[decision].sim_time)
+    raised = probe.exercise.port.decisions.get(decision)
+    if raised is None:
+        raise ReplayDiverged(f"decision {decision} is not raised again when the session is replayed")
+    return [o.key for o in raised.options]
+
+
 def new_session(path, loaded, *, seed: int | None, policy: str | None, script: Script | None,
-                people: list[str] = ()) -> SessionStore:
+                people: Sequence[str] = ()) -> SessionStore:
     return SessionStore.create(path, scenario_path=str(loaded.located.files[0]), scenario_data=loaded.located.data,
                                digest=loaded.digest, seed=loaded.scenario.seed if seed is None else seed,
                                policy=policy, script=script.model_dump(mode="json") if script else None,
@@ -127,13 +168,8 @@ def what_if(store: SessionStore, decision: str, replications: int,
     re-seeds the random streams (``RandomStreams.fork``), so the spread shows what the choice
     changes, not what a different past would.
     """
+    options = offered_options(store, decision)
     recorded = {r.decision: r for r in store.decisions()}
-    if decision not in recorded:
-        raise InputError([Problem(str(store.path), 0, 0, "", f"the session has no decision {decision}")])
-    # The options are those the decision offered, as recorded in a replay's journal.
-    probe = SessionRun(store, record=False)
-    probe.exercise.run(recorded[decision].sim_time)
-    options = [o.key for o in probe.exercise.port.decisions[decision].options]
     results: dict[str, list[dict[str, Any]]] = {}
     for option in options:
         results[option] = []
@@ -141,7 +177,7 @@ def what_if(store: SessionStore, decision: str, replications: int,
             run = SessionRun(store, branch=(decision, option), keep_events=False, record=False)
             ex = run.exercise
             ex.fork_at(recorded[decision].sim_time, r + 1)
-            ex.run()
+            run.replay()
             results[option].append(outcome(ex))
             if progress is not None:
                 progress(option, r + 1, replications)

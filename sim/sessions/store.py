@@ -7,100 +7,256 @@ stored: replaying (scenario, seed, decisions) rebuilds it byte for byte.
 
 A decision is committed before the engine acts on it, so killing the process at any moment
 loses no decision that was acknowledged.
+
+Opening checks the file before anything trusts it (``integrity``): SQLite's own
+``quick_check``, the format, the type of every meta field and row, and — from format 2 — the
+hash chain over the decisions, so a decision changed, inserted, deleted or reordered after it
+was recorded is refused by name.
+
+Format 1 files (before the chain) still open, are replayed and reported, and can be resumed;
+they are never upgraded: sealing a format-1 file would vouch for decisions nobody checked when
+they were written. Such a store says ``tamper_checked = False`` and ``ncbsim replay`` says so.
+
+Readers (replay, report, what-if) open the file read-only (``mode=ro``, or ``immutable=1``
+where the folder is read-only and SQLite cannot create its WAL index), so a session on a
+read-only medium or in a colleague's read-only folder can still be replayed. Writers (run
+--session, note, play, trainer) take an exclusive ``flock`` on the session file for as long as
+they hold it open; a second writer is refused with the first one's process id, while readers
+go on working beside it (WAL).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
-from datetime import datetime, timezone
+import stat
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..decisions.seats import RecordedAnswer
 from ..errors import InputError, Problem
 from ..scenario.loader import plain_data
+from . import integrity
+from .integrity import RATINGS, SEALED, chain_root, link, seal
 
-FORMAT = "1"
-RATINGS = ("performed_without_challenges", "performed_with_some_challenges", "performed_with_major_challenges",
-           "unable_to_perform")
+__all__ = ["FORMAT", "RATINGS", "RATING_LABELS", "SessionStore"]
+
+FORMAT = "2"
+READABLE_FORMATS = ("1", "2")
 RATING_LABELS = {"performed_without_challenges": "Performed without challenges (P)",
                  "performed_with_some_challenges": "Performed with some challenges (S)",
                  "performed_with_major_challenges": "Performed with major challenges (M)",
                  "unable_to_perform": "Unable to be performed (U)"}
+_MAGIC = b"SQLite format 3\x00"
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS decisions (
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE decisions (
     n INTEGER PRIMARY KEY, decision TEXT NOT NULL UNIQUE, seat TEXT NOT NULL, option TEXT NOT NULL,
-    sim_time REAL NOT NULL, wall_time TEXT NOT NULL, by TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS notes (
+    sim_time REAL NOT NULL, wall_time TEXT NOT NULL, by TEXT NOT NULL, chain TEXT NOT NULL);
+CREATE TABLE notes (
     n INTEGER PRIMARY KEY, objective TEXT, rating TEXT, text TEXT NOT NULL, author TEXT NOT NULL,
     sim_time REAL, wall_time TEXT NOT NULL);
 """
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _refuse(path: str | os.PathLike, message: str, field: str = "") -> InputError:
+    return InputError([Problem(os.fspath(path), 0, 0, field, message)])
 
 
 class SessionStore:
-    def __init__(self, path: str | os.PathLike, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: str | os.PathLike, conn: sqlite3.Connection, *, fmt: str = FORMAT,
+                 writable: bool = True, lock_fd: int | None = None) -> None:
         self.path = Path(path)
         self.conn = conn
+        self.format = fmt
+        self.writable = writable
+        self._lock_fd = lock_fd
+
+    @property
+    def tamper_checked(self) -> bool:
+        """Whether the decisions carry the hash chain (format 2 and later)."""
+        return self.format != "1"
 
     # --- opening ----------------------------------------------------------------------------
     @staticmethod
     def _connect(path: str | os.PathLike) -> sqlite3.Connection:
-        conn = sqlite3.connect(os.fspath(path), isolation_level=None)  # autocommit; explicit transactions
+        conn = sqlite3.connect(os.fspath(path), isolation_level=None, timeout=5.0)  # autocommit; explicit transactions
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(SCHEMA)
+        return conn
+
+    @staticmethod
+    def _read_only(path: Path) -> sqlite3.Connection:
+        """A connection that never writes the file; ``immutable`` when SQLite cannot make its WAL index."""
+        uri = "file:" + quote(os.fspath(path.resolve()))
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+        # A read-only folder: no -shm can be created. Nothing else writes it then either.
+        conn = sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
 
     @classmethod
     def create(cls, path: str | os.PathLike, *, scenario_path: str, scenario_data: dict, digest: str, seed: int,
-               policy: str | None = None, script: dict | None = None, people: list[str] = ()) -> SessionStore:
-        if Path(path).exists():
-            raise InputError([Problem(os.fspath(path), 0, 0, "", "a session file already exists here")])
-        store = cls(path, cls._connect(path))
-        meta = {"format": FORMAT, "engine_version": __version__, "created": _now(), "scenario_path": scenario_path,
-                "scenario_sha256": digest, "scenario_data": json.dumps(plain_data(scenario_data), ensure_ascii=False),
-                "seed": str(seed), "policy": policy or "", "script": json.dumps(script) if script else "",
-                "people": json.dumps(sorted(people)), "progress": "0", "finished": "0"}
-        with store.conn:
-            store.conn.execute("BEGIN")
-            store.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+               policy: str | None = None, script: dict | None = None, people: Sequence[str] = ()) -> SessionStore:
+        try:  # O_EXCL: two processes creating the same session cannot both believe they did
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            raise _refuse(path, "a session file already exists here") from None
+        except OSError as e:
+            raise _refuse(path, f"cannot create the session file: {e.strerror or e}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            conn = cls._connect(path)
+            store = cls(path, conn, lock_fd=fd)
+            meta = {"format": FORMAT, "engine_version": __version__, "created": _now(), "scenario_path": scenario_path,
+                    "scenario_sha256": digest,
+                    "scenario_data": json.dumps(plain_data(scenario_data), ensure_ascii=False),
+                    "seed": str(seed), "policy": policy or "", "script": json.dumps(script) if script else "",
+                    "people": json.dumps(sorted(people)), "progress": "0", "finished": "0",
+                    "writer_pid": str(os.getpid())}
+            meta["sealed"] = seal(meta)
+            meta["decisions_head"] = chain_root(meta["sealed"])
+            meta["decisions_count"] = "0"
+            with conn:
+                conn.execute("BEGIN")
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+        except BaseException:  # no empty file left to be mistaken for a session next time
+            if "conn" in locals():
+                conn.close()
+            os.close(fd)
+            os.unlink(path)
+            raise
         return store
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> SessionStore:
+    def open(cls, path: str | os.PathLike, *, write: bool = True) -> SessionStore:
+        """Open and check a session file. ``write=False`` for commands that only read it (replay,
+        report): no lock, no write, and it works on read-only files and folders."""
         p = Path(path)
-        if not p.is_file():
-            raise InputError([Problem(os.fspath(path), 0, 0, "", "no session file here")])
+        name = os.fspath(path)
         try:
-            with open(p, "rb") as fh:
-                head = fh.read(16)
-            if head != b"SQLite format 3\x00":
-                raise InputError([Problem(os.fspath(path), 0, 0, "", "not a session file (not an SQLite database)")])
-            probe = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True)
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise _refuse(name, "no session file here") from None
+        except IsADirectoryError:
+            raise _refuse(name, "this is a folder, not a session file") from None
+        except OSError as e:
+            raise _refuse(name, f"cannot read the session file: {e.strerror or e}") from None
+        keep_fd = False
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise _refuse(name, "not a session file (not a regular file)")
+            if os.pread(fd, 16, 0) != _MAGIC:
+                raise _refuse(name, "not a session file (not an SQLite database)")
+            if write:
+                cls._check_writable(p)
+                cls._lock(fd, p)
+            store = cls._checked(p, write)
+            if write:
+                store._lock_fd, keep_fd = fd, True
+            return store
+        finally:
+            if not keep_fd:
+                os.close(fd)
+
+    @staticmethod
+    def _check_writable(p: Path) -> None:
+        folder = p.resolve().parent
+        if not os.access(p, os.W_OK):
+            raise _refuse(p, "the session file is read-only; this command adds to it (replay and report only "
+                             "read it)")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise _refuse(p, f"the folder {folder} is read-only; SQLite needs to write its journal there to "
+                             f"add to the session (replay and report only read it)")
+
+    @classmethod
+    def _lock(cls, fd: int, p: Path) -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = None
             try:
-                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-                fmt = (probe.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() or [None])[0] \
-                    if "meta" in tables else None
-            finally:
-                probe.close()
-            if not {"meta", "decisions", "notes"} <= tables or fmt != FORMAT:
-                raise InputError([Problem(os.fspath(path), 0, 0, "", "not an ncbsim session (or an unknown format)")])
-            store = cls(p, cls._connect(p))
+                probe = cls._read_only(p)
+                try:
+                    row = probe.execute("SELECT value FROM meta WHERE key = 'writer_pid'").fetchone()
+                finally:
+                    probe.close()
+                pid = row[0] if row else None
+            except sqlite3.Error:
+                pass
+            if pid == str(os.getpid()):
+                raise _refuse(p, "this session is already open for writing in this process") from None
+            who = f" (pid {pid})" if isinstance(pid, str) and pid.isdigit() else ""
+            raise _refuse(p, f"this session is open in another ncbsim process{who}; close it there first "
+                             f"(replay and report can read it meanwhile)") from None
+
+    @classmethod
+    def _checked(cls, p: Path, write: bool) -> SessionStore:
+        name = os.fspath(p)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = cls._read_only(p)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "decisions", "notes"} <= tables:
+                raise _refuse(name, "not an ncbsim session (or an unknown format)")
+            verdict = [r[0] for r in conn.execute("PRAGMA quick_check")]
+            if verdict != ["ok"]:
+                raise _refuse(name, f"the session file is damaged (SQLite quick_check: {str(verdict[0])[:120]})")
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            fmt = meta.get("format")
+            if fmt not in READABLE_FORMATS:
+                raise _refuse(name, f"an unknown session format {integrity._show(fmt)}; this ncbsim "
+                                    f"({__version__}) reads formats {', '.join(READABLE_FORMATS)}",
+                              "session meta 'format'")
+            problems = integrity.check_meta(meta, fmt, name)
+            if problems:
+                raise InputError(problems)
+            rows, problems = integrity.read_rows(conn, fmt, name)
+            problems += integrity.check_notes(conn, name)
+            if problems:
+                raise InputError(problems)
+            if fmt == "2":
+                problems = integrity.check_chain(rows, meta, name)
+                if problems:
+                    raise InputError(problems)
+            if write:
+                conn.close()
+                conn = cls._connect(p)
+                conn.execute("INSERT INTO meta(key, value) VALUES ('writer_pid', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(os.getpid()),))
+            store = cls(p, conn, fmt=fmt, writable=write)
+            conn = None
+            return store
         except sqlite3.DatabaseError as e:
-            raise InputError([Problem(os.fspath(path), 0, 0, "", f"not a readable session file: {e}")]) from None
-        return store
+            raise _refuse(name, f"not a readable session file: {e}") from None
+        finally:
+            if conn is not None:
+                conn.close()
 
     def close(self) -> None:
         self.conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # after SQLite let go: closing it releases the writer's lock
+            self._lock_fd = None
 
     # --- reading ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -108,19 +264,21 @@ class SessionStore:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
+        if key in SEALED or key in ("sealed", "decisions_head", "decisions_count", "format"):
+            raise ValueError(f"session meta '{key}' is fixed when the session is created")
         self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
                           (key, value, value))
 
     @property
     def seed(self) -> int:
-        return int(self.meta("seed"))
+        return int(self.meta("seed") or 0)
 
     @property
     def people(self) -> list[str]:
         return json.loads(self.meta("people") or "[]")
 
     def scenario_data(self) -> dict:
-        return json.loads(self.meta("scenario_data"))
+        return json.loads(self.meta("scenario_data") or "{}")
 
     def decisions(self) -> list[RecordedAnswer]:
         rows = self.conn.execute("SELECT n, decision, seat, option, sim_time, by FROM decisions ORDER BY n")
@@ -138,8 +296,20 @@ class SessionStore:
     # --- writing ----------------------------------------------------------------------------
     def record_decision(self, decision: str, seat: str, option: str, sim_time: float, by: str) -> None:
         """Durable when this returns (WAL + synchronous=FULL): only then may the engine act."""
-        self.conn.execute("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
-                          "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, _now(), by))
+        wall = _now()
+        if self.format == "1":
+            self.conn.execute("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
+                              "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, wall, by))
+            return
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            head = self.meta("decisions_head") or ""
+            n = self.conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM decisions").fetchone()[0]
+            chain = link(head, n, decision, seat, option, sim_time, wall, by)
+            self.conn.execute("INSERT INTO decisions(n, decision, seat, option, sim_time, wall_time, by, chain) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (n, decision, seat, option, sim_time, wall, by, chain))
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (chain,))
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(n),))
 
     def progress(self, sim_time: float, finished: bool = False, journal_sha256: str | None = None) -> None:
         with self.conn:
@@ -159,4 +329,4 @@ class SessionStore:
     def notes(self) -> list[dict[str, Any]]:
         cur = self.conn.execute("SELECT objective, rating, text, author, sim_time, wall_time FROM notes ORDER BY n")
         keys = ("objective", "rating", "text", "author", "sim_time", "wall_time")
-        return [dict(zip(keys, row)) for row in cur]
+        return [dict(zip(keys, row, strict=True)) for row in cur]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from conftest import FLAGSHIP
+
+from sim.errors import InputError
 from sim.scenario.loader import load_scenario
 from sim.sessions.runner import SessionRun, new_session, what_if
 from sim.sessions.store import RATINGS, SessionStore
@@ -63,6 +66,9 @@ def test_what_if_gives_a_distribution_per_option(tmp_path):
 def test_notes_and_ratings(tmp_path):
     store, _ = play_as_a_person(tmp_path, answer_every=600)
     store.add_note("Filed the Red Notice request within the hour", "evaluator A", "O1", RATINGS[0], 90.0)
+    with pytest.raises(InputError, match="already open for writing"):
+        SessionStore.open(tmp_path / "s.db")  # one writer at a time, even within one process
+    store.close()
     reopened = SessionStore.open(tmp_path / "s.db")
     (note,) = reopened.notes()
     assert note["objective"] == "O1" and note["rating"] == "performed_without_challenges"
@@ -111,8 +117,6 @@ def test_trainer_controls_are_recorded_and_replayed(tmp_path):
 
 
 def test_bad_controls_are_refused(tmp_path):
-    import pytest
-
     store = new_session(tmp_path / "s.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None)
     ex = SessionRun(store).exercise
     for payload, words in [({"action": "fire", "inject": "I9"}, "no inject"),
