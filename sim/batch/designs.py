@@ -143,7 +143,7 @@ def _csv_design(exp: Experiment, base: Path, locate: Locate) -> Design:
                 raise InputError([Problem(name, line, 0, "", f"more than {MAX_POINTS:,} design points; "
                                                              "split the study into experiments")])
             if len(row) != len(header):
-                problems.append(Problem(name, line, 0, "", f"expected {len(header)} cells, found {len(row)}"))
+                problems.append(Problem(name, line, 0, "", f"expected {len(header)} cell(s) as in the header, found {len(row)}"))
                 continue
             point = {}
             for w in wanted:

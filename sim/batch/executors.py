@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from ..errors import RunError
 
-CONNECT_TIMEOUT_S = 5
+CONNECT_TIMEOUT_S = 3
 _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
                       r"|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})$")
 ADDRESS_HELP = "expected [tcp://]HOST:PORT, e.g. tcp://127.0.0.1:8786"

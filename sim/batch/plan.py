@@ -151,9 +151,15 @@ def _shown(value: Any) -> str:
 
 def _check_points(exp: Experiment, design: Design, data: dict[str, Any], scenario: Located, at: Locate) -> None:
     paths = [prm.path for prm in exp.parameters]
+    # A sampled range's ends first: when one is refused, the sampled points near it only repeat that.
+    bounds = [(pt, where, "a bound") for pt, where in design.bounds]
+    points = [(pt, (lambda i, k=k: design.where(k, i)), f"design point {k}") for k, pt in enumerate(design.points)]
+    for checks in (bounds, points):
+        _check(checks, paths, scenario, data, at)
+
+
+def _check(checks: list, paths: list[str], scenario: Located, data: dict[str, Any], at: Locate) -> None:
     found: dict[tuple, Problem] = {}
-    checks = [(pt, (lambda i, k=k: design.where(k, i)), f"design point {k}")
-              for k, pt in enumerate(design.points)] + [(pt, where, "a bound") for pt, where in design.bounds]
     for point, where, label in checks:
         if not point:
             continue
@@ -167,7 +173,9 @@ def _check_points(exp: Experiment, design: Design, data: dict[str, Any], scenari
                 file, line, col, fld = at(("parameters",))
                 values = ", ".join(f"{k} = {_shown(v)}" for k, v in point.items())
                 message = f"{label} ({values}): {q.field or 'scenario'}: {q.message}"
-            found.setdefault((file, line, col, fld, message), Problem(file, line, col, fld, message))
+            # One line per place and kind of problem: the first value refused there stands for the rest.
+            key = (file, line, col, fld, q.field) if i is not None else (file, line, col, fld, message)
+            found.setdefault(key, Problem(file, line, col, fld, message))
     if found:
         problems = sorted(found.values())
         if len(problems) > MAX_PROBLEMS:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..errors import InputError, Problem, RunError
+from .executors import executor
 from .folder import check_folder, locked
 from .plan import Plan, load_experiment, plan
 from .runs import RunTask, failed_result, run_task
@@ -82,56 +83,55 @@ def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | Non
                 else:
                     kept[t.run_id] = row
             store.rewrite_status(list(kept.values()))
-        store.write_manifest({
-            "experiment": pl.experiment.model_dump(mode="json"), "experiment_file": str(pl.path),
-            "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,
-            "inputs": {role: {"file": f, "sha256": h} for role, (f, h) in pl.inputs.items()},
-            "engine_version": __version__, "design_points": pl.points, "runs": len(pl.tasks),
-            "executor": kind, "workers": workers,
-        })
         todo = [t for t in pl.tasks if t.run_id not in kept]
         started = time.monotonic()
-        failed = _execute(store, pl, todo, kind, workers, scheduler, started)
+        # The manifest is written once the executor is up: a scheduler that cannot be reached
+        # leaves the folder as it was.
+        with executor(kind, workers, scheduler) as ex:
+            store.write_manifest({
+                "experiment": pl.experiment.model_dump(mode="json"), "experiment_file": str(pl.path),
+                "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,
+                "inputs": {role: {"file": f, "sha256": h} for role, (f, h) in pl.inputs.items()},
+                "engine_version": __version__, "design_points": pl.points, "runs": len(pl.tasks),
+                "executor": kind, "workers": workers,
+            })
+            failed = _execute(ex, store, pl, todo, workers, started)
     return {"runs": len(pl.tasks), "skipped_as_done": len(kept), "rerun": len(todo) if kept else 0,
             "removed_other": removed, "failed_now": failed, "seconds": round(time.monotonic() - started, 2)}
 
 
-def _execute(store: Any, pl: Plan, todo: list[RunTask], kind: str, workers: int, scheduler: str | None,
-             started: float) -> int:
-    from .executors import executor
-
+def _execute(ex: Executor, store: Any, pl: Plan, todo: list[RunTask], workers: int, started: float) -> int:
     finished, failed = len(pl.tasks) - len(todo), 0
     window = max(2, workers * 3)  # a few tasks in flight per worker: flat memory however large the sweep
-    with executor(kind, workers, scheduler) as ex:
-        pending: dict[Future, RunTask] = {}
-        queue = iter(todo)
-        try:
-            while True:
-                while len(pending) < window:
-                    task = next(queue, None)
-                    if task is None:
-                        break
-                    pending[ex.submit(run_task, task)] = task
-                if not pending:
+    pending: dict[Future, RunTask] = {}
+    queue = iter(todo)
+    try:
+        while True:
+            while len(pending) < window:
+                task = next(queue, None)
+                if task is None:
                     break
-                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for f in ready:
-                    task = pending.pop(f)
-                    result = _result(f, task)
-                    try:
-                        store.write(result, pl.scenario_sha256)
-                    except OSError as e:
-                        raise RunError(f"cannot store run {task.run_id} in {store.out}: {e.strerror or e}; the runs "
-                                       "stored so far are kept, carry on with --resume") from None
-                    finished += 1
-                    failed += result["run"]["status"] != "ok"
-                    _progress(finished, len(pl.tasks), started, failed)
-        except KeyboardInterrupt:
-            for f in pending:
-                f.cancel()
-            if sys.stderr.isatty():
-                print(file=sys.stderr)
-            raise
+                pending[ex.submit(run_task, task)] = task
+            if not pending:
+                break
+            ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in ready:
+                task = pending.pop(f)
+                result = _result(f, task)
+                try:
+                    store.write(result, pl.scenario_sha256)
+                except OSError as e:
+                    raise RunError(f"cannot store run {task.run_id} in {store.out}: {e.strerror or e}; the runs "
+                                   "stored so far are kept, carry on with --resume") from None
+                finished += 1
+                failed += result["run"]["status"] != "ok"
+                _progress(finished, len(pl.tasks), started, failed)
+    except KeyboardInterrupt:
+        for f in pending:
+            f.cancel()
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        raise
     if sys.stderr.isatty():
         print(file=sys.stderr)
     return failed

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 import sys
 
+from ..batch.executors import CONNECT_TIMEOUT_S
+
 MAX_WORKERS = 256
+RESEARCH = ("pyarrow", "pandas", "scipy", "distributed")  # what pyproject's [research] extra brings
 INSTALL_HINT = "pip install 'ncbsim[research]' (from a checkout: pip install -e '.[research]')"
 
 EPILOG = f"""\
@@ -35,7 +38,9 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
                    help=f"parallel workers (1 to {MAX_WORKERS})")
     p.add_argument("--executor", choices=["serial", "process", "dask"], default="process")
-    p.add_argument("--scheduler", metavar="ADDR", help="a Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help=f"a Dask scheduler, e.g. tcp://host:8786 (default: a local cluster); given up on when it "
+                        f"does not answer within {CONNECT_TIMEOUT_S} s")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/EXPERIMENT-ID)")
     p.add_argument("--resume", action="store_true",
                    help="carry on a sweep in --out: keep the runs whose files check out, run the rest")
@@ -46,20 +51,20 @@ def register(sub) -> None:
 
 
 def missing_research(executor: str) -> list[str]:
-    """The research packages this batch needs that cannot be imported."""
-    needed = ["pyarrow", "pandas", "scipy"] + (["distributed"] if executor == "dask" else [])
+    """The research packages this batch needs that are not installed (found, not imported: that is slow)."""
+    needed = [m for m in RESEARCH if m != "distributed" or executor == "dask"]
     missing = []
     for name in needed:
         try:
-            importlib.import_module(name)
-        except ImportError:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
             missing.append(name)
     return missing
 
 
 def batch_command(args) -> int:
-    from pathlib import Path
-
     from ..batch.executors import address_problem
     from ..errors import InputError, Problem
 
@@ -73,12 +78,26 @@ def batch_command(args) -> int:
     if args.force_changed and not args.resume:
         raise InputError([Problem("--force-changed", 0, 0, "", "goes with --resume")])
     if missing := missing_research(args.executor):
-        print(f"ncbsim batch needs the research stack ({', '.join(missing)} missing): {INSTALL_HINT}",
-              file=sys.stderr)
-        return 2
+        return _no_research(", ".join(missing) + " missing")
+    try:
+        return _batch(args)
+    except ImportError as e:  # installed but broken (a partial install, a wrong binary wheel)
+        if (e.name or "").split(".")[0] not in RESEARCH:
+            raise
+        return _no_research(f"{e.name} does not import")
+
+
+def _no_research(why: str) -> int:
+    print(f"ncbsim batch needs the research stack ({why}): {INSTALL_HINT}", file=sys.stderr)
+    return 2
+
+
+def _batch(args) -> int:
+    from pathlib import Path
 
     from ..batch.folder import check_folder, locked
     from ..batch.sweep import plan
+    from ..errors import InputError, Problem
 
     pl = plan(args.experiment)
     out = Path(args.out or Path("results") / pl.experiment.id)
