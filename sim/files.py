@@ -36,6 +36,7 @@ __all__ = [
     "write_output_text",
 ]
 
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 _PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.part$")
 
 
@@ -153,6 +154,8 @@ def _unwritable(path: str) -> str | None:
         return "this is a folder; expected a file name"
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
+        if os.path.exists(folder):
+            return f"{folder} is a file, not a folder"
         return f"the folder {folder} does not exist"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder {folder} is not writable"
@@ -239,6 +242,12 @@ def output_file(path: str | os.PathLike, mode: str = "w", *, encoding: str = "ut
     try:
         try:
             yield fh
+        except OSError as e:
+            # Only a failed write is this file's fault; any other OSError of the block is the caller's.
+            if e.errno in _WRITE_ERRORS and e.filename is None:
+                raise RunError(f"cannot write {name}: {e.strerror or e}") from None
+            raise
+        try:
             fh.close()
             pending.commit()
         except OSError as e:

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from sim.errors import InputError
+from sim.errors import InputError, RunError
 from sim.files import OutputTarget, check_outputs, output_file, read_input_bytes, read_input_text
 
 
@@ -109,3 +109,20 @@ def test_unwritable_folder(tmp_path):
     d.chmod(0o500)
     with pytest.raises(InputError, match="not writable"):
         check_outputs([("--out", str(d / "x"))])
+
+
+def test_a_full_disk_is_blamed_on_the_output_other_errors_are_not(tmp_path):
+    import errno
+
+    with pytest.raises(RunError, match="cannot write"), output_file(tmp_path / "j.jsonl"):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(FileNotFoundError), output_file(tmp_path / "j.jsonl"):
+        (tmp_path / "missing-input.yaml").read_text()  # an input's problem stays the input's
+    assert os.listdir(tmp_path) == []
+
+
+def test_parent_that_is_a_file_is_named_as_such(tmp_path):
+    f = tmp_path / "plain"
+    f.write_text("x")
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        check_outputs([("--journal", str(f / "j.jsonl"))])
