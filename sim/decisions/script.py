@@ -42,4 +42,4 @@ class Script(Strict):
 def load_script(path: str | os.PathLike) -> Script:
     from ..scenario.loader import locate, validate_model
 
-    return validate_model(locate(path), Script)
+    return validate_model(locate(path, what="policy script"), Script)
