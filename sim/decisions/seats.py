@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simpy.events import Event, EventPriority
 
@@ -69,7 +69,7 @@ class Seats:
                 break
             if r.by == "control":  # a trainer's action on the MSEL, recorded like an answer
                 payload = json.loads(r.option)
-                self._at(r.sim_time, partial(self.ex.injects.control, payload))
+                self._at(r.sim_time, partial(self._replay_control, payload))
                 continue
             if r.by != "seat":
                 continue  # policies are deterministic: the replay reproduces them by itself
@@ -85,6 +85,9 @@ class Seats:
 
         ev.callbacks.append(due)
         self.ex.env.schedule(ev, AFTER_ALL, max(0.0, t - self.ex.env.now))
+
+    def _replay_control(self, payload: dict[str, Any]) -> None:
+        self.ex.injects.control(payload)  # looked up now: the exercise builds its injects after its seats
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
         self.ex.port.answer(r.decision, option, by="seat")
