@@ -18,14 +18,14 @@ FAST = {"ndtf.screening_time": "1h", "ndtf.detailed_review_time": "1h", "ndtf.wo
 
 def warrant_case(**fields):
     """FR reads a warrant, then decides on filing a diffusion to ES; the subject then enters ES."""
-    base = dict(desks=ROUND_CLOCK, parameters=FAST, ndtf={"doubt_share": 0}, duration="3d",
-                world={"members": ["FR", "ES", "MA"], "border_systems": {"MA": "find"}},
-                subjects=[{"id": "S1", "identity": {"name": "Ana PEREZ", "nationality": "FR"}, "location": "ES",
-                           "plan": {"route": ["MA"], "leaves_after": "12h"}}],
-                injects=[{"id": "I1", "at": "0m", "to": "FR", "text": "warrant", "language": "fr",
-                          "expect": {"action": "send_diffusion", "within": "4h"}}],
-                requests=[{"id": "D1", "kind": "diffusion", "by": "FR", "subject": "S1", "after_inject": "I1",
-                           "to": ["MA"], "offence": "fraud", "max_penalty_years": 5}])
+    base = {"desks": ROUND_CLOCK, "parameters": FAST, "ndtf": {"doubt_share": 0}, "duration": "3d",
+            "world": {"members": ["FR", "ES", "MA"], "border_systems": {"MA": "find"}},
+            "subjects": [{"id": "S1", "identity": {"name": "Ana PEREZ", "nationality": "FR"}, "location": "ES",
+                          "plan": {"route": ["MA"], "leaves_after": "12h"}}],
+            "injects": [{"id": "I1", "at": "0m", "to": "FR", "text": "warrant", "language": "fr",
+                         "expect": {"action": "send_diffusion", "within": "4h"}}],
+            "requests": [{"id": "D1", "kind": "diffusion", "by": "FR", "subject": "S1", "after_inject": "I1",
+                          "to": ["MA"], "offence": "fraud", "max_penalty_years": 5}]}
     base.update(fields)
     return scenario(**base)
 
@@ -128,11 +128,11 @@ def test_a_played_ccc_decides_whether_to_wake_a_closed_ncb():
     script = Script.model_validate({"answers": [{"type": "escalate_urgent", "option": "hold"}]})
     ex = Exercise(sc, seats=SeatConfig(policy="scripted", script=script))
     ex.run()
-    handled = [e for e in kinds(ex, "message.handled") if e.get("inject") == "U"][0]
+    handled = next(e for e in kinds(ex, "message.handled") if e.get("inject") == "U")
     assert handled["t"] >= "2026-03-03T07:00:00Z" and "via_ccc" not in handled
     ex2 = Exercise(sc)
     ex2.run()
-    assert [e for e in kinds(ex2, "message.handled") if e.get("inject") == "U"][0]["via_ccc"] == "CCC-SIN"
+    assert next(e for e in kinds(ex2, "message.handled") if e.get("inject") == "U")["via_ccc"] == "CCC-SIN"
     assert ex2.sent == ex2.handled + ex2.queued + ex2.in_service + ex2.in_transit + ex2.undeliverable
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from conftest import ALL_WEEK, scenario
@@ -323,7 +324,10 @@ def test_mind_copy_finds_a_record_only_after_the_next_refresh():
     assert mind.last_refresh("MA", 1540.0) == 1540.0
     assert mind.last_refresh("MA", 5000.0) == 100.0 + 3 * 1440.0
     reg = _registry_with(Record("N1", "red", "FR", "S1", 0.0), 200.0)
-    seen = lambda country, system, t: [r.id for r in reg.visible_at("S1", country, system, t, mind)]
+
+    def seen(country: str, system: str, t: float) -> list[str]:
+        return [r.id for r in reg.visible_at("S1", country, system, t, mind)]
+
     assert seen("MA", "mind", 199.0) == []  # not yet published
     assert seen("MA", "mind", 1000.0) == []  # the copy dates from 100
     assert seen("MA", "mind", 1539.0) == []
@@ -362,6 +366,12 @@ def test_diffusion_record_is_visible_only_to_its_recipients():
     assert reg.visible_at("S1", "ES", "find", 10.0, None) == []
 
 
+def test_a_mind_post_asked_without_the_copies_says_so():
+    reg = _registry_with(Record("N1", "red", "FR", "S1", 0.0), 200.0)
+    with pytest.raises(ValueError, match=r"MA.*MIND"):
+        reg.visible_at("S1", "MA", "mind", 300.0, None)
+
+
 def _moving(sid: str, to: str, at_minutes: float, location: str = "MA", **more) -> dict:
     """A subject entering ``to`` at ``at_minutes`` (the route there takes one hour)."""
     return person(sid, location=location, nationality=more.pop("nationality", "FR"),
@@ -382,7 +392,7 @@ def test_find_border_hits_right_after_publication():
 
 @pytest.mark.parametrize("system", ["mind", "find"])
 def test_mind_border_hits_only_after_its_refresh(system):
-    base = dict(world=world(("ES", "MA"), border_systems={"MA": system}))
+    base = {"world": world(("ES", "MA"), border_systems={"MA": system})}
     probe = build(**base)
     offset, interval = probe.mind.phase["MA"]
     assert interval == 1440.0
@@ -625,7 +635,7 @@ def notice_worlds(draw):
     members = draw(st.lists(st.sampled_from(POOL), min_size=3, max_size=6, unique=True))
     order = draw(st.permutations(members))
     # A chain of direct routes keeps every member reachable.
-    routes = [{"between": [a, b], "hours": draw(st.sampled_from([1, 2, 5]))} for a, b in zip(order, order[1:])]
+    routes = [{"between": [a, b], "hours": draw(st.sampled_from([1, 2, 5]))} for a, b in pairwise(order)]
     systems = {c: draw(st.sampled_from(["find", "mind", "none"])) for c in members if draw(st.booleans())}
     nationals = {c: draw(st.sampled_from(["yes", "no", "eu"])) for c in members if draw(st.integers(0, 3)) == 0}
     pairs = [[a, b] for i, a in enumerate(members) for b in members[i + 1:]]
@@ -728,7 +738,7 @@ def check_arrests_were_lawful(ex: Exercise) -> int:
 
 
 def check_machines_replay(ex: Exercise) -> None:
-    table_events = {m.name: {ev for ev in (v[1] for v in m.table.values())} for m in (NOTICE, DIFFUSION, ARREST)}
+    table_events = {m.name: {v[1] for v in m.table.values()} for m in (NOTICE, DIFFUSION, ARREST)}
     state: dict[tuple[str, str], str] = {}
     for e in ex.journal.events:
         kind = e["kind"]

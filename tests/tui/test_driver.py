@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FLAGSHIP
 
 from tui.driver import SPEEDS, Driver
@@ -38,6 +39,13 @@ def test_a_quit_session_resumes_where_it_stopped(tmp_path):
     assert again.now == stopped_at and again.seat == "ncb:FR"
     assert [e["kind"] for _, e in again.seen.items] == [e["kind"] for _, e in d.seen.items]
     assert again.exercise.port.decisions[q.id].answer == "hold"
+
+
+def test_opening_with_neither_a_scenario_nor_a_session_to_resume_is_refused(tmp_path):
+    missing = tmp_path / "s.db"
+    with pytest.raises(ValueError, match="no scenario"):
+        Driver.open(None, None, str(missing))
+    assert not missing.exists()
 
 
 def test_speeds_cover_real_time_to_as_fast_as_possible():
