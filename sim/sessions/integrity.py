@@ -204,9 +204,10 @@ def read_rows(conn: sqlite3.Connection, fmt: str, file: str) -> tuple[list[Row],
         if isinstance(sim_time, bool) or not isinstance(sim_time, int | float) or not math.isfinite(sim_time) \
                 or sim_time < 0:
             out.add(f"decision {name} 'sim_time'", f"expected sim minutes, 0 or more, got {_show(sim_time)}")
-        elif sim_time < last_t:
-            out.add(f"decision {name} 'sim_time'", f"recorded out of order: {sim_time} comes after {last_t}")
         else:
+            if sim_time < last_t:
+                out.add(f"decision {name} 'sim_time'", f"recorded out of order: at minute {sim_time:.2f}, after a "
+                                                        f"decision at minute {last_t:.2f}")
             last_t = float(sim_time)
         if isinstance(by, str) and not (by in ("seat", "control") or (by.startswith("policy:")
                                                                         and by[7:] in POLICIES)):
@@ -238,7 +239,10 @@ def check_chain(rows: Sequence[Row], meta: dict[str, Any], file: str) -> list[Pr
             prev, prev_row = row.chain, row
             continue
         nxt = rows[i + 1] if i + 1 < len(rows) else None
-        if nxt is not None and nxt.chain == _link(prev, nxt):
+        count = int(meta["decisions_count"])
+        if nxt is None and len(rows) == count + 1 and prev == meta["decisions_head"]:
+            why = f"decision {row.decision} was inserted after the session was recorded"
+        elif nxt is not None and nxt.chain == _link(prev, nxt):
             why = f"decision {row.decision} was inserted after the session was recorded"
         elif row.n != (prev_row.n + 1 if prev_row else 1) and (nxt is None or nxt.chain == _link(row.chain or "", nxt)):
             where = f"between {prev_row.decision} and {row.decision}" if prev_row else f"before {row.decision}"
