@@ -240,9 +240,8 @@ def check_chain(rows: Sequence[Row], meta: dict[str, Any], file: str) -> list[Pr
             continue
         nxt = rows[i + 1] if i + 1 < len(rows) else None
         count = int(meta["decisions_count"])
-        if nxt is None and len(rows) == count + 1 and prev == meta["decisions_head"]:
-            why = f"decision {row.decision} was inserted after the session was recorded"
-        elif nxt is not None and nxt.chain == _link(prev, nxt):
+        appended = nxt is None and len(rows) == count + 1 and prev == meta["decisions_head"]
+        if appended or (nxt is not None and nxt.chain == _link(prev, nxt)):  # skipping it mends the chain
             why = f"decision {row.decision} was inserted after the session was recorded"
         elif row.n != (prev_row.n + 1 if prev_row else 1) and (nxt is None or nxt.chain == _link(row.chain or "", nxt)):
             where = f"between {prev_row.decision} and {row.decision}" if prev_row else f"before {row.decision}"

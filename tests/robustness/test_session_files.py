@@ -204,10 +204,9 @@ def test_a_changed_person_decision_in_a_format_1_session_makes_the_journal_diffe
 def test_a_second_writer_is_refused_with_the_first_ones_pid_while_readers_go_on(policy_session, tmp_path):
     db = tmp_path / "s.db"
     shutil.copyfile(policy_session, db)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom sim.sessions.store import SessionStore\n"
-                               "s = SessionStore.open(sys.argv[1])\nprint('open', flush=True)\ntime.sleep(60)", str(db)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    hold = ("import sys, time\nfrom sim.sessions.store import SessionStore\n"
+            "s = SessionStore.open(sys.argv[1])\nprint('open', flush=True)\ntime.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         for args in (["note", str(db), "x"], ["run", str(FLAGSHIP), "--session", str(db)]):
