@@ -23,10 +23,11 @@ DURATION_HELP = "a duration with a unit, like 90m, 36h, 3d, 2w or 1d12h"
 def parse_duration(text: str) -> timedelta:
     """Parse ``1d12h`` into a timedelta; raise ValueError with a reason a person can act on."""
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        raise ValueError(f"expected {DURATION_HELP}")
+        # ValueError, not TypeError: pydantic turns only ValueError into a located problem.
+        raise ValueError(f"expected {DURATION_HELP}")  # noqa: TRY004
     if isinstance(text, (int, float)):
         # A bare number is ambiguous (minutes? hours?), so it is refused rather than guessed.
-        raise ValueError(f"a bare number has no unit; write {DURATION_HELP}")
+        raise ValueError(f"a bare number has no unit; write {DURATION_HELP}")  # noqa: TRY004
     s = text.strip().replace(" ", "")
     if s.startswith("-"):
         raise ValueError("a duration cannot be negative")
@@ -46,7 +47,7 @@ def format_minutes(m: float) -> str:
     """``2d 3h 05m`` style, for summaries and the TUI."""
     if m == float("inf"):
         return "never"
-    total = int(round(m))
+    total = round(m)
     d, rem = divmod(total, 1440)
     h, mm = divmod(rem, 60)
     if d:

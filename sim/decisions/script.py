@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..scenario.types import Duration, Strict
+from ..scenario.types import Duration, Strict, as_written
 from .port import Decision
 
 DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_rfi", "escalate_urgent",
@@ -19,7 +19,7 @@ class Answer(Strict):
     type: Literal[DECISION_TYPES] | None = Field(None, description="or every decision of this type")  # type: ignore[valid-type]
     seat: str | None = Field(None, description="limit a type match to one seat, e.g. ncb:FR")
     option: str = Field(description="the option to take")
-    after: Duration = Field("10m", description="how long after the decision is raised")
+    after: Duration = Field(as_written("10m"), description="how long after the decision is raised")
 
     @model_validator(mode="after")
     def _one_target(self) -> Answer:
@@ -33,9 +33,9 @@ class Script(Strict):
 
     def match(self, d: Decision) -> Answer | None:
         for a in self.answers:
-            if a.decision == d.id or (a.type == d.kind and a.seat in (None, d.seat)):
-                if any(o.key == a.option for o in d.options):
-                    return a
+            targets = a.decision == d.id or (a.type == d.kind and a.seat in (None, d.seat))
+            if targets and any(o.key == a.option for o in d.options):
+                return a
         return None
 
 

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
-from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict
+from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
 
 FIELD_NAMES = tuple(sorted({f for fs in REQUIRED_FIELDS.values() for f in fs}))
 
@@ -24,13 +24,13 @@ class Identity(Strict):
 class Refugee(Strict):
     confirmed_by: CountryCode = Field(description="the member that confirmed refugee status")
     fearing: CountryCode = Field(description="the country the person fears; its requests are deleted")
-    at: Duration = Field("0m", description="when the status is confirmed, after the start")
+    at: Duration = Field(as_written("0m"), description="when the status is confirmed, after the start")
 
 
 class Plan(Strict):
     route: list[CountryCode] = Field(min_length=1, description="countries to reach, in order")
-    leaves_after: Duration = Field("0m", description="when the subject sets off, after the start")
-    stay: Duration = Field("0m", description="time spent in each country of the route before moving on")
+    leaves_after: Duration = Field(as_written("0m"), description="when the subject sets off, after the start")
+    stay: Duration = Field(as_written("0m"), description="time spent in each country of the route before moving on")
 
 
 OBJECT_KINDS = ("unidentified_body", "travel_document", "vehicle", "firearm", "asset")
@@ -60,7 +60,7 @@ class Subject(Strict):
 
 class CcfChallenge(Strict):
     after: Duration = Field(description="time after publication when the person complains to the CCF")
-    study: Duration = Field("120d", description="how long the CCF studies it (the notice is blocked)")
+    study: Duration = Field(as_written("120d"), description="how long the CCF studies it (the notice is blocked)")
     outcome: Literal["keep", "delete"] = "delete"
 
 
@@ -117,7 +117,7 @@ class Ndtf(Strict):
                                  description="chance a detailed review uncovers an Art. 2 or Art. 3 problem")
     doubt_share: Share = Field(0.12,
                                description="share of clean requests sent to detailed review all the same")
-    info_deadline: Duration = Field("30d", description="how long the NDTF waits for more information")
+    info_deadline: Duration = Field(as_written("30d"), description="how long the NDTF waits for more information")
 
 
 class Ccc(Strict):
@@ -179,7 +179,7 @@ class CaseSpec(Strict):
     subjects: list[Identifier] = Field(default_factory=list)
     requests_for_information: list[InformationRequest] = Field(default_factory=list)
     reply_share: Share = Field(0.9, description="chance a partner answers without a reminder")
-    reminder_after: Duration = Field("3d", description="an unanswered request is chased after this long")
+    reminder_after: Duration = Field(as_written("3d"), description="an unanswered request is chased after this long")
     max_reminders: int = Field(2, ge=0, le=10)
 
 
@@ -191,7 +191,7 @@ class OperationSpec(Strict):
     kind: Literal["pangea", "liberterra", "haechi", "first_light", "lionfish", "custom"] = "custom"
     coordinator: Literal["GS", "RB-BUE", "RB-SAL", "RB-YAO", "RB-ABJ", "RB-NBO", "RB-HRE"] = "GS"
     participants: list[CountryCode] = Field(min_length=2)
-    planning_starts: Duration = Field("0m", description="the intelligence phase begins")
+    planning_starts: Duration = Field(as_written("0m"), description="the intelligence phase begins")
     action_starts: Duration = Field(description="the first action day")
     action_days: int = Field(7, ge=1, le=60)
     intelligence_requests: int = Field(3, ge=0, le=50,
@@ -226,4 +226,4 @@ class MajorEvent(Strict):
     name: str = Field(min_length=1)
     country: CountryCode
     starts: Duration
-    lasts: Duration = Field("7d")
+    lasts: Duration = Field(as_written("7d"))

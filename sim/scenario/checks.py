@@ -191,7 +191,8 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
                 warn(("objectives", i, "check", "match", key), f"no objective has id {shown(value)}")
             elif key in ("to", "from", "actor") and isinstance(value, str) and value in all_members() and value not in in_world:
                 warn(("objectives", i, "check", "match", key), f"{value} is not in this exercise's world")
-        if o.check.match.get("inject") in fire_at and fire_at[o.check.match["inject"]] >= end:
+        awaited = o.check.match.get("inject")
+        if isinstance(awaited, str) and awaited in fire_at and fire_at[awaited] >= end:
             warn(("objectives", i, "check"), "the inject this objective waits for never fires; it cannot be met")
     return out
 
@@ -276,14 +277,14 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
 def _fire_times(sc: Scenario, ids: dict[str, int]) -> dict[str, float]:
     """When each inject fires (minutes), following 'after' chains; cycles stay absent."""
     times: dict[str, float] = {inj.id: minutes(inj.at) for inj in sc.injects if inj.at is not None}
-    pending = [inj for inj in sc.injects if inj.after is not None]
+    pending = [(inj.id, inj.after) for inj in sc.injects if inj.after is not None]
     changed = True
     while changed and pending:
         changed = False
-        for inj in list(pending):
-            parent = inj.after.inject
-            if parent in times:
-                times[inj.id] = times[parent] + minutes(inj.after.delay)
-                pending.remove(inj)
+        for item in list(pending):
+            ident, after = item
+            if after.inject in times:
+                times[ident] = times[after.inject] + minutes(after.delay)
+                pending.remove(item)
                 changed = True
     return times

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -146,7 +147,7 @@ def _range(bounds: dict[str, Any]) -> str:
     return " and ".join(x for x in (low, high) if x)
 
 
-def _message(err: dict, data: Any, path: tuple, root: type[BaseModel]) -> tuple[tuple, str]:
+def _message(err: Mapping[str, Any], data: Any, path: tuple, root: type[BaseModel]) -> tuple[tuple, str]:
     typ, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     if typ == "missing":
         return path, f"required field '{err['loc'][-1]}' is missing"
@@ -219,7 +220,7 @@ def translate(exc: ValidationError, data: Any, root: type[BaseModel]) -> list[tu
             by_path[path] = kept
         else:
             del by_path[path]
-    out = []
+    out: list[tuple[tuple, str]] = []
     for path, msgs in by_path.items():
         if len(msgs) > 1 and all(m.startswith("expected") for m in msgs):
             msgs = ["expected " + " or ".join(m[len("expected "):].split(", got")[0] for m in msgs)]

@@ -120,8 +120,8 @@ def _type(prop: dict) -> str:
         return "duration"
     if prop.get("format") == "date-time":
         return "UTC date-time"
-    word = {"string": "text", "integer": "whole number", "number": "number",
-            "boolean": "true/false"}.get(t, t or "any")
+    words = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true/false"}
+    word = words.get(t, t) if isinstance(t, str) else "any"
     return word + _bounds(prop) if t in ("integer", "number") else word
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..errors import InputError, Problem, shown
 from ..files import read_input_bytes
 from .errors_human import translate
 from .model import Scenario
-from .yamlsafe import Limits, YamlDocument, load_yaml_text
+from .yamlsafe import DEFAULT_LIMITS, Limits, YamlDocument, load_yaml_text
 
 Marks = dict[tuple, tuple[str, int, int]]
 
@@ -194,7 +195,7 @@ def _fragments(located: Located, doc: YamlDocument, base: Path, root: Path, limi
     return fragments, problems
 
 
-def locate(path: str | os.PathLike, limits: Limits = Limits(), what: str = "scenario") -> Located:
+def locate(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, what: str = "scenario") -> Located:
     """Read a scenario and its includes into plain data with marks (no validation yet).
 
     Every file is read once, as a regular file of bounded size (sim.files); the limits hold for
@@ -221,7 +222,7 @@ def locate(path: str | os.PathLike, limits: Limits = Limits(), what: str = "scen
     return located
 
 
-def validate_model(located: Located, model: type[BaseModel], extra: list[Problem] = ()) -> Any:
+def validate_model(located: Located, model: type[BaseModel], extra: Sequence[Problem] = ()) -> Any:
     """Validate, reporting the model's problems together with ``extra`` ones found on raw data."""
     try:
         value = model.model_validate(located.data)
@@ -244,7 +245,7 @@ class LoadedScenario:
         return self.located.digest
 
 
-def load_scenario(path: str | os.PathLike, limits: Limits = Limits()) -> LoadedScenario:
+def load_scenario(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
     from .checks import check_parameter_names, check_scenario
 
     located = locate(path, limits)

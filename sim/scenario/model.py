@@ -23,10 +23,12 @@ from .types import (
     Priority,
     Share,
     Strict,
+    as_written,
 )
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WORKING_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
 EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent", "message.handled", "message.undeliverable", "message.escalated", "objective.met",
@@ -51,7 +53,7 @@ class DeskStaffing(Strict):
                              description="officers on duty outside working hours; 0 means the desk is closed")
     hours: str = Field("08:00-18:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$",
                        description="working hours, local time, HH:MM-HH:MM")
-    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+    days: list[Weekday] = Field(default_factory=lambda: list(WORKING_WEEK),
                                 description="working days")
 
     @model_validator(mode="after")
@@ -164,7 +166,7 @@ class Player(Strict):
 
 class InjectAfter(Strict):
     inject: Identifier = Field(description="id of the inject this one follows")
-    delay: Duration = Field("0m", description="time after that inject fired")
+    delay: Duration = Field(as_written("0m"), description="time after that inject fired")
 
 
 class Expectation(Strict):

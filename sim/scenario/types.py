@@ -38,6 +38,13 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
+def as_written(text: str) -> Any:
+    """A default in the author's notation (``"30d"``): validated like their input (validate_default),
+    and shown as written in the schema and the guide. Typed Any because the field holds the
+    parsed value (a timedelta), not the text."""
+    return text
+
+
 class Strict(BaseModel):
     """Every scenario object: unknown fields are errors (typos must not pass silently), and no
     number is infinite or not-a-number (``.inf`` and ``.nan`` are valid YAML but no rate, share
@@ -103,7 +110,7 @@ Duration = Annotated[
 
 def _country(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("expected a two-letter ISO 3166 country code, like FR")
+        raise ValueError("expected a two-letter ISO 3166 country code, like FR")  # noqa: TRY004 (pydantic wants ValueError)
     code = value.strip().upper()
     if code not in all_members():
         import pycountry
@@ -268,7 +275,7 @@ class Empirical(Strict):
     def mean(self) -> float:
         vals = [minutes(v) for v in self.empirical.values]
         w = self.empirical.weights or [1.0] * len(vals)
-        return sum(v * x for v, x in zip(vals, w)) / sum(w)
+        return sum(v * x for v, x in zip(vals, w, strict=True)) / sum(w)
 
 
 FAMILIES = ("fixed", "lognormal", "uniform", "triangular", "exponential", "empirical")

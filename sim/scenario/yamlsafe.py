@@ -43,6 +43,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.events import (
@@ -56,10 +57,10 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, shown
 from sim.files import read_input_bytes
 
-__all__ = ["Limits", "YamlDocument", "load_yaml_file", "load_yaml_text"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "YamlDocument", "load_yaml_file", "load_yaml_text"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
@@ -95,6 +96,9 @@ class Limits:
     max_includes: int = 32  # fragments one scenario may include
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(slots=True)
 class YamlDocument:
     data: dict  # plain Python: dict/list/str/int/float/bool/None/datetime.datetime/datetime.date
@@ -110,7 +114,7 @@ class YamlDocument:
         return self.marks.get(path, (0, 0))
 
 
-def load_yaml_file(path: str | os.PathLike, limits: Limits = Limits(),
+def load_yaml_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS,
                    display_name: str | None = None, what: str = "scenario") -> YamlDocument:
     """Load a YAML file: a regular file only (a FIFO or a device is refused at once), at most max_bytes."""
     name = display_name if display_name is not None else os.fsdecode(path)
@@ -118,7 +122,7 @@ def load_yaml_file(path: str | os.PathLike, limits: Limits = Limits(),
     return load_yaml_text(data, name, limits)
 
 
-def load_yaml_text(text: str | bytes, file: str, limits: Limits = Limits(), nodes_before: int = 0) -> YamlDocument:
+def load_yaml_text(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS, nodes_before: int = 0) -> YamlDocument:
     """Load one YAML document whose top level is a mapping; raise InputError with every problem.
 
     ``nodes_before`` counts values already loaded from other files of the same scenario (its
@@ -276,7 +280,8 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple] = {}  # name -> (value, expanded size, height, line)
         self.nodes = self.nodes_before = nodes_before
-        self.root = self.root_mark = None
+        self.root: Any = None
+        self.root_mark = None
         self.root_empty = False
 
     def problem(self, mark, path, message: str) -> None:
@@ -417,8 +422,9 @@ class _Builder:
         elif make is not None:
             try:
                 value = make(ScalarNode(tag, value, ev.start_mark, ev.end_mark))
-            except Exception:  # e.g. !!int abc, a 5000-digit int, 2024-02-30
-                self.problem(ev.start_mark, path, f"{value[:40]!r} is not a valid {what}")
+            # PyYAML's constructors fail in many ways (ValueError, KeyError, AttributeError...):
+            except Exception:  # noqa: BLE001 (e.g. !!int abc, !!bool maybe, a 5000-digit int, 2024-02-30)
+                self.problem(ev.start_mark, path, f"{shown(value)} is not a valid {what}")
                 value = None
         elif explicit:
             self.problem(ev.start_mark, path, f"tags are not allowed here: {_tag_name(tag)} "

@@ -128,7 +128,7 @@ def mutated(draw) -> tuple[str, dict]:
     return name, data
 
 
-PROPERTY = settings(max_examples=80, deadline=None, derandomize=True, database=None,
+PROPERTY = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SCENARIOS, ncbsim
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
 import sim.scenario.model as model_module
-from conftest import ROOT, SCENARIOS, ncbsim
 from sim.cli.schema import scenario_schema
 from sim.durations import DURATION_PATTERN
 from sim.errors import InputError

@@ -265,7 +265,7 @@ def test_python_tag_as_the_whole_document(tmp_path):
 
 def test_alias_bomb_is_rejected_quickly(tmp_path):
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for prev, cur in zip("abcdefgh", "bcdefghi"):
+    for prev, cur in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
     write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")  # 9 ** 9 = 387 million strings once expanded
     t0 = time.monotonic()

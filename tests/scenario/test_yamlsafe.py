@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sim.errors import InputError
 from sim.scenario import yamlsafe
-from sim.scenario.yamlsafe import Limits, YamlDocument, load_yaml_file, load_yaml_text
+from sim.scenario.yamlsafe import DEFAULT_LIMITS, Limits, YamlDocument, load_yaml_file, load_yaml_text
 
 LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
 LOADER_IDS = [cls.__name__ for cls in LOADERS]
@@ -34,13 +34,13 @@ def loader(request):
         yield request.param
 
 
-def problems(src, limits=Limits(), file="s.yaml"):
+def problems(src, limits=DEFAULT_LIMITS, file="s.yaml"):
     with pytest.raises(InputError) as info:
         load_yaml_text(src, file, limits)
     return info.value.problems
 
 
-def one(src, limits=Limits()):
+def one(src, limits=DEFAULT_LIMITS):
     found = problems(src, limits)
     assert len(found) == 1, found
     p = found[0]
@@ -142,9 +142,8 @@ def test_file_size_is_checked_before_reading(tmp_path):
     big = tmp_path / "big.yaml"
     with open(big, "wb") as f:
         f.truncate(5 * 1024 * 1024)  # sparse: cheap to make
-    with mock.patch("os.read", side_effect=AssertionError("read")):
-        with pytest.raises(InputError) as info:
-            load_yaml_file(big)
+    with mock.patch("os.read", side_effect=AssertionError("read")), pytest.raises(InputError) as info:
+        load_yaml_file(big)
     [p] = info.value.problems
     assert (p.line, p.col, p.field) == (0, 0, "")
     assert "5,242,880" in p.message and "1,048,576" in p.message
@@ -225,7 +224,7 @@ def test_empty_file(src):
     ("true\n", "true/false"), ("null\n", "null"), ("2024-01-01\n", "a date"), ("# c\n[1]\n", "a list"),
 ])
 def test_top_level_must_be_a_mapping(src, what):
-    line, col, field, message = one(src)
+    line, _col, field, message = one(src)
     assert message.startswith(f"expected a mapping at the top level, got {what}")
     assert (line, field) == (src.count("#") + 1, "")
 
@@ -307,7 +306,7 @@ def test_keys_must_be_text(src, col, what):
 
 
 def test_missing_key_is_a_null_key():
-    line, col, field, message = one("a: 1\nb:\n  ?\n  : 2\n")
+    line, _col, field, message = one("a: 1\nb:\n  ?\n  : 2\n")
     assert line in (3, 4) and (field, message) == ("b", "keys must be text, got null (is a field name missing?)")
 
 
@@ -419,7 +418,7 @@ def test_two_merge_keys_are_duplicates_and_quoted_merge_is_text():
                          ids=["flow-lists", "flow-maps", "block-lists"])
 def test_very_deep_nesting_is_a_clean_error(src):
     t0 = time.perf_counter()
-    line, col, field, message = one(src)
+    *_, message = one(src)
     assert time.perf_counter() - t0 < 1
     assert message == "nested too deeply: more than 64 levels of mappings and lists"
 
