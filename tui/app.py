@@ -60,6 +60,10 @@ class NcbsimApp(App):
     def start_operations(self) -> None:
         self.push_screen(OperationsScreen(self.opened, clock=self.clock))
 
+    def on_unmount(self) -> None:
+        if self.driver is not None:
+            self.driver.close()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 

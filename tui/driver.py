@@ -131,6 +131,10 @@ class Driver:
     def _news(self) -> int:
         return sum(1 for _, e in self.seen.items if e.get("type") not in ("traffic", "forward"))
 
+    def close(self) -> None:
+        """Let go of the session file and its writer's lock, so this process may open it again."""
+        self.run.store.close()
+
     def save_progress(self, force: bool = False) -> None:
         """Where the clock is, for resuming; at most every two seconds (each write is an fsync)."""
         import time

@@ -34,6 +34,7 @@ def test_a_quit_session_resumes_where_it_stopped(tmp_path):
     d.paused = False
     d.tick(1.0)
     d.save_progress(force=True)  # what quitting does
+    d.close()  # and what leaving the app does
     stopped_at = d.now
     again = Driver.open(None, None, db)
     assert again.now == stopped_at and again.seat == "ncb:FR"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import FLAGSHIP
 from textual.widgets import DataTable, Input
 
+from sim.api import SessionStore
 from tui.app import make_app
 from tui.screens.decision import DecisionScreen
 from tui.screens.trainer import AdhocInjectScreen, RatingScreen, TrainerScreen
@@ -50,7 +51,11 @@ async def test_trainer_controls_the_msel_and_rates_objectives(in_tmp):
         app.screen.query_one("#rating").focus()
         await pilot.press("enter")
         await pilot.pause()
-    notes = app.driver.run.store.notes()
+    recorded = SessionStore.open("t.db", write=False)  # the app has let go of it: read what the file holds
+    try:
+        notes = recorded.notes()
+        controls = [r for r in recorded.decisions() if r.by == "control"]
+    finally:
+        recorded.close()
     assert notes[-1]["objective"] == "O1" and notes[-1]["rating"] == "performed_without_challenges"
-    controls = [r for r in app.driver.run.store.decisions() if r.by == "control"]
     assert [c.decision for c in controls] == ["C1", "C2", "C3"]
