@@ -218,6 +218,17 @@ def test_resuming_after_the_inputs_changed_is_refused_unless_forced(tmp_path, ch
     assert len(status_ids(out)) == RUNS
 
 
+def test_a_sweep_without_its_manifest_is_not_resumed_unless_forced(done, reference):
+    exp, out = done
+    (out / "manifest.json").unlink()
+    with pytest.raises(InputError, match=r"manifest\.json is missing") as e:
+        run_sweep(plan(exp), out, "serial", 1, None, resume=True)
+    assert len(e.value.problems) == 1 and "--force-changed" in str(e.value)
+    stats = run_sweep(plan(exp), out, "serial", 1, None, resume=True, force_changed=True)
+    assert stats["skipped_as_done"] == RUNS  # each run's own digest still vouches for it
+    assert_same_results(out, reference)
+
+
 def test_a_point_removed_from_the_experiment_leaves_no_stale_runs(done):
     exp, out = done
     exp.write_text(exp.read_text().replace("values: [5, 40]", "values: [40]"))

@@ -61,6 +61,10 @@ CASES = {
     "too-many-runs": (
         "parameters:\n  - {path: ndtf.reviewers, values: [1, 2, 3]}\n", {},
         "exp.yaml:4:1: replications:", "= 150,000 runs"),
+    "timeseries-every-zero": (
+        "timeseries: {every: 0m, metrics: [arrests]}\n", {}, "exp.yaml:6:", "timeseries.every"),
+    "timeseries-too-dense": (
+        "timeseries: {every: 1s, metrics: [arrests]}\n", {}, "exp.yaml:6:", "timeseries.every"),
     "latin-1-design-csv": (
         "design: csv\ncsv: points.csv\nparameters:\n  - {path: ndtf.reviewers, values: [1]}\n",
         {"points.csv": b"ndtf.reviewers\n3\n\xe9t\xe9\n"}, "points.csv:3:1:", "not UTF-8"),
