@@ -7,6 +7,7 @@ from html import escape
 from statistics import fmean
 from typing import Any
 
+from ..cli.text import for_terminal
 from ..sessions.store import RATING_LABELS
 from . import charts
 
@@ -146,13 +147,15 @@ def md(value: Any) -> Raw:
     Backslash-escapes what Markdown would act on anywhere in a line (raw HTML, entities,
     brackets, emphasis, code, tables), what would start a block at the start of the text (a
     heading, a list, a quote), and the ``://`` and ``www.`` that GitHub turns into links; every
-    line break becomes a space, so a value cannot open a new line of its own.
+    line break becomes a space, so a value cannot open a new line of its own, and control
+    characters are written as visible escapes.
     """
     if isinstance(value, Raw):
         return value
     text = "—" if value is None else str(value)
     if text.splitlines() != [text]:  # any line break Python knows, \r and U+2028 included
         text = " ".join(text.splitlines())
+    text = for_terminal(text)  # ESC, BEL and bidi overrides shown, so `cat report.md` cannot obey them
     text = _MD_UNDERSCORE.sub(r"\\_", _MD_SPECIAL.sub(r"\\\1", text))
     text = _MD_BLOCK_START.sub(lambda m: (m[1] + "\\" + m[2]) if m[1] is not None else (m[3] + "\\" + m[4]), text)
     return Raw(text.replace("://", ":\\/\\/").replace("www.", "www\\."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -12,7 +11,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import FLAGSHIP, ROOT, SCENARIOS, ncbsim
 
 SCRIPT = ROOT / "tests" / "data" / "script-flagship.yaml"
@@ -82,7 +80,7 @@ def test_sigkill_loses_no_acknowledged_decision_and_resume_matches(tmp_path):
         time.sleep(rng.uniform(0.6, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        parts = list(folder.glob(".ncbsim-*.jsonl.part"))
+        parts = list(folder.glob(".partial.jsonl.*.part"))  # sim.files.output_file's part file
         acknowledged = set()
         for part in parts:
             for line in part.read_text().splitlines():
@@ -95,7 +93,7 @@ def test_sigkill_loses_no_acknowledged_decision_and_resume_matches(tmp_path):
             assert r.returncode == 0, r.stderr
             assert final.read_bytes() == reference.read_bytes()
         for part in parts:
-            os.unlink(part)
+            part.unlink(missing_ok=True)  # the resumed run sweeps a dead process's part file itself
 
 
 def test_opening_a_foreign_database_changes_nothing(tmp_path):

@@ -8,6 +8,7 @@ session file byte for byte as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -54,7 +55,7 @@ def person_session(tmp_path_factory) -> Path:
 
 
 def _rows(db: Path, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(db) as c:
+    with contextlib.closing(sqlite3.connect(db)) as c:
         return c.execute(sql, args).fetchall()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ALL_WEEK, scenario
+
 from sim.engine.exercise import Exercise
 from sim.report.scoring import score_expectations
 
