@@ -6,12 +6,14 @@ engine's internals can change without breaking them.
 
 from __future__ import annotations
 
+from .cli.text import for_terminal
 from .decisions.port import Decision, DecisionError, Option
 from .decisions.seats import SeatConfig
 from .durations import format_minutes, minutes, parse_duration
 from .engine.exercise import Exercise
 from .engine.views import SeatView, parse_seat, view, who_knew
-from .errors import InputError, Problem
+from .errors import InputError, Problem, RunError
+from .files import OutputTarget, check_outputs, write_output_text
 from .report.debrief import build as build_debrief
 from .report.describe import describe, is_key, local_time
 from .report.render import html as render_html
@@ -50,7 +52,9 @@ __all__ = [
     "InputError",
     "LoadedScenario",
     "Option",
+    "OutputTarget",
     "Problem",
+    "RunError",
     "Scenario",
     "SeatConfig",
     "SeatView",
@@ -59,8 +63,10 @@ __all__ = [
     "all_members",
     "all_offices",
     "build_debrief",
+    "check_outputs",
     "check_same_scenario",
     "describe",
+    "for_terminal",
     "format_minutes",
     "is_key",
     "load_scenario",
@@ -75,4 +81,5 @@ __all__ = [
     "request_form",
     "view",
     "who_knew",
+    "write_output_text",
 ]

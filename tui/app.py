@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from sim.api import build_debrief, render_html
+from sim.api import InputError, RunError, build_debrief, check_outputs, render_html, write_output_text
 
 from .commands import ExerciseCommands
 from .driver import Driver
@@ -80,10 +80,14 @@ class NcbsimApp(App):
         # Beside the session file, or where the trainee started ncbsim when there is none.
         folder = Path(self.session).resolve().parent if self.session else Path.cwd()
         report = folder / f"{sc.id}-report.html"
+        # The debrief on screen does not depend on the file: a report that cannot be written
+        # (read-only folder, full disk, or a path that is one of the exercise's own files) is skipped.
+        inputs = [p for p in (self.scenario_path, self.session) if p]
         try:
-            report.write_text(render_html(debrief), encoding="utf-8")
-            where = os.path.relpath(report) if report.is_relative_to(Path.cwd()) else os.fspath(report)
-        except OSError:
+            check_outputs([("debrief report", os.fspath(report))], inputs=inputs)
+            write_output_text(report, render_html(debrief))
+            where: str | None = os.path.relpath(report) if report.is_relative_to(Path.cwd()) else os.fspath(report)
+        except (InputError, RunError, OSError):
             where = None
         self.push_screen(DebriefScreen(debrief, where))
 

@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from ..text import shown, shown_markdown
+
 if TYPE_CHECKING:
     from ..app import NcbsimApp
 
@@ -22,10 +24,10 @@ class BriefingScreen(Screen):
         self.title_text, self.seat, self.briefing, self.objectives = title, seat, briefing, objectives
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]{self.title_text}[/b] · your seat: {self.seat} · enter: start", id="briefing-title")
-        text = self.briefing or "_No briefing was written for this exercise._"
+        yield Static(f"[b]{shown(self.title_text)}[/b] · your seat: {self.seat} · enter: start", id="briefing-title")
+        text = shown_markdown(self.briefing) or "_No briefing was written for this exercise._"
         if self.objectives:
-            text += "\n\n## Learning objectives\n\n" + "\n".join(f"- {o}" for o in self.objectives)
+            text += "\n\n## Learning objectives\n\n" + "\n".join(f"- {shown_markdown(o)}" for o in self.objectives)
         with VerticalScroll():
             yield Markdown(text)
         yield Footer()

@@ -13,6 +13,8 @@ from textual.widgets.option_list import Option as ListOption
 
 from sim.api import Decision, format_minutes, request_checks, request_form
 
+from ..text import shown
+
 
 class DecisionScreen(ModalScreen[str | None]):
     """Returns the chosen option's key, or None when put off."""
@@ -32,18 +34,18 @@ class DecisionScreen(ModalScreen[str | None]):
         with Vertical(id="decision"):
             yield Label(f"[b]{d.id}[/b] · {d.kind.replace('_', ' ')} · {left} left "
                         f"(then: {d.default})", id="decision-title")
-            yield Static(d.prompt, id="decision-prompt")
-            yield OptionList(*[ListOption(o.label, id=o.key) for o in d.options], id="decision-options")
+            yield Static(shown(d.prompt, newlines=True), id="decision-prompt")
+            yield OptionList(*[ListOption(shown(o.label), id=o.key) for o in d.options], id="decision-options")
             yield Label("enter: choose · escape: decide later", classes="muted")
             form = request_form(self.scenario, d.context.get("request", "")) if d.kind == "file_request" else {}
             if form:
                 hidden = {"id", "after_inject", "at", "completes_on_request", "withdraw_after", "ccf"}
-                lines = [f"[b]{k.replace('_', ' ')}[/b]: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                lines = [f"[b]{k.replace('_', ' ')}[/b]: {shown(', '.join(map(str, v)) if isinstance(v, list) else v)}"
                          for k, v in form.items() if k not in hidden and v not in ([], None, "")]
                 yield Static("\n".join(lines), id="decision-form")
                 if self.hints:
                     checks = request_checks(self.scenario, d.context["request"])
-                    yield Static("\n".join(f"⚠ {c}" for c in checks) or "✓ The form meets the review rules' checks.",
+                    yield Static("\n".join(f"⚠ {shown(c)}" for c in checks) or "✓ The form meets the review rules' checks.",
                                  id="decision-checks")
 
     def on_mount(self) -> None:

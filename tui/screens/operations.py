@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, RichLog, Static
 from sim.api import DecisionError, all_members, describe, is_key, local_time
 
 from ..driver import Driver
+from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
 from .clocked import CLOCK_BINDINGS, ClockedScreen
@@ -88,7 +89,7 @@ class OperationsScreen(ClockedScreen):
         self.query_one("#clock-bar", Static).update(
             f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {state}"
             + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else "")
-            + f" · day {day} of {int(ex.duration // 1440) or 1} · {d.seat} · {ex.scenario.title}")
+            + f" · day {day} of {int(ex.duration // 1440) or 1} · {d.seat} · {shown(ex.scenario.title)}")
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
@@ -100,7 +101,7 @@ class OperationsScreen(ClockedScreen):
         for r in rows:
             text = r["text"] or r["type"].replace("_", " ")
             table.add_row(("" if r["read"] else "●") + PRIORITY_MARK[r["priority"]], r["since"][5:16].replace("T", " "),
-                          r["from"], r["type"].replace("_", " "), text[:60], key=str(r["msg"]))
+                          shown(r["from"]), r["type"].replace("_", " "), shown(text[:60]), key=str(r["msg"]))
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now)
@@ -114,8 +115,8 @@ class OperationsScreen(ClockedScreen):
             log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
             fresh = fresh[-LOG_LINES_PER_TICK:]
         for since, e in fresh:
-            text = describe(e) if e["kind"] != "message.sent" else (
-                f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}")
+            text = shown(describe(e) if e["kind"] != "message.sent" else (
+                f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"))
             lt = local_time(e)
             log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged = len(items)
@@ -141,9 +142,9 @@ class OperationsScreen(ClockedScreen):
             parts = []
             for f in files:
                 ident = f["identity"]
-                head = f"[b]{f['id']} — {ident.name}[/b]" + (f", born {ident.born}" if ident.born else "") + (
-                    f", {ident.nationality}" if ident.nationality else "")
-                facts = [f"  {since[5:16].replace('T', ' ')} {describe(e)}" for since, e in f["facts"][-6:]]
+                head = f"[b]{shown(f['id'])} — {shown(ident.name)}[/b]" + (f", born {ident.born}" if ident.born else "") + (
+                    f", {shown(ident.nationality)}" if ident.nationality else "")
+                facts = [f"  {since[5:16].replace('T', ' ')} {shown(describe(e))}" for since, e in f["facts"][-6:]]
                 parts.append("\n".join([head] + facts))
             text = "\n\n".join(parts)
         detail = self.query_one("#detail", Static)
@@ -184,5 +185,5 @@ class OperationsScreen(ClockedScreen):
             if row:
                 self.query_one("#detail", Static).border_title = "Message"
                 self.query_one("#detail", Static).update(
-                    f"[b]{row['type'].replace('_', ' ')}[/b] from {row['from']} ({row['priority']}), "
-                    f"arrived {row['since']}\n\n{row['text'] or '(no text: a system message)'}")
+                    f"[b]{row['type'].replace('_', ' ')}[/b] from {shown(row['from'])} ({row['priority']}), "
+                    f"arrived {row['since']}\n\n{shown(row['text'], newlines=True) or '(no text: a system message)'}")

@@ -12,6 +12,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from sim.api import InputError, format_minutes, load_scenario, minutes
 
+from ..text import shown
+
 if TYPE_CHECKING:
     from ..app import NcbsimApp
 
@@ -40,7 +42,7 @@ class PickerScreen(Screen):
         self.rows = library(folder)
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]ncbsim[/b] — choose an exercise ({self.folder.name}/) · enter: open · q: quit", id="picker-title")
+        yield Static(f"[b]ncbsim[/b] — choose an exercise ({shown(self.folder.name)}/) · enter: open · q: quit", id="picker-title")
         yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -48,9 +50,9 @@ class PickerScreen(Screen):
         table = self.query_one(DataTable)
         table.add_columns("exercise", "difficulty", "duration", "roles")
         for i, r in enumerate(self.rows):
-            table.add_row(r["title"], r["difficulty"], r["duration"], r["roles"], key=str(i))
+            table.add_row(shown(r["title"]), r["difficulty"], r["duration"], shown(r["roles"]), key=str(i))
         if not self.rows:
-            self.query_one("#picker-title", Static).update(f"No scenarios in {self.folder}. "
+            self.query_one("#picker-title", Static).update(f"No scenarios in {shown(self.folder)}. "
                                                            "Run ncbsim play SCENARIO.yaml, or from the repository.")
         table.focus()
 

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option as ListOption
 
 from sim.api import RATINGS, DecisionError, describe, format_minutes, is_key, minutes
 
+from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from .clocked import CLOCK_BINDINGS, ClockedScreen
 from .decision import DecisionScreen
@@ -38,7 +39,7 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="decision"):
-            yield Label(f"[b]{self.objective}[/b] {self.title_text}")
+            yield Label(f"[b]{shown(self.objective)}[/b] {shown(self.title_text)}")
             yield Input(placeholder="evaluator's note (enter to move on)", id="note")
             yield OptionList(*[ListOption(RATING_TEXT[r], id=r) for r in RATINGS],
                              ListOption("no rating, just the note", id="none"), id="rating")
@@ -130,7 +131,7 @@ class TrainerScreen(ClockedScreen):
         d, ex = self.driver, self.driver.exercise
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
         self.query_one("#clock-bar", Static).update(
-            f"[b]{ex.clock.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {ex.scenario.title}")
+            f"[b]{ex.clock.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {shown(ex.scenario.title)}")
         inj = self.query_one("#injects", DataTable)
         row = inj.cursor_row
         inj.clear()
@@ -139,7 +140,7 @@ class TrainerScreen(ClockedScreen):
                 due = format_minutes(minutes(i.at))
             else:  # the model gives an inject exactly one of 'at' and 'after'
                 due = f"after {i.after.inject}" if i.after is not None else ""
-            inj.add_row(i.id, due, i.to, i.from_[:18], ex.injects.status(i.id), key=i.id)
+            inj.add_row(shown(i.id), shown(due), shown(i.to), shown(i.from_[:18]), ex.injects.status(i.id), key=i.id)
         inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
         self.query_one(DecisionTable).sync(ex.port.open, d.now)
         obj = self.query_one("#objectives", DataTable)
@@ -148,15 +149,15 @@ class TrainerScreen(ClockedScreen):
         notes = self._notes
         for o in ex.scenario.objectives:
             rated = [n["rating"] for n in notes if n["objective"] == o.id and n["rating"]]
-            obj.add_row(o.id, ex.objectives.status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
-                        o.title[:50], key=o.id)
+            obj.add_row(shown(o.id), ex.objectives.status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
+                        shown(o.title[:50]), key=o.id)
         obj.move_cursor(row=min(orow, max(0, obj.row_count - 1)))
         if changed:
             log = self.query_one("#event-log", RichLog)
             events = ex.journal.events
             fresh = [e for e in events[self._logged:] if is_key(e)][-30:]  # the latest, not a backlog
             for e in fresh:
-                log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {describe(e)}")
+                log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
             self._logged = len(events)
 
     def _selected(self, table_id: str) -> str | None:

@@ -10,6 +10,8 @@ from textual.widgets import DataTable
 
 from sim.api import Decision, format_minutes
 
+from ..text import shown
+
 
 class DecisionTable(DataTable):
     def __init__(self, with_seat: bool = False, **kw) -> None:
@@ -25,13 +27,13 @@ class DecisionTable(DataTable):
 
     def sync(self, decisions: list[Decision], now: float) -> None:
         waiting = {q.id: q for q in decisions}
-        shown = {k.value for k in self.rows if k.value is not None}  # every row is keyed by its decision id
-        for gone in shown - set(waiting):
+        on_screen = {k.value for k in self.rows if k.value is not None}  # every row is keyed by its decision id
+        for gone in on_screen - set(waiting):
             self.remove_row(gone)
         for qid, q in waiting.items():
             left = format_minutes(max(0.0, q.deadline - now))
-            if qid in shown:
+            if qid in on_screen:
                 self.update_cell(qid, "left", left)
             else:
                 cells = (q.id, q.seat) if self.with_seat else (q.id,)
-                self.add_row(*cells, left, q.prompt[:70], key=q.id)
+                self.add_row(*cells, left, shown(q.prompt[:70]), key=q.id)
