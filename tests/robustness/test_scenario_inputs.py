@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
 
 from sim.scenario.loader import load_scenario
 
@@ -47,7 +46,7 @@ injects:
 def cli(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
     t0 = time.monotonic()
     r = subprocess.run([sys.executable, "-m", "sim", *args], cwd=folder, capture_output=True, text=True,
-                       timeout=LIMIT_S, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                       timeout=LIMIT_S)
     return r, time.monotonic() - t0
 
 
