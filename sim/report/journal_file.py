@@ -171,8 +171,8 @@ def _open_stream(path: str) -> io.BufferedReader:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise InputError([Problem(path, 0, 0, "", "this is not a regular file; expected a journal (.jsonl) or a "
-                                                  "session (.db)")])
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise InputError([Problem(path, 0, 0, "", f"this is {what}; expected a journal (.jsonl) or a session (.db)")])
     os.set_blocking(fd, True)
     return io.open(fd, "rb", closefd=True)  # noqa: UP020 - a descriptor, not a path: builtin open reads the same
 

@@ -163,8 +163,10 @@ class SessionStore:
             raise _refuse(name, f"cannot read the session file: {e.strerror or e}") from None
         keep_fd = False
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise _refuse(name, "not a session file (not a regular file)")
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise _refuse(name, "this is a folder, not a session file" if stat.S_ISDIR(mode) else
+                              "not a session file (not a regular file)")
             if os.pread(fd, 16, 0) != _MAGIC:
                 raise _refuse(name, "not a session file (not an SQLite database)")
             if write:

@@ -266,3 +266,13 @@ def test_a_read_only_session_replays_and_reports_but_is_not_written(policy_sessi
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def test_a_recorded_journal_hash_that_does_not_match_makes_replay_exit_1(policy_session, tmp_path):
+    """The progress fields are not sealed (they change as a session runs): the replay's verdict checks them."""
+    db = _edited(policy_session, tmp_path, _meta("finished", "1"),
+                 ("INSERT INTO meta(key, value) VALUES ('journal_sha256', ?)", "0" * 64))
+    before = db.read_bytes()
+    r = ncbsim("replay", str(db), timeout=60)
+    _refused(r, db, "replay: the journal DIFFERS from the recorded run", code=1)
+    assert db.read_bytes() == before
