@@ -6,7 +6,6 @@ engine's internals can change without breaking them.
 
 from __future__ import annotations
 
-from .cli.text import for_terminal
 from .decisions.port import Decision, DecisionError, Option
 from .decisions.seats import SeatConfig
 from .durations import format_minutes, minutes, parse_duration
@@ -22,6 +21,7 @@ from .scenario.loader import LoadedScenario, load_scenario
 from .scenario.model import Scenario
 from .sessions.runner import SessionRun, check_same_scenario, new_session
 from .sessions.store import RATINGS, SessionStore
+from .text import for_terminal
 from .world import all_members, all_offices
 
 

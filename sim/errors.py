@@ -6,23 +6,15 @@ else in the engine should let a traceback reach a user for bad input.
 
 from __future__ import annotations
 
-import re
 import reprlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .text import for_terminal as visible
+
 SHOWN_MAX = 60  # characters of an echoed value: enough to recognise it, never a screenful
 _FIELD_MAX = 200
 _MESSAGE_MAX = 1000
-# Characters that would act on a terminal or break the one-line-per-problem contract instead of
-# being read: C0 and C1 controls (ESC starts terminal escape codes), DEL, line and paragraph
-# separators, and the bidirectional overrides that make text read differently from its bytes.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Text safe to print on one line of a terminal: control characters written as escapes (``\\x1b``)."""
-    return _INVISIBLE.sub(lambda m: (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}"), text)
 
 
 def _cut(text: str, limit: int) -> str:

@@ -8,8 +8,8 @@ from typing import NoReturn
 
 from .. import __version__
 from ..errors import InputError, RunError
+from ..text import for_terminal
 from .streams import StdoutFailed, guarded_streams, silence_stdout
-from .text import for_terminal
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

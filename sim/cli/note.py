@@ -25,7 +25,7 @@ def note_command(args) -> int:
     from ..errors import InputError, Problem
     from ..sessions.runner import stored_scenario
     from ..sessions.store import SessionStore
-    from .text import for_terminal
+    from ..text import for_terminal
 
     if args.rating and not args.objective:
         raise InputError([Problem("--rating", 0, 0, "", "a rating is given to an objective: add --objective ID")])

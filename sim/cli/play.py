@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from .text import for_terminal
+from ..text import for_terminal
 
 
 def register(sub) -> None:

@@ -12,7 +12,7 @@ import os
 from time import perf_counter
 from typing import IO, Any
 
-from .text import for_terminal
+from ..text import for_terminal
 
 EVERY = 1024
 PER_SECOND = 4

@@ -45,8 +45,8 @@ def replay_command(args) -> int:
     from ..files import check_outputs, output_file
     from ..sessions.runner import ReplayDiverged, SessionRun
     from ..sessions.store import SessionStore
+    from ..text import for_terminal, json_for_terminal
     from .run import render
-    from .text import for_terminal, json_for_terminal
 
     check_outputs([("--journal", args.journal)], inputs=[args.session])
     store = SessionStore.open(args.session, write=False)

@@ -90,7 +90,7 @@ def report_command(args) -> int:
     from ..report.debrief import build
     from ..report.journal_file import read_events
     from ..report.render import html, markdown
-    from .text import for_terminal
+    from ..text import for_terminal
 
     if args.what_if < 0:
         raise InputError([Problem("--what-if", 0, 0, "", "expected a number of replications, 0 or more")])

@@ -11,8 +11,8 @@ from ..decisions.seats import SeatConfig
 from ..durations import DURATION_HELP, minutes, parse_duration
 from ..errors import InputError, Problem, RunError
 from ..files import check_outputs, output_file
+from ..text import for_terminal, json_for_terminal
 from .progress import RunProgress
-from .text import for_terminal, json_for_terminal
 
 
 def register(sub) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import json_for_terminal
+from ..text import json_for_terminal
 
 
 def scenario_schema() -> dict:

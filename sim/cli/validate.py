@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import InputError
-from .text import for_terminal
+from ..text import for_terminal
 
 
 def register(sub) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from ..text import for_terminal, json_for_terminal
 from ..world import REGIONS, all_members, all_offices, data_sources
-from .text import for_terminal, json_for_terminal
 
 
 def register(sub) -> None:

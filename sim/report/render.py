@@ -7,8 +7,8 @@ from html import escape
 from statistics import fmean
 from typing import Any
 
-from ..cli.text import for_terminal
 from ..sessions.store import RATING_LABELS
+from ..text import for_terminal
 from . import charts
 
 CSS = """

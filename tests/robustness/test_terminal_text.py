@@ -17,7 +17,7 @@ import sys
 import pytest
 from conftest import FLAGSHIP
 
-from sim.cli.text import for_terminal, json_for_terminal
+from sim.text import for_terminal, json_for_terminal
 
 # Anything a terminal would act on rather than print.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -19,11 +19,11 @@ __all__ = ["for_terminal", "json_for_terminal"]
 
 # C0 controls but tab and newline, DEL, C1 controls (incl. CSI 0x9b), the bidi embeddings and
 # overrides U+202A–U+202E and isolates U+2066–U+2069.
-_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _UNSAFE_KEEP_NEWLINES = re.compile(f"[{_CONTROLS}]")
 _UNSAFE_ONE_LINE = re.compile(f"[{_CONTROLS}\t\n]")
 # In JSON text only C0 controls are escaped by json.dumps; these remain, always inside strings.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(m: re.Match[str]) -> str:
