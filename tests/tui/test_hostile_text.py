@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from conftest import FLAGSHIP
 from textual.widgets import DataTable, Static
+from tui_helpers import play_to_debrief
 
 from tui.app import make_app
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen
-from tui.screens.decision import DecisionScreen
 from tui.screens.operations import OperationsScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.trainer import RatingScreen, TrainerScreen
@@ -53,24 +53,14 @@ async def test_a_hostile_scenario_plays_from_picker_to_debrief(tmp_path, monkeyp
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, OperationsScreen)
-        answered = 0
-        for _ in range(400):
-            if isinstance(app.screen, DebriefScreen):
-                break
-            if isinstance(app.screen, OperationsScreen) and app.driver.my_decisions():
-                await pilot.press("d")
+
+        async def look_at_case_file(answered: int) -> None:
+            if answered == 1:
+                await pilot.press("c")  # the case file names the subject
                 await pilot.pause()
-                assert isinstance(app.screen, DecisionScreen)
-                await pilot.press("enter")
-                await pilot.pause()
-                answered += 1
-            else:
-                if answered == 1:
-                    await pilot.press("c")  # the case file names the subject
-                    await pilot.pause()
-                    assert "Marc [/i]DUVAL[b" in str(app.screen.query_one("#detail", Static).render())
-                await pilot.press("n")
-                await pilot.pause()
+                assert "Marc [/i]DUVAL[b" in str(app.screen.query_one("#detail", Static).render())
+
+        answered = await play_to_debrief(app, pilot, steps=400, between=look_at_case_file)
         assert isinstance(app.screen, DebriefScreen), "the exercise did not reach its debrief"
         assert answered >= 1
     assert app.return_code in (0, None)

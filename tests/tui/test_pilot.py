@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import FLAGSHIP
 from textual.widgets import DataTable
-from tui_helpers import EXAMPLE, app_for
+from tui_helpers import EXAMPLE, app_for, play_to_debrief
 
 from tui.screens.briefing import BriefingScreen
 from tui.screens.debrief import DebriefScreen
@@ -24,20 +24,7 @@ async def test_a_whole_exercise_by_key_presses_alone(in_tmp):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, OperationsScreen)
-        decided = 0
-        for _ in range(200):
-            if isinstance(app.screen, DebriefScreen):
-                break
-            if isinstance(app.screen, OperationsScreen) and app.driver.my_decisions():
-                await pilot.press("d")
-                await pilot.pause()
-                assert isinstance(app.screen, DecisionScreen)
-                await pilot.press("enter")
-                await pilot.pause()
-                decided += 1
-            else:
-                await pilot.press("n")
-                await pilot.pause()
+        decided = await play_to_debrief(app, pilot)
         assert isinstance(app.screen, DebriefScreen)
         assert app.driver.exercise.finished
         assert (in_tmp / "annotated-example-report.html").exists()
