@@ -49,9 +49,14 @@ SLOW = """
 import os, sys, time
 import sim.batch.runs as runs
 real = runs.run_task
+started = 0
 def run_task(task):
+    global started
+    started += 1
     time.sleep(0.4)
-    while os.path.exists(os.environ.get("NCBSIM_TEST_GATE", "/nonexistent")):
+    # NCBSIM_TEST_HOLD_AFTER=N: every run after the N-th waits to be killed, so a kill always lands mid-sweep.
+    hold = int(os.environ.get("NCBSIM_TEST_HOLD_AFTER", "0"))
+    while (hold and started > hold) or os.path.exists(os.environ.get("NCBSIM_TEST_GATE", "/nonexistent")):
         time.sleep(0.02)
     return real(task)
 runs.run_task = run_task
@@ -120,8 +125,11 @@ def done(tmp_path, reference) -> tuple[Path, Path]:
 def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path, reference):
     exp = write_experiment(tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", SLOW, "batch", str(exp), "--executor", "serial", "--out", str(out)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # One worker keeps three tasks in flight; the serial executor runs each as it is submitted. So three
+    # runs are stored, the fourth runs, and the fifth waits to be killed: the kill always lands mid-sweep.
+    proc = subprocess.Popen([sys.executable, "-c", SLOW, "batch", str(exp), "--executor", "serial", "--workers", "1",
+                             "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "NCBSIM_TEST_HOLD_AFTER": "4"})
     deadline = time.monotonic() + 30
     status = out / "status.jsonl"
     while time.monotonic() < deadline and not (status.exists() and len(status.read_text().splitlines()) >= 2):

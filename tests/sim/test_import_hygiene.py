@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,8 @@ def test_engine_imports_no_ui_library_in_a_fresh_process():
 
 
 def test_import_linter_contracts_hold():
-    exe = shutil.which("lint-imports")
+    # Beside this interpreter first: a venv's scripts are there even when it is not activated.
+    exe = shutil.which("lint-imports", path=os.path.dirname(sys.executable)) or shutil.which("lint-imports")
     assert exe, "import-linter is a dev dependency; install with pip install -e '.[dev]'"
     r = subprocess.run([exe], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
