@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from conftest import FLAGSHIP
 from textual.widgets import DataTable, Static
-from tui_helpers import play_to_debrief
+from tui_helpers import EXAMPLE, play_to_debrief
 
 from tui.app import make_app
 from tui.screens.briefing import BriefingScreen
@@ -17,18 +17,21 @@ from tui.screens.operations import OperationsScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.trainer import RatingScreen, TrainerScreen
 
-HOSTILE_TITLE = "[/b] Murder [red]suspect[/red] [@click=app.quit]on the run[/] \x1b[2J"
+HOSTILE_TITLE_YAML = "[/b] Murder [red]suspect[/red] [@click=app.quit]on the run[/] \\e[2J"
+TITLES = {"fugitive-three-borders.yaml": "Murder suspect on the run across three borders",
+          "annotated-example.yaml": "A warrant, a partner's answer and a deadline"}
 
 
-def hostile_flagship(folder):
-    text = FLAGSHIP.read_text(encoding="utf-8")
-    text = text.replace("title: Murder suspect on the run across three borders",
-                        'title: "[/b] Murder [red]suspect[/red] [@click=app.quit]on the run[/] \\e[2J"')
+def hostile_copy(source, folder, name="hostile.yaml"):
+    """A shipped scenario with markup, escape codes, table pipes and newlines in its texts."""
+    text = source.read_text(encoding="utf-8")
+    text = text.replace(f"title: {TITLES[source.name]}", f'title: "{HOSTILE_TITLE_YAML}"')
     text = text.replace("name: Marc DUVAL", 'name: "Marc [/i]DUVAL[b"')
     text = text.replace("title: NCB France reads the warrant within an hour",
                         'title: "[/] NCB France reads | the warrant\\nwithin an hour"')
     text = text.replace("    text: >\n", "    text: >\n      [/b] [link=https://example.org]click[/link]\n", 1)
-    path = folder / "hostile.yaml"
+    text = text.replace("  - Answer a partner's urgent request before the weekend", '  - "[/i] Answer [@click=app.quit]x[/]"')
+    path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -39,7 +42,7 @@ def screen_text(app) -> str:
 
 async def test_a_hostile_scenario_plays_from_picker_to_debrief(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    hostile_flagship(tmp_path)
+    hostile_copy(EXAMPLE, tmp_path)  # three days, a decision and a debrief: quick to play through
     app = make_app(None, None, "s.db", library=tmp_path, clock=False)
     async with app.run_test(size=(120, 36)) as pilot:
         assert isinstance(app.screen, PickerScreen)
@@ -54,21 +57,29 @@ async def test_a_hostile_scenario_plays_from_picker_to_debrief(tmp_path, monkeyp
         await pilot.pause()
         assert isinstance(app.screen, OperationsScreen)
 
-        async def look_at_case_file(answered: int) -> None:
-            if answered == 1:
-                await pilot.press("c")  # the case file names the subject
-                await pilot.pause()
-                assert "Marc [/i]DUVAL[b" in str(app.screen.query_one("#detail", Static).render())
+        seen_message = False
 
-        answered = await play_to_debrief(app, pilot, steps=400, between=look_at_case_file)
+        async def open_the_message(answered: int) -> None:
+            nonlocal seen_message
+            inbox = app.screen.query_one("#inbox", DataTable)
+            if seen_message or not inbox.row_count:
+                return
+            inbox.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            detail = str(app.screen.query_one("#detail", Static).render())
+            assert "[/b] [link=https://example.org]click[/link]" in detail  # shown, not a link
+            seen_message = True
+
+        await play_to_debrief(app, pilot, between=open_the_message)
         assert isinstance(app.screen, DebriefScreen), "the exercise did not reach its debrief"
-        assert answered >= 1
+        assert seen_message
     assert app.return_code in (0, None)
 
 
 async def test_the_trainer_console_shows_hostile_text(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    path = hostile_flagship(tmp_path)
+    path = hostile_copy(FLAGSHIP, tmp_path)
     app = make_app(str(path), None, "t.db", clock=False, trainer=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
