@@ -43,7 +43,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.events import (
@@ -299,10 +299,11 @@ class _Builder:
         last_line = 0  # line (0-based) where the last event the parser gave us ended
         try:
             for ev in events:
-                last_line = ev.end_mark.line
+                if ev.end_mark is not None:  # always set by both parsers; Optional in the stubs
+                    last_line = ev.end_mark.line
                 kind = type(ev)
                 if kind is ScalarEvent:
-                    self.scalar(ev)
+                    self.scalar(cast(ScalarEvent, ev))
                 elif kind is MappingStartEvent:
                     self.start(ev, dict)
                 elif kind is SequenceStartEvent:
@@ -310,7 +311,7 @@ class _Builder:
                 elif kind is MappingEndEvent or kind is SequenceEndEvent:
                     self.end()
                 elif kind is AliasEvent:
-                    self.alias(ev)
+                    self.alias(cast(AliasEvent, ev))
                 elif kind is DocumentStartEvent:
                     documents += 1
                     if documents > 1:
@@ -326,7 +327,7 @@ class _Builder:
             self.problems.append(Problem(self.file, 0, 0, "", f"cannot read this as YAML: {e}"))
             raise InputError(self.problems) from None
         finally:
-            events.close()
+            events.close()  # type: ignore[attr-defined]  # a generator; the stubs say Iterator
         if documents == 0 or self.root_empty:
             self.problems.append(Problem(self.file, 0, 0, "", "the file is empty; expected a mapping of fields"))
         elif not isinstance(self.root, dict):
@@ -407,7 +408,10 @@ class _Builder:
     def scalar(self, ev: ScalarEvent) -> None:
         path = self.begin(ev.start_mark)
         self.count(1, ev.start_mark, path)
-        value, tag, explicit = ev.value, ev.tag, ev.tag not in (None, "!")
+        # Any: the value becomes whatever the constructor builds, and the tag is resolved below.
+        value: Any = ev.value
+        tag: Any = ev.tag
+        explicit = tag not in (None, "!")
         if not explicit:
             tag = _RESOLVER.resolve(ScalarNode, value, ev.implicit)
             if not self.stack and value == "" and ev.implicit[0]:
@@ -421,7 +425,7 @@ class _Builder:
             value = None
         elif make is not None:
             try:
-                value = make(ScalarNode(tag, value, ev.start_mark, ev.end_mark))
+                value = make(ScalarNode(tag, value, cast(Any, ev.start_mark), cast(Any, ev.end_mark)))
             # PyYAML's constructors fail in many ways (ValueError, KeyError, AttributeError...):
             except Exception:  # noqa: BLE001 (e.g. !!int abc, !!bool maybe, a 5000-digit int, 2024-02-30)
                 self.problem(ev.start_mark, path, f"{shown(value)} is not a valid {what}")
