@@ -64,3 +64,27 @@ def in_tmp(tmp_path, monkeypatch):
     """Run in an empty folder, so files a command writes (sessions, reports) land there."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# Each run made slow (serial executor, same process), so a test can act while a sweep is midway;
+# while the file named by NCBSIM_TEST_GATE exists, runs wait for it to go.
+SLOW_SWEEP = """
+import os, sys, time
+import sim.batch.runs as runs
+real = runs.run_task
+started = 0
+def run_task(task):
+    global started
+    started += 1
+    time.sleep(0.4)
+    # NCBSIM_TEST_HOLD_AFTER=N: every run after the N-th waits to be killed, so a kill always lands mid-sweep.
+    hold = int(os.environ.get("NCBSIM_TEST_HOLD_AFTER", "0"))
+    while (hold and started > hold) or os.path.exists(os.environ.get("NCBSIM_TEST_GATE", "/nonexistent")):
+        time.sleep(0.02)
+    return real(task)
+runs.run_task = run_task
+import sim.batch.sweep as sweep
+sweep.run_task = run_task
+from sim.cli import main
+sys.exit(main(sys.argv[1:]))
+"""

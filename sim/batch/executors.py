@@ -36,7 +36,8 @@ class SerialExecutor(Executor):
         f: Future = Future()
         try:
             f.set_result(fn(*args, **kwargs))
-        except BaseException as e:  # noqa: BLE001 - a future carries whatever the task raised
+        except Exception as e:  # noqa: BLE001 - a future carries whatever the task raised
+            # ...but not KeyboardInterrupt or SystemExit: Ctrl-C stops a serial sweep as it stops a pool's.
             f.set_exception(e)
         return f
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIOS, ncbsim
+from conftest import ROOT, SCENARIOS, SLOW_SWEEP, ncbsim
 
 from sim.batch.designs import design_points
 from sim.batch.sweep import load_experiment, plan, run_sweep
@@ -114,8 +115,12 @@ metrics: [messages_handled, objectives_met]
     reference = tmp_path / "reference"
     run_sweep(plan(exp), reference, "serial", 1, None, resume=False)
     out = tmp_path / "interrupted"
-    cmd = [sys.executable, "-m", "sim", "batch", str(exp), "--executor", "serial", "--out", str(out)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # One worker keeps three runs in flight (serial: each runs as it is submitted), so three are stored,
+    # the fourth runs and the fifth waits for the signal: it always lands mid-sweep.
+    cmd = [sys.executable, "-c", SLOW_SWEEP, "batch", str(exp), "--executor", "serial", "--workers", "1",
+           "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "NCBSIM_TEST_HOLD_AFTER": "4"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         status = out / "status.jsonl"

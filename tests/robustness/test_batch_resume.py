@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIOS
+from conftest import ROOT, SCENARIOS, SLOW_SWEEP
 
 from sim.batch.folder import locked
 from sim.batch.sweep import plan, run_sweep
@@ -43,28 +43,6 @@ timeseries: {{every: 6h, metrics: [messages_handled]}}
 """
 RUNS = 6
 
-# Each run made slow (serial executor, same process), so a test can act while a sweep is midway;
-# while the file named by NCBSIM_TEST_GATE exists, runs wait for it to go.
-SLOW = """
-import os, sys, time
-import sim.batch.runs as runs
-real = runs.run_task
-started = 0
-def run_task(task):
-    global started
-    started += 1
-    time.sleep(0.4)
-    # NCBSIM_TEST_HOLD_AFTER=N: every run after the N-th waits to be killed, so a kill always lands mid-sweep.
-    hold = int(os.environ.get("NCBSIM_TEST_HOLD_AFTER", "0"))
-    while (hold and started > hold) or os.path.exists(os.environ.get("NCBSIM_TEST_GATE", "/nonexistent")):
-        time.sleep(0.02)
-    return real(task)
-runs.run_task = run_task
-import sim.batch.sweep as sweep
-sweep.run_task = run_task
-from sim.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 def write_experiment(folder: Path, high: int = 40, scenario: Path = EXAMPLE) -> Path:
@@ -127,7 +105,7 @@ def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path, referenc
     out = tmp_path / "out"
     # One worker keeps three tasks in flight; the serial executor runs each as it is submitted. So three
     # runs are stored, the fourth runs, and the fifth waits to be killed: the kill always lands mid-sweep.
-    proc = subprocess.Popen([sys.executable, "-c", SLOW, "batch", str(exp), "--executor", "serial", "--workers", "1",
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_SWEEP, "batch", str(exp), "--executor", "serial", "--workers", "1",
                              "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "NCBSIM_TEST_HOLD_AFTER": "4"})
     deadline = time.monotonic() + 30
@@ -251,7 +229,7 @@ def test_a_second_sweep_on_the_same_folder_is_refused_at_once(tmp_path, referenc
     out = tmp_path / "out"
     gate = tmp_path / "gate"
     gate.write_text("hold the first sweep")
-    first = subprocess.Popen([sys.executable, "-c", SLOW, "batch", str(exp), "--executor", "serial", "--out", str(out)],
+    first = subprocess.Popen([sys.executable, "-c", SLOW_SWEEP, "batch", str(exp), "--executor", "serial", "--out", str(out)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=dict(os.environ, NCBSIM_TEST_GATE=str(gate)))
     try:
