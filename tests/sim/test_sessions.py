@@ -57,10 +57,10 @@ def test_branching_keeps_the_past_and_changes_the_future(tmp_path):
 def test_what_if_gives_a_distribution_per_option(tmp_path):
     store, _ = play_as_a_person(tmp_path)
     hit = next(r for r in store.decisions() if r.option == "confirm")
-    results = what_if(store, hit.decision, replications=3)
+    results = what_if(store, hit.decision, replications=2)
     assert set(results) == {"confirm", "decline"}
-    assert all(len(v) == 3 for v in results.values())
-    assert sum(r["arrests"] for r in results["confirm"]) >= 3
+    assert all(len(v) == 2 for v in results.values())
+    assert sum(r["arrests"] for r in results["confirm"]) >= 2
 
 
 def test_notes_and_ratings(tmp_path):
