@@ -17,6 +17,7 @@ gets the permissions a plain ``open()`` would give (``0666 & ~umask``), not ``mk
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import stat
@@ -30,6 +31,7 @@ from .errors import InputError, Problem, RunError
 __all__ = [
     "OutputTarget",
     "check_outputs",
+    "open_input_stream",
     "output_file",
     "read_input_bytes",
     "read_input_text",
@@ -44,13 +46,8 @@ def _problem(name: str, message: str, field: str = "") -> InputError:
     return InputError([Problem(name, 0, 0, field, message)])
 
 
-def read_input_bytes(path: str | os.PathLike, *, limit: int, what: str = "file",
-                     display: str | None = None) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, or an InputError naming it.
-
-    ``what`` says what the file is for, in a person's words ("scenario", "design CSV").
-    """
-    name = display if display is not None else os.fsdecode(path)
+def _open_regular(path: str | os.PathLike, what: str, name: str) -> tuple[int, os.stat_result]:
+    """A descriptor on a regular file (checked on the open descriptor: no race), or an InputError."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -68,6 +65,29 @@ def read_input_bytes(path: str | os.PathLike, *, limit: int, what: str = "file",
                     "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
                     "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
             raise _problem(name, f"this is {kind}; expected a {what} saved as a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def open_input_stream(path: str | os.PathLike, *, what: str = "file", display: str | None = None) -> io.BufferedReader:
+    """A regular file opened for reading in pieces (a journal of any size); the caller bounds each read."""
+    name = display if display is not None else os.fsdecode(path)
+    fd, _ = _open_regular(path, what, name)
+    os.set_blocking(fd, True)
+    return open(fd, "rb", closefd=True)
+
+
+def read_input_bytes(path: str | os.PathLike, *, limit: int, what: str = "file",
+                     display: str | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or an InputError naming it.
+
+    ``what`` says what the file is for, in a person's words ("scenario", "design CSV").
+    """
+    name = display if display is not None else os.fsdecode(path)
+    fd, st = _open_regular(path, what, name)
+    try:
         if st.st_size > limit:
             raise _problem(name, f"the {what} is {st.st_size:,} bytes; at most {limit:,} are accepted")
         chunks: list[bytes] = []
@@ -173,8 +193,18 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+_SWEPT: set[str] = set()
+
+
 def _sweep_stale_parts(folder: str) -> None:
-    """Remove hidden partial files left by ncbsim processes that no longer exist."""
+    """Remove hidden partial files left by ncbsim processes that no longer exist.
+
+    Once per folder and process: a batch sweep writes thousands of files into one folder, and a
+    part file left by a killed process cannot appear while this process is alive.
+    """
+    if folder in _SWEPT:
+        return
+    _SWEPT.add(folder)
     try:
         names = os.listdir(folder)
     except OSError:

@@ -109,10 +109,8 @@ class ResultStore:
         rid = run["run_id"]
         # The runs file goes last: it holds the row counts the other two are checked against.
         for table, rows in (("metrics", result["metrics"]), ("timeseries", result["timeseries"]), ("runs", [run])):
-            path = self.file(table, rid)
-            part = path.with_name(f".{path.name}.{os.getpid()}.part")
-            pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), part)
-            os.replace(part, path)
+            with output_file(self.file(table, rid), "wb") as fh:
+                pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), fh)
         with open(self.status_path, "a", encoding="utf-8") as fh:
             fh.write(_status_line(run))
 

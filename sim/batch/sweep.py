@@ -120,8 +120,9 @@ def _execute(ex: Executor, store: Any, pl: Plan, todo: list[RunTask], workers: i
                 result = _result(f, task)
                 try:
                     store.write(result, pl.scenario_sha256)
-                except OSError as e:
-                    raise RunError(f"cannot store run {task.run_id} in {store.out}: {e.strerror or e}; the runs "
+                except (OSError, RunError) as e:  # a full disk, a lost folder
+                    why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+                    raise RunError(f"cannot store run {task.run_id} in {store.out}: {why}; the runs "
                                    "stored so far are kept, carry on with --resume") from None
                 finished += 1
                 failed += result["run"]["status"] != "ok"

@@ -12,17 +12,15 @@ the report reads (``USED``), so memory follows what the report keeps, not the si
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import os
 import re
-import stat
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..files import open_input_stream
 
 Event = dict[str, Any]
 LINE_LIMIT = 1 << 20  # an event ncbsim writes is well under a kilobyte
@@ -160,23 +158,6 @@ def slim(e: Event) -> Event:
     return {k: v for k, v in e.items() if k in USED}
 
 
-def _open_stream(path: str) -> io.BufferedReader:
-    """A regular file opened for streaming; FIFOs, devices and folders refused without blocking."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise InputError([Problem(path, 0, 0, "", "file not found")]) from None
-    except OSError as e:
-        raise InputError([Problem(path, 0, 0, "", f"cannot read the journal: {e.strerror or e}")]) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise InputError([Problem(path, 0, 0, "", f"this is {what}; expected a journal (.jsonl) or a session (.db)")])
-    os.set_blocking(fd, True)
-    return io.open(fd, "rb", closefd=True)  # noqa: UP020 - a descriptor, not a path: builtin open reads the same
-
-
 def read_events(path: str) -> Iterator[Event]:
     """The journal's events in order, each cut to ``USED``; InputError listing what is wrong, if anything."""
     problems: list[Problem] = []
@@ -186,7 +167,7 @@ def read_events(path: str) -> Iterator[Event]:
     def problem(line: int, col: int, field: str, message: str) -> None:
         problems.append(Problem(path, line, col, field, message))
 
-    with _open_stream(path) as fh:
+    with open_input_stream(path, what="journal (.jsonl) or session (.db)") as fh:
         n = 0
         while len(problems) < MAX_PROBLEMS:
             try:
