@@ -7,11 +7,13 @@ with no writer returns at once; its type is checked on the open descriptor (no r
 check and the open).
 
 Outputs are checked before any work starts (the folder exists and is writable, the path is not
-a folder, and it is not one of the command's own inputs), written to an unnamed temporary file
-in the target folder as a hidden ``.NAME.PID.part`` file, and renamed over the target only when
-complete; a part file left by a killed process is removed by the next write to that folder
-(its PID is gone). The result
-gets the permissions a plain ``open()`` would give (``0666 & ~umask``), not ``mkstemp``'s 0600.
+a folder, and it is not one of the command's own inputs, nor the side files where SQLite keeps an
+input session's recent writes), written beside the target as a hidden
+``.NAME.ncbsim-PID-RANDOM.part`` file (created exclusively, never through a link), and renamed
+over the target only when complete. A part file left by a killed process is removed by the next
+write to that folder (its PID is gone). A new file gets the permissions a plain ``open()`` would
+give (``0666 & ~umask``); a replaced one keeps its own. A symbolic link at the target is
+replaced by the file, not written through.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import errno
 import io
 import os
 import re
+import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -39,7 +42,10 @@ __all__ = [
 ]
 
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
-_PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.part$")
+# .NAME.ncbsim-PID-RANDOM.part: ours by name (never another tool's), unguessable (no planted link).
+_PART = re.compile(r"^\.(?P<name>.+)\.ncbsim-(?P<pid>\d+)-[0-9a-f]{16}\.part$")
+# SQLite keeps a database's recent writes beside it: writing over those destroys the database too.
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _problem(name: str, message: str, field: str = "") -> InputError:
@@ -144,18 +150,27 @@ def check_outputs(outputs: Iterable[OutputTarget | tuple[str, str | None]],
     Every problem is reported at once, one line each, naming the option and the path.
     """
     problems: list[Problem] = []
-    ins = [os.fsdecode(p) for p in inputs if p is not None]
+    named = [os.fsdecode(p) for p in inputs if p is not None]
+    # (a file the command reads, the input it belongs to if it is one of SQLite's side files)
+    ins: list[tuple[str, str | None]] = [(p, None) for p in named] + [
+        (base + side, p) for p in named for base in sorted({p, os.path.realpath(p)}) for side in _SIDE_FILES]
     seen: dict[str, str] = {}
-    for out in outputs:
-        option, path = (out.option, out.path) if isinstance(out, OutputTarget) else out
+    given = [(o.option, o.path) if isinstance(o, OutputTarget) else o for o in outputs]
+    # An output that is a database (a session) has side files too; no other output may land on them.
+    sides = {os.path.realpath(p) + side: (opt, p) for opt, p in given if p for side in _SIDE_FILES}
+    for option, path in given:
         if path is None:
             continue
         why = _unwritable(path)
         if why is None:
-            for i in ins:
+            for i, owner in ins:
                 if _same_file(path, i):
-                    why = f"this is also an input of the command ({i}); writing it would destroy it"
+                    why = (f"this is also an input of the command ({i}); writing it would destroy it" if owner is None
+                           else f"this is where SQLite keeps the recent writes of {owner}; writing it would destroy them")
                     break
+        if why is None and os.path.realpath(path) in sides:
+            other, db = sides[os.path.realpath(path)]
+            why = f"this is where SQLite keeps the recent writes of {db} ({other}); writing it would destroy them"
         if why is None:
             key = os.path.realpath(path)
             if key in seen:
@@ -234,11 +249,28 @@ class _Pending:
         self.target = os.path.abspath(target)
         folder = os.path.dirname(self.target)
         _sweep_stale_parts(folder)
-        self.part: str | None = os.path.join(folder, f".{os.path.basename(self.target)}.{os.getpid()}.part")
-        self.fd = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+        # A fresh name that nobody could have planted a link at, created only if it does not exist.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        for attempt in range(8):
+            part = os.path.join(folder, f".{os.path.basename(self.target)}.ncbsim-{os.getpid()}-"
+                                        f"{secrets.token_hex(8)}.part")
+            try:
+                self.fd = os.open(part, flags, 0o600)
+                break
+            except FileExistsError:
+                if attempt == 7:
+                    raise
+        self.part: str | None = part
 
     def commit(self) -> None:
-        os.fchmod(self.fd, _umask_mode())
+        # A file replaced keeps its permissions (a private 0600 journal stays private); a new one
+        # gets what open() would give it.
+        try:
+            st = os.stat(self.target)
+            mode = stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else _umask_mode()
+        except OSError:
+            mode = _umask_mode()
+        os.fchmod(self.fd, mode)
         os.fsync(self.fd)
         assert self.part is not None
         os.replace(self.part, self.target)

@@ -77,7 +77,7 @@ def test_output_gets_ordinary_permissions(tmp_path):
 
 
 def test_stale_partial_file_of_a_dead_process_is_swept(tmp_path):
-    stale = tmp_path / ".j.jsonl.999999999.part"
+    stale = tmp_path / ".j.jsonl.ncbsim-999999999-0123456789abcdef.part"
     stale.write_text("left by a killed run")
     with output_file(tmp_path / "j.jsonl") as fh:
         fh.write("x")
@@ -126,3 +126,49 @@ def test_parent_that_is_a_file_is_named_as_such(tmp_path):
     f.write_text("x")
     with pytest.raises(InputError, match="is a file, not a folder"):
         check_outputs([("--journal", str(f / "j.jsonl"))])
+
+
+def test_another_tools_part_file_is_left_alone(tmp_path):
+    theirs = tmp_path / ".j.jsonl.999999999.part"
+    theirs.write_text("not ours")
+    with output_file(tmp_path / "j.jsonl") as fh:
+        fh.write("x")
+    assert theirs.read_text() == "not ours"
+
+
+def test_a_planted_link_at_a_predictable_name_is_not_followed(tmp_path):
+    victim = tmp_path / "victim.yaml"
+    victim.write_text("scenario")
+    for n in range(50):  # the names a PID-only scheme would have used
+        (tmp_path / f".out.txt.{os.getpid() + n}.part").symlink_to(victim)
+    (tmp_path / f".out.txt.ncbsim-{os.getpid()}.part").symlink_to(victim)
+    with output_file(tmp_path / "out.txt") as fh:
+        fh.write("journal")
+    assert victim.read_text() == "scenario" and (tmp_path / "out.txt").read_text() == "journal"
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "private.jsonl"
+    target.write_text("old")
+    target.chmod(0o600)
+    with output_file(target) as fh:
+        fh.write("new")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+@pytest.mark.parametrize("side", ["-wal", "-shm", "-journal"])
+def test_an_input_sessions_side_files_are_inputs_too(tmp_path, side):
+    session = tmp_path / "s.db"
+    session.write_bytes(b"SQLite format 3\x00")
+    with pytest.raises(InputError, match="SQLite keeps the recent writes"):
+        check_outputs([("--journal", str(session) + side)], inputs=[str(session)])
+    link = tmp_path / "alias.db"
+    link.symlink_to(session)
+    with pytest.raises(InputError, match="SQLite keeps the recent writes"):
+        check_outputs([("--journal", str(session) + side)], inputs=[str(link)])
+
+
+def test_an_output_sessions_side_files_are_no_other_outputs_target(tmp_path):
+    session = str(tmp_path / "s.db")
+    with pytest.raises(InputError, match=r"SQLite keeps the recent writes of .*s\.db \(--session\)"):
+        check_outputs([("--journal", session + "-wal"), ("--session", session)])
