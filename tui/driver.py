@@ -71,12 +71,16 @@ class Driver:
         session has every player's seat waiting for a person (the trainer answers for them)."""
         if session_path and os.path.exists(session_path):
             store = SessionStore.open(session_path)
-            if scenario_path:
-                check_same_scenario(store, load_scenario(scenario_path), None)
-            people = store.people
-            run = SessionRun(store)
-            d = cls(run, "trainer" if trainer else (seat or (people[0] if people else "trainer")), session_path)
-            d.catch_up(store.reached())
+            try:  # a session refused here is closed now: its lock and connection do not outlive the refusal
+                if scenario_path:
+                    check_same_scenario(store, load_scenario(scenario_path), None)
+                people = store.people
+                run = SessionRun(store)
+                d = cls(run, "trainer" if trainer else (seat or (people[0] if people else "trainer")), session_path)
+                d.catch_up(store.reached())
+            except BaseException:
+                store.close()
+                raise
             return d
         if scenario_path is None:
             raise ValueError("no scenario given, and no session file to resume")
@@ -96,7 +100,11 @@ class Driver:
             # Every play is a session; without --session it lives in a temporary file.
             tmp = Path(tempfile.mkdtemp(prefix="ncbsim-")) / "session.db"
             store = new_session(tmp, loaded, seed=None, policy=None, script=None, people=people)
-        return cls(SessionRun(store), seat, session_path)
+        try:
+            return cls(SessionRun(store), seat, session_path)
+        except BaseException:
+            store.close()
+            raise
 
     # --- the clock --------------------------------------------------------------------------
     @property

@@ -52,9 +52,11 @@ def play_command(args) -> int:
         from ..sessions.store import SessionStore
 
         store = SessionStore.open(args.session)
-        check_same_scenario(store, loaded, None)
-        people = store.people
-        store.close()
+        try:
+            check_same_scenario(store, loaded, None)
+            people = store.people
+        finally:
+            store.close()
         if not people:
             raise InputError([Problem(args.session, 0, 0, "", "nobody plays a seat in this session (it was run "
                                                               "headless); open it with ncbsim trainer")])

@@ -42,18 +42,18 @@ def _branch(store, text: str) -> tuple[str, str]:
 
 
 def replay_command(args) -> int:
-    from ..files import check_outputs, output_file
+    from ..files import check_outputs
     from ..sessions.runner import ReplayDiverged, SessionRun
     from ..sessions.store import SessionStore
     from ..text import for_terminal, json_for_terminal
-    from .run import render
+    from .run import named_output, render
 
     check_outputs([("--journal", args.journal)], inputs=[args.session])
     store = SessionStore.open(args.session, write=False)
     try:
         branch = _branch(store, args.branch) if args.branch else None
         try:
-            with output_file(args.journal) if args.journal else contextlib.nullcontext() as sink:
+            with named_output(args.journal) if args.journal else contextlib.nullcontext() as sink:
                 run = SessionRun(store, journal=sink, keep_events=False, branch=branch, record=False)
                 finished = store.meta("finished") == "1"
                 run.replay(None if finished or branch else store.reached())

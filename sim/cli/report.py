@@ -86,11 +86,12 @@ def _from_session(args):
 
 def report_command(args) -> int:
     from ..errors import InputError, Problem
-    from ..files import check_outputs, output_file
+    from ..files import check_outputs
     from ..report.debrief import build
     from ..report.journal_file import read_events
     from ..report.render import html, markdown
     from ..text import for_terminal
+    from .run import named_output
 
     if args.what_if < 0:
         raise InputError([Problem("--what-if", 0, 0, "", "expected a number of replications, 0 or more")])
@@ -106,7 +107,7 @@ def report_command(args) -> int:
     wrote = []
     for path, render in ((args.html, html), (args.md, markdown)):
         if path:
-            with output_file(path) as fh:
+            with named_output(path) as fh:
                 fh.write(render(debrief))
             wrote.append(path)
     if wrote:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import ExitStack
-from typing import Any
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import IO, Any, cast
 
 from ..decisions.seats import SeatConfig
 from ..durations import DURATION_HELP, minutes, parse_duration
@@ -62,12 +63,14 @@ def run_command(args) -> int:
     with ExitStack() as outputs:
         # Written beside the target and renamed at the end: a failed run never leaves half a
         # journal. Line-buffered in sessions, so what the journal shows was acknowledged on disk.
-        sink = (outputs.enter_context(output_file(args.journal, buffering=1 if args.session else -1))
+        sink = (outputs.enter_context(named_output(args.journal, buffering=1 if args.session else -1))
                 if args.journal else None)
         progress = None
         try:
             if args.session:
                 run, resumed = open_session(args, loaded, policy, script, sink)
+                # The SQLite connection and the writer's lock end with the command, on every path.
+                outputs.callback(run.store.close)
                 ex = run.exercise
             else:
                 ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
@@ -94,14 +97,13 @@ def run_command(args) -> int:
                 from ..engine.network import write_graph
 
                 summary["network"] = traffic.report()
-                write_graph(traffic.graph(), args.network)
+                try:
+                    write_graph(traffic.graph(), args.network)
+                except OSError as e:
+                    raise write_failed(args.network, e) from None
                 summary["network"]["graph"] = args.network
         except (InputError, RunError, KeyboardInterrupt):
             raise
-        except OSError as e:
-            if sink is None:
-                raise RunError(f"{type(e).__name__}: {e}") from e
-            raise  # the journal is written as the run goes: output_file names the file that failed
         except Exception as e:  # the engine failed: report it, keep no partial output
             raise RunError(f"{type(e).__name__}: {e}") from e
         finally:
@@ -115,6 +117,32 @@ def run_command(args) -> int:
     else:
         print(render(summary))
     return 0
+
+
+def write_failed(path: str, e: OSError) -> RunError:
+    return RunError(f"cannot write {path}: {e.strerror or e}")
+
+
+class _NamedWrites:
+    """An output whose failed writes name it, whatever the reason (a full disk, a file system
+    remounted read-only, a stale NFS handle, permissions changed under the run): one line, exit 1."""
+
+    def __init__(self, fh: IO[str], name: str) -> None:
+        self._fh = fh
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._fh.write(text)
+        except OSError as e:
+            raise write_failed(self._name, e) from None
+
+
+@contextmanager
+def named_output(path: str, *, buffering: int = -1) -> Iterator[IO[str]]:
+    """``output_file`` (atomic, checked) for text written piece by piece as a command runs."""
+    with output_file(path, buffering=buffering) as fh:
+        yield cast(IO[str], _NamedWrites(fh, path))  # the journal and the reports only call write()
 
 
 def split_policy(text: str | None) -> tuple[str | None, str | None]:
@@ -134,15 +162,21 @@ def open_session(args, loaded, policy, script, sink):
     from ..sessions.runner import SessionRun, check_same_scenario, new_session
     from ..sessions.store import SessionStore
 
-    if os.path.exists(args.session):
+    resumed = os.path.exists(args.session)
+    if resumed:
         store = SessionStore.open(args.session)
-        check_same_scenario(store, loaded, args.seed)
-        if args.policy is not None and policy != (store.meta("policy") or None):
-            raise InputError([Problem(args.session, 0, 0, "", "this session was recorded with policy "
-                                                              f"'{store.meta('policy') or 'from the scenario'}'")])
-        return SessionRun(store, journal=sink, keep_events=False), True
-    store = new_session(args.session, loaded, seed=args.seed, policy=policy, script=script)
-    return SessionRun(store, journal=sink, keep_events=False), False
+    else:
+        store = new_session(args.session, loaded, seed=args.seed, policy=policy, script=script)
+    try:  # the caller closes the store of a run it gets back; one refused here is closed now
+        if resumed:
+            check_same_scenario(store, loaded, args.seed)
+            if args.policy is not None and policy != (store.meta("policy") or None):
+                raise InputError([Problem(args.session, 0, 0, "", "this session was recorded with policy "
+                                                                  f"'{store.meta('policy') or 'from the scenario'}'")])
+        return SessionRun(store, journal=sink, keep_events=False), resumed
+    except BaseException:
+        store.close()
+        raise
 
 
 def render(s: dict[str, Any]) -> str:

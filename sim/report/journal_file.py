@@ -16,21 +16,24 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import InputError, Problem
 from ..files import open_input_stream
+from ..scenario.types import EARLIEST, LATEST, MAX_DRAW_MINUTES
 
 Event = dict[str, Any]
 LINE_LIMIT = 1 << 20  # an event ncbsim writes is well under a kilobyte
 MAX_PROBLEMS = 20
 _TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+# A deadline is a time plus a drawn duration: it may fall after the exercise's calendar ends.
+_LATEST_DEADLINE = LATEST + timedelta(minutes=MAX_DRAW_MINUTES)
 
 # What the report reads of each kind (debrief, describe, scoring, views, the traffic analysis):
 # ``name:type`` is required, ``name?type`` optional (absent or null). Types: s text, i whole
-# number, n finite number, b true or false, t a journal time, l a list of text, x an inject's
-# expectation.
+# number, n finite number, b true or false, t a journal time, d a deadline (a journal time plus a
+# duration), l a list of text, x an inject's expectation.
 _SPEC_TEXT = {
     "message.sent": "from:s to:s channel?s via?l type?s latency_min?n",
     "message.handled": "msg:i inject?s type?s waited_min?n translated?b",
@@ -55,7 +58,7 @@ _SPEC_TEXT = {
     "diffusion.info_supplied": "diffusion:s requester?s",
     "diffusion.cancelled": "diffusion:s reason?s requester?s",
     "diffusion.purged": "diffusion:s reason?s requester?s",
-    "decision.requested": "decision:s seat?s prompt?s deadline?t recommended?s",
+    "decision.requested": "decision:s seat?s prompt?s deadline?d recommended?s",
     "decision.made": "decision:s seat:s type:s option:s by:s",
     "decision.expired": "decision:s seat:s type:s applied:s",
     "database.hit": "subject:s country:s database:s system:s notice_kind?s notice?s diffusion?s requester?s",
@@ -82,18 +85,22 @@ SPEC: dict[str, list[tuple[str, bool, str]]] = {
     kind: [(f[:-2], f[-2] == ":", f[-1]) for f in text.split()] for kind, text in _SPEC_TEXT.items()}
 COMMON = ("seq", "t", "kind", "actor")
 USED = frozenset(COMMON) | {name for fields in SPEC.values() for name, _, _ in fields}
-_WHAT = {"s": "text", "i": "a whole number", "n": "a finite number", "b": "true or false", "t": "a UTC time like 2026-03-02T06:00:00Z",
+_WHAT = {"s": "text", "i": "a whole number", "n": "a finite number", "b": "true or false",
+         "t": f"a UTC time like 2026-03-02T06:00:00Z, from {EARLIEST:%Y} to {LATEST:%Y}",
+         "d": f"a UTC time like 2026-03-02T06:00:00Z, from {EARLIEST:%Y} to {_LATEST_DEADLINE:%Y}",
          "l": "a list of text", "x": "an expectation {action, within_min}"}
 
 
-def _is_time(v: Any) -> bool:
+def _is_time(v: Any, latest: datetime = LATEST) -> bool:
+    """A journal time within the calendar an exercise can run in: the report adds durations to
+    them and converts them to local time zones, which near year 1 or 9999 leaves ``datetime``."""
     if not isinstance(v, str) or not _TIME.match(v):
         return False
     try:
-        datetime.fromisoformat(v.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(v.replace("Z", "+00:00"))
     except ValueError:
         return False
-    return True
+    return EARLIEST <= when <= latest
 
 
 def _is_number(v: Any) -> bool:
@@ -111,6 +118,8 @@ def _fits(v: Any, kind: str) -> bool:
         return isinstance(v, bool)
     if kind == "t":
         return _is_time(v)
+    if kind == "d":
+        return _is_time(v, _LATEST_DEADLINE)
     if kind == "l":
         return isinstance(v, list) and all(isinstance(x, str) for x in v)
     if kind == "x":

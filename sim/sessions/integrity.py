@@ -173,6 +173,22 @@ def check_meta(meta: dict[str, Any], fmt: str, file: str) -> list[Problem]:
     return out.items
 
 
+def check_format_1(conn: sqlite3.Connection, meta: dict[str, Any], file: str) -> list[Problem]:
+    """A file saying format 1 must look like one: no chain column, no seal, no head.
+
+    ``format`` itself cannot be sealed (the seal is what it switches on), so this is what keeps
+    one edited meta value from turning the tamper check off.
+    """
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(decisions)")}
+    marks = sorted(k for k in ("sealed", "decisions_head", "decisions_count") if k in meta)
+    if "chain" not in columns and not marks:
+        return []
+    found = ", ".join(["the decisions' 'chain' column"] * ("chain" in columns) + [f"meta '{k}'" for k in marks])
+    return [Problem(file, 0, 0, "session meta 'format'",
+                    f"says 1, but the file carries the tamper check of format 2 ({found}): the format was "
+                    f"changed after the session was created")]
+
+
 def _check_seal(meta: dict[str, Any], file: str) -> list[Problem]:
     out = _Problems(file)
     sealed, why = load_json(meta.get("sealed", "")) if isinstance(meta.get("sealed"), str) else (None, "missing")

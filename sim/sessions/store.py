@@ -15,7 +15,9 @@ was recorded is refused by name.
 
 Format 1 files (before the chain) still open, are replayed and reported, and can be resumed;
 they are never upgraded: sealing a format-1 file would vouch for decisions nobody checked when
-they were written. Such a store says ``tamper_checked = False`` and ``ncbsim replay`` says so.
+they were written. A file that says format 1 but carries the chain (the column, or the seal and
+head in meta) was written as format 2 and had its format changed, which would switch the tamper
+check off: it is refused. Such a store says ``tamper_checked = False`` and ``ncbsim replay`` says so.
 
 Readers (replay, report, what-if) open the file read-only (``mode=ro``, or ``immutable=1``
 where the folder is read-only and SQLite cannot create its WAL index), so a session on a
@@ -74,6 +76,26 @@ def _refuse(path: str | os.PathLike, message: str, field: str = "") -> InputErro
     return InputError([Problem(os.fspath(path), 0, 0, field, message)])
 
 
+# The session files this process holds open, by (device, inode): how many stores, and whether
+# one of them writes. See ``SessionStore.open`` for why this matters.
+_HELD: dict[tuple[int, int], list[int]] = {}
+
+
+def _file_id(path: str | os.PathLike) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _open_here(path: Path) -> bool | None:
+    """None if this process has no store open on the file, else whether one of them writes it."""
+    key = _file_id(path)
+    held = _HELD.get(key) if key is not None else None
+    return None if held is None else held[1] > 0
+
+
 class SessionStore:
     def __init__(self, path: str | os.PathLike, conn: sqlite3.Connection, *, fmt: str = FORMAT,
                  writable: bool = True, lock_fd: int | None = None) -> None:
@@ -82,6 +104,11 @@ class SessionStore:
         self.format = fmt
         self.writable = writable
         self._lock_fd = lock_fd
+        self._key = _file_id(self.path)
+        if self._key is not None:
+            held = _HELD.setdefault(self._key, [0, 0])
+            held[0] += 1
+            held[1] += writable
 
     @property
     def tamper_checked(self) -> bool:
@@ -140,9 +167,12 @@ class SessionStore:
                         conn.execute(statement)
                 conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
         except BaseException:  # no empty file left to be mistaken for a session next time
-            if "conn" in locals():
-                conn.close()
-            os.close(fd)
+            if "store" in locals():
+                store.close()  # its connection, then the descriptor that holds the lock
+            else:
+                if "conn" in locals():
+                    conn.close()
+                os.close(fd)
             os.unlink(path)
             raise
         return store
@@ -153,6 +183,16 @@ class SessionStore:
         report): no lock, no write, and it works on read-only files and folders."""
         p = Path(path)
         name = os.fspath(path)
+        # Closing any descriptor on a file drops every POSIX lock this process holds on it,
+        # SQLite's own included. So a file this process already has open is not opened raw
+        # again (it was checked as a regular SQLite file then), and a reader's raw descriptor
+        # is closed before its connection opens.
+        already = _open_here(p)
+        if already is not None:
+            if write:
+                raise _refuse(name, "this session is already open for writing in this process"
+                              if already else "this session is already open in this process; close it first")
+            return cls._checked(p, write=False)
         try:
             fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
@@ -172,13 +212,13 @@ class SessionStore:
             if write:
                 cls._check_writable(p)
                 cls._lock(fd, p)
-            store = cls._checked(p, write)
-            if write:
+                store = cls._checked(p, write)
                 store._lock_fd, keep_fd = fd, True
-            return store
+                return store
         finally:
             if not keep_fd:
                 os.close(fd)
+        return cls._checked(p, write=False)
 
     @staticmethod
     def _check_writable(p: Path) -> None:
@@ -229,6 +269,10 @@ class SessionStore:
                 raise _refuse(name, f"an unknown session format {integrity._show(fmt)}; this ncbsim "
                                     f"({__version__}) reads formats {', '.join(READABLE_FORMATS)}",
                               "session meta 'format'")
+            if fmt == "1":
+                problems = integrity.check_format_1(conn, meta, name)
+                if problems:
+                    raise InputError(problems)
             problems = integrity.check_meta(meta, fmt, name)
             if problems:
                 raise InputError(problems)
@@ -255,10 +299,18 @@ class SessionStore:
                 conn.close()
 
     def close(self) -> None:
+        """Idempotent: every command closes its store on every path, including after an error."""
         self.conn.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # after SQLite let go: closing it releases the writer's lock
             self._lock_fd = None
+        if self._key is not None:
+            held = _HELD[self._key]
+            held[0] -= 1
+            held[1] -= self.writable
+            if held[0] <= 0:
+                del _HELD[self._key]
+            self._key = None
 
     # --- reading ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:

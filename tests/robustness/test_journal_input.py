@@ -75,6 +75,13 @@ CRAFTED = [
     pytest.param(_lines(_with(2, seq="2")), 2, "seq", "expected a whole number", id="seq-text"),
     pytest.param(_lines(_with(2, t="yesterday")), 2, "t", "expected a UTC time", id="time-text"),
     pytest.param(_lines(_with(2, t="2026-13-02T06:00:00Z")), 2, "t", "expected a UTC time", id="time-month-13"),
+    # datetime ends at years 1 and 9999: adding an expectation's deadline or a time zone there overflowed.
+    pytest.param(_lines(_with(1, t="9999-12-31T23:00:00Z")), 1, "t", "from 1970 to 2200", id="time-year-9999"),
+    pytest.param(_lines([{**GOOD[0], "seq": 1, "t": "0001-01-01T00:00:00Z"}, *GOOD[1:]]), 1, "t",
+                 "from 1970 to 2200", id="time-year-0001"),
+    pytest.param(_lines([*GOOD, {"seq": 8, "t": "2026-03-02T10:00:00Z", "kind": "decision.requested",
+                                 "actor": "ncb:FR", "decision": "Q2", "deadline": "9999-12-31T23:59:59Z"}]), 8,
+                 "deadline", "expected a UTC time", id="deadline-year-9999"),
     pytest.param(_lines(_with(2, kind=["message.sent"])), 2, "kind", "expected text", id="kind-a-list"),
     pytest.param(_lines(_with(2, actor=...)), 2, "actor", "missing", id="actor-missing"),
     pytest.param(_lines(_with(3, seq=1)), 3, "seq", "comes after", id="seq-out-of-order"),
