@@ -8,6 +8,7 @@ there. Its size is known before any point is built: a design too large is refuse
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import math
@@ -33,6 +34,9 @@ class Design:
     where: Callable[[int, int], Origin]  # (point, parameter index) → where that value was written
     # Extra points checked against the scenario but never run: a sampled range's two ends.
     bounds: list[tuple[dict[str, Any], Callable[..., Origin]]]
+    # sha256 of the design file's text as it was read (empty when the design is not a file), so
+    # the manifest records the design that was run, not the file as it is some time later
+    file_sha256: str = ""
 
 
 def _discrete(p: Parameter) -> list[Any]:
@@ -168,7 +172,7 @@ def _csv_design(exp: Experiment, base: Path, locate: Locate) -> Design:
         line, row = lines[k]
         return name, line, _column(row, index[wanted[i]]), wanted[i]
 
-    return Design(points, where, [])
+    return Design(points, where, [], hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def _column(cells: list[str], j: int) -> int:

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..files import OutputTarget, check_outputs
 
 LOCK_NAME = ".lock"
 SUBFOLDERS = ("runs", "metrics", "timeseries", "plots")
+# Files the sweep writes by name in the folder; everything in SUBFOLDERS is the sweep's too.
+NAMED_FILES = (LOCK_NAME, "manifest.json", "status.jsonl")
+IN_PLACE = (LOCK_NAME, "status.jsonl")  # written into, not replaced: through a link, into another file
 
 _held: dict[str, list[int]] = {}  # realpath → [fd, depth]: reentrant within one process
 
@@ -36,8 +41,37 @@ def _refuse(out: Path, message: str) -> InputError:
     return InputError([Problem(str(out), 0, 0, "--out", message)])
 
 
-def check_folder(out: Path) -> None:
-    """Refuse, before any run, a results folder that cannot be one."""
+def check_folder(out: Path, inputs: Iterable[str | os.PathLike] = (), plots: Iterable[str] = ()) -> None:
+    """Refuse, before any run, a results folder that cannot be one, or whose files are ``inputs``.
+
+    ``plots`` are the names of the plot files the sweep will write in ``plots/``.
+    """
+    _check_layout(out)
+    if out.is_dir():
+        _check_inputs_outside(out, [os.fspath(i) for i in inputs], list(plots))
+
+
+def _check_inputs_outside(out: Path, inputs: list[str], plots: list[str]) -> None:
+    # An input inside a subfolder is refused whatever its name: the sweep removes and replaces
+    # files there, and the run files' names are not the only ones it may come to write.
+    # (a subfolder may itself be a link to a folder elsewhere: compare where things really are)
+    subs = [(sub, os.path.realpath(out / sub)) for sub in SUBFOLDERS]
+    for i in inputs:
+        real = os.path.realpath(i)
+        for sub, where in subs:
+            if real.startswith(where + os.sep):
+                raise _refuse(out, f"the input {i} is inside {sub}/ of this folder, where the sweep writes; "
+                                   "move it, or choose another --out")
+    for name in IN_PLACE:
+        if os.path.islink(out / name):
+            raise _refuse(out, f"{name} in this folder is a symbolic link; remove it, or choose another --out")
+    targets = [OutputTarget("--out", str(out / name)) for name in NAMED_FILES]
+    if (out / "plots").is_dir():
+        targets += [OutputTarget("--out", str(out / "plots" / name)) for name in plots]
+    check_outputs(targets, inputs=inputs)
+
+
+def _check_layout(out: Path) -> None:
     if os.path.lexists(out) and not out.is_dir():
         raise _refuse(out, "this is a file, not a folder; choose a folder for the results")
     if out.is_dir():
@@ -57,6 +91,35 @@ def check_folder(out: Path) -> None:
         raise _refuse(out, f"the folder {parent} is not writable, so the results folder cannot be made there")
 
 
+def _open_lock(out: Path) -> int:
+    """The lock file's descriptor: a regular file of this folder's own, never followed elsewhere.
+
+    The PID is written into it, so a symbolic link or a hard link there would have the sweep
+    overwrite whatever file it points to; such a lock file is refused, left as it is.
+    """
+    path = out / LOCK_NAME
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        out.mkdir(exist_ok=True)
+        fd = os.open(path, flags, 0o644)
+    except OSError as e:
+        if os.path.islink(path):
+            raise _refuse(out, f"{LOCK_NAME} in this folder is a symbolic link; remove it (the lock is a plain "
+                               "file of the folder), or choose another --out") from None
+        raise _refuse(out, f"cannot use this folder: {e.strerror or e}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse(out, f"{LOCK_NAME} in this folder is not a regular file; remove it, or choose another --out")
+        if st.st_nlink != 1:
+            raise _refuse(out, f"{LOCK_NAME} in this folder is linked to another file; remove it (the lock is a "
+                               "plain file of the folder), or choose another --out")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold ``out`` for this process; a second sweep on it is refused at once, naming the holder."""
@@ -68,11 +131,7 @@ def locked(out: Path) -> Iterator[None]:
         finally:
             _held[key][1] -= 1
         return
-    try:
-        out.mkdir(exist_ok=True)
-        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except OSError as e:
-        raise _refuse(out, f"cannot use this folder: {e.strerror or e}") from None
+    fd = _open_lock(out)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -20,7 +20,7 @@ from .. import __version__
 from ..durations import minutes
 from ..errors import InputError, Problem
 from ..files import read_input_bytes
-from ..scenario.loader import Located, dotted, load_scenario, locate, plain_data, validate_model
+from ..scenario.loader import LoadedScenario, Located, dotted, load_scenario, locate, plain_data, validate_model
 from .designs import Design, Locate, Origin, build_design
 from .experiment import MAX_RUNS, Experiment, path_problem
 from .runs import RunTask, set_path
@@ -47,8 +47,27 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
     return validate_model(locate(path), Experiment)
 
 
-def _sha256(path: str | os.PathLike) -> str:
-    return hashlib.sha256(read_input_bytes(path, limit=_INPUT_LIMIT)).hexdigest()
+def _scenario_files(loaded: LoadedScenario, scenario_path: Path) -> dict[str, tuple[str, str]]:
+    """role → (file, sha256) of the scenario and each include, as the loader read them.
+
+    The loader keeps one digest of all its files together; each file's own digest comes from
+    reading them again, and is kept only if together they still make the loader's digest — so a
+    file that changed after it was loaded cannot be recorded as the one that was run.
+    """
+    files: dict[str, tuple[str, str]] = {}
+    together = hashlib.sha256()
+    for i, name in enumerate(loaded.located.files):
+        data = read_input_bytes(name, limit=_INPUT_LIMIT, what="scenario" if i == 0 else "scenario fragment")
+        together.update(data)
+        if i == 0:
+            role, name = "scenario", str(scenario_path)
+        else:
+            role = f"include {os.path.relpath(Path(name).resolve(), scenario_path.parent)}"
+        files[role] = (name, hashlib.sha256(data).hexdigest())
+    if together.hexdigest() != loaded.digest:
+        raise InputError([Problem(str(scenario_path), 0, 0, "", "the scenario or one of its includes changed "
+                                                                "while it was being read; run the command again")])
+    return files
 
 
 def _origin(located: Located) -> Locate:
@@ -83,12 +102,11 @@ def plan(path: str | os.PathLike) -> Plan:
         _check_timeseries(exp, until if until is not None else minutes(loaded.scenario.duration), at)
     _check_points(exp, design, data, loaded.located, at)
 
-    inputs = {"experiment": (str(p), _sha256(p)), "scenario": (str(scenario_path), _sha256(scenario_path))}
+    # The digests of the bytes the plan was made from; hashing the files again now would record
+    # whatever they hold by now.
+    inputs = {"experiment": (str(p), located.digest), **_scenario_files(loaded, scenario_path)}
     if exp.design == "csv" and exp.csv:
-        inputs["design CSV"] = (str(p.parent / exp.csv), _sha256(p.parent / exp.csv))
-    for inc in loaded.located.files[1:]:
-        rel = os.path.relpath(Path(inc).resolve(), scenario_path.parent)
-        inputs[f"include {rel}"] = (inc, _sha256(inc))
+        inputs["design CSV"] = (str(p.parent / exp.csv), design.file_sha256)
     pl = Plan(exp, p, scenario_path, data, loaded.digest, design.points, inputs=inputs)
     data_sha = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     common = {"scenario": data_sha, "seed": exp.seed, "until": until, "policy": exp.policy,

@@ -111,7 +111,9 @@ class ResultStore:
         for table, rows in (("metrics", result["metrics"]), ("timeseries", result["timeseries"]), ("runs", [run])):
             with output_file(self.file(table, rid), "wb") as fh:
                 pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), fh)
-        with open(self.status_path, "a", encoding="utf-8") as fh:
+        # Appended in place, so never through a link: that would write into the file it points to.
+        fd = os.open(self.status_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        with open(fd, "a", encoding="utf-8") as fh:
             fh.write(_status_line(run))
 
     def rewrite_status(self, rows: list[dict[str, Any]]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow.dataset as ds
 
 from ..errors import RunError
+from ..files import output_file
 from .results import SCHEMAS, ResultStore
 
 
@@ -53,8 +54,20 @@ def render(rows: list[dict[str, Any]], params: list[str]) -> str:
     return "\n".join(lines)
 
 
-def plot(out: Path, rows: list[dict[str, Any]], params: list[str]) -> list[str]:
-    """One chart per metric and swept parameter: the points' means with their 95% intervals."""
+PLOT_FORMATS = ("png", "svg")
+
+
+def plot_names(metrics: list[str], params: list[str]) -> list[str]:
+    """The file names ``plot`` may write in ``plots/``, known before the sweep runs."""
+    return [f"{metric}--{p.replace('.', '_')}.{ext}" for metric in metrics for p in params for ext in PLOT_FORMATS]
+
+
+def plot(out: Path, rows: list[dict[str, Any]], params: list[str]) -> tuple[list[str], list[str]]:
+    """One chart per metric and swept parameter: the points' means with their 95% intervals.
+
+    Returns the files written and, for each one that could not be written, why: the results are
+    already stored, so one plot that fails does not stop the others.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -62,8 +75,12 @@ def plot(out: Path, rows: list[dict[str, Any]], params: list[str]) -> list[str]:
 
     plt.rcParams.update({"svg.hashsalt": "ncbsim", "svg.fonttype": "none"})
     folder = out / "plots"
-    folder.mkdir(exist_ok=True)
-    written = []
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as e:
+        return [], [f"cannot make {folder}: {e.strerror or e}"]
+    written: list[str] = []
+    failed: list[str] = []
     for metric in sorted({r["metric"] for r in rows}):
         for p in params:
             pts = [r for r in rows if r["metric"] == metric and not math.isnan(r["mean"])]
@@ -71,14 +88,23 @@ def plot(out: Path, rows: list[dict[str, Any]], params: list[str]) -> list[str]:
             if not pts or not all(isinstance(x, (int, float)) for x in xs):
                 xs = [str(x) for x in xs]
             fig, ax = plt.subplots(figsize=(6, 3.6))
-            ax.errorbar(xs, [r["mean"] for r in pts], yerr=[0 if math.isnan(r["ci95"]) else r["ci95"] for r in pts],
-                        fmt="o", capsize=4)
-            ax.set_xlabel(p)
-            ax.set_ylabel(metric.replace("_", " "))
-            ax.set_title(f"{metric.replace('_', ' ')} by {p} (mean, 95% CI)")
-            for ext in ("png", "svg"):
-                path = folder / f"{metric}--{p.replace('.', '_')}.{ext}"
-                fig.savefig(path, bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
-                written.append(str(path))
-            plt.close(fig)
-    return written
+            try:
+                ax.errorbar(xs, [r["mean"] for r in pts],
+                            yerr=[0 if math.isnan(r["ci95"]) else r["ci95"] for r in pts], fmt="o", capsize=4)
+                ax.set_xlabel(p)
+                ax.set_ylabel(metric.replace("_", " "))
+                ax.set_title(f"{metric.replace('_', ' ')} by {p} (mean, 95% CI)")
+                for name in plot_names([metric], [p]):
+                    path = folder / name
+                    ext = name.rsplit(".", 1)[1]
+                    try:
+                        with output_file(path, "wb") as fh:
+                            fig.savefig(fh, format=ext, bbox_inches="tight",
+                                        metadata={"Date": None} if ext == "svg" else None)
+                    except (OSError, RunError) as e:
+                        failed.append(str(e) if isinstance(e, RunError) else f"cannot write {path}: {e.strerror or e}")
+                    else:
+                        written.append(str(path))
+            finally:
+                plt.close(fig)
+    return written, failed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -17,7 +18,7 @@ from .folder import check_folder, locked
 from .plan import Plan, load_experiment, plan
 from .runs import RunTask, failed_result, run_task
 
-__all__ = ["Plan", "load_experiment", "plan", "run_sweep", "status_counts"]
+__all__ = ["Plan", "input_files", "load_experiment", "plan", "run_sweep", "status_counts"]
 
 
 def _progress(done: int, total: int, started: float, failed: int) -> None:
@@ -57,13 +58,21 @@ def _resume_check(store: Any, pl: Plan, force_changed: bool) -> None:
                                   "keep only the runs that still match and redo the rest, or use a new --out")])
 
 
+def input_files(pl: Plan) -> list[str]:
+    """Every file the plan was made from: none of them may be one the sweep writes."""
+    return [f for f, _ in pl.inputs.values()]
+
+
 def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | None, resume: bool,
-              force_changed: bool = False) -> dict[str, Any]:
+              force_changed: bool = False, starting: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Run the plan's sweep into ``out``; ``starting`` is called once every check has passed and
+    the executor is up, just before the first run (a banner printed before would announce a
+    sweep that may still be refused)."""
     # pyarrow is imported here, not at the top: planning (and ``ncbsim validate``) must work
     # on a light install without the research stack.
     from .results import ResultStore
 
-    check_folder(out)
+    check_folder(out, input_files(pl))
     with locked(out):
         store = ResultStore(out)
         store.create()
@@ -88,6 +97,8 @@ def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | Non
         # The manifest is written once the executor is up: a scheduler that cannot be reached
         # leaves the folder as it was.
         with executor(kind, workers, scheduler) as ex:
+            if starting is not None:
+                starting()
             store.write_manifest({
                 "experiment": pl.experiment.model_dump(mode="json"), "experiment_file": str(pl.path),
                 "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,

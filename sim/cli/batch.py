@@ -96,7 +96,8 @@ def _batch(args) -> int:
     from pathlib import Path
 
     from ..batch.folder import check_folder, locked
-    from ..batch.sweep import plan
+    from ..batch.summary import plot_names
+    from ..batch.sweep import input_files, plan
     from ..errors import InputError, Problem
 
     pl = plan(args.experiment)
@@ -107,7 +108,8 @@ def _batch(args) -> int:
         except OSError as e:
             raise InputError([Problem(str(out.parent), 0, 0, "--out", f"cannot make the results folder: "
                                                                       f"{e.strerror or e}")]) from None
-    check_folder(out)
+    params = [p.path for p in pl.experiment.parameters]
+    check_folder(out, input_files(pl), plot_names(list(pl.experiment.metrics), params))
     with locked(out):
         return _sweep(args, pl, out)
 
@@ -115,11 +117,16 @@ def _batch(args) -> int:
 def _sweep(args, pl, out) -> int:
     from ..batch.summary import load, plot, render, summarise
     from ..batch.sweep import run_sweep, status_counts
+    from ..errors import RunError
 
-    print(f"{pl.experiment.title}: {len(pl.points)} design point(s) × {pl.experiment.replications} replication(s) "
-          f"= {len(pl.tasks)} runs on {args.executor} ({args.workers} worker(s)) → {out}", flush=True)
+    def banner() -> None:
+        print(f"{pl.experiment.title}: {len(pl.points)} design point(s) × {pl.experiment.replications} "
+              f"replication(s) = {len(pl.tasks)} runs on {args.executor} ({args.workers} worker(s)) → {out}",
+              flush=True)
+
     try:
-        stats = run_sweep(pl, out, args.executor, args.workers, args.scheduler, args.resume, args.force_changed)
+        stats = run_sweep(pl, out, args.executor, args.workers, args.scheduler, args.resume, args.force_changed,
+                          starting=banner)
     except KeyboardInterrupt:
         counts = status_counts(out)
         print(f"\ninterrupted: {sum(counts.values())} of {len(pl.tasks)} runs are stored; "
@@ -134,7 +141,7 @@ def _sweep(args, pl, out) -> int:
     params = [p.path for p in pl.experiment.parameters]
     rows = summarise(metrics, pl.points)
     print(render(rows, params))
-    plots = plot(out, rows, params) if params else []
+    plots, unwritten = plot(out, rows, params) if params else ([], [])
     failed = runs[runs["status"] != "ok"].sort_values("run_id")
     print(f"\n{len(runs) - len(failed)} runs ok, {len(failed)} failed · {stats['seconds']} s · "
           f"{len(plots)} plot file(s) in {out / 'plots'}")
@@ -144,5 +151,7 @@ def _sweep(args, pl, out) -> int:
         print(f"ncbsim batch: {len(failed)} of {len(runs)} runs failed (first, {first['run_id']}: "
               f"{' '.join(str(first['error']).split())[:200]}); every error is in {out / 'status.jsonl'} and the 'error' column of "
               f"{out / 'runs'}", file=sys.stderr)
-        return 1
-    return 0
+    if unwritten:
+        more = f" (and {len(unwritten) - 1} other plot file(s))" if len(unwritten) > 1 else ""
+        raise RunError(f"{unwritten[0]}{more}; the results are stored in {out}, only these plots are missing")
+    return 1 if len(failed) else 0
