@@ -97,6 +97,10 @@ def check_parameter_names(loc: Located) -> list[Problem]:
             for name in params if name not in PARAMETERS]
 
 
+# Background messages a run may send: a queue of that many fits in a few GB even if no desk reads them.
+MAX_EXPECTED_MESSAGES = 5_000_000
+
+
 def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     out: list[Problem] = []
     err = lambda path, msg: out.append(loc.problem(path, msg))  # noqa: E731
@@ -115,6 +119,16 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     if not in_world:
         err(("world",), "the world selection leaves no member country")
+
+    # Each traffic number is bounded, but their product is what a run must hold in memory: every
+    # message not yet read waits in a queue. Refuse what no machine could run rather than fail late.
+    load = sc.traffic
+    expected = load.messages_per_ncb_per_day * len(in_world) * (end / 1440) / (1 - load.forward_share)
+    if expected > MAX_EXPECTED_MESSAGES:
+        err(("traffic", "messages_per_ncb_per_day"),
+            f"this traffic sends about {expected:,.0f} messages over the exercise ({load.messages_per_ncb_per_day:g} "
+            f"a day × {len(in_world)} NCBs × {end / 1440:,.0f} days, and forwards at {load.forward_share:g}); at most "
+            f"{MAX_EXPECTED_MESSAGES:,} are supported — lower the rate, the forward share, the world or the duration")
 
     for name, dist in sc.parameters.items():
         spec = PARAMETERS.get(name)

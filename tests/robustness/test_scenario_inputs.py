@@ -289,6 +289,20 @@ def test_values_that_would_break_the_run_are_refused_by_validate(tmp_path, case)
         one_problem(lines, "s.yaml", field, words)
 
 
+@pytest.mark.parametrize("rate, share, duration, members", [
+    (1000, 0.99, "3650d", "all"),  # each within its bounds; together ~70 billion messages
+    (1000, 0.3, "365d", "all"),
+])
+def test_traffic_that_no_machine_could_hold_is_refused_by_validate(tmp_path, rate, share, duration, members):
+    """Each traffic number is bounded; their product (what a run keeps queued) must be too."""
+    data = yaml.safe_load(GOOD)
+    data.update(duration=duration, traffic={"messages_per_ncb_per_day": rate, "forward_share": share})
+    data["world"]["members"] = members
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    for lines in both_commands(tmp_path, "s.yaml"):
+        one_problem(lines, "s.yaml", "traffic.messages_per_ncb_per_day", "messages over the exercise", "5,000,000")
+
+
 # --- cause 10: numbers YAML 1.1 would silently reinterpret --------------------------------------
 
 @pytest.mark.parametrize("written, words", [
