@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
+# Each replication replays the session to the decision and runs on to the end, per option and
+# per key decision: 50 already means hundreds of runs, and a larger N only looks like a hang.
+MAX_WHAT_IF = 50
+
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="write the after-action report of a session or journal",
@@ -22,7 +26,8 @@ def register(sub) -> None:
     p.add_argument("--html", metavar="FILE", help="write one self-contained HTML file (charts inlined)")
     p.add_argument("--md", metavar="FILE", help="write Markdown")
     p.add_argument("--what-if", type=int, default=0, metavar="N",
-                   help="for a session: run each alternative of the key decisions N times (slower)")
+                   help="for a session: run each alternative of the key decisions N times, 1 to "
+                        f"{MAX_WHAT_IF} (slower)")
     p.set_defaults(handler=report_command)
 
 
@@ -93,8 +98,9 @@ def report_command(args) -> int:
     from ..text import for_terminal
     from .run import named_output
 
-    if args.what_if < 0:
-        raise InputError([Problem("--what-if", 0, 0, "", "expected a number of replications, 0 or more")])
+    if not 0 <= args.what_if <= MAX_WHAT_IF:
+        raise InputError([Problem("--what-if", 0, 0, "", f"expected a number of replications from 1 to {MAX_WHAT_IF} "
+                                                         f"(each is a whole run per option), got {args.what_if}")])
     check_outputs([("--html", args.html), ("--md", args.md)], inputs=[args.source])
     if _is_session(args.source):
         debrief = _from_session(args)

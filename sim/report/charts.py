@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import warnings
 from statistics import fmean
 from typing import Any
 
+from ..text import for_terminal
 from .scoring import dt
 
 CATEGORY = {"inject": ("Injects", "#6b7280"), "notice": ("Notices", "#2563eb"), "diffusion": ("Diffusions", "#0891b2"),
@@ -15,11 +17,22 @@ CATEGORY = {"inject": ("Injects", "#6b7280"), "notice": ("Notices", "#2563eb"), 
             "operation": ("Operations", "#be185d"), "irt": ("IRT", "#be185d"), "imest": ("IMEST", "#be185d")}
 
 
+def _label(text: object) -> str:
+    """A label from the journal or session, drawn as written: control characters shown as escapes
+    (the SVG is XML, and matplotlib would echo them raw to stderr in a missing-glyph warning) and
+    ``$`` escaped, since a pair of them would be parsed as mathtext and could fail the report."""
+    return for_terminal(text).replace("$", r"\$")
+
+
 def _svg(fig) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # A name in a script the bundled font lacks is drawn as boxes; that is not worth a warning
+        # on the trainer's terminal (the HTML shows the name in full beside the chart).
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg"):]
@@ -50,12 +63,12 @@ def timeline_svg(timeline: list[dict[str, Any]], start: str) -> str | None:
         if e["actor"] not in lanes:
             continue
         cat = e["kind"].split(".")[0]
-        label, colour = CATEGORY.get(cat, (cat, "#374151"))
+        label, colour = CATEGORY.get(cat, (_label(cat), "#374151"))
         x = (dt(e["t"]) - t0).total_seconds() / 86400
         ax.scatter(x, lanes.index(e["actor"]), color=colour, s=28, label=None if label in seen else label,
                    marker="D" if cat in ("arrest", "objective") else "o", zorder=3)
         seen.add(label)
-    ax.set_yticks(range(len(lanes)), lanes)
+    ax.set_yticks(range(len(lanes)), [_label(a) for a in lanes])
     ax.invert_yaxis()
     ax.set_xlabel("days since the start")
     ax.grid(axis="x", alpha=0.3)
@@ -70,7 +83,7 @@ def waits_svg(bottlenecks: dict[str, Any] | None) -> str | None:
     plt = _setup()
     rows = bottlenecks["longest_waits"][::-1]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1))
-    ax.barh([r["node"] for r in rows], [r["mean_wait_min"] / 60 for r in rows], color="#d97706")
+    ax.barh([_label(r["node"]) for r in rows], [r["mean_wait_min"] / 60 for r in rows], color="#d97706")
     ax.set_xlabel("mean wait before an officer reads a message (hours)")
     ax.set_title("Where messages waited longest")
     return _svg(fig)
@@ -89,7 +102,7 @@ def what_if_svg(decision: str, results: dict[str, list[dict[str, Any]]]) -> str 
         means = [fmean(v) if v else 0 for v in values]
         lo = [m - min(v) if v else 0 for m, v in zip(means, values, strict=True)]
         hi = [max(v) - m if v else 0 for m, v in zip(means, values, strict=True)]
-        ax.bar(options, means, yerr=[lo, hi], capsize=4, color="#7c3aed")
+        ax.bar([_label(o) for o in options], means, yerr=[lo, hi], capsize=4, color="#7c3aed")
         ax.set_title(label)
-    fig.suptitle(f"What if {decision} had gone otherwise? (mean, min–max over replications)")
+    fig.suptitle(f"What if {_label(decision)} had gone otherwise? (mean, min–max over replications)")
     return _svg(fig)

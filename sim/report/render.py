@@ -25,7 +25,9 @@ th{background:#f3f4f6} .met{color:#166534;font-weight:600} .failed,.missed{color
 
 
 def _h(text: Any) -> str:
-    return escape("" if text is None else str(text))
+    # Control characters from a journal or session are shown as escapes, as in the Markdown:
+    # the page is often read with cat or less too, and HTML has no use for them.
+    return escape(for_terminal("" if text is None else str(text), newlines=True))
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:

@@ -106,3 +106,14 @@ def test_evaluator_notes_reach_the_report(flagship_session, tmp_path):
     assert bad.returncode == 2 and "no objective 'O99'" in bad.stderr
     md = ncbsim("report", str(flagship_session)).stdout
     assert "Performed without challenges (P) Complete, quick request (A. Trainer)" in md
+
+
+@pytest.mark.parametrize("n", ["51", "1000000000", "-1"])
+def test_what_if_replications_are_bounded(flagship_session, tmp_path, n):
+    """Each replication is a whole run per option: a huge N only looks like a hang, so it is refused at once."""
+    out = tmp_path / "r.md"
+    r = ncbsim("report", str(flagship_session), "--md", str(out), "--what-if", n, timeout=20)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("--what-if: ") and "from 1 to 50" in line, line
+    assert not out.exists()

@@ -124,3 +124,38 @@ def test_play_refuses_a_headless_session_and_a_foreign_seat(tmp_path):
     assert r.returncode == 2 and "ncbsim trainer" in r.stderr
     r = ncbsim("play", str(FLAGSHIP), "--session", str(tmp_path / "nowhere" / "s.db"))
     assert r.returncode == 2 and "folder" in r.stderr
+
+
+def test_run_session_twice_in_one_process_closes_the_store_on_every_path(tmp_path, capsys):
+    """A command closes its session (the SQLite connection and the writer's lock) when it ends,
+    whether it succeeded or refused: the same process can open the session again at once."""
+    from sim.cli import main
+
+    db = str(tmp_path / "s.db")
+    run = ["run", str(FLAGSHIP), "--session", db]
+    assert main([*run, "--until", "1h"]) == 0
+    assert main([*run, "--until", "2h"]) == 0
+    assert main([*run, "--until", "3h", "--seed", "5"]) == 2  # check_same_scenario refuses
+    assert main([*run, "--until", "3h", "--policy", "careless"]) == 2  # the policy check refuses
+    assert main(["note", db, "after the refusals"]) == 0
+    assert main([*run, "--until", "4h"]) == 0
+    err = capsys.readouterr().err
+    assert "already open" not in err and "Traceback" not in err, err
+    assert err.count("not 5") == 1 and err.count("recorded with policy") == 1, err
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT value FROM meta WHERE key = 'progress'").fetchone()[0] == "240.0"
+
+
+def test_a_session_the_ui_refuses_is_closed_again(tmp_path):
+    from sim.errors import InputError
+    from tui.driver import Driver
+
+    db = str(tmp_path / "s.db")
+    Driver.open(str(FLAGSHIP), None, db).close()
+    other = SCENARIOS / "pharma-ring-operation.yaml"
+    for _ in range(2):  # the second attempt would meet the first one's lock if it were left open
+        with pytest.raises(InputError, match="this session was recorded with"):
+            Driver.open(str(other), None, db)
+    again = Driver.open(None, None, db)
+    assert again.seat == "ncb:FR"
+    again.close()

@@ -127,3 +127,79 @@ def test_journal_values_and_its_name_cannot_inject_markdown(tmp_path):
     assert r.returncode == 0, r.stderr
     _markdown_is_inert(md.read_text())
     assert "\n" not in r.stdout.strip()  # the file's name stays on its line in the summary too
+
+
+def _failing_writes(monkeypatch, code: int) -> None:
+    """Every output's writes fail with ``code`` (a file system remounted read-only, a stale NFS
+    handle, permissions changed under the command), the target and part file handled as usual."""
+    import errno as errnos
+    import os
+
+    import sim.cli.run as run_module
+
+    real = run_module.output_file
+
+    class Failing:
+        def __init__(self, fh) -> None:
+            self._fh = fh
+
+        def write(self, text: str) -> int:
+            raise OSError(code, os.strerror(code))
+
+        def __getattr__(self, name: str):
+            return getattr(self._fh, name)
+
+    @contextlib.contextmanager
+    def failing(path, *args, **kwargs):
+        with real(path, *args, **kwargs) as fh:
+            yield Failing(fh)
+
+    assert code not in (errnos.ENOSPC, errnos.EDQUOT, errnos.EFBIG, errnos.EIO)
+    monkeypatch.setattr(run_module, "output_file", failing)
+
+
+@pytest.mark.parametrize("code", ["EROFS", "ESTALE", "EACCES"])
+@pytest.mark.parametrize("args, output", [
+    (["run", str(FLAGSHIP), "--until", "2h", "--journal", "{d}/out.jsonl"], "out.jsonl"),
+    (["run", str(FLAGSHIP), "--until", "2h", "--session", "{d}/new.db", "--journal", "{d}/out.jsonl"], "out.jsonl"),
+    (["replay", "{s}", "--journal", "{d}/out.jsonl"], "out.jsonl"),
+    (["report", "{j}", "--md", "{d}/out.md"], "out.md"),
+    (["report", "{s}", "--html", "{d}/out.html"], "out.html"),
+])
+def test_any_failed_write_names_the_file_in_one_line(session, journal, tmp_path, monkeypatch, capsys, code, args,
+                                                     output):
+    import errno as errnos
+
+    from sim.cli import main
+
+    _failing_writes(monkeypatch, getattr(errnos, code))
+    assert main([a.format(s=session, j=journal, d=tmp_path) for a in args]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    (line,) = err.strip().splitlines()
+    assert f"cannot write {tmp_path / output}" in line, line
+    assert not (tmp_path / output).exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_chart_labels_cannot_write_to_the_terminal_or_break_the_charts(tmp_path):
+    """Actors, nodes and options are drawn in the charts: control characters are shown as escapes
+    (matplotlib echoed them raw to stderr in missing-glyph warnings) and a pair of ``$`` is text,
+    not mathtext that failed the report."""
+    events = [
+        {"seq": 1, "t": "2026-03-02T06:00:00Z", "kind": "inject.fired", "actor": "c\x1b[31mX\x07", "inject": "I1",
+         "from": "ES", "to": "FR", "channel": "i247", "priority": "urgent"},
+        {"seq": 2, "t": "2026-03-02T07:00:00Z", "kind": "arrest.provisional", "actor": "$\\frac{$",
+         "subject": "S1", "country": "FR"},
+        {"seq": 3, "t": "2026-03-02T08:00:00Z", "kind": "arrest.provisional", "actor": "\u0f00\u16a0",
+         "subject": "S2", "country": "FR"},
+    ]
+    j = tmp_path / "j.jsonl"
+    j.write_text("".join(json.dumps(e) + "\n" for e in events))
+    page = tmp_path / "r.html"
+    r = ncbsim("report", str(j), "--html", str(page), timeout=QUICK)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "", r.stderr  # no warning, and so no raw control character, reaches the terminal
+    html = page.read_text()
+    assert "\x1b" not in html and "\x07" not in html
+    assert "c\\x1b[31mX\\x07" in html and "$\\frac{$" in html

@@ -276,3 +276,82 @@ def test_a_recorded_journal_hash_that_does_not_match_makes_replay_exit_1(policy_
     r = ncbsim("replay", str(db), timeout=60)
     _refused(r, db, "replay: the journal DIFFERS from the recorded run", code=1)
     assert db.read_bytes() == before
+
+
+RELABELLED = [
+    pytest.param(("UPDATE decisions SET option = 'decline' WHERE decision = 'Q2'", _meta("format", "1")),
+                 "the decisions' 'chain' column", id="decision-changed-and-format-1"),
+    pytest.param(("ALTER TABLE decisions DROP COLUMN chain", _meta("format", "1")), "meta 'sealed'",
+                 id="chain-dropped-seal-kept"),
+    pytest.param(("DELETE FROM meta WHERE key IN ('sealed', 'decisions_head', 'decisions_count')", _meta("format", "1")),
+                 "the decisions' 'chain' column", id="seal-dropped-chain-kept"),
+]
+
+
+@pytest.mark.parametrize("edits, words", RELABELLED)
+@pytest.mark.parametrize("command", [["replay", "{db}"], ["report", "{db}"], ["note", "{db}", "x"],
+                                     ["run", str(FLAGSHIP), "--session", "{db}", "--until", "3d"]])
+def test_a_format_2_session_relabelled_format_1_is_refused_as_tampered(policy_session, tmp_path, edits, words,
+                                                                       command):
+    """``format`` cannot be sealed (the seal is what it switches on): one edited value must not turn the
+    tamper check off, nor make a resumed run fail late on the chain column."""
+    db = _edited(policy_session, tmp_path, *edits)
+    before = db.read_bytes()
+    r = ncbsim(*[a.format(db=db) for a in command], timeout=QUICK)
+    _refused(r, db, "session meta 'format': says 1, but the file carries the tamper check of format 2", words,
+             "the format was changed after the session was created")
+    assert db.read_bytes() == before
+
+
+def _locks_held_here(path: Path) -> list[str]:
+    """The POSIX locks this process holds on ``path`` (Linux's /proc/locks)."""
+    st = path.stat()
+    mine = []
+    for line in Path("/proc/locks").read_text().splitlines():
+        f = line.replace("->", "").split()
+        if f[1] == "POSIX" and f[4] == str(os.getpid()) and f[5].rsplit(":", 1)[1] == str(st.st_ino):
+            mine.append(line)
+    return mine
+
+
+needs_proc_locks = pytest.mark.skipif(not os.path.exists("/proc/locks"), reason="needs Linux's /proc/locks")
+
+
+@needs_proc_locks
+def test_a_reader_keeps_sqlites_lock_on_the_session(policy_session, tmp_path):
+    """Closing any descriptor on a file drops every POSIX lock the process holds on it: opening a
+    session read-only must not close one while its own SQLite connection (which holds a shared
+    lock on the file in WAL mode) is open."""
+    from sim.sessions.store import SessionStore
+
+    db = tmp_path / "s.db"
+    shutil.copyfile(policy_session, db)
+    reader = SessionStore.open(db, write=False)
+    try:
+        assert _locks_held_here(db), "the reader's SQLite lock on the session was dropped"
+        again = SessionStore.open(db, write=False)  # a second reader in the same process
+        again.close()
+        assert _locks_held_here(db)
+    finally:
+        reader.close()
+
+
+@needs_proc_locks
+def test_a_second_open_in_the_same_process_leaves_the_writers_locks(policy_session, tmp_path):
+    from sim.errors import InputError
+    from sim.sessions.store import SessionStore
+
+    db = tmp_path / "s.db"
+    shutil.copyfile(policy_session, db)
+    writer = SessionStore.open(db)
+    try:
+        held = _locks_held_here(db)
+        assert held
+        with pytest.raises(InputError, match="already open for writing in this process"):
+            SessionStore.open(db)
+        SessionStore.open(db, write=False).close()
+        assert _locks_held_here(db) == held
+    finally:
+        writer.close()
+    assert not _locks_held_here(db)
+    SessionStore.open(db).close()  # closed means closed: it opens for writing again
