@@ -88,3 +88,23 @@ sweep.run_task = run_task
 from sim.cli import main
 sys.exit(main(sys.argv[1:]))
 """
+
+
+# The smallest scenario that validates and runs: the base of the hostile-input tests.
+MINIMAL_SCENARIO = """\
+id: t
+title: test
+start: 2026-03-02T06:00:00Z
+duration: 2d
+seed: 7
+world:
+  members: [FR, ES, MA, SN, DE]
+players:
+  - {role: ncb, country: FR}
+injects:
+  - id: I1
+    at: 1h
+    from: ES
+    to: FR
+    text: hello
+"""

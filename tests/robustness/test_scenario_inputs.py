@@ -18,29 +18,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import MINIMAL_SCENARIO as GOOD
 
 from sim.scenario.loader import load_scenario
 
 LIMIT_S = 10.0
 LINE = re.compile(r"^(?P<file>[^:\n]+)(?::(?P<line>\d+):(?P<col>\d+))?: (?P<rest>.+)$")
 
-GOOD = """\
-id: t
-title: test
-start: 2026-03-02T06:00:00Z
-duration: 2d
-seed: 7
-world:
-  members: [FR, ES, MA, SN, DE]
-players:
-  - {role: ncb, country: FR}
-injects:
-  - id: I1
-    at: 1h
-    from: ES
-    to: FR
-    text: hello
-"""
 
 
 def cli(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import MINIMAL_SCENARIO as GOOD
 from conftest import ncbsim
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,23 +37,6 @@ WHOLE_FILE = re.compile(r"^(?P<file>[^:\n]+): (?P<rest>.+)$")
 
 FAST_S = 10.0  # a fresh interpreter starts in ~0.5 s; generous for a loaded 2-core machine, still far below a hang
 
-GOOD = """\
-id: t
-title: test
-start: 2026-03-02T06:00:00Z
-duration: 2d
-seed: 7
-world:
-  members: [FR, ES, MA, SN, DE]
-players:
-  - {role: ncb, country: FR}
-injects:
-  - id: I1
-    at: 1h
-    from: ES
-    to: FR
-    text: hello
-"""
 
 
 @dataclass
