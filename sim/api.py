@@ -13,6 +13,19 @@ from .engine.exercise import Exercise
 from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
+from .play.commands import (
+    AddInject,
+    AddNote,
+    AnswerDecision,
+    Command,
+    CommandError,
+    FireInject,
+    HoldInject,
+    ReleaseInject,
+    command_from_json,
+)
+from .play.host import Accepted, Outcome, PlayHost, Refused
+from .play.views import CaseFile, DecisionView, InboxItem, InjectRow, Seen
 from .report.debrief import build as build_debrief
 from .report.describe import describe, is_key, local_time
 from .report.render import html as render_html
@@ -46,18 +59,35 @@ def request_form(scenario: Scenario, request_id: str) -> dict:
 
 __all__ = [
     "RATINGS",
+    "Accepted",
+    "AddInject",
+    "AddNote",
+    "AnswerDecision",
+    "CaseFile",
+    "Command",
+    "CommandError",
     "Decision",
     "DecisionError",
+    "DecisionView",
     "Exercise",
+    "FireInject",
+    "HoldInject",
+    "InboxItem",
+    "InjectRow",
     "InputError",
     "LoadedScenario",
     "Option",
+    "Outcome",
     "OutputTarget",
+    "PlayHost",
     "Problem",
+    "Refused",
+    "ReleaseInject",
     "RunError",
     "Scenario",
     "SeatConfig",
     "SeatView",
+    "Seen",
     "SessionRun",
     "SessionStore",
     "all_members",
@@ -65,6 +95,7 @@ __all__ = [
     "build_debrief",
     "check_outputs",
     "check_same_scenario",
+    "command_from_json",
     "describe",
     "for_terminal",
     "format_minutes",

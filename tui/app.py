@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from sim.api import InputError, RunError, build_debrief, check_outputs, render_html, write_output_text
+from sim.api import InputError, RunError, check_outputs, render_html, write_output_text
 
 from .commands import ExerciseCommands
 from .driver import Driver
@@ -47,7 +47,7 @@ class NcbsimApp(App):
 
             self.push_screen(TrainerScreen(self.driver, clock=self.clock))
             return
-        sc = self.driver.exercise.scenario
+        sc = self.driver.host.scenario
         self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
 
     @property
@@ -71,12 +71,8 @@ class NcbsimApp(App):
         if self._debriefed:
             return
         self._debriefed = True
-        ex = self.opened.exercise
-        sc = ex.scenario
-        debrief = build_debrief(ex.journal.events, title=sc.title, scenario_id=sc.id,
-                                players=[p.seat for p in sc.players],
-                                objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
-                                notes=self.opened.run.store.notes(), source="ncbsim play")
+        sc = self.opened.host.scenario
+        debrief = self.opened.host.debrief(source="ncbsim play")
         # Beside the session file, or where the trainee started ncbsim when there is none.
         folder = Path(self.session).resolve().parent if self.session else Path.cwd()
         report = folder / f"{sc.id}-report.html"

@@ -64,12 +64,16 @@ class Seats:
                 raise ValueError(f"the session has no decision {config.branch[0]} to branch from")
             self.branch_at = b.sim_time
         self._branch_record = recorded.get(config.branch[0]) if config.branch else None
+        self._before_start: list[dict[str, Any]] = []
         for r in config.replay:
             if self._branch_record is not None and r.n > self._branch_record.n:
                 break
             if r.by == "control":  # a trainer's action on the MSEL, recorded like an answer
                 payload = json.loads(r.option)
-                self._at(r.sim_time, partial(self._replay_control, payload))
+                if payload.get("before_start"):  # given before the clock first moved: applied there
+                    self._before_start.append(payload)
+                else:
+                    self._at(r.sim_time, partial(self._replay_control, payload))
                 continue
             if r.by != "seat":
                 continue  # policies are deterministic: the replay reproduces them by itself
@@ -85,6 +89,13 @@ class Seats:
 
         ev.callbacks.append(due)
         self.ex.env.schedule(ev, AFTER_ALL, max(0.0, t - self.ex.env.now))
+
+    def before_start(self) -> None:
+        """Put back the trainer's controls given before the clock first moved (the exercise calls
+        this once it is built), in the order given, before anything due at the start."""
+        for payload in self._before_start:
+            self._replay_control(payload)
+        self._before_start.clear()
 
     def _replay_control(self, payload: dict[str, Any]) -> None:
         self.ex.injects.control(payload)  # looked up now: the exercise builds its injects after its seats

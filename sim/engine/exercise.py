@@ -136,6 +136,8 @@ class Exercise:
         self.injects = Injects(self)
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
+        self.started = False  # whether the clock has moved (run or advance) yet
+        self.seats.before_start()  # a replay's controls given before the clock first moved
 
     def after(self, delay: float, action: Callable[[], object]) -> None:
         """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest."""
@@ -261,8 +263,13 @@ class Exercise:
         return self.injects.fired
 
     def control(self, payload: dict[str, Any]) -> None:
-        """A trainer's action on the MSEL (fire, hold, release, ad-hoc); see engine/injects.py."""
+        """A trainer's action on the MSEL (fire, hold, release, ad-hoc); see engine/injects.py.
+
+        Given before the clock has first moved, it acts before anything due at the start; it is
+        recorded as such, so a replay applies it there too (not behind the start's events)."""
         self.injects.check(payload)  # refuse before recording: a session holds only actions that worked
+        if not self.started:
+            payload = {**payload, "before_start": True}
         if self.control_recorder is not None:
             self.control_recorder(payload)  # durable before it has any effect
         self.injects.control(payload)
@@ -274,6 +281,7 @@ class Exercise:
         Stopping before the end completes the instant it stops at: everything due at ``until``
         happens, so a person answering now acts after it (and a replay puts the answer there).
         """
+        self.started = True
         end = self.duration if until is None else min(until, self.duration)
         if end > self.env.now:
             self.env.run(until=end)
@@ -297,6 +305,7 @@ class Exercise:
         """
         from time import perf_counter
 
+        self.started = True
         env, end = self.env, min(until, self.duration)
         deadline = perf_counter() + budget_s
         steps = 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..world import all_members
 
-Event = dict[str, Any]
+Event = Mapping[str, Any]
 
 BACKGROUND_TYPES = {"traffic", "forward"}  # the load nobody plays: never a key event
 

@@ -23,7 +23,7 @@ def test_clock_advances_by_wall_time_times_speed_and_pauses_for_a_decision(tmp_p
     # The clock stopped at the very instant France read the warrant and the decision was raised.
     assert d.paused and d.my_decisions()[0].kind == "file_request"
     assert d.now == d.my_decisions()[0].raised_at
-    assert d.inbox()[0]["inject"] == "I1" and "DUVAL" in d.inbox()[0]["text"]
+    assert d.inbox()[0].inject == "I1" and "DUVAL" in d.inbox()[0].text
 
 
 def test_a_quit_session_resumes_where_it_stopped(tmp_path):
@@ -33,7 +33,7 @@ def test_a_quit_session_resumes_where_it_stopped(tmp_path):
     while not d.my_decisions():
         d.tick(1.0)
     q = d.my_decisions()[0]
-    d.answer(q.id, "hold")
+    d.answer(q, "hold")
     d.paused = False
     d.tick(1.0)
     d.save_progress(force=True)  # what quitting does
@@ -41,8 +41,9 @@ def test_a_quit_session_resumes_where_it_stopped(tmp_path):
     stopped_at = d.now
     again = Driver.open(None, None, db)
     assert again.now == stopped_at and again.seat == "ncb:FR"
-    assert [e["kind"] for _, e in again.seen.items] == [e["kind"] for _, e in d.seen.items]
-    assert again.exercise.port.decisions[q.id].answer == "hold"
+    assert [e["kind"] for _, e in again.seen()] == [e["kind"] for _, e in d.seen()]
+    assert any(e["kind"] == "decision.made" and e["decision"] == q.id and e["option"] == "hold"
+               for _, e in again.seen())
 
 
 def test_opening_with_neither_a_scenario_nor_a_session_to_resume_is_refused(tmp_path):

@@ -84,7 +84,7 @@ async def test_the_trainer_console_shows_hostile_text(tmp_path, monkeypatch):
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TrainerScreen)
-        app.driver.exercise.run(3 * 1440)
+        app.driver.host.catch_up(3 * 1440)
         app.screen.refresh_all()
         await pilot.pause()
         app.screen.query_one("#objectives", DataTable).focus()

@@ -15,7 +15,7 @@ SIZES = [(120, 36), (80, 24)]
 async def _to_debrief(pilot):
     app = pilot.app
     for _ in range(200):
-        if app.driver.exercise.finished:
+        if app.driver.host.finished:
             break
         if app.driver.my_decisions():
             await pilot.press("d")

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option as ListOption
 
-from sim.api import Decision, format_minutes, request_checks, request_form
+from sim.api import DecisionView, format_minutes, request_checks, request_form
 
 from ..text import shown
 
@@ -21,7 +21,7 @@ class DecisionScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Later")]
 
-    def __init__(self, decision: Decision, now: float, scenario, hints: bool) -> None:
+    def __init__(self, decision: DecisionView, now: float, scenario, hints: bool) -> None:
         super().__init__()
         self.decision = decision
         self.now = now

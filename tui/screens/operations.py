@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, RichLog, Static
 
-from sim.api import DecisionError, all_members, describe, is_key, local_time
+from sim.api import Refused, all_members, describe, is_key, local_time
 
 from ..driver import Driver
 from ..text import shown
@@ -63,7 +63,7 @@ class OperationsScreen(ClockedScreen):
         self.start_clock()
 
     def after_tick(self) -> None:
-        if self.driver.exercise.finished:
+        if self.driver.host.finished:
             cast("NcbsimApp", self.app).show_debrief()
 
     def refresh_all(self, changed: bool = True) -> None:
@@ -75,13 +75,13 @@ class OperationsScreen(ClockedScreen):
         self._decisions()
 
     def _clock_bar(self) -> None:
-        d, ex = self.driver, self.driver.exercise
-        utc = ex.clock.utc(d.now)
+        d, host = self.driver, self.driver.host
+        utc = host.utc(d.now)
         local = ""
         country = d.seat.partition(":")[2]
         if country in all_members():
             m = all_members()[country]
-            local = f" · {m.ncb_city} {ex.clock.local(d.now, m.timezone):%a %H:%M}"
+            local = f" · {m.ncb_city} {host.local(d.now, m.timezone):%a %H:%M}"
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
         day = int(d.now // 1440) + 1
         waiting = len(d.my_decisions())
@@ -89,7 +89,7 @@ class OperationsScreen(ClockedScreen):
         self.query_one("#clock-bar", Static).update(
             f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {state}"
             + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else "")
-            + f" · day {day} of {int(ex.duration // 1440) or 1} · {d.seat} · {shown(ex.scenario.title)}")
+            + f" · day {day} of {int(host.duration // 1440) or 1} · {d.seat} · {shown(host.scenario.title)}")
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
@@ -99,17 +99,17 @@ class OperationsScreen(ClockedScreen):
         rows = self.driver.inbox()
         table.clear()
         for r in rows:
-            text = r["text"] or r["type"].replace("_", " ")
-            table.add_row(("" if r["read"] else "●") + PRIORITY_MARK[r["priority"]], r["since"][5:16].replace("T", " "),
-                          shown(r["from"]), r["type"].replace("_", " "), shown(text[:60]), key=str(r["msg"]))
+            text = r.text or r.type.replace("_", " ")
+            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], r.since[5:16].replace("T", " "),
+                          shown(r.sender), r.type.replace("_", " "), shown(text[:60]), key=str(r.msg))
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now)
 
     def _log(self) -> None:
         log = self.query_one("#event-log", RichLog)
-        items = self.driver.seen.items
-        fresh = [(since, e) for since, e in items[self._logged:]
+        items = self.driver.seen(self._logged)
+        fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
         if len(fresh) > LOG_LINES_PER_TICK:  # at full speed the log shows the latest, not a backlog
             log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
@@ -119,7 +119,7 @@ class OperationsScreen(ClockedScreen):
                 f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"))
             lt = local_time(e)
             log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
-        self._logged = len(items)
+        self._logged += len(items)
 
     def _map(self) -> None:
         self.query_one(WorldMap).set_partners(self.driver.partners)
@@ -131,7 +131,7 @@ class OperationsScreen(ClockedScreen):
             return
         self.driver.jump_to_next_event()
         self.refresh_all()
-        if self.driver.exercise.finished:
+        if self.driver.host.finished:
             cast("NcbsimApp", self.app).show_debrief()
 
     def action_case_file(self) -> None:
@@ -141,10 +141,9 @@ class OperationsScreen(ClockedScreen):
         else:
             parts = []
             for f in files:
-                ident = f["identity"]
-                head = f"[b]{shown(f['id'])} — {shown(ident.name)}[/b]" + (f", born {ident.born}" if ident.born else "") + (
-                    f", {shown(ident.nationality)}" if ident.nationality else "")
-                facts = [f"  {since[5:16].replace('T', ' ')} {shown(describe(e))}" for since, e in f["facts"][-6:]]
+                head = f"[b]{shown(f.id)} — {shown(f.name)}[/b]" + (f", born {f.born}" if f.born else "") + (
+                    f", {shown(f.nationality)}" if f.nationality else "")
+                facts = [f"  {since[5:16].replace('T', ' ')} {shown(describe(e))}" for since, e in f.facts[-6:]]
                 parts.append("\n".join([head] + facts))
             text = "\n\n".join(parts)
         detail = self.query_one("#detail", Static)
@@ -153,7 +152,7 @@ class OperationsScreen(ClockedScreen):
 
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)
-        self.app.exit(f"Session saved. Resume with: ncbsim play --session {self.driver.run.store.path}")
+        self.app.exit(f"Session saved. Resume with: ncbsim play --session {self.driver.host.session_path}")
 
     def action_open_decision(self, decision_id: str | None = None) -> None:
         waiting = self.driver.my_decisions()
@@ -161,7 +160,7 @@ class OperationsScreen(ClockedScreen):
             self.notify("No decision is waiting for you.")
             return
         q = next((d for d in waiting if d.id == decision_id), waiting[0])
-        hints = next((p.hints for p in self.driver.exercise.scenario.players if p.seat == self.driver.seat), True)
+        hints = next((p.hints for p in self.driver.host.scenario.players if p.seat == self.driver.seat), True)
         self._modal_open = True
 
         def chosen(key: str | None) -> None:
@@ -169,21 +168,20 @@ class OperationsScreen(ClockedScreen):
             self._last = time.monotonic()
             if key is None:
                 return
-            try:
-                self.driver.answer(q.id, key)
-            except DecisionError as e:  # the deadline passed while the dialog was open
-                self.notify(str(e), severity="warning")
+            outcome = self.driver.answer(q, key)
+            if isinstance(outcome, Refused):  # e.g. the deadline passed while the dialog was open
+                self.notify(outcome.reason, severity="warning")
             self.refresh_all()
 
-        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.exercise.scenario, hints), chosen)
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, hints), chosen)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "decisions":
             self.action_open_decision(event.row_key.value)
         elif event.data_table.id == "inbox":
-            row = next((r for r in self.driver.inbox() if str(r["msg"]) == event.row_key.value), None)
+            row = next((r for r in self.driver.inbox() if str(r.msg) == event.row_key.value), None)
             if row:
                 self.query_one("#detail", Static).border_title = "Message"
                 self.query_one("#detail", Static).update(
-                    f"[b]{row['type'].replace('_', ' ')}[/b] from {shown(row['from'])} ({row['priority']}), "
-                    f"arrived {row['since']}\n\n{shown(row['text'], newlines=True) or '(no text: a system message)'}")
+                    f"[b]{row.type.replace('_', ' ')}[/b] from {shown(row.sender)} ({row.priority}), "
+                    f"arrived {row.since}\n\n{shown(row.text, newlines=True) or '(no text: a system message)'}")

@@ -12,7 +12,18 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
 from textual.widgets.option_list import Option as ListOption
 
-from sim.api import RATINGS, DecisionError, describe, format_minutes, is_key, minutes
+from sim.api import (
+    RATINGS,
+    AddInject,
+    AddNote,
+    Command,
+    FireInject,
+    HoldInject,
+    Refused,
+    ReleaseInject,
+    describe,
+    is_key,
+)
 
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
@@ -60,7 +71,7 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
         self.dismiss(None)
 
 
-class AdhocInjectScreen(ModalScreen[dict | None]):
+class AdhocInjectScreen(ModalScreen[AddInject | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
 
     def compose(self) -> ComposeResult:
@@ -82,11 +93,8 @@ class AdhocInjectScreen(ModalScreen[dict | None]):
             self.focus_next()
             return
         values = {i.id: i.value.strip() for i in self.query(Input)}
-        inject = {"id": values["id"], "to": values["to"].upper(), "text": values["text"],
-                  "priority": values["priority"] or "routine"}
-        if values["from"]:
-            inject["from"] = values["from"]
-        self.dismiss({"action": "adhoc", "inject": inject})
+        self.dismiss(AddInject(id=values["id"], to=values["to"].upper(), text=values["text"],
+                               priority=values["priority"] or "routine", from_=values["from"] or None))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -123,42 +131,39 @@ class TrainerScreen(ClockedScreen):
         obj.add_columns("id", "status", "rating", "objective")
         self.query_one("#event-log").border_title = "Ground truth"
         self.driver.pause_on_decision = False
-        self._notes = self.driver.run.store.notes()
+        self._notes = self.driver.host.notes()
         self.refresh_all()
         self.start_clock()
 
     def refresh_all(self, changed: bool = True) -> None:
-        d, ex = self.driver, self.driver.exercise
+        d, host = self.driver, self.driver.host
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
         self.query_one("#clock-bar", Static).update(
-            f"[b]{ex.clock.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {shown(ex.scenario.title)}")
+            f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {shown(host.scenario.title)}")
         inj = self.query_one("#injects", DataTable)
         row = inj.cursor_row
         inj.clear()
-        for i in ex.injects.by_id.values():
-            if i.at is not None:
-                due = format_minutes(minutes(i.at))
-            else:  # the model gives an inject exactly one of 'at' and 'after'
-                due = f"after {i.after.inject}" if i.after is not None else ""
-            inj.add_row(shown(i.id), shown(due), shown(i.to), shown(i.from_[:18]), ex.injects.status(i.id), key=i.id)
+        for i in host.msel():
+            inj.add_row(shown(i.id), shown(i.due), shown(i.to), shown(i.sender[:18]), i.status, key=i.id)
         inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
-        self.query_one(DecisionTable).sync(ex.port.open, d.now)
+        self.query_one(DecisionTable).sync(d.my_decisions(), d.now)
         obj = self.query_one("#objectives", DataTable)
         orow = obj.cursor_row
         obj.clear()
         notes = self._notes
-        for o in ex.scenario.objectives:
+        status = host.objective_status()
+        for o in host.scenario.objectives:
             rated = [n["rating"] for n in notes if n["objective"] == o.id and n["rating"]]
-            obj.add_row(shown(o.id), ex.objectives.status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
+            obj.add_row(shown(o.id), status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
                         shown(o.title[:50]), key=o.id)
         obj.move_cursor(row=min(orow, max(0, obj.row_count - 1)))
         if changed:
             log = self.query_one("#event-log", RichLog)
-            events = ex.journal.events
-            fresh = [e for e in events[self._logged:] if is_key(e)][-30:]  # the latest, not a backlog
+            events = host.events(self._logged)
+            fresh = [e for e in events if is_key(e)][-30:]  # the latest, not a backlog
             for e in fresh:
                 log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
-            self._logged = len(events)
+            self._logged += len(events)
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -166,31 +171,30 @@ class TrainerScreen(ClockedScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _control(self, payload: dict) -> None:
-        try:
-            self.driver.exercise.control(payload)
-        except ValueError as e:
-            self.notify(str(e), severity="warning")
+    def _submit(self, command: Command) -> None:
+        outcome = self.driver.submit(command)
+        if isinstance(outcome, Refused):
+            self.notify(outcome.reason, severity="warning")
         self.refresh_all()
 
     def action_fire(self) -> None:
         inj = self._selected("#injects")
         if inj:
-            self._control({"action": "fire", "inject": inj})
+            self._submit(FireInject(inj))
 
     def action_hold(self) -> None:
         inj = self._selected("#injects")
         if inj:
-            held = self.driver.exercise.injects.status(inj).startswith("held")
-            self._control({"action": "release" if held else "hold", "inject": inj})
+            held = next(i for i in self.driver.host.msel() if i.id == inj).status.startswith("held")
+            self._submit(ReleaseInject(inj) if held else HoldInject(inj))
 
     def action_adhoc(self) -> None:
         self._modal_open = True
 
-        def done(payload: dict | None) -> None:
+        def done(command: AddInject | None) -> None:
             self._modal_open = False
-            if payload:
-                self._control(payload)
+            if command:
+                self._submit(command)
 
         self.app.push_screen(AdhocInjectScreen(), done)
 
@@ -198,15 +202,17 @@ class TrainerScreen(ClockedScreen):
         oid = self._selected("#objectives")
         if oid is None:
             return
-        title = next(o.title for o in self.driver.exercise.scenario.objectives if o.id == oid)
+        title = next(o.title for o in self.driver.host.scenario.objectives if o.id == oid)
         self._modal_open = True
 
         def done(result) -> None:
             self._modal_open = False
             if result:
                 rating, text = result
-                self.driver.run.add_note(text or "(rating only)", "trainer", oid, rating)
-                self._notes = self.driver.run.store.notes()
+                outcome = self.driver.submit(AddNote(text or "(rating only)", "trainer", oid, rating))
+                if isinstance(outcome, Refused):
+                    self.notify(outcome.reason, severity="warning")
+                self._notes = self.driver.host.notes()
                 self.refresh_all(False)
 
         self.app.push_screen(RatingScreen(oid, title), done)
@@ -215,19 +221,21 @@ class TrainerScreen(ClockedScreen):
         qid = event.row_key.value
         if event.data_table.id != "decisions" or qid is None:
             return
-        q = self.driver.exercise.port.decisions[qid]
+        q = next((d for d in self.driver.my_decisions() if d.id == qid), None)
+        if q is None:  # answered or expired since the table was drawn
+            self.refresh_all()
+            return
         self._modal_open = True
 
         def chosen(key: str | None) -> None:
             self._modal_open = False
             if key:
-                try:
-                    self.driver.answer(q.id, key)
-                except DecisionError as e:
-                    self.notify(str(e), severity="warning")
+                outcome = self.driver.answer(q, key)
+                if isinstance(outcome, Refused):
+                    self.notify(outcome.reason, severity="warning")
             self.refresh_all()
 
-        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.exercise.scenario, True), chosen)
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, True), chosen)
 
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)

@@ -6,9 +6,11 @@ are added and removed as decisions come and go, and only the countdown cells cha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.widgets import DataTable
 
-from sim.api import Decision, format_minutes
+from sim.api import DecisionView, format_minutes
 
 from ..text import shown
 
@@ -25,7 +27,7 @@ class DecisionTable(DataTable):
         self.add_column("time left", key="left")
         self.add_column("question", key="question")
 
-    def sync(self, decisions: list[Decision], now: float) -> None:
+    def sync(self, decisions: Sequence[DecisionView], now: float) -> None:
         waiting = {q.id: q for q in decisions}
         on_screen = {k.value for k in self.rows if k.value is not None}  # every row is keyed by its decision id
         for gone in on_screen - set(waiting):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -16,7 +18,7 @@ class WorldMap(Static):
         self.home = home
         self.partners: set[str] = set()
 
-    def set_partners(self, partners: set[str]) -> None:
+    def set_partners(self, partners: Set[str]) -> None:
         if partners != self.partners:
             self.partners = set(partners)
             self.refresh()

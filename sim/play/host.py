@@ -1,0 +1,345 @@
+"""The play host: one object owns a running exercise and its session.
+
+Front ends (the trainee TUI, the trainer console) send it typed commands
+(``sim/play/commands.py``) with ``submit(seat, command)`` and read per-seat views as immutable
+data (``sim/play/views.py``). Each command is checked against the seat's rights and the domain's
+rules before anything happens; a refused command changes nothing. An accepted one is recorded in
+the session before it acts (answers and the trainer's controls through the session run's
+recorders, as durable rows; a note is its own record) and applies at the current sim instant,
+after everything due at it (every run and advance completes the instant it stops at) — where a
+replay of the session puts it back. Before the clock has first moved, a trainer's control
+applies before anything due at the start, and a replay applies it there too.
+
+Rights: a player's seat (``ncb:FR``) may answer its own decisions only; ``trainer`` may answer
+any seat's decision and is the only seat that may fire, hold, release or add injects and add
+notes. A seat that is not the trainer, the NDTF, the CCC or the NCB of a member in the exercise is
+refused. (Who is behind a seat is for a front end to establish; the host trusts the seat it is
+given.)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..decisions.port import Decision
+from ..durations import format_minutes, minutes
+from ..engine.views import parse_seat
+from ..report.debrief import build as build_debrief
+from ..scenario.loader import load_scenario
+from ..scenario.model import Scenario
+from ..sessions.runner import SessionRun, check_same_scenario, new_session
+from ..sessions.store import RATINGS, SessionStore
+from .commands import AddInject, AddNote, AnswerDecision, Command, FireInject, HoldInject, ReleaseInject
+from .views import CaseFile, DecisionView, Event, InboxItem, InjectRow, SeatTracker, Seen
+
+TRAINER = "trainer"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """The command was recorded and applied at ``at_sim_time`` (sim minutes; ``at`` in UTC ISO 8601)."""
+
+    command: Command
+    seat: str
+    at_sim_time: float
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The command was not taken, and nothing changed; ``reason`` says why, for people."""
+
+    command: Command
+    seat: str
+    reason: str
+
+
+Outcome = Accepted | Refused
+
+
+class PlayHost:
+    def __init__(self, run: SessionRun) -> None:
+        self._run = run
+        self._ex = run.exercise
+        self.scenario: Scenario = self._ex.scenario  # immutable, validated data
+        self.players: frozenset[str] = frozenset({*(p.seat for p in self.scenario.players), *run.store.people})
+        self._trackers: dict[str, SeatTracker] = {}
+        self._asked: set[str] = set()  # seats a decision was raised for during the current advance
+        self._ex.port.listeners.append(self._decision_raised)
+
+    # --- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, scenario_path: str | None, seat: str | None, session_path: str | None,
+             trainer: bool = False, automate: bool = False) -> tuple[PlayHost, str]:
+        """A new session for (scenario, seat), or the existing session file resumed; returns the
+        host and the seat played. A trainer's session has every player's seat waiting for a person
+        (the trainer answers for them), unless ``automate``."""
+        if session_path and os.path.exists(session_path):
+            store = SessionStore.open(session_path)
+            try:  # a session refused here is closed now: its lock and connection do not outlive the refusal
+                if scenario_path:
+                    check_same_scenario(store, load_scenario(scenario_path), None)
+                people = store.people
+                host = cls(SessionRun(store))
+                chosen = TRAINER if trainer else (seat or (people[0] if people else TRAINER))
+                host.watch(chosen)
+                host.catch_up(store.reached())
+            except BaseException:
+                store.close()
+                raise
+            return host, chosen
+        if scenario_path is None:
+            raise ValueError("no scenario given, and no session file to resume")
+        loaded = load_scenario(scenario_path)
+        if trainer:
+            seat = TRAINER
+        seat = seat or (loaded.scenario.players[0].seat if loaded.scenario.players else TRAINER)
+        if trainer:
+            people = [] if automate else [p.seat for p in loaded.scenario.players]
+        else:
+            people = [seat] if seat != TRAINER else []
+        # Every play is a session; without a session file it lives in a temporary one.
+        path = session_path or Path(tempfile.mkdtemp(prefix="ncbsim-")) / "session.db"
+        store = new_session(path, loaded, seed=None, policy=None, script=None, people=people)
+        try:
+            host = cls(SessionRun(store))
+            host.watch(seat)
+        except BaseException:
+            store.close()
+            raise
+        return host, seat
+
+    def close(self) -> None:
+        """Let go of the session file and its writer's lock."""
+        self._run.store.close()
+
+    @property
+    def session_path(self) -> Path:
+        return self._run.store.path
+
+    # --- commands -------------------------------------------------------------------------------
+    def submit(self, seat: str, command: Command) -> Outcome:
+        """Check, record, apply: the command's outcome. A refusal changes nothing."""
+        reason = self._refusal(seat, command)
+        if reason is not None:
+            return Refused(command, seat, reason)
+        ex, now = self._ex, self._ex.env.now
+        if isinstance(command, AnswerDecision):
+            ex.port.answer(command.decision, command.option, by="seat")  # the run's recorder commits it first
+        elif isinstance(command, AddNote):
+            self._run.add_note(command.text, command.author, command.objective, command.rating)
+        else:
+            ex.control(_control_payload(command))  # the run's control recorder commits it first
+        self._absorb()
+        return Accepted(command, seat, now, ex.clock.iso(now))
+
+    def is_seat(self, seat: str) -> bool:
+        """The trainer, the NDTF, the CCC, or an NCB of a member in this exercise's world, written
+        as the engine writes it (``ncb:FR``)."""
+        try:
+            role, country = parse_seat(seat)
+        except ValueError:
+            return False
+        if role != "ncb":
+            return seat == role
+        return seat == f"ncb:{country}" and country in self._ex.world.members
+
+    def _refusal(self, seat: str, command: Command) -> str | None:
+        ex = self._ex
+        if not self.is_seat(seat):
+            return f"'{seat}' is not a seat of this exercise; expected trainer, ndtf, ccc or ncb:CC of a member in it"
+        if not self._run.recording:
+            return "this session is open read-only: nothing can be added to it"
+        if ex.finished:
+            return "the exercise has ended"
+        if isinstance(command, AnswerDecision):
+            d = ex.port.decisions.get(command.decision)
+            if d is None:
+                return f"there is no decision {command.decision}"
+            if command.seat != d.seat:
+                return f"decision {d.id} is for {d.seat}, not {command.seat}"
+            if seat not in (TRAINER, d.seat):
+                return f"{seat} may answer only its own decisions; {d.id} is for {d.seat}"
+            if d.state != "open":
+                return f"decision {d.id} is already {d.state}"
+            if command.option not in {o.key for o in d.options}:
+                return (f"decision {d.id} has no option '{command.option}'; "
+                        f"options: {', '.join(o.key for o in d.options)}")
+            return None
+        if seat != TRAINER:
+            return f"only the trainer may {_WHAT[type(command)]}"
+        if isinstance(command, AddNote):
+            if not command.text.strip():
+                return "a note needs some text"
+            if not command.author.strip():
+                return "a note needs an author"
+            if command.rating is not None and command.rating not in RATINGS:
+                return f"unknown rating '{command.rating}'; expected one of {', '.join(RATINGS)}"
+            if command.rating is not None and command.objective is None:
+                return "a rating is given to an objective: name the objective"
+            known = [o.id for o in self.scenario.objectives]
+            if command.objective is not None and command.objective not in known:
+                return f"the scenario has no objective '{command.objective}'; it has {', '.join(known) or 'none'}"
+            return None
+        try:
+            ex.injects.check(_control_payload(command))
+        except ValueError as e:
+            return str(e)
+        return None
+
+    # --- the clock --------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self._ex.env.now
+
+    @property
+    def duration(self) -> float:
+        return self._ex.duration
+
+    @property
+    def finished(self) -> bool:
+        return self._ex.finished
+
+    def utc(self, t: float) -> datetime:
+        return self._ex.clock.utc(t)
+
+    def local(self, t: float, tz: str) -> datetime:
+        return self._ex.clock.local(t, tz)
+
+    def iso(self, t: float) -> str:
+        return self._ex.clock.iso(t)
+
+    def _decision_raised(self, decision: Decision) -> None:
+        self._asked.update((decision.seat, TRAINER))
+
+    def advance(self, until: float, budget_s: float, stop_for: str | None = None) -> bool:
+        """Run towards ``until`` for about ``budget_s`` of wall time; with ``stop_for``, stop at the
+        instant a decision is raised for that seat. The instant it stops at is always complete.
+        Returns True when something new reached a watched seat."""
+        self._asked.clear()
+        stop: Callable[[], bool] | None = (lambda: stop_for in self._asked) if stop_for is not None else None
+        self._ex.advance(until, budget_s, stop)
+        return self._absorb()
+
+    def advance_to_news(self, seat: str, budget_s: float, step_budget_s: float) -> None:
+        """Run until something new reaches ``seat`` (or a decision waits for it, or the end); the
+        background traffic of other NCBs does not count. Gives up after ``budget_s`` of wall time."""
+        ex, tracker = self._ex, self._tracker(seat)
+        start, deadline = tracker.news(), time.monotonic() + budget_s
+        while not ex.finished and tracker.news() == start and not self.open_decisions(seat) \
+                and time.monotonic() < deadline:
+            nxt = ex.next_event_time()
+            self.advance(min(ex.duration, max(nxt, self.now + 1.0)), step_budget_s, seat)
+
+    def catch_up(self, until: float | None) -> None:
+        """Run on to ``until`` (the end when None) without stopping for anyone: resuming a session
+        replays it to where it stopped."""
+        self._ex.run(until)
+        self._absorb()
+
+    def save_progress(self) -> None:
+        """Where the clock is, for resuming (each write is an fsync: callers throttle it)."""
+        ex = self._ex
+        self._run.store.progress(self.now, finished=ex.finished,
+                                 journal_sha256=self._run.sink.hexdigest() if ex.finished else None)
+
+    # --- per-seat views (immutable) ---------------------------------------------------------------
+    def watch(self, seat: str) -> None:
+        """Keep a running account of what ``seat`` learns (for its inbox, case file and log)."""
+        self._tracker(seat)
+
+    def _tracker(self, seat: str) -> SeatTracker:
+        if seat not in self._trackers:
+            tracker = SeatTracker(seat, self.scenario)
+            tracker.absorb(self._ex.journal.events, self._ex.clock.iso(self.now))
+            self._trackers[seat] = tracker
+        return self._trackers[seat]
+
+    def _absorb(self) -> bool:
+        now_iso = self._ex.clock.iso(self.now)
+        changed = False
+        for tracker in self._trackers.values():
+            changed = tracker.absorb(self._ex.journal.events, now_iso) or changed
+        return changed
+
+    def open_decisions(self, seat: str) -> tuple[DecisionView, ...]:
+        """The decisions waiting for ``seat`` (every seat's, for the trainer)."""
+        return tuple(DecisionView.of(d) for d in self._ex.port.open if seat in (d.seat, TRAINER))
+
+    def inbox(self, seat: str) -> tuple[InboxItem, ...]:
+        """Messages delivered to the seat's NCB (newest first): what an I-24/7 inbox shows."""
+        return self._tracker(seat).inbox()
+
+    def inbox_version(self, seat: str) -> int:
+        """Bumps when the seat's inbox changes, so a screen redraws it only then."""
+        return self._tracker(seat).inbox_version
+
+    def partners(self, seat: str) -> frozenset[str]:
+        """The NCBs this seat has exchanged case traffic with."""
+        return frozenset(self._tracker(seat).partners)
+
+    def seen(self, seat: str, start: int = 0) -> Seen:
+        """What reached the seat, from the ``start``-th item on: (known since, event)."""
+        return tuple(self._tracker(seat).seen[start:])
+
+    def seen_count(self, seat: str) -> int:
+        return len(self._tracker(seat).seen)
+
+    def case_files(self, seat: str) -> tuple[CaseFile, ...]:
+        return self._tracker(seat).case_files()
+
+    def inject_text(self, inject_id: str) -> str:
+        inj = self._ex.injects.by_id.get(inject_id)
+        return inj.text.strip() if inj else ""
+
+    # --- the trainer's views (the ground truth) ---------------------------------------------------
+    def msel(self) -> tuple[InjectRow, ...]:
+        """Every inject, the ad-hoc ones too, with its state."""
+        rows = []
+        for i in self._ex.injects.by_id.values():
+            if i.at is not None:
+                due = format_minutes(minutes(i.at))
+            else:  # the model gives an inject exactly one of 'at' and 'after'
+                due = f"after {i.after.inject}" if i.after is not None else ""
+            rows.append(InjectRow(i.id, due, i.to, i.from_, self._ex.injects.status(i.id)))
+        return tuple(rows)
+
+    def objective_status(self) -> Mapping[str, str]:
+        return MappingProxyType(dict(self._ex.objectives.status))
+
+    def events(self, start: int = 0) -> tuple[Event, ...]:
+        """The journal from its ``start``-th event on (the ground truth: the trainer's view)."""
+        return tuple(MappingProxyType(e) for e in self._ex.journal.events[start:])
+
+    def event_count(self) -> int:
+        return len(self._ex.journal.events)
+
+    def notes(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(MappingProxyType(n) for n in self._run.store.notes())
+
+    def debrief(self, source: str) -> dict[str, Any]:
+        sc = self.scenario
+        return build_debrief(self._ex.journal.events, title=sc.title, scenario_id=sc.id,
+                             players=[p.seat for p in sc.players],
+                             objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
+                             notes=self._run.store.notes(), source=source)
+
+
+_WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
+         AddInject: "add injects", AddNote: "add notes"}
+
+
+def _control_payload(command: Command) -> dict[str, Any]:
+    """The trainer's control as the session records it (``by: control`` rows)."""
+    if isinstance(command, AddInject):
+        return {"action": "adhoc", "inject": command.inject_data()}
+    action = {FireInject: "fire", HoldInject: "hold", ReleaseInject: "release"}[type(command)]
+    return {"action": action, "inject": command.inject}  # type: ignore[union-attr]

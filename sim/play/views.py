@@ -1,0 +1,155 @@
+"""What a seat sees, as immutable data built by the play host.
+
+Front ends read these and hold no engine object: the seat's I-24/7 inbox with read flags, the
+NCBs it has worked with, its case file, its open decisions and everything that reached it, in
+the order it learnt it. ``SeatTracker`` (the host's, not the front end's) keeps them up to date
+as the journal grows, one event at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from ..decisions.port import Decision, Option
+from ..engine.views import SeatView
+
+if TYPE_CHECKING:
+    from ..scenario.model import Scenario
+
+Event = Mapping[str, Any]  # a journal event, read-only
+Seen = tuple[tuple[str, Event], ...]  # (known since, event), in the order the seat learnt them
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A message delivered to the seat's NCB."""
+
+    since: str  # when it arrived (UTC ISO 8601)
+    msg: int
+    sender: str
+    type: str
+    priority: str
+    inject: str | None
+    text: str
+    read: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    """An open decision as a seat sees it."""
+
+    id: str
+    seat: str
+    kind: str
+    prompt: str
+    options: tuple[Option, ...]
+    default: str
+    recommended: str
+    raised_at: float
+    deadline: float
+    context: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, d: Decision) -> DecisionView:
+        return cls(d.id, d.seat, d.kind, d.prompt, d.options, d.default, d.recommended, d.raised_at, d.deadline,
+                   MappingProxyType(dict(d.context)))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """A subject the seat knows of, with what it knows about them (in the order learnt)."""
+
+    id: str
+    name: str
+    born: date | None
+    nationality: str | None
+    facts: Seen
+
+
+@dataclass(frozen=True, slots=True)
+class InjectRow:
+    """One inject of the MSEL, for the trainer."""
+
+    id: str
+    due: str
+    to: str
+    sender: str
+    status: str  # pending, held, held (due), fired
+
+
+class SeatTracker:
+    """The host's running account of what one seat has learnt (mutable; never handed out)."""
+
+    def __init__(self, seat: str, scenario: Scenario) -> None:
+        self.seat = seat
+        self.view = SeatView(seat)
+        self.home = seat.partition(":")[2]
+        self._texts = {i.id: i.text.strip() for i in scenario.injects}
+        self._subjects = {s.id: s for s in scenario.subjects}
+        self.seen: list[tuple[str, Event]] = []
+        self._pending: list[tuple[str, Event]] = []  # known later than now (in transit)
+        self._cursor = 0
+        self.partners: set[str] = set()
+        self._inbox: dict[int, dict[str, Any]] = {}
+        self._read: set[int] = set()
+        self.inbox_version = 0
+
+    def inject_text(self, inject_id: str) -> str:
+        return self._texts.get(inject_id, "")
+
+    def absorb(self, events: list[dict[str, Any]], now_iso: str) -> bool:
+        """Take in the journal's new events; True when something new reached the seat by now."""
+        for e in events[self._cursor:]:
+            since = self.view.reach(e)
+            if since is not None:
+                self._pending.append((since, MappingProxyType(e)))
+        self._cursor = len(events)
+        new = False
+        keep: list[tuple[str, Event]] = []
+        for since, item in self._pending:
+            if since <= now_iso:
+                self.seen.append((since, item))
+                self._note(since, item)
+                new = True
+            else:
+                keep.append((since, item))
+        self._pending = keep
+        return new
+
+    def _note(self, since: str, e: Event) -> None:
+        kind = e["kind"]
+        if kind == "message.sent" and e.get("type") not in ("traffic", "forward"):
+            self.partners.update(c for c in (e.get("from"), e.get("to")) if c and c != self.home)
+            if e.get("to") == self.home:
+                self._inbox[e["msg"]] = {"since": since, "msg": e["msg"], "sender": e["from"], "type": e["type"],
+                                         "priority": e["priority"], "inject": e.get("inject"),
+                                         "text": self.inject_text(e["inject"]) if e.get("inject") else ""}
+                self.inbox_version += 1
+        elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
+            self._read.add(e["msg"])
+            self.inbox_version += 1
+        elif kind == "diffusion.sent":
+            self.partners.update(c for c in e.get("to", ()) if c != self.home)
+
+    def news(self) -> int:
+        return sum(1 for _, e in self.seen if e.get("type") not in ("traffic", "forward"))
+
+    def inbox(self) -> tuple[InboxItem, ...]:
+        return tuple(InboxItem(**row, read=msg in self._read) for msg, row in reversed(self._inbox.items()))
+
+    def case_files(self) -> tuple[CaseFile, ...]:
+        files: dict[str, list[tuple[str, Event]]] = {}
+        for since, e in self.seen:
+            sid = e.get("subject") or e.get("about")
+            if sid not in self._subjects or e["kind"].startswith(("message.", "decision.")):
+                continue
+            files.setdefault(sid, []).append((since, e))
+        out = []
+        for sid, facts in files.items():
+            ident = self._subjects[sid].identity
+            out.append(CaseFile(sid, ident.name, ident.born, ident.nationality, tuple(facts)))
+        return tuple(out)
