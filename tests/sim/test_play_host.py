@@ -302,3 +302,20 @@ def test_random_commands_from_random_seats_stay_within_rights_and_replay(tmp_pat
         assert_replays(r, horizon)
     finally:
         r.close()
+
+
+def test_the_tui_holds_no_engine_object():
+    """The TUI imports only sim.api (an import-linter contract), and from it none of the engine's
+    live objects: it acts through the play host and reads its views."""
+    import ast
+    from pathlib import Path
+
+    engine_objects = {"Exercise", "SessionRun", "SessionStore", "Decision", "SeatView", "SeatConfig", "new_session"}
+    used = {}
+    for path in Path(__file__).resolve().parents[2].joinpath("tui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "sim.api":
+                for alias in node.names:
+                    if alias.name in engine_objects:
+                        used.setdefault(alias.name, []).append(path.name)
+    assert not used, used
