@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -18,7 +19,13 @@ CLOCK_BINDINGS: list[BindingType] = [
 
 
 class ClockedScreen(Screen):
-    """A screen driven by the UI clock."""
+    """A screen driven by the UI clock.
+
+    Each screen defines ``refresh_all(changed=True)``: draw what changed (``changed`` is False
+    when only the clock moved). Declared here, not stubbed, so the clock keys can call it.
+    """
+
+    refresh_all: Callable[..., None]
 
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__()
@@ -27,10 +34,6 @@ class ClockedScreen(Screen):
         self._last = time.monotonic()
         self._logged = 0
         self._modal_open = False  # the clock holds still while a dialog is open
-
-    def refresh_all(self, changed: bool = True) -> None:
-        """Draw what changed (``changed`` is False when only the clock moved); each screen draws its own."""
-        raise NotImplementedError
 
     def start_clock(self) -> None:
         if self.clock:
