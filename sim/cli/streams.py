@@ -51,18 +51,14 @@ class _Guarded:
                 s.encode(self._inner.encoding)
             except (UnicodeEncodeError, LookupError):
                 s = s.translate(_ASCII)
-        try:
-            return self._inner.write(s)
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            if self._is_stdout:
-                raise StdoutFailed(e) from None
-            raise
+        return self._guarded(self._inner.write, s)
 
     def flush(self) -> None:
+        self._guarded(self._inner.flush)
+
+    def _guarded(self, call: Any, *args: Any) -> Any:
         try:
-            self._inner.flush()
+            return call(*args)
         except BrokenPipeError:
             raise
         except OSError as e:
