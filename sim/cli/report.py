@@ -34,7 +34,7 @@ def register(sub) -> None:
 def key_decisions(store) -> list[str]:
     """The decisions people made, or else the first consequential ones the policies made."""
     recorded = store.decisions()
-    people = [r.decision for r in recorded if r.by == "seat"]
+    people = [r.decision for r in recorded if r.by in ("seat", "trainer")]
     if people:
         return people[:3]
     return [r.decision for r in recorded if r.option in ("confirm", "send", "decline", "abandon")][:2]

@@ -104,6 +104,8 @@ class DecisionPort:
         self.ex.after(max(0.0, delay), lambda: self.answer(d.id, key, by=by) if d.state == "open" else None)
 
     def answer(self, decision_id: str, key: str, by: str = "seat") -> Decision:
+        """``by`` as the session records it: ``seat`` (the person), ``trainer`` (for the seat),
+        ``policy:NAME``; the journal says person, trainer or policy (and which)."""
         d = self.decisions.get(decision_id)
         if d is None:
             raise DecisionError(f"there is no decision {decision_id}")
@@ -113,15 +115,40 @@ class DecisionPort:
         if self.recorder is not None:
             self.recorder(d, key, by)  # durable before it has any effect
         d.state, d.answer = "made", key
-        self.ex.journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
-                             option=key, by=by)
-        d.apply(key)
+        who, fields = journal_by(by)
+        journal = self.ex.journal
+        with journal.cause(who):
+            journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+                         option=key, **fields)
+            d.apply(key)
         return d
+
+    def settle(self, decision_id: str, key: str) -> None:
+        """Close an open decision as answered by what a person just did on their own (filing the
+        form themselves answers the prompt to file it): journalled, not applied, not recorded —
+        the person's command is the record, and replaying it settles the prompt again."""
+        d = self.decisions.get(decision_id)
+        if d is None or d.state != "open":
+            return
+        d.state, d.answer = "made", key
+        with self.ex.journal.cause("person"):
+            self.ex.journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+                                 option=key, by="person")
 
     def _expire(self, d: Decision) -> None:
         if d.state != "open":
             return
         d.state, d.answer = "expired", d.default
-        self.ex.journal.emit(self.ex.env.now, "decision.expired", d.seat, decision=d.id, seat=d.seat, type=d.kind,
-                             applied=d.default)
-        d.apply(d.default)
+        journal = self.ex.journal
+        with journal.cause("default"):
+            journal.emit(self.ex.env.now, "decision.expired", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+                         applied=d.default)
+            d.apply(d.default)
+
+
+def journal_by(by: str) -> tuple[str, dict[str, str]]:
+    """The session's ``by`` (seat, trainer, policy:NAME) as the journal writes it."""
+    if by.startswith("policy:"):
+        return "policy", {"by": "policy", "policy": by[7:]}
+    who = "person" if by == "seat" else by
+    return who, {"by": who}

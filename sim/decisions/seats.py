@@ -64,18 +64,20 @@ class Seats:
                 raise ValueError(f"the session has no decision {config.branch[0]} to branch from")
             self.branch_at = b.sim_time
         self._branch_record = recorded.get(config.branch[0]) if config.branch else None
-        self._before_start: list[dict[str, Any]] = []
+        self._before_start: list[Callable[[], None]] = []
         for r in config.replay:
             if self._branch_record is not None and r.n > self._branch_record.n:
                 break
-            if r.by == "control":  # a trainer's action on the MSEL, recorded like an answer
+            if r.by in ("control", "command"):  # a trainer's action on the MSEL, a person's command
                 payload = json.loads(r.option)
+                action = partial(self._replay_control, payload) if r.by == "control" else \
+                    partial(self._replay_act, r.seat, payload)
                 if payload.get("before_start"):  # given before the clock first moved: applied there
-                    self._before_start.append(payload)
+                    self._before_start.append(action)
                 else:
-                    self._at(r.sim_time, partial(self._replay_control, payload))
+                    self._at(r.sim_time, action)
                 continue
-            if r.by != "seat":
+            if r.by not in ("seat", "trainer"):
                 continue  # policies are deterministic: the replay reproduces them by itself
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
             self._at(r.sim_time, partial(self._replay_answer, r, option))
@@ -93,15 +95,19 @@ class Seats:
     def before_start(self) -> None:
         """Put back the trainer's controls given before the clock first moved (the exercise calls
         this once it is built), in the order given, before anything due at the start."""
-        for payload in self._before_start:
-            self._replay_control(payload)
+        for action in self._before_start:
+            action()
         self._before_start.clear()
 
     def _replay_control(self, payload: dict[str, Any]) -> None:
-        self.ex.injects.control(payload)  # looked up now: the exercise builds its injects after its seats
+        with self.ex.journal.cause("trainer"):
+            self.ex.injects.control(payload)  # looked up now: the exercise builds its injects after its seats
+
+    def _replay_act(self, seat: str, payload: dict[str, Any]) -> None:
+        self.ex.acts.apply(seat, payload)
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
-        self.ex.port.answer(r.decision, option, by="seat")
+        self.ex.port.answer(r.decision, option, by=r.by)
         if self._branch_record is not None and r.decision == self._branch_record.decision:
             self._switch()
 
@@ -138,7 +144,7 @@ class _BranchAware:
 
     def respond(self, d: Decision) -> tuple[str, float] | None:
         b, branch = self.seats._branch_record, self.seats.config.branch
-        if b is not None and branch is not None and d.id == b.decision and b.by != "seat":
+        if b is not None and branch is not None and d.id == b.decision and b.by not in ("seat", "trainer"):
             self.seats.ex.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(
                 lambda _e: self.seats._switch())
             return branch[1], b.sim_time - d.raised_at

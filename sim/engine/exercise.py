@@ -26,10 +26,12 @@ from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..rng import RandomStreams
+from ..scenario.cases import Request
 from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
 from ..world.legal import legal_facts
+from .acts import SeatActs
 from .clock import SimClock
 from .desks import NcbDesk, ShiftPlan
 from .injects import Injects
@@ -131,8 +133,10 @@ class Exercise:
         schedule_cases(self, self.exchange)
         self.operations = Operations(self, self.exchange)
         self.filing = Filing(self)
+        self.acts = SeatActs(self)
 
         self.control_recorder: Callable[[dict[str, Any]], None] | None = None
+        self.act_recorder: Callable[[str, dict[str, Any]], None] | None = None
         self.injects = Injects(self)
         self.objectives = ObjectiveTracker(self, scenario.objectives)
         self.finished = False
@@ -140,9 +144,18 @@ class Exercise:
         self.seats.before_start()  # a replay's controls given before the clock first moved
 
     def after(self, delay: float, action: Callable[[], object]) -> None:
-        """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest."""
+        """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest.
+
+        What it records carries the cause in force now (a person's drafting time still makes the
+        filing theirs)."""
+        journal, by = self.journal, self.journal.by
+
         def due(_e: simpy.Event) -> None:
-            action()
+            if by is None:
+                action()
+                return
+            with journal.cause(by):
+                action()
 
         self.env.timeout(delay).callbacks.append(due)
 
@@ -150,9 +163,14 @@ class Exercise:
         """At sim time ``t``, re-seed every random stream for replication ``replication`` (what-ifs)."""
         self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _e: self.streams.fork(replication))
 
-    def answer(self, decision_id: str, option: str) -> None:
-        """A person at a seat answers an open decision, now (raises DecisionError if it cannot)."""
-        self.port.answer(decision_id, option, by="seat")
+    def answer(self, decision_id: str, option: str, by: str = "seat") -> None:
+        """A person at a seat (or the trainer for it) answers an open decision, now (raises
+        DecisionError if it cannot)."""
+        self.port.answer(decision_id, option, by=by)
+
+    def scenario_request(self, request: str) -> Request | None:
+        """The scenario's request with this id (its form and hidden truth), if it has one."""
+        return self.acts.scenario_request(request)
 
     def ccc_site_now(self) -> str:
         return ccc_site(self.clock.utc(self.env.now).hour)
@@ -163,8 +181,10 @@ class Exercise:
     # --- messages ---------------------------------------------------------------------------
     def send(self, src: str, dst: str, *, kind: str, priority: str = "routine", channel: str = "i247",
              language: str | None = None, inject: str | None = None, case: str | None = None,
-             about: str | None = None, then: Callable[[Message], object] | None = None) -> Message:
-        """Send a message; ``then`` runs when the recipient has handled it (read it and acted)."""
+             about: str | None = None, then: Callable[[Message], object] | None = None,
+             extra: dict[str, Any] | None = None) -> Message:
+        """Send a message; ``then`` runs when the recipient has handled it (read it and acted).
+        ``extra`` fields (a person's text, subject, reply reference) go into its journal event."""
         now = self.env.now
         if language is None:
             language = self._language.get(src) or self._language[dst]
@@ -179,6 +199,8 @@ class Exercise:
             fields["case"] = case
         if about:
             fields["about"] = about
+        if extra:
+            fields.update(extra)
         if channel == "i247":
             path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
             if not path:
@@ -272,7 +294,18 @@ class Exercise:
             payload = {**payload, "before_start": True}
         if self.control_recorder is not None:
             self.control_recorder(payload)  # durable before it has any effect
-        self.injects.control(payload)
+        with self.journal.cause("trainer"):
+            self.injects.control(payload)
+
+    def act(self, seat: str, payload: dict[str, Any]) -> None:
+        """A person's command at a seat (its JSON, checked by the play host), recorded, then
+        applied now. Given before the clock has first moved, it applies before anything due at
+        the start, and a replay applies it there too."""
+        if not self.started:
+            payload = {**payload, "before_start": True}
+        if self.act_recorder is not None:
+            self.act_recorder(seat, payload)  # durable before it has any effect
+        self.acts.apply(seat, payload)
 
     # --- running ----------------------------------------------------------------------------
     def run(self, until: float | None = None) -> None:

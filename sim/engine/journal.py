@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from .clock import SimClock
@@ -35,6 +36,18 @@ class Journal:
         self.listeners: list[Listener] = []
         self._seq = 0
         self._last_t = 0.0
+        # Who caused what is being recorded (person, policy, default, trainer): every event
+        # written while a cause is set carries it as ``by``, unless it names its own.
+        self.by: str | None = None
+
+    @contextmanager
+    def cause(self, by: str | None) -> Iterator[None]:
+        """Events recorded inside carry ``by`` (the outer cause comes back after)."""
+        outer, self.by = self.by, by
+        try:
+            yield
+        finally:
+            self.by = outer
 
     def emit(self, t: float, kind: str, actor: str, **fields: Any) -> Event:
         return self.record(t, kind, actor, fields)
@@ -46,6 +59,8 @@ class Journal:
         self._last_t = t
         self._seq += 1
         event: Event = {"seq": self._seq, "t": self.clock.iso(t), "kind": kind, "actor": actor, **fields}
+        if self.by is not None and "by" not in event:
+            event["by"] = self.by
         self.counts[kind] += 1
         if self.keep:
             self.events.append(event)

@@ -33,7 +33,7 @@ class ObjectiveTracker:
         for o in self._by_kind.get(event["kind"], ()):
             if self.status[o.id] != "open":
                 continue
-            if all(event.get(k) == v for k, v in o.check.match.items()):
+            if o.check.matches(event):
                 self.seen[o.id] += 1
                 if self.seen[o.id] >= o.check.count:
                     self._close(o, "met", evidence=event["seq"])

@@ -21,7 +21,7 @@ GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fi
                 "inject.released", "objective.met", "objective.failed"}
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
                    "notice.deleted", "notice.expired"}
-REQUESTER_ONLY = {"notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
+REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
                   "diffusion.info_requested", "diffusion.info_supplied"}
 CASE_KINDS = {"arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
               "subject.located"}
@@ -78,7 +78,7 @@ class SeatView:
             if e.get("to") == me:  # in the inbox once it has travelled
                 return _later(t, e.get("latency_min", 0.0))
             return None
-        if kind in ("message.handled", "message.undeliverable"):
+        if kind in ("message.handled", "message.undeliverable", "message.read"):
             return t if e.get("actor") == me else None
         if kind == "message.escalated":
             return t if e.get("to") == me else None

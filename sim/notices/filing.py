@@ -47,6 +47,10 @@ class Filing:
             elif req.after_inject is not None:  # the model requires exactly one of the two
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
+        self.prompts: dict[str, str] = {}  # request id -> the open decision asking to file it
+        self.by_person: set[str] = set()  # requests a person filed with their own form
+        self.by_prompt: set[str] = set()  # requests filed by answering the prompt (scenario's form)
+        self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None}
         for s in ex.scenario.subjects:
             if s.refugee is not None:
                 ex.after(minutes(s.refugee.at),
@@ -56,7 +60,16 @@ class Filing:
         for req in self.after.get((inject, ncb), ()):
             self._ask(req, self.windows.get(inject, DEFAULT_WINDOW))
 
+    def filed_by_person(self, request: str) -> None:
+        """A person filed this request with their own form: the prompt to file the scenario's
+        form is answered by it (or never raised)."""
+        self.by_person.add(request)
+        if request in self.prompts:
+            self.ex.port.settle(self.prompts.pop(request), "file")
+
     def _ask(self, req: Request, within: float) -> None:
+        if req.id in self.by_person:
+            return
         drafted = req.fields_provided()
         _, found = _findings(req, drafted)
         missing = [f for f in REQUIRED_FIELDS[req.kind] if f not in drafted]
@@ -71,13 +84,19 @@ class Filing:
         if req.subject:
             subj = next((s for s in self.ex.scenario.subjects if s.id == req.subject), None)
             about = f" on {subj.identity.name}" if subj else ""
-        self.ex.port.raise_(f"ncb:{req.by}", "file_request", f"File the {name} request {req.id}{about}?",
-                            options, "hold", within, lambda key: self._act(req, key), request=req.id,
-                            notice_kind=req.kind)
+        self.prompts[req.id] = self.ex.port.raise_(
+            f"ncb:{req.by}", "file_request", f"File the {name} request {req.id}{about}?", options, "hold", within,
+            lambda key: self._act(req, key), request=req.id, notice_kind=req.kind).id
+
+    def settled_by_automation(self, request: str) -> bool:
+        """The scenario files it at its own time, or the prompt to file it was answered."""
+        return request in self.scheduled or request in self.by_prompt
 
     def _act(self, req: Request, key: str) -> None:
+        self.prompts.pop(req.id, None)
         if key == "hold":
             return
+        self.by_prompt.add(req.id)
         draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
         self.ex.after(draft, lambda: self.submit(req, complete=complete))

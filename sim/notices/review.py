@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..engine.exercise import Exercise
 
 GS = "GS"
+MAX_ASKS = 3  # the NDTF asks for missing data at most this often before it refuses the request
 VALIDITY_MINUTES = VALIDITY_YEARS * 365.25 * 1440
 
 
@@ -39,6 +40,8 @@ class Case:
     withdraw_after: float | None = None
     ccf: tuple[float, float, str] | None = None  # (after, study, outcome)
     on_published: list[Callable[[Record], None]] = field(default_factory=list)
+    person: bool = False  # a person filed it: they answer the NDTF by correcting and resubmitting the form
+    supplied: simpy.Event | None = None  # while the NDTF waits for more: succeeds when the answer arrives
 
 
 class NdtfReview:
@@ -84,17 +87,26 @@ class NdtfReview:
         yield env.timeout(self.screening())
         yield from self._hands_on()
         found = self._current_findings(rec, case)
-        overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
-        if overt:
-            reg.move(rec, "refuse", env.now, GS, reason=overt[0].reason, detail=overt[0].detail)
-            return
-        gaps = [f for f in found if f.reason == DATA_QUALITY]
-        if gaps:
+        asked = 0
+        while True:
+            overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
+            if overt:
+                reg.move(rec, "refuse", env.now, GS, reason=overt[0].reason, detail=overt[0].detail)
+                return
+            gaps = [f for f in found if f.reason == DATA_QUALITY]
+            if not gaps:
+                break
+            if asked >= MAX_ASKS:
+                reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
+                         detail=gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
+                return
+            asked += 1
             completed = yield from self._ask_for_info(rec, case, gaps[0])
             if not completed:
                 reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
                          detail=gaps[0].detail + "; the NCB did not complete the request in time")
                 return
+            found = self._current_findings(rec, case)  # the form as the NCB completed it
         covert = [f for f in found if f.reason in COVERT]
         verdict: Finding | None = None
         if covert or self.u() < self.settings.doubt_share:
@@ -137,11 +149,17 @@ class NdtfReview:
         env, reg = self.ex.env, self.ex.registry
         reg.move(rec, "ask_info", env.now, GS, detail=gap.detail)
         supplied = env.event()
-        self.ex.send(GS, rec.requester, kind="info_request", priority="high",
+        case.supplied = supplied
+        self.ex.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,
+                     extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. Complete the form and "
+                                                       f"resubmit it."},
                      then=lambda _m: self._answer_info(rec, case, supplied))
         outcome = yield supplied | env.timeout(self.info_deadline)
+        case.supplied = None
         if supplied not in outcome or rec.state != "info_requested":
             return False
+        if not case.person:  # the automation's answer completes the form
+            case.findings = [f for f in case.findings if f.reason != DATA_QUALITY]
         reg.move(rec, "info_supplied", env.now, rec.requester)
         yield from self._hands_on(0.5)
         return True
@@ -196,14 +214,24 @@ class NdtfReview:
         if rec.state != "circulated":
             return  # cancelled or deleted before review
         found = self._current_findings(rec, case)
-        gaps = [f for f in found if f.reason == DATA_QUALITY]
         problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
-        if gaps and not problems:
+        asked = 0
+        while not problems:
+            gaps = [f for f in found if f.reason == DATA_QUALITY]
+            if not gaps:
+                break
+            if asked >= MAX_ASKS:
+                problems = gaps
+                break
+            asked += 1
             completed = yield from self._ask_for_info(rec, case, gaps[0])
             if rec.state not in ("circulated", "info_requested"):
                 return  # cancelled or deleted meanwhile
             if not completed:
                 problems = gaps
+                break
+            found = self._current_findings(rec, case)  # the form as the NCB completed it
+            problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
         covert = [f for f in found if f.reason in COVERT]
         if not problems and covert and self.u() < self.settings.detect_covert:
             problems = covert

@@ -47,9 +47,12 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
              max_penalty_years: float | None = None, sentence_months: float | None = None,
              provided: frozenset[str] | set[str] = frozenset(), character: str | None = None,
              human_rights_risk: bool = False, requester: str = "",
-             refugee_protection_from: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+             refugee_protection_from: frozenset[str] | set[str] = frozenset(),
+             penalty_unknown_is_gap: bool = False) -> list[Finding]:
     """Every rule the request breaks. ``character`` and ``human_rights_risk`` are the ground truth
-    of the case, which the requester does not declare."""
+    of the case, which the requester does not declare. With ``penalty_unknown_is_gap`` (a form a
+    person fills in), a penalty left blank is missing data the NDTF asks for, not a penalty below
+    the threshold."""
     out: list[Finding] = []
     if character in ARTICLE3_CHARACTERS:
         out.append(Finding(ART3, f"the case has a predominantly {character} character (Constitution Art. 3)"))
@@ -58,21 +61,28 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
     if requester and requester in refugee_protection_from:
         out.append(Finding(REFUGEE, f"the person has refugee status confirmed against {requester}"))
     coercive = kind == "red" or (kind == "diffusion" and purpose == "arrest")
+    blank: list[str] = []
     if (coercive or kind == "silver") and offence in EXCLUDED_OFFENCES:
         out.append(Finding(ART83_EXCLUDED, f"{offence.replace('_', ' ')} is excluded: "
                                            f"{EXCLUDED_OFFENCES[offence]} (RPD Art. 83)"))
     if coercive:
         if purpose == "sentence" or (kind == "diffusion" and sentence_months is not None):
-            if sentence_months is None or sentence_months < RED_SENTENCE_MIN_MONTHS:
+            if sentence_months is None and penalty_unknown_is_gap:
+                blank.append("sentence_months")
+            elif sentence_months is None or sentence_months < RED_SENTENCE_MIN_MONTHS:
                 out.append(Finding(ART83_PENALTY, f"remaining sentence {_num(sentence_months)} months is below "
                                                   f"{RED_SENTENCE_MIN_MONTHS:g} months (RPD Art. 83)"))
+        elif max_penalty_years is None and penalty_unknown_is_gap:
+            blank.append("max_penalty_years")
         elif max_penalty_years is None or max_penalty_years < RED_PROSECUTION_MIN_YEARS:
             out.append(Finding(ART83_PENALTY, f"maximum penalty {_num(max_penalty_years)} years is below "
                                               f"{RED_PROSECUTION_MIN_YEARS:g} years (RPD Art. 83)"))
-    if kind == "silver" and (max_penalty_years is None or max_penalty_years < SILVER_MIN_YEARS):
+    if kind == "silver" and max_penalty_years is None and penalty_unknown_is_gap:
+        blank.append("max_penalty_years")
+    elif kind == "silver" and (max_penalty_years is None or max_penalty_years < SILVER_MIN_YEARS):
         out.append(Finding(SILVER_PENALTY, f"maximum penalty {_num(max_penalty_years)} years is below "
                                            f"{SILVER_MIN_YEARS:g} years (Silver Notice rule)"))
-    gaps = missing_fields(kind, provided)
+    gaps = missing_fields(kind, provided) + blank
     if gaps:
         out.append(Finding(DATA_QUALITY, "missing " + ", ".join(gaps)))
     return out

@@ -37,6 +37,7 @@ class Ask:
     chase_after: float
     max_reminders: int
     on_answer: Callable[[Ask], None] | None = None
+    prompt: str | None = None  # the open decision asking a played partner to answer
     answered: bool = False
     answering: bool = False
     reminders: int = 0
@@ -49,13 +50,28 @@ class Exchange:
         self.u = Draws(rng.random)
         self.research = distribution(ex.scenario.parameters, "case.research_time").sampler(rng)
         self.asks: list[Ask] = []
+        self._by_msg: dict[int, Ask] = {}  # each request and reminder's message id -> its request
 
     def ask(self, ask: Ask) -> Ask:
         self.asks.append(ask)
-        self.ex.send(ask.sender, ask.partner, kind="rfi", priority=ask.priority, language=ask.language,
-                     case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share))
+        msg = self.ex.send(ask.sender, ask.partner, kind="rfi", priority=ask.priority, language=ask.language,
+                           case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share))
+        self._by_msg[msg.id] = ask
         self._chase_later(ask)
         return ask
+
+    def ask_of(self, msg: int) -> Ask | None:
+        """The request for information a message (the request or a reminder of it) carried."""
+        return self._by_msg.get(msg)
+
+    def answered_by_message(self, ask: Ask, priority: str, language: str | None, extra: dict) -> None:
+        """A person at the partner's seat wrote the reply themselves: it is the answer once the
+        requester has read it, and it settles the prompt to answer."""
+        ask.answering = True
+        if ask.prompt is not None:
+            self.ex.port.settle(ask.prompt, "reply")
+        self.ex.send(ask.partner, ask.sender, kind="rfi_reply", priority=priority, language=language, case=ask.case,
+                     about=ask.about, extra=extra, then=lambda _m: self._answered(ask))
 
     def _partner_reads(self, ask: Ask, willingness: float) -> None:
         if ask.answered or ask.answering:
@@ -63,12 +79,12 @@ class Exchange:
         seat = f"ncb:{ask.partner}"
         if seat in self.ex.played:
             # A played NCB decides for itself whether and when to answer.
-            self.ex.port.raise_(seat, "answer_rfi", f"NCB {ask.sender} asks for information"
+            ask.prompt = self.ex.port.raise_(seat, "answer_rfi", f"NCB {ask.sender} asks for information"
                                 + (f" about {ask.about}" if ask.about else "") + f" (case {ask.case}). Answer?",
                                 [Option("reply", "Research it and reply", recommended=True),
                                  Option("ignore", "Do not answer")],
                                 "ignore", ask.chase_after, lambda key: self._research(ask) if key == "reply" else None,
-                                case=ask.case, **({"subject": ask.about} if ask.about else {}))
+                                case=ask.case, **({"subject": ask.about} if ask.about else {})).id
             return
         if self.u() >= willingness:
             return
@@ -93,9 +109,10 @@ class Exchange:
                 return
             ask.reminders += 1
             ask.priority = RAISE[ask.priority]
-            self.ex.send(ask.sender, ask.partner, kind="reminder", priority=ask.priority, language=ask.language,
-                         case=ask.case, about=ask.about,
-                         then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE))
+            msg = self.ex.send(ask.sender, ask.partner, kind="reminder", priority=ask.priority,
+                               language=ask.language, case=ask.case, about=ask.about,
+                               then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE))
+            self._by_msg[msg.id] = ask
             self._chase_later(ask)
 
         self.ex.env.timeout(ask.chase_after).callbacks.append(chase)

@@ -4,12 +4,18 @@ Each command is a frozen dataclass with a ``kind``; ``to_json()`` and ``command_
 carry it as plain JSON, so the same commands can later cross a socket. Reading JSON refuses an
 unknown kind, a missing or unknown field, or a value of the wrong type, with a message that
 says which.
+
+Field types are few on purpose, each with one JSON form: text, a number, a whole number, a list
+of texts (``tuple[str, ...]``), and a form (``Form``: text field → text, a JSON object).
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, fields
-from typing import Any, ClassVar
+import math
+from dataclasses import MISSING, dataclass, fields
+from typing import Any, ClassVar, get_type_hints
+
+Form = tuple[tuple[str, str], ...]  # (field, value) pairs, in the order written; JSON: an object
 
 
 class CommandError(ValueError):
@@ -89,10 +95,78 @@ class AddNote(_Command):
     rating: str | None = None
 
 
-Command = AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote
+@dataclass(frozen=True, slots=True)
+class SendMessage(_Command):
+    """An I-24/7 message from the seat's office (an NCB; the NDTF and the CCC write from the General
+    Secretariat) to one or several recipients: NCB codes (``ES``), ``GS``, a region
+    (``region:Europe``) or ``all`` members. ``reply_to`` answers a message of the seat's inbox (a
+    reply to a request for information is the answer it waits for); ``forward_of`` passes one on
+    with its text. ``language`` defaults to the office's first working language."""
 
+    kind: ClassVar[str] = "send_message"
+    to: tuple[str, ...]
+    text: str
+    subject: str = ""
+    priority: str = "routine"
+    language: str | None = None
+    case: str | None = None
+    reply_to: int | None = None
+    forward_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMessage(_Command):
+    """Open a message of the seat's inbox: the person has read it (what objectives about reading
+    count, rather than the desk's automatic handling)."""
+
+    kind: ClassVar[str] = "read_message"
+    msg: int
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRequest(_Command):
+    """Write (or rewrite) the seat's request form for a notice or a diffusion, as a draft: nothing
+    is sent. ``form`` holds the kind's fields (``name``, ``charge``, ``photo``…; an empty value is
+    a missing field). Drafting again replaces the draft; once the NDTF has asked for more, drafting
+    again is how the request is corrected before it is resubmitted."""
+
+    kind: ClassVar[str] = "draft_request"
+    request: str  # the request's reference, e.g. N1 (the scenario's id for a request it foresees)
+    notice_kind: str  # red … un, or diffusion
+    subject: str | None = None
+    purpose: str | None = None
+    offence: str | None = None
+    max_penalty_years: float | None = None
+    sentence_months: float | None = None
+    to: tuple[str, ...] = ()  # a diffusion's recipients: codes, region:NAME or all
+    form: Form = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRequest(_Command):
+    """Send the draft to the General Secretariat (a diffusion circulates at once to its
+    recipients); a request the NDTF sent back is resubmitted with its corrected draft."""
+
+    kind: ClassVar[str] = "submit_request"
+    request: str
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawRequest(_Command):
+    """Withdraw the seat's published notice or circulated diffusion (it stops being valid at once)."""
+
+    kind: ClassVar[str] = "withdraw_request"
+    request: str
+
+
+Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | SendMessage
+           | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest)
+SeatCommand = SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest
+
+# Commands a seat gives about its own work (recorded as the seat's, replayed by the engine).
+SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest)
 COMMANDS: dict[str, type] = {c.kind: c for c in (AnswerDecision, FireInject, HoldInject, ReleaseInject, AddInject,
-                                                  AddNote)}
+                                                  AddNote, *SEAT_COMMANDS)}
 # JSON names that differ from the Python field names ('from' is a keyword).
 _JSON_NAME = {"from_": "from"}
 _PY_NAME = {v: k for k, v in _JSON_NAME.items()}
@@ -100,7 +174,34 @@ _PY_NAME = {v: k for k, v in _JSON_NAME.items()}
 
 def to_json(command: Command) -> dict[str, Any]:
     """The command as plain JSON data: ``{"kind": ..., field: value, ...}``."""
-    return {"kind": command.kind, **{_JSON_NAME.get(k, k): v for k, v in asdict(command).items()}}
+    out: dict[str, Any] = {"kind": command.kind}
+    for f in fields(command):
+        v = getattr(command, f.name)
+        if f.name == "form":
+            v = dict(v)
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[_JSON_NAME.get(f.name, f.name)] = v
+    return out
+
+
+_CHECKS: dict[str, tuple[str, Any]] = {
+    "str": ("text", lambda v: isinstance(v, str)),
+    "int": ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "float": ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)),
+    "tuple[str, ...]": ("a list of texts", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
+    "Form": ("an object of texts", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values())),
+}
+
+
+def _field_types(cls: type) -> dict[str, tuple[str, bool]]:
+    """Each field's base type name and whether it may be null, from the annotations."""
+    out = {}
+    for f in fields(cls):
+        written = str(f.type)
+        base = written.replace(" | None", "")
+        out[f.name] = (base, written != base)
+    return out
 
 
 def command_from_json(data: Any) -> Command:
@@ -112,6 +213,7 @@ def command_from_json(data: Any) -> Command:
     if cls is None:
         raise CommandError(f"unknown command kind {kind!r}; expected one of {', '.join(sorted(COMMANDS))}")
     known = {f.name: f for f in fields(cls)}
+    types = _field_types(cls)
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key == "kind":
@@ -120,13 +222,32 @@ def command_from_json(data: Any) -> Command:
         if name not in known or key in _JSON_NAME:
             raise CommandError(f"{kind}: unknown field {key!r}; fields: "
                                f"{', '.join(_JSON_NAME.get(n, n) for n in known)}")
-        optional = "None" in str(known[name].type)
-        if not (isinstance(value, str) or (value is None and optional)):
-            raise CommandError(f"{kind}: field {key!r} must be text{' or null' if optional else ''}, "
+        base, optional = types[name]
+        what, ok = _CHECKS[base]
+        if not ((value is None and optional) or ok(value)):
+            raise CommandError(f"{kind}: field {key!r} must be {what}{' or null' if optional else ''}, "
                                f"not {type(value).__name__}")
+        if base == "Form":
+            value = tuple(value.items())
+        elif base == "tuple[str, ...]":
+            value = tuple(value)
+        elif base == "float" and value is not None:
+            value = float(value)
         values[name] = value
     missing = [_JSON_NAME.get(n, n) for n, f in known.items() if n not in values and f.default is MISSING]
     if missing:
         raise CommandError(f"{kind}: missing field(s) {', '.join(missing)}")
     return cls(**values)
 
+
+def _check_annotations() -> None:
+    """Every field of every command has a type the JSON codec knows (checked at import: a new
+    command with an unsupported type fails at once, not on the first socket)."""
+    for cls in COMMANDS.values():
+        get_type_hints(cls, {**globals()})
+        for name, (base, _) in _field_types(cls).items():
+            if base not in _CHECKS:
+                raise TypeError(f"{cls.__name__}.{name}: type {base} has no JSON form")
+
+
+_check_annotations()

@@ -31,14 +31,41 @@ from typing import Any
 
 from ..decisions.port import Decision
 from ..durations import format_minutes, minutes
+from ..engine.acts import Draft
 from ..engine.views import parse_seat
+from ..notices.kinds import REQUIRED_FIELDS
 from ..report.debrief import build as build_debrief
+from ..report.describe import describe
 from ..scenario.loader import load_scenario
 from ..scenario.model import Scenario
 from ..sessions.runner import SessionRun, check_same_scenario, new_session
 from ..sessions.store import RATINGS, SessionStore
-from .commands import AddInject, AddNote, AnswerDecision, Command, FireInject, HoldInject, ReleaseInject
-from .views import CaseFile, DecisionView, Event, InboxItem, InjectRow, SeatTracker, Seen
+from ..world.members import REGIONS
+from .commands import (
+    SEAT_COMMANDS,
+    AddInject,
+    AddNote,
+    AnswerDecision,
+    Command,
+    DraftRequest,
+    FireInject,
+    HoldInject,
+    ReleaseInject,
+    to_json,
+)
+from .seat_rules import refusal as seat_refusal
+from .views import (
+    BoardRow,
+    CaseFile,
+    DecisionView,
+    Event,
+    InboxItem,
+    InjectRow,
+    Recipient,
+    RequestView,
+    SeatTracker,
+    Seen,
+)
 
 TRAINER = "trainer"
 
@@ -133,7 +160,10 @@ class PlayHost:
             return Refused(command, seat, reason)
         ex, now = self._ex, self._ex.env.now
         if isinstance(command, AnswerDecision):
-            ex.port.answer(command.decision, command.option, by="seat")  # the run's recorder commits it first
+            by = "trainer" if seat == TRAINER else "seat"
+            ex.port.answer(command.decision, command.option, by=by)  # the run's recorder commits it first
+        elif isinstance(command, SEAT_COMMANDS):
+            ex.act(seat, to_json(command))  # the run's recorder commits it first
         elif isinstance(command, AddNote):
             self._run.add_note(command.text, command.author, command.objective, command.rating)
         else:
@@ -174,6 +204,12 @@ class PlayHost:
                 return (f"decision {d.id} has no option '{command.option}'; "
                         f"options: {', '.join(o.key for o in d.options)}")
             return None
+        if isinstance(command, SEAT_COMMANDS):
+            if seat == TRAINER:
+                return "the trainer steers the exercise through injects; a seat's own work is done at the seat"
+            if seat not in self.players:
+                return f"nobody plays {seat} in this session: automation does its work"
+            return seat_refusal(ex, self._tracker(seat), seat, command)
         if seat != TRAINER:
             return f"only the trainer may {_WHAT[type(command)]}"
         if isinstance(command, AddNote):
@@ -296,6 +332,86 @@ class PlayHost:
     def case_files(self, seat: str) -> tuple[CaseFile, ...]:
         return self._tracker(seat).case_files()
 
+    # --- the seat's requests, forms and board ----------------------------------------------------
+    def requests(self, seat: str) -> tuple[RequestView, ...]:
+        """The seat's drafts and submitted requests, newest last."""
+        ex, home = self._ex, seat.partition(":")[2]
+        out = []
+        for d in ex.acts.drafts.values():
+            if d.requester != home:
+                continue
+            rec = ex.registry.records.get(d.request)
+            asked = ""
+            if rec is not None and rec.state == "info_requested":
+                asked = next((e.get("detail", "") for e in reversed(self._ex.journal.events)
+                              if e["kind"].endswith(".info_requested") and
+                              (e.get("notice") or e.get("diffusion")) == d.request), "")
+            out.append(RequestView(d.request, d.kind, d.subject, rec.state if rec else "draft", tuple(d.missing()),
+                                   d.to, asked, not d.sent))
+        return tuple(out)
+
+    def form_for(self, seat: str, request: str, notice_kind: str = "red") -> DraftRequest:
+        """The form to edit: the seat's draft as it stands, or a new one — for a request the
+        scenario foresees (its id), with its kind and the subject's identity filled in."""
+        ex, home = self._ex, seat.partition(":")[2]
+        d = ex.acts.drafts.get(request)
+        if d is not None and d.requester == home:
+            return DraftRequest(d.request, d.kind, d.subject, d.purpose, d.offence, d.max_penalty_years,
+                                d.sentence_months, d.to, tuple(d.form.items()))
+        truth = ex.acts.truth(request, home)
+        if truth is None:
+            return DraftRequest(request, notice_kind)
+        form: dict[str, str] = {}
+        subj = next((s for s in self.scenario.subjects if s.id == truth.subject), None)
+        if subj is not None:
+            ident = subj.identity
+            form = {"name": ident.name, "born": ident.born.isoformat() if ident.born else "",
+                    "nationality": ident.nationality or "", "description": ident.description}
+        return DraftRequest(request, truth.kind, truth.subject, truth.purpose, truth.offence, None, None, (),
+                            tuple((k, form.get(k, "")) for k in REQUIRED_FIELDS[truth.kind]))
+
+    def check_form(self, seat: str, draft: DraftRequest) -> tuple[str, ...]:
+        """The review rules the form breaks as written (what the NDTF would object to), checked
+        as the person types; empty when it would pass screening. The case's hidden truth (an
+        Art. 3 character nobody declared) is not shown: finding that is the reviewers' job."""
+        d = Draft(draft.request, seat.partition(":")[2], draft.notice_kind, draft.subject, draft.purpose,
+                  draft.offence, draft.max_penalty_years, draft.sentence_months, draft.to, dict(draft.form))
+        if draft.notice_kind == "diffusion" and not draft.to:
+            return ("a diffusion needs recipients",)
+        return tuple(f.detail for f in d.problems())
+
+    def recipients(self) -> tuple[Recipient, ...]:
+        """Every office a seat can write to in this exercise: GS, then the NCBs by name."""
+        members = self._ex.world.members
+        ncbs = sorted((Recipient(c, m.name, m.region) for c, m in members.items()), key=lambda r: r.name)
+        return (Recipient("GS", "General Secretariat (Lyon)", ""), *ncbs)
+
+    def regions(self) -> tuple[str, ...]:
+        present = {m.region for m in self._ex.world.members.values()}
+        return tuple(r for r in REGIONS if r in present)
+
+    def board(self, seat: str) -> tuple[BoardRow, ...]:
+        """The seat's cases as they stand: each request from its draft on, each arrest it is
+        party to, with the next answer due from the seat on it."""
+        due: dict[str, str] = {}
+        for d in self.open_decisions(seat):
+            for key in ("request", "notice", "diffusion", "case"):
+                ref = d.context.get(key)
+                if isinstance(ref, str):
+                    due[ref] = min(due.get(ref, self.iso(d.deadline)), self.iso(d.deadline))
+        rows = []
+        for ref, facts in self._tracker(seat).board().items():
+            last = facts[-1][1]
+            state = next((e["state"] for _, e in reversed(facts) if e.get("state")), None) or _STATE.get(
+                last["kind"], last["kind"].split(".")[1])
+            first = facts[0][1]
+            what = "arrest" if first["kind"] in ("arrest.provisional", "subject.released", "extradition.requested",
+                                                 "extradition.completed") else (
+                "diffusion" if first.get("notice_kind") == "diffusion" else f"{first.get('notice_kind', '')} notice")
+            rows.append(BoardRow(ref, what, first.get("subject"), state.replace("_", " "), facts[-1][0], due.get(ref),
+                                 tuple((since, describe(e)) for since, e in facts)))
+        return tuple(rows)
+
     def inject_text(self, inject_id: str) -> str:
         inj = self._ex.injects.by_id.get(inject_id)
         return inj.text.strip() if inj else ""
@@ -332,6 +448,9 @@ class PlayHost:
                              objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
                              notes=self._run.store.notes(), source=source)
 
+
+_STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",
+          "diffusion.sent": "circulated", "database.hit": "hit"}
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes"}

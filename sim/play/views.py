@@ -34,8 +34,16 @@ class InboxItem:
     type: str
     priority: str
     inject: str | None
-    text: str
-    read: bool
+    text: str  # an inject's text, or what the sender wrote
+    read: bool  # the person at the seat has opened it
+    subject: str = ""
+    language: str = ""
+    case: str | None = None
+    about: str | None = None  # the subject (person or object) it concerns
+    request: str | None = None  # the request it is about (the NDTF asking for more)
+    reply_to: int | None = None
+    forward_of: int | None = None
+    handled: bool = False  # the NCB's desk has dealt with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,42 @@ class CaseFile:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestView:
+    """One of the seat's notice or diffusion requests: a draft, or where the NDTF has it."""
+
+    request: str
+    notice_kind: str
+    subject: str | None
+    state: str  # draft, requested, info_requested, published, refused, circulated, compliant, purged, ...
+    missing: tuple[str, ...]  # what the form lacks as it stands
+    to: tuple[str, ...]  # a diffusion's recipients
+    asked: str  # what the NDTF last asked for ("" when nothing)
+    unsent_changes: bool  # the draft differs from what was submitted (or was never submitted)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """An office a seat can write to (the recipients picker)."""
+
+    code: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """A case on the seat's board: one of its requests, or an arrest it is party to."""
+
+    ref: str  # N1, D2, A1
+    what: str  # "red notice", "diffusion", "arrest"
+    subject: str | None
+    state: str
+    since: str  # when it reached this state (UTC ISO 8601)
+    deadline: str | None  # the next answer due from the seat on it, if any
+    history: tuple[tuple[str, str], ...]  # (when, what happened), oldest first
+
+
+@dataclass(frozen=True, slots=True)
 class InjectRow:
     """One inject of the MSEL, for the trainer."""
 
@@ -79,6 +123,9 @@ class InjectRow:
     to: str
     sender: str
     status: str  # pending, held, held (due), fired
+
+
+_ARREST_KINDS = ("arrest.provisional", "extradition.requested", "extradition.completed", "subject.released")
 
 
 class SeatTracker:
@@ -96,6 +143,7 @@ class SeatTracker:
         self.partners: set[str] = set()
         self._inbox: dict[int, dict[str, Any]] = {}
         self._read: set[int] = set()
+        self._handled: set[int] = set()
         self.inbox_version = 0
 
     def inject_text(self, inject_id: str) -> str:
@@ -125,21 +173,52 @@ class SeatTracker:
         if kind == "message.sent" and e.get("type") not in ("traffic", "forward"):
             self.partners.update(c for c in (e.get("from"), e.get("to")) if c and c != self.home)
             if e.get("to") == self.home:
-                self._inbox[e["msg"]] = {"since": since, "msg": e["msg"], "sender": e["from"], "type": e["type"],
-                                         "priority": e["priority"], "inject": e.get("inject"),
-                                         "text": self.inject_text(e["inject"]) if e.get("inject") else ""}
+                self._inbox[e["msg"]] = {
+                    "since": since, "msg": e["msg"], "sender": e["from"], "type": e["type"], "priority": e["priority"],
+                    "inject": e.get("inject"),
+                    "text": self.inject_text(e["inject"]) if e.get("inject") else e.get("text", ""),
+                    "subject": e.get("subject", ""), "language": e.get("language", ""), "case": e.get("case"),
+                    "about": e.get("about"), "request": e.get("request"), "reply_to": e.get("reply_to"),
+                    "forward_of": e.get("forward_of")}
                 self.inbox_version += 1
         elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
+            self._handled.add(e["msg"])
+            self.inbox_version += 1
+        elif kind == "message.read" and e.get("seat") == self.seat and e["msg"] in self._inbox:
             self._read.add(e["msg"])
             self.inbox_version += 1
         elif kind == "diffusion.sent":
             self.partners.update(c for c in e.get("to", ()) if c != self.home)
 
+    def inbox_ids(self) -> frozenset[int]:
+        return frozenset(self._inbox)
+
+    def board(self) -> dict[str, list[tuple[str, Event]]]:
+        """ref -> what reached the seat about it, in order: its own requests (from the draft on)
+        and the arrest cases it is party to."""
+        out: dict[str, list[tuple[str, Event]]] = {}
+        for since, e in self.seen:
+            kind = e["kind"]
+            if kind.startswith(("notice.", "diffusion.", "request.")) and e.get("requester") == self.home:
+                ref = e.get("notice") or e.get("diffusion") or e.get("request")
+            elif kind in _ARREST_KINDS:
+                ref = e.get("case")
+            elif kind == "database.hit":
+                ref = e.get("notice") or e.get("diffusion")
+                if ref not in out:
+                    continue  # a hit on someone else's request is the requester's case, not this board's
+            else:
+                continue
+            if ref:
+                out.setdefault(ref, []).append((since, e))
+        return out
+
     def news(self) -> int:
         return sum(1 for _, e in self.seen if e.get("type") not in ("traffic", "forward"))
 
     def inbox(self) -> tuple[InboxItem, ...]:
-        return tuple(InboxItem(**row, read=msg in self._read) for msg, row in reversed(self._inbox.items()))
+        return tuple(InboxItem(**row, read=msg in self._read, handled=msg in self._handled)
+                     for msg, row in reversed(self._inbox.items()))
 
     def case_files(self) -> tuple[CaseFile, ...]:
         files: dict[str, list[tuple[str, Event]]] = {}

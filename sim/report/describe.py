@@ -18,7 +18,10 @@ KEY_KINDS = {
     "database.hit", "arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
     "subject.located", "subject.alarmed", "refugee.confirmed", "objective.met", "objective.failed",
     "operation.started", "operation.ended", "irt.deployed", "imest.deployed", "message.escalated",
+    "request.resubmitted",
 }
+WHO = {"person": "by a person", "policy": "by the automation", "default": "by default at the deadline",
+       "trainer": "by the trainer"}
 
 
 def country(code: str | None) -> str:
@@ -45,6 +48,20 @@ def _ref(e: Event) -> str:
 def describe(e: Event) -> str:
     k = e["kind"]
     kind = "UN special" if e.get("notice_kind") == "un" else e.get("notice_kind", "")
+    if k == "message.sent":
+        what = {"reply": "replies", "forward": "forwards a message", "rfi_reply": "answers the request for information"
+                }.get(e.get("type", ""), f"sends a {e.get('type', 'message').replace('_', ' ')}")
+        about = f" “{e['subject']}”" if e.get("subject") else ""
+        return f"{country(e['from'])} {what}{about} to {country(e['to'])} ({e['priority']}, {e['language']})"
+    if k == "message.read":
+        return f"{e['seat']} opens message {e['msg']}"
+    if k == "request.drafted":
+        gaps = ", ".join(e.get("missing", ()))
+        return f"{country(e['requester'])} drafts {kind} request {e['request']}" + (f" (missing: {gaps})" if gaps else "")
+    if k == "request.resubmitted":
+        gaps = ", ".join(e.get("missing", ()))
+        return f"{country(e['requester'])} resubmits {kind} request {e['request']}" + (
+            f", still missing {gaps}" if gaps else ", completed")
     if k == "message.handled":
         what = f"inject {e['inject']}" if e.get("inject") else f"message {e['msg']} ({e.get('type', '')})"
         return f"NCB {country(e['actor'])} reads {what}" + (" after translation" if e.get("translated") else "")
@@ -71,7 +88,9 @@ def describe(e: Event) -> str:
     if k in ("diffusion.cancelled", "diffusion.purged"):
         return f"Diffusion {e['diffusion']} {k.split('.')[1]}" + (f" ({e['reason'].replace('_', ' ')})" if e.get("reason") else "")
     if k == "decision.made":
-        return f"{e['seat']} decides {e['decision']} ({e['type'].replace('_', ' ')}): {e['option']} [{e['by']}]"
+        who = WHO.get(e.get("by", ""), e.get("by", ""))
+        policy = f", {e['policy'].replace('_', ' ')}" if e.get("policy") else ""
+        return f"{e['seat']} decides {e['decision']} ({e['type'].replace('_', ' ')}): {e['option']} ({who}{policy})"
     if k == "decision.expired":
         return f"{e['seat']} let {e['decision']} ({e['type'].replace('_', ' ')}) expire: '{e['applied']}' applied"
     if k == "database.hit":
@@ -107,4 +126,6 @@ def describe(e: Event) -> str:
 
 
 def is_key(e: Event) -> bool:
+    if e.get("by") == "person" and e["kind"] != "message.read":
+        return True  # what people did is always part of the story
     return e["kind"] in KEY_KINDS and not (e["kind"] == "message.escalated" and e.get("type") in BACKGROUND_TYPES)

@@ -25,9 +25,12 @@ PRODUCED_FIELDS = {
     "inject.held": {"inject", "actor"},
     "inject.released": {"inject", "actor"},
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
-                     "actor"},
+                     "text", "subject", "reply_to", "forward_of", "request", "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
                         "translated", "via_ccc"},
+    "message.read": {"msg", "seat", "actor"},
+    "request.drafted": {"request", "notice_kind", "requester", "subject", "missing", "to", "actor"},
+    "request.resubmitted": {"request", "notice_kind", "requester", "missing", "actor"},
     "message.escalated": {"msg", "to", "type", "priority", "ccc", "actor"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
@@ -67,7 +70,7 @@ PRODUCED_FIELDS = {
     "decision.requested": {"decision", "seat", "type", "prompt", "options", "recommended", "default", "deadline",
                            "request", "notice_kind", "case", "subject", "notice", "diffusion", "country",
                            "incident", "msg", "actor"},
-    "decision.made": {"decision", "seat", "type", "option", "by", "actor"},
+    "decision.made": {"decision", "seat", "type", "option", "by", "policy", "actor"},
     "decision.expired": {"decision", "seat", "type", "applied", "actor"},
     "operation.planned": {"operation", "name", "type", "participants", "actor"},
     "operation.started": {"operation", "name", "participants", "intelligence", "actor"},
@@ -80,6 +83,9 @@ PRODUCED_FIELDS = {
     "imest.deployed": {"event", "name", "country", "actor"},
     "imest.ended": {"event", "name", "country", "actor"},
 }
+# Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
+for _fields in PRODUCED_FIELDS.values():
+    _fields.add("by")
 
 
 def _suggest(word: str, options) -> str:

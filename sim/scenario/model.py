@@ -6,7 +6,7 @@ generated from them), so they are written for scenario authors.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -31,7 +31,8 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKING_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
-EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent", "message.handled", "message.undeliverable", "message.escalated", "objective.met",
+EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent", "message.handled", "message.read",
+               "message.undeliverable", "message.escalated", "request.drafted", "request.resubmitted", "objective.met",
                "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
                "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
                "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.info_requested",
@@ -208,6 +209,28 @@ class EventCheck(Strict):
     match: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
     count: int = Field(1, ge=1, le=1_000_000, description="how many matching events are needed")
+    done_by: Literal["person", "policy", "default", "trainer"] | None = Field(
+        None, description="only events caused by this: a person at a seat (not the automation), a policy, "
+                          "a default applied at a deadline, or the trainer; default: anyone")
+    seat: str | None = Field(
+        None, pattern=r"^(ncb:[A-Z]{2}|ndtf|ccc)$",
+        description="only what this seat did (ncb:FR, ndtf, ccc): its decisions, its NCB's messages and requests")
+
+    def matches(self, event: dict[str, Any]) -> bool:
+        """Whether one journal event counts towards this check."""
+        if self.done_by is not None and event.get("by") != self.done_by:
+            return False
+        if self.seat is not None and not _done_at(self.seat, event):
+            return False
+        return all(event.get(k) == v for k, v in self.match.items())
+
+
+def _done_at(seat: str, event: dict[str, Any]) -> bool:
+    """An event is the seat's when it names the seat (decisions) or its office is the actor."""
+    if "seat" in event:
+        return bool(event["seat"] == seat)
+    role, _, country = seat.partition(":")
+    return bool(event.get("actor") == (country if role == "ncb" else "GS"))
 
 
 class Objective(Strict):

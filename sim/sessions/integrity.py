@@ -37,7 +37,7 @@ _HEX = re.compile(r"^[0-9a-f]{64}$")
 _WHOLE = re.compile(r"^[0-9]{1,19}$")
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-_ID = re.compile(r"^[QC][1-9][0-9]{0,8}$")
+_ID = re.compile(r"^[QCP][1-9][0-9]{0,8}$")
 RATINGS = ("performed_without_challenges", "performed_with_some_challenges", "performed_with_major_challenges",
            "unable_to_perform")
 
@@ -213,7 +213,7 @@ def read_rows(conn: sqlite3.Connection, fmt: str, file: str) -> tuple[list[Row],
         name = decision if isinstance(decision, str) and _ID.match(decision) else f"row {n}"
         before = len(out.items)
         if not isinstance(decision, str) or not _ID.match(decision):
-            out.add(f"decision {name}", f"expected an id like Q3 or C1, got {_show(decision)}")
+            out.add(f"decision {name}", f"expected an id like Q3, C1 or P2, got {_show(decision)}")
         for col, v in (("seat", seat), ("option", option), ("wall_time", wall_time), ("by", by)):
             if not isinstance(v, str) or not v:
                 out.add(f"decision {name} '{col}'", f"expected text, got {_show(v)}")
@@ -225,17 +225,23 @@ def read_rows(conn: sqlite3.Connection, fmt: str, file: str) -> tuple[list[Row],
                 out.add(f"decision {name} 'sim_time'", f"recorded out of order: at minute {sim_time:.2f}, after a "
                                                         f"decision at minute {last_t:.2f}")
             last_t = float(sim_time)
-        if isinstance(by, str) and not (by in ("seat", "control") or (by.startswith("policy:")
-                                                                        and by[7:] in POLICIES)):
-            out.add(f"decision {name} 'by'", f"expected seat, control or policy:NAME, got {_show(by)}")
+        if isinstance(by, str) and not (by in ("seat", "trainer", "control", "command")
+                                        or (by.startswith("policy:") and by[7:] in POLICIES)):
+            out.add(f"decision {name} 'by'", f"expected seat, trainer, control, command or policy:NAME, got {_show(by)}")
         if by == "control" and isinstance(option, str):
             payload, why = load_json(option)
             if why or not isinstance(payload, dict) or not isinstance(payload.get("action"), str):
                 out.add(f"decision {name} 'option'", why or "expected a trainer's control as a JSON object")
             if isinstance(decision, str) and not decision.startswith("C"):
                 out.add(f"decision {name}", "a trainer's control is numbered C1, C2, …")
-        elif isinstance(decision, str) and decision.startswith("C"):
-            out.add(f"decision {name}", "only a trainer's control is numbered C…")
+        elif by == "command" and isinstance(option, str):
+            payload, why = load_json(option)
+            if why or not isinstance(payload, dict) or not isinstance(payload.get("kind"), str):
+                out.add(f"decision {name} 'option'", why or "expected a person's command as a JSON object")
+            if isinstance(decision, str) and not decision.startswith("P"):
+                out.add(f"decision {name}", "a person's command is numbered P1, P2, …")
+        elif isinstance(decision, str) and decision[:1] in ("C", "P"):
+            out.add(f"decision {name}", "only a trainer's control is numbered C…, and a person's command P…")
         chain = raw[7] if fmt == "2" else None
         if fmt == "2" and (not isinstance(chain, str) or not _HEX.match(chain)):
             out.add(f"decision {name} 'chain'", f"expected a SHA-256 in hex, got {_show(chain)}")

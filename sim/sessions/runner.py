@@ -82,9 +82,11 @@ class SessionRun:
             raise InputError([Problem(str(store.path), 0, 0, "", f"the session cannot be rebuilt: {e}")]) from None
         self._known = store.recorded_ids()
         self._controls = sum(1 for k in self._known if k.startswith("C"))
+        self._commands = sum(1 for k in self._known if k.startswith("P"))
         if self.recording:
             self.exercise.port.recorder = self._record
             self.exercise.control_recorder = self._record_control
+            self.exercise.act_recorder = self._record_act
 
     def _record(self, decision, key: str, by: str) -> None:
         if decision.id in self._known:
@@ -97,6 +99,12 @@ class SessionRun:
         cid = f"C{self._controls}"
         self.store.record_decision(cid, "trainer", json.dumps(payload, sort_keys=True), self.exercise.env.now, "control")
         self._known.add(cid)
+
+    def _record_act(self, seat: str, payload: dict[str, Any]) -> None:
+        self._commands += 1
+        pid = f"P{self._commands}"
+        self.store.record_decision(pid, seat, json.dumps(payload, sort_keys=True), self.exercise.env.now, "command")
+        self._known.add(pid)
 
     def replay(self, until: float | None = None) -> None:
         """Run on, putting recorded answers back; one that no longer applies is a ReplayDiverged, not a crash."""

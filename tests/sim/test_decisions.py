@@ -37,8 +37,10 @@ def kinds(ex, kind):
 def test_policy_files_the_request_and_confirms_the_hit():
     ex = Exercise(warrant_case())
     ex.run()
-    made = [(e["type"], e["option"], e["by"]) for e in kinds(ex, "decision.made")]
-    assert made[:2] == [("file_request", "file", "policy:by_the_book"), ("confirm_hit", "confirm", "policy:by_the_book")]
+    made = [(e["type"], e["option"], e["by"], e["policy"]) for e in kinds(ex, "decision.made")]
+    assert made[:2] == [("file_request", "file", "policy", "by_the_book"), ("confirm_hit", "confirm", "policy", "by_the_book")]
+    # What the answer set going is the policy's too: the filing it led to says so.
+    assert [e["by"] for e in kinds(ex, "diffusion.sent")] == ["policy"]
     assert kinds(ex, "arrest.provisional")
 
 

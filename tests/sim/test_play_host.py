@@ -27,7 +27,14 @@ from sim.api import (
     load_scenario,
     new_session,
 )
-from sim.play.commands import COMMANDS
+from sim.play.commands import (
+    COMMANDS,
+    DraftRequest,
+    ReadMessage,
+    SendMessage,
+    SubmitRequest,
+    WithdrawRequest,
+)
 
 LOADED = load_scenario(FLAGSHIP)
 
@@ -70,7 +77,12 @@ def played(tmp_path):
 # --- JSON ----------------------------------------------------------------------------------------
 EVERY_COMMAND = [AnswerDecision("ncb:FR", "Q1", "file"), FireInject("I3"), HoldInject("I4"), ReleaseInject("I4"),
                  AddInject("X1", "FR", "Sighting in Tangier", "urgent", "ES"), AddInject("X2", "FR", "Plain"),
-                 AddNote("Quick read", "evaluator", "O1", "performed_without_challenges"), AddNote("Just a note")]
+                 AddNote("Quick read", "evaluator", "O1", "performed_without_challenges"), AddNote("Just a note"),
+                 SendMessage(("ES", "region:Europe"), "Sighting?", "DUVAL", "urgent", "en", "C1", reply_to=3),
+                 SendMessage(("all",), "FYI", forward_of=7), ReadMessage(4),
+                 DraftRequest("N9", "red", "S1", "prosecution", "homicide", 30.0, None, (),
+                              (("name", "DUVAL Marc"), ("photo", ""))),
+                 DraftRequest("D9", "diffusion", to=("ES", "MA")), SubmitRequest("N9"), WithdrawRequest("N9")]
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c.kind)
@@ -92,6 +104,12 @@ def test_every_command_round_trips_through_json(command):
     ({"kind": "fire_inject", "inject": 3}, "must be text"),
     ({"kind": "add_inject", "id": "X", "to": "FR", "text": "t", "from_": "ES"}, "unknown field 'from_'"),
     ({"kind": "answer_decision", "decision": "Q1", "option": "file", "seat": None}, "must be text"),
+    ({"kind": "send_message", "to": "ES", "text": "t"}, "'to' must be a list of texts"),
+    ({"kind": "send_message", "to": ["ES"], "text": "t", "reply_to": "3"}, "must be a whole number or null"),
+    ({"kind": "send_message", "to": ["ES"], "text": "t", "reply_to": True}, "must be a whole number"),
+    ({"kind": "draft_request", "request": "N1", "notice_kind": "red", "form": {"name": 3}}, "an object of texts"),
+    ({"kind": "draft_request", "request": "N1", "notice_kind": "red", "max_penalty_years": float("nan")},
+     "must be a number"),
 ])
 def test_json_that_is_not_a_command_is_refused_clearly(data, words):
     with pytest.raises(CommandError, match=words):
@@ -296,7 +314,8 @@ def test_random_commands_from_random_seats_stay_within_rights_and_replay(tmp_pat
             else:
                 new_rows = r.store.decisions()[rows:]
                 assert len(new_rows) == 1 and r.rows_at[new_rows[0].decision] == count
-                assert new_rows[0].by == ("seat" if isinstance(command, AnswerDecision) else "control")
+                expected = ("trainer" if seat == "trainer" else "seat") if isinstance(command, AnswerDecision) else "control"
+                assert new_rows[0].by == expected
         horizon = h.now + 60
         h.catch_up(horizon)
         assert_replays(r, horizon)

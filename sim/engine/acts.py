@@ -1,0 +1,196 @@
+"""What a person at a seat does on their own initiative: write I-24/7 messages and request forms.
+
+The play host checks a command against the seat's rights and the rules, records it, and hands
+its JSON here; a replay hands the recorded JSON here again at the same instant, so this module
+knows nothing of the play layer. Everything it does is journalled with ``by`` (the journal's
+cause): ``person`` for a seat's command.
+
+* A message goes to each recipient over I-24/7; its free text is carried, not parsed. A reply to
+  a partner's request for information is the answer that request waits for (a late one delays
+  the partner's case); a language the recipient does not read costs it translation time.
+* A request form is a draft until submitted. The NDTF reads its fields: one the kind needs that
+  is empty comes back as a request for more; the seat corrects the draft and resubmits. A
+  diffusion reaches only the recipients the seat chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..durations import minutes
+from ..notices.kinds import REQUIRED_FIELDS
+from ..notices.registry import Record
+from ..notices.review import Case
+from ..notices.rules import DATA_QUALITY, Finding, findings
+
+if TYPE_CHECKING:
+    from ..scenario.cases import Request
+    from .exercise import Exercise
+
+DEFAULT_PURPOSE = {"red": "prosecution", "diffusion": "arrest"}
+GS = "GS"
+
+
+class RecipientError(ValueError):
+    """A recipient that names no NCB, region or office of this exercise's world."""
+
+
+def expand_recipients(tokens: Iterable[str], members: Mapping[str, Any], sender: str) -> list[str]:
+    """NCB codes, ``GS``, ``region:NAME`` or ``all`` → the offices they name, each once, in the
+    order written (the sender itself left out)."""
+    out: list[str] = []
+    regions = sorted({m.region for m in members.values()})
+    for token in tokens:
+        if token == "all":
+            named = list(members)
+        elif token.startswith("region:"):
+            region = token[7:]
+            if region not in regions:
+                raise RecipientError(f"no region '{region}' in this exercise; regions: {', '.join(regions)}")
+            named = [c for c, m in members.items() if m.region == region]
+        elif token == GS or token in members:
+            named = [token]
+        else:
+            raise RecipientError(f"'{token}' is not an NCB of this exercise, GS, region:NAME or all")
+        out.extend(c for c in named if c != sender and c not in out)
+    return out
+
+
+@dataclass(slots=True)
+class Draft:
+    """A seat's request form, as last written."""
+
+    request: str
+    requester: str
+    kind: str
+    subject: str | None
+    purpose: str | None
+    offence: str | None
+    max_penalty_years: float | None
+    sentence_months: float | None
+    to: tuple[str, ...]  # a diffusion's recipients, expanded to codes
+    form: dict[str, str] = field(default_factory=dict)
+    sent: bool = False  # the text as it stands has been submitted
+
+    def provided(self) -> frozenset[str]:
+        return frozenset(k for k, v in self.form.items() if v.strip())
+
+    def problems(self, truth: Request | None = None) -> list[Finding]:
+        """Every rule the form breaks as written (with the case's hidden truth when known). An
+        unknown penalty is a gap to fill here, not a refusal: a person can still add it."""
+        purpose = self.purpose or DEFAULT_PURPOSE.get(self.kind)
+        return findings(self.kind, purpose=purpose, offence=self.offence, max_penalty_years=self.max_penalty_years,
+                        sentence_months=self.sentence_months, provided=self.provided(),
+                        character=truth.character if truth else None,
+                        human_rights_risk=truth.human_rights_risk if truth else False,
+                        requester=self.requester, penalty_unknown_is_gap=True)
+
+    def missing(self) -> list[str]:
+        """The fields the NDTF would ask for: the kind's own, and the penalty where one is needed."""
+        gaps = [f for f in REQUIRED_FIELDS[self.kind] if f not in self.provided()]
+        for f in self.problems():
+            if f.reason == DATA_QUALITY:
+                gaps += [g for g in f.detail.removeprefix("missing ").split(", ") if g not in gaps]
+        return gaps
+
+
+class SeatActs:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        self.drafts: dict[str, Draft] = {}
+        self.cases: dict[str, Case] = {}  # the review case of each request a person submitted
+        self._truth = {r.id: r for r in ex.scenario.requests}
+
+    def office(self, seat: str) -> str:
+        """Where the seat's messages come from: its NCB; the NDTF and the CCC write from GS."""
+        role, _, country = seat.partition(":")
+        return country if role == "ncb" else GS
+
+    def apply(self, seat: str, payload: Mapping[str, Any], by: str = "person") -> None:
+        """Apply a checked command (its JSON), as done by ``by``."""
+        with self.ex.journal.cause(by):
+            getattr(self, "_" + payload["kind"])(seat, payload)
+
+    # --- messages ----------------------------------------------------------------------------
+    def _send_message(self, seat: str, p: Mapping[str, Any]) -> None:
+        ex, src = self.ex, self.office(seat)
+        reply_to, forward_of = p.get("reply_to"), p.get("forward_of")
+        kind = "reply" if reply_to is not None else "forward" if forward_of is not None else "message"
+        extra: dict[str, Any] = {"text": p["text"]}
+        if p.get("subject"):
+            extra["subject"] = p["subject"]
+        if reply_to is not None:
+            extra["reply_to"] = reply_to
+        if forward_of is not None:
+            extra["forward_of"] = forward_of
+        ask = ex.exchange.ask_of(reply_to) if reply_to is not None else None
+        for dst in expand_recipients(p["to"], ex.world.members, src):
+            if ask is not None and dst == ask.sender and not (ask.answered or ask.answering):
+                ex.exchange.answered_by_message(ask, p["priority"], p.get("language"), extra)
+                continue
+            ex.send(src, dst, kind=kind, priority=p["priority"], language=p.get("language"), case=p.get("case"),
+                    extra=extra)
+
+    def _read_message(self, seat: str, p: Mapping[str, Any]) -> None:
+        self.ex.journal.emit(self.ex.env.now, "message.read", self.office(seat), msg=p["msg"], seat=seat)
+
+    # --- request forms -----------------------------------------------------------------------
+    def scenario_request(self, request: str) -> Request | None:
+        return self._truth.get(request)
+
+    def truth(self, request: str, requester: str) -> Request | None:
+        """The scenario's own account of a request it foresees (its hidden truth), if it is this NCB's."""
+        r = self._truth.get(request)
+        return r if r is not None and r.by == requester else None
+
+    def _draft_request(self, seat: str, p: Mapping[str, Any]) -> None:
+        ex, requester = self.ex, self.office(seat)
+        to = tuple(expand_recipients(p.get("to", ()), ex.world.members, requester))
+        d = Draft(p["request"], requester, p["notice_kind"], p.get("subject"), p.get("purpose"), p.get("offence"),
+                  p.get("max_penalty_years"), p.get("sentence_months"), to, dict(p.get("form", {})))
+        self.drafts[d.request] = d
+        fields: dict[str, Any] = {"request": d.request, "notice_kind": d.kind, "requester": requester,
+                                  "missing": d.missing()}
+        if d.subject:
+            fields["subject"] = d.subject
+        if to:
+            fields["to"] = list(to)
+        ex.journal.emit(ex.env.now, "request.drafted", requester, **fields)
+
+    def _submit_request(self, seat: str, p: Mapping[str, Any]) -> None:
+        ex = self.ex
+        d = self.drafts[p["request"]]
+        truth = self.truth(d.request, d.requester)
+        rec = ex.registry.records.get(d.request)
+        d.sent = True
+        if rec is None:
+            self._first_submission(d, truth)
+            return
+        # A resubmission: the NDTF asked for more; the corrected form goes back to it.
+        case = self.cases[d.request]
+        case.findings = [*d.problems(truth)]
+        ex.journal.emit(ex.env.now, "request.resubmitted", d.requester, request=d.request, notice_kind=d.kind,
+                        requester=d.requester, missing=d.missing())
+        supplied = case.supplied
+        ex.send(d.requester, GS, kind="info_reply", priority="high", about=d.subject,
+                then=lambda _m: supplied.succeed() if supplied is not None and not supplied.triggered else None)
+
+    def _first_submission(self, d: Draft, truth: Request | None) -> None:
+        ex = self.ex
+        rec = Record(d.request, d.kind, d.requester, d.subject, ex.env.now,
+                     purpose=d.purpose or DEFAULT_PURPOSE.get(d.kind),
+                     recipients=frozenset(d.to) if d.kind == "diffusion" else None,
+                     public=truth.public_extract if truth else False)
+        ccf = None if truth is None or truth.ccf is None else (
+            minutes(truth.ccf.after), minutes(truth.ccf.study), truth.ccf.outcome)
+        withdraw = None if truth is None or truth.withdraw_after is None else minutes(truth.withdraw_after)
+        case = Case(d.problems(truth), completes_on_request=False, withdraw_after=withdraw, ccf=ccf, person=True)
+        self.cases[d.request] = case
+        ex.filing.filed_by_person(d.request)  # the prompt to file the scenario's form is answered by this
+        ex.review.submit(rec, case)
+
+    def _withdraw_request(self, seat: str, p: Mapping[str, Any]) -> None:
+        rec = self.ex.registry.records[p["request"]]
+        self.ex.review.cancel_if_valid(rec, "withdrawn", rec.requester)

@@ -1,0 +1,152 @@
+"""What a seat may do on its own initiative, and why not when it may not.
+
+Each check reads the exercise as it stands and answers with a reason for people, or None. A
+refusal changes nothing. The rules that are the domain's own (a diffusion needs recipients, a
+request names a known offence) are checked here; the rules the NDTF applies to a form's content
+(missing fields, the penalty threshold, Art. 3) are *not* refusals: the request goes, and the
+NDTF answers it, because learning that is the point of the exercise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..engine.acts import Draft, RecipientError, expand_recipients
+from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..world.members import LANGUAGES
+from .commands import DraftRequest, ReadMessage, SeatCommand, SendMessage, SubmitRequest, WithdrawRequest
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+    from .views import SeatTracker
+
+PRIORITIES = ("routine", "high", "urgent")
+MAX_TEXT = 10_000
+MAX_LINE = 200
+_REFERENCE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
+
+
+def refusal(ex: Exercise, tracker: SeatTracker, seat: str, command: SeatCommand) -> str | None:
+    role = seat.partition(":")[0]
+    if isinstance(command, SendMessage):
+        return _message(ex, tracker, seat, command)
+    if isinstance(command, ReadMessage):
+        return None if command.msg in tracker.inbox_ids() else f"message {command.msg} is not in {seat}'s inbox"
+    if role != "ncb":
+        return "only an NCB requests notices and diffusions"
+    country = seat.partition(":")[2]
+    if isinstance(command, DraftRequest):
+        return _draft(ex, country, command)
+    if isinstance(command, SubmitRequest):
+        return _submit(ex, country, command.request)
+    if isinstance(command, WithdrawRequest):
+        rec = ex.registry.records.get(command.request)
+        if rec is None or rec.requester != country:
+            return f"{country} has no request {command.request} to withdraw"
+        if not rec.machine.allows(rec.state, "cancel"):
+            return f"request {rec.id} is {rec.state.replace('_', ' ')}: only a live notice or diffusion is withdrawn"
+        return None
+    return f"{type(command).__name__} is not a seat's command"
+
+
+def _message(ex: Exercise, tracker: SeatTracker, seat: str, m: SendMessage) -> str | None:
+    src = ex.acts.office(seat)
+    if not m.text.strip():
+        return "a message needs some text"
+    if len(m.text) > MAX_TEXT or len(m.subject) > MAX_LINE:
+        return f"a message's text is at most {MAX_TEXT:,} characters and its subject {MAX_LINE}"
+    if m.priority not in PRIORITIES:
+        return f"unknown priority '{m.priority}'; expected one of {', '.join(PRIORITIES)}"
+    if m.language is not None and m.language not in LANGUAGES:
+        return f"unknown language '{m.language}'; I-24/7 carries {', '.join(LANGUAGES)}"
+    if m.case is not None and not _REFERENCE.match(m.case):
+        return "a case reference is a short code such as C1 or OP-7"
+    if m.reply_to is not None and m.forward_of is not None:
+        return "a message replies to one message or forwards one, not both"
+    for ref in (m.reply_to, m.forward_of):
+        if ref is not None and ref not in tracker.inbox_ids():
+            return f"message {ref} is not in {seat}'s inbox"
+    if not m.to:
+        return "a message needs at least one recipient"
+    try:
+        to = expand_recipients(m.to, ex.world.members, src)
+    except RecipientError as e:
+        return str(e)
+    if not to:
+        return "no recipient left: a seat does not write to its own office"
+    return None
+
+
+def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
+    if not _REFERENCE.match(d.request):
+        return "a request's reference is a short code such as N1 or D-FR-7"
+    if d.notice_kind not in REQUEST_KINDS:
+        return f"unknown kind '{d.notice_kind}'; expected one of {', '.join(REQUEST_KINDS)}"
+    owner = _owner(ex, d.request)
+    if owner is not None and owner != country:
+        return f"request {d.request} is {owner}'s"
+    truth = ex.scenario_request(d.request)
+    if truth is not None and ex.filing.settled_by_automation(d.request):
+        return f"request {d.request} is filed by the scenario itself, not drafted at a seat"
+    if truth is not None and truth.kind != d.notice_kind:
+        return f"request {d.request} is the scenario's {truth.kind} request; draft it as {truth.kind}"
+    rec = ex.registry.records.get(d.request)
+    if rec is not None and rec.state != "info_requested":
+        return f"request {d.request} was submitted and is {rec.state.replace('_', ' ')}: it can no longer be edited"
+    if d.subject is not None and d.subject not in {s.id for s in ex.scenario.subjects}:
+        return f"the scenario has no subject '{d.subject}'"
+    allowed = PURPOSES.get(d.notice_kind, ())
+    if d.purpose is not None and d.purpose not in allowed:
+        return (f"purpose '{d.purpose}' does not apply to a {d.notice_kind} request"
+                + (f"; expected one of {', '.join(allowed)}" if allowed else ""))
+    if d.offence is not None and d.offence not in ALL_OFFENCES:
+        return f"unknown offence '{d.offence}'"
+    if d.max_penalty_years is not None and not 0 <= d.max_penalty_years <= 200:
+        return "the maximum penalty is between 0 and 200 years"
+    if d.sentence_months is not None and not 0 <= d.sentence_months <= 2400:
+        return "the remaining sentence is between 0 and 2400 months"
+    if d.to and d.notice_kind != "diffusion":
+        return "only a diffusion has recipients; a notice goes to every NCB"
+    try:
+        expand_recipients(d.to, ex.world.members, country)
+    except RecipientError as e:
+        return str(e)
+    known = REQUIRED_FIELDS[d.notice_kind]
+    for name, value in d.form:
+        if name not in known:
+            return f"a {d.notice_kind} request has no field '{name}'; its fields: {', '.join(known)}"
+        if len(value) > MAX_TEXT:
+            return f"field '{name}' is longer than {MAX_TEXT:,} characters"
+    return None
+
+
+def _submit(ex: Exercise, country: str, request: str) -> str | None:
+    draft: Draft | None = ex.acts.drafts.get(request)
+    if draft is None or draft.requester != country:
+        return f"{country} has no draft {request}; write it first"
+    rec = ex.registry.records.get(request)
+    if rec is not None:
+        if rec.state != "info_requested":
+            return f"request {request} was already submitted and is {rec.state.replace('_', ' ')}"
+        if draft.sent:
+            return f"request {request} is unchanged since it was submitted: correct it first"
+    elif draft.sent:
+        return f"request {request} was already submitted"
+    if ex.filing.settled_by_automation(request):
+        return f"request {request} was already filed"
+    if draft.kind == "diffusion" and not draft.to:
+        return "a diffusion needs recipients: choose countries, a region or all"
+    return None
+
+
+def _owner(ex: Exercise, request: str) -> str | None:
+    """The NCB a request reference belongs to: a record's, a draft's or the scenario's."""
+    rec = ex.registry.records.get(request)
+    if rec is not None:
+        return rec.requester
+    draft = ex.acts.drafts.get(request)
+    if draft is not None:
+        return draft.requester
+    truth = ex.scenario_request(request)
+    return truth.by if truth is not None else None
