@@ -1,0 +1,277 @@
+"""A person's own commands at a seat: messages, replies to requests for information, request forms
+the NDTF reads and sends back, diffusions to chosen recipients, withdrawals — each checked,
+recorded before it acts, attributed to the person, and replayed byte for byte."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from sim.engine.exercise import Exercise
+from sim.play.commands import DraftRequest, ReadMessage, SendMessage, SubmitRequest, WithdrawRequest
+from sim.play.host import Accepted, PlayHost, Refused
+from sim.scenario.loader import load_scenario
+from sim.sessions.runner import SessionRun, new_session
+from sim.sessions.store import SessionStore
+
+SCENARIO = """\
+id: seat-commands
+title: A person at NCB France works a homicide case
+start: 2026-03-02T06:00:00Z
+duration: 6d
+seed: 11
+world:
+  members: [FR, ES, MA, PT, DE]
+players:
+  - {role: ncb, country: FR}
+subjects:
+  - id: S1
+    identity: {name: Marc DUVAL, born: 1986-04-11, nationality: FR, description: scar on left hand}
+    location: FR
+requests:
+  - {id: N1, kind: red, by: FR, subject: S1, after_inject: I1, purpose: prosecution, offence: homicide,
+     max_penalty_years: 30}
+cases:
+  - id: C1
+    title: Stolen cars across the Pyrenees
+    lead: ES
+    partners: [FR]
+    requests_for_information: [{to: FR, at: 2h, priority: high, about: S1}]
+    reminder_after: 1d
+injects:
+  - {id: I1, at: 0h, from: Paris investigating judge, to: FR, channel: national, priority: urgent,
+     text: Arrest warrant for Marc DUVAL}
+objectives:
+  - id: O1
+    title: France's officer files the Red Notice request themselves
+    check: {event: notice.requested, done_by: person, seat: "ncb:FR"}
+  - id: O2
+    title: France's officer answers Spain's request for information
+    check: {event: message.sent, match: {type: rfi_reply}, done_by: person}
+"""
+FR = "ncb:FR"
+FULL_RED = (("name", "DUVAL Marc"), ("born", "1986-04-11"), ("nationality", "FR"), ("description", "scar"),
+            ("photo", "attached"), ("charge", "homicide"), ("law", "Art. 221-1 Code pénal"),
+            ("warrant", "TJ-Paris-2026-118"))
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sc") / "seat-commands.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return load_scenario(path)
+
+
+class Session:
+    def __init__(self, path, loaded) -> None:
+        self.path = path
+        self.store = new_session(path, loaded, seed=None, policy=None, script=None, people=[FR])
+        self.journal = io.StringIO()
+        self.host = PlayHost(SessionRun(self.store, journal=self.journal))
+
+    def rows(self):
+        return self.store.decisions()
+
+    def events(self, kind, **match):
+        return [e for e in self.host.events() if e["kind"] == kind and all(e.get(k) == v for k, v in match.items())]
+
+    def until(self, kind, limit=6 * 1440, **match):
+        h = self.host
+        while not self.events(kind, **match) and h.now < limit:
+            h.catch_up(h.now + 30)
+        found = self.events(kind, **match)
+        assert found, f"no {kind} {match} by minute {h.now}"
+        return found[0]
+
+    def submit(self, command, seat=FR):
+        out = self.host.submit(seat, command)
+        assert isinstance(out, Accepted), out
+        return out
+
+
+@pytest.fixture
+def s(tmp_path, loaded):
+    session = Session(tmp_path / "s.db", loaded)
+    yield session
+    session.host.close()
+
+
+def test_a_red_notice_request_without_the_penalty_comes_back_and_is_published_once_completed(s):
+    h = s.host
+    s.until("decision.requested", type="file_request")
+    form = h.form_for(FR, "N1")
+    assert (form.notice_kind, form.subject) == ("red", "S1")
+    assert dict(form.form)["name"] == "Marc DUVAL"  # the subject's identity is filled in for the person
+    assert "the maximum penalty" not in " ".join(h.check_form(FR, form))
+    assert any("max_penalty_years" in p for p in h.check_form(FR, DraftRequest("N1", "red", "S1", form=FULL_RED)))
+
+    s.submit(DraftRequest("N1", "red", "S1", "prosecution", "homicide", form=FULL_RED))
+    assert h.requests(FR)[0].missing == ("max_penalty_years",)
+    s.submit(SubmitRequest("N1"))
+    # Filing the form themselves answered the prompt to file the scenario's version of it.
+    settled = s.events("decision.made", type="file_request")
+    assert [(e["option"], e["by"]) for e in settled] == [("file", "person")]
+    assert not h.open_decisions(FR)
+    assert s.events("notice.requested", notice="N1")[0]["by"] == "person"
+
+    asked = s.until("notice.info_requested", notice="N1")
+    assert "max_penalty_years" in asked["detail"]
+    s.until("message.sent", type="info_request", request="N1")
+    h.catch_up(h.now + 5)
+    view = h.requests(FR)[0]
+    assert (view.state, view.unsent_changes) == ("info_requested", False)
+    assert "max_penalty_years" in view.asked
+    unchanged = h.submit(FR, SubmitRequest("N1"))
+    assert isinstance(unchanged, Refused) and "unchanged" in unchanged.reason
+
+    s.submit(DraftRequest("N1", "red", "S1", "prosecution", "homicide", 30.0, form=FULL_RED))
+    s.submit(SubmitRequest("N1"))
+    resubmitted = s.events("request.resubmitted", request="N1")
+    assert [(e["missing"], e["by"]) for e in resubmitted] == [([], "person")]
+    s.until("notice.published", notice="N1")
+    assert not s.events("notice.refused", notice="N1")
+    board = {row.ref: row for row in h.board(FR)}
+    assert board["N1"].state == "published"
+    assert [when for when, _ in board["N1"].history] == sorted(when for when, _ in board["N1"].history)
+
+
+def test_a_request_still_incomplete_when_resubmitted_is_asked_about_again(s):
+    h = s.host
+    s.submit(DraftRequest("N7", "red", "S1", "prosecution", "homicide", form=FULL_RED[:-1]))  # no warrant
+    s.submit(SubmitRequest("N7"))
+    s.until("notice.info_requested", notice="N7")
+    s.submit(DraftRequest("N7", "red", "S1", "prosecution", "homicide", 30.0, form=FULL_RED[:-1]))
+    s.submit(SubmitRequest("N7"))
+    assert s.events("request.resubmitted", request="N7")[0]["missing"] == ["warrant"]
+    h.catch_up(h.now + 2 * 1440)
+    asks = s.events("notice.info_requested", notice="N7")
+    assert len(asks) == 2 and asks[1]["detail"] == "missing warrant"
+
+
+def test_a_penalty_below_the_threshold_is_refused_not_asked_about(s):
+    s.submit(DraftRequest("N8", "red", "S1", "prosecution", "homicide", 1.0, form=FULL_RED))
+    s.submit(SubmitRequest("N8"))
+    refused = s.until("notice.refused", notice="N8")
+    assert refused["reason"] == "art83_penalty_threshold"
+
+
+def test_a_diffusion_goes_to_the_recipients_the_person_chose(s):
+    s.submit(DraftRequest("D5", "diffusion", "S1", "arrest", "homicide", 30.0, to=("ES", "PT"),
+                          form=(("name", "DUVAL Marc"), ("born", "1986"), ("nationality", "FR"), ("charge", "murder"))))
+    s.submit(SubmitRequest("D5"))
+    sent = s.events("diffusion.sent", diffusion="D5")[0]
+    assert (sent["to"], sent["by"]) == (["ES", "PT"], "person")
+    s.submit(DraftRequest("D6", "diffusion", "S1", "locate", to=("region:Europe",),
+                          form=(("name", "x"), ("born", "y"), ("nationality", "FR"), ("charge", "z"))))
+    s.submit(SubmitRequest("D6"))
+    assert s.events("diffusion.sent", diffusion="D6")[0]["to"] == ["DE", "ES", "PT"]  # Europe, France left out
+    s.submit(WithdrawRequest("D6"))
+    cancelled = s.events("diffusion.cancelled", diffusion="D6")[0]
+    assert (cancelled["reason"], cancelled["by"]) == ("withdrawn", "person")
+
+
+def test_a_reply_answers_the_partners_request_for_information(s):
+    h = s.host
+    rfi = s.until("message.sent", type="rfi", to="FR")
+    s.until("decision.requested", type="answer_rfi")
+    s.submit(ReadMessage(rfi["msg"]))
+    assert next(i for i in h.inbox(FR) if i.msg == rfi["msg"]).read
+    s.submit(SendMessage(("ES",), "DUVAL rented the car in Perpignan on 27 Feb.", "Re: C1", "high", "es",
+                         "C1", reply_to=rfi["msg"]))
+    reply = s.events("message.sent", type="rfi_reply")
+    assert [(e["from"], e["to"], e["by"], e["language"]) for e in reply] == [("FR", "ES", "person", "es")]
+    assert reply[0]["text"].startswith("DUVAL rented")
+    assert [(e["option"], e["by"]) for e in s.events("decision.made", type="answer_rfi")] == [("reply", "person")]
+    h.catch_up(3 * 1440)
+    assert len(s.events("message.sent", type="rfi_reply")) == 1  # the automation does not answer again
+    assert not s.events("message.sent", type="reminder")  # an answered request is not chased
+    assert s.events("objective.met", objective="O2")
+
+
+def test_left_unanswered_the_request_is_chased(s):
+    s.until("message.sent", type="reminder", to="FR", limit=2 * 1440)
+
+
+def test_the_person_at_the_seat_meets_the_objective_and_the_automation_does_not(s, loaded):
+    s.until("decision.requested", type="file_request")
+    s.submit(DraftRequest("N1", "red", "S1", "prosecution", "homicide", 30.0, form=FULL_RED))
+    s.submit(SubmitRequest("N1"))
+    assert s.events("objective.met", objective="O1")
+    ex = Exercise(loaded.scenario)  # nobody at the seat: the policy files N1
+    ex.run()
+    filed = [e for e in ex.journal.events if e["kind"] == "notice.requested"]
+    assert [e["by"] for e in filed] == ["policy"]
+    failed = {e["objective"] for e in ex.journal.events if e["kind"] == "objective.failed"}
+    assert {"O1", "O2"} <= failed
+
+
+@pytest.mark.parametrize(("seat", "command", "words"), [
+    ("trainer", SendMessage(("ES",), "hi"), "trainer steers the exercise"),
+    ("ncb:ES", SendMessage(("FR",), "hi"), "nobody plays ncb:ES"),
+    (FR, SendMessage(("XX",), "hi"), "'XX' is not an NCB of this exercise"),
+    (FR, SendMessage(("region:Atlantis",), "hi"), "no region 'Atlantis'"),
+    (FR, SendMessage(("FR",), "hi"), "no recipient left"),
+    (FR, SendMessage((), "hi"), "at least one recipient"),
+    (FR, SendMessage(("ES",), "   "), "needs some text"),
+    (FR, SendMessage(("ES",), "hi", priority="flash"), "unknown priority 'flash'"),
+    (FR, SendMessage(("ES",), "hi", language="de"), "unknown language 'de'"),
+    (FR, SendMessage(("ES",), "hi", reply_to=999), "message 999 is not in ncb:FR's inbox"),
+    (FR, ReadMessage(999), "message 999 is not in ncb:FR's inbox"),
+    (FR, DraftRequest("N9", "purple-ish"), "unknown kind 'purple-ish'"),
+    (FR, DraftRequest("N1", "yellow"), "draft it as red"),
+    (FR, DraftRequest("N9", "red", to=("ES",)), "only a diffusion has recipients"),
+    (FR, DraftRequest("N9", "red", form=(("shoe_size", "44"),)), "has no field 'shoe_size'"),
+    (FR, DraftRequest("N9", "red", subject="S9"), "no subject 'S9'"),
+    (FR, DraftRequest("N9", "red", purpose="arrest"), "purpose 'arrest' does not apply"),
+    (FR, DraftRequest("N9", "red", offence="jaywalking"), "unknown offence 'jaywalking'"),
+    (FR, DraftRequest("9 bad", "red"), "short code"),
+    (FR, SubmitRequest("N9"), "no draft N9"),
+    (FR, WithdrawRequest("N1"), "no request N1 to withdraw"),
+    ("ndtf", DraftRequest("N9", "red"), "nobody plays ndtf"),
+])
+def test_a_refused_command_changes_nothing(s, seat, command, words):
+    s.host.catch_up(30)
+    rows, events = len(s.rows()), s.host.event_count()
+    out = s.host.submit(seat, command)
+    assert isinstance(out, Refused) and words in out.reason, out
+    assert (len(s.rows()), s.host.event_count()) == (rows, events)
+
+
+def test_an_empty_diffusion_cannot_be_submitted(s):
+    s.submit(DraftRequest("D5", "diffusion", "S1"))
+    out = s.host.submit(FR, SubmitRequest("D5"))
+    assert isinstance(out, Refused) and "needs recipients" in out.reason
+
+
+def test_commands_are_recorded_before_they_act_and_replay_byte_for_byte(s):
+    h = s.host
+    s.submit(DraftRequest("D5", "diffusion", "S1", "arrest", "homicide", 30.0, to=("ES",),
+                          form=(("name", "n"), ("born", "b"), ("nationality", "FR"))))  # no charge: asked later
+    s.submit(SubmitRequest("D5"))  # before the clock moved: applies before what is due at the start
+    rfi = s.until("message.sent", type="rfi", to="FR")
+    s.submit(SendMessage(("ES", "MA"), "Any trace of DUVAL?", "DUVAL", "urgent"))
+    h.catch_up(h.now + 60)
+    s.submit(SendMessage(("ES",), "See attached", reply_to=rfi["msg"]))
+    s.until("diffusion.info_requested", diffusion="D5")
+    s.submit(DraftRequest("D5", "diffusion", "S1", "arrest", "homicide", 30.0, to=("ES",),
+                          form=(("name", "n"), ("born", "b"), ("nationality", "FR"), ("charge", "c"))))
+    s.submit(SubmitRequest("D5"))
+    h.catch_up(h.now + 1440)
+    rows = s.rows()
+    assert [r.by for r in rows if r.decision.startswith("P")] == ["command"] * 6
+    assert rows[0].decision == "P1" and '"before_start": true' in rows[0].option
+    live = s.journal.getvalue()
+    until = h.now
+    h.close()
+    store = SessionStore.open(s.path, write=False)
+    try:
+        buf = io.StringIO()
+        SessionRun(store, journal=buf, keep_events=False, record=False).replay(until)
+        assert buf.getvalue() == live
+    finally:
+        store.close()
+    s.host = PlayHost.open(None, None, str(s.path))[0]  # resumed to its last command, and it goes on
+    s.host.catch_up(until)
+    assert s.host.requests(FR)[0].state in ("circulated", "compliant")
+    assert s.events("diffusion.info_supplied", diffusion="D5")
