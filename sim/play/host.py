@@ -33,14 +33,14 @@ from ..decisions.port import Decision
 from ..durations import format_minutes, minutes
 from ..engine.acts import Draft
 from ..engine.views import parse_seat
-from ..notices.kinds import REQUIRED_FIELDS
+from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
 from ..scenario.loader import load_scenario
 from ..scenario.model import Scenario
 from ..sessions.runner import SessionRun, check_same_scenario, new_session
 from ..sessions.store import RATINGS, SessionStore
-from ..world.members import REGIONS
+from ..world.members import LANGUAGES, REGIONS
 from .commands import (
     SEAT_COMMANDS,
     AddInject,
@@ -53,12 +53,14 @@ from .commands import (
     ReleaseInject,
     to_json,
 )
+from .seat_rules import PRIORITIES
 from .seat_rules import refusal as seat_refusal
 from .views import (
     BoardRow,
     CaseFile,
     DecisionView,
     Event,
+    FormChoices,
     InboxItem,
     InjectRow,
     Recipient,
@@ -389,6 +391,16 @@ class PlayHost:
     def regions(self) -> tuple[str, ...]:
         present = {m.region for m in self._ex.world.members.values()}
         return tuple(r for r in REGIONS if r in present)
+
+    def form_choices(self) -> FormChoices:
+        """The vocabulary of forms and messages: kinds and their fields, purposes, offences,
+        priorities, languages (what a front end offers in its pickers)."""
+        return FormChoices(REQUEST_KINDS, MappingProxyType(dict(REQUIRED_FIELDS)), MappingProxyType(dict(PURPOSES)),
+                           ALL_OFFENCES, PRIORITIES, MappingProxyType(dict(LANGUAGES)))
+
+    def subject_names(self) -> Mapping[str, str]:
+        """Subject id -> the name people know them by (screens show names, never ids)."""
+        return MappingProxyType({s.id: s.identity.name for s in self.scenario.subjects})
 
     def board(self, seat: str) -> tuple[BoardRow, ...]:
         """The seat's cases as they stand: each request from its draft on, each arrest it is

@@ -232,3 +232,16 @@ class SeatTracker:
             ident = self._subjects[sid].identity
             out.append(CaseFile(sid, ident.name, ident.born, ident.nationality, tuple(facts)))
         return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class FormChoices:
+    """What a request form and a message may say, for the front end's pickers: the kinds with
+    their fields, the purposes each kind allows, the offences, priorities and languages."""
+
+    kinds: tuple[str, ...]  # red … un, diffusion
+    fields: Mapping[str, tuple[str, ...]]  # kind -> the form fields it requires
+    purposes: Mapping[str, tuple[str, ...]]  # kind -> allowed purposes (absent: none asked)
+    offences: tuple[str, ...]
+    priorities: tuple[str, ...]
+    languages: Mapping[str, str]  # code -> name
