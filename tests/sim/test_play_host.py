@@ -257,7 +257,7 @@ def assert_replays(r: Recorded, until: float) -> None:
 
 # --- the property ------------------------------------------------------------------------------------
 # Weighted towards what can be accepted, so that both outcomes are exercised.
-SEATS = ["trainer"] * 3 + ["ncb:FR"] * 3 + ["ncb:ES", "ndtf", "ccc", "ncb:XX", "nobody"]
+SEATS = ["trainer"] * 3 + ["ncb:FR"] * 6 + ["ncb:ES", "ndtf", "ccc", "ncb:XX", "nobody"]
 DECISIONS = ["Q1", "Q2"] * 3 + ["Q3", "Q4", "Q5", "Q9"]
 OPTIONS = ["file", "hold"] * 3 + ["confirm", "decline", "nonsense"]
 INJECTS = ["I2", "I3", "I4"] * 2 + ["I1", "X1", "I9"]
@@ -273,13 +273,25 @@ commands = st.one_of(
               st.sampled_from([None, "ES", "Interior ministry"])),
     st.builds(AddNote, st.sampled_from(["Good", "Good", " "]), st.sampled_from(["trainer", "evaluator"]),
               st.sampled_from([None, "O1", "O99"]), st.sampled_from([None, None, "unable_to_perform", "great"])),
+    # A seat's own work: messages (some to nobody real, some replying to what may not be there),
+    # reading, request forms complete or not, submissions and withdrawals of drafts that may not exist.
+    st.builds(SendMessage, st.sampled_from([("ES",), ("ES", "MA"), ("ES",), ("region:Africa",), ("XX",), ()]),
+              st.sampled_from(["Where is DUVAL?"] * 3 + [" "]), reply_to=st.sampled_from([None] * 4 + [1, 2, 99])),
+    st.builds(ReadMessage, st.integers(0, 3)),
+    st.builds(DraftRequest, st.sampled_from(["N1", "N5", "N5"]), st.sampled_from(["red", "red", "diffusion", "pink"]),
+              st.sampled_from([None, "S1"]), max_penalty_years=st.sampled_from([None, 30.0]),
+              to=st.sampled_from([(), ("ES", "PT")]),
+              form=st.sampled_from([(), (("name", "DUVAL Marc"), ("charge", "homicide"))])),
+    st.builds(SubmitRequest, st.sampled_from(["N1", "N5", "N5"])),
+    st.builds(WithdrawRequest, st.sampled_from(["N1", "N5"])),
 )
+SEAT_WORK = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest)
 # None: answer a decision open at that moment (the n-th option), so answers are often accepted.
 steps = st.lists(st.tuples(st.floats(0, 90), st.sampled_from(SEATS), st.one_of(st.none(), st.none(), commands),
                            st.integers(0, 3)), min_size=1, max_size=12)
 
 
-@settings(max_examples=50, deadline=None, derandomize=True, database=None,
+@settings(max_examples=80, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps)
 def test_random_commands_from_random_seats_stay_within_rights_and_replay(tmp_path_factory, plan):
@@ -305,8 +317,10 @@ def test_random_commands_from_random_seats_stay_within_rights_and_replay(tmp_pat
             if isinstance(out, Refused):
                 assert r.state() == before, out
                 continue
-            # Accepted: only within the seat's rights...
-            if seat != "trainer":
+            # Accepted: only within the seat's rights (a seat's own work only at the seat a person plays)...
+            if isinstance(command, SEAT_WORK):
+                assert seat == "ncb:FR"
+            elif seat != "trainer":
                 assert isinstance(command, AnswerDecision) and owner == seat == command.seat
             # ... and in the session before its effect.
             if isinstance(command, AddNote):
@@ -314,7 +328,8 @@ def test_random_commands_from_random_seats_stay_within_rights_and_replay(tmp_pat
             else:
                 new_rows = r.store.decisions()[rows:]
                 assert len(new_rows) == 1 and r.rows_at[new_rows[0].decision] == count
-                expected = ("trainer" if seat == "trainer" else "seat") if isinstance(command, AnswerDecision) else "control"
+                expected = (("trainer" if seat == "trainer" else "seat") if isinstance(command, AnswerDecision)
+                            else "command" if isinstance(command, SEAT_WORK) else "control")
                 assert new_rows[0].by == expected
         horizon = h.now + 60
         h.catch_up(horizon)
