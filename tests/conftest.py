@@ -108,3 +108,45 @@ injects:
     to: FR
     text: hello
 """
+
+
+def recorded_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder that ``make(folder)`` fills once per test session, shared by every xdist worker.
+
+    Recording the flagship or the world-baseline year costs seconds; several modules (and both
+    workers) read the same recording, so it is made once under a lock in the session's common
+    temporary folder. Readers must treat it as read-only: a test that writes (a note, a resume)
+    copies the file into its own ``tmp_path`` first.
+    """
+    import fcntl
+    import shutil
+
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker has its own basetemp inside the session's; without it, the parent
+    # is shared with other pytest sessions, so the basetemp itself is the common folder.
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"recorded-{name}"
+    with open(root / f"recorded-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / ".complete").exists():
+            return folder
+        shutil.rmtree(folder, ignore_errors=True)  # a recording that failed midway is made again
+        folder.mkdir()
+        make(folder)
+        (folder / ".complete").touch()
+    return folder
+
+
+SCRIPT_FLAGSHIP = ROOT / "tests" / "data" / "script-flagship.yaml"
+
+
+def scripted_recording(tmp_path_factory, name: str) -> Path:
+    """A shipped scenario run headless with the flagship's script: ``s.db`` (the session),
+    ``run.jsonl`` (its journal) and ``summary.json`` (the ``--json`` summary)."""
+    def make(folder: Path) -> None:
+        r = ncbsim("run", str(SCENARIOS / name), "--policy", f"scripted:{SCRIPT_FLAGSHIP}", "--session",
+                   str(folder / "s.db"), "--journal", str(folder / "run.jsonl"), "--json", timeout=300)
+        assert r.returncode == 0, r.stderr
+        (folder / "summary.json").write_text(r.stdout)
+
+    return recorded_once(tmp_path_factory, f"scripted-{name}", make)

@@ -4,33 +4,40 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
-from conftest import FLAGSHIP, ROOT, SCENARIOS, ncbsim
+from conftest import FLAGSHIP, ROOT, SCENARIOS, ncbsim, scripted_recording
+from conftest import SCRIPT_FLAGSHIP as SCRIPT
 
-SCRIPT = ROOT / "tests" / "data" / "script-flagship.yaml"
+
+@pytest.fixture(scope="module")
+def scripted_flagship(tmp_path_factory) -> Path:
+    """The flagship recorded once with the script (the shipped-scenario replay records it too):
+    a finished, headless session whose Q3 is the hit, confirmed."""
+    return scripted_recording(tmp_path_factory, FLAGSHIP.name) / "s.db"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("*.yaml")))
-def test_every_shipped_scenario_replays_to_an_identical_journal(tmp_path, name):
-    db, journal, again = tmp_path / "s.db", tmp_path / "run.jsonl", tmp_path / "replay.jsonl"
-    r = ncbsim("run", str(SCENARIOS / name), "--policy", f"scripted:{SCRIPT}", "--session", str(db),
-               "--journal", str(journal), timeout=300)
-    assert r.returncode == 0, r.stderr
+def test_every_shipped_scenario_replays_to_an_identical_journal(tmp_path_factory, tmp_path, name):
+    # The recording (run with --session and --journal) is shared with the tests that read the same
+    # run; the replay is this test's own.
+    recorded = scripted_recording(tmp_path_factory, name)
+    db, journal, again = recorded / "s.db", recorded / "run.jsonl", tmp_path / "replay.jsonl"
     r = ncbsim("replay", str(db), "--journal", str(again), "--json", timeout=300)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["replay"]["identical"] is True
     assert journal.read_bytes() == again.read_bytes()
 
 
-def test_branch_from_the_cli(tmp_path):
-    db = tmp_path / "s.db"
-    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--policy", f"scripted:{SCRIPT}").returncode == 0
+def test_branch_from_the_cli(scripted_flagship):
+    db = scripted_flagship
     r = ncbsim("replay", str(db), "--branch", "Q3=decline", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
@@ -110,16 +117,14 @@ def test_opening_a_foreign_database_changes_nothing(tmp_path):
     (["--branch", "Q3=bogus"], "offered"),
     (["--journal", "/no/such/dir/j.jsonl"], "folder"),
 ])
-def test_replay_refuses_bad_options(tmp_path, extra, words):
-    db = tmp_path / "s.db"
-    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--until", "3d").returncode == 0
-    r = ncbsim("replay", str(db), *extra)
+def test_replay_refuses_bad_options(scripted_flagship, extra, words):
+    r = ncbsim("replay", str(scripted_flagship), *extra)
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
 
 
-def test_play_refuses_a_headless_session_and_a_foreign_seat(tmp_path):
+def test_play_refuses_a_headless_session_and_a_foreign_seat(scripted_flagship, tmp_path):
     db = tmp_path / "s.db"
-    assert ncbsim("run", str(FLAGSHIP), "--session", str(db), "--until", "1d").returncode == 0
+    shutil.copyfile(scripted_flagship, db)  # play opens a session for writing
     r = ncbsim("play", "--session", str(db))
     assert r.returncode == 2 and "ncbsim trainer" in r.stderr
     r = ncbsim("play", str(FLAGSHIP), "--session", str(tmp_path / "nowhere" / "s.db"))
