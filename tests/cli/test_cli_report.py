@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from conftest import FLAGSHIP, SCENARIOS, ncbsim
+from conftest import FLAGSHIP, SCENARIOS, ncbsim, recorded_once
 
 
 class Page(HTMLParser):
@@ -48,10 +50,40 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def flagship_session(tmp_path_factory):
-    db = tmp_path_factory.mktemp("report") / "s.db"
-    assert ncbsim("run", str(FLAGSHIP), "--session", str(db)).returncode == 0
-    return db
+def flagship_session(tmp_path_factory) -> Path:
+    """The flagship recorded once for every test here (and every worker); read it, never write it."""
+    def make(folder: Path) -> None:
+        r = ncbsim("run", str(FLAGSHIP), "--session", str(folder / "s.db"))
+        assert r.returncode == 0, r.stderr
+
+    return recorded_once(tmp_path_factory, "flagship-session", make) / "s.db"
+
+
+@pytest.fixture(scope="module")
+def noted_what_if_report(tmp_path_factory, flagship_session) -> Path:
+    """A copy of the session with an evaluator's note (and a refused one), reported with what-ifs.
+
+    Each what-if replication is a whole run per option and key decision, so the note and the
+    what-if tests share this one report: ``note.out``/``bad_note.out`` hold the note commands'
+    exit code and stderr, ``report.md`` the report.
+    """
+    def make(folder: Path) -> None:
+        db = folder / "s.db"
+        shutil.copyfile(flagship_session, db)
+        for name, args in (("note", ["Complete, quick request", "--objective", "O5", "--rating", "P",
+                                     "--by", "A. Trainer"]),
+                           ("bad_note", ["x", "--objective", "O99"])):
+            r = ncbsim("note", str(db), *args)
+            (folder / f"{name}.out").write_text(f"{r.returncode}\n{r.stderr}")
+        r = ncbsim("report", str(db), "--md", str(folder / "report.md"), "--what-if", "1", timeout=600)
+        (folder / "report.out").write_text(f"{r.returncode}\n{r.stderr}")
+
+    return recorded_once(tmp_path_factory, "flagship-noted-what-if", make)
+
+
+def _outcome(folder: Path, name: str) -> tuple[int, str]:
+    code, err = (folder / f"{name}.out").read_text().split("\n", 1)
+    return int(code), err
 
 
 def test_flagship_html_report_has_timeline_verdicts_and_charts(flagship_session, tmp_path):
@@ -73,11 +105,10 @@ def test_flagship_html_report_has_timeline_verdicts_and_charts(flagship_session,
     assert "<script" not in out.read_text() and "<link" not in out.read_text()
 
 
-def test_report_with_what_if_alternatives(flagship_session, tmp_path):
-    out = tmp_path / "report.md"
-    r = ncbsim("report", str(flagship_session), "--md", str(out), "--what-if", "1", timeout=600)
-    assert r.returncode == 0, r.stderr
-    text = out.read_text()
+def test_report_with_what_if_alternatives(noted_what_if_report):
+    code, err = _outcome(noted_what_if_report, "report")
+    assert code == 0, err
+    text = (noted_what_if_report / "report.md").read_text()
     assert "### What if Q3 had gone otherwise?" in text and "| decline | 1 |" in text
 
 
@@ -98,13 +129,14 @@ def test_bad_journals_are_located(tmp_path, content, words):
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
 
 
-def test_evaluator_notes_reach_the_report(flagship_session, tmp_path):
-    r = ncbsim("note", str(flagship_session), "Complete, quick request", "--objective", "O5", "--rating", "P",
-               "--by", "A. Trainer")
-    assert r.returncode == 0, r.stderr
-    bad = ncbsim("note", str(flagship_session), "x", "--objective", "O99")
-    assert bad.returncode == 2 and "no objective 'O99'" in bad.stderr
-    md = ncbsim("report", str(flagship_session)).stdout
+def test_evaluator_notes_reach_the_report(noted_what_if_report):
+    code, err = _outcome(noted_what_if_report, "note")
+    assert code == 0, err
+    code, err = _outcome(noted_what_if_report, "bad_note")
+    assert code == 2 and "no objective 'O99'" in err
+    code, err = _outcome(noted_what_if_report, "report")
+    assert code == 0, err
+    md = (noted_what_if_report / "report.md").read_text()
     assert "Performed without challenges (P) Complete, quick request (A. Trainer)" in md
 
 
