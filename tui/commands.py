@@ -10,7 +10,10 @@ COMMANDS = (
     ("Slower", "slower"),
     ("Jump to the next event", "next_event"),
     ("Open the next decision", "open_decision"),
-    ("Show the case file (subjects you know of)", "case_file"),
+    ("Write an I-24/7 message", "compose"),
+    ("Request a notice or a diffusion", "new_request"),
+    ("Case board (your requests and arrests)", "board"),
+    ("Show the case file (people you know of)", "case_file"),
     ("Help", "help"),
     ("Quit (the session is saved)", "quit_session"),
 )

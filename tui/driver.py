@@ -21,6 +21,10 @@ from sim.api import (
     Refused,
     Seen,
 )
+from sim.play.commands import DraftRequest, ReadMessage
+from sim.play.views import BoardRow, FormChoices, Recipient, RequestView
+
+from .wording import Namer
 
 # Sim seconds per wall second; the last one means "as fast as the machine goes".
 SPEEDS = (("real time", 1.0), ("1 min/s", 60.0), ("10 min/s", 600.0), ("1 h/s", 3600.0), ("6 h/s", 21600.0),
@@ -40,6 +44,10 @@ class Driver:
         host.watch(seat)
         player = next((p for p in host.scenario.players if p.seat == seat), None)
         self.pause_on_decision = player.pause_on_decision if player else True
+        self.name = Namer(host.subject_names())
+        self.choices: FormChoices = host.form_choices()
+        self._board_told: dict[str, int] = {}  # ref -> history lines the person has been told of
+        self.board_news()  # what is on the board when the screen opens is not news
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
@@ -104,6 +112,7 @@ class Driver:
         outcome = self.host.submit(self.seat, command)
         if not isinstance(outcome, Refused):
             self.save_progress(force=True)
+            self.board_news()  # what the command itself did is on screen already, not news
         return outcome
 
     def answer(self, decision: DecisionView, option: str) -> Outcome:
@@ -135,3 +144,49 @@ class Driver:
     def case_file(self) -> tuple[CaseFile, ...]:
         """The subjects this seat knows of, with what it knows about each (in the order learnt)."""
         return self.host.case_files(self.seat)
+
+    def read(self, item: InboxItem) -> None:
+        """The person opened ``item``: say so to the host (once; opening it again changes nothing)."""
+        if not item.read:
+            self.submit(ReadMessage(item.msg))
+
+    # --- requests, the form and the case board ---------------------------------------------------
+    def requests(self) -> tuple[RequestView, ...]:
+        return self.host.requests(self.seat)
+
+    def form_for(self, request: str, notice_kind: str = "red") -> DraftRequest:
+        return self.host.form_for(self.seat, request, notice_kind)
+
+    def check_form(self, draft: DraftRequest) -> tuple[str, ...]:
+        return self.host.check_form(self.seat, draft)
+
+    def recipients(self) -> tuple[Recipient, ...]:
+        """Every office the seat can write to, except its own."""
+        return tuple(r for r in self.host.recipients() if r.code != self.home)
+
+    def regions(self) -> tuple[str, ...]:
+        return self.host.regions()
+
+    def board(self) -> tuple[BoardRow, ...]:
+        return self.host.board(self.seat)
+
+    def board_news(self) -> list[tuple[BoardRow, tuple[str, ...]]]:
+        """Each board row with what happened to it since the person was last told (the
+        consequences of what the seat did), and remembers them as told."""
+        news = []
+        for row in self.board():
+            told = self._board_told.get(row.ref, 0)
+            if len(row.history) > told:
+                news.append((row, tuple(what for _, what in row.history[told:])))
+                self._board_told[row.ref] = len(row.history)
+        return news
+
+    def new_reference(self, notice_kind: str) -> str:
+        """A reference for a new request that no request of the exercise uses yet."""
+        taken = {r.request for r in self.requests()} | {r.ref for r in self.board()} | {
+            r.id for r in self.host.scenario.requests}
+        prefix = "D" if notice_kind == "diffusion" else "N"
+        n = 1
+        while f"{prefix}-{self.home}-{n}" in taken:
+            n += 1
+        return f"{prefix}-{self.home}-{n}"

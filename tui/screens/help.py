@@ -16,7 +16,12 @@ HELP = """\
 You sit at one desk of INTERPOL's network. Messages reach your **inbox** over I-24/7 when they
 have travelled; **decisions** wait for you with a deadline in sim time — if it passes, the
 default applies. The **event log** shows only what your seat has learnt; the **map** lights
-the NCBs you have traffic with.
+the NCBs you have traffic with. You act at any time, not only when asked: write messages,
+request notices, circulate diffusions, follow your cases on the **case board**. When one of
+your cases moves (the NDTF asks for more, publishes, refuses; a hit; an arrest) a notification
+tells you. The clock holds still while a message, a form or a decision is open.
+
+## Operations screen
 
 | key | what it does |
 |---|---|
@@ -24,12 +29,45 @@ the NCBs you have traffic with.
 | `+` / `-` | faster / slower (real time … as fast as the machine goes) |
 | `n` | jump to the next thing that reaches you |
 | `d` | open the first waiting decision (or select one and press `enter`) |
-| `enter` | open the selected message or decision |
-| `c` | the case file: the subjects you know of, and what you know about each |
+| `enter` | open the selected message (you have read it: its ● goes) or decision |
+| `m` | write an I-24/7 message |
+| `r` | request a notice or a diffusion: a new form |
+| `b` | the case board: your requests and arrest cases, their state and history |
+| `c` | the case file: the people you know of, and what you know about each |
 | `tab` | move between panels |
 | `ctrl+p` | command palette |
 | `?` | this help |
 | `q` | quit — the session is saved; `ncbsim play --session FILE` resumes it |
+
+## An opened message
+
+`r` reply (to the sender; a reply to a request for information or a reminder answers it) ·
+`f` forward it, quoted, to partners you choose · `e` open the request the NDTF asks about ·
+`escape` close.
+
+## Writing a message
+
+`ctrl+o` choose the recipients · `ctrl+s` send · `escape` put it away. `tab` moves between
+the fields; if the message cannot go, the reason is shown at the bottom and nothing is sent.
+
+## A request form
+
+The review rules the form breaks are shown under it as you type. `ctrl+s` save the draft ·
+`ctrl+t` submit it (a diffusion circulates at once) · `ctrl+o` a diffusion's recipients ·
+`escape` close (twice when there are unsaved changes). On a decision to file a request, `f`
+opens its form, prefilled, to write it yourself. When the NDTF sends a request back, open it
+from the case board (`e`) or from the NDTF's message (`e`), complete it and submit it again.
+
+## Recipients picker
+
+Type to search by a country's name or code, or a region; `enter` moves to the list; `space`
+or `enter` picks or unpicks (several at once; a whole region; all members); `ctrl+s` done ·
+`escape` cancel.
+
+## Case board
+
+`↑`/`↓` select a case (its history shows below) · `e` or `enter` correct and resubmit a draft
+or a request sent back · `space` start / pause the clock · `escape` back.
 
 When the exercise ends you get the debrief: objectives, the timeline, and where the full
 after-action report was written.

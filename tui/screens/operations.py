@@ -11,13 +11,19 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, RichLog, Static
 
 from sim.api import Refused, all_members, describe, is_key, local_time
+from sim.play.commands import DraftRequest
 
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
-from .clocked import CLOCK_BINDINGS, ClockedScreen
-from .decision import DecisionScreen
+from ..wording import message_text, message_type
+from .board import BoardScreen, what
+from .clocked import ClockedScreen
+from .compose import ComposeScreen, Draft
+from .decision import OPEN_FORM, DecisionScreen
+from .message import EDIT_REQUEST, MessageScreen
+from .request_form import RequestFormScreen
 
 if TYPE_CHECKING:
     from ..app import NcbsimApp
@@ -27,9 +33,16 @@ LOG_LINES_PER_TICK = 30
 
 
 class OperationsScreen(ClockedScreen):
-    BINDINGS: ClassVar[list[BindingType]] = CLOCK_BINDINGS + [
-        Binding("n", "next_event", "Next event"),
+    # Short words, and +/- only in the help: at 80 columns every key of the desk must show.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_clock", "Clock"),
+        Binding("plus,equals_sign", "faster", "Faster", show=False),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("n", "next_event", "Next"),
         Binding("d", "open_decision", "Decide"),
+        Binding("m", "compose", "Write"),
+        Binding("r", "new_request", "Request"),
+        Binding("b", "board", "Board"),
         Binding("c", "case_file", "Case file"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
@@ -49,12 +62,12 @@ class OperationsScreen(ClockedScreen):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
                 yield WorldMap(self.driver.seat.partition(":")[2] or None, id="world-map")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         inbox = self.query_one("#inbox", DataTable)
         inbox.border_title = "I-24/7 inbox"
-        inbox.add_columns("", "arrived", "from", "type", "message")
+        inbox.add_columns("", "arrived", "from", "message")
         self.query_one("#decisions").border_title = "Decisions waiting"
         self.query_one("#event-log").border_title = "What you know"
         self.query_one("#detail").border_title = "Selected"
@@ -72,7 +85,15 @@ class OperationsScreen(ClockedScreen):
             self._inbox()
             self._log()
             self._map()
+            self._board_news()
         self._decisions()
+
+    def _board_news(self) -> None:
+        """Tell the person when something they did has a consequence (a case on the board moved)."""
+        name = self.driver.name
+        for row, lines in self.driver.board_news():
+            about = f" on {name.subject(row.subject)}" if row.subject else ""
+            self.app.notify(shown(name(lines[-1])), title=f"{what(row)} {row.ref}{about}", timeout=8)
 
     def _clock_bar(self) -> None:
         d, host = self.driver, self.driver.host
@@ -99,12 +120,14 @@ class OperationsScreen(ClockedScreen):
         rows = self.driver.inbox()
         table.clear()
         for r in rows:
-            text = r.text or r.type.replace("_", " ")
+            # The subject line, else what it says: the sender's name is cut so the message shows at 80 columns.
+            text = r.subject or self.driver.name(message_text(r, self.driver.name, r.sender)).replace("\n", " ")
+            sender = r.sender if len(r.sender) <= 14 else r.sender[:13] + "…"
             table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], r.since[5:16].replace("T", " "),
-                          shown(r.sender), r.type.replace("_", " "), shown(text[:60]), key=str(r.msg))
+                          shown(sender), shown(f"{message_type(r.type)}: {text}"[:70]), key=str(r.msg))
 
     def _decisions(self) -> None:
-        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now)
+        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name)
 
     def _log(self) -> None:
         log = self.query_one("#event-log", RichLog)
@@ -115,7 +138,7 @@ class OperationsScreen(ClockedScreen):
             log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
             fresh = fresh[-LOG_LINES_PER_TICK:]
         for since, e in fresh:
-            text = shown(describe(e) if e["kind"] != "message.sent" else (
+            text = shown(self.driver.name(describe(e)) if e["kind"] != "message.sent" else (
                 f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"))
             lt = local_time(e)
             log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
@@ -141,9 +164,10 @@ class OperationsScreen(ClockedScreen):
         else:
             parts = []
             for f in files:
-                head = f"[b]{shown(f.id)} — {shown(f.name)}[/b]" + (f", born {f.born}" if f.born else "") + (
+                head = f"[b]{shown(f.name)}[/b]" + (f", born {f.born}" if f.born else "") + (
                     f", {shown(f.nationality)}" if f.nationality else "")
-                facts = [f"  {since[5:16].replace('T', ' ')} {shown(describe(e))}" for since, e in f.facts[-6:]]
+                facts = [f"  {since[5:16].replace('T', ' ')} {shown(self.driver.name(describe(e)))}"
+                         for since, e in f.facts[-6:]]
                 parts.append("\n".join([head] + facts))
             text = "\n\n".join(parts)
         detail = self.query_one("#detail", Static)
@@ -168,20 +192,75 @@ class OperationsScreen(ClockedScreen):
             self._last = time.monotonic()
             if key is None:
                 return
+            if key == OPEN_FORM:
+                self.open_form(self.driver.form_for(str(q.context.get("request", "")),
+                                                    str(q.context.get("notice_kind", "red"))))
+                return
             outcome = self.driver.answer(q, key)
             if isinstance(outcome, Refused):  # e.g. the deadline passed while the dialog was open
                 self.notify(outcome.reason, severity="warning")
             self.refresh_all()
 
-        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, hints), chosen)
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, hints,
+                                            self.driver.name), chosen)
+
+    def _hints(self) -> bool:
+        return next((p.hints for p in self.driver.host.scenario.players if p.seat == self.driver.seat), True)
+
+    def _dialog(self, screen, then=None) -> None:
+        """Push a dialog; the clock holds still while it is open (as for a decision)."""
+        self._modal_open = True
+
+        def closed(result) -> None:
+            self._modal_open = False
+            self._last = time.monotonic()
+            self.refresh_all()
+            if then is not None:
+                then(result)
+
+        self.app.push_screen(screen, closed)
+
+    def open_compose(self, draft: Draft) -> None:
+        self._dialog(ComposeScreen(self.driver, draft))
+
+    def open_form(self, form: DraftRequest) -> None:
+        if not self.driver.seat.startswith("ncb:"):
+            self.notify("Only an NCB requests notices and diffusions.", severity="warning")
+            return
+        self._dialog(RequestFormScreen(self.driver, form, self._hints()))
+
+    def action_compose(self) -> None:
+        self.open_compose(Draft())
+
+    def action_new_request(self) -> None:
+        self.open_form(DraftRequest(self.driver.new_reference("red"), "red"))
+
+    def action_board(self) -> None:
+        self.app.push_screen(BoardScreen(self.driver, self))
+
+    def open_message(self, msg: int) -> None:
+        item = next((r for r in self.driver.inbox() if r.msg == msg), None)
+        if item is None:
+            return
+        self.driver.read(item)
+
+        def then(result) -> None:
+            if result is None:
+                return
+            action, payload = result
+            if action == EDIT_REQUEST:
+                mine = {r.request for r in self.driver.requests()}
+                if payload not in mine:
+                    self.notify(f"Request {payload} is not one of yours.", severity="warning")
+                    return
+                self.open_form(self.driver.form_for(payload))
+            else:
+                self.open_compose(payload)
+
+        self._dialog(MessageScreen(self.driver, item), then)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "decisions":
             self.action_open_decision(event.row_key.value)
-        elif event.data_table.id == "inbox":
-            row = next((r for r in self.driver.inbox() if str(r.msg) == event.row_key.value), None)
-            if row:
-                self.query_one("#detail", Static).border_title = "Message"
-                self.query_one("#detail", Static).update(
-                    f"[b]{row.type.replace('_', ' ')}[/b] from {shown(row.sender)} ({row.priority}), "
-                    f"arrived {row.since}\n\n{shown(row.text, newlines=True) or '(no text: a system message)'}")
+        elif event.data_table.id == "inbox" and event.row_key.value is not None:
+            self.open_message(int(event.row_key.value))

@@ -6,7 +6,7 @@ are added and removed as decisions come and go, and only the countdown cells cha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.widgets import DataTable
 
@@ -27,7 +27,7 @@ class DecisionTable(DataTable):
         self.add_column("time left", key="left")
         self.add_column("question", key="question")
 
-    def sync(self, decisions: Sequence[DecisionView], now: float) -> None:
+    def sync(self, decisions: Sequence[DecisionView], now: float, name: Callable[[str], str] = str) -> None:
         waiting = {q.id: q for q in decisions}
         on_screen = {k.value for k in self.rows if k.value is not None}  # every row is keyed by its decision id
         for gone in on_screen - set(waiting):
@@ -38,4 +38,4 @@ class DecisionTable(DataTable):
                 self.update_cell(qid, "left", left)
             else:
                 cells = (q.id, q.seat) if self.with_seat else (q.id,)
-                self.add_row(*cells, left, shown(q.prompt[:70]), key=q.id)
+                self.add_row(*cells, left, shown(name(q.prompt)[:70]), key=q.id)
