@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+from pathlib import Path
 
 import pytest
-from conftest import FLAGSHIP
+from conftest import FLAGSHIP, recorded_once
 
 from sim.errors import InputError
 from sim.scenario.loader import load_scenario
@@ -32,6 +34,25 @@ def play_as_a_person(tmp_path, answer_every: float = 7.0, choose=lambda d: d.rec
     return store, buf.getvalue()
 
 
+@pytest.fixture(scope="module")
+def played(tmp_path_factory) -> Path:
+    """The flagship played once by a person answering as recommended: ``s.db`` and its journal
+    ``original.jsonl``, shared by the tests that only read them."""
+    def make(folder: Path) -> None:
+        store, journal = play_as_a_person(folder)
+        store.close()
+        (folder / "original.jsonl").write_text(journal)
+
+    return recorded_once(tmp_path_factory, "flagship-played-as-a-person", make)
+
+
+@pytest.fixture
+def played_store(played):
+    store = SessionStore.open(played / "s.db", write=False)
+    yield store
+    store.close()
+
+
 def test_a_persons_answers_replay_to_the_identical_journal(tmp_path):
     store, original = play_as_a_person(tmp_path, choose=lambda d: d.options[-1].key)
     recorded = store.decisions()
@@ -42,8 +63,8 @@ def test_a_persons_answers_replay_to_the_identical_journal(tmp_path):
     assert store.meta("finished") == "1" and store.meta("journal_sha256")
 
 
-def test_branching_keeps_the_past_and_changes_the_future(tmp_path):
-    store, original = play_as_a_person(tmp_path)
+def test_branching_keeps_the_past_and_changes_the_future(played, played_store):
+    store, original = played_store, (played / "original.jsonl").read_text()
     hit = next(r for r in store.decisions() if r.option == "confirm")
     buf = io.StringIO()
     SessionRun(store, journal=buf, keep_events=False, branch=(hit.decision, "decline"), record=False).run()
@@ -54,8 +75,8 @@ def test_branching_keeps_the_past_and_changes_the_future(tmp_path):
     assert branched != original and '"requester_declined"' in branched
 
 
-def test_what_if_gives_a_distribution_per_option(tmp_path):
-    store, _ = play_as_a_person(tmp_path)
+def test_what_if_gives_a_distribution_per_option(played_store):
+    store = played_store
     hit = next(r for r in store.decisions() if r.option == "confirm")
     results = what_if(store, hit.decision, replications=2)
     assert set(results) == {"confirm", "decline"}
@@ -63,8 +84,14 @@ def test_what_if_gives_a_distribution_per_option(tmp_path):
     assert sum(r["arrests"] for r in results["confirm"]) >= 2
 
 
-def test_notes_and_ratings(tmp_path):
-    store, _ = play_as_a_person(tmp_path, answer_every=600)
+def test_notes_and_ratings(played, tmp_path):
+    fresh = new_session(tmp_path / "fresh.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None,
+                        people=["ncb:FR"])
+    with pytest.raises(InputError, match="already open for writing"):
+        SessionStore.open(tmp_path / "fresh.db")  # a new session's store is its writer
+    fresh.close()
+    shutil.copyfile(played / "s.db", tmp_path / "s.db")
+    store = SessionStore.open(tmp_path / "s.db")
     store.add_note("Filed the Red Notice request within the hour", "evaluator A", "O1", RATINGS[0], 90.0)
     with pytest.raises(InputError, match="already open for writing"):
         SessionStore.open(tmp_path / "s.db")  # one writer at a time, even within one process
