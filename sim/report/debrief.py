@@ -85,6 +85,20 @@ class Gathered:
         return self.kept[i] if i < len(self.kept) and self.kept[i]["seq"] == seq else None
 
 
+PEOPLE = ("person", "trainer")  # who acted, as opposed to the automation (policy) or a deadline (default)
+QUIET_ACTIONS = ("message.read",)  # counted, not listed: opening a message is not an action to grade
+_BY = {"policy": "automation", "default": "default applied at a deadline"}
+
+
+def _who(e: Event) -> str:
+    if e.get("by") == "trainer":
+        return "trainer"
+    if e.get("seat"):
+        return str(e["seat"])
+    actor = str(e.get("actor", ""))
+    return f"ncb:{actor}" if len(actor) == 2 else actor
+
+
 def gather(events: Iterable[Event]) -> Gathered:
     g = Gathered()
     for e in events:
@@ -152,6 +166,8 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
                               "recommended": q.get("recommended"), "by": e.get("by", "expired"),
                               "expired": e["kind"] == "decision.expired"})
 
+    actions = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "who": _who(e), "by": e["by"], "text": describe(e)}
+               for e in kept if e.get("by") in PEOPLE and e["kind"] not in QUIET_ACTIONS]
     key = [e for e in kept if is_key(e)]
     timeline = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "actor": e["actor"], "kind": e["kind"],
                  "text": describe(e)} for e in key[:TIMELINE_LIMIT]]
@@ -166,7 +182,11 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             improve.append(f"{line}: not met.")
     for x in expectations:
         what = f"Inject {x['inject']}: {country(x['to'])} was expected to {x['action'].replace('_', ' ')}"
-        if x["verdict"] == "met":
+        automated = f"ncb:{x['to']}" in players and x.get("by") not in PEOPLE
+        if x["verdict"] == "met" and automated:
+            improve.append(f"{what} — done in time, but by the {_BY.get(x.get('by') or '', 'automation')}, "
+                           f"not by the person at the seat.")
+        elif x["verdict"] == "met":
             strengths.append(f"{what} — done in time ({x['when']}).")
         else:
             improve.append(f"{what} by {x['deadline']} — {'done late, at ' + x['when'] if x['when'] else 'not done'}.")
@@ -188,7 +208,7 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
         "title": title, "scenario": scenario_id, "source": source, "start": g.start, "end": g.end,
         "players": list(players), "counts": dict(g.counts),
         "objectives": objective_rows, "expectations": expectations, "decisions": decisions,
-        "timeline": timeline, "timeline_total": len(key),
+        "timeline": timeline, "timeline_total": len(key), "actions": actions,
         "who_knew": _who_knew(kept, _seats(kept, list(players))),
         "bottlenecks": bottlenecks, "strengths": strengths, "improvements": improve,
         "corrective_actions": [c for c in corrective.values() if c], "notes": list(notes),

@@ -52,7 +52,8 @@ def describe(e: Event) -> str:
         what = {"reply": "replies", "forward": "forwards a message", "rfi_reply": "answers the request for information"
                 }.get(e.get("type", ""), f"sends a {e.get('type', 'message').replace('_', ' ')}")
         about = f" “{e['subject']}”" if e.get("subject") else ""
-        return f"{country(e['from'])} {what}{about} to {country(e['to'])} ({e['priority']}, {e['language']})"
+        how = ", ".join(x for x in (e.get("priority"), e.get("language")) if x)
+        return f"{country(e['from'])} {what}{about} to {country(e['to'])}" + (f" ({how})" if how else "")
     if k == "message.read":
         return f"{e['seat']} opens message {e['msg']}"
     if k == "request.drafted":

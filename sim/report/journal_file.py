@@ -35,7 +35,10 @@ _LATEST_DEADLINE = LATEST + timedelta(minutes=MAX_DRAW_MINUTES)
 # number, n finite number, b true or false, t a journal time, d a deadline (a journal time plus a
 # duration), l a list of text, x an inject's expectation.
 _SPEC_TEXT = {
-    "message.sent": "from:s to:s channel?s via?l type?s latency_min?n",
+    "message.sent": "from:s to:s channel?s via?l type?s latency_min?n priority?s language?s subject?s",
+    "message.read": "msg:i seat:s",
+    "request.drafted": "request:s requester:s notice_kind?s missing?l",
+    "request.resubmitted": "request:s requester:s notice_kind?s missing?l",
     "message.handled": "msg:i inject?s type?s waited_min?n translated?b",
     "message.escalated": "ccc:s to:s type?s",
     "message.undeliverable": "to?s",
@@ -59,7 +62,7 @@ _SPEC_TEXT = {
     "diffusion.cancelled": "diffusion:s reason?s requester?s",
     "diffusion.purged": "diffusion:s reason?s requester?s",
     "decision.requested": "decision:s seat?s prompt?s deadline?d recommended?s",
-    "decision.made": "decision:s seat:s type:s option:s by:s",
+    "decision.made": "decision:s seat:s type:s option:s by:s policy?s",
     "decision.expired": "decision:s seat:s type:s applied:s",
     "database.hit": "subject:s country:s database:s system:s notice_kind?s notice?s diffusion?s requester?s",
     "arrest.provisional": "subject:s country:s basis?s notice?s diffusion?s requester?s notice_kind?s",
@@ -81,8 +84,10 @@ _SPEC_TEXT = {
     "irt.deployed": "country:s hours_to_deploy:n",
     "imest.deployed": "name:s country:s",
 }
+# Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {
-    kind: [(f[:-2], f[-2] == ":", f[-1]) for f in text.split()] for kind, text in _SPEC_TEXT.items()}
+    kind: [(f[:-2], f[-2] == ":", f[-1]) for f in text.split()] + ([] if " by" in f" {text}" else [("by", False, "s")])
+    for kind, text in _SPEC_TEXT.items()}
 COMMON = ("seq", "t", "kind", "actor")
 USED = frozenset(COMMON) | {name for fields in SPEC.values() for name, _, _ in fields}
 _WHAT = {"s": "text", "i": "a whole number", "n": "a finite number", "b": "true or false",

@@ -89,6 +89,14 @@ def html(d: dict[str, Any]) -> str:
     out.append(_table(["#", "UTC", "local", "actor", "what happened"], [
         [_h(e["seq"]), _h(e["t"]), _h(e["local"] or ""), _h(e["actor"]), _h(e["text"])] for e in d["timeline"]]))
 
+    out.append("<h2>What people did</h2>")
+    if d["actions"]:
+        out.append("<p class='muted'>Every action a person (or the trainer) took, in order; the automation's "
+                   "work is in the timeline.</p>")
+        out.append(_table(["#", "UTC", "local", "who", "what they did"], [
+            [_h(a["seq"]), _h(a["t"]), _h(a["local"] or ""), _h(a["who"]), _h(a["text"])] for a in d["actions"]]))
+    else:
+        out.append("<p class='muted'>No person acted: every action in this run was the automation's.</p>")
     out.append("<h2>Decisions</h2>")
     if d["decisions"]:
         out.append(_table(["id", "seat", "question", "raised", "answered", "chosen", "recommended", "by"], [
@@ -189,6 +197,9 @@ def markdown(d: dict[str, Any]) -> str:
             [x["inject"], x["to"], x["action"], x["deadline"], x["verdict"], x["when"]] for x in d["expectations"]])]
     out += ["## Timeline", "", table(["#", "UTC", "local", "actor", "what happened"], [
         [e["seq"], e["t"], e["local"], e["actor"], e["text"]] for e in d["timeline"]])]
+    out += ["## What people did", "", table(["#", "UTC", "who", "what they did"], [
+        [a["seq"], a["t"], a["who"], a["text"]] for a in d["actions"]]) if d["actions"] else
+        "No person acted: every action in this run was the automation's.", ""]
     if d["decisions"]:
         out += ["## Decisions", "", table(["id", "seat", "question", "chosen", "recommended", "by"], [
             [x["id"], x["seat"], x["prompt"], x["chosen"], x["recommended"], "deadline passed" if x["expired"] else x["by"]]

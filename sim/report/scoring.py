@@ -8,6 +8,7 @@ from typing import Any
 
 Event = dict[str, Any]
 CASE_TYPES = {"rfi", "rfi_reply", "reminder", "info_reply", "hit_report", "hit_confirmation"}
+WRITTEN = {"message", "reply", "forward"}  # what a person writes at a seat
 
 
 def dt(t: str) -> datetime:
@@ -27,7 +28,7 @@ def _evidence(action: str, ncb: str, e: Event) -> bool:
     if action == "send_diffusion":
         return kind == "diffusion.sent" and e["requester"] == ncb
     if action == "share_intelligence":
-        return kind == "message.sent" and e["from"] == ncb and e.get("type") in CASE_TYPES
+        return kind == "message.sent" and e["from"] == ncb and (e.get("type") in CASE_TYPES or e.get("type") in WRITTEN)
     if action == "answer_hit":
         return kind == "decision.made" and e["seat"] == seat and e["type"] == "confirm_hit"
     if action == "request_extradition":
@@ -51,7 +52,7 @@ class ExpectationScorer:
             for row, action, ncb in self._waiting:
                 if _evidence(action, ncb, e):
                     row["verdict"], row["when"] = ("met" if e["t"] <= row["deadline"] else "late"), e["t"]
-                    row["evidence"] = e["seq"]
+                    row["evidence"], row["by"] = e["seq"], e.get("by")
                 else:
                     still.append((row, action, ncb))
             self._waiting = still
@@ -59,7 +60,7 @@ class ExpectationScorer:
             exp, ncb = e["expect"], e["to"]
             row = {"inject": e["inject"], "to": ncb, "action": exp["action"], "fired": e["t"],
                    "deadline": iso(dt(e["t"]) + timedelta(minutes=exp["within_min"])), "verdict": "missed",
-                   "when": None, "evidence": None, "objective": exp.get("objective")}
+                   "when": None, "evidence": None, "by": None, "objective": exp.get("objective")}
             self.rows.append(row)
             self._waiting.append((row, exp["action"], ncb))
 

@@ -275,3 +275,22 @@ def test_commands_are_recorded_before_they_act_and_replay_byte_for_byte(s):
     s.host.catch_up(until)
     assert s.host.requests(FR)[0].state in ("circulated", "compliant")
     assert s.events("diffusion.info_supplied", diffusion="D5")
+
+
+def test_the_debrief_credits_each_action_to_the_person(s):
+    from sim.report.render import markdown
+
+    s.until("decision.requested", type="file_request")
+    s.submit(DraftRequest("N1", "red", "S1", "prosecution", "homicide", 30.0, form=FULL_RED))
+    s.submit(SubmitRequest("N1"))
+    rfi = s.until("message.sent", type="rfi", to="FR")
+    s.host.catch_up(s.host.now + 5)  # it has travelled to France's inbox
+    s.submit(SendMessage(("ES",), "Nothing on file.", reply_to=rfi["msg"]))
+    s.host.catch_up(s.host.now + 60)
+    d = s.host.debrief("test")
+    done = [(a["who"], a["text"]) for a in d["actions"]]
+    assert ("ncb:FR", "France drafts red request N1") in done
+    assert ("ncb:FR", "France requests red notice N1 on S1") in done
+    assert any(who == "ncb:FR" and "answers the request for information" in text for who, text in done)
+    assert all(a["by"] == "person" for a in d["actions"])
+    assert "## What people did" in markdown(d)
