@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIOS, SLOW_SWEEP, ncbsim
+from conftest import ROOT, SCENARIOS, SLOW_SWEEP, ncbsim, recorded_once
 
 from sim.batch.designs import design_points
 from sim.batch.sweep import load_experiment, plan, run_sweep
@@ -104,16 +104,27 @@ def test_a_failing_run_is_recorded_the_sweep_goes_on_and_the_exit_code_is_1(tmp_
     assert sum(s["status"] == "failed" for s in failed) == 2
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
-def test_interrupted_sweeps_resume_without_counting_a_run_twice(tmp_path, sig):
-    exp = experiment(tmp_path, """replications: 6
+INTERRUPTED = """replications: 6
 until: 2d
 parameters:
   - {path: traffic.messages_per_ncb_per_day, values: [60, 80]}
 metrics: [messages_handled, objectives_met]
-""")
-    reference = tmp_path / "reference"
-    run_sweep(plan(exp), reference, "serial", 1, None, resume=False)
+"""
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> Path:
+    """The sweep the interrupted ones must end up equal to, run once for both signals."""
+    def make(folder: Path) -> None:
+        run_sweep(plan(experiment(folder, INTERRUPTED)), folder / "reference", "serial", 1, None, resume=False)
+
+    return recorded_once(tmp_path_factory, "batch-uninterrupted", make) / "reference"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_interrupted_sweeps_resume_without_counting_a_run_twice(tmp_path, sig, uninterrupted):
+    exp = experiment(tmp_path, INTERRUPTED)
+    reference = uninterrupted
     out = tmp_path / "interrupted"
     # One worker keeps three runs in flight (serial: each runs as it is submitted), so three are stored,
     # the fourth runs and the fifth waits for the signal: it always lands mid-sweep.

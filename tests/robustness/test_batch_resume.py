@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIOS, SLOW_SWEEP
+from conftest import ROOT, SCENARIOS, SLOW_SWEEP, recorded_once
 
 from sim.batch.folder import locked
 from sim.batch.sweep import plan, run_sweep
@@ -85,10 +85,11 @@ def folder_digest(out: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("reference")
-    out = folder / "out"
-    run_sweep(plan(write_experiment(folder)), out, "serial", 1, None, resume=False)
-    return out
+    """The uninterrupted sweep, run once for every worker; tests copy it before they change it."""
+    def make(folder: Path) -> None:
+        run_sweep(plan(write_experiment(folder)), folder / "out", "serial", 1, None, resume=False)
+
+    return recorded_once(tmp_path_factory, "resume-reference", make) / "out"
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import FLAGSHIP, ROOT, ncbsim
+from conftest import FLAGSHIP, ROOT, ncbsim, recorded_once
 
 from sim.scenario.loader import load_scenario
 from sim.sessions.runner import SessionRun, new_session
@@ -27,29 +27,36 @@ SCRIPT = ROOT / "tests" / "data" / "script-flagship.yaml"
 QUICK = 20  # seconds: a refused command answers at once; the subprocess start is most of it
 
 
+# Both sessions are recorded once per test session (shared by the xdist workers) and only ever
+# copied (``_edited``, ``shutil.copyfile``) before a test changes or opens them.
 @pytest.fixture(scope="module")
 def policy_session(tmp_path_factory) -> Path:
     """Two days of the flagship answered by a script: decisions Q1–Q3, all made by a policy."""
-    db = tmp_path_factory.mktemp("sessions") / "policy.db"
-    r = ncbsim("run", str(FLAGSHIP), "--session", str(db), "--until", "2d", "--policy", f"scripted:{SCRIPT}")
-    assert r.returncode == 0, r.stderr
-    return db
+    def make(folder: Path) -> None:
+        r = ncbsim("run", str(FLAGSHIP), "--session", str(folder / "policy.db"), "--until", "2d",
+                   "--policy", f"scripted:{SCRIPT}")
+        assert r.returncode == 0, r.stderr
+
+    return recorded_once(tmp_path_factory, "flagship-2d-policy", make) / "policy.db"
 
 
 @pytest.fixture(scope="module")
 def person_session(tmp_path_factory) -> Path:
     """Two days of the flagship with a person at NCB France, answering as the TUI would."""
-    db = tmp_path_factory.mktemp("sessions") / "person.db"
-    store = new_session(db, load_scenario(FLAGSHIP), seed=None, policy=None, script=None, people=["ncb:FR"])
-    run = SessionRun(store, keep_events=False)
-    t = 0.0
-    while t < 2 * 1440:
-        t += 120
-        run.run(t)
-        for d in list(run.exercise.port.open):
-            if d.seat == "ncb:FR":
-                run.exercise.answer(d.id, d.recommended)
-    store.close()
+    def make(folder: Path) -> None:
+        db = folder / "person.db"
+        store = new_session(db, load_scenario(FLAGSHIP), seed=None, policy=None, script=None, people=["ncb:FR"])
+        run = SessionRun(store, keep_events=False)
+        t = 0.0
+        while t < 2 * 1440:
+            t += 120
+            run.run(t)
+            for d in list(run.exercise.port.open):
+                if d.seat == "ncb:FR":
+                    run.exercise.answer(d.id, d.recommended)
+        store.close()
+
+    db = recorded_once(tmp_path_factory, "flagship-2d-person", make) / "person.db"
     assert {r[0] for r in _rows(db, "SELECT by FROM decisions")} == {"seat"}
     return db
 
