@@ -26,7 +26,8 @@ def scenario_schema() -> dict:
 def register(sub) -> None:
     p = sub.add_parser("schema", help="print a JSON Schema on stdout",
                        description="Print the JSON Schema of a file kind (for yaml-language-server and other editors).")
-    p.add_argument("kind", choices=["scenario", "experiment"], help="which file kind")
+    p.add_argument("kind", choices=["scenario", "experiment", "script"],
+                   help="which file kind (script: a scripted policy, --policy scripted:FILE.yaml)")
     p.set_defaults(handler=schema_command)
 
 
@@ -39,7 +40,21 @@ def experiment_schema() -> dict:
     return schema
 
 
+def script_schema() -> dict:
+    """A scripted policy's schema; each command's own schema comes from the command codec."""
+    from ..decisions.script import Script
+    from ..play.commands import command_schema
+
+    schema = Script.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ncbsim scripted policy"
+    command = schema["$defs"]["ScriptedCommand"]["properties"]["command"]
+    schema["$defs"]["ScriptedCommand"]["properties"]["command"] = {"description": command["description"],
+                                                                   **command_schema()}
+    return schema
+
+
 def schema_command(args) -> int:
-    schema = scenario_schema() if args.kind == "scenario" else experiment_schema()
+    schema = {"scenario": scenario_schema, "experiment": experiment_schema, "script": script_schema}[args.kind]()
     print(json_for_terminal(schema, indent=2))
     return 0

@@ -1,11 +1,17 @@
-"""Scripted answers, from a YAML file validated like a scenario (located errors)."""
+"""Scripted policies, from a YAML file validated like a scenario (located errors).
+
+A script answers decisions (``answers``: by id or by type, a delay after the decision is raised)
+and gives commands at set times (``commands``: any command a person or the trainer can give,
+written as its JSON — the same commands, checked by the same rules, as at a seat). Where it is
+silent, decisions are answered by the book.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..scenario.types import Duration, Strict, as_written
 from .port import Decision
@@ -28,8 +34,43 @@ class Answer(Strict):
         return self
 
 
+class ScriptedCommand(Strict):
+    """A command given at a set time, as the seat (or the trainer) would give it."""
+
+    at: Duration = Field(description="when, after the start")
+    seat: str = Field(pattern=r"^(ncb:[A-Z]{2}|ndtf|ccc|trainer)$",
+                      description="who gives it: ncb:FR, ndtf, ccc, or trainer (injects)")
+    command: dict[str, Any] = Field(description="the command as JSON, e.g. {kind: send_message, to: [ES], text: …}; "
+                                                "the kinds and their fields are in the README's Commands section")
+
+    @field_validator("command")
+    @classmethod
+    def _a_command(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from ..play.commands import AddNote, CommandError, command_from_json
+
+        try:
+            parsed = command_from_json(value)
+        except CommandError as e:
+            raise ValueError(str(e)) from None
+        if isinstance(parsed, AddNote):
+            raise ValueError("an evaluator's note belongs to a session, not to a script")  # noqa: TRY004 -- pydantic reports ValueError
+        return value
+
+    @model_validator(mode="after")
+    def _seat_fits(self) -> ScriptedCommand:
+        from ..play.commands import SEAT_COMMANDS, AnswerDecision, command_from_json
+
+        parsed = command_from_json(self.command)
+        if isinstance(parsed, SEAT_COMMANDS) and self.seat == "trainer":
+            raise ValueError(f"{parsed.kind} is a seat's own work: give it at a seat such as ncb:FR")
+        if not isinstance(parsed, (*SEAT_COMMANDS, AnswerDecision)) and self.seat != "trainer":
+            raise ValueError(f"{parsed.kind} is the trainer's: give it with seat: trainer")
+        return self
+
+
 class Script(Strict):
-    answers: list[Answer] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list, description="answers to decisions")
+    commands: list[ScriptedCommand] = Field(default_factory=list, description="commands given at set times")
 
     def match(self, d: Decision) -> Answer | None:
         for a in self.answers:

@@ -81,6 +81,10 @@ class Seats:
                 continue  # policies are deterministic: the replay reproduces them by itself
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
             self._at(r.sim_time, partial(self._replay_answer, r, option))
+        if config.script is not None and config.script.commands:
+            from ..play.scripted import ScriptedCommands  # the play layer's rules, checked as at a seat
+
+            ScriptedCommands(ex, config.script.commands, self._at)
 
     def _at(self, t: float, action: Callable[[], object]) -> None:
         ev = Event(self.ex.env)

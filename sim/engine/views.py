@@ -53,7 +53,7 @@ class SeatView:
 
     def reach(self, e: Event) -> str | None:
         kind = e["kind"]
-        if kind.startswith("decision."):  # a seat sees its own decisions, the trainer all of them
+        if kind.startswith(("decision.", "command.")):  # a seat sees its own decisions, the trainer all of them
             return e["t"] if self.role == "trainer" or e.get("seat") == self.seat else None
         if kind == "diffusion.sent":
             self.recipients[e["diffusion"]] = set(e.get("to", ()))

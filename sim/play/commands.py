@@ -240,6 +240,42 @@ def command_from_json(data: Any) -> Command:
     return cls(**values)
 
 
+def control_payload(command: FireInject | HoldInject | ReleaseInject | AddInject) -> dict[str, Any]:
+    """A trainer's control as the session records it (``by: control`` rows) and the MSEL applies it."""
+    if isinstance(command, AddInject):
+        return {"action": "adhoc", "inject": command.inject_data()}
+    action = {FireInject: "fire", HoldInject: "hold", ReleaseInject: "release"}[type(command)]
+    return {"action": action, "inject": command.inject}
+
+
+_SCHEMA_TYPES: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "float": {"type": "number"},
+    "tuple[str, ...]": {"type": "array", "items": {"type": "string"}},
+    "Form": {"type": "object", "additionalProperties": {"type": "string"}},
+}
+
+
+def command_schema() -> dict[str, Any]:
+    """The JSON Schema of one command (any kind), from the same field table the codec reads."""
+    variants = []
+    for kind, cls in sorted(COMMANDS.items()):
+        props: dict[str, Any] = {"kind": {"const": kind}}
+        required = ["kind"]
+        for f, (base, optional) in _field_types(cls).items():
+            prop = dict(_SCHEMA_TYPES[base])
+            if optional:
+                prop = {"anyOf": [prop, {"type": "null"}]}
+            props[_JSON_NAME.get(f, f)] = prop
+            if next(x for x in fields(cls) if x.name == f).default is MISSING:
+                required.append(_JSON_NAME.get(f, f))
+        doc = " ".join((cls.__doc__ or "").split())
+        variants.append({"title": kind, "description": doc, "type": "object", "properties": props,
+                         "required": required, "additionalProperties": False})
+    return {"oneOf": variants}
+
+
 def _check_annotations() -> None:
     """Every field of every command has a type the JSON codec knows (checked at import: a new
     command with an unsupported type fails at once, not on the first socket)."""

@@ -10,7 +10,7 @@ NDTF answers it, because learning that is the point of the exercise.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..engine.acts import Draft, RecipientError, expand_recipients
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
@@ -19,7 +19,12 @@ from .commands import DraftRequest, ReadMessage, SeatCommand, SendMessage, Submi
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
-    from .views import SeatTracker
+
+
+class Inbox(Protocol):
+    """What the rules need of a seat's view: which messages have reached its inbox."""
+
+    def inbox_ids(self) -> frozenset[int]: ...
 
 PRIORITIES = ("routine", "high", "urgent")
 MAX_TEXT = 10_000
@@ -27,7 +32,7 @@ MAX_LINE = 200
 _REFERENCE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 
 
-def refusal(ex: Exercise, tracker: SeatTracker, seat: str, command: SeatCommand) -> str | None:
+def refusal(ex: Exercise, tracker: Inbox, seat: str, command: SeatCommand) -> str | None:
     role = seat.partition(":")[0]
     if isinstance(command, SendMessage):
         return _message(ex, tracker, seat, command)
@@ -50,7 +55,7 @@ def refusal(ex: Exercise, tracker: SeatTracker, seat: str, command: SeatCommand)
     return f"{type(command).__name__} is not a seat's command"
 
 
-def _message(ex: Exercise, tracker: SeatTracker, seat: str, m: SendMessage) -> str | None:
+def _message(ex: Exercise, tracker: Inbox, seat: str, m: SendMessage) -> str | None:
     src = ex.acts.office(seat)
     if not m.text.strip():
         return "a message needs some text"

@@ -18,7 +18,7 @@ KEY_KINDS = {
     "database.hit", "arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
     "subject.located", "subject.alarmed", "refugee.confirmed", "objective.met", "objective.failed",
     "operation.started", "operation.ended", "irt.deployed", "imest.deployed", "message.escalated",
-    "request.resubmitted",
+    "request.resubmitted", "command.refused",
 }
 WHO = {"person": "by a person", "policy": "by the automation", "default": "by default at the deadline",
        "trainer": "by the trainer"}
@@ -56,6 +56,8 @@ def describe(e: Event) -> str:
         return f"{country(e['from'])} {what}{about} to {country(e['to'])}" + (f" ({how})" if how else "")
     if k == "message.read":
         return f"{e['seat']} opens message {e['msg']}"
+    if k == "command.refused":
+        return f"{e['seat']}'s {e['command'].replace('_', ' ')} is refused: {e['reason']}"
     if k == "request.drafted":
         gaps = ", ".join(e.get("missing", ()))
         return f"{country(e['requester'])} drafts {kind} request {e['request']}" + (f" (missing: {gaps})" if gaps else "")

@@ -37,6 +37,7 @@ _LATEST_DEADLINE = LATEST + timedelta(minutes=MAX_DRAW_MINUTES)
 _SPEC_TEXT = {
     "message.sent": "from:s to:s channel?s via?l type?s latency_min?n priority?s language?s subject?s",
     "message.read": "msg:i seat:s",
+    "command.refused": "seat:s command:s reason:s",
     "request.drafted": "request:s requester:s notice_kind?s missing?l",
     "request.resubmitted": "request:s requester:s notice_kind?s missing?l",
     "message.handled": "msg:i inject?s type?s waited_min?n translated?b",

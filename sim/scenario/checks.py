@@ -29,6 +29,7 @@ PRODUCED_FIELDS = {
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
                         "translated", "via_ccc"},
     "message.read": {"msg", "seat", "actor"},
+    "command.refused": {"seat", "command", "reason", "actor"},
     "request.drafted": {"request", "notice_kind", "requester", "subject", "missing", "to", "actor"},
     "request.resubmitted": {"request", "notice_kind", "requester", "missing", "actor"},
     "message.escalated": {"msg", "to", "type", "priority", "ccc", "actor"},

@@ -185,9 +185,13 @@ def render_schema() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help="write docs/scenarios.md and docs/scenario.schema.json")
+    ap.add_argument("--write", action="store_true",
+                    help="write docs/scenarios.md, docs/scenario.schema.json and docs/script.schema.json")
     a = ap.parse_args()
-    outputs = {ROOT / "docs" / "scenarios.md": render_guide(), ROOT / "docs" / "scenario.schema.json": render_schema()}
+    from ..cli.schema import script_schema
+
+    outputs = {ROOT / "docs" / "scenarios.md": render_guide(), ROOT / "docs" / "scenario.schema.json": render_schema(),
+               ROOT / "docs" / "script.schema.json": json.dumps(script_schema(), indent=2, ensure_ascii=False) + "\n"}
     for path, text in outputs.items():
         if a.write:
             path.write_text(text, encoding="utf-8")

@@ -32,7 +32,8 @@ WORKING_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
 EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent", "message.handled", "message.read",
-               "message.undeliverable", "message.escalated", "request.drafted", "request.resubmitted", "objective.met",
+               "message.undeliverable", "message.escalated", "request.drafted", "request.resubmitted", "command.refused",
+               "objective.met",
                "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
                "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
                "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.info_requested",
