@@ -64,6 +64,15 @@ class BackgroundRequests:
         completes = complete or u() >= p.never_completed_share
         return purpose, found, completes, u() < p.public_extract_share
 
+    def _free_id(self) -> str:
+        """The next B-number no request already uses: a scenario's or a seat's own reference
+        (draft or filed) keeps its number, and the background skips it."""
+        ex = self.ex
+        while True:
+            rid = f"B{next(self._ids)}"
+            if rid not in ex.registry.records and rid not in ex.acts.drafts and ex.scenario_request(rid) is None:
+                return rid
+
     def _stream(self, kind: str, mean_gap: float):
         env, review = self.ex.env, self.ex.review
         while True:
@@ -74,7 +83,7 @@ class BackgroundRequests:
             if kind == "diffusion":
                 others = [c for c in self.codes if c != requester]
                 recipients = frozenset(self._pick(others) for _ in range(1 + int(self.u() * 8))) if others else frozenset()
-            rec = Record(f"B{next(self._ids)}", kind, requester, None, env.now, purpose=purpose,
+            rec = Record(self._free_id(), kind, requester, None, env.now, purpose=purpose,
                          recipients=recipients, public=public, background=True)
             case = Case(found, completes_on_request=completes)
             if kind in ("red", "diffusion"):

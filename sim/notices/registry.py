@@ -65,6 +65,8 @@ class Registry:
         self.states: dict[str, int] = {}
 
     def add(self, rec: Record, t: float, **fields: Any) -> Record:
+        if rec.id in self.records:  # two requests under one reference would merge their histories
+            raise RuntimeError(f"request {rec.id} is already in the registry (an engine bug)")
         rec.state = rec.machine.initial
         self.records[rec.id] = rec
         if rec.subject:

@@ -84,8 +84,28 @@ Model parameters are distributions of durations, written as one of:
 ## Objective checks
 
 An objective is met when `count` journal events of kind `event`, carrying every field in
-`match`, happen before its deadline `by`; at the deadline (or the end) it fails. Events and the
-fields they carry:
+`match`, happen before its deadline `by`; at the deadline (or the end) it fails.
+
+To grade what people did rather than what the automation did, add `done_by` and `seat` to the
+check. Every event a command or an answer caused says who caused it in its `by` field:
+`person` (someone at a seat), `policy` (the automation), `default` (an option applied when a
+deadline passed) or `trainer`. `seat: ncb:FR` keeps only what that seat did: its decisions and
+its NCB's own messages, forms and requests.
+
+```yaml
+objectives:
+  - id: O1
+    title: NCB France's officer files the Red Notice request themselves
+    check: {{event: notice.requested, match: {{notice: N1}}, done_by: person, seat: "ncb:FR"}}
+  - id: O2
+    title: France answers Spain's request for information
+    check: {{event: message.sent, match: {{type: rfi_reply, from: FR}}, done_by: person}}
+  - id: O3
+    title: The officer opens the judge's warrant (not just the desk's automatic handling)
+    check: {{event: message.read, match: {{seat: "ncb:FR"}}, done_by: person}}
+```
+
+Events and the fields they carry (any event may also carry `by`):
 
 | event | fields |
 |---|---|

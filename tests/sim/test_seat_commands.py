@@ -294,3 +294,24 @@ def test_the_debrief_credits_each_action_to_the_person(s):
     assert any(who == "ncb:FR" and "answers the request for information" in text for who, text in done)
     assert all(a["by"] == "person" for a in d["actions"])
     assert "## What people did" in markdown(d)
+
+
+def test_a_seats_reference_never_merges_with_a_background_request(tmp_path):
+    """The background numbers its requests B1, B2, …: a seat's own B-reference keeps its number."""
+    text = SCENARIO.replace("duration: 6d", "duration: 20d") + """\
+background:
+  requests_per_year: {red: 20000}
+"""
+    path = tmp_path / "busy.yaml"
+    path.write_text(text, encoding="utf-8")
+    s = Session(tmp_path / "s.db", load_scenario(path))
+    try:
+        s.submit(DraftRequest("B3", "red", "S1", "prosecution", "homicide", 30.0, form=FULL_RED))
+        s.host.catch_up(3 * 1440)
+        s.submit(SubmitRequest("B3"))
+        s.host.catch_up(10 * 1440)
+        requested = s.events("notice.requested", notice="B3")
+        assert [(e["requester"], e["by"]) for e in requested] == [("FR", "person")]
+        assert len(s.events("notice.requested")) > 100  # the background went on around it
+    finally:
+        s.host.close()
