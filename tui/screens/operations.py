@@ -138,8 +138,9 @@ class OperationsScreen(ClockedScreen):
             log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
             fresh = fresh[-LOG_LINES_PER_TICK:]
         for since, e in fresh:
-            text = shown(self.driver.name(describe(e)) if e["kind"] != "message.sent" else (
-                f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"))
+            # An inject's message shows what it says; every other event (the person's own messages too) is described.
+            text = shown(f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"
+                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name(describe(e)))
             lt = local_time(e)
             log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged += len(items)

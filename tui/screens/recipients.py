@@ -71,6 +71,8 @@ class RecipientsScreen(ModalScreen[tuple[str, ...] | None]):
         box = self.query_one("#recipient-list", SelectionList)
         box.clear_options()
         box.add_options([Selection(shown(label), token, token in self.chosen) for token, label in shown_entries])
+        if shown_entries:
+            box.highlighted = 0  # space picks the best match at once
         self._show_chosen()
 
     def _show_chosen(self) -> None:
