@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from ..people.subjects import SubjectState
 
 
+MATERIAL = ("photographs", "fingerprints")  # what a requester may ask for before confirming a hit
+
 # Release reasons (journal `reason` of subject.released).
 NO_CONFIRMATION = "no_confirmation_in_time"
 NO_LONGER_VALID = "request_no_longer_valid"
@@ -47,6 +49,7 @@ class ArrestCase:
     arrested_at: float = 0.0
     request_due: float | None = None
     release_reason: str | None = None
+    asked: tuple[str, ...] = ()  # identification material the requester asked for before confirming
 
 
 class Arrests:
@@ -87,19 +90,23 @@ class Arrests:
                                         then=lambda _m2: self._requester_confirms(case)))
 
     def _requester_confirms(self, case: ArrestCase) -> None:
-        """The requesting NCB has read the hit report: its officer must confirm, in time."""
+        """The requesting NCB has read the hit report: its officer must confirm, in time — or ask
+        the holding NCB for photographs or fingerprints first, which costs time on the hold."""
         if case.state != "held":
             return
         ex, rec = self.ex, case.record
         left = case.hold_until - ex.env.now
         if left <= 0:
             return
+        received = f" You have its {' and '.join(case.asked)}." if case.asked else ""
+        asks = [Option(f"ask:{m}", f"Ask {case.country} for the {m} first ({format_minutes(left)} of hold left)")
+                for m in MATERIAL if m not in case.asked]
         ex.port.raise_(
             f"ncb:{rec.requester}", "confirm_hit",
-            f"{case.country} holds {case.subject.spec.identity.name} at the border on your {rec.kind} {rec.id}. "
+            f"{case.country} holds {case.subject.spec.identity.name} at the border on your {rec.kind} {rec.id}.{received} "
             f"Confirm that the person is wanted and that you will request extradition?",
             [Option("confirm", "Confirm: the person is wanted, extradition will be requested", recommended=rec.visible),
-             Option("decline", "Decline: let the person go", recommended=not rec.visible)],
+             *asks, Option("decline", "Decline: let the person go", recommended=not rec.visible)],
             "decline", left, lambda key: self._confirmation(case, key),
             case=case.id, subject=case.subject.id, country=case.country,
             **({"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}))
@@ -110,8 +117,25 @@ class Arrests:
         if key == "decline":
             self._release(case, case.record.requester, DECLINED, f"{case.record.requester} declined to confirm")
             return
+        if key.startswith("ask:"):
+            self._ask_more(case, key[4:])
+            return
         self.ex.send(case.record.requester, case.country, kind="hit_confirmation", priority="urgent",
                      then=lambda _m: self._arrest(case))
+
+    def _ask_more(self, case: ArrestCase, material: str) -> None:
+        """The requester asks the holding NCB for identification material; it sends it once its
+        desk has read the question, and the requester decides again when it arrives."""
+        ex, rec = self.ex, case.record
+        case.asked = (*case.asked, material)
+
+        def answer(_m: object) -> None:
+            ex.send(case.country, rec.requester, kind="hit_material", priority="urgent",
+                    about=case.subject.id, extra={"text": f"{material.capitalize()} of the person held at the border"},
+                    then=lambda _m2: self._requester_confirms(case))
+
+        ex.send(rec.requester, case.country, kind="hit_question", priority="urgent", about=case.subject.id,
+                extra={"text": f"Please send the {material} of the person you hold"}, then=answer)
 
     def _arrest(self, case: ArrestCase) -> None:
         ex, rec, country = self.ex, case.record, case.country

@@ -21,13 +21,16 @@ from ..rng import Draws
 from ..scenario.parameters import distribution
 from .kinds import VALIDITY_YEARS
 from .registry import Record
-from .rules import COVERT, DATA_QUALITY, OVERT, REASONS, REFUGEE, Finding
+from .rules import ART83_EXCLUDED, ART83_PENALTY, COVERT, DATA_QUALITY, OVERT, REASONS, REFUGEE, SILVER_PENALTY, Finding
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
 
 GS = "GS"
 MAX_ASKS = 3  # the NDTF asks for missing data at most this often before it refuses the request
+# The refusal grounds that apply only to some kinds (the others apply to every kind).
+GROUNDS = {ART83_PENALTY: ("red", "diffusion"), ART83_EXCLUDED: ("red", "diffusion", "silver"),
+           SILVER_PENALTY: ("silver",)}
 VALIDITY_MINUTES = VALIDITY_YEARS * 365.25 * 1440
 
 
@@ -126,23 +129,33 @@ class NdtfReview:
         self._after_publication(rec, case)
 
     def _reviewer_decides(self, rec: Record, case: Case, automatic: Finding | None):
-        """A person plays the NDTF: they publish or refuse, with the reason, before the deadline."""
+        """A person plays the NDTF: they publish, refuse on a ground that fits the kind, or ask
+        the NCB for more (and decide again once it answers), before the deadline."""
         truth = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
         right = truth[0].reason if truth else "publish"
-        options = [Option("publish", "Publish", recommended=right == "publish")] + [
-            Option(f"refuse:{r}", f"Refuse: {r.replace('_', ' ')}", recommended=right == r)
-            for r in REASONS if r != DATA_QUALITY]
+        reasons = [r for r in REASONS if r != DATA_QUALITY and (rec.kind in GROUNDS.get(r, (rec.kind,)) or r == right)]
         default = f"refuse:{automatic.reason}" if automatic is not None else "publish"
-        decided = self.ex.env.event()
-        self.ex.port.raise_("ndtf", "review_request", f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}",
-                            options, default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
-                            **({"subject": rec.subject} if rec.subject else {}))
-        key = yield decided
-        if key == "publish":
-            return None
-        reason = key.split(":", 1)[1]
-        detail = next((f.detail for f in truth if f.reason == reason), "refused by the reviewer")
-        return Finding(reason, detail)
+        for asked in range(MAX_ASKS + 1):
+            options = [Option("publish", "Publish", recommended=right == "publish")] + [
+                Option(f"refuse:{r}", f"Refuse: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
+            if asked < MAX_ASKS:
+                options.append(Option("ask", "Ask the NCB for more information first"))
+            decided = self.ex.env.event()
+            self.ex.port.raise_("ndtf", "review_request",
+                                f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}", options, default,
+                                3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
+                                **({"subject": rec.subject} if rec.subject else {}))
+            key = yield decided
+            if key == "publish":
+                return None
+            if key != "ask":
+                reason = key.split(":", 1)[1]
+                detail = next((f.detail for f in truth if f.reason == reason), "refused by the reviewer")
+                return Finding(reason, detail)
+            question = Finding(DATA_QUALITY, "the reviewer asks for more information on the case")
+            if not (yield from self._ask_for_info(rec, case, question)):
+                return Finding(DATA_QUALITY, question.detail + "; the NCB did not answer in time")
+        return None  # unreachable: the last round offers no "ask"
 
     def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
         """Ask the requesting NCB for the missing data; True when it arrives before the deadline."""

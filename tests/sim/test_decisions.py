@@ -146,3 +146,45 @@ def test_script_files_are_validated_with_located_errors(tmp_path):
     assert "3:" in str(e.value) and "exactly one of" in str(e.value)
     p.write_text("answers:\n  - {type: confirm_hit, option: confirm, after: 5m}\n")
     assert load_script(p).answers[0].option == "confirm"
+
+
+def test_the_reviewer_refuses_only_on_grounds_that_fit_the_kind_or_asks_the_ncb_first():
+    sc = warrant_case(players=[{"role": "ndtf"}],
+                      requests=[{"id": "N1", "kind": "red", "by": "FR", "subject": "S1", "at": "0m",
+                                 "offence": "fraud", "max_penalty_years": 5}])
+    ex = Exercise(sc, seats=SeatConfig(people=frozenset({"ndtf"})))
+    ex.run(3 * 60)
+    (q,) = ex.port.open
+    keys = [o.key for o in q.options]
+    assert "refuse:silver_penalty_threshold" not in keys  # a Silver Notice ground, not a Red one
+    assert {"publish", "refuse:art83_penalty_threshold", "refuse:art3_neutrality", "ask"} <= set(keys)
+    ex.answer(q.id, "ask")
+    ex.run(ex.env.now + 6 * 60)  # the NCB reads the question and supplies more; the reviewer decides again
+    assert [e["kind"] for e in ex.journal.events if e.get("notice") == "N1"][-2:] == [
+        "notice.info_requested", "notice.info_supplied"]
+    (again,) = ex.port.open
+    assert again.kind == "review_request" and again.id != q.id
+    ex.answer(again.id, "publish")
+    ex.run()
+    assert kinds(ex, "notice.published")
+
+
+def test_the_requester_may_ask_for_fingerprints_before_confirming_a_hit():
+    ex = Exercise(warrant_case(), seats=SeatConfig(people=frozenset({"ncb:FR"})))
+    ex.run(60)
+    ex.answer(ex.port.open[0].id, "file")
+    while not any(d.kind == "confirm_hit" for d in ex.port.open) and ex.env.now < ex.duration:
+        ex.run(ex.env.now + 30)
+    (q,) = ex.port.open
+    assert [o.key for o in q.options] == ["confirm", "ask:photographs", "ask:fingerprints", "decline"]
+    ex.answer(q.id, "ask:fingerprints")
+    while not ex.port.open and ex.env.now < ex.duration:
+        ex.run(ex.env.now + 10)
+    (again,) = ex.port.open
+    assert again.kind == "confirm_hit" and "You have its fingerprints" in again.prompt
+    assert [o.key for o in again.options] == ["confirm", "ask:photographs", "decline"]
+    sent = [e["type"] for e in kinds(ex, "message.sent") if e["type"].startswith("hit_")]
+    assert sent[-2:] == ["hit_question", "hit_material"]
+    ex.answer(again.id, "confirm")
+    ex.run()
+    assert kinds(ex, "arrest.provisional")

@@ -79,7 +79,7 @@ def test_what_if_gives_a_distribution_per_option(played_store):
     store = played_store
     hit = next(r for r in store.decisions() if r.option == "confirm")
     results = what_if(store, hit.decision, replications=2)
-    assert set(results) == {"confirm", "decline"}
+    assert set(results) == {"confirm", "ask:photographs", "ask:fingerprints", "decline"}
     assert all(len(v) == 2 for v in results.values())
     assert sum(r["arrests"] for r in results["confirm"]) >= 2
 
