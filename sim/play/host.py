@@ -51,6 +51,7 @@ from .commands import (
     FireInject,
     HoldInject,
     ReleaseInject,
+    control_payload,
     to_json,
 )
 from .seat_rules import PRIORITIES
@@ -470,7 +471,4 @@ _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: 
 
 def _control_payload(command: Command) -> dict[str, Any]:
     """The trainer's control as the session records it (``by: control`` rows)."""
-    if isinstance(command, AddInject):
-        return {"action": "adhoc", "inject": command.inject_data()}
-    action = {FireInject: "fire", HoldInject: "hold", ReleaseInject: "release"}[type(command)]
-    return {"action": action, "inject": command.inject}  # type: ignore[union-attr]
+    return control_payload(command)  # type: ignore[arg-type]  # the callers pass only the trainer's controls
