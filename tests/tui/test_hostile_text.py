@@ -67,8 +67,10 @@ async def test_a_hostile_scenario_plays_from_picker_to_debrief(tmp_path, monkeyp
             inbox.focus()
             await pilot.press("enter")
             await pilot.pause()
-            detail = str(app.screen.query_one("#detail", Static).render())
-            assert "[/b] [link=https://example.org]click[/link]" in detail  # shown, not a link
+            text = str(app.screen.query_one("#message-text", Static).render())  # the opened message
+            assert "[/b] [link=https://example.org]click[/link]" in text  # shown, not a link
+            await pilot.press("escape")
+            await pilot.pause()
             seen_message = True
 
         await play_to_debrief(app, pilot, between=open_the_message)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import FLAGSHIP
-from tui_helpers import EXAMPLE, app_for
+from tui_helpers import EXAMPLE, WORKSTATION, app_for
 
 SIZES = [(120, 36), (80, 24)]
 
@@ -67,3 +67,46 @@ def test_trainer_dialogs(snap_compare, in_tmp, size, keys):
 
     app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True)
     assert snap_compare(app, press=keys, terminal_size=size)
+
+
+# The workstation's screens, at the smallest and a large terminal.
+WORKSTATION_SIZES = [(80, 24), (160, 48)]
+START = ["enter", "n", "n"]  # the briefing, the warrant, France has read it: two requests to decide on
+WORKSTATION_SCREENS = {
+    "message": START + ["enter"],  # the inbox has the focus: the warrant opens
+    "compose": START + ["m"],
+    "forward": START + ["enter", "f"],
+    "recipients": START + ["m", "ctrl+o", "s", "p"],
+    "request-form": START + ["d", "f"],  # the Red Notice request's form, prefilled, without the penalty
+    "new-request": START + ["r"],
+}
+
+
+@pytest.mark.parametrize("size", WORKSTATION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", list(WORKSTATION_SCREENS))
+def test_workstation_screen(snap_compare, in_tmp, name, size):
+    assert snap_compare(app_for(FLAGSHIP), press=WORKSTATION_SCREENS[name], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", WORKSTATION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_case_board(snap_compare, in_tmp, size):
+    """The board two and a half days in: the Red Notice request sent back for its penalty, the
+    diffusion reviewed, the hit in Morocco that awaits France's answer."""
+    from sim.play.commands import DraftRequest, SubmitRequest
+
+    async def run_before(pilot):
+        driver = pilot.app.driver
+        await pilot.press("enter")
+        await pilot.pause()
+        person = (("name", "Marc DUVAL"), ("born", "1986-04-11"), ("nationality", "FR"))
+        driver.submit(DraftRequest("N-FR-1", "red", "S1", "prosecution", "homicide", form=person + (
+            ("description", "1.82 m"), ("photo", "p1"), ("charge", "murder"), ("law", "Art 221-1"), ("warrant", "W1"))))
+        driver.submit(SubmitRequest("N-FR-1"))
+        driver.submit(DraftRequest("D-FR-1", "diffusion", "S1", "arrest", "homicide", 30, to=("ES", "MA"),
+                                   form=person + (("charge", "murder"),)))
+        driver.submit(SubmitRequest("D-FR-1"))
+        driver.host.advance(3500, 5.0)
+        await pilot.press("b")
+        await pilot.pause()
+
+    assert snap_compare(app_for(WORKSTATION), run_before=run_before, terminal_size=size)

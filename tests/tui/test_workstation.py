@@ -7,10 +7,8 @@ automation's work, so every step in the journal is the person's.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
-from tui_helpers import app_for
+from tui_helpers import WORKSTATION, app_for
 
 from tui.screens.board import BoardScreen
 from tui.screens.compose import ComposeScreen
@@ -20,7 +18,6 @@ from tui.screens.operations import OperationsScreen
 from tui.screens.recipients import RecipientsScreen
 from tui.screens.request_form import RequestFormScreen
 
-WORKSTATION = Path(__file__).resolve().parents[1] / "data" / "workstation-fr.yaml"
 SIZE = (80, 24)
 
 

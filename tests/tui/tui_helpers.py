@@ -10,6 +10,8 @@ from tui.screens.decision import DecisionScreen
 from tui.screens.operations import OperationsScreen
 
 EXAMPLE = SCENARIOS / "annotated-example.yaml"
+# The workstation's test exercise: NCB France does every step itself (no request foreseen).
+WORKSTATION = SCENARIOS.parent / "tests" / "data" / "workstation-fr.yaml"
 
 
 def app_for(scenario=None, seat=None, session="s.db"):

@@ -58,12 +58,12 @@ class ComposeScreen(Screen[bool]):
         self.driver = driver
         self.draft = draft
         self.to: tuple[str, ...] = draft.to
-        self.names = {r.code: r.name for r in driver.recipients()}
+        self.names = {r.code: r.name for r in driver.host.recipients()}
 
     def compose(self) -> ComposeResult:
         d, choices = self.draft, self.driver.choices
         with Vertical(id="compose"):
-            yield Label(f"[b]{shown(d.heading)}[/b] · from NCB {shown(self.driver.home)}", id="compose-title")
+            yield Label(f"[b]{shown(d.heading)}[/b] · from NCB {shown(self.names.get(self.driver.home, self.driver.home))}", id="compose-title")
             yield row("To", Static(id="compose-to"))
             yield row("Priority",
                       Select([(p, p) for p in choices.priorities], value=d.priority, allow_blank=False,

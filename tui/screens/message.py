@@ -70,7 +70,7 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
             with VerticalScroll(id="message-body"):
                 yield Static(shown(self.driver.name(self.text), newlines=True), id="message-text")
             hint = "r: reply · f: forward · escape: close" if self.replyable else (
-                "f: forward · escape: close (the sender is not on I-24/7: forward it to a partner)")
+                "f: forward (the sender is not on I-24/7) · escape: close")
             yield Label(hint, classes="muted")
         yield Footer()
 

@@ -62,7 +62,7 @@ class OperationsScreen(ClockedScreen):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
                 yield WorldMap(self.driver.seat.partition(":")[2] or None, id="world-map")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it (see help)
 
     def on_mount(self) -> None:
         inbox = self.query_one("#inbox", DataTable)

@@ -13,9 +13,9 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Footer, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from sim.play.views import Recipient
@@ -46,7 +46,7 @@ class RecipientsScreen(ModalScreen[tuple[str, ...] | None]):
         self.entries += [(f"region:{r}", f"Region: {r}", f"region {r}") for r in regions]
         self.entries += [(r.code, f"{r.code} — {r.name}" + (f" ({r.region})" if r.region else ""),
                           f"{r.code} {r.name} {r.region}") for r in recipients]
-        self.names = {token: label.split(" — ", 1)[-1] for token, label, _ in self.entries}
+        self.names = {r.code: r.name for r in recipients}
         self.chosen: list[str] = list(chosen)
 
     def compose(self) -> ComposeResult:
@@ -55,10 +55,8 @@ class RecipientsScreen(ModalScreen[tuple[str, ...] | None]):
             yield Input(placeholder="search: Spain, ES, Europe…", id="recipient-search")
             yield SelectionList[str](id="recipient-list")
             yield Static(id="recipient-chosen")
-            yield Label("space/enter: pick or unpick · ctrl+s: done · escape: cancel", classes="muted")
-            with Horizontal(classes="buttons"):
-                yield Button("Done", id="recipients-done", variant="primary")
-                yield Button("Cancel", id="recipients-cancel")
+            yield Label("enter: from the search to the list · space: pick or unpick", classes="muted")
+        yield Footer()
 
     def on_mount(self) -> None:
         self._fill("")
@@ -97,10 +95,8 @@ class RecipientsScreen(ModalScreen[tuple[str, ...] | None]):
         self.chosen += [t for t in visible if t in selected and t not in self.chosen]
         self._show_chosen()
 
-    @on(Button.Pressed, "#recipients-done")
     def action_done(self) -> None:
         self.dismiss(tuple(self.chosen))
 
-    @on(Button.Pressed, "#recipients-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
