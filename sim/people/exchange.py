@@ -55,10 +55,18 @@ class Exchange:
     def ask(self, ask: Ask) -> Ask:
         self.asks.append(ask)
         msg = self.ex.send(ask.sender, ask.partner, kind="rfi", priority=ask.priority, language=ask.language,
-                           case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share))
+                           case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share),
+                           extra={"text": f"Request for information {self._topic(ask)}."})
         self._by_msg[msg.id] = ask
         self._chase_later(ask)
         return ask
+
+    def _topic(self, ask: Ask) -> str:
+        """What a request is about, in words: the person's name and the case's title."""
+        sc = self.ex.scenario
+        who = next((s.identity.name for s in sc.subjects if s.id == ask.about), ask.about)
+        case = next((c.title for c in sc.cases if c.id == ask.case), None)
+        return (f"about {who} " if who else "") + (f"for the case “{case}”" if case else f"(case {ask.case})")
 
     def ask_of(self, msg: int) -> Ask | None:
         """The request for information a message (the request or a reminder of it) carried."""
@@ -79,9 +87,10 @@ class Exchange:
         seat = f"ncb:{ask.partner}"
         if seat in self.ex.played:
             # A played NCB decides for itself whether and when to answer.
-            ask.prompt = self.ex.port.raise_(seat, "answer_rfi", f"NCB {ask.sender} asks for information"
-                                + (f" about {ask.about}" if ask.about else "") + f" (case {ask.case}). Answer?",
-                                [Option("reply", "Research it and reply", recommended=True),
+            sender = self.ex.world.members[ask.sender].name if ask.sender in self.ex.world.members else ask.sender
+            ask.prompt = self.ex.port.raise_(seat, "answer_rfi", f"NCB {sender} asks for information {self._topic(ask)}. "
+                                             f"Reply to its message yourself, or have it researched and answered?",
+                                [Option("reply", "Have it researched and answered", recommended=True),
                                  Option("ignore", "Do not answer")],
                                 "ignore", ask.chase_after, lambda key: self._research(ask) if key == "reply" else None,
                                 case=ask.case, **({"subject": ask.about} if ask.about else {})).id
@@ -111,7 +120,9 @@ class Exchange:
             ask.priority = RAISE[ask.priority]
             msg = self.ex.send(ask.sender, ask.partner, kind="reminder", priority=ask.priority,
                                language=ask.language, case=ask.case, about=ask.about,
-                               then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE))
+                               then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE),
+                               extra={"text": f"Reminder {ask.reminders}: our request for information "
+                                              f"{self._topic(ask)} is still unanswered."})
             self._by_msg[msg.id] = ask
             self._chase_later(ask)
 

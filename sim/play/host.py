@@ -414,9 +414,9 @@ class PlayHost:
                     due[ref] = min(due.get(ref, self.iso(d.deadline)), self.iso(d.deadline))
         rows = []
         for ref, facts in self._tracker(seat).board().items():
-            last = facts[-1][1]
-            state = next((e["state"] for _, e in reversed(facts) if e.get("state")), None) or _STATE.get(
-                last["kind"], last["kind"].split(".")[1])
+            state = ""
+            for _, e in facts:  # the latest word on it: a hit has no state of its own, yet it is news
+                state = _STATE[e["kind"]] if e["kind"] in _STATE else (e.get("state") or state)
             first = facts[0][1]
             what = "arrest" if first["kind"] in ("arrest.provisional", "subject.released", "extradition.requested",
                                                  "extradition.completed") else (
