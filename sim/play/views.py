@@ -134,7 +134,8 @@ class SeatTracker:
     def __init__(self, seat: str, scenario: Scenario) -> None:
         self.seat = seat
         self.view = SeatView(seat)
-        self.home = seat.partition(":")[2]
+        # The office whose inbox the seat reads: its NCB; the NDTF's and the CCC's are at GS.
+        self.home = seat.partition(":")[2] or "GS"
         self._texts = {i.id: i.text.strip() for i in scenario.injects}
         self._subjects = {s.id: s for s in scenario.subjects}
         self.seen: list[tuple[str, Event]] = []
