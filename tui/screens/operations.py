@@ -123,8 +123,11 @@ class OperationsScreen(ClockedScreen):
             # The subject line, else what it says: the sender's name is cut so the message shows at 80 columns.
             text = r.subject or self.driver.name(message_text(r, self.driver.name, r.sender)).replace("\n", " ")
             sender = r.sender if len(r.sender) <= 14 else r.sender[:13] + "…"
+            label = message_type(r.type)
+            # A text that already says what it is ("Request for information about …") needs no label.
+            line = text if text.lower().startswith(label.lower()) else f"{label}: {text}"
             table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], r.since[5:16].replace("T", " "),
-                          shown(sender), shown(f"{message_type(r.type)}: {text}"[:70]), key=str(r.msg))
+                          shown(sender), shown(line[:70]), key=str(r.msg))
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name)
