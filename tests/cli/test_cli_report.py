@@ -112,6 +112,17 @@ def test_report_with_what_if_alternatives(noted_what_if_report):
     assert "### What if Q3 had gone otherwise?" in text and "| decline | 1 |" in text
 
 
+def test_evaluator_notes_reach_the_report(noted_what_if_report):
+    code, err = _outcome(noted_what_if_report, "note")
+    assert code == 0, err
+    code, err = _outcome(noted_what_if_report, "bad_note")
+    assert code == 2 and "no objective 'O99'" in err
+    code, err = _outcome(noted_what_if_report, "report")
+    assert code == 0, err
+    md = (noted_what_if_report / "report.md").read_text()
+    assert "Performed without challenges (P) Complete, quick request (A. Trainer)" in md
+
+
 def test_report_from_a_journal_prints_markdown(tmp_path):
     journal = tmp_path / "j.jsonl"
     assert ncbsim("run", str(SCENARIOS / "pharma-ring-operation.yaml"), "--journal", str(journal)).returncode == 0
@@ -127,17 +138,6 @@ def test_bad_journals_are_located(tmp_path, content, words):
     p.write_text(content)
     r = ncbsim("report", str(p))
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
-
-
-def test_evaluator_notes_reach_the_report(noted_what_if_report):
-    code, err = _outcome(noted_what_if_report, "note")
-    assert code == 0, err
-    code, err = _outcome(noted_what_if_report, "bad_note")
-    assert code == 2 and "no objective 'O99'" in err
-    code, err = _outcome(noted_what_if_report, "report")
-    assert code == 0, err
-    md = (noted_what_if_report / "report.md").read_text()
-    assert "Performed without challenges (P) Complete, quick request (A. Trainer)" in md
 
 
 @pytest.mark.parametrize("n", ["51", "1000000000", "-1"])
