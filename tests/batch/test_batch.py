@@ -128,7 +128,11 @@ def test_interrupted_sweeps_resume_without_counting_a_run_twice(tmp_path, sig, u
     out = tmp_path / "interrupted"
     # One worker keeps three runs in flight (serial: each runs as it is submitted), so three are stored,
     # the fourth runs and the fifth waits for the signal: it always lands mid-sweep.
-    cmd = [sys.executable, "-c", SLOW_SWEEP, "batch", str(exp), "--executor", "serial", "--workers", "1",
+    # A shell without job control starts background jobs with SIGINT ignored, and Python keeps an ignored
+    # SIGINT: the sweep would never see Ctrl-C and the test would hang for two minutes. So the sweep gets
+    # the Ctrl-C a user's terminal gives it.
+    ctrl_c = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    cmd = [sys.executable, "-c", ctrl_c + SLOW_SWEEP, "batch", str(exp), "--executor", "serial", "--workers", "1",
            "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "NCBSIM_TEST_HOLD_AFTER": "4"})
