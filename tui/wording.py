@@ -28,7 +28,8 @@ KIND_LABELS = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Not
 MESSAGE_TYPES = {"rfi": "request for information", "rfi_reply": "answer to a request for information",
                  "info_request": "NDTF asks for more", "info_reply": "answer to the NDTF", "hit_report": "hit report",
                  "hit_confirmation": "hit confirmation", "inject": "incoming message", "message": "message",
-                 "reply": "reply", "reminder": "reminder"}
+                 "reply": "reply", "reminder": "reminder", "forwarded": "forwarded message",
+                 "hit_question": "question about a hit", "hit_material": "identification material"}
 
 _UNDERSCORED = re.compile(r"\b(" + "|".join(k for k in FIELD_LABELS if "_" in k) + r")\b")
 

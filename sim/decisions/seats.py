@@ -65,6 +65,12 @@ class Seats:
             self.branch_at = b.sim_time
         self._branch_record = recorded.get(config.branch[0]) if config.branch else None
         self._before_start: list[Callable[[], None]] = []
+        if config.script is not None and config.script.commands:
+            # Scheduled before the recorded actions: at one instant a script's command comes
+            # first, as live, where a person or the trainer acts once the instant is complete.
+            from ..play.scripted import ScriptedCommands  # the play layer's rules, checked as at a seat
+
+            ScriptedCommands(ex, config.script.commands, self._at)
         for r in config.replay:
             if self._branch_record is not None and r.n > self._branch_record.n:
                 break
@@ -81,10 +87,6 @@ class Seats:
                 continue  # policies are deterministic: the replay reproduces them by itself
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
             self._at(r.sim_time, partial(self._replay_answer, r, option))
-        if config.script is not None and config.script.commands:
-            from ..play.scripted import ScriptedCommands  # the play layer's rules, checked as at a seat
-
-            ScriptedCommands(ex, config.script.commands, self._at)
 
     def _at(self, t: float, action: Callable[[], object]) -> None:
         ev = Event(self.ex.env)

@@ -110,15 +110,21 @@ class SeatActs:
 
     def apply(self, seat: str, payload: Mapping[str, Any], by: str = "person") -> None:
         """Apply a checked command (its JSON), as done by ``by``."""
+        act = {"send_message": self._send_message, "read_message": self._read_message,
+               "draft_request": self._draft_request, "submit_request": self._submit_request,
+               "withdraw_request": self._withdraw_request}.get(payload.get("kind", ""))
+        if act is None:
+            raise ValueError(f"'{payload.get('kind')}' is not a seat's command")
         with self.ex.journal.cause(by):
-            getattr(self, "_" + payload["kind"])(seat, payload)
+            act(seat, payload)
 
     # --- messages ----------------------------------------------------------------------------
     def _send_message(self, seat: str, p: Mapping[str, Any]) -> None:
         ex, src = self.ex, self.office(seat)
         reply_to, forward_of = p.get("reply_to"), p.get("forward_of")
-        kind = "reply" if reply_to is not None else "forward" if forward_of is not None else "message"
-        extra: dict[str, Any] = {"text": p["text"]}
+        # "forwarded", not the background load's "forward": a person's forward is news to its reader.
+        kind = "reply" if reply_to is not None else "forwarded" if forward_of is not None else "message"
+        extra: dict[str, Any] = {"text": p["text"], "seat": seat}
         if p.get("subject"):
             extra["subject"] = p["subject"]
         if reply_to is not None:

@@ -324,6 +324,11 @@ class Exercise:
             self.finished = True
             self.objectives.finish()
 
+    def finish_instant(self) -> None:
+        """Run what is still due at the current instant (after a person's command, so that what
+        it set going happens now, as in a replay)."""
+        self._finish_instant()
+
     def _finish_instant(self) -> None:
         env = self.env
         while env.peek() == env.now:

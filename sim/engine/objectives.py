@@ -47,7 +47,8 @@ class ObjectiveTracker:
         fields: dict[str, Any] = {"objective": o.id, "title": o.title}
         if evidence is not None:
             fields["evidence"] = evidence
-        self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)
+        with self.ex.journal.cause(None):  # the exercise's verdict, whoever's action met it
+            self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)
 
     def _expire(self, o: Objective) -> None:
         if self.status[o.id] == "open":

@@ -45,6 +45,7 @@ class Case:
     on_published: list[Callable[[Record], None]] = field(default_factory=list)
     person: bool = False  # a person filed it: they answer the NDTF by correcting and resubmitting the form
     supplied: simpy.Event | None = None  # while the NDTF waits for more: succeeds when the answer arrives
+    asks: int = 0  # how often the NDTF has asked the NCB for more (screening and reviewer together)
 
 
 class NdtfReview:
@@ -90,7 +91,6 @@ class NdtfReview:
         yield env.timeout(self.screening())
         yield from self._hands_on()
         found = self._current_findings(rec, case)
-        asked = 0
         while True:
             overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
             if overt:
@@ -99,11 +99,10 @@ class NdtfReview:
             gaps = [f for f in found if f.reason == DATA_QUALITY]
             if not gaps:
                 break
-            if asked >= MAX_ASKS:
+            if case.asks >= MAX_ASKS:
                 reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
                          detail=gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
                 return
-            asked += 1
             completed = yield from self._ask_for_info(rec, case, gaps[0])
             if not completed:
                 reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
@@ -135,10 +134,10 @@ class NdtfReview:
         right = truth[0].reason if truth else "publish"
         reasons = [r for r in REASONS if r != DATA_QUALITY and (rec.kind in GROUNDS.get(r, (rec.kind,)) or r == right)]
         default = f"refuse:{automatic.reason}" if automatic is not None else "publish"
-        for asked in range(MAX_ASKS + 1):
+        while True:
             options = [Option("publish", "Publish", recommended=right == "publish")] + [
                 Option(f"refuse:{r}", f"Refuse: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
-            if asked < MAX_ASKS:
+            if case.asks < MAX_ASKS:
                 options.append(Option("ask", "Ask the NCB for more information first"))
             decided = self.ex.env.event()
             self.ex.port.raise_("ndtf", "review_request",
@@ -155,17 +154,20 @@ class NdtfReview:
             question = Finding(DATA_QUALITY, "the reviewer asks for more information on the case")
             if not (yield from self._ask_for_info(rec, case, question)):
                 return Finding(DATA_QUALITY, question.detail + "; the NCB did not answer in time")
-        return None  # unreachable: the last round offers no "ask"
+            # The answer may have changed the form: the rules and the recommendation are read again.
+            truth = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
+            right = truth[0].reason if truth else "publish"
 
     def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
         """Ask the requesting NCB for the missing data; True when it arrives before the deadline."""
         env, reg = self.ex.env, self.ex.registry
         reg.move(rec, "ask_info", env.now, GS, detail=gap.detail)
+        case.asks += 1
         supplied = env.event()
         case.supplied = supplied
         self.ex.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,
-                     extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. Complete the form and "
-                                                       f"resubmit it."},
+                     extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. " + (
+                         "Complete the form and resubmit it." if case.person else "Please complete the request.")},
                      then=lambda _m: self._answer_info(rec, case, supplied))
         outcome = yield supplied | env.timeout(self.info_deadline)
         case.supplied = None
@@ -228,15 +230,13 @@ class NdtfReview:
             return  # cancelled or deleted before review
         found = self._current_findings(rec, case)
         problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
-        asked = 0
         while not problems:
             gaps = [f for f in found if f.reason == DATA_QUALITY]
             if not gaps:
                 break
-            if asked >= MAX_ASKS:
+            if case.asks >= MAX_ASKS:
                 problems = gaps
                 break
-            asked += 1
             completed = yield from self._ask_for_info(rec, case, gaps[0])
             if rec.state not in ("circulated", "info_requested"):
                 return  # cancelled or deleted meanwhile

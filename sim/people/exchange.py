@@ -86,6 +86,9 @@ class Exchange:
             return
         seat = f"ncb:{ask.partner}"
         if seat in self.ex.played:
+            open_prompt = self.ex.port.decisions.get(ask.prompt) if ask.prompt else None
+            if open_prompt is not None and open_prompt.state == "open":
+                return  # a reminder of a request the seat is already asked to answer
             # A played NCB decides for itself whether and when to answer.
             sender = self.ex.world.members[ask.sender].name if ask.sender in self.ex.world.members else ask.sender
             ask.prompt = self.ex.port.raise_(seat, "answer_rfi", f"NCB {sender} asks for information {self._topic(ask)}. "

@@ -32,7 +32,6 @@ from typing import Any
 from ..decisions.port import Decision
 from ..durations import format_minutes, minutes
 from ..engine.acts import Draft
-from ..engine.views import parse_seat
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
@@ -47,14 +46,16 @@ from .commands import (
     AddNote,
     AnswerDecision,
     Command,
+    CommandError,
     DraftRequest,
     FireInject,
     HoldInject,
     ReleaseInject,
+    command_from_json,
     control_payload,
     to_json,
 )
-from .seat_rules import PRIORITIES
+from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat
 from .seat_rules import refusal as seat_refusal
 from .views import (
     BoardRow,
@@ -157,7 +158,15 @@ class PlayHost:
 
     # --- commands -------------------------------------------------------------------------------
     def submit(self, seat: str, command: Command) -> Outcome:
-        """Check, record, apply: the command's outcome. A refusal changes nothing."""
+        """Check, record, apply: the command's outcome. A refusal changes nothing.
+
+        Once the clock has started, what the command set going at this instant happens before
+        the call returns — as in a replay, where each recorded command is followed by what it
+        scheduled for the same instant before the next one applies."""
+        try:  # a command built in Python gets the same type checks as one that came as JSON
+            command_from_json(to_json(command))
+        except (CommandError, TypeError, AttributeError) as e:
+            return Refused(command, seat, f"not a well-formed command: {e}")
         reason = self._refusal(seat, command)
         if reason is not None:
             return Refused(command, seat, reason)
@@ -170,43 +179,27 @@ class PlayHost:
         elif isinstance(command, AddNote):
             self._run.add_note(command.text, command.author, command.objective, command.rating)
         else:
-            ex.control(_control_payload(command))  # the run's control recorder commits it first
+            ex.control(control_payload(command))  # the run's control recorder commits it first
+        if ex.started and not isinstance(command, AddNote):
+            ex.finish_instant()
         self._absorb()
         return Accepted(command, seat, now, ex.clock.iso(now))
 
     def is_seat(self, seat: str) -> bool:
         """The trainer, the NDTF, the CCC, or an NCB of a member in this exercise's world, written
         as the engine writes it (``ncb:FR``)."""
-        try:
-            role, country = parse_seat(seat)
-        except ValueError:
-            return False
-        if role != "ncb":
-            return seat == role
-        return seat == f"ncb:{country}" and country in self._ex.world.members
+        return is_seat(self._ex, seat)
 
     def _refusal(self, seat: str, command: Command) -> str | None:
         ex = self._ex
-        if not self.is_seat(seat):
+        if not is_seat(ex, seat):
             return f"'{seat}' is not a seat of this exercise; expected trainer, ndtf, ccc or ncb:CC of a member in it"
         if not self._run.recording:
             return "this session is open read-only: nothing can be added to it"
         if ex.finished:
             return "the exercise has ended"
         if isinstance(command, AnswerDecision):
-            d = ex.port.decisions.get(command.decision)
-            if d is None:
-                return f"there is no decision {command.decision}"
-            if command.seat != d.seat:
-                return f"decision {d.id} is for {d.seat}, not {command.seat}"
-            if seat not in (TRAINER, d.seat):
-                return f"{seat} may answer only its own decisions; {d.id} is for {d.seat}"
-            if d.state != "open":
-                return f"decision {d.id} is already {d.state}"
-            if command.option not in {o.key for o in d.options}:
-                return (f"decision {d.id} has no option '{command.option}'; "
-                        f"options: {', '.join(o.key for o in d.options)}")
-            return None
+            return answer_refusal(ex, seat, command)
         if isinstance(command, SEAT_COMMANDS):
             if seat == TRAINER:
                 return "the trainer steers the exercise through injects; a seat's own work is done at the seat"
@@ -228,11 +221,7 @@ class PlayHost:
             if command.objective is not None and command.objective not in known:
                 return f"the scenario has no objective '{command.objective}'; it has {', '.join(known) or 'none'}"
             return None
-        try:
-            ex.injects.check(_control_payload(command))
-        except ValueError as e:
-            return str(e)
-        return None
+        return control_refusal(ex, command)
 
     # --- the clock --------------------------------------------------------------------------------
     @property
@@ -467,8 +456,3 @@ _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "not
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes"}
-
-
-def _control_payload(command: Command) -> dict[str, Any]:
-    """The trainer's control as the session records it (``by: control`` rows)."""
-    return control_payload(command)  # type: ignore[arg-type]  # the callers pass only the trainer's controls

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
 from .commands import SEAT_COMMANDS, AddNote, AnswerDecision, Command, command_from_json, control_payload
-from .seat_rules import refusal
+from .seat_rules import answer_refusal, control_refusal, is_seat, refusal
 
 if TYPE_CHECKING:
     from ..decisions.script import ScriptedCommand
@@ -71,23 +71,14 @@ class ScriptedCommands:
 
     def _refusal(self, seat: str, command: Command) -> str | None:
         ex = self.ex
+        if not is_seat(ex, seat):
+            return f"'{seat}' is not a seat of this exercise"
         if ex.finished:
             return "the exercise has ended"
         if isinstance(command, SEAT_COMMANDS):
             return refusal(ex, self._inboxes[seat], seat, command)
         if isinstance(command, AnswerDecision):
-            d = ex.port.decisions.get(command.decision)
-            if d is None or d.seat != command.seat:
-                return f"there is no decision {command.decision} for {command.seat}"
-            if d.state != "open":
-                return f"decision {d.id} is already {d.state}"
-            if command.option not in {o.key for o in d.options}:
-                return f"decision {d.id} has no option '{command.option}'"
-            return None
+            return answer_refusal(ex, seat, command)
         if isinstance(command, AddNote):
             return "an evaluator's note belongs to a session, not to a script"
-        try:
-            ex.injects.check(control_payload(command))
-        except ValueError as e:
-            return str(e)
-        return None
+        return control_refusal(ex, command)

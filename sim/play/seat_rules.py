@@ -13,9 +13,20 @@ import re
 from typing import TYPE_CHECKING, Protocol
 
 from ..engine.acts import Draft, RecipientError, expand_recipients
+from ..engine.views import parse_seat
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..world.members import LANGUAGES
-from .commands import DraftRequest, ReadMessage, SeatCommand, SendMessage, SubmitRequest, WithdrawRequest
+from .commands import (
+    AnswerDecision,
+    Command,
+    DraftRequest,
+    ReadMessage,
+    SeatCommand,
+    SendMessage,
+    SubmitRequest,
+    WithdrawRequest,
+    control_payload,
+)
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -30,6 +41,46 @@ PRIORITIES = ("routine", "high", "urgent")
 MAX_TEXT = 10_000
 MAX_LINE = 200
 _REFERENCE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
+
+
+TRAINER = "trainer"
+
+
+def is_seat(ex: Exercise, seat: str) -> bool:
+    """The trainer, the NDTF, the CCC, or an NCB of a member in this exercise's world, written
+    as the engine writes it (``ncb:FR``)."""
+    try:
+        role, country = parse_seat(seat)
+    except ValueError:
+        return False
+    if role != "ncb":
+        return seat == role
+    return seat == f"ncb:{country}" and country in ex.world.members
+
+
+def answer_refusal(ex: Exercise, seat: str, command: AnswerDecision) -> str | None:
+    """A seat answers its own decisions; the trainer any seat's."""
+    d = ex.port.decisions.get(command.decision)
+    if d is None:
+        return f"there is no decision {command.decision}"
+    if command.seat != d.seat:
+        return f"decision {d.id} is for {d.seat}, not {command.seat}"
+    if seat not in (TRAINER, d.seat):
+        return f"{seat} may answer only its own decisions; {d.id} is for {d.seat}"
+    if d.state != "open":
+        return f"decision {d.id} is already {d.state}"
+    if command.option not in {o.key for o in d.options}:
+        return f"decision {d.id} has no option '{command.option}'; options: {', '.join(o.key for o in d.options)}"
+    return None
+
+
+def control_refusal(ex: Exercise, command: Command) -> str | None:
+    """A trainer's control the MSEL cannot take (an unknown inject, one already fired…)."""
+    try:
+        ex.injects.check(control_payload(command))  # type: ignore[arg-type]  # callers pass controls only
+    except ValueError as e:
+        return str(e)
+    return None
 
 
 def refusal(ex: Exercise, tracker: Inbox, seat: str, command: SeatCommand) -> str | None:
@@ -47,12 +98,12 @@ def refusal(ex: Exercise, tracker: Inbox, seat: str, command: SeatCommand) -> st
         return _submit(ex, country, command.request)
     if isinstance(command, WithdrawRequest):
         rec = ex.registry.records.get(command.request)
-        if rec is None or rec.requester != country:
+        if rec is None or rec.requester != country or rec.background:
             return f"{country} has no request {command.request} to withdraw"
         if not rec.machine.allows(rec.state, "cancel"):
             return f"request {rec.id} is {rec.state.replace('_', ' ')}: only a live notice or diffusion is withdrawn"
         return None
-    return f"{type(command).__name__} is not a seat's command"
+    raise TypeError(f"{type(command).__name__} is not a seat's command")
 
 
 def _message(ex: Exercise, tracker: Inbox, seat: str, m: SendMessage) -> str | None:
@@ -97,8 +148,17 @@ def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
     if truth is not None and truth.kind != d.notice_kind:
         return f"request {d.request} is the scenario's {truth.kind} request; draft it as {truth.kind}"
     rec = ex.registry.records.get(d.request)
+    if rec is not None and d.request not in ex.acts.cases:
+        return f"request {d.request} was filed without a form written at this seat; it cannot be edited here"
     if rec is not None and rec.state != "info_requested":
         return f"request {d.request} was submitted and is {rec.state.replace('_', ' ')}: it can no longer be edited"
+    if rec is not None:
+        sent = ex.acts.drafts[d.request]
+        if (d.notice_kind, d.subject) != (sent.kind, sent.subject):
+            return (f"request {d.request} was submitted as a {sent.kind} request on its subject; correct its "
+                    f"fields, or draft a new request")
+        if d.notice_kind == "diffusion" and set(expand_recipients(d.to, ex.world.members, country)) != set(sent.to):
+            return "a circulated diffusion keeps its recipients; circulate a new one to reach others"
     if d.subject is not None and d.subject not in {s.id for s in ex.scenario.subjects}:
         return f"the scenario has no subject '{d.subject}'"
     allowed = PURPOSES.get(d.notice_kind, ())
@@ -113,6 +173,8 @@ def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
         return "the remaining sentence is between 0 and 2400 months"
     if d.to and d.notice_kind != "diffusion":
         return "only a diffusion has recipients; a notice goes to every NCB"
+    if "GS" in d.to:
+        return "a diffusion goes to NCBs, not to the General Secretariat (it reviews every diffusion anyway)"
     try:
         expand_recipients(d.to, ex.world.members, country)
     except RecipientError as e:
@@ -132,6 +194,8 @@ def _submit(ex: Exercise, country: str, request: str) -> str | None:
         return f"{country} has no draft {request}; write it first"
     rec = ex.registry.records.get(request)
     if rec is not None:
+        if request not in ex.acts.cases:
+            return f"request {request} was filed without a form written at this seat"
         if rec.state != "info_requested":
             return f"request {request} was already submitted and is {rec.state.replace('_', ' ')}"
         if draft.sent:

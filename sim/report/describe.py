@@ -49,7 +49,7 @@ def describe(e: Event) -> str:
     k = e["kind"]
     kind = "UN special" if e.get("notice_kind") == "un" else e.get("notice_kind", "")
     if k == "message.sent":
-        what = {"reply": "replies", "forward": "forwards a message", "rfi_reply": "answers the request for information"
+        what = {"reply": "replies", "forwarded": "forwards a message", "rfi_reply": "answers the request for information"
                 }.get(e.get("type", ""), f"sends a {e.get('type', 'message').replace('_', ' ')}")
         about = f" “{e['subject']}”" if e.get("subject") else ""
         how = ", ".join(x for x in (e.get("priority"), e.get("language")) if x)
@@ -57,7 +57,7 @@ def describe(e: Event) -> str:
     if k == "message.read":
         return f"{e['seat']} opens message {e['msg']}"
     if k == "command.refused":
-        return f"{e['seat']}'s {e['command'].replace('_', ' ')} is refused: {e['reason']}"
+        return f"{e['seat']}: {e['command'].replace('_', ' ')} refused — {e['reason']}"
     if k == "request.drafted":
         gaps = ", ".join(e.get("missing", ()))
         return f"{country(e['requester'])} drafts {kind} request {e['request']}" + (f" (missing: {gaps})" if gaps else "")

@@ -8,7 +8,7 @@ from typing import Any
 
 Event = dict[str, Any]
 CASE_TYPES = {"rfi", "rfi_reply", "reminder", "info_reply", "hit_report", "hit_confirmation"}
-WRITTEN = {"message", "reply", "forward"}  # what a person writes at a seat
+WRITTEN = {"message", "reply", "forwarded"}  # what a person writes at a seat
 
 
 def dt(t: str) -> datetime:

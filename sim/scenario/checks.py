@@ -25,7 +25,7 @@ PRODUCED_FIELDS = {
     "inject.held": {"inject", "actor"},
     "inject.released": {"inject", "actor"},
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
-                     "text", "subject", "reply_to", "forward_of", "request", "actor"},
+                     "text", "subject", "reply_to", "forward_of", "request", "seat", "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
                         "translated", "via_ccc"},
     "message.read": {"msg", "seat", "actor"},

@@ -203,6 +203,20 @@ def _check_seal(meta: dict[str, Any], file: str) -> list[Problem]:
     return out.items
 
 
+def seat_command_problem(payload: dict[str, Any]) -> str | None:
+    """Why a recorded command row is not a seat's command a replay can apply, or None."""
+    from ..play.commands import SEAT_COMMANDS, CommandError, command_from_json
+
+    data = {k: v for k, v in payload.items() if k != "before_start"}
+    try:
+        command = command_from_json(data)
+    except CommandError as e:
+        return f"not a command: {e}"
+    if not isinstance(command, SEAT_COMMANDS):
+        return f"{command.kind} is not a seat's command"
+    return None
+
+
 def read_rows(conn: sqlite3.Connection, fmt: str, file: str) -> tuple[list[Row], list[Problem]]:
     out = _Problems(file)
     cols = "n, decision, seat, option, sim_time, wall_time, by" + (", chain" if fmt == "2" else "")
@@ -236,8 +250,12 @@ def read_rows(conn: sqlite3.Connection, fmt: str, file: str) -> tuple[list[Row],
                 out.add(f"decision {name}", "a trainer's control is numbered C1, C2, …")
         elif by == "command" and isinstance(option, str):
             payload, why = load_json(option)
-            if why or not isinstance(payload, dict) or not isinstance(payload.get("kind"), str):
+            if why or not isinstance(payload, dict):
                 out.add(f"decision {name} 'option'", why or "expected a person's command as a JSON object")
+            else:
+                why = seat_command_problem(payload)
+                if why:
+                    out.add(f"decision {name} 'option'", why)
             if isinstance(decision, str) and not decision.startswith("P"):
                 out.add(f"decision {name}", "a person's command is numbered P1, P2, …")
         elif isinstance(decision, str) and decision[:1] in ("C", "P"):

@@ -103,7 +103,8 @@ class SessionRun:
     def _record_act(self, seat: str, payload: dict[str, Any]) -> None:
         self._commands += 1
         pid = f"P{self._commands}"
-        self.store.record_decision(pid, seat, json.dumps(payload, sort_keys=True), self.exercise.env.now, "command")
+        # Not sorted: a form keeps the order its fields were written in when a resumed seat edits it.
+        self.store.record_decision(pid, seat, json.dumps(payload), self.exercise.env.now, "command")
         self._known.add(pid)
 
     def replay(self, until: float | None = None) -> None:

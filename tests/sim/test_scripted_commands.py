@@ -116,3 +116,15 @@ def test_the_committed_script_schema_is_up_to_date_and_valid():
 
     data = yaml.safe_load(SCRIPT)
     assert not list(Draft202012Validator(committed).iter_errors(json.loads(json.dumps(data, default=str))))
+
+
+def test_a_scripted_command_from_no_seat_of_the_exercise_is_refused(tmp_path):
+    path = tmp_path / "zz.yaml"
+    path.write_text("commands:\n"
+                    "  - {at: 1h, seat: 'ncb:ZZ', command: {kind: send_message, to: [ES], text: hi}}\n"
+                    "  - {at: 1h, seat: 'ncb:ES', command: {kind: answer_decision, seat: 'ncb:FR', decision: Q1,"
+                    " option: file}}\n", encoding="utf-8")
+    ex, _ = run(path)
+    refused = [(e["seat"], e["command"]) for e in ex.journal.events if e["kind"] == "command.refused"]
+    assert refused == [("ncb:ZZ", "send_message"), ("ncb:ES", "answer_decision")]
+    assert not any(e["kind"] == "message.sent" and e["from"] == "ZZ" for e in ex.journal.events)

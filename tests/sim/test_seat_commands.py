@@ -9,7 +9,14 @@ import io
 import pytest
 
 from sim.engine.exercise import Exercise
-from sim.play.commands import DraftRequest, ReadMessage, SendMessage, SubmitRequest, WithdrawRequest
+from sim.play.commands import (
+    AnswerDecision,
+    DraftRequest,
+    ReadMessage,
+    SendMessage,
+    SubmitRequest,
+    WithdrawRequest,
+)
 from sim.play.host import Accepted, PlayHost, Refused
 from sim.scenario.loader import load_scenario
 from sim.sessions.runner import SessionRun, new_session
@@ -315,3 +322,90 @@ background:
         assert len(s.events("notice.requested")) > 100  # the background went on around it
     finally:
         s.host.close()
+
+
+def test_a_command_right_after_an_answer_at_the_same_instant_replays_identically(tmp_path):
+    """The NDTF's 'publish' resumes the review at once; a message sent in the same instant must
+    come after what the answer set going, live as in the replay."""
+    path = tmp_path / "with-ndtf.yaml"
+    path.write_text(SCENARIO.replace("  - {role: ncb, country: FR}\n", "  - {role: ncb, country: FR}\n  - {role: ndtf}\n"),
+                    encoding="utf-8")
+    store = new_session(tmp_path / "s.db", load_scenario(path), seed=None, policy=None, script=None,
+                        people=[FR, "ndtf"])
+    journal = io.StringIO()
+    h = PlayHost(SessionRun(store, journal=journal))
+    try:
+        assert isinstance(h.submit(FR, DraftRequest("N1", "red", "S1", "prosecution", "homicide", 30.0,
+                                                    form=FULL_RED)), Accepted)
+        assert isinstance(h.submit(FR, SubmitRequest("N1")), Accepted)
+        while not any(d.kind == "review_request" for d in h.open_decisions("ndtf")) and not h.finished:
+            h.catch_up(h.now + 30)
+        (q,) = [d for d in h.open_decisions("ndtf") if d.kind == "review_request"]
+        assert isinstance(h.submit("ndtf", AnswerDecision("ndtf", q.id, "publish")), Accepted)
+        assert isinstance(h.submit(FR, SendMessage(("ES",), "N1 is published")), Accepted)
+        assert isinstance(h.submit("ndtf", SendMessage(("FR",), "Published.")), Accepted)
+        h.catch_up(h.now + 60)
+        live, until = journal.getvalue(), h.now
+    finally:
+        h.close()
+    again = SessionStore.open(tmp_path / "s.db", write=False)
+    try:
+        buf = io.StringIO()
+        SessionRun(again, journal=buf, keep_events=False, record=False).replay(until)
+        assert buf.getvalue() == live
+    finally:
+        again.close()
+
+
+def test_a_seat_cannot_take_over_a_request_it_did_not_write(tmp_path):
+    text = SCENARIO.replace("members: [FR, ES, MA, PT, DE]", "members: [FR, ES]") + """\
+background:
+  requests_per_year: {red: 30000}
+  profile: {incomplete_share: 1.0, never_completed_share: 1.0}
+"""
+    path = tmp_path / "busy.yaml"
+    path.write_text(text, encoding="utf-8")
+    s = Session(tmp_path / "s.db", load_scenario(path))
+    try:
+        s.host.catch_up(2 * 1440)
+        ex_records = [e for e in s.events("notice.requested") if e["requester"] == "FR" and e["notice"].startswith("B")]
+        assert ex_records, "the background should have filed some of France's requests"
+        theirs = ex_records[0]["notice"]
+        for command in (DraftRequest(theirs, "red", "S1", form=FULL_RED), SubmitRequest(theirs),
+                        WithdrawRequest(theirs)):
+            out = s.host.submit(FR, command)
+            assert isinstance(out, Refused), (command, out)
+    finally:
+        s.host.close()
+
+
+def test_a_returned_request_keeps_its_kind_subject_and_recipients(s):
+    s.submit(DraftRequest("N7", "red", "S1", "prosecution", "homicide", form=FULL_RED))
+    s.submit(SubmitRequest("N7"))
+    s.until("notice.info_requested", notice="N7")
+    out = s.host.submit(FR, DraftRequest("N7", "diffusion", "S1", "locate", to=("ES",), form=FULL_RED[:3]))
+    assert isinstance(out, Refused) and "submitted as a red request" in out.reason
+    s.submit(DraftRequest("D8", "diffusion", "S1", "arrest", "homicide", to=("ES",), form=FULL_RED[:3]))
+    s.submit(SubmitRequest("D8"))  # no penalty and no charge: the NDTF will ask
+    s.until("diffusion.info_requested", diffusion="D8")
+    out = s.host.submit(FR, DraftRequest("D8", "diffusion", "S1", "arrest", "homicide", 30.0, to=("ES", "MA"),
+                                         form=(*FULL_RED[:3], ("charge", "homicide"))))
+    assert isinstance(out, Refused) and "keeps its recipients" in out.reason
+    gs = s.host.submit(FR, DraftRequest("D9", "diffusion", to=("GS",)))
+    assert isinstance(gs, Refused) and "not to the General Secretariat" in gs.reason
+
+
+def test_a_badly_typed_command_is_refused_not_raised(s):
+    out = s.host.submit(FR, DraftRequest("N9", "red", max_penalty_years="30"))  # type: ignore[arg-type]
+    assert isinstance(out, Refused) and "not a well-formed command" in out.reason
+    out = s.host.submit(FR, DraftRequest("N9", "red", form=(("name", None),)))  # type: ignore[arg-type]
+    assert isinstance(out, Refused)
+
+
+def test_a_reminder_does_not_open_a_second_prompt_for_the_same_request(s):
+    s.until("message.sent", type="reminder", to="FR", limit=3 * 1440)
+    s.host.catch_up(s.host.now + 120)
+    prompts = s.events("decision.requested", type="answer_rfi")
+    opened = [e for e in prompts if e["t"] < s.events("decision.expired", type="answer_rfi")[0]["t"]] \
+        if s.events("decision.expired", type="answer_rfi") else prompts
+    assert len(opened) == 1
