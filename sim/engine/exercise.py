@@ -146,9 +146,13 @@ class Exercise:
     def after(self, delay: float, action: Callable[[], object]) -> None:
         """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest.
 
-        What it records carries the cause in force now (a person's drafting time still makes the
-        filing theirs)."""
+        What it records carries the cause in force now — except that work the automation carries
+        out later on a person's choice (drafting the scenario's form after "file it", researching
+        a reply after "have it answered") is the automation's: ``by: policy``. Only what the
+        person did themselves is ``by: person``, so objectives can tell the two apart."""
         journal, by = self.journal, self.journal.by
+        if by == "person":
+            by = "policy"
 
         def due(_e: simpy.Event) -> None:
             if by is None:

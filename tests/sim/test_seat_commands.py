@@ -409,3 +409,19 @@ def test_a_reminder_does_not_open_a_second_prompt_for_the_same_request(s):
     opened = [e for e in prompts if e["t"] < s.events("decision.expired", type="answer_rfi")[0]["t"]] \
         if s.events("decision.expired", type="answer_rfi") else prompts
     assert len(opened) == 1
+
+
+def test_work_the_automation_does_on_a_persons_choice_is_not_the_persons(s):
+    """Answering "file it" or "have it answered" is the person's decision; the form the automation
+    then files and the reply it researches are the automation's."""
+    q = s.until("decision.requested", type="file_request")
+    s.submit(AnswerDecision(FR, q["decision"], "file"))
+    rfi = s.until("decision.requested", type="answer_rfi")
+    s.submit(AnswerDecision(FR, rfi["decision"], "reply"))
+    filed = s.until("notice.requested", notice="N1")
+    reply = s.until("message.sent", type="rfi_reply")
+    assert [e["by"] for e in s.events("decision.made")] == ["person", "person"]
+    assert (filed["by"], reply["by"]) == ("policy", "policy")
+    s.host.catch_up(6 * 1440)
+    failed = {e["objective"] for e in s.events("objective.failed")}
+    assert {"O1", "O2"} <= failed  # the objectives ask for what the officer did themselves
