@@ -46,6 +46,7 @@ class Case:
     person: bool = False  # a person filed it: they answer the NDTF by correcting and resubmitting the form
     supplied: simpy.Event | None = None  # while the NDTF waits for more: succeeds when the answer arrives
     asks: int = 0  # how often the NDTF has asked the NCB for more (screening and reviewer together)
+    question: str = ""  # what it asked for last
 
 
 class NdtfReview:
@@ -163,6 +164,7 @@ class NdtfReview:
         env, reg = self.ex.env, self.ex.registry
         reg.move(rec, "ask_info", env.now, GS, detail=gap.detail)
         case.asks += 1
+        case.question = gap.detail
         supplied = env.event()
         case.supplied = supplied
         self.ex.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,

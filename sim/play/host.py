@@ -333,11 +333,8 @@ class PlayHost:
             if d.requester != home:
                 continue
             rec = ex.registry.records.get(d.request)
-            asked = ""
-            if rec is not None and rec.state == "info_requested":
-                asked = next((e.get("detail", "") for e in reversed(self._ex.journal.events)
-                              if e["kind"].endswith(".info_requested") and
-                              (e.get("notice") or e.get("diffusion")) == d.request), "")
+            case = ex.acts.cases.get(d.request)
+            asked = case.question if rec is not None and rec.state == "info_requested" and case else ""
             out.append(RequestView(d.request, d.kind, d.subject, rec.state if rec else "draft", tuple(d.missing()),
                                    d.to, asked, not d.sent))
         return tuple(out)
