@@ -97,6 +97,17 @@ class Session:
         return out
 
 
+def replayed(path, until) -> str:
+    """The session's journal rebuilt read-only from its recording, up to ``until``."""
+    store = SessionStore.open(path, write=False)
+    try:
+        buf = io.StringIO()
+        SessionRun(store, journal=buf, keep_events=False, record=False).replay(until)
+        return buf.getvalue()
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def s(tmp_path, loaded):
     session = Session(tmp_path / "s.db", loaded)
@@ -268,16 +279,9 @@ def test_commands_are_recorded_before_they_act_and_replay_byte_for_byte(s):
     rows = s.rows()
     assert [r.by for r in rows if r.decision.startswith("P")] == ["command"] * 6
     assert rows[0].decision == "P1" and '"before_start": true' in rows[0].option
-    live = s.journal.getvalue()
     until = h.now
     h.close()
-    store = SessionStore.open(s.path, write=False)
-    try:
-        buf = io.StringIO()
-        SessionRun(store, journal=buf, keep_events=False, record=False).replay(until)
-        assert buf.getvalue() == live
-    finally:
-        store.close()
+    assert replayed(s.path, until) == s.journal.getvalue()
     s.host = PlayHost.open(None, None, str(s.path))[0]  # resumed to its last command, and it goes on
     s.host.catch_up(until)
     assert s.host.requests(FR)[0].state in ("circulated", "compliant")
@@ -348,13 +352,7 @@ def test_a_command_right_after_an_answer_at_the_same_instant_replays_identically
         live, until = journal.getvalue(), h.now
     finally:
         h.close()
-    again = SessionStore.open(tmp_path / "s.db", write=False)
-    try:
-        buf = io.StringIO()
-        SessionRun(again, journal=buf, keep_events=False, record=False).replay(until)
-        assert buf.getvalue() == live
-    finally:
-        again.close()
+    assert replayed(tmp_path / "s.db", until) == live
 
 
 def test_a_seat_cannot_take_over_a_request_it_did_not_write(tmp_path):
