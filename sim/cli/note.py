@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..sessions.store import RATINGS
-
-SHORT = {"P": RATINGS[0], "S": RATINGS[1], "M": RATINGS[2], "U": RATINGS[3]}
+# HSEEP's four ratings, in the order of sessions.store.RATINGS (imported when a note is written,
+# so that every ncbsim command does not pay for the engine's imports to build its --help).
+SHORT = ("P", "S", "M", "U")
 
 
 def register(sub) -> None:
@@ -37,9 +37,15 @@ def note_command(args) -> int:
                 raise InputError([Problem("--objective", 0, 0, "", f"the scenario has no objective "
                                                                     f"'{args.objective}'; it has "
                                                                     f"{', '.join(known) or 'none'}")])
-        store.add_note(args.text, args.by, args.objective, SHORT.get(args.rating) if args.rating else None,
+        store.add_note(args.text, args.by, args.objective, rating(args.rating),
                        store.reached())
     finally:
         store.close()
     print(for_terminal(f"note recorded in {args.session}" + (f" for {args.objective}" if args.objective else "")))
     return 0
+
+
+def rating(letter: str | None) -> str | None:
+    from ..sessions.store import RATINGS
+
+    return RATINGS[SHORT.index(letter)] if letter else None

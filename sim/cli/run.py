@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import IO, Any, cast
 
-from ..decisions.seats import SeatConfig
 from ..durations import DURATION_HELP, minutes, parse_duration
 from ..errors import InputError, Problem, RunError
 from ..files import check_outputs, output_file
@@ -35,6 +34,7 @@ def register(sub) -> None:
 
 
 def run_command(args) -> int:
+    from ..decisions.seats import SeatConfig
     from ..engine.exercise import Exercise
     from ..scenario.loader import load_scenario
 
