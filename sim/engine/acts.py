@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .exercise import Exercise
 
 DEFAULT_PURPOSE = {"red": "prosecution", "diffusion": "arrest"}
+ON_FILE = "in the case file"  # a field the scenario declares filled, whose content the model does not write
 GS = "GS"
 
 
@@ -183,6 +184,24 @@ class SeatActs:
         ex.send(d.requester, GS, kind="info_reply", priority="high", about=d.subject,
                 then=lambda _m: supplied.succeed() if supplied is not None and not supplied.triggered else None)
 
+    def file_scenario_form(self, req: Request, complete: bool = False) -> None:
+        """The scenario's own form for a request, drafted and submitted by the same commands a
+        person gives (by whoever is the cause now: a policy, the automation after a person's
+        "file it", or nobody for a request the scenario files itself). The fields it declares
+        are filled (every field the kind needs when ``complete``); what they say is the case
+        file's, which the model does not write out."""
+        provided = REQUIRED_FIELDS[req.kind] if complete else sorted(req.fields_provided())
+        ident = next((s.identity for s in self.ex.scenario.subjects if s.id == req.subject), None)
+        known = {} if ident is None else {"name": ident.name, "born": ident.born.isoformat() if ident.born else "",
+                                          "nationality": ident.nationality or "", "description": ident.description}
+        form = {f: known.get(f) or ON_FILE for f in provided}
+        seat = f"ncb:{req.by}"
+        self._draft_request(seat, {"kind": "draft_request", "request": req.id, "notice_kind": req.kind,
+                                   "subject": req.subject, "purpose": req.purpose, "offence": req.offence,
+                                   "max_penalty_years": req.max_penalty_years, "sentence_months": req.sentence_months,
+                                   "to": list(req.to), "form": form})
+        self._submit_request(seat, {"kind": "submit_request", "request": req.id})
+
     def _first_submission(self, d: Draft, truth: Request | None) -> None:
         ex = self.ex
         rec = Record(d.request, d.kind, d.requester, d.subject, ex.env.now,
@@ -192,9 +211,12 @@ class SeatActs:
         ccf = None if truth is None or truth.ccf is None else (
             minutes(truth.ccf.after), minutes(truth.ccf.study), truth.ccf.outcome)
         withdraw = None if truth is None or truth.withdraw_after is None else minutes(truth.withdraw_after)
-        case = Case(d.problems(truth), completes_on_request=False, withdraw_after=withdraw, ccf=ccf, person=True)
+        # A person answers the NDTF by correcting the form; the automation as the scenario says.
+        person = ex.journal.by == "person"
+        completes = False if person else (truth.completes_on_request if truth else True)
+        case = Case(d.problems(truth), completes_on_request=completes, withdraw_after=withdraw, ccf=ccf, person=person)
         self.cases[d.request] = case
-        ex.filing.filed_by_person(d.request)  # the prompt to file the scenario's form is answered by this
+        ex.filing.filed_with_form(d.request)  # the prompt to file the scenario's form is answered by this
         ex.review.submit(rec, case)
 
     def _withdraw_request(self, seat: str, p: Mapping[str, Any]) -> None:

@@ -16,8 +16,6 @@ from ..decisions.port import Option
 from ..durations import minutes
 from ..scenario.cases import Request
 from .kinds import REQUIRED_FIELDS
-from .registry import Record
-from .review import Case
 from .rules import DATA_QUALITY, findings
 
 if TYPE_CHECKING:
@@ -43,12 +41,12 @@ class Filing:
         self.after: dict[tuple[str, str], list[Request]] = {}
         for req in ex.scenario.requests:
             if req.at is not None:
-                ex.after(minutes(req.at), partial(self.submit, req))
+                ex.after(minutes(req.at), partial(self._file, req))
             elif req.after_inject is not None:  # the model requires exactly one of the two
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
         self.prompts: dict[str, str] = {}  # request id -> the open decision asking to file it
-        self.by_person: set[str] = set()  # requests a person filed with their own form
+        self.with_form: set[str] = set()  # requests filed with a form through the seat's commands
         self.by_prompt: set[str] = set()  # requests filed by answering the prompt (scenario's form)
         self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None}
         for s in ex.scenario.subjects:
@@ -60,15 +58,15 @@ class Filing:
         for req in self.after.get((inject, ncb), ()):
             self._ask(req, self.windows.get(inject, DEFAULT_WINDOW))
 
-    def filed_by_person(self, request: str) -> None:
-        """A person filed this request with their own form: the prompt to file the scenario's
-        form is answered by it (or never raised)."""
-        self.by_person.add(request)
+    def filed_with_form(self, request: str) -> None:
+        """The request was filed with a form (a person's own, or the scenario's filed by the
+        automation): a prompt still open to file it is answered by that (or never raised)."""
+        self.with_form.add(request)
         if request in self.prompts:
             self.ex.port.settle(self.prompts.pop(request), "file")
 
     def _ask(self, req: Request, within: float) -> None:
-        if req.id in self.by_person:
+        if req.id in self.with_form:
             return
         drafted = req.fields_provided()
         _, found = _findings(req, drafted)
@@ -99,20 +97,10 @@ class Filing:
         self.by_prompt.add(req.id)
         draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
-        self.ex.after(draft, lambda: self.submit(req, complete=complete))
+        self.ex.after(draft, lambda: self.ex.acts.file_scenario_form(req, complete=complete))
 
-    def submit(self, req: Request, complete: bool = False) -> Record:
-        """File a request from a scenario form (with every required field when ``complete``)."""
-        ex = self.ex
-        provided = frozenset(REQUIRED_FIELDS[req.kind]) if complete else req.fields_provided()
-        purpose, found = _findings(req, provided)
-        rec = Record(req.id, req.kind, req.by, req.subject, ex.env.now, purpose=purpose,
-                     recipients=frozenset(req.to) if req.kind == "diffusion" else None, public=req.public_extract)
-        ccf = None if req.ccf is None else (minutes(req.ccf.after), minutes(req.ccf.study), req.ccf.outcome)
-        case = Case(found, req.completes_on_request,
-                    None if req.withdraw_after is None else minutes(req.withdraw_after), ccf)
-        ex.review.submit(rec, case)
-        return rec
+    def _file(self, req: Request) -> None:
+        self.ex.acts.file_scenario_form(req)  # looked up now: the exercise builds its acts after its filing
 
     def confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
         """Refugee rule: the feared country's notices and diffusions about the person are deleted."""
