@@ -109,8 +109,9 @@ class SeatActs:
         role, _, country = seat.partition(":")
         return country if role == "ncb" else GS
 
-    def apply(self, seat: str, payload: Mapping[str, Any], by: str = "person") -> None:
-        """Apply a checked command (its JSON), as done by ``by``."""
+    def apply(self, seat: str, payload: Mapping[str, Any], by: str | None = "person") -> None:
+        """Apply a checked command (its JSON), as done by ``by`` (None: by nobody in particular —
+        the automation of a seat nobody plays, unprompted)."""
         act = {"send_message": self._send_message, "read_message": self._read_message,
                "draft_request": self._draft_request, "submit_request": self._submit_request,
                "withdraw_request": self._withdraw_request}.get(payload.get("kind", ""))

@@ -38,6 +38,7 @@ class Ask:
     max_reminders: int
     on_answer: Callable[[Ask], None] | None = None
     prompt: str | None = None  # the open decision asking a played partner to answer
+    msg: int = 0  # the request's message, which the answer replies to
     answered: bool = False
     answering: bool = False
     reminders: int = 0
@@ -58,6 +59,7 @@ class Exchange:
                            case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share),
                            extra={"text": f"Request for information {self._topic(ask)}."})
         self._by_msg[msg.id] = ask
+        ask.msg = msg.id
         self._chase_later(ask)
         return ask
 
@@ -106,9 +108,16 @@ class Exchange:
         if ask.answered or ask.answering:
             return
         ask.answering = True
-        self.ex.after(self.research(), lambda: self.ex.send(
-            ask.partner, ask.sender, kind="rfi_reply", priority=ask.priority, case=ask.case, about=ask.about,
-            then=lambda _m: self._answered(ask)))
+        self.ex.after(self.research(), lambda: self._reply(ask))
+
+    def _reply(self, ask: Ask) -> None:
+        """The researched answer, written as a reply to the request — the command a person at the
+        partner's seat gives (by whoever is the cause: the automation, or a policy)."""
+        ask.answering = False  # the reply below is the answer the request waits for
+        self.ex.acts.apply(f"ncb:{ask.partner}", {
+            "kind": "send_message", "to": [ask.sender], "priority": ask.priority, "reply_to": ask.msg,
+            "case": ask.case, "text": f"Our answer to your request for information {self._topic(ask)}."},
+            by=self.ex.journal.by)
 
     def _answered(self, ask: Ask) -> None:
         ask.answered = True

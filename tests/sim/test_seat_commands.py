@@ -423,3 +423,14 @@ def test_work_the_automation_does_on_a_persons_choice_is_not_the_persons(s):
     s.host.catch_up(6 * 1440)
     failed = {e["objective"] for e in s.events("objective.failed")}
     assert {"O1", "O2"} <= failed  # the objectives ask for what the officer did themselves
+
+
+def test_the_automation_answers_a_request_for_information_with_the_reply_command(loaded):
+    """Nobody plays France here: its officer's automation researches the request and replies to
+    it through the same send_message a person gives, so the reply answers the request."""
+    ex = Exercise(loaded.scenario.model_copy(update={"players": []}))
+    ex.run(3 * 1440)
+    rfi = next(e for e in ex.journal.events if e["kind"] == "message.sent" and e["type"] == "rfi")
+    replies = [e for e in ex.journal.events if e["kind"] == "message.sent" and e["type"] == "rfi_reply"]
+    assert [(e["from"], e["to"], e["reply_to"]) for e in replies] == [("FR", "ES", rfi["msg"])]
+    assert replies[0]["text"].startswith("Our answer to your request for information about Marc DUVAL")
