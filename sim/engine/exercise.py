@@ -193,7 +193,7 @@ class Exercise:
         if language is None:
             language = self._language.get(src) or self._language[dst]
         msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, case=case,
-                      about=about, then=then)
+                      about=about, then=then, text=extra.get("text", "") if extra else "")
         self.sent += 1
         fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
                                   "priority": priority, "channel": channel, "language": language}
@@ -261,8 +261,14 @@ class Exercise:
     def _escalate(self, desk: NcbDesk, msg: Message) -> None:
         site = self.ccc_site_now()
         msg.via_ccc = site
+        # What the duty officer has in front of them: enough to relay it, or translate it.
+        seen: dict[str, Any] = {"from": msg.sender, "language": msg.language}
+        if msg.inject:
+            seen["inject"] = msg.inject
+        if msg.text:
+            seen["text"] = msg.text
         self.journal.emit(self.env.now, "message.escalated", site, msg=msg.id, to=desk.code, type=msg.kind,
-                          priority=msg.priority, ccc=site)
+                          priority=msg.priority, ccc=site, **seen)
         self.env.process(desk.on_call(msg, self._escalation()))
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:

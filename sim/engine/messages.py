@@ -19,6 +19,7 @@ class Message:
     channel: str  # "i247", "national", "phone", "email"
     sent_at: float
     subject: str = ""
+    text: str = ""  # what a person wrote (an inject's text is the scenario's)
     inject: str | None = None
     case: str | None = None
     about: str | None = None  # the subject a case message concerns

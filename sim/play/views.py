@@ -182,6 +182,15 @@ class SeatTracker:
                     "about": e.get("about"), "request": e.get("request"), "reply_to": e.get("reply_to"),
                     "forward_of": e.get("forward_of")}
                 self.inbox_version += 1
+        elif kind == "message.escalated" and self.view.role == "ccc":
+            # The CCC's desk: each urgent message it woke an NCB for, to relay or translate.
+            self._inbox[e["msg"]] = {
+                "since": since, "msg": e["msg"], "sender": e.get("from", ""), "type": e["type"],
+                "priority": e["priority"], "inject": e.get("inject"),
+                "text": self.inject_text(e["inject"]) if e.get("inject") else e.get("text", ""),
+                "subject": "", "language": e.get("language", ""), "case": None, "about": None, "request": None,
+                "reply_to": None, "forward_of": None}
+            self.inbox_version += 1
         elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
             self._handled.add(e["msg"])
             self.inbox_version += 1

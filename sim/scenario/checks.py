@@ -32,7 +32,7 @@ PRODUCED_FIELDS = {
     "command.refused": {"seat", "command", "reason", "actor"},
     "request.drafted": {"request", "notice_kind", "requester", "subject", "missing", "to", "actor"},
     "request.resubmitted": {"request", "notice_kind", "requester", "missing", "actor"},
-    "message.escalated": {"msg", "to", "type", "priority", "ccc", "actor"},
+    "message.escalated": {"msg", "to", "type", "priority", "ccc", "from", "language", "inject", "text", "actor"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
     "objective.failed": {"objective", "title", "actor"},

@@ -434,3 +434,48 @@ def test_the_automation_answers_a_request_for_information_with_the_reply_command
     replies = [e for e in ex.journal.events if e["kind"] == "message.sent" and e["type"] == "rfi_reply"]
     assert [(e["from"], e["to"], e["reply_to"]) for e in replies] == [("FR", "ES", rfi["msg"])]
     assert replies[0]["text"].startswith("Our answer to your request for information about Marc DUVAL")
+
+
+CCC_NIGHT = """\
+id: ccc-night
+title: The CCC relays and translates an urgent message at night
+start: 2026-03-02T23:00:00Z
+duration: 2d
+seed: 5
+world:
+  members: [FR, ES, MA]
+players:
+  - {role: ccc}
+desks:
+  default: {staff: 2, night_staff: 0, hours: "08:00-18:00"}
+parameters:
+  desk.translation_time: 2h
+injects:
+  - {id: I1, at: 0m, from: ES, to: MA, priority: urgent, language: es,
+     text: "Urgente: el sospechoso cruza a Tánger esta noche"}
+"""
+
+
+def test_the_ccc_wakes_an_ncb_then_relays_the_message_translated(tmp_path):
+    path = tmp_path / "ccc.yaml"
+    path.write_text(CCC_NIGHT, encoding="utf-8")
+    store = new_session(tmp_path / "s.db", load_scenario(path), seed=None, policy=None, script=None, people=["ccc"])
+    h = PlayHost(SessionRun(store))
+    try:
+        while not h.open_decisions("ccc"):
+            h.catch_up(h.now + 5)
+        (wake,) = h.open_decisions("ccc")
+        assert isinstance(h.submit("ccc", AnswerDecision("ccc", wake.id, "escalate")), Accepted)
+        (item,) = h.inbox("ccc")
+        assert (item.sender, item.language, item.text) == ("ES", "es", "Urgente: el sospechoso cruza a Tánger esta noche")
+        out = h.submit("ccc", SendMessage(("MA",), "Urgent : le suspect passe à Tanger cette nuit", priority="urgent",
+                                          language="fr", forward_of=item.msg))
+        assert isinstance(out, Accepted), out
+        h.catch_up(h.now + 12 * 60)
+        handled = {e["msg"]: e for e in h.events() if e["kind"] == "message.handled" and e["actor"] == "MA"}
+        relayed = next(e for e in h.events() if e["kind"] == "message.sent" and e["type"] == "forwarded")
+        assert (relayed["from"], relayed["seat"], relayed["by"]) == ("GS", "ccc", "person")
+        assert handled[item.msg].get("translated") is True  # the Spanish original needed a translator
+        assert "translated" not in handled[relayed["msg"]]  # the CCC's French copy did not
+    finally:
+        h.close()
