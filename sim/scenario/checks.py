@@ -197,9 +197,19 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         elif t is not None and inj.expect is not None and t + minutes(inj.expect.within) > end:
             warn(("injects", i, "expect", "within"), "the expected action's deadline falls after the exercise ends")
 
+    played = {p.seat for p in sc.players}
     for i, o in enumerate(sc.objectives):
         if o.by is not None and minutes(o.by) > end:
             warn(("objectives", i, "by"), "the deadline is after the exercise ends; it is checked at the end")
+        seat = o.check.seat
+        if seat is not None and seat.startswith("ncb:"):
+            country(("objectives", i, "check", "seat"), seat[4:])
+        if o.check.done_by == "person" and seat is not None and seat not in played:
+            warn(("objectives", i, "check", "seat"), f"nobody plays {seat} in this scenario's players: only a "
+                                                     f"session started with --as {seat} can meet this objective")
+        elif o.check.done_by == "person" and not played:
+            warn(("objectives", i, "check", "done_by"), "the scenario has no players: only a session with a person "
+                                                        "at a seat (--as) can meet this objective")
         fields = PRODUCED_FIELDS.get(o.check.event, set())
         for key, value in o.check.match.items():
             if key not in fields:
