@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from sim.api import Refused
+from sim.play.commands import WithdrawRequest
 from sim.play.views import BoardRow
 
 from ..driver import Driver
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from .operations import OperationsScreen
 
 EDITABLE = ("draft", "info requested")
+LIVE = ("published", "circulated", "compliant", "hit")
 
 
 def _when(iso: str) -> str:
@@ -37,6 +40,7 @@ def what(row: BoardRow) -> str:
 class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit / resubmit"),
+        Binding("w", "withdraw", "Withdraw"),
         Binding("space", "toggle_clock", "Start/pause"),
         Binding("escape,b", "close", "Back"),
     ]
@@ -111,6 +115,8 @@ class BoardScreen(Screen[None]):
         lines = [f"{_when(when)}  {shown(self.driver.name(text))}" for when, text in r.history[-12:]]
         if words(r.state) in EDITABLE and r.what != "arrest":
             lines.append("[dim]e: open the form to correct and resubmit it[/dim]")
+        elif words(r.state) in LIVE and r.what != "arrest":
+            lines.append("[dim]w: withdraw it (it stops being valid at once)[/dim]")
         self.query_one("#board-history", Static).update("\n".join([head, *lines]))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -127,6 +133,18 @@ class BoardScreen(Screen[None]):
             self.notify(f"{what(r)} {r.ref} is {words(r.state)}: it can no longer be edited.")
             return
         self.operations.open_form(self.driver.form_for(r.ref))
+
+    def action_withdraw(self) -> None:
+        """Withdraw the selected published notice or live diffusion; the host says why not otherwise."""
+        r = self._selected()
+        if r is None or r.what == "arrest":
+            return
+        outcome = self.driver.submit(WithdrawRequest(r.ref))
+        if isinstance(outcome, Refused):
+            self.notify(f"Not withdrawn: {outcome.reason}", severity="warning")
+        else:
+            self.notify(f"{what(r).capitalize()} {r.ref} withdrawn.")
+        self.redraw()
 
     def action_toggle_clock(self) -> None:
         self.operations.action_toggle_clock()

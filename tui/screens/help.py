@@ -67,7 +67,8 @@ or `enter` picks or unpicks (several at once; a whole region; all members); `ctr
 ## Case board
 
 `↑`/`↓` select a case (its history shows below) · `e` or `enter` correct and resubmit a draft
-or a request sent back · `space` start / pause the clock · `escape` back.
+or a request sent back · `w` withdraw a published notice or a live diffusion · `space` start /
+pause the clock · `escape` back.
 
 When the exercise ends you get the debrief: objectives, the timeline, and where the full
 after-action report was written.
