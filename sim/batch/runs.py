@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..play.host import RunState
 
 
 @dataclass(frozen=True)
@@ -47,27 +51,25 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node[keys[-1]] = value
 
 
-def measure(ex, name: str, first_arrest: list[float]) -> float | None:
-    c = ex.journal.counts
+def measure(state: RunState, name: str, first_arrest: list[float]) -> float | None:
+    """One metric from a run's figures as its play host reports them (``host.state()``)."""
+    c = Counter(state.counts)
     if name == "hours_to_first_arrest":
         return first_arrest[0] / 60.0 if first_arrest else None
     if name in ("notices_published", "notices_refused", "diffusions_purged", "refusal_share"):
-        from ..notices.stats import notice_totals
-
-        n = notice_totals(ex.registry)
+        n = state.notice_totals()
         return {"notices_published": sum(n["published"].values()), "notices_refused": sum(n["refused"].values()),
                 "diffusions_purged": sum(n["diffusions"]["purged"].values()),
                 "refusal_share": n["refusal_share"]}[name]
     return {"objectives_met": c["objective.met"], "objectives_failed": c["objective.failed"],
             "arrests": c["arrest.provisional"], "released": c["subject.released"],
-            "extraditions_requested": c["extradition.requested"], "messages_handled": ex.handled,
-            "messages_queued": ex.queued, "decisions_expired": c["decision.expired"]}[name]
+            "extraditions_requested": c["extradition.requested"], "messages_handled": state.handled,
+            "messages_queued": state.queued, "decisions_expired": c["decision.expired"]}[name]
 
 
 def run_task(task: RunTask) -> dict[str, Any]:
     """Run one (design point, replication); a failure is a result, never an exception."""
-    from ..decisions.seats import SeatConfig
-    from ..engine.exercise import Exercise
+    from ..play.host import PlayHost
     from ..scenario.model import Scenario
 
     t0 = time.perf_counter()
@@ -79,28 +81,28 @@ def run_task(task: RunTask) -> dict[str, Any]:
         for path, value in task.overrides.items():
             set_path(data, path, value)
         scenario = Scenario.model_validate(data)
-        ex = Exercise(scenario, seed=task.seed, base_key=(task.replication,), keep_events=False,
-                      seats=SeatConfig(policy=task.policy))
+        # Each run through a headless play host: the same paths a session's run takes.
+        host = PlayHost.headless(scenario, seed=task.seed, base_key=(task.replication,), keep_events=False,
+                                 policy=task.policy)
         first_arrest: list[float] = []
 
         def on_event(e: dict[str, Any]) -> None:
             if e["kind"] == "arrest.provisional" and not first_arrest:
-                first_arrest.append(ex.env.now)
+                first_arrest.append(host.now)
 
-        ex.journal.listeners.append(on_event)
-        every = task.ts_every_min
-        if every:
-            def sample():
-                while True:
-                    yield ex.env.timeout(every)
-                    for name in task.ts_metrics:
-                        series.append({"run_id": task.run_id, "t_hours": ex.env.now / 60.0, "metric": name,
-                                       "value": _float(measure(ex, name, first_arrest))})
-            ex.env.process(sample())
-        ex.run(task.until_min)
+        host.listen(on_event)
+        if task.ts_every_min:
+            def sample() -> None:
+                state = host.state()
+                for name in task.ts_metrics:
+                    series.append({"run_id": task.run_id, "t_hours": state.now / 60.0, "metric": name,
+                                   "value": _float(measure(state, name, first_arrest))})
+            host.every(task.ts_every_min, sample)
+        host.run(task.until_min)
+        state = host.state()
         for name in task.metrics:
-            metrics.append({"run_id": task.run_id, "metric": name, "value": _float(measure(ex, name, first_arrest))})
-        row.update(status="ok", error="", events=len(ex.journal))
+            metrics.append({"run_id": task.run_id, "metric": name, "value": _float(measure(state, name, first_arrest))})
+        row.update(status="ok", error="", events=host.event_count())
     except Exception as e:  # noqa: BLE001 - whatever one run hits is recorded with it; the sweep goes on
         return failed_result(task, e, time.perf_counter() - t0)
     row["wall_s"] = round(time.perf_counter() - t0, 4)

@@ -21,8 +21,8 @@ PER_SECOND = 4
 class RunProgress:
     """Journal listener drawing "sim date · % of the horizon · events/s" on ``stream``."""
 
-    def __init__(self, exercise: Any, horizon: float, stream: IO[str]) -> None:
-        self.exercise = exercise
+    def __init__(self, host: Any, horizon: float, stream: IO[str]) -> None:
+        self.host = host  # a play host: its clock (now, iso)
         self.horizon = horizon
         self.stream = stream
         self.events = 0
@@ -37,10 +37,10 @@ class RunProgress:
         if now - self.last < 1 / PER_SECOND:
             return
         self.last = now
-        t = self.exercise.env.now
+        t = self.host.now
         share = t / self.horizon if self.horizon > 0 else 1.0
         rate = self.events / max(now - self.started, 1e-9)
-        self._draw(f"{self.exercise.clock.iso(t)[:16].replace('T', ' ')} UTC · {share:4.0%} of the run · "
+        self._draw(f"{self.host.iso(t)[:16].replace('T', ' ')} UTC · {share:4.0%} of the run · "
                    f"{self.events:,} events · {rate:,.0f} events/s")
 
     def _draw(self, text: str) -> None:

@@ -43,6 +43,7 @@ def _branch(store, text: str) -> tuple[str, str]:
 
 def replay_command(args) -> int:
     from ..files import check_outputs
+    from ..play.host import PlayHost
     from ..sessions.runner import ReplayDiverged, SessionRun
     from ..sessions.store import SessionStore
     from ..text import for_terminal, json_for_terminal
@@ -55,8 +56,9 @@ def replay_command(args) -> int:
         try:
             with named_output(args.journal) if args.journal else contextlib.nullcontext() as sink:
                 run = SessionRun(store, journal=sink, keep_events=False, branch=branch, record=False)
+                host = PlayHost(run)
                 finished = store.meta("finished") == "1"
-                run.replay(None if finished or branch else store.reached())
+                host.run(None if finished or branch else store.reached())
         except ReplayDiverged as e:  # the half-built journal was discarded by output_file
             print(f"replay: the journal DIFFERS from the recorded run: {for_terminal(e)}", file=sys.stderr)
             return 1
@@ -64,7 +66,7 @@ def replay_command(args) -> int:
         recorded_sha = store.meta("journal_sha256")
     finally:
         store.close()
-    summary = run.exercise.summary()
+    summary = host.summary()
     digest = run.sink.hexdigest()
     summary["replay"] = {"session": args.session, "branch": args.branch, "journal_sha256": digest,
                          "identical": (digest == recorded_sha) if (recorded_sha and not branch) else None,

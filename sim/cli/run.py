@@ -34,8 +34,7 @@ def register(sub) -> None:
 
 
 def run_command(args) -> int:
-    from ..decisions.seats import SeatConfig
-    from ..engine.exercise import Exercise
+    from ..play.host import PlayHost
     from ..scenario.loader import load_scenario
 
     loaded = load_scenario(args.scenario)
@@ -67,28 +66,27 @@ def run_command(args) -> int:
                 if args.journal else None)
         progress = None
         try:
+            # Every run goes through a play host: a session's, or a headless one nobody plays.
             if args.session:
                 run, resumed = open_session(args, loaded, policy, script, sink)
                 # The SQLite connection and the writer's lock end with the command, on every path.
                 outputs.callback(run.store.close)
-                ex = run.exercise
+                host = PlayHost(run)
             else:
-                ex = Exercise(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
-                              seats=SeatConfig(policy=policy, script=script))
+                host = PlayHost.headless(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
+                                         policy=policy, script=script)
             traffic = None
             if args.network:
                 from ..engine.network import TrafficAnalysis
 
                 traffic = TrafficAnalysis()
-                ex.journal.listeners.append(traffic)
+                host.listen(traffic)
             if sys.stderr.isatty():
-                progress = RunProgress(ex, ex.duration if until is None else min(until, ex.duration), sys.stderr)
-                ex.journal.listeners.append(progress)
-            if args.session:
-                run.run(until)
-            else:
-                ex.run(until)
-            summary = ex.summary()
+                progress = RunProgress(host, host.duration if until is None else min(until, host.duration),
+                                       sys.stderr)
+                host.listen(progress)
+            host.run(until)
+            summary = host.summary()
             summary["scenario_sha256"] = loaded.digest
             if args.session:
                 summary["session"] = {"file": args.session, "resumed": resumed,

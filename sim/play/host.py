@@ -27,12 +27,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import IO, Any
 
 from ..decisions.port import Decision
+from ..decisions.script import Script
+from ..decisions.seats import SeatConfig
 from ..durations import format_minutes, minutes
 from ..engine.acts import Draft
+from ..engine.exercise import Exercise
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..notices.stats import notice_totals
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
 from ..scenario.loader import load_scenario
@@ -85,6 +89,17 @@ class Accepted:
 
 
 @dataclass(frozen=True, slots=True)
+class RunState:
+    """A run's figures at one instant, for a batch's measures (notice totals computed on demand)."""
+
+    now: float
+    counts: Mapping[str, int]
+    handled: int
+    queued: int
+    notice_totals: Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class Refused:
     """The command was not taken, and nothing changed; ``reason`` says why, for people."""
 
@@ -97,11 +112,17 @@ Outcome = Accepted | Refused
 
 
 class PlayHost:
-    def __init__(self, run: SessionRun) -> None:
+    def __init__(self, run: SessionRun | None, exercise: Exercise | None = None) -> None:
+        """A host for a session's run, or (``run`` None) for an exercise run headless, without a
+        session: then nothing can be submitted, and the views and the clock are all it offers."""
         self._run = run
-        self._ex = run.exercise
-        self.scenario: Scenario = self._ex.scenario  # immutable, validated data
-        self.players: frozenset[str] = frozenset({*(p.seat for p in self.scenario.players), *run.store.people})
+        ex = run.exercise if run is not None else exercise
+        if ex is None:
+            raise ValueError("a play host needs a session's run or an exercise")
+        self._ex = ex
+        self.scenario: Scenario = ex.scenario  # immutable, validated data
+        people = run.store.people if run is not None else []
+        self.players: frozenset[str] = frozenset({*(p.seat for p in self.scenario.players), *people})
         self._trackers: dict[str, SeatTracker] = {}
         self._asked: set[str] = set()  # seats a decision was raised for during the current advance
         self._ex.port.listeners.append(self._decision_raised)
@@ -148,12 +169,24 @@ class PlayHost:
             raise
         return host, seat
 
+    @classmethod
+    def headless(cls, scenario: Scenario, *, seed: int | None = None, journal_sink: IO[str] | None = None,
+                 keep_events: bool = True, base_key: tuple[int, ...] = (), policy: str | None = None,
+                 script: Script | None = None) -> PlayHost:
+        """A host for a run nobody plays and no session records (``ncbsim run`` without
+        ``--session``, a batch's runs): the policies answer every seat."""
+        return cls(None, Exercise(scenario, seed=seed, journal_sink=journal_sink, keep_events=keep_events,
+                                  base_key=base_key, seats=SeatConfig(policy=policy, script=script)))
+
     def close(self) -> None:
         """Let go of the session file and its writer's lock."""
-        self._run.store.close()
+        if self._run is not None:
+            self._run.store.close()
 
     @property
     def session_path(self) -> Path:
+        if self._run is None:
+            raise ValueError("this run has no session file")
         return self._run.store.path
 
     # --- commands -------------------------------------------------------------------------------
@@ -177,7 +210,8 @@ class PlayHost:
         elif isinstance(command, SEAT_COMMANDS):
             ex.act(seat, to_json(command))  # the run's recorder commits it first
         elif isinstance(command, AddNote):
-            self._run.add_note(command.text, command.author, command.objective, command.rating)
+            if self._run is not None:  # always, once _refusal has passed it
+                self._run.add_note(command.text, command.author, command.objective, command.rating)
         else:
             ex.control(control_payload(command))  # the run's control recorder commits it first
         if ex.started and not isinstance(command, AddNote):
@@ -194,6 +228,8 @@ class PlayHost:
         ex = self._ex
         if not is_seat(ex, seat):
             return f"'{seat}' is not a seat of this exercise; expected trainer, ndtf, ccc or ncb:CC of a member in it"
+        if self._run is None:
+            return "this exercise runs without a session: a command could not be recorded"
         if not self._run.recording:
             return "this session is open read-only: nothing can be added to it"
         if ex.finished:
@@ -273,9 +309,25 @@ class PlayHost:
         self._ex.run(until)
         self._absorb()
 
+    def run(self, until: float | None = None) -> None:
+        """Run to ``until`` (the end when None), headless: a session's recorded commands and
+        answers are put back on the way (one that no longer applies is a ReplayDiverged) and,
+        when it records, its progress is saved at the end."""
+        if self._run is None:
+            self._ex.run(until)
+        else:
+            self._run.run(until) if self._run.recording else self._run.replay(until)
+        self._absorb()
+
+    def fork_at(self, t: float, replication: int) -> None:
+        """From sim time ``t`` on, the future is re-drawn for ``replication`` (what-ifs)."""
+        self._ex.fork_at(t, replication)
+
     def save_progress(self) -> None:
         """Where the clock is, for resuming (each write is an fsync: callers throttle it)."""
         ex = self._ex
+        if self._run is None:
+            return
         self._run.store.progress(self.now, finished=ex.finished,
                                  journal_sha256=self._run.sink.hexdigest() if ex.finished else None)
 
@@ -435,17 +487,45 @@ class PlayHost:
         return tuple(MappingProxyType(e) for e in self._ex.journal.events[start:])
 
     def event_count(self) -> int:
-        return len(self._ex.journal.events)
+        """How many events the journal holds (also when it streams them and keeps none)."""
+        return len(self._ex.journal)
 
     def notes(self) -> tuple[Mapping[str, Any], ...]:
-        return tuple(MappingProxyType(n) for n in self._run.store.notes())
+        return tuple(MappingProxyType(n) for n in self._run.store.notes()) if self._run is not None else ()
+
+    # --- headless front ends: summaries, metrics, the event stream --------------------------------
+    def listen(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``listener`` with each journal event as it is written (read it, do not change it):
+        progress lines, the traffic analysis, a batch's own measures."""
+        self._ex.journal.listeners.append(listener)
+
+    def every(self, interval: float, action: Callable[[], object]) -> None:
+        """Call ``action`` every ``interval`` sim minutes (a batch's time series)."""
+        env = self._ex.env
+
+        def tick():
+            while True:
+                yield env.timeout(interval)
+                action()
+
+        env.process(tick())
+
+    def summary(self) -> dict[str, Any]:
+        """The run's summary as plain data (what ``ncbsim run`` prints)."""
+        return self._ex.summary()
+
+    def state(self) -> RunState:
+        """The figures a batch measures, as they stand now."""
+        ex = self._ex
+        return RunState(ex.env.now, MappingProxyType(dict(ex.journal.counts)), ex.handled, ex.queued,
+                        lambda: notice_totals(ex.registry))
 
     def debrief(self, source: str) -> dict[str, Any]:
         sc = self.scenario
         return build_debrief(self._ex.journal.events, title=sc.title, scenario_id=sc.id,
                              players=[p.seat for p in sc.players],
                              objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
-                             notes=self._run.store.notes(), source=source)
+                             notes=self._run.store.notes() if self._run is not None else [], source=source)
 
 
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",

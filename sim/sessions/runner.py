@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, cast
 
 from pydantic import ValidationError
@@ -161,12 +161,12 @@ def check_same_scenario(store: SessionStore, loaded, seed: int | None) -> None:
         raise InputError(problems)
 
 
-def outcome(ex: Exercise) -> dict[str, Any]:
-    """The few numbers a what-if compares: objectives met, arrests, extraditions, releases."""
-    c = ex.journal.counts
-    return {"objectives_met": c["objective.met"], "objectives_failed": c["objective.failed"],
-            "arrests": c["arrest.provisional"], "extraditions_requested": c["extradition.requested"],
-            "released": c["subject.released"]}
+def outcome(c: Mapping[str, int]) -> dict[str, Any]:
+    """The few numbers a what-if compares (from a run's event counts): objectives met, arrests,
+    extraditions, releases."""
+    return {"objectives_met": c.get("objective.met", 0), "objectives_failed": c.get("objective.failed", 0),
+            "arrests": c.get("arrest.provisional", 0), "extraditions_requested": c.get("extradition.requested", 0),
+            "released": c.get("subject.released", 0)}
 
 
 def what_if(store: SessionStore, decision: str, replications: int,
@@ -177,17 +177,18 @@ def what_if(store: SessionStore, decision: str, replications: int,
     re-seeds the random streams (``RandomStreams.fork``), so the spread shows what the choice
     changes, not what a different past would.
     """
+    from ..play.host import PlayHost  # the play layer sits above the sessions: imported when used
+
     options = offered_options(store, decision)
     recorded = {r.decision: r for r in store.decisions()}
     results: dict[str, list[dict[str, Any]]] = {}
     for option in options:
         results[option] = []
         for r in range(replications):
-            run = SessionRun(store, branch=(decision, option), keep_events=False, record=False)
-            ex = run.exercise
-            ex.fork_at(recorded[decision].sim_time, r + 1)
-            run.replay()
-            results[option].append(outcome(ex))
+            host = PlayHost(SessionRun(store, branch=(decision, option), keep_events=False, record=False))
+            host.fork_at(recorded[decision].sim_time, r + 1)
+            host.run()
+            results[option].append(outcome(host.state().counts))
             if progress is not None:
                 progress(option, r + 1, replications)
     return results

@@ -73,13 +73,16 @@ metrics: [messages_handled]
 # cannot see; this fault stands for one (a run-time error in the model) at the first design point.
 FAULT = """
 import sys
-import sim.batch.runs as runs
-real = runs.measure
-def measure(ex, name, first_arrest):
-    if ex.scenario.traffic.messages_per_ncb_per_day == 5:
-        raise ZeroDivisionError("injected fault")
-    return real(ex, name, first_arrest)
-runs.measure = measure
+import sim.play.host as host
+real = host.PlayHost.headless.__func__
+def headless(cls, scenario, **kw):
+    made = real(cls, scenario, **kw)
+    if scenario.traffic.messages_per_ncb_per_day == 5:
+        def state():
+            raise ZeroDivisionError("injected fault")
+        made.state = state
+    return made
+host.PlayHost.headless = classmethod(headless)
 from sim.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -479,3 +479,21 @@ def test_the_ccc_wakes_an_ncb_then_relays_the_message_translated(tmp_path):
         assert "translated" not in handled[relayed["msg"]]  # the CCC's French copy did not
     finally:
         h.close()
+
+
+def test_a_headless_host_runs_and_reports_but_takes_no_command(loaded):
+    """What `ncbsim run` without a session and a batch's runs use: the clock, the summary and
+    the figures, but nothing can be submitted since nothing would record it."""
+    seen: list[str] = []
+    h = PlayHost.headless(loaded.scenario, keep_events=False, policy="by_the_book")
+    h.listen(lambda e: seen.append(e["kind"]))
+    ticks: list[float] = []
+    h.every(1440, lambda: ticks.append(h.now))
+    out = h.submit(FR, SendMessage(("ES",), "hello"))
+    assert isinstance(out, Refused) and "without a session" in out.reason
+    h.run(3 * 1440)
+    state = h.state()
+    assert ticks == [1440.0, 2880.0, 4320.0] and state.now == 3 * 1440
+    assert state.counts["notice.requested"] == 1 and h.event_count() == len(seen) > 0
+    assert h.summary()["events"] == h.event_count()
+    h.close()
