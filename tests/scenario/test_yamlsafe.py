@@ -339,7 +339,9 @@ def billion_laughs(levels=9):
 def test_billion_laughs_is_rejected_fast_at_the_alias():
     t0 = time.perf_counter()
     line, col, field, message = one(billion_laughs(9))
-    assert time.perf_counter() - t0 < 0.5
+    # Expanding the aliases would take hours: a bound this loose still catches it, yet a loaded
+    # CI machine does not fail it (the speed itself is a benchmark's business, not a test's).
+    assert time.perf_counter() - t0 < 5.0
     assert message.startswith("too many values: more than 200,000 after expanding aliases")
     assert "*l4" in message and (line, col, field) == (6, 12, "lol5.0")
 
