@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
-from ..notices.kinds import REQUIRED_FIELDS
+from ..notices.kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from ..notices.registry import Record
 from ..notices.review import Case
 from ..notices.rules import DATA_QUALITY, Finding, findings
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from ..scenario.cases import Request
     from .exercise import Exercise
 
-DEFAULT_PURPOSE = {"red": "prosecution", "diffusion": "arrest"}
 ON_FILE = "in the case file"  # a field the scenario declares filled, whose content the model does not write
 GS = "GS"
 
@@ -74,6 +73,12 @@ class Draft:
     to: tuple[str, ...]  # a diffusion's recipients, expanded to codes
     form: dict[str, str] = field(default_factory=dict)
     sent: bool = False  # the text as it stands has been submitted
+
+    @classmethod
+    def written(cls, p: Mapping[str, Any], requester: str, to: tuple[str, ...]) -> Draft:
+        """The draft a ``draft_request`` command's JSON describes (recipients already expanded)."""
+        return cls(p["request"], requester, p["notice_kind"], p.get("subject"), p.get("purpose"), p.get("offence"),
+                   p.get("max_penalty_years"), p.get("sentence_months"), to, dict(p.get("form", {})))
 
     def provided(self) -> frozenset[str]:
         return frozenset(k for k, v in self.form.items() if v.strip())
@@ -156,8 +161,7 @@ class SeatActs:
     def _draft_request(self, seat: str, p: Mapping[str, Any]) -> None:
         ex, requester = self.ex, self.office(seat)
         to = tuple(expand_recipients(p.get("to", ()), ex.world.members, requester))
-        d = Draft(p["request"], requester, p["notice_kind"], p.get("subject"), p.get("purpose"), p.get("offence"),
-                  p.get("max_penalty_years"), p.get("sentence_months"), to, dict(p.get("form", {})))
+        d = Draft.written(p, requester, to)
         self.drafts[d.request] = d
         fields: dict[str, Any] = {"request": d.request, "notice_kind": d.kind, "requester": requester,
                                   "missing": d.missing()}
@@ -185,6 +189,14 @@ class SeatActs:
         ex.send(d.requester, GS, kind="info_reply", priority="high", about=d.subject,
                 then=lambda _m: supplied.succeed() if supplied is not None and not supplied.triggered else None)
 
+    def identity_form(self, subject: str | None) -> dict[str, str]:
+        """The identity fields of a form as the scenario knows the subject (none for no subject)."""
+        ident = next((s.identity for s in self.ex.scenario.subjects if s.id == subject), None)
+        if ident is None:
+            return {}
+        return {"name": ident.name, "born": ident.born.isoformat() if ident.born else "",
+                "nationality": ident.nationality or "", "description": ident.description}
+
     def file_scenario_form(self, req: Request, complete: bool = False) -> None:
         """The scenario's own form for a request, drafted and submitted by the same commands a
         person gives (by whoever is the cause now: a policy, the automation after a person's
@@ -192,9 +204,7 @@ class SeatActs:
         are filled (every field the kind needs when ``complete``); what they say is the case
         file's, which the model does not write out."""
         provided = REQUIRED_FIELDS[req.kind] if complete else sorted(req.fields_provided())
-        ident = next((s.identity for s in self.ex.scenario.subjects if s.id == req.subject), None)
-        known = {} if ident is None else {"name": ident.name, "born": ident.born.isoformat() if ident.born else "",
-                                          "nationality": ident.nationality or "", "description": ident.description}
+        known = self.identity_form(req.subject)
         form = {f: known.get(f) or ON_FILE for f in provided}
         seat = f"ncb:{req.by}"
         self._draft_request(seat, {"kind": "draft_request", "request": req.id, "notice_kind": req.kind,

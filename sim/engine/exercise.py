@@ -26,7 +26,6 @@ from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..rng import RandomStreams
-from ..scenario.cases import Request
 from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
@@ -171,10 +170,6 @@ class Exercise:
         """A person at a seat (or the trainer for it) answers an open decision, now (raises
         DecisionError if it cannot)."""
         self.port.answer(decision_id, option, by=by)
-
-    def scenario_request(self, request: str) -> Request | None:
-        """The scenario's request with this id (its form and hidden truth), if it has one."""
-        return self.acts.scenario_request(request)
 
     def ccc_site_now(self) -> str:
         return ccc_site(self.clock.utc(self.env.now).hour)

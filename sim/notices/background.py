@@ -70,7 +70,7 @@ class BackgroundRequests:
         ex = self.ex
         while True:
             rid = f"B{next(self._ids)}"
-            if rid not in ex.registry.records and rid not in ex.acts.drafts and ex.scenario_request(rid) is None:
+            if rid not in ex.registry.records and rid not in ex.acts.drafts and ex.acts.scenario_request(rid) is None:
                 return rid
 
     def _stream(self, kind: str, mean_gap: float):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..decisions.port import Option
 from ..durations import minutes
 from ..scenario.cases import Request
-from .kinds import REQUIRED_FIELDS
+from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from .rules import DATA_QUALITY, findings
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ KIND_NAMES = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Noti
 
 
 def _findings(req: Request, provided: frozenset[str]):
-    purpose = req.purpose or {"red": "prosecution", "diffusion": "arrest"}.get(req.kind)
+    purpose = req.purpose or DEFAULT_PURPOSE.get(req.kind)
     return purpose, findings(req.kind, purpose=purpose, offence=req.offence, max_penalty_years=req.max_penalty_years,
                              sentence_months=req.sentence_months, provided=provided, character=req.character,
                              human_rights_risk=req.human_rights_risk, requester=req.by)

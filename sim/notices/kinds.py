@@ -14,6 +14,7 @@ PURPOSES = {
     "red": ("prosecution", "sentence"),
     "diffusion": ("arrest", "locate", "information"),
 }
+DEFAULT_PURPOSE = {"red": "prosecution", "diffusion": "arrest"}  # a form that names none
 
 IDENTITY = ("name", "born", "nationality")
 JUDICIAL = ("charge", "law", "warrant")

@@ -185,12 +185,16 @@ def to_json(command: Command) -> dict[str, Any]:
     return out
 
 
-_CHECKS: dict[str, tuple[str, Any]] = {
-    "str": ("text", lambda v: isinstance(v, str)),
-    "int": ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-    "float": ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)),
-    "tuple[str, ...]": ("a list of texts", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
-    "Form": ("an object of texts", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values())),
+# Each field type once: its wording in errors, its check on JSON, its JSON Schema.
+_TYPES: dict[str, tuple[str, Any, dict[str, Any]]] = {
+    "str": ("text", lambda v: isinstance(v, str), {"type": "string"}),
+    "int": ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool), {"type": "integer"}),
+    "float": ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
+              {"type": "number"}),
+    "tuple[str, ...]": ("a list of texts", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                        {"type": "array", "items": {"type": "string"}}),
+    "Form": ("an object of texts", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+             {"type": "object", "additionalProperties": {"type": "string"}}),
 }
 
 
@@ -223,7 +227,7 @@ def command_from_json(data: Any) -> Command:
             raise CommandError(f"{kind}: unknown field {key!r}; fields: "
                                f"{', '.join(_JSON_NAME.get(n, n) for n in known)}")
         base, optional = types[name]
-        what, ok = _CHECKS[base]
+        what, ok, _ = _TYPES[base]
         if not ((value is None and optional) or ok(value)):
             raise CommandError(f"{kind}: field {key!r} must be {what}{' or null' if optional else ''}, "
                                f"not {type(value).__name__}")
@@ -248,15 +252,6 @@ def control_payload(command: FireInject | HoldInject | ReleaseInject | AddInject
     return {"action": action, "inject": command.inject}
 
 
-_SCHEMA_TYPES: dict[str, dict[str, Any]] = {
-    "str": {"type": "string"},
-    "int": {"type": "integer"},
-    "float": {"type": "number"},
-    "tuple[str, ...]": {"type": "array", "items": {"type": "string"}},
-    "Form": {"type": "object", "additionalProperties": {"type": "string"}},
-}
-
-
 def command_schema() -> dict[str, Any]:
     """The JSON Schema of one command (any kind), from the same field table the codec reads."""
     variants = []
@@ -264,7 +259,7 @@ def command_schema() -> dict[str, Any]:
         props: dict[str, Any] = {"kind": {"const": kind}}
         required = ["kind"]
         for f, (base, optional) in _field_types(cls).items():
-            prop = dict(_SCHEMA_TYPES[base])
+            prop = dict(_TYPES[base][2])
             if optional:
                 prop = {"anyOf": [prop, {"type": "null"}]}
             props[_JSON_NAME.get(f, f)] = prop
@@ -282,7 +277,7 @@ def _check_annotations() -> None:
     for cls in COMMANDS.values():
         get_type_hints(cls, {**globals()})
         for name, (base, _) in _field_types(cls).items():
-            if base not in _CHECKS:
+            if base not in _TYPES:
                 raise TypeError(f"{cls.__name__}.{name}: type {base} has no JSON form")
 
 

@@ -62,6 +62,7 @@ from .commands import (
 from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat
 from .seat_rules import refusal as seat_refusal
 from .views import (
+    ARREST_KINDS,
     BoardRow,
     CaseFile,
     DecisionView,
@@ -402,12 +403,7 @@ class PlayHost:
         truth = ex.acts.truth(request, home)
         if truth is None:
             return DraftRequest(request, notice_kind)
-        form: dict[str, str] = {}
-        subj = next((s for s in self.scenario.subjects if s.id == truth.subject), None)
-        if subj is not None:
-            ident = subj.identity
-            form = {"name": ident.name, "born": ident.born.isoformat() if ident.born else "",
-                    "nationality": ident.nationality or "", "description": ident.description}
+        form = ex.acts.identity_form(truth.subject)
         return DraftRequest(request, truth.kind, truth.subject, truth.purpose, truth.offence, None, None, (),
                             tuple((k, form.get(k, "")) for k in REQUIRED_FIELDS[truth.kind]))
 
@@ -415,8 +411,7 @@ class PlayHost:
         """The review rules the form breaks as written (what the NDTF would object to), checked
         as the person types; empty when it would pass screening. The case's hidden truth (an
         Art. 3 character nobody declared) is not shown: finding that is the reviewers' job."""
-        d = Draft(draft.request, seat.partition(":")[2], draft.notice_kind, draft.subject, draft.purpose,
-                  draft.offence, draft.max_penalty_years, draft.sentence_months, draft.to, dict(draft.form))
+        d = Draft.written(to_json(draft), seat.partition(":")[2], draft.to)
         if draft.notice_kind == "diffusion" and not draft.to:
             return ("a diffusion needs recipients",)
         return tuple(f.detail for f in d.problems())
@@ -456,8 +451,7 @@ class PlayHost:
             for _, e in facts:  # the latest word on it: a hit has no state of its own, yet it is news
                 state = _STATE[e["kind"]] if e["kind"] in _STATE else (e.get("state") or state)
             first = facts[0][1]
-            what = "arrest" if first["kind"] in ("arrest.provisional", "subject.released", "extradition.requested",
-                                                 "extradition.completed") else (
+            what = "arrest" if first["kind"] in ARREST_KINDS else (
                 "diffusion" if first.get("notice_kind") == "diffusion" else f"{first.get('notice_kind', '')} notice")
             rows.append(BoardRow(ref, what, first.get("subject"), state.replace("_", " "), facts[-1][0], due.get(ref),
                                  tuple((since, describe(e)) for since, e in facts)))

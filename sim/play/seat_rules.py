@@ -142,7 +142,7 @@ def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
     owner = _owner(ex, d.request)
     if owner is not None and owner != country:
         return f"request {d.request} is {owner}'s"
-    truth = ex.scenario_request(d.request)
+    truth = ex.acts.scenario_request(d.request)
     if truth is not None and ex.filing.settled_by_automation(d.request):
         return f"request {d.request} is filed by the scenario itself, not drafted at a seat"
     if truth is not None and truth.kind != d.notice_kind:
@@ -217,5 +217,5 @@ def _owner(ex: Exercise, request: str) -> str | None:
     draft = ex.acts.drafts.get(request)
     if draft is not None:
         return draft.requester
-    truth = ex.scenario_request(request)
+    truth = ex.acts.scenario_request(request)
     return truth.by if truth is not None else None

@@ -125,7 +125,7 @@ class InjectRow:
     status: str  # pending, held, held (due), fired
 
 
-_ARREST_KINDS = ("arrest.provisional", "extradition.requested", "extradition.completed", "subject.released")
+ARREST_KINDS = ("arrest.provisional", "extradition.requested", "extradition.completed", "subject.released")
 
 
 class SeatTracker:
@@ -211,7 +211,7 @@ class SeatTracker:
             kind = e["kind"]
             if kind.startswith(("notice.", "diffusion.", "request.")) and e.get("requester") == self.home:
                 ref = e.get("notice") or e.get("diffusion") or e.get("request")
-            elif kind in _ARREST_KINDS:
+            elif kind in ARREST_KINDS:
                 ref = e.get("case")
             elif kind == "database.hit":
                 ref = e.get("notice") or e.get("diffusion")
