@@ -14,6 +14,8 @@ from ..errors import shown
 
 _PATTERN_HELP = {
     "^[A-Za-z][A-Za-z0-9_.-]{0,63}$": "an identifier: a letter, then letters, digits, _ . or - (64 at most)",
+    "^(ncb:[A-Z]{2}|ndtf|ccc)$": "a seat: ncb:CC (an NCB, e.g. ncb:FR), ndtf or ccc",
+    "^(ncb:[A-Z]{2}|ndtf|ccc|trainer)$": "a seat: ncb:CC (an NCB, e.g. ncb:FR), ndtf, ccc or trainer",
 }
 _TYPE_WORDS = {dict: "a mapping", list: "a list", str: "text", int: "a whole number", float: "a number",
                bool: "true or false", type(None): "nothing (empty)"}

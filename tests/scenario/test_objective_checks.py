@@ -29,3 +29,10 @@ def test_a_person_at_a_seat_nobody_plays_is_a_warning_naming_how_to_play_it(tmp_
 def test_done_by_takes_only_the_four_causes(tmp_path):
     r = validate(tmp_path, "  - {id: O1, title: a, check: {event: message.sent, done_by: someone}}\n")
     assert r.returncode == 2 and "objectives.0.check.done_by" in r.stderr and "'person'" in r.stderr
+
+
+def test_a_seat_written_wrongly_is_explained_in_words(tmp_path):
+    r = validate(tmp_path, '  - {id: O1, title: a, check: {event: message.sent, seat: "ncb:FRA"}}\n')
+    assert r.returncode == 2
+    assert "objectives.0.check.seat: expected a seat: ncb:CC (an NCB, e.g. ncb:FR), ndtf or ccc, got 'ncb:FRA'" \
+        in r.stderr
