@@ -17,7 +17,8 @@ from ..scenario.types import Duration, Strict, as_written
 from .port import Decision
 
 DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_rfi", "escalate_urgent",
-                  "deploy_irt", "review_request")
+                  "deploy_irt", "review_request",
+                  "transfer_proceedings")
 
 
 class Answer(Strict):

@@ -119,7 +119,9 @@ class SeatActs:
         the automation of a seat nobody plays, unprompted)."""
         act = {"send_message": self._send_message, "read_message": self._read_message,
                "draft_request": self._draft_request, "submit_request": self._submit_request,
-               "withdraw_request": self._withdraw_request}.get(payload.get("kind", ""))
+               "withdraw_request": self._withdraw_request, "request_provisional_arrest": self._request_arrest,
+               "send_extradition_documents": self._send_documents, "abandon_extradition": self._abandon,
+               "ask_prosecution": self._ask_prosecution}.get(payload.get("kind", ""))
         if act is None:
             raise ValueError(f"'{payload.get('kind')}' is not a seat's command")
         with self.ex.journal.cause(by):
@@ -233,3 +235,19 @@ class SeatActs:
     def _withdraw_request(self, seat: str, p: Mapping[str, Any]) -> None:
         rec = self.ex.registry.records[p["request"]]
         self.ex.review.cancel_if_valid(rec, "withdrawn", rec.requester)
+
+    # --- arrest cases ------------------------------------------------------------------------
+    def _request_arrest(self, seat: str, p: Mapping[str, Any]) -> None:
+        ex = self.ex
+        rec = ex.registry.records.get(p["request"]) if p.get("request") else None
+        ex.arrests.request_arrest(self.office(seat), p["to"], ex.movements.subjects[p["subject"]], rec,
+                                  p.get("text", ""))
+
+    def _send_documents(self, seat: str, p: Mapping[str, Any]) -> None:
+        self.ex.arrests.send_papers(self.ex.arrests.cases[p["case"]], tuple(p["documents"]))
+
+    def _abandon(self, seat: str, p: Mapping[str, Any]) -> None:
+        self.ex.arrests.abandon(self.ex.arrests.cases[p["case"]])
+
+    def _ask_prosecution(self, seat: str, p: Mapping[str, Any]) -> None:
+        self.ex.arrests.ask_prosecution(self.ex.arrests.cases[p["case"]], p["mode"])

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..notices.machines import CASE_EVENT_KINDS
+
 Event = dict[str, Any]
 
 # Kinds no player seat ever sees: the ground truth and the exercise control.
@@ -23,8 +25,7 @@ NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "no
                    "notice.deleted", "notice.expired"}
 REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
                   "diffusion.info_requested", "diffusion.info_supplied"}
-CASE_KINDS = {"arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
-              "subject.located"}
+CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located"}
 SEATS_HELP = "ncb:CC (an NCB officer), ndtf (a reviewer), ccc (a CCC duty officer) or trainer (everything)"
 
 
@@ -97,6 +98,8 @@ class SeatView:
             return t if e.get("country") == me else None
         if kind in CASE_KINDS:
             return t if me in (e.get("country"), e.get("requester")) else None
+        if kind in ("arrest.requested", "arrest.not_found"):
+            return t if me in (e.get("to"), e.get("country"), e.get("requester")) else None
         if kind == "refugee.confirmed":
             return t if e.get("actor") == me else None
         if kind.startswith("operation."):

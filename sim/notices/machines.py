@@ -67,15 +67,34 @@ DIFFUSION = Machine("diffusion", "circulated", {
     ("circulated", "delete"): ("purged", "diffusion.purged"),
 })
 
-# One arrest case: from a hit at a border to extradition or release.
+# One arrest case: from a hit at a border (or a request for provisional arrest) to surrender,
+# refusal or release. The requested state decides; the case falls with its legal basis.
 ARREST = Machine("arrest", "held", {
     ("held", "confirm"): ("arrested", "arrest.provisional"),
     ("held", "release"): ("released", "subject.released"),
+    ("held", "refuse"): ("refused", "extradition.refused"),  # it will not surrender him: no provisional arrest
+    ("held", "keep"): ("kept", "arrest.kept"),  # the basis fell, but the state holds him on its own warrant
     ("arrested", "request_extradition"): ("extradition_requested", "extradition.requested"),
     ("arrested", "release"): ("released", "subject.released"),
+    ("arrested", "keep"): ("kept", "arrest.kept"),
     ("extradition_requested", "extradite"): ("extradited", "extradition.completed"),
+    ("extradition_requested", "refuse"): ("refused", "extradition.refused"),
     ("extradition_requested", "release"): ("released", "subject.released"),
+    ("extradition_requested", "keep"): ("kept", "arrest.kept"),
+    ("refused", "release"): ("released", "subject.released"),
+    ("refused", "keep"): ("kept", "arrest.kept"),
+})
+
+# Aut dedere aut judicare: after a refusal to surrender a national, the requesting state asks the
+# requested one to prosecute him itself (or to enforce its sentence).
+PROCEEDINGS = Machine("proceedings", "transferred", {
+    ("transferred", "open"): ("opened", "prosecution.opened"),
+    ("transferred", "refuse"): ("declined", "prosecution.refused"),
 })
 
 # States in which a request can be found by a database check.
 VISIBLE = {"notice": {"published"}, "diffusion": {"circulated", "info_requested", "compliant"}}
+
+# Every journal kind about an arrest case (what the requester and the arresting country see of it).
+CASE_EVENT_KINDS = tuple(sorted({ev for _, ev in ARREST.table.values()} | {ev for _, ev in PROCEEDINGS.table.values()}
+                                | {"hit.checked", "case.transferred"}))

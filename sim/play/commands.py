@@ -159,12 +159,60 @@ class WithdrawRequest(_Command):
     request: str
 
 
+@dataclass(frozen=True, slots=True)
+class RequestProvisionalArrest(_Command):
+    """Ask an NCB to arrest a person provisionally where he is (after a report of his
+    whereabouts, say): on the seat's own notice or diffusion ``request``, or, with none, on its
+    national warrant through the treaty's channels. That NCB acts once it has read the request."""
+
+    kind: ClassVar[str] = "request_provisional_arrest"
+    to: str
+    subject: str
+    request: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SendExtraditionDocuments(_Command):
+    """Send the formal extradition request for a person provisionally arrested on the seat's
+    request (arrest case ``case``, e.g. A1). ``documents``: what it holds, of ``warrant``,
+    ``facts``, ``law``, ``identity`` and ``translation`` (needed when the two states share no
+    working language); the requested state's courts refuse a request that lacks one. It counts
+    once the arresting NCB has read it, which must be before the case's deadline."""
+
+    kind: ClassVar[str] = "send_extradition_documents"
+    case: str
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AbandonExtradition(_Command):
+    """Give up the extradition of a person held on the seat's request: the arresting NCB
+    releases him as soon as it has read the message."""
+
+    kind: ClassVar[str] = "abandon_extradition"
+    case: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskProsecution(_Command):
+    """After a state refused to surrender its own national, ask it to ``prosecute`` him itself or
+    to ``enforce`` the sentence (aut dedere aut judicare)."""
+
+    kind: ClassVar[str] = "ask_prosecution"
+    case: str
+    mode: str = "prosecute"
+
+
 Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | SendMessage
-           | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest)
-SeatCommand = SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest
+           | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
+           | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
+SeatCommand = (SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
+               | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
 
 # Commands a seat gives about its own work (recorded as the seat's, replayed by the engine).
-SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest)
+SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest, RequestProvisionalArrest,
+                 SendExtraditionDocuments, AbandonExtradition, AskProsecution)
 COMMANDS: dict[str, type] = {c.kind: c for c in (AnswerDecision, FireInject, HoldInject, ReleaseInject, AddInject,
                                                   AddNote, *SEAT_COMMANDS)}
 # JSON names that differ from the Python field names ('from' is a keyword).

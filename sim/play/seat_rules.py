@@ -14,14 +14,21 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..engine.acts import Draft, RecipientError, expand_recipients
 from ..engine.views import parse_seat
+from ..notices.arrests import MODES
+from ..notices.extradition import PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..scenario.cases import OBJECT_KINDS
 from ..world.members import LANGUAGES
 from .commands import (
+    AbandonExtradition,
     AnswerDecision,
+    AskProsecution,
     Command,
     DraftRequest,
     ReadMessage,
+    RequestProvisionalArrest,
     SeatCommand,
+    SendExtraditionDocuments,
     SendMessage,
     SubmitRequest,
     WithdrawRequest,
@@ -103,7 +110,64 @@ def refusal(ex: Exercise, tracker: Inbox, seat: str, command: SeatCommand) -> st
         if not rec.machine.allows(rec.state, "cancel"):
             return f"request {rec.id} is {rec.state.replace('_', ' ')}: only a live notice or diffusion is withdrawn"
         return None
+    if isinstance(command, RequestProvisionalArrest):
+        return _arrest_request(ex, country, command)
+    if isinstance(command, SendExtraditionDocuments | AbandonExtradition | AskProsecution):
+        return _case_command(ex, country, command)
     raise TypeError(f"{type(command).__name__} is not a seat's command")
+
+
+def _arrest_request(ex: Exercise, country: str, c: RequestProvisionalArrest) -> str | None:
+    if c.to == country:
+        return "an NCB arrests in its own country on its own warrant, not through I-24/7"
+    if c.to not in ex.world.members:
+        return f"'{c.to}' is not an NCB of this exercise"
+    subject = next((s for s in ex.scenario.subjects if s.id == c.subject), None)
+    if subject is None:
+        return f"the scenario has no subject '{c.subject}'"
+    if subject.kind in OBJECT_KINDS:
+        return f"{c.subject} is a {subject.kind.replace('_', ' ')}: only a person is arrested"
+    if c.request is not None:
+        rec = ex.registry.records.get(c.request)
+        if rec is None or rec.requester != country or rec.background:
+            return f"{country} has no request {c.request}"
+        if rec.subject != c.subject:
+            return f"request {c.request} is about another subject"
+    if len(c.text) > MAX_TEXT:
+        return f"a message's text is at most {MAX_TEXT:,} characters"
+    return None
+
+
+def _case_command(ex: Exercise, country: str,
+                  c: SendExtraditionDocuments | AbandonExtradition | AskProsecution) -> str | None:
+    case = ex.arrests.cases.get(c.case)
+    if case is None or case.requester != country:
+        return f"{country} has no arrest case {c.case}"
+    state = case.state.replace("_", " ")
+    if isinstance(c, SendExtraditionDocuments):
+        unknown = [d for d in c.documents if d not in PAPERS]
+        if unknown:
+            return f"unknown document '{unknown[0]}'; a formal request holds {', '.join(PAPERS)}"
+        if len(set(c.documents)) != len(c.documents):
+            return "each document once"
+        if case.abandoned:
+            return f"case {c.case} was abandoned"
+        if case.state != "arrested":
+            return f"case {c.case} is {state}: a formal request goes while the person is provisionally arrested"
+        if case.papers is not None:
+            return f"the formal request for case {c.case} was already sent"
+        return None
+    if isinstance(c, AbandonExtradition):
+        if not case.active:
+            return f"case {c.case} is {state}: nobody is held on it any more"
+        return f"case {c.case} was already abandoned" if case.abandoned else None
+    if c.mode not in MODES:
+        return f"unknown mode '{c.mode}'; expected one of {', '.join(MODES)}"
+    if not ex.arrests.may_transfer(case):
+        if case.proceedings is not None:
+            return f"the proceedings of case {c.case} were already transferred"
+        return f"case {c.case} is {state}: only a state that refused to surrender its national is asked to prosecute"
+    return None
 
 
 def _message(ex: Exercise, tracker: Inbox, seat: str, m: SendMessage) -> str | None:

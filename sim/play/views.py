@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..decisions.port import Decision, Option
 from ..engine.views import SeatView
+from ..notices.machines import CASE_EVENT_KINDS
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -125,7 +126,7 @@ class InjectRow:
     status: str  # pending, held, held (due), fired
 
 
-ARREST_KINDS = ("arrest.provisional", "extradition.requested", "extradition.completed", "subject.released")
+ARREST_KINDS = CASE_EVENT_KINDS
 
 
 class SeatTracker:

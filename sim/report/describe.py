@@ -19,6 +19,8 @@ KEY_KINDS = {
     "subject.located", "subject.alarmed", "refugee.confirmed", "objective.met", "objective.failed",
     "operation.started", "operation.ended", "irt.deployed", "imest.deployed", "message.escalated",
     "request.resubmitted", "command.refused",
+    "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused", "case.transferred",
+    "prosecution.opened", "prosecution.refused",
 }
 WHO = {"person": "by a person", "policy": "by the automation", "default": "by default at the deadline",
        "trainer": "by the trainer"}
@@ -125,7 +127,33 @@ def describe(e: Event) -> str:
         return f"IMEST deployed for {e['name']} in {country(e['country'])}"
     if k == "message.escalated":
         return f"{e['ccc']} wakes NCB {country(e['to'])}'s on-call officer for an urgent {e.get('type', 'message')}"
-    return k
+    return _law(e) or k
+
+
+def _law(e: Event) -> str | None:
+    """What happens after a hit, as the law has it: checks, requests, refusals, prosecutions."""
+    k = e["kind"]
+    if k == "hit.checked":
+        verdict = "still valid" if e["valid"] else f"no longer valid ({e.get('state', '?')})"
+        return f"{country(e['country'])} checks the hit on {e['subject']} with the General Secretariat: {verdict}"
+    if k == "arrest.requested":
+        on = f" on {_ref(e)}" if e.get("notice") or e.get("diffusion") else " on its warrant"
+        return f"{country(e['requester'])} asks {country(e['to'])} to arrest {e['subject']} provisionally{on}"
+    if k == "arrest.not_found":
+        return f"{country(e['country'])} cannot arrest {e['subject']}: {e['reason'].replace('_', ' ')}"
+    if k == "arrest.kept":
+        return (f"{country(e['country'])} keeps {e['subject']} in custody on its own warrant "
+                f"({e.get('detail') or e.get('reason', '')})")
+    if k == "extradition.refused":
+        return f"{country(e['country'])} refuses to extradite {e['subject']} to {country(e['requester'])}: {e['detail']}"
+    if k == "case.transferred":
+        what = "prosecute" if e["mode"] == "prosecute" else "enforce the sentence against"
+        return f"{country(e['requester'])} asks {country(e['country'])} to {what} {e['subject']}; the file is passed on"
+    if k == "prosecution.opened":
+        return f"{country(e['country'])} opens proceedings against {e['subject']}"
+    if k == "prosecution.refused":
+        return f"{country(e['country'])} declines to prosecute {e['subject']}: {e['reason'].replace('_', ' ')}"
+    return None
 
 
 def is_key(e: Event) -> bool:

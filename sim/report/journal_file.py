@@ -84,6 +84,14 @@ _SPEC_TEXT = {
     "irt.requested": "country?s ccc?s",
     "irt.deployed": "country:s hours_to_deploy:n",
     "imest.deployed": "name:s country:s",
+    "hit.checked": "subject:s country:s requester:s valid:b",
+    "arrest.requested": "subject:s to:s requester:s notice?s diffusion?s",
+    "arrest.not_found": "subject:s country:s requester:s reason:s",
+    "arrest.kept": "subject:s country:s ground:s reason?s detail?s requester?s",
+    "extradition.refused": "subject:s country:s requester:s ground:s detail?s source?s grounds?l",
+    "case.transferred": "subject:s country:s requester:s mode:s",
+    "prosecution.opened": "subject:s country:s requester:s mode:s in_custody?b",
+    "prosecution.refused": "subject:s country:s requester:s mode:s reason:s",
 }
 # Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {

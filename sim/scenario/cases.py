@@ -18,6 +18,8 @@ class Identity(Strict):
     name: str = Field(min_length=1, description="family name in capitals, then given names: Marc DUVAL")
     born: Day | None = Field(None, description="date of birth")
     nationality: CountryCode | None = Field(None, description="ISO code of the nationality")
+    other_nationalities: list[CountryCode] = Field(
+        default_factory=list, description="further nationalities of a dual national; each counts for the nationals rule")
     description: str = Field("", description="height, marks, languages spoken")
 
 
@@ -25,6 +27,28 @@ class Refugee(Strict):
     confirmed_by: CountryCode = Field(description="the member that confirmed refugee status")
     fearing: CountryCode = Field(description="the country the person fears; its requests are deleted")
     at: Duration = Field(as_written("0m"), description="when the status is confirmed, after the start")
+
+
+class Law(Strict):
+    """What the courts of each country would find about this person's case: the grounds on which an
+    extradition can fail, or a person be held on a country's own account. Ground truth for the
+    scenario's author; the engine applies it when a requested state decides."""
+
+    own_warrant_in: list[CountryCode] = Field(
+        default_factory=list, description="countries with a warrant of their own for this person: an arrest there "
+                                          "stands when the notice or diffusion falls")
+    persecution_risk_in: list[CountryCode] = Field(
+        default_factory=list, description="countries where the person risks persecution or torture: no state "
+                                          "surrenders him to them (non-refoulement), refugee or not")
+    political_offence: bool = Field(False, description="the requested state's courts would find the offence political")
+    death_penalty_in: list[CountryCode] = Field(
+        default_factory=list, description="requesting countries where the offence carries the death penalty")
+    assurances_from: list[CountryCode] = Field(
+        default_factory=list, description="of those, the countries that give assurances it will not be carried out")
+    time_barred_in: list[CountryCode] = Field(
+        default_factory=list, description="countries under whose law the offence is time-barred (lapse of time)")
+    not_an_offence_in: list[CountryCode] = Field(
+        default_factory=list, description="countries where the conduct is no offence (no double criminality)")
 
 
 class Plan(Strict):
@@ -50,6 +74,13 @@ class Subject(Strict):
     flees_on: list[Literal["public_extract", "associate_arrest"]] = Field(
         default_factory=list, description="pressure that makes the subject move on at once")
     associates: list[Identifier] = Field(default_factory=list, description="subjects whose arrest alarms this one")
+    law: Law = Field(default_factory=Law, description="what courts would find: grounds to refuse extradition, "
+                                                      "countries holding him on their own warrant")
+
+    @property
+    def nationalities(self) -> tuple[str, ...]:
+        first = (self.identity.nationality,) if self.identity.nationality else ()
+        return first + tuple(n for n in self.identity.other_nationalities if n not in first)
 
     @model_validator(mode="after")
     def _objects_stay(self) -> Subject:

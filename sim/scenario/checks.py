@@ -60,11 +60,11 @@ PRODUCED_FIELDS = {
                      "requester", "document", "actor"},
     "subject.located": {"subject", "country", "notice", "actor"},
     "arrest.provisional": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                           "state", "basis", "actor"},
+                           "state", "basis", "deadline", "actor"},
     "extradition.requested": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                              "state", "actor"},
+                              "state", "papers", "actor"},
     "extradition.completed": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                              "state", "to", "actor"},
+                              "state", "to", "basis", "actor"},
     "subject.released": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
                          "state", "reason", "detail", "actor"},
     "subject.alarmed": {"subject", "cause", "actor"},
@@ -83,6 +83,14 @@ PRODUCED_FIELDS = {
     "irt.deployed": {"incident", "country", "hours_to_deploy", "actor"},
     "imest.deployed": {"event", "name", "country", "actor"},
     "imest.ended": {"event", "name", "country", "actor"},
+    "hit.checked": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind", "state", "valid", "actor"},
+    "arrest.requested": {"subject", "to", "requester", "notice", "diffusion", "actor"},
+    "arrest.not_found": {"subject", "country", "requester", "reason", "actor"},
+    "arrest.kept": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind", "state", "ground", "reason", "detail", "actor"},
+    "extradition.refused": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind", "state", "ground", "grounds", "detail", "source", "actor"},
+    "case.transferred": {"case", "subject", "country", "requester", "mode", "state", "actor"},
+    "prosecution.opened": {"case", "subject", "country", "requester", "mode", "state", "in_custody", "actor"},
+    "prosecution.refused": {"case", "subject", "country", "requester", "mode", "state", "reason", "actor"},
 }
 # Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
 for _fields in PRODUCED_FIELDS.values():
@@ -243,6 +251,16 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
                 warn(("subjects", i, "plan", "leaves_after"), "the subject sets off after the exercise ends")
         if subj.refugee is not None:
             country(("subjects", i, "refugee", "confirmed_by"), subj.refugee.confirmed_by)
+        for k, c in enumerate(subj.identity.other_nationalities):
+            country(("subjects", i, "identity", "other_nationalities", k), c)
+        for name in ("own_warrant_in", "persecution_risk_in", "death_penalty_in", "assurances_from",
+                     "time_barred_in", "not_an_offence_in"):
+            for k, c in enumerate(getattr(subj.law, name)):
+                country(("subjects", i, "law", name, k), c)
+        for k, c in enumerate(subj.law.assurances_from):
+            if c not in subj.law.death_penalty_in:
+                warn(("subjects", i, "law", "assurances_from", k),
+                     f"{c} is not in death_penalty_in: its assurances change nothing")
     injects = {inj.id: inj for inj in sc.injects}
     requests: dict[str, int] = {}
     for i, req in enumerate(sc.requests):

@@ -42,7 +42,9 @@ EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent",
                "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
                "subject.released", "subject.alarmed", "operation.planned", "operation.started", "operation.checks",
                "operation.arrests", "operation.ended", "incident.reported", "irt.requested", "irt.deployed",
-               "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired")
+               "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired",
+               "hit.checked", "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused",
+               "case.transferred", "prosecution.opened", "prosecution.refused")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 

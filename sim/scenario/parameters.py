@@ -67,7 +67,8 @@ PARAMETERS: dict[str, ParameterSpec] = {
                       "how long a border post can hold a person after a hit while the requester confirms",
                       {"fixed": "24h"}),
         ParameterSpec("extradition.deadline",
-                      "time after a provisional arrest by which the formal extradition request must arrive",
+                      "time after a provisional arrest by which the formal extradition request must arrive; "
+                      "unset, each legal basis has its own (ECE 40 days, bilateral treaties 60, reciprocity 40…)",
                       {"fixed": "40d"}),
         ParameterSpec("extradition.preparation_time",
                       "time the requesting country needs to send the formal extradition request",
@@ -75,6 +76,9 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ParameterSpec("extradition.proceedings",
                       "court and ministry proceedings from the formal request to the surrender",
                       {"lognormal": {"median": "60d", "sigma": 0.6}}),
+        ParameterSpec("prosecution.decision_time",
+                      "time the prosecutors of a state that kept its national take to open proceedings or decline",
+                      {"lognormal": {"median": "14d", "sigma": 0.6}}),
     )
 }
 

@@ -59,3 +59,40 @@ def refuses_national(requesting: str, requested: str, nationality: str | None,
     if rule == "eu":
         return not ("EAW" in facts[requesting].frameworks and "EAW" in facts[requested].frameworks)
     return True
+
+
+def refused_nationality(requesting: str, requested: str, nationalities: tuple[str, ...],
+                        facts: dict[str, LegalFacts], nationals: Mapping[str, str] | None = None) -> str | None:
+    """The nationality on which ``requested`` refuses to surrender the person, if any: a dual
+    national is a national of each state whose nationality he holds."""
+    return next((n for n in nationalities if refuses_national(requesting, requested, n, facts, nationals)), None)
+
+
+# Days the requesting state has, after a provisional arrest, to send its formal extradition
+# request, by the legal basis of the case. APPROXIMATIONS for simulation, not legal advice:
+# ECE Art. 16(4) (18 days, at most 40); the EAW's 60-day limit for the executing decision
+# (FD 2002/584/JHA Art. 17); the Inter-American (Caracas 1981) and Montevideo (1933) conventions'
+# 60 days / two months; ECOWAS 1994 Art. 22 (20 days, extendable to 40); the Arab League's
+# 30 days; the Minsk convention's 40 days as applied; the London Scheme's 45 days as in common-law
+# statutes; SADC's 30 days; the EU-US agreement and bilateral treaties' usual 60 days; 40 days on
+# reciprocity, as many national laws allow.
+REQUEST_DEADLINE_DAYS = {"ECE": 40, "EAW": 60, "IAC": 60, "MONTEVIDEO": 60, "ECOWAS": 40, "ARAB": 30,
+                         "CIS": 40, "LONDON": 45, "SADC": 30, "EUUS": 60, "treaty": 60, "reciprocity": 40}
+
+
+def request_deadline_days(basis: str) -> int:
+    """The time limit for the formal request under ``basis`` (a framework, treaty or reciprocity)."""
+    return REQUEST_DEADLINE_DAYS[basis]
+
+
+# Members that keep the death penalty in law and practice (after Amnesty International's list of
+# retentionist countries, 2023; APPROXIMATION). Every other member refuses to extradite a person
+# who faces the death penalty unless the requesting state gives assurances.
+RETENTIONIST = frozenset([
+    "AF", "AG", "BS", "BH", "BD", "BB", "BY", "BW", "CN", "KM", "CU", "DM", "CD", "EG", "ET", "GY", "IN", "ID",
+    "IR", "IQ", "JM", "JP", "JO", "KW", "LB", "LY", "MY", "NG", "OM", "PK", "PS", "QA", "KN", "LC", "VC",
+    "SA", "SG", "SO", "SS", "SD", "SY", "TH", "TT", "UG", "AE", "US", "VN", "YE"])
+
+
+def bars_death_penalty(requested: str) -> bool:
+    return requested not in RETENTIONIST

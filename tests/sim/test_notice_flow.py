@@ -534,8 +534,13 @@ def test_extradition_in_time_cancels_the_notice():
     arrest = one(ex, "arrest.provisional", subject="S1")
     requested = one(ex, "extradition.requested", subject="S1")
     completed = one(ex, "extradition.completed", subject="S1")
-    assert requested["actor"] == "FR" and at(ex, requested) == approx(at(ex, arrest) + 1440)
-    assert completed["to"] == "FR" and at(ex, completed) == approx(at(ex, arrest) + 1440 + 720)
+    # The formal request counts once the arresting NCB has read it (sent a day after the arrest).
+    sent = one(ex, "message.sent", type="extradition_request")
+    assert at(ex, sent) == approx(at(ex, arrest) + 1440)
+    read = one(ex, "message.handled", type="extradition_request")
+    assert requested["actor"] == "FR" and requested["papers"] == ["warrant", "facts", "law", "identity", "translation"]
+    assert at(ex, requested) == at(ex, read) and read["actor"] == "ES"
+    assert completed["to"] == "FR" and at(ex, completed) == approx(at(ex, requested) + 720)
     cancelled = one(ex, "notice.cancelled", notice="N1")
     assert cancelled["reason"] == "extradited" and cancelled["seq"] == completed["seq"] + 1
     assert events(ex, "subject.released") == []
@@ -543,8 +548,16 @@ def test_extradition_in_time_cancels_the_notice():
     assert (st.status, st.location) == ("extradited", "FR")
 
 
-def test_preparation_exactly_at_the_deadline_is_in_time():
+def test_formal_request_must_arrive_before_the_deadline():
+    """ECE Art. 16(4): the request must be received in time; one ready exactly at the deadline
+    is too late, and the person goes free."""
     ex = _arrest_case({"extradition.deadline": "1d", "extradition.preparation_time": "1d"}, duration="4d")
+    assert events(ex, "extradition.requested") == []
+    assert one(ex, "subject.released", subject="S1")["reason"] == "no_extradition_request_in_time"
+
+
+def test_formal_request_read_before_the_deadline_is_in_time():
+    ex = _arrest_case({"extradition.deadline": "1d", "extradition.preparation_time": "23h"}, duration="4d")
     assert len(events(ex, "extradition.requested")) == 1 and events(ex, "subject.released") == []
 
 
@@ -787,5 +800,5 @@ def test_invariant_checks_see_arrests():
     ex = run(duration="4d", world=world(("MA", "ES")), subjects=[_moving("S1", "ES", 120)], requests=[red()])
     assert check_arrests_were_lawful(ex) == 1
     check_machines_replay(ex)
-    assert [e["kind"] for e in ex.journal.events if e.get("case") == "A1" and not e["kind"].startswith("decision.")] \
-        == ["arrest.provisional", "extradition.requested", "extradition.completed"]
+    assert [e["kind"] for e in ex.journal.events if e.get("case") == "A1" and not e["kind"].startswith(("decision.", "message."))] \
+        == ["hit.checked", "arrest.provisional", "extradition.requested", "extradition.completed"]

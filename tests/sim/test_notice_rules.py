@@ -13,7 +13,7 @@ from sim.notices.kinds import (
     REQUEST_KINDS,
     REQUIRED_FIELDS,
 )
-from sim.notices.machines import ARREST, DIFFUSION, NOTICE, VISIBLE, IllegalTransition, Machine
+from sim.notices.machines import ARREST, DIFFUSION, NOTICE, PROCEEDINGS, VISIBLE, IllegalTransition, Machine
 from sim.notices.rules import (
     ART2,
     ART3,
@@ -221,7 +221,7 @@ def test_extra_fields_do_not_matter(kind):
 
 # --- state machines ------------------------------------------------------------------------------
 
-MACHINES = {"notice": NOTICE, "diffusion": DIFFUSION, "arrest": ARREST}
+MACHINES = {"notice": NOTICE, "diffusion": DIFFUSION, "arrest": ARREST, "proceedings": PROCEEDINGS}
 ALL_ACTIONS = sorted({a for m in MACHINES.values() for _, a in m.table} | {"publish", "arrest", "bogus"})
 
 
@@ -235,7 +235,8 @@ def test_every_transition_leads_where_the_table_says(name):
     for (state, action), (target, event) in m.table.items():
         assert m.next(state, action) == (target, event)
         assert target in m.states
-        assert event.split(".")[0] in {"notice", "diffusion", "arrest", "extradition", "subject"}
+        assert event.split(".")[0] in {"notice", "diffusion", "arrest", "extradition", "subject",
+                                               "prosecution"}
 
 
 @pytest.mark.parametrize("name", MACHINES)
@@ -263,7 +264,8 @@ def test_unknown_states_have_no_moves(name):
 FINALS = {
     "notice": {"refused", "cancelled", "deleted", "expired"},
     "diffusion": {"purged", "cancelled"},
-    "arrest": {"released", "extradited"},
+    "arrest": {"released", "extradited", "kept"},
+    "proceedings": {"opened", "declined"},
 }
 
 
@@ -282,7 +284,37 @@ def test_machine_shapes():
     assert NOTICE.states == {"requested", "info_requested", "published", "refused", "cancelled", "blocked",
                              "deleted", "expired"}
     assert DIFFUSION.states == {"circulated", "info_requested", "compliant", "purged", "cancelled"}
-    assert ARREST.states == {"held", "arrested", "extradition_requested", "extradited", "released"}
+    assert ARREST.states == {"held", "arrested", "extradition_requested", "extradited", "released", "refused", "kept"}
+    assert PROCEEDINGS.initial == "transferred" and PROCEEDINGS.states == {"transferred", "opened", "declined"}
+
+
+# Every move of the arrest case, with the journal kind it writes: the law after a hit, pair by pair.
+ARREST_MOVES = {
+    ("held", "confirm"): ("arrested", "arrest.provisional"),  # confirmed, the state can surrender him
+    ("held", "release"): ("released", "subject.released"),  # no confirmation, declined, or no longer valid
+    ("held", "refuse"): ("refused", "extradition.refused"),  # its national, or no legal basis: no arrest
+    ("held", "keep"): ("kept", "arrest.kept"),  # the notice fell, a national warrant holds him
+    ("arrested", "request_extradition"): ("extradition_requested", "extradition.requested"),  # read in time
+    ("arrested", "release"): ("released", "subject.released"),  # deadline, abandoned, basis lost
+    ("arrested", "keep"): ("kept", "arrest.kept"),
+    ("extradition_requested", "extradite"): ("extradited", "extradition.completed"),  # basis valid, no ground
+    ("extradition_requested", "refuse"): ("refused", "extradition.refused"),  # a ground to refuse
+    ("extradition_requested", "release"): ("released", "subject.released"),  # basis lost, abandoned
+    ("extradition_requested", "keep"): ("kept", "arrest.kept"),
+    ("refused", "release"): ("released", "subject.released"),  # a refusal lets him go...
+    ("refused", "keep"): ("kept", "arrest.kept"),  # ...unless the state holds him on its own warrant
+}
+
+
+def test_arrest_case_moves_are_exactly_the_law():
+    assert ARREST.table == ARREST_MOVES
+    for (state, action), outcome in ARREST_MOVES.items():
+        assert ARREST.next(state, action) == outcome
+    assert PROCEEDINGS.next("transferred", "open") == ("opened", "prosecution.opened")
+    assert PROCEEDINGS.next("transferred", "refuse") == ("declined", "prosecution.refused")
+    for state in ("extradited", "released", "kept"):
+        with pytest.raises(IllegalTransition):
+            ARREST.next(state, "extradite")
     assert not NOTICE.final(NOTICE.initial) and not DIFFUSION.final(DIFFUSION.initial)
 
 
