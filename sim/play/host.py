@@ -523,7 +523,8 @@ class PlayHost:
 
 
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",
-          "diffusion.sent": "circulated", "database.hit": "hit"}
+          "diffusion.sent": "circulated", "database.hit": "hit", "hit.checked": "held",
+          "arrest.requested": "arrest requested", "arrest.not_found": "not found"}
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes"}

@@ -21,7 +21,7 @@ from .scoring import ExpectationScorer
 Event = dict[str, Any]
 TIMELINE_LIMIT = 400
 FACT_KINDS = ("notice.published", "diffusion.sent", "database.hit", "arrest.provisional", "subject.released",
-              "extradition.requested")
+              "extradition.requested", "extradition.refused", "extradition.completed", "arrest.kept")
 
 CORRECTIVE = {
     "no_confirmation_in_time": "Make sure hits reach a desk that can confirm them at any hour: out-of-hours "
@@ -35,6 +35,13 @@ CORRECTIVE = {
     "confirm_hit": "Rehearse confirming hits quickly, day and night.",
     "request_extradition": "Rehearse the extradition timeline with the ministry of justice.",
     "answer_rfi": "Answer partners' requests for information, or say why not.",
+    "requester_abandoned": "Decide early whether the extradition will be pursued: an abandoned case frees the "
+                           "person as soon as the arresting country reads it.",
+    "legal_basis_lost": "Keep the notice or diffusion valid until the surrender: a withdrawal, a CCF block or a "
+                        "purge frees the person held on it.",
+    "extradition_refused": "Check the grounds to refuse before requesting (nationality, refugee status, death "
+                           "penalty, lapse of time) and send a complete formal request.",
+    "transfer_proceedings": "When a state keeps its national, ask it to prosecute him (aut dedere aut judicare).",
 }
 
 

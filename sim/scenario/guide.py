@@ -112,8 +112,69 @@ Events and the fields they carry (any event may also carry `by`):
 {events}
 Expected actions of injects (`expect.action`): {actions}.
 
+{lifecycle}
 ## Field reference
 """
+
+LIFECYCLE = """\
+## After the hit: the arrest case
+
+A hit on a Red Notice or an arrest diffusion, or a request for provisional arrest, opens an
+**arrest case** (`A1`, `A2`…). Every move below is a journal event; nothing else moves a case.
+
+```mermaid
+stateDiagram-v2
+{diagram}```
+
+- **held**: the border post holds the person; its NCB checks the hit live with the General
+  Secretariat (`hit.checked`: a MIND copy can show a notice removed since) and reports it to the
+  requesting NCB, which must confirm before `border.hold_time` runs out (`confirm_hit`).
+- **refused before any arrest**: a state that does not surrender its own nationals (each
+  nationality of a dual national counts; `extradites_nationals` in the data, or
+  `world.extradites_nationals`), or that has no legal basis with the requester, refuses at once.
+- **arrested** (`arrest.provisional`, with its `basis` and `deadline`): the requester has until
+  the time limit of the legal basis to have its formal request *read* by the arresting NCB
+  (`request_extradition`, or the `send_extradition_documents` command). Time limits:
+  {deadlines}. A scenario's `extradition.deadline` parameter overrides them all.
+- **extradition_requested**: the courts decide after `extradition.proceedings`. They refuse
+  (`extradition.refused`, with `ground`, `detail` and the `source` of the fact) on: political
+  offence (`subjects[].law.political_offence`, or a request whose `character` is political or
+  military); non-refoulement (confirmed refugee status against the requester, or
+  `law.persecution_risk_in`); nationality; the death penalty without assurances
+  (`law.death_penalty_in`, `law.assurances_from`; states that keep the death penalty do not
+  refuse on it); lapse of time (`law.time_barred_in`, either state); no double criminality
+  (`law.not_an_offence_in`); insufficient documents (a formal request lacking the warrant, the
+  facts, the law, the person's description, or a translation when the two states share no
+  working language).
+- **The case rests on its notice or diffusion until the surrender.** When it is cancelled,
+  withdrawn, blocked by a CCF study, deleted (the refugee rule) or purged, the General
+  Secretariat tells the arresting NCB (`basis_withdrawn`), which releases the person once it has
+  read it — or keeps him (`arrest.kept`) when `law.own_warrant_in` names it. The courts check the
+  basis again at the instant they decide: no surrender without one.
+- **Abandon** (`abandon_extradition`, or `abandon` at the prompt): the arresting NCB releases the
+  person as soon as it has read the message, not at the deadline.
+- **Aut dedere aut judicare**: after a refusal on nationality the requester is asked
+  (`transfer_proceedings`) whether to ask that state to prosecute him, or to enforce the sentence
+  (`ask_prosecution`). `case.transferred` follows once its NCB has read it, then, after
+  `prosecution.decision_time`, `prosecution.opened` or `prosecution.refused` (with a `reason`:
+  `time_barred`, `not_an_offence`, `no_foreign_sentence`).
+- A request for provisional arrest (`request_provisional_arrest`) asks a country to arrest the
+  person where he is, on the requester's notice or diffusion or, with none, on its warrant by
+  treaty; `arrest.not_found` when he is not there.
+"""
+
+
+def _lifecycle() -> str:
+    from ..notices.machines import ARREST, PROCEEDINGS
+    from ..world.legal import REQUEST_DEADLINE_DAYS
+
+    lines = [f"    [*] --> {ARREST.initial}"]
+    lines += [f"    {src} --> {dst}: {event}" for (src, _), (dst, event) in ARREST.table.items()]
+    lines += [f"    {s} --> [*]" for s in sorted(ARREST.states) if ARREST.final(s)]
+    lines += ["    refused --> transferred: case.transferred (after a refusal on nationality)"]
+    lines += [f"    {src} --> {dst}: {event}" for (src, _), (dst, event) in PROCEEDINGS.table.items()]
+    deadlines = ", ".join(f"{basis} {days} days" for basis, days in REQUEST_DEADLINE_DAYS.items())
+    return LIFECYCLE.format(diagram="\n".join(lines) + "\n", deadlines=deadlines)
 
 
 def _type(prop: dict) -> str:
@@ -189,7 +250,8 @@ def render_guide() -> str:
     params = "".join(f"| `{p.name}` | {p.help} | `{json.dumps(p.default)}` |\n" for p in PARAMETERS.values())
     events = "".join(f"| `{k}` | {', '.join(sorted(v))} |\n" for k, v in PRODUCED_FIELDS.items())
     out = INTRO.format(duration=DURATION_HELP, example=EXAMPLE.read_text(encoding="utf-8"),
-                       parameters=params, events=events, actions=", ".join(f"`{a}`" for a in ACTIONS))
+                       parameters=params, events=events, actions=", ".join(f"`{a}`" for a in ACTIONS),
+                       lifecycle=_lifecycle())
     out += "\n" + _table("Scenario", schema)
     for name, obj in schema["$defs"].items():
         if obj.get("properties"):

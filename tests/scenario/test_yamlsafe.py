@@ -17,6 +17,10 @@ from sim.errors import InputError
 from sim.scenario import yamlsafe
 from sim.scenario.yamlsafe import DEFAULT_LIMITS, Limits, YamlDocument, load_yaml_file, load_yaml_text
 
+# A guard against a hang or an exponential blow-up, not a speed figure: a loaded 2-core CI
+# machine once took over a second for what takes milliseconds (speed lives in bench/).
+HANG_S = 10.0
+
 LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
 LOADER_IDS = [cls.__name__ for cls in LOADERS]
 
@@ -155,7 +159,7 @@ def test_a_fifo_is_refused_at_once(tmp_path):
     t0 = time.perf_counter()
     with pytest.raises(InputError) as info:
         load_yaml_file(fifo, display_name="s.yaml")
-    assert time.perf_counter() - t0 < 1
+    assert time.perf_counter() - t0 < HANG_S
     [p] = info.value.problems
     assert p.file == "s.yaml" and "FIFO" in p.message
 
@@ -164,7 +168,7 @@ def test_a_fifo_is_refused_at_once(tmp_path):
 def test_huge_text_is_rejected_in_bounded_time(text):
     t0 = time.perf_counter()
     [p] = problems(text)
-    assert time.perf_counter() - t0 < 0.5
+    assert time.perf_counter() - t0 < HANG_S
     assert "too big" in p.message and "1,048,576" in p.message
 
 
@@ -421,7 +425,7 @@ def test_two_merge_keys_are_duplicates_and_quoted_merge_is_text():
 def test_very_deep_nesting_is_a_clean_error(src):
     t0 = time.perf_counter()
     *_, message = one(src)
-    assert time.perf_counter() - t0 < 1
+    assert time.perf_counter() - t0 < HANG_S
     assert message == "nested too deeply: more than 64 levels of mappings and lists"
 
 
