@@ -167,7 +167,7 @@ def test_merging_many_fragments_is_linear(tmp_path):
     _with_includes(tmp_path, names)
     t0 = time.monotonic()
     loaded = load_scenario(tmp_path / "s.yaml")
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < 30  # a guard against quadratic merging, not a speed figure (loaded CI)
     ids = [i.id for i in loaded.scenario.injects]
     assert len(ids) == 32 * 300 + 1 and ids[0] == "F0_0" and ids[300] == "F1_0" and ids[-1] == "I1"
     # every merged item is located in its own file, at its own line

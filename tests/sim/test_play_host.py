@@ -29,8 +29,12 @@ from sim.api import (
 )
 from sim.play.commands import (
     COMMANDS,
+    AbandonExtradition,
+    AskProsecution,
     DraftRequest,
     ReadMessage,
+    RequestProvisionalArrest,
+    SendExtraditionDocuments,
     SendMessage,
     SubmitRequest,
     WithdrawRequest,
@@ -82,7 +86,10 @@ EVERY_COMMAND = [AnswerDecision("ncb:FR", "Q1", "file"), FireInject("I3"), HoldI
                  SendMessage(("all",), "FYI", forward_of=7), ReadMessage(4),
                  DraftRequest("N9", "red", "S1", "prosecution", "homicide", 30.0, None, (),
                               (("name", "DUVAL Marc"), ("photo", ""))),
-                 DraftRequest("D9", "diffusion", to=("ES", "MA")), SubmitRequest("N9"), WithdrawRequest("N9")]
+                 DraftRequest("D9", "diffusion", to=("ES", "MA")), SubmitRequest("N9"), WithdrawRequest("N9"),
+                 RequestProvisionalArrest("MA", "S1", "N1", "He is in Tangier"), RequestProvisionalArrest("SN", "S1"),
+                 SendExtraditionDocuments("A1", ("warrant", "facts")), AbandonExtradition("A1"),
+                 AskProsecution("A1", "enforce")]
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c.kind)
@@ -284,8 +291,17 @@ commands = st.one_of(
               form=st.sampled_from([(), (("name", "DUVAL Marc"), ("charge", "homicide"))])),
     st.builds(SubmitRequest, st.sampled_from(["N1", "N5", "N5"])),
     st.builds(WithdrawRequest, st.sampled_from(["N1", "N5"])),
+    # Arrest cases: requests for provisional arrest where he may or may not be, on a request or
+    # none, and the formal request, abandonment and prosecution of cases that may not exist yet.
+    st.builds(RequestProvisionalArrest, st.sampled_from(["ES", "MA", "FR", "ZZ"]), st.sampled_from(["S1", "S9"]),
+              st.sampled_from([None, "N1", "D1", "N5"])),
+    st.builds(SendExtraditionDocuments, st.sampled_from(["A1", "A2"]),
+              st.sampled_from([("warrant", "facts", "law", "identity", "translation"), ("warrant",), ("bribe",)])),
+    st.builds(AbandonExtradition, st.sampled_from(["A1", "A2"])),
+    st.builds(AskProsecution, st.sampled_from(["A1"]), st.sampled_from(["prosecute", "enforce", "pardon"])),
 )
-SEAT_WORK = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest)
+SEAT_WORK = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest, RequestProvisionalArrest,
+             SendExtraditionDocuments, AbandonExtradition, AskProsecution)
 # None: answer a decision open at that moment (the n-th option), so answers are often accepted.
 steps = st.lists(st.tuples(st.floats(0, 90), st.sampled_from(SEATS), st.one_of(st.none(), st.none(), commands),
                            st.integers(0, 3)), min_size=1, max_size=12)
