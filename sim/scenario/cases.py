@@ -3,9 +3,10 @@ and the background volume of requests nobody plays."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
@@ -125,6 +126,16 @@ class Ccc(Strict):
 
     escalate_urgent: bool = Field(True, description="urgent messages to a closed NCB go through the CCC "
                                                      "to its on-call officer instead of waiting")
+    decision_window: Duration = Field(
+        as_written("60m"), description="how long a CCC duty officer played at a seat has to decide whether to wake "
+                                       "a closed NCB for an urgent I-24/7 message (then it waits for the morning)")
+
+    @field_validator("decision_window")
+    @classmethod
+    def _window_positive(cls, v: timedelta) -> timedelta:
+        if v <= timedelta(0):
+            raise ValueError("the decision window must be longer than zero, e.g. 60m")
+        return v
 
 
 PolicyName = Literal["by_the_book", "overloaded", "careless"]
