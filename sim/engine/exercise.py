@@ -89,9 +89,20 @@ class Exercise:
         refresh = distribution(params, "mind.refresh_interval").sampler(mind_rng)
         phases = {}
         for code in self.world.members:  # sorted, so the draws do not depend on dict history
+            # Drawn for every country, set or not, so a scenario's phases leave the others' alone.
             interval = refresh()
-            phases[code] = (float(mind_rng.random()) * interval, interval)
+            share = float(mind_rng.random())
+            set_ = w.mind.get(code)
+            if set_ is not None and set_.interval is not None:
+                interval = minutes(set_.interval)
+            offset = share * interval if set_ is None or set_.first_refresh is None else minutes(set_.first_refresh)
+            phases[code] = (offset, interval)
         self.mind = MindCopies(phases)
+        # Refreshes matter where someone may meet a border post that checks a copy: journalled
+        # for those countries only (a world year without subjects writes none).
+        copies = [c for c in self.world.members if self.border_system(c) == "mind"]
+        self.mind.journal_refreshes(self.env, self.journal,
+                                    copies if scenario.subjects else [c for c in copies if c in w.mind])
         self.registry = Registry(self.journal)
         self.refugee_from: dict[str, set[str]] = {}
         self.review = NdtfReview(self)

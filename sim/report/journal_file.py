@@ -41,7 +41,7 @@ _SPEC_TEXT = {
     "request.drafted": "request:s requester:s notice_kind?s missing?l",
     "request.resubmitted": "request:s requester:s notice_kind?s missing?l",
     "message.handled": "msg:i inject?s type?s waited_min?n translated?b",
-    "message.escalated": "ccc:s to:s type?s",
+    "message.escalated": "ccc:s to:s type?s translated_to?s",
     "message.undeliverable": "to?s",
     "inject.fired": "inject:s from:s to:s channel:s priority:s by?s expect?x",
     "inject.held": "inject:s",
@@ -84,6 +84,7 @@ _SPEC_TEXT = {
     "irt.requested": "country?s ccc?s",
     "irt.deployed": "country:s hours_to_deploy:n",
     "imest.deployed": "name:s country:s",
+    "mind.refreshed": "country:s",
 }
 # Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {

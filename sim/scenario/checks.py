@@ -84,6 +84,7 @@ PRODUCED_FIELDS = {
     "irt.deployed": {"incident", "country", "hours_to_deploy", "actor"},
     "imest.deployed": {"event", "name", "country", "actor"},
     "imest.ended": {"event", "name", "country", "actor"},
+    "mind.refreshed": {"country", "interval_min", "actor"},
 }
 # Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
 for _fields in PRODUCED_FIELDS.values():
@@ -153,6 +154,14 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     for code in sc.desks.overrides:
         country(("desks", "overrides", code), code)
+    for code in sc.world.mind:
+        country(("world", "mind", code), code)
+        from ..world.legal import legal_facts
+
+        system = sc.world.border_systems.get(code) or legal_facts()[code].border_system
+        if system != "mind":
+            warn(("world", "mind", code), f"{code}'s border posts use {system.upper()}, not a MIND copy, so this "
+                                          f"refresh phase changes nothing (set world.border_systems.{code}: mind)")
     for i, r in enumerate(sc.world.travel.routes):
         for k, c in enumerate(r.between):
             country(("world", "travel", "routes", i, "between", k), c)
