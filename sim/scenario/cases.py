@@ -177,7 +177,7 @@ class InformationRequest(Strict):
     at: Duration = Field(description="when the lead sends it, after the start")
     about: Identifier | None = Field(None, description="the subject it asks about")
     priority: Literal["urgent", "high", "routine"] = "routine"
-    language: Literal["ar", "en", "fr", "es"] | None = Field(None, description="default: the lead's first language")
+    language: Literal["ar", "en", "fr", "es"] | None = Field(None, description="default: the lead's first language the partner reads")
 
 
 class CaseSpec(Strict):

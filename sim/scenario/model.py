@@ -216,7 +216,8 @@ class Inject(Strict):
     channel: Literal["i247", "national", "phone", "email"] | None = Field(
         None, description="how it arrives; default i247 when from is an NCB, national otherwise")
     priority: Priority = Field("routine", description="urgent messages are handled first")
-    language: Language | None = Field(None, description="language of the text; default the sender's first")
+    language: Language | None = Field(None, description="language of the text; default the sender's first "
+                                                     "language the recipient reads")
     text: str = Field(min_length=1, description="the message as the receiving officer reads it")
     attachments: list[str] = Field(default_factory=list, description="names of documents that come with it")
     expect: Expectation | None = Field(None, description="the expected action, for scoring")
