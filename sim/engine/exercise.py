@@ -67,6 +67,7 @@ class Exercise:
             urgent=distribution(params, "desk.urgent_handling_time").sampler(handling_rng),
             translate=distribution(params, "desk.translation_time").sampler(self.streams.stream("translation")),
             escalation=distribution(params, "ccc.escalation_time").sampler(self.streams.stream("ccc")),
+            national_call=distribution(params, "desk.on_call_time").sampler(self.streams.stream("on_call")),
             extra_delay=None if extra.mean() == 0 else extra.sampler(self.streams.stream("i247")))
         self.desks = self.transport.desks
         self.send = self.transport.send

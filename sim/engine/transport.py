@@ -12,8 +12,10 @@ time (``desk.translation_time``). The General Secretariat, the CCC, border posts
 bodies write in the recipient's first language. A language given explicitly (a person's command,
 an inject, a case's request for information) is always used as given.
 
-The CCC sees I-24/7 only: a national-channel message (a border post, a national authority) to a
-closed NCB waits for its desk to open. When the CCC wakes an on-call officer for a message in a
+The CCC sees I-24/7 only: an urgent national-channel or phone message (a border post, a national
+authority) to a closed NCB is never escalated by the CCC; the sender calls the NCB's on-call
+officer itself, through the national chain (``desk.on_call_time``). Anything else to a closed
+desk waits for it to open. When the CCC wakes an on-call officer for a message in a
 language the NCB does not read, the duty officer (who works in all four of INTERPOL's languages)
 gives it in the NCB's first language on the call: the on-call officer pays no translation time,
 and the call takes the usual ``ccc.escalation_time``. A person at the CCC seat chooses: wake the
@@ -70,7 +72,7 @@ def writing_language(writes: tuple[str, ...] | None, reads: tuple[str, ...] | No
 class Transport:
     def __init__(self, env: simpy.Environment, clock: SimClock, journal: Journal, members: Mapping[str, Member],
                  desks: Desks, routes: I247Routes, ccc: Ccc, *, routine: Sampler, urgent: Sampler, translate: Sampler,
-                 escalation: Sampler, extra_delay: Sampler | None) -> None:
+                 escalation: Sampler, national_call: Sampler, extra_delay: Sampler | None) -> None:
         self.env = env
         self.clock = clock
         self.journal = journal
@@ -78,6 +80,7 @@ class Transport:
         self._route_cache = routes._cache
         self.ccc = ccc
         self._escalation = escalation
+        self._national_call = national_call
         self._extra_delay = extra_delay
         self._languages = {code: m.languages for code, m in members.items()}
         self._written_in: dict[tuple[str, str], str] = {}
@@ -167,11 +170,17 @@ class Transport:
     def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
         self.in_transit -= 1
         if desk is not None:
-            if (msg.priority == "urgent" and msg.channel == "i247" and self.ccc.escalate_urgent
-                    and desk.plan.staff(self.env.now) == 0):
-                self._closed_desk(desk, msg)
-            else:
-                desk.deliver(msg)
+            if msg.priority == "urgent" and desk.plan.staff(self.env.now) == 0:
+                if msg.channel == "i247":
+                    if self.ccc.escalate_urgent:
+                        self._closed_desk(desk, msg)
+                        return
+                elif msg.channel in ("national", "phone"):
+                    # Out of the CCC's sight: the border post or authority calls the on-call officer itself.
+                    msg.on_call = True
+                    self.env.process(desk.on_call(msg, self._national_call()))
+                    return
+            desk.deliver(msg)
             return
         # The General Secretariat and the bureaus are not desks the model queues for.
         self.handled_by_offices += 1
@@ -232,6 +241,8 @@ class Transport:
             fields["translated"] = True
         if msg.via_ccc:
             fields["via_ccc"] = msg.via_ccc
+        elif msg.on_call:
+            fields["on_call"] = True
         if msg.inject:
             fields["inject"] = msg.inject
         if msg.case:

@@ -27,7 +27,7 @@ PRODUCED_FIELDS = {
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
                      "text", "subject", "reply_to", "forward_of", "request", "seat", "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
-                        "translated", "via_ccc"},
+                        "translated", "via_ccc", "on_call"},
     "message.read": {"msg", "seat", "actor"},
     "command.refused": {"seat", "command", "reason", "actor"},
     "request.drafted": {"request", "notice_kind", "requester", "subject", "missing", "to", "actor"},

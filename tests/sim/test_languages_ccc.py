@@ -81,7 +81,10 @@ def test_rule_a_persons_explicit_language_is_honoured_even_when_it_costs_a_trans
 # --- what the CCC sees and escalates ------------------------------------------------------------
 
 def test_rule_the_ccc_escalates_i247_traffic_but_never_a_national_channel_message():
-    ex = Exercise(scenario(start=NIGHT, parameters=FIXED, injects=[
+    # The national message is out of the CCC's sight: the authority calls France's on-call officer
+    # itself (desk.on_call_time); a routine one waits for the desk to open.
+    ex = Exercise(scenario(start=NIGHT, parameters={**FIXED, "desk.on_call_time": "50m"}, injects=[
+        {"id": "LATER", "at": "0m", "from": "Police nationale", "to": "FR", "text": "pour info"},
         {"id": "I247", "at": "0m", "from": "ES", "to": "FR", "text": "hit", "priority": "urgent", "language": "fr"},
         {"id": "NAT", "at": "0m", "from": "Police nationale", "to": "FR", "text": "mandat", "priority": "urgent"},
     ]))
@@ -90,8 +93,11 @@ def test_rule_the_ccc_escalates_i247_traffic_but_never_a_national_channel_messag
     assert nat["channel"] == "national" and i247["channel"] == "i247"
     assert [e["msg"] for e in escalated(ex)] == [i247["msg"]]
     assert handled(ex, i247["msg"])["t"] < "2026-03-02T23:00:00Z"
-    # The national message waits for the French desk to open (08:00 Paris, 07:00 UTC).
-    assert handled(ex, nat["msg"])["t"] == "2026-03-03T07:05:00Z" and "via_ccc" not in handled(ex, nat["msg"])
+    called = handled(ex, nat["msg"])
+    assert (called["t"], called["waited_min"], called["on_call"]) == ("2026-03-02T22:55:00Z", 50.0, True)
+    assert "via_ccc" not in called and "on_call" not in handled(ex, i247["msg"])
+    # Routine: the French desk opens at 08:00 Paris (07:00 UTC).
+    assert handled(ex, sent(ex, inject="LATER")[0]["msg"])["t"] == "2026-03-03T07:10:00Z"
 
 
 def test_rule_the_ccc_translates_what_it_escalates_so_the_on_call_officer_pays_no_translation():
