@@ -83,6 +83,7 @@ class NcbDesk:
         self.code = code
         self.plan = plan
         self.languages = frozenset(languages)
+        self.first_language = languages[0] if languages else "en"  # what the CCC translates into
         self._heap: list[tuple[int, int, Message]] = []
         self._idle: list[tuple[int, simpy.Event]] = []  # (officer, wake-up) for officers waiting for work
         self.handling = handling

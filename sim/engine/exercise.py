@@ -7,13 +7,12 @@ Public API (re-exported to front ends by sim.api): build with a Scenario,
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import count
 from typing import IO, Any
 
 import simpy
 
 from .. import __version__
-from ..decisions.port import DecisionPort, Option
+from ..decisions.port import DecisionPort
 from ..decisions.seats import SeatConfig, Seats
 from ..durations import minutes
 from ..notices.arrests import Arrests
@@ -32,21 +31,12 @@ from ..world import World, all_members
 from ..world.legal import legal_facts
 from .acts import SeatActs
 from .clock import SimClock
-from .desks import NcbDesk, ShiftPlan
 from .injects import Injects
 from .journal import Journal
 from .messages import Message
 from .objectives import ObjectiveTracker
 from .traffic import BackgroundTraffic
-
-
-def ccc_site(utc_hour: int) -> str:
-    """The CCC works follow-the-sun: Singapore, then Lyon, then Buenos Aires, eight hours each."""
-    if 6 <= utc_hour < 14:
-        return "CCC-LYS"
-    if 14 <= utc_hour < 22:
-        return "CCC-BUE"
-    return "CCC-SIN"
+from .transport import Transport
 
 
 class Exercise:
@@ -67,39 +57,20 @@ class Exercise:
             travel_closed=w.travel.closed,
         )
         self.routes = self.world.routes()
-        self._route_cache = self.routes._cache
-        # A member's first working language is the default language of what it sends.
-        self._language = {code: m.languages[0] for code, m in self.world.members.items()}
 
         params = scenario.parameters
         handling_rng = self.streams.stream("handling")
-        routine = distribution(params, "desk.handling_time").sampler(handling_rng)
-        urgent = distribution(params, "desk.urgent_handling_time").sampler(handling_rng)
         extra = distribution(params, "i247.extra_delay")
-        self._extra_delay = None if extra.mean() == 0 else extra.sampler(self.streams.stream("i247"))
-
-        translate = distribution(params, "desk.translation_time").sampler(self.streams.stream("translation"))
-        self._escalation = distribution(params, "ccc.escalation_time").sampler(self.streams.stream("ccc"))
-
-        def handling(msg: Message, desk: NcbDesk) -> float:
-            t = urgent() if msg.priority == "urgent" else routine()
-            if msg.language not in desk.languages:
-                # Outside the NCB's working languages: someone must translate it first.
-                msg.translated = True
-                t += translate()
-            return t
-
-        self.desks: dict[str, NcbDesk] = {
-            code: NcbDesk(self.env, code, ShiftPlan(self.clock, m.timezone, scenario.desks.for_country(code)),
-                          handling, self._handled, m.languages)
-            for code, m in self.world.members.items()
-        }
-
-        self._ids = count(1)
-        self.sent = 0
-        self.handled_by_offices = 0
-        self.in_transit = 0
-        self.undeliverable = 0
+        self.transport = Transport(
+            self.env, self.clock, self.journal, self.world.members, scenario.desks, self.routes, scenario.ccc,
+            routine=distribution(params, "desk.handling_time").sampler(handling_rng),
+            urgent=distribution(params, "desk.urgent_handling_time").sampler(handling_rng),
+            translate=distribution(params, "desk.translation_time").sampler(self.streams.stream("translation")),
+            escalation=distribution(params, "ccc.escalation_time").sampler(self.streams.stream("ccc")),
+            national_call=distribution(params, "desk.on_call_time").sampler(self.streams.stream("on_call")),
+            extra_delay=None if extra.mean() == 0 else extra.sampler(self.streams.stream("i247")))
+        self.desks = self.transport.desks
+        self.send = self.transport.send
 
         t = scenario.traffic
         self.traffic = BackgroundTraffic(self, t.messages_per_ncb_per_day, t.forward_share, t.urgent_share)
@@ -119,9 +90,20 @@ class Exercise:
         refresh = distribution(params, "mind.refresh_interval").sampler(mind_rng)
         phases = {}
         for code in self.world.members:  # sorted, so the draws do not depend on dict history
+            # Drawn for every country, set or not, so a scenario's phases leave the others' alone.
             interval = refresh()
-            phases[code] = (float(mind_rng.random()) * interval, interval)
+            share = float(mind_rng.random())
+            set_ = w.mind.get(code)
+            if set_ is not None and set_.interval is not None:
+                interval = minutes(set_.interval)
+            offset = share * interval if set_ is None or set_.first_refresh is None else minutes(set_.first_refresh)
+            phases[code] = (offset, interval)
         self.mind = MindCopies(phases)
+        # Refreshes matter where someone may meet a border post that checks a copy: journalled
+        # for those countries only (a world year without subjects writes none).
+        copies = [c for c in self.world.members if self.border_system(c) == "mind"]
+        self.mind.journal_refreshes(self.env, self.journal,
+                                    copies if scenario.subjects else [c for c in copies if c in w.mind])
         self.registry = Registry(self.journal)
         self.refugee_from: dict[str, set[str]] = {}
         self.review = NdtfReview(self)
@@ -133,6 +115,7 @@ class Exercise:
         self.operations = Operations(self, self.exchange)
         self.filing = Filing(self)
         self.acts = SeatActs(self)
+        self.transport.connect(self.port, "ccc" in self.played, self._read)
 
         self.control_recorder: Callable[[dict[str, Any]], None] | None = None
         self.act_recorder: Callable[[str, dict[str, Any]], None] | None = None
@@ -172,117 +155,29 @@ class Exercise:
         self.port.answer(decision_id, option, by=by)
 
     def ccc_site_now(self) -> str:
-        return ccc_site(self.clock.utc(self.env.now).hour)
+        return self.transport.ccc_site_now()
 
     def border_system(self, country: str) -> str:
         return self._border.get(country) or self.legal[country].border_system
 
     # --- messages ---------------------------------------------------------------------------
-    def send(self, src: str, dst: str, *, kind: str, priority: str = "routine", channel: str = "i247",
-             language: str | None = None, inject: str | None = None, case: str | None = None,
-             about: str | None = None, then: Callable[[Message], object] | None = None,
-             extra: dict[str, Any] | None = None) -> Message:
-        """Send a message; ``then`` runs when the recipient has handled it (read it and acted).
-        ``extra`` fields (a person's text, subject, reply reference) go into its journal event."""
-        now = self.env.now
-        if language is None:
-            language = self._language.get(src) or self._language[dst]
-        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, case=case,
-                      about=about, then=then, text=extra.get("text", "") if extra else "")
-        self.sent += 1
-        fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
-                                  "priority": priority, "channel": channel, "language": language}
-        if inject:
-            fields["inject"] = inject
-        if case:
-            fields["case"] = case
-        if about:
-            fields["about"] = about
-        if extra:
-            fields.update(extra)
-        if channel == "i247":
-            path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
-            if not path:
-                self.journal.emit(now, "message.sent", src, **fields)
-                self.undeliverable += 1
-                self.journal.emit(now, "message.undeliverable", src, msg=msg.id, to=dst,
-                                  reason="no I-24/7 route")
-                return msg
-            if self._extra_delay is not None:
-                latency += self._extra_delay()
-            fields["via"] = list(path[1:-1])
-            fields["latency_min"] = round(latency, 3)
-        else:
-            latency = 0.0
-        self.journal.record(now, "message.sent", src, fields)
-        self.in_transit += 1
-        desk = self.desks.get(dst)
-        ev = self.env.timeout(latency)
-        ev.callbacks.append(lambda _e: self._arrive(desk, msg))
-        return msg
-
-    def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
-        self.in_transit -= 1
-        if desk is not None:
-            if msg.priority == "urgent" and self.scenario.ccc.escalate_urgent and desk.plan.staff(self.env.now) == 0:
-                if "ccc" in self.played:
-                    self.port.raise_("ccc", "escalate_urgent",
-                                     f"An urgent message for NCB {desk.code} arrived while it is closed. "
-                                     f"Wake its on-call officer?",
-                                     [Option("escalate", "Call the on-call officer now", recommended=True),
-                                      Option("hold", "Leave it for the morning")],
-                                     "hold", 60.0, lambda key: self._ccc_decided(desk, msg, key),
-                                     msg=msg.id, country=desk.code)
-                    self.in_transit += 1  # still on its way to an officer while the CCC decides
-                else:
-                    self._escalate(desk, msg)
-            else:
-                desk.deliver(msg)
-            return
-        # The General Secretariat and the bureaus are not desks the model queues for.
-        self.handled_by_offices += 1
-        self.journal.emit(self.env.now, "message.handled", msg.recipient, msg=msg.id, type=msg.kind,
-                          priority=msg.priority, waited_min=0.0, handling_min=0.0)
-        if msg.then is not None:
-            msg.then(msg)
-
-    def _ccc_decided(self, desk: NcbDesk, msg: Message, key: str) -> None:
-        self.in_transit -= 1
-        if key == "escalate":
-            self._escalate(desk, msg)
-        else:
-            desk.deliver(msg)
-
-    def _escalate(self, desk: NcbDesk, msg: Message) -> None:
-        site = self.ccc_site_now()
-        msg.via_ccc = site
-        # What the duty officer has in front of them: enough to relay it, or translate it.
-        seen: dict[str, Any] = {"from": msg.sender, "language": msg.language}
+    def _read(self, code: str, msg: Message) -> None:
+        """What follows an NCB desk reading a message, beyond the message's own ``then``."""
         if msg.inject:
-            seen["inject"] = msg.inject
-        if msg.text:
-            seen["text"] = msg.text
-        self.journal.emit(self.env.now, "message.escalated", site, msg=msg.id, to=desk.code, type=msg.kind,
-                          priority=msg.priority, ccc=site, **seen)
-        self.env.process(desk.on_call(msg, self._escalation()))
+            self.filing.inject_read(msg.inject, code)
+        self.traffic.after_handled(code, msg.kind)
 
-    def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
-        fields: dict[str, Any] = {"msg": msg.id, "type": msg.kind, "priority": msg.priority,
-                                  "waited_min": round(waited, 2), "handling_min": round(handling, 2)}
-        if msg.translated:
-            fields["translated"] = True
-        if msg.via_ccc:
-            fields["via_ccc"] = msg.via_ccc
-        if msg.inject:
-            fields["inject"] = msg.inject
-        if msg.case:
-            fields["case"] = msg.case
-        self.journal.record(self.env.now, "message.handled", desk.code, fields)
-        if msg.then is not None:
-            msg.then(msg)
-        if msg.inject:
-            self.filing.inject_read(msg.inject, desk.code)
-        self.traffic.after_handled(desk.code, msg.kind)
+    @property
+    def sent(self) -> int:
+        return self.transport.sent
+
+    @property
+    def in_transit(self) -> int:
+        return self.transport.in_transit
+
+    @property
+    def undeliverable(self) -> int:
+        return self.transport.undeliverable
 
     # --- injects and the controller ------------------------------------------------------------
     @property
@@ -367,16 +262,16 @@ class Exercise:
 
     @property
     def queued(self) -> int:
-        return sum(d.queued for d in self.desks.values())
+        return self.transport.queued
 
     @property
     def in_service(self) -> int:
-        return sum(d.in_service for d in self.desks.values())
+        return self.transport.in_service
 
     @property
     def handled(self) -> int:
         """Messages read: at NCB desks, and on arrival at the General Secretariat or a bureau."""
-        return sum(d.handled for d in self.desks.values()) + self.handled_by_offices
+        return self.transport.handled
 
     def summary(self) -> dict[str, Any]:
         j = self.journal

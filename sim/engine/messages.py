@@ -27,6 +27,7 @@ class Message:
     then: Callable[[Message], object] | None = None  # what the handler does next, once it has read it
     translated: bool = False
     via_ccc: str | None = None  # the CCC site that escalated it to an on-call officer
+    on_call: bool = False  # a national message the sender took to the closed NCB's on-call officer itself
 
     @property
     def rank(self) -> int:

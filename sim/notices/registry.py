@@ -1,6 +1,11 @@
 """Notices and diffusions as records, their moves through the state machines, and who can see
 them at a border post at a given moment (FIND at once, MIND after its next refresh, a diffusion
-only in the countries it was sent to)."""
+only in the countries it was sent to).
+
+A MIND copy lags both ways: it holds what was valid at its last refresh, so a record published
+since is not in it yet, and one removed since (cancelled, deleted, blocked, purged, expired) is
+still in it. A hit is therefore only a lead: whoever holds it checks ``Record.valid_for`` (the
+General Secretariat's live answer) before acting on it."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from .machines import DIFFUSION, NOTICE, VISIBLE, Machine
 from .rules import Finding
 
 if TYPE_CHECKING:
+    import simpy
+
     from ..engine.journal import Journal
 
 
@@ -42,10 +49,26 @@ class Record:
     def visible(self) -> bool:
         return self.state in VISIBLE[self.machine.name]
 
+    def valid_for(self, country: str) -> bool:
+        """Whether the record is valid now for ``country``'s NCB (what the General Secretariat
+        answers when a hit is checked with it): visible, and sent to it if a diffusion."""
+        return self.visible and (self.recipients is None or country in self.recipients)
+
+    def visible_then(self, t: float) -> bool:
+        """Whether the record was in a visible state at instant ``t`` (the last move at or
+        before ``t`` counts; history is in time order)."""
+        states = VISIBLE[self.machine.name]
+        for when, state in reversed(self.history):
+            if when <= t:
+                return state in states
+        return False
+
 
 class MindCopies:
-    """Each country's offline copy refreshes on its own cycle; a record published after the last
-    refresh is not yet in it."""
+    """Each country's offline copy refreshes on its own cycle: ``phase`` gives, per country, the
+    first refresh after the start and the interval (minutes). Before its first refresh a copy is
+    the one taken one interval earlier, or — when the first refresh is an interval or more away —
+    one that predates the exercise."""
 
     def __init__(self, phase: dict[str, tuple[float, float]]) -> None:
         self.phase = phase  # country -> (first refresh offset, interval), minutes
@@ -53,8 +76,25 @@ class MindCopies:
     def last_refresh(self, country: str, t: float) -> float:
         offset, interval = self.phase[country]
         if t < offset:
-            return offset - interval  # the copy taken before the exercise began
+            # The copy taken before the exercise began.
+            return offset - interval if offset < interval else -math.inf
         return offset + math.floor((t - offset) / interval) * interval
+
+    def journal_refreshes(self, env: simpy.Environment, journal: Journal, countries: list[str]) -> None:
+        """Journal every refresh of these countries' copies (``mind.refreshed``), at the instants
+        ``last_refresh`` counts from."""
+        for code in countries:
+            self._next(env, journal, code, 0)
+
+    def _next(self, env: simpy.Environment, journal: Journal, code: str, k: int) -> None:
+        offset, interval = self.phase[code]
+        at = offset + k * interval  # not a running sum: the same instants as last_refresh's
+
+        def refreshed(_e: simpy.Event) -> None:
+            journal.emit(env.now, "mind.refreshed", code, country=code, interval_min=round(interval, 3))
+            self._next(env, journal, code, k + 1)
+
+        env.timeout(max(0.0, at - env.now)).callbacks.append(refreshed)
 
 
 class Registry:
@@ -112,16 +152,11 @@ class Registry:
         if system == "none":
             return []
         if system == "find":
-            seen_since = t
+            copied = t  # live: what is valid at ``t`` (now, in the engine)
         elif mind is not None:
-            seen_since = mind.last_refresh(country, t)
+            # The copy as it was at its last refresh, whatever happened to the records since.
+            copied = mind.last_refresh(country, t)
         else:
             raise ValueError(f"{country}'s border post checks an offline copy (MIND), but no copies were given")
-        out = []
-        for rec in self.by_subject.get(subject, ()):
-            if not rec.visible or rec.visible_since > seen_since:
-                continue
-            if rec.recipients is not None and country not in rec.recipients:
-                continue
-            out.append(rec)
-        return out
+        return [rec for rec in self.by_subject.get(subject, ())
+                if (rec.recipients is None or country in rec.recipients) and rec.visible_then(copied)]

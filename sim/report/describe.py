@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..world import all_members
+from ..world import LANGUAGES, all_members
 
 Event = Mapping[str, Any]
 
@@ -126,7 +126,10 @@ def describe(e: Event) -> str:
     if k == "imest.deployed":
         return f"IMEST deployed for {e['name']} in {country(e['country'])}"
     if k == "message.escalated":
-        return f"{e['ccc']} wakes NCB {country(e['to'])}'s on-call officer for an urgent {e.get('type', 'message')}"
+        return (f"{e['ccc']} wakes NCB {country(e['to'])}'s on-call officer for an urgent {e.get('type', 'message')}"
+                + (f", translated into {LANGUAGES.get(e['translated_to'], e['translated_to'])}" if e.get("translated_to") else ""))
+    if k == "mind.refreshed":
+        return f"{country(e['country'])}'s border posts get a fresh MIND copy"
     return _law(e) or k
 
 

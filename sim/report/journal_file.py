@@ -41,7 +41,7 @@ _SPEC_TEXT = {
     "request.drafted": "request:s requester:s notice_kind?s missing?l",
     "request.resubmitted": "request:s requester:s notice_kind?s missing?l",
     "message.handled": "msg:i inject?s type?s waited_min?n translated?b",
-    "message.escalated": "ccc:s to:s type?s",
+    "message.escalated": "ccc:s to:s type?s translated_to?s",
     "message.undeliverable": "to?s",
     "inject.fired": "inject:s from:s to:s channel:s priority:s by?s expect?x",
     "inject.held": "inject:s",
@@ -92,6 +92,7 @@ _SPEC_TEXT = {
     "case.transferred": "subject:s country:s requester:s mode:s",
     "prosecution.opened": "subject:s country:s requester:s mode:s in_custody?b",
     "prosecution.refused": "subject:s country:s requester:s mode:s reason:s",
+    "mind.refreshed": "country:s",
 }
 # Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {

@@ -3,9 +3,10 @@ and the background volume of requests nobody plays."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
@@ -156,6 +157,16 @@ class Ccc(Strict):
 
     escalate_urgent: bool = Field(True, description="urgent messages to a closed NCB go through the CCC "
                                                      "to its on-call officer instead of waiting")
+    decision_window: Duration = Field(
+        as_written("60m"), description="how long a CCC duty officer played at a seat has to decide whether to wake "
+                                       "a closed NCB for an urgent I-24/7 message (then it waits for the morning)")
+
+    @field_validator("decision_window")
+    @classmethod
+    def _window_positive(cls, v: timedelta) -> timedelta:
+        if v <= timedelta(0):
+            raise ValueError("the decision window must be longer than zero, e.g. 60m")
+        return v
 
 
 PolicyName = Literal["by_the_book", "overloaded", "careless"]
@@ -197,7 +208,7 @@ class InformationRequest(Strict):
     at: Duration = Field(description="when the lead sends it, after the start")
     about: Identifier | None = Field(None, description="the subject it asks about")
     priority: Literal["urgent", "high", "routine"] = "routine"
-    language: Literal["ar", "en", "fr", "es"] | None = Field(None, description="default: the lead's first language")
+    language: Literal["ar", "en", "fr", "es"] | None = Field(None, description="default: the lead's first language the partner reads")
 
 
 class CaseSpec(Strict):

@@ -27,12 +27,13 @@ PRODUCED_FIELDS = {
     "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
                      "text", "subject", "reply_to", "forward_of", "request", "seat", "actor"},
     "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
-                        "translated", "via_ccc"},
+                        "translated", "via_ccc", "on_call"},
     "message.read": {"msg", "seat", "actor"},
     "command.refused": {"seat", "command", "reason", "actor"},
     "request.drafted": {"request", "notice_kind", "requester", "subject", "missing", "to", "actor"},
     "request.resubmitted": {"request", "notice_kind", "requester", "missing", "actor"},
-    "message.escalated": {"msg", "to", "type", "priority", "ccc", "from", "language", "inject", "text", "actor"},
+    "message.escalated": {"msg", "to", "type", "priority", "ccc", "from", "language", "inject", "text", "actor",
+                          "translated_to"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
     "objective.failed": {"objective", "title", "actor"},
@@ -91,6 +92,7 @@ PRODUCED_FIELDS = {
     "case.transferred": {"case", "subject", "country", "requester", "mode", "state", "actor"},
     "prosecution.opened": {"case", "subject", "country", "requester", "mode", "state", "in_custody", "actor"},
     "prosecution.refused": {"case", "subject", "country", "requester", "mode", "state", "reason", "actor"},
+    "mind.refreshed": {"country", "interval_min", "actor"},
 }
 # Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
 for _fields in PRODUCED_FIELDS.values():
@@ -160,6 +162,14 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     for code in sc.desks.overrides:
         country(("desks", "overrides", code), code)
+    for code in sc.world.mind:
+        country(("world", "mind", code), code)
+        from ..world.legal import legal_facts
+
+        system = sc.world.border_systems.get(code) or legal_facts()[code].border_system
+        if system != "mind":
+            warn(("world", "mind", code), f"{code}'s border posts use {system.upper()}, not a MIND copy, so this "
+                                          f"refresh phase changes nothing (set world.border_systems.{code}: mind)")
     for i, r in enumerate(sc.world.travel.routes):
         for k, c in enumerate(r.between):
             country(("world", "travel", "routes", i, "between", k), c)

@@ -6,10 +6,12 @@ generated from them), so they are written for scenario authors.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ..durations import format_duration
 from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
 from .types import (
     LATEST,
@@ -44,7 +46,8 @@ EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent",
                "operation.arrests", "operation.ended", "incident.reported", "irt.requested", "irt.deployed",
                "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired",
                "hit.checked", "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused",
-               "case.transferred", "prosecution.opened", "prosecution.refused")
+               "case.transferred", "prosecution.opened", "prosecution.refused",
+               "mind.refreshed")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
@@ -119,6 +122,27 @@ class Extradition(Strict):
     basis: Literal["treaty", "none"] = Field(description="treaty: a bilateral treaty; none: no legal basis at all")
 
 
+class MindPhase(Strict):
+    """When a country's MIND copy (the offline copy its border posts check) is refreshed. A copy
+    holds what was valid at its last refresh: a notice published since is not in it yet, and one
+    removed since is still in it — a hit on it must be checked with the General Secretariat."""
+
+    first_refresh: Duration | None = Field(
+        None, description="the first refresh after the start (0m: refreshed at the start); before it the copy "
+                          "predates the exercise. Default: drawn, within one interval")
+    interval: Duration | None = Field(
+        None, description="time between refreshes, at least 1h. Default: drawn from mind.refresh_interval")
+
+    @model_validator(mode="after")
+    def _sensible(self) -> MindPhase:
+        if self.first_refresh is None and self.interval is None:
+            raise ValueError("give first_refresh, interval or both")
+        if self.interval is not None and self.interval < timedelta(hours=1):
+            raise ValueError(f"interval {format_duration(self.interval)} is too short; a MIND copy is refreshed at most "
+                             f"once an hour (at least 1h)")
+        return self
+
+
 class WorldSpec(Strict):
     members: Literal["all"] | list[CountryCode] = Field(
         "all", description="the member countries in play: 'all' (196) or a list of ISO codes")
@@ -132,6 +156,9 @@ class WorldSpec(Strict):
         default_factory=dict, description="override whether a country extradites its own nationals")
     extradition: list[Extradition] = Field(default_factory=list,
                                            description="bilateral legal bases added or removed between pairs")
+    mind: dict[CountryCode, MindPhase] = Field(
+        default_factory=dict, description="set when a country's MIND copy is refreshed (others keep a drawn phase), "
+                                          "e.g. {MA: {first_refresh: 6h, interval: 24h}}")
 
     def codes(self, all_codes: list[str]) -> list[str]:
         base = all_codes if self.members == "all" else list(self.members)
@@ -191,7 +218,8 @@ class Inject(Strict):
     channel: Literal["i247", "national", "phone", "email"] | None = Field(
         None, description="how it arrives; default i247 when from is an NCB, national otherwise")
     priority: Priority = Field("routine", description="urgent messages are handled first")
-    language: Language | None = Field(None, description="language of the text; default the sender's first")
+    language: Language | None = Field(None, description="language of the text; default the sender's first "
+                                                     "language the recipient reads")
     text: str = Field(min_length=1, description="the message as the receiving officer reads it")
     attachments: list[str] = Field(default_factory=list, description="names of documents that come with it")
     expect: Expectation | None = Field(None, description="the expected action, for scoring")

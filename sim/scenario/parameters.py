@@ -36,6 +36,10 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ParameterSpec("ccc.escalation_time",
                       "time for the CCC to reach a closed NCB's on-call officer about an urgent message",
                       {"lognormal": {"median": "45m", "sigma": 0.5}}),
+        ParameterSpec("desk.on_call_time",
+                      "time for a border post or national authority to reach a closed NCB's on-call officer "
+                      "about an urgent national message (the CCC never sees those)",
+                      {"lognormal": {"median": "45m", "sigma": 0.5}}),
         ParameterSpec("i247.extra_delay",
                       "delay on I-24/7 beyond link latency (gateway queues, outages)",
                       {"fixed": "0m"}),

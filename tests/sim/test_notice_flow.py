@@ -724,6 +724,7 @@ def check_arrests_were_lawful(ex: Exercise) -> int:
     recipients: dict[str, list[str]] = {}
     where = {s.id: s.location for s in ex.scenario.subjects}
     hits: set[tuple[str, str, str]] = set()
+    copies: dict[str, set[str]] = {}  # each MIND country's copy, as of its last refresh
     arrests = 0
     for e in ex.journal.events:
         kind = e["kind"]
@@ -736,8 +737,11 @@ def check_arrests_were_lawful(ex: Exercise) -> int:
             recipients[ref] = e["to"]
         elif kind == "subject.moved":
             where[e["subject"]] = e["to"]
+        elif kind == "mind.refreshed":
+            copies[e["country"]] = {r for r, on in visible.items() if on}
         elif kind == "database.hit" and e["database"] == "notices":
-            assert visible.get(ref), e
+            # A MIND post's copy still holds what was removed since its last refresh.
+            assert visible.get(ref) or (e["system"] == "mind" and ref in copies.get(e["country"], ())), e
             hits.add((e["subject"], e["country"], ref))
         elif kind == "arrest.provisional":
             arrests += 1
