@@ -101,7 +101,8 @@ class SendMessage(_Command):
     Secretariat) to one or several recipients: NCB codes (``ES``), ``GS``, a region
     (``region:Europe``) or ``all`` members. ``reply_to`` answers a message of the seat's inbox (a
     reply to a request for information is the answer it waits for); ``forward_of`` passes one on
-    with its text. ``language`` defaults to the office's first working language."""
+    with its text. ``language`` defaults, for each recipient, to the first of the office's working
+    languages it reads (the office's first language when they share none)."""
 
     kind: ClassVar[str] = "send_message"
     to: tuple[str, ...]

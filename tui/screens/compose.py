@@ -71,7 +71,7 @@ class ComposeScreen(Screen[bool]):
                       Label("Language", classes="field-label"),
                       Select([(name, code) for code, name in choices.languages.items()],
                              value=d.language if d.language in choices.languages else Select.NULL,
-                             prompt="your office's", compact=True, id="compose-language"))
+                             prompt="one they read", compact=True, id="compose-language"))
             yield row("Subject", Input(d.subject, placeholder="subject line", compact=True, id="compose-subject"))
             yield row("Case ref.", Input(d.case or "", placeholder="optional, e.g. C1", compact=True,
                                          id="compose-case"))
