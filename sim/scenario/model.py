@@ -42,7 +42,8 @@ EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent",
                "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
                "subject.released", "subject.alarmed", "operation.planned", "operation.started", "operation.checks",
                "operation.arrests", "operation.ended", "incident.reported", "irt.requested", "irt.deployed",
-               "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired")
+               "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired",
+               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
