@@ -113,7 +113,8 @@ def describe(e: Event) -> str:
             return f"{e['subject']} seen in transit in {country(e['country'])} on {kind} {_ref(e)}; not held"
         how = ", under protective measures" if e.get("measures") else ("" if e.get("notice_kind") in (None, "yellow")
                                                                          else "; not held")
-        return f"{e['subject']} located in {country(e['country'])}" + (f" on {kind} {_ref(e)}" if _ref(e) else "") + how
+        on = " ".join(x for x in ("on", kind, _ref(e)) if x) if _ref(e) else ""
+        return f"{e['subject']} located in {country(e['country'])}" + (f" {on}" if on else "") + how
     if k == "arrest.national":
         return f"{e['subject']} arrested on entering {country(e['country'])}, on its national warrant ({_ref(e)})"
     if k == "whereabouts.reported":

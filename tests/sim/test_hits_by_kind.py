@@ -212,3 +212,22 @@ def test_a_bodys_identity_must_be_one_missing_person_who_does_not_travel(tmp_pat
     with pytest.raises(InputError) as info:
         load_scenario(p)
     assert "only an unidentified body is identified as someone" in str(info.value)
+
+
+def test_each_new_outcome_reads_as_words_in_the_report():
+    """The timeline names what happened (describe.py), not the raw kind."""
+    from sim.report.describe import describe
+
+    ex = run([{"id": "N1", "kind": "blue", "by": "FR", "subject": "S1", "at": "0m"},
+              {"id": "N2", "kind": "orange", "by": "FR", "subject": "S1", "at": "0m"}], ["MA", "ES"])
+    seen: dict[str, str] = {}
+    for e in ex.journal.events:  # the first of each kind: in Morocco
+        if e["kind"] in ("subject.located", "whereabouts.reported", "warning.issued", "border.prescreened"):
+            seen.setdefault(e["kind"], describe(e))
+    assert seen["subject.located"] == "S1 located in Morocco on blue N1; not held"
+    assert seen["whereabouts.reported"] == "France learns that S1 was in Morocco (N1)"
+    assert seen["warning.issued"].startswith("Morocco is warned: S1 crossed its border (orange notice N2")
+    assert seen["border.prescreened"].startswith("Spain screens S1's flight from Morocco before arrival (API/PNR)")
+    dvi = dvi_case([{"id": "X1", "at": "0m", "country": "MA", "irt": False, "dvi": True}])
+    (match,) = kinds(dvi, "dvi.matched")
+    assert describe(match) == "Disaster victim identification: body B1 (N1) is S2 (N2), found in Morocco"
