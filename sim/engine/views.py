@@ -25,7 +25,8 @@ NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "no
                    "notice.deleted", "notice.expired"}
 REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
                   "diffusion.info_requested", "diffusion.info_supplied"}
-CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located"}
+CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located", "arrest.national", "whereabouts.reported", "warning.issued",
+              "border.prescreened", "dvi.matched"}
 SEATS_HELP = "ncb:CC (an NCB officer), ndtf (a reviewer), ccc (a CCC duty officer) or trainer (everything)"
 
 

@@ -240,7 +240,7 @@ class Arrests:
         rec = case.record
         if rec is None:
             return not case.abandoned
-        return rec.visible and (rec.recipients is None or case.country in rec.recipients)
+        return rec.valid_for(case.country)
 
     def _arrest(self, case: ArrestCase) -> None:
         """The holding NCB has the requester's confirmation: the state decides whether it will

@@ -3,7 +3,9 @@
 The check's outcome depends on the entry country's connection (FIND: live; MIND: an offline copy
 as of its last refresh; none: no database check at the border) and on the document used (a
 stolen passport is in SLTD). A hit on a notice or diffusion that asks for arrest holds the person
-and opens an arrest case.
+and opens an arrest case; what other hits lead to is in hits.py. A passenger changing planes in a
+country may stay airside and meet no border there, and a destination with API/PNR screens a
+flight's passengers at departure (borders.py).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..durations import minutes
-from ..notices.kinds import ARRESTING
 from ..scenario.cases import Plan, Subject
 from ..world import travel_hours
 from ..world.legal import checked_crossing
+from .borders import AIRSIDE, CHECKED, screens_in_advance, transit
+from .hits import NEVER_A_PERSON, WARNING_KINDS, Dvi, Hits, arrest_requested, asks_to_locate
 
 if TYPE_CHECKING:
     import simpy
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 class SubjectState:
     spec: Subject
     location: str
-    status: str = "free"  # free, held, arrested, extradited, located
+    status: str = "free"  # free, held, arrested, extradited, located, detained (national warrant), identified, deceased
     alarm: simpy.Event | None = None  # a SimPy event that cuts a wait short when the subject feels pressure
     route_pos: int = 0  # index of the next destination in the plan's route
 
@@ -36,14 +39,15 @@ class SubjectState:
         return self.spec.id
 
 
-def arrest_requested(rec) -> bool:
-    return rec.kind in ARRESTING or (rec.kind == "diffusion" and rec.purpose in (None, "arrest"))
+__all__ = ["Movements", "SubjectState", "arrest_requested"]
 
 
 class Movements:
     def __init__(self, ex: Exercise) -> None:
         self.ex = ex
+        self.hits = Hits(ex)
         self.subjects = {s.id: SubjectState(s, s.location) for s in ex.scenario.subjects}
+        self.dvi = Dvi(ex)
         for st in self.subjects.values():
             if st.spec.plan is not None:
                 ex.env.process(self._travel(st, st.spec.plan))
@@ -79,19 +83,26 @@ class Movements:
             target = plan.route[st.route_pos]
             if target != st.location and target in self.ex.world.travel:
                 path, _hours = travel_hours(self.ex.world.travel, st.location, target)
-                for nxt in path[1:]:
+                for i, nxt in enumerate(path[1:], 1):
                     if st.status != "free":
                         return
                     edge = self.ex.world.travel.edges[st.location, nxt]
+                    passing = None  # a country on the way to the next stop, not a stop of the plan
+                    if i + 1 < len(path):
+                        onward = self.ex.world.travel.edges[nxt, path[i + 1]]
+                        passing = transit(st.location, nxt, path[i + 1], edge["mode"], onward["mode"], self.ex.legal)
+                    checked = passing != AIRSIDE and checked_crossing(st.location, nxt)
+                    if checked and screens_in_advance(nxt, edge["mode"], self.ex.legal):
+                        self.hits.prescreen(st, nxt, st.location, edge["hours"])
                     yield env.timeout(edge["hours"] * 60.0)
                     if st.status != "free":
                         return
                     previous, st.location = st.location, nxt
-                    checked = checked_crossing(previous, nxt)
                     self.ex.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
-                                         to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked)
+                                         to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked,
+                                         **({"transit": passing} if passing else {}))
                     if checked:
-                        self.border_check(st, nxt)
+                        self.border_check(st, nxt, in_transit=passing == CHECKED)
             st.route_pos += 1
             if st.status == "free" and st.route_pos < len(plan.route):
                 yield from self._wait(st, minutes(plan.stay))
@@ -104,18 +115,24 @@ class Movements:
                 st.route_pos += 1  # held on arrival at this stop: it counts as reached
             self.ex.env.process(self._travel(st, st.spec.plan, first_wait=minutes(st.spec.plan.stay)))
 
-    def border_check(self, st: SubjectState, country: str) -> None:
+    def border_check(self, st: SubjectState, country: str, in_transit: bool = False) -> None:
+        """A border post of ``country`` checks the person (``in_transit``: a connecting passenger
+        checked without entering). Its own wanted list is checked whatever its INTERPOL connection."""
         ex, now = self.ex, self.ex.env.now
         system = ex.border_system(country)
         doc = st.spec.document
         ex.journal.emit(now, "border.checked", country, subject=st.id, country=country, system=system, document=doc)
+        warrant = self.hits.national_warrant(st.id, country)
+        if warrant is not None and st.status == "free":
+            self.hits.arrest_nationally(st, country, warrant)
         if system == "none":
             return
         if doc == "stolen":
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="SLTD",
                             system=system, document=doc)
             ex.send(f"border:{country}", country, kind="sltd_hit", priority="urgent", channel="national")
-        records = ex.registry.visible_at(st.id, country, system, now, ex.mind)
+        records = [r for r in ex.registry.visible_at(st.id, country, system, now, ex.mind)
+                   if r.kind not in NEVER_A_PERSON]
         arresting = None
         for rec in records:
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",
@@ -123,9 +140,14 @@ class Movements:
                             notice_kind=rec.kind, requester=rec.requester)
             if arresting is None and arrest_requested(rec) and rec.requester != country:
                 arresting = rec
-            elif rec.kind == "yellow" and st.status == "free":
-                st.status = "located"
-                ex.journal.emit(now, "subject.located", country, subject=st.id, country=country, notice=rec.id)
-                ex.review.cancel_if_valid(rec, "located", rec.requester)
         if arresting is not None and st.status == "free":
             ex.arrests.open(st, country, arresting)
+        for rec in records:
+            if not rec.valid_for(country):
+                continue  # a MIND copy's stale entry: the NCB's check with the General Secretariat ends it here
+            if rec.kind == "yellow":
+                self.hits.missing_person(st, country, rec, in_transit)
+            elif asks_to_locate(rec):
+                self.hits.whereabouts(st, country, rec, in_transit)
+            elif rec.kind in WARNING_KINDS:
+                self.hits.warn(st, country, rec, in_transit)

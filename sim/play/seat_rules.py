@@ -223,8 +223,12 @@ def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
                     f"fields, or draft a new request")
         if d.notice_kind == "diffusion" and set(expand_recipients(d.to, ex.world.members, country)) != set(sent.to):
             return "a circulated diffusion keeps its recipients; circulate a new one to reach others"
-    if d.subject is not None and d.subject not in {s.id for s in ex.scenario.subjects}:
+    subject = next((s for s in ex.scenario.subjects if s.id == d.subject), None)
+    if d.subject is not None and subject is None:
         return f"the scenario has no subject '{d.subject}'"
+    if d.notice_kind == "purple" and subject is not None and subject.kind not in OBJECT_KINDS:
+        return ("a Purple Notice describes a modus operandi, objects, devices or concealment methods, never a "
+                "person: leave the subject out")
     allowed = PURPOSES.get(d.notice_kind, ())
     if d.purpose is not None and d.purpose not in allowed:
         return (f"purpose '{d.purpose}' does not apply to a {d.notice_kind} request"

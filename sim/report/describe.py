@@ -21,6 +21,7 @@ KEY_KINDS = {
     "request.resubmitted", "command.refused",
     "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused", "case.transferred",
     "prosecution.opened", "prosecution.refused",
+    "arrest.national", "whereabouts.reported", "warning.issued", "dvi.matched",
 }
 WHO = {"person": "by a person", "policy": "by the automation", "default": "by default at the deadline",
        "trainer": "by the trainer"}
@@ -110,7 +111,27 @@ def describe(e: Event) -> str:
     if k == "subject.released":
         return f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}"
     if k == "subject.located":
-        return f"{e['subject']} located in {country(e['country'])}"
+        if e.get("transit"):
+            return f"{e['subject']} seen in transit in {country(e['country'])} on {kind} {_ref(e)}; not held"
+        how = ", under protective measures" if e.get("measures") else ("" if e.get("notice_kind") in (None, "yellow")
+                                                                         else "; not held")
+        on = " ".join(x for x in ("on", kind, _ref(e)) if x) if _ref(e) else ""
+        return f"{e['subject']} located in {country(e['country'])}" + (f" {on}" if on else "") + how
+    if k == "arrest.national":
+        return f"{e['subject']} arrested on entering {country(e['country'])}, on its national warrant ({_ref(e)})"
+    if k == "whereabouts.reported":
+        where = "in transit in" if e.get("transit") else "in"
+        return f"{country(e['requester'])} learns that {e['subject']} was {where} {country(e['country'])} ({_ref(e)})"
+    if k == "warning.issued":
+        return (f"{country(e['country'])} is warned: {e['subject']} crossed its border "
+                f"({kind} notice {_ref(e)} of {country(e.get('requester'))})")
+    if k == "border.prescreened":
+        found = ", ".join(e["hits"]) if e["hits"] else "no hit"
+        return (f"{country(e['country'])} screens {e['subject']}'s flight from {country(e['from'])} before arrival "
+                f"(API/PNR): {found}")
+    if k == "dvi.matched":
+        return (f"Disaster victim identification: body {e['subject']} ({e['black']}) is {e['identified_as']} "
+                f"({e['yellow']}), found in {country(e['country'])}")
     if k == "subject.alarmed":
         return f"{e['subject']} takes fright ({e['cause'].replace('_', ' ')}) and moves on"
     if k == "refugee.confirmed":

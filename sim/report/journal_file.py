@@ -70,7 +70,7 @@ _SPEC_TEXT = {
     "extradition.requested": "requester:s subject:s country?s",
     "extradition.completed": "subject:s country:s requester:s",
     "subject.released": "subject:s country:s reason:s detail?s requester?s",
-    "subject.located": "subject:s country:s notice?s",
+    "subject.located": "subject:s country:s notice?s diffusion?s notice_kind?s transit?b",
     "subject.alarmed": "subject:s cause:s",
     "refugee.confirmed": "subject:s fearing:s",
     "objective.met": "objective:s title:s evidence?i",
@@ -93,6 +93,11 @@ _SPEC_TEXT = {
     "prosecution.opened": "subject:s country:s requester:s mode:s in_custody?b",
     "prosecution.refused": "subject:s country:s requester:s mode:s reason:s",
     "mind.refreshed": "country:s",
+    "arrest.national": "subject:s country:s notice?s diffusion?s notice_kind?s",
+    "whereabouts.reported": "subject:s country:s requester:s notice?s diffusion?s notice_kind?s transit?b",
+    "warning.issued": "subject:s country:s notice:s notice_kind:s requester?s",
+    "border.prescreened": "subject:s country:s from:s hits:l",
+    "dvi.matched": "subject:s identified_as:s country:s black:s yellow:s",
 }
 # Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {

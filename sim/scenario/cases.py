@@ -59,6 +59,7 @@ class Plan(Strict):
 
 
 OBJECT_KINDS = ("unidentified_body", "travel_document", "vehicle", "firearm", "asset")
+PERSON_KINDS = ("wanted", "missing", "person_of_interest")
 
 
 class Subject(Strict):
@@ -77,17 +78,26 @@ class Subject(Strict):
     associates: list[Identifier] = Field(default_factory=list, description="subjects whose arrest alarms this one")
     law: Law = Field(default_factory=Law, description="what courts would find: grounds to refuse extradition, "
                                                       "countries holding him on their own warrant")
-
-    @property
-    def nationalities(self) -> tuple[str, ...]:
-        first = (self.identity.nationality,) if self.identity.nationality else ()
-        return first + tuple(n for n in self.identity.other_nationalities if n not in first)
+    identified_as: Identifier | None = Field(
+        None, description="ground truth, for controllers (unidentified_body only): the missing person this body "
+                          "is; disaster victim identification matches a Black Notice on the body with a Yellow "
+                          "Notice on that person once both are published (dvi.matched)")
 
     @model_validator(mode="after")
     def _objects_stay(self) -> Subject:
         if self.kind in OBJECT_KINDS and self.plan is not None:
             raise ValueError(f"a {self.kind.replace('_', ' ')} does not travel on its own; remove 'plan'")
+        if self.identified_as is not None and self.kind != "unidentified_body":
+            raise ValueError("only an unidentified body is identified as someone; remove 'identified_as' "
+                             "or set kind: unidentified_body")
+        if self.identified_as == self.id:
+            raise ValueError("a body is identified as a missing person, another subject, not as itself")
         return self
+
+    @property
+    def nationalities(self) -> tuple[str, ...]:
+        first = (self.identity.nationality,) if self.identity.nationality else ()
+        return first + tuple(n for n in self.identity.other_nationalities if n not in first)
 
 
 class CcfChallenge(Strict):
@@ -259,6 +269,11 @@ class Incident(Strict):
     country: CountryCode
     kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
     irt: bool = Field(True, description="the country requests an IRT (deployed in 12-24 h)")
+    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation runs in the country "
+                                         "from this moment: bodies found there with a published Black Notice "
+                                         "are compared with the published Yellow Notices and identified after "
+                                         "dvi.matching_time (without one, the General Secretariat's routine "
+                                         "comparison takes dvi.routine_matching_time)")
 
 
 class MajorEvent(Strict):

@@ -13,6 +13,7 @@ from ..durations import format_minutes as _fmt
 from ..durations import minutes
 from ..errors import Problem, shown
 from ..world import all_members
+from .cases import PERSON_KINDS as PERSONS
 from .model import Scenario
 from .parameters import PARAMETERS
 
@@ -55,11 +56,11 @@ PRODUCED_FIELDS = {
     "diffusion.cancelled": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
     "diffusion.purged": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
     "refugee.confirmed": {"subject", "fearing", "actor"},
-    "subject.moved": {"subject", "from", "to", "mode", "hours", "checked", "actor"},
+    "subject.moved": {"subject", "from", "to", "mode", "hours", "checked", "transit", "actor"},
     "border.checked": {"subject", "country", "system", "document", "actor"},
     "database.hit": {"subject", "country", "database", "system", "notice", "diffusion", "notice_kind",
                      "requester", "document", "actor"},
-    "subject.located": {"subject", "country", "notice", "actor"},
+    "subject.located": {"subject", "country", "notice", "diffusion", "notice_kind", "transit", "measures", "actor"},
     "arrest.provisional": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
                            "state", "basis", "deadline", "actor"},
     "extradition.requested": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
@@ -93,6 +94,13 @@ PRODUCED_FIELDS = {
     "prosecution.opened": {"case", "subject", "country", "requester", "mode", "state", "in_custody", "actor"},
     "prosecution.refused": {"case", "subject", "country", "requester", "mode", "state", "reason", "actor"},
     "mind.refreshed": {"country", "interval_min", "actor"},
+    "arrest.national": {"subject", "country", "notice", "diffusion", "notice_kind", "requester", "actor"},
+    "whereabouts.reported": {"subject", "country", "requester", "notice", "diffusion", "notice_kind", "transit",
+                             "actor"},
+    "warning.issued": {"subject", "country", "notice", "notice_kind", "requester", "transit", "actor"},
+    "border.prescreened": {"subject", "country", "system", "from", "hours", "hits", "actor"},
+    "dvi.matched": {"subject", "identified_as", "country", "black", "yellow", "black_requester",
+                    "yellow_requester", "incident", "actor"},
 }
 # Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
 for _fields in PRODUCED_FIELDS.values():
@@ -284,6 +292,11 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
                 err(("requests", i, "to", k), "a diffusion goes to other countries, not to its sender")
         if req.subject is not None and req.subject not in subjects:
             err(("requests", i, "subject"), f"no subject has id '{req.subject}'{_suggest(req.subject, subjects)}")
+        elif req.kind == "purple" and req.subject is not None and sc.subjects[subjects[req.subject]].kind in PERSONS:
+            err(("requests", i, "subject"), f"a Purple Notice describes a modus operandi, objects, devices or "
+                                            f"concealment methods, never a person; {req.subject} is a "
+                                            f"{sc.subjects[subjects[req.subject]].kind.replace('_', ' ')} — leave "
+                                            "out subject, or name an object subject")
         if req.after_inject is not None:
             inj = injects.get(req.after_inject)
             if inj is None:
@@ -324,6 +337,23 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
         country(("incidents", i, "country"), inc.country)
     for i, ev in enumerate(sc.major_events):
         country(("major_events", i, "country"), ev.country)
+    identified: dict[str, int] = {}
+    for i, subj in enumerate(sc.subjects):
+        who = subj.identified_as
+        if who is None:
+            continue
+        if who not in subjects:
+            err(("subjects", i, "identified_as"), f"no subject has id '{who}'{_suggest(who, subjects)}")
+            continue
+        person = sc.subjects[subjects[who]]
+        if person.kind not in PERSONS:
+            err(("subjects", i, "identified_as"), f"{who} is a {person.kind.replace('_', ' ')}; a body is identified "
+                                                  "as a missing person")
+        elif person.plan is not None:
+            err(("subjects", i, "identified_as"), f"{who} is this body, so cannot travel: remove {who}'s plan")
+        if who in identified:
+            err(("subjects", i, "identified_as"), f"subjects.{identified[who]} is already identified as {who}")
+        identified.setdefault(who, i)
     for i, subj in enumerate(sc.subjects):
         for k, a in enumerate(subj.associates):
             if a not in subjects or a == subj.id:

@@ -47,7 +47,8 @@ EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent",
                "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired",
                "hit.checked", "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused",
                "case.transferred", "prosecution.opened", "prosecution.refused",
-               "mind.refreshed")
+               "mind.refreshed",
+               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 

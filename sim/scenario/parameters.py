@@ -83,6 +83,14 @@ PARAMETERS: dict[str, ParameterSpec] = {
         ParameterSpec("prosecution.decision_time",
                       "time the prosecutors of a state that kept its national take to open proceedings or decline",
                       {"lognormal": {"median": "14d", "sigma": 0.6}}),
+        ParameterSpec("dvi.matching_time",
+                      "time a disaster victim identification operation (incidents with dvi) needs to match a "
+                      "body's Black Notice with a missing person's Yellow Notice, once both are published",
+                      {"lognormal": {"median": "3d", "sigma": 0.5}}),
+        ParameterSpec("dvi.routine_matching_time",
+                      "time the General Secretariat's routine comparison of Black and Yellow Notices needs to "
+                      "find a match when no DVI operation runs in the body's country",
+                      {"lognormal": {"median": "21d", "sigma": 0.6}}),
     )
 }
 

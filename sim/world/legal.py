@@ -24,6 +24,8 @@ class LegalFacts:
     frameworks: frozenset[str]
     reciprocity: bool
     border_system: str  # "find", "mind" or "none"
+    transit_check: bool = False  # connecting passengers pass border control (no airside transit)
+    api_pnr: bool = False  # screens arriving air passengers at departure (API/PNR)
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +33,9 @@ def legal_facts() -> dict[str, LegalFacts]:
     text = resources.files("sim.data").joinpath("extradition.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
     return {r["iso2"]: LegalFacts(r["extradites_nationals"], frozenset(x for x in r["frameworks"].split(";") if x),
-                                  r["reciprocity"] == "yes", r["border_system"]) for r in rows}
+                                  r["reciprocity"] == "yes", r["border_system"],
+                                  transit_check=r.get("transit_check") == "yes",
+                                  api_pnr=r.get("api_pnr") == "yes") for r in rows}
 
 
 def legal_basis(requesting: str, requested: str, facts: dict[str, LegalFacts],

@@ -16,7 +16,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "sim" / "data"
 MEMBERS_CSV = DATA_DIR / "members.csv"
 EXTRADITION_CSV = DATA_DIR / "extradition.csv"
 
-COLUMNS = ["iso2", "extradites_nationals", "frameworks", "reciprocity", "border_system"]
+COLUMNS = ["iso2", "extradites_nationals", "frameworks", "reciprocity", "border_system", "transit_check", "api_pnr"]
 EXTRADITES_NATIONALS = {"yes", "no", "eu"}
 RECIPROCITY = {"yes", "no"}
 BORDER_SYSTEMS = {"find", "mind", "none"}
@@ -96,6 +96,8 @@ def test_value_domains(rows: list[dict[str, str]]) -> None:
         assert row["extradites_nationals"] in EXTRADITES_NATIONALS, row["iso2"]
         assert row["reciprocity"] in RECIPROCITY, row["iso2"]
         assert row["border_system"] in BORDER_SYSTEMS, row["iso2"]
+        assert row["transit_check"] in ("yes", "no"), row["iso2"]
+        assert row["api_pnr"] in ("yes", "no"), row["iso2"]
 
 
 def test_framework_tokens_in_vocabulary(rows: list[dict[str, str]]) -> None:
@@ -122,6 +124,16 @@ def test_eu_states(by_iso2: dict[str, dict[str, str]]) -> None:
         row = by_iso2[iso2]
         assert {"EAW", "ECE"} <= set(_frameworks(row)), iso2
         assert row["border_system"] == "find", iso2
+
+
+def test_transit_and_api_columns_match_their_documented_approximation(by_iso2: dict[str, dict[str, str]]) -> None:
+    """The United States and Canada check connecting passengers; an airside hub such as Dubai does not.
+    API/PNR covers the EU (Directive 2016/681) and the states named in the file's comment."""
+    assert {c for c, row in by_iso2.items() if row["transit_check"] == "yes"} == {"US", "CA"}
+    api = {c for c, row in by_iso2.items() if row["api_pnr"] == "yes"}
+    assert api >= EU
+    assert {"GB", "US", "CA", "AU", "AE", "SA", "QA"} <= api
+    assert not api & {"MA", "SN", "NG", "AF"}
 
 
 def test_eaw_is_exactly_the_eu(rows: list[dict[str, str]]) -> None:

@@ -1,0 +1,242 @@
+"""What a hit that does not ask for arrest leads to, and the other ends of a border check.
+
+- Blue Notice, or a diffusion asking to locate: the person is not held; the finding NCB reports
+  the whereabouts to the requester over I-24/7, and the requester knows where the person was once
+  its desk has read the report (``whereabouts.reported``).
+- Yellow Notice at an entry: the person is located; the finding NCB takes protective measures and
+  informs the requester, which cancels the notice once it has the report (the person is found). A
+  Yellow hit while the person changes planes in a country that checks connecting passengers is a
+  sighting in transit: the requester is told, the person goes on, the notice stays.
+- Green or Orange Notice: a warning to the NCB of the country whose border saw the person.
+- A wanted person entering the country that asked for his arrest: its own border post arrests him
+  on the national warrant; no INTERPOL channel is needed, and the NCB then cancels its requests.
+- Advance passenger information: the destination screens a flight's passengers at departure.
+- Disaster victim identification: a body's Black Notice is matched with a missing person's Yellow
+  Notice, by a DVI operation at an incident or by the General Secretariat's routine comparison.
+
+Purple Notices describe modus operandi, objects and devices; they never hit a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from ..durations import minutes
+from ..notices.kinds import ARRESTING
+from ..scenario.parameters import distribution
+
+if TYPE_CHECKING:
+    from ..engine.exercise import Exercise
+    from ..notices.registry import Record
+    from ..scenario.cases import Incident
+    from .subjects import SubjectState
+
+NEVER_A_PERSON = ("purple",)  # kinds about modus operandi and objects: no person hit at a border
+WARNING_KINDS = ("green", "orange")
+DETAINED = "detained"  # SubjectState.status: held on the country's own warrant
+
+
+def ref(rec: Record) -> dict[str, str]:
+    return {"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}
+
+
+def asks_to_locate(rec: Record) -> bool:
+    return rec.kind == "blue" or (rec.kind == "diffusion" and rec.purpose == "locate")
+
+
+def arrest_requested(rec: Record) -> bool:
+    return rec.kind in ARRESTING or (rec.kind == "diffusion" and rec.purpose in (None, "arrest"))
+
+
+class Hits:
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+
+    def _name(self, st: SubjectState) -> str:
+        return f"{st.spec.identity.name} ({st.id})"
+
+    def _country(self, code: str) -> str:
+        m = self.ex.world.members.get(code)
+        return m.name if m else code
+
+    # --- the requesting country's own warrant -------------------------------------------------
+    def national_warrant(self, subject: str, country: str) -> Record | None:
+        """The country's own request for the person's arrest, which rests on a national warrant.
+        A request it cancelled (withdrawn, or its purpose met) no longer stands for one."""
+        for rec in self.ex.registry.by_subject.get(subject, ()):
+            if rec.requester == country and arrest_requested(rec) and rec.state != "cancelled":
+                return rec
+        return None
+
+    def arrest_nationally(self, st: SubjectState, country: str, rec: Record) -> None:
+        ex, now = self.ex, self.ex.env.now
+        st.status = DETAINED
+        ex.journal.emit(now, "arrest.national", country, subject=st.id, country=country, **ref(rec),
+                        notice_kind=rec.kind, requester=rec.requester)
+
+        def purpose_met(_m: object) -> None:
+            # The person is in the requester's own hands: its requests to the world have served.
+            for other in ex.registry.by_subject.get(st.id, ()):
+                if other.requester == country and arrest_requested(other):
+                    ex.review.cancel_if_valid(other, "arrested", country)
+
+        ex.send(f"border:{country}", country, kind="national_arrest", priority="urgent", channel="national",
+                about=st.id, extra={"text": f"{self._name(st)} arrested at the border on our national warrant"},
+                then=purpose_met)
+
+    # --- whereabouts: Blue, locate diffusions, Yellow -------------------------------------------
+    def whereabouts(self, st: SubjectState, country: str, rec: Record, in_transit: bool,
+                    then: Callable[[], object] | None = None, **located: Any) -> None:
+        """The border post tells its NCB, which reports the whereabouts to the requester; ``then``
+        runs once the requester has read the report."""
+        ex, now = self.ex, self.ex.env.now
+        ex.journal.emit(now, "subject.located", country, subject=st.id, country=country, **ref(rec),
+                        notice_kind=rec.kind, transit=in_transit, **located)
+        urgent = rec.kind == "yellow"
+        seen = "seen in transit" if in_transit else "at the border"
+        text = (f"{self._name(st)}, the subject of your {rec.kind} {rec.id}, was {seen} in {self._country(country)} "
+                + ("and is under protective measures" if located.get("measures") else "and was not held"))
+
+        def learnt(_m: object) -> None:
+            ex.journal.emit(ex.env.now, "whereabouts.reported", rec.requester, subject=st.id, country=country,
+                            requester=rec.requester, **ref(rec), notice_kind=rec.kind, transit=in_transit)
+            if then is not None:
+                then()
+
+        def report(_m: object) -> None:
+            if rec.requester == country:
+                learnt(_m)
+                return
+            ex.send(country, rec.requester, kind="whereabouts", priority="urgent" if urgent else "high",
+                    about=st.id, extra={"text": text}, then=learnt)
+
+        ex.send(f"border:{country}", country, kind="locate_hit", priority="urgent" if urgent else "high",
+                channel="national", about=st.id, extra={"text": text}, then=report)
+
+    def missing_person(self, st: SubjectState, country: str, rec: Record, in_transit: bool) -> None:
+        """A Yellow Notice hit: located at an entry (protected; the notice is cancelled once the
+        requester has the report), or sighted in transit (the notice stays)."""
+        if in_transit:
+            self.whereabouts(st, country, rec, True)
+            return
+        if st.status == "free":
+            st.status = "located"
+        self.whereabouts(st, country, rec, False,
+                         then=lambda: self.ex.review.cancel_if_valid(rec, "located", rec.requester),
+                         measures="protective")
+
+    # --- Green and Orange ---------------------------------------------------------------------
+    def warn(self, st: SubjectState, country: str, rec: Record, in_transit: bool) -> None:
+        ex, now = self.ex, self.ex.env.now
+        ex.journal.emit(now, "warning.issued", country, subject=st.id, country=country, **ref(rec),
+                        notice_kind=rec.kind, requester=rec.requester, transit=in_transit)
+        what = "a threat to public safety" if rec.kind == "orange" else "a criminal likely to reoffend"
+        ex.send(f"border:{country}", country, kind="warning", priority="urgent" if rec.kind == "orange" else "high",
+                channel="national", about=st.id,
+                extra={"text": f"{self._name(st)} crossed our border: {rec.kind} notice {rec.id} of "
+                               f"{self._country(rec.requester)} warns of {what}"})
+
+    # --- API/PNR --------------------------------------------------------------------------------
+    def prescreen(self, st: SubjectState, country: str, origin: str, hours: float) -> None:
+        """The destination screens a passenger of a flight at departure (API/PNR): the same
+        databases its border posts see, and its own wanted list; a hit goes to its NCB now."""
+        ex, now = self.ex, self.ex.env.now
+        found: list[str] = []
+        warrant = self.national_warrant(st.id, country)
+        if warrant is not None:
+            found.append(warrant.id)
+        system = ex.border_system(country)
+        if system != "none":
+            if st.spec.document == "stolen":
+                found.append("SLTD")
+            for rec in ex.registry.visible_at(st.id, country, system, now, ex.mind):
+                if rec.kind not in NEVER_A_PERSON and rec.id not in found:
+                    found.append(rec.id)
+        ex.journal.emit(now, "border.prescreened", country, subject=st.id, country=country, system="api",
+                        **{"from": origin}, hours=hours, hits=found)
+        if found:
+            ex.send(f"border:{country}", country, kind="api_hit", priority="urgent", channel="national",
+                    about=st.id, extra={"text": f"Passenger {self._name(st)} flying in from "
+                                                f"{self._country(origin)} (about {hours:g} h): hits on "
+                                                f"{', '.join(found)}"})
+
+
+class Dvi:
+    """Disaster victim identification: a body (``identified_as``) matched with a missing person
+    once a Black Notice on the body and a Yellow Notice on the person are both published."""
+
+    def __init__(self, ex: Exercise) -> None:
+        self.ex = ex
+        self.person = {s.id: s.identified_as for s in ex.scenario.subjects if s.identified_as}
+        self.where = {s.id: s.location for s in ex.scenario.subjects}
+        self.operations: dict[str, str] = {}  # country -> the incident whose DVI operation runs there
+        self.matched: set[str] = set()
+        self.scheduled: set[tuple[str, str]] = set()
+        if not self.person:
+            return
+        rng, p = ex.streams.stream("dvi"), ex.scenario.parameters
+        self.team = distribution(p, "dvi.matching_time").sampler(rng)
+        self.routine = distribution(p, "dvi.routine_matching_time").sampler(rng)
+        for inc in ex.scenario.incidents:
+            if inc.dvi:
+                ex.after(minutes(inc.at), partial(self._operation, inc))
+        ex.journal.listeners.append(self._published)
+
+    def _live(self, subject: str, kind: str) -> Record | None:
+        return next((r for r in self.ex.registry.by_subject.get(subject, ()) if r.kind == kind and r.visible), None)
+
+    def _published(self, e: dict) -> None:
+        if e["kind"] != "notice.published" or e.get("notice_kind") not in ("black", "yellow"):
+            return
+        for body, person in self.person.items():
+            if e.get("subject") in (body, person):
+                self._consider(body)
+
+    def _operation(self, inc: Incident) -> None:
+        self.operations.setdefault(inc.country, inc.id)
+        for body in self.person:
+            if self.where[body] == inc.country:
+                self._consider(body)
+
+    def _consider(self, body: str) -> None:
+        if body in self.matched or self._live(body, "black") is None or self._live(self.person[body], "yellow") is None:
+            return
+        incident = self.operations.get(self.where[body])
+        if incident is not None and (body, incident) not in self.scheduled:
+            self.scheduled.add((body, incident))
+            self.ex.after(self.team(), partial(self._match, body, incident))
+        if (body, "GS") not in self.scheduled:
+            self.scheduled.add((body, "GS"))
+            self.ex.after(self.routine(), partial(self._match, body, None))
+
+    def _match(self, body: str, incident: str | None) -> None:
+        ex = self.ex
+        person = self.person[body]
+        black, yellow = self._live(body, "black"), self._live(person, "yellow")
+        if body in self.matched:
+            return
+        if black is None or yellow is None:
+            # A notice was withdrawn meanwhile: a new one, once published, starts the comparison again.
+            self.scheduled.discard((body, incident or "GS"))
+            return
+        self.matched.add(body)
+        actor = self.where[body] if incident is not None else "GS"
+        ex.journal.emit(ex.env.now, "dvi.matched", actor, subject=body, identified_as=person, country=self.where[body],
+                        black=black.id, yellow=yellow.id, black_requester=black.requester,
+                        yellow_requester=yellow.requester, **({"incident": incident} if incident else {}))
+        states = ex.movements.subjects
+        states[body].status = "identified"
+        states[person].status = "deceased"
+        name = f"{states[person].spec.identity.name} ({person})"
+        for rec in (black, yellow):
+            def found(_m: object, rec: Record = rec) -> None:
+                ex.review.cancel_if_valid(rec, "identified", rec.requester)
+
+            if rec.requester == actor:
+                found(None)
+                continue
+            ex.send(actor, rec.requester, kind="dvi_match", priority="high", about=rec.subject,
+                    extra={"text": f"Disaster victim identification: the body of Black Notice {black.id} is "
+                                   f"{name}, the subject of Yellow Notice {yellow.id}"}, then=found)
