@@ -231,3 +231,14 @@ def test_ndtf_seat_recommendation_comes_only_from_what_shows(request_, recommend
     assert rec == recommended
     assert asked.get("shows") == shows
     assert ("it shows" in asked["prompt"]) == bool(shows)
+
+
+def test_request_form_shown_at_a_seat_leaves_out_the_controllers_truth():
+    """Ground truth (character, risk, concealment) is for controllers; the form shows none of it."""
+    from sim.api import request_form
+
+    sc = scenario(subjects=[person()], requests=[red(character="political", human_rights_risk=True,
+                                                     concealed=True, public_extract=True)])
+    form = request_form(sc, "N1")
+    assert form["kind"] == "red" and form["public_extract"] is True
+    assert not {"character", "human_rights_risk", "concealed", "indications"} & set(form)
