@@ -53,8 +53,9 @@ def request_checks(scenario: Scenario, request_id: str) -> list[str]:
 
 def request_form(scenario: Scenario, request_id: str) -> dict:
     req = next((r for r in scenario.requests if r.id == request_id), None)
+    # The case's truth (and whether it is concealed) is the controllers'; indications are not a form field.
     return {} if req is None else req.model_dump(mode="json", by_alias=True, exclude_none=True,
-                                                 exclude={"character", "human_rights_risk"})
+                                                 exclude={"character", "human_rights_risk", "concealed", "indications"})
 
 
 __all__ = [

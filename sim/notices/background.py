@@ -5,6 +5,12 @@ scenario's request profile; they go through the same NDTF review (and compete fo
 reviewers) as the played requests. Arrests on background notices are not simulated hit by hit:
 a Poisson stream cancels published background Red Notices and arrest diffusions, the public
 figure being about nine a day.
+
+A background request is drawn as the NDTF sees it: the indications it shows (a political context,
+a human-rights concern), not a hidden truth. A problem nobody could see would be published like a
+clean request, so drawing one would change nothing the model reports. An incomplete form misses
+one of its kind's fields or, for a kind with a penalty threshold, the penalty: the NDTF returns
+it for completion, and the completed form (with its declared penalty) is reviewed again.
 """
 
 from __future__ import annotations
@@ -13,10 +19,10 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 from ..rng import Draws
-from .kinds import EXCLUDED_OFFENCES, REQUIRED_FIELDS
+from .kinds import CONTEXT_OF, EXCLUDED_OFFENCES, HUMAN_RIGHTS_CONCERN, REQUIRED_FIELDS
 from .registry import Record
 from .review import Case
-from .rules import Finding, findings
+from .rules import findings
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -24,6 +30,9 @@ if TYPE_CHECKING:
 YEAR_MIN = 365.25 * 1440
 COERCIVE = ("red", "diffusion", "silver")
 _EXCLUDED = tuple(EXCLUDED_OFFENCES)
+PENALTY = "max_penalty_years"
+# What an incomplete form can miss: the kind's fields, and the penalty where a threshold applies.
+MISSABLE = {k: fs + ((PENALTY,) if k in COERCIVE else ()) for k, fs in REQUIRED_FIELDS.items()}
 
 
 class BackgroundRequests:
@@ -46,7 +55,7 @@ class BackgroundRequests:
     def _pick(self, seq):
         return seq[int(self.u() * len(seq))]
 
-    def _case(self, kind: str) -> tuple[str | None, list[Finding], bool, bool]:
+    def _case(self, kind: str) -> tuple[str | None, Case, bool]:
         p, u = self.profile, self.u
         purpose = "arrest" if kind == "diffusion" else ("prosecution" if kind == "red" else None)
         offence, penalty = "fraud", 8.0
@@ -56,13 +65,19 @@ class BackgroundRequests:
             penalty = 1.0
         provided = set(REQUIRED_FIELDS[kind])
         complete = u() >= p.incomplete_share
-        if not complete:
-            provided.discard(self._pick(REQUIRED_FIELDS[kind]))
-        found = findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty, provided=provided,
-                         character="political" if u() < p.art3_share else None,
-                         human_rights_risk=u() < p.art2_share)
+        blank = None if complete else self._pick(MISSABLE[kind])
+        provided.discard(blank or "")
+        # Drawn in this order (Art. 3, then Art. 2) from one stream, so the calibration's draws stay put.
+        indications: tuple[str, ...] = (CONTEXT_OF["political"],) if u() < p.art3_share else ()
+        if u() < p.art2_share:
+            indications += (HUMAN_RIGHTS_CONCERN,)
+        found = findings(kind, purpose=purpose, offence=offence, provided=provided,
+                         max_penalty_years=None if blank == PENALTY else penalty)
+        completed = findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty,
+                             provided=set(REQUIRED_FIELDS[kind]))
         completes = complete or u() >= p.never_completed_share
-        return purpose, found, completes, u() < p.public_extract_share
+        case = Case(found, indications=indications, completed=completed, completes_on_request=completes)
+        return purpose, case, u() < p.public_extract_share
 
     def _free_id(self) -> str:
         """The next B-number no request already uses: a scenario's or a seat's own reference
@@ -77,7 +92,7 @@ class BackgroundRequests:
         env, review = self.ex.env, self.ex.review
         while True:
             yield env.timeout(self.gap() * mean_gap)
-            purpose, found, completes, public = self._case(kind)
+            purpose, case, public = self._case(kind)
             requester = self._pick(self.codes)
             recipients = None
             if kind == "diffusion":
@@ -85,7 +100,6 @@ class BackgroundRequests:
                 recipients = frozenset(self._pick(others) for _ in range(1 + int(self.u() * 8))) if others else frozenset()
             rec = Record(self._free_id(), kind, requester, None, env.now, purpose=purpose,
                          recipients=recipients, public=public, background=True)
-            case = Case(found, completes_on_request=completes)
             if kind in ("red", "diffusion"):
                 case.on_published.append(self.arrestable.append)
                 if kind == "diffusion":

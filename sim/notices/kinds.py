@@ -62,6 +62,17 @@ ALL_OFFENCES = OFFENCES + tuple(EXCLUDED_OFFENCES)
 # Art. 3: no political, military, religious or racial character.
 ARTICLE3_CHARACTERS = ("political", "military", "religious", "racial")
 
+# What a request and open sources can show the NDTF of an Art. 3 character or an Art. 2 risk. The
+# reviewer judges from these, never from the case's ground truth (which it cannot see).
+HUMAN_RIGHTS_CONCERN = "human_rights_concern"
+CONTEXT_OF = {c: f"{c}_context" for c in ARTICLE3_CHARACTERS}  # the indication each character leaves
+INDICATIONS = (*CONTEXT_OF.values(), HUMAN_RIGHTS_CONCERN)
+
+# Public extracts (domain.md): a Silver Notice never has one; a UN Security Council Special Notice
+# always does; the other kinds are public only if the requester agrees.
+NEVER_PUBLIC = ("silver",)
+ALWAYS_PUBLIC = ("un",)
+
 RED_PROSECUTION_MIN_YEARS = 2.0
 RED_SENTENCE_MIN_MONTHS = 6.0
 SILVER_MIN_YEARS = 4.0

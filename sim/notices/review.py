@@ -1,8 +1,12 @@
 """The NDTF review at the General Secretariat, as a SimPy process per request.
 
 Notices: registration and screening (calendar time) → a reviewer checks the overt rules →
-missing data is asked of the requesting NCB (through its desk; the clock runs) → requests in
-doubt get a detailed review that may uncover Art. 2 / Art. 3 problems → published or refused.
+missing data (a required field, the penalty, the judicial data) is asked of the requesting NCB
+(through its desk; the clock runs) and the completed request is reviewed again → requests in
+doubt, and those whose indications show an Art. 2 / Art. 3 problem, get a detailed review that
+may confirm it → published or refused. The reviewer judges from what the request shows (its
+indications, and what the General Secretariat knows, such as a confirmed refugee status), never
+from the case's ground truth: a request that conceals its character passes.
 Diffusions are circulated at once and reviewed afterwards; a non-compliant one is purged from
 its recipients. Reviewers are a limited resource, so a surge of requests slows everyone.
 """
@@ -21,7 +25,19 @@ from ..rng import Draws
 from ..scenario.parameters import distribution
 from .kinds import VALIDITY_YEARS
 from .registry import Record
-from .rules import ART83_EXCLUDED, ART83_PENALTY, COVERT, DATA_QUALITY, OVERT, REASONS, REFUGEE, SILVER_PENALTY, Finding
+from .rules import (
+    ART83_EXCLUDED,
+    ART83_PENALTY,
+    COVERT,
+    DATA_QUALITY,
+    OVERT,
+    REASONS,
+    REFUGEE,
+    SILVER_PENALTY,
+    Finding,
+    indicated,
+    is_public,
+)
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -36,9 +52,15 @@ VALIDITY_MINUTES = VALIDITY_YEARS * 365.25 * 1440
 
 @dataclass(slots=True)
 class Case:
-    """What the review needs beyond the record: the rules it breaks and how its NCB behaves."""
+    """What the review needs beyond the record: the rules its form breaks, what it shows the
+    reviewer, and how its NCB behaves. Art. 2 / Art. 3 findings in ``findings`` (the case's ground
+    truth) are never read by the review: it judges those from ``indications``."""
 
     findings: list[Finding]
+    # What the request and open sources show; None: those of the scenario's request of the same
+    # id and requester (``Request.shows``), none for a form no scenario foresaw.
+    indications: tuple[str, ...] | None = None
+    completed: list[Finding] | None = None  # the form's findings once the NCB completes it (default: no gaps)
     completes_on_request: bool = True
     withdraw_after: float | None = None
     ccf: tuple[float, float, str] | None = None  # (after, study, outcome)
@@ -77,8 +99,17 @@ class NdtfReview:
             return Finding(REFUGEE, f"refugee status confirmed against {rec.requester}")
         return None
 
+    def shows(self, rec: Record, case: Case) -> tuple[str, ...]:
+        """What the reviewer can see of an Art. 2 or Art. 3 problem in this request."""
+        if case.indications is not None:
+            return case.indications
+        req = self.ex.acts.truth(rec.id, rec.requester)
+        return req.shows() if req is not None else ()
+
     def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
-        out = [f for f in case.findings if f.reason != REFUGEE]
+        """The rules the request visibly breaks now: its form's, what it shows, the refugee rule."""
+        out = [f for f in case.findings if f.reason != REFUGEE and f.reason not in COVERT]
+        out += indicated(self.shows(rec, case))
         refugee = self._refugee_now(rec)
         return out + [refugee] if refugee else out
 
@@ -123,6 +154,7 @@ class NdtfReview:
         if verdict is not None:
             reg.move(rec, "refuse", env.now, GS, reason=verdict.reason, detail=verdict.detail)
             return
+        rec.public = is_public(rec.kind, rec.public)
         reg.move(rec, "publish", env.now, GS, public=rec.public)
         for hook in case.on_published:
             hook(rec)
@@ -130,9 +162,10 @@ class NdtfReview:
 
     def _reviewer_decides(self, rec: Record, case: Case, automatic: Finding | None):
         """A person plays the NDTF: they publish, refuse on a ground that fits the kind, or ask
-        the NCB for more (and decide again once it answers), before the deadline."""
-        truth = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
-        right = truth[0].reason if truth else "publish"
+        the NCB for more (and decide again once it answers), before the deadline. What they are
+        shown and recommended comes from what the request shows, as for the automated reviewer."""
+        visible = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
+        right = visible[0].reason if visible else "publish"
         reasons = [r for r in REASONS if r != DATA_QUALITY and (rec.kind in GROUNDS.get(r, (rec.kind,)) or r == right)]
         default = f"refuse:{automatic.reason}" if automatic is not None else "publish"
         while True:
@@ -141,23 +174,26 @@ class NdtfReview:
             if case.asks < MAX_ASKS:
                 options.append(Option("ask", "Ask the NCB for more information first"))
             decided = self.ex.env.event()
+            shows = self.shows(rec, case)
+            seen = f"; it shows {', '.join(s.replace('_', ' ') for s in shows)}" if shows else ""
             self.ex.port.raise_("ndtf", "review_request",
-                                f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}", options, default,
-                                3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
-                                **({"subject": rec.subject} if rec.subject else {}))
+                                f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}{seen}", options,
+                                default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
+                                **({"subject": rec.subject} if rec.subject else {}),
+                                **({"shows": list(shows)} if shows else {}))
             key = yield decided
             if key == "publish":
                 return None
             if key != "ask":
                 reason = key.split(":", 1)[1]
-                detail = next((f.detail for f in truth if f.reason == reason), "refused by the reviewer")
+                detail = next((f.detail for f in visible if f.reason == reason), "refused by the reviewer")
                 return Finding(reason, detail)
             question = Finding(DATA_QUALITY, "the reviewer asks for more information on the case")
             if not (yield from self._ask_for_info(rec, case, question)):
                 return Finding(DATA_QUALITY, question.detail + "; the NCB did not answer in time")
             # The answer may have changed the form: the rules and the recommendation are read again.
-            truth = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
-            right = truth[0].reason if truth else "publish"
+            visible = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
+            right = visible[0].reason if visible else "publish"
 
     def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
         """Ask the requesting NCB for the missing data; True when it arrives before the deadline."""
@@ -176,7 +212,8 @@ class NdtfReview:
         if supplied not in outcome or rec.state != "info_requested":
             return False
         if not case.person:  # the automation's answer completes the form
-            case.findings = [f for f in case.findings if f.reason != DATA_QUALITY]
+            case.findings = (case.completed if case.completed is not None
+                             else [f for f in case.findings if f.reason != DATA_QUALITY])
         reg.move(rec, "info_supplied", env.now, rec.requester)
         yield from self._hands_on(0.5)
         return True

@@ -3,6 +3,10 @@
 ``findings(request)`` lists every rule the request breaks, with the reason code the NDTF would
 give. The review process (review.py) decides which of them it actually detects and when; the
 rules themselves know nothing of time or chance.
+
+A reviewer cannot see a case's ground truth (its Art. 3 character, its Art. 2 risk): it sees
+what the request and open sources show, its *indications*. ``indicated`` is what a reviewer can
+conclude from them; ``indications_of`` is what a case shows when its scenario says no more.
 """
 
 from __future__ import annotations
@@ -10,8 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .kinds import (
+    ALWAYS_PUBLIC,
     ARTICLE3_CHARACTERS,
+    CONTEXT_OF,
     EXCLUDED_OFFENCES,
+    HUMAN_RIGHTS_CONCERN,
+    NEVER_PUBLIC,
     RED_PROSECUTION_MIN_YEARS,
     RED_SENTENCE_MIN_MONTHS,
     REQUIRED_FIELDS,
@@ -48,11 +56,13 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
              provided: frozenset[str] | set[str] = frozenset(), character: str | None = None,
              human_rights_risk: bool = False, requester: str = "",
              refugee_protection_from: frozenset[str] | set[str] = frozenset(),
-             penalty_unknown_is_gap: bool = False) -> list[Finding]:
+             penalty_unknown_is_gap: bool = True) -> list[Finding]:
     """Every rule the request breaks. ``character`` and ``human_rights_risk`` are the ground truth
-    of the case, which the requester does not declare. With ``penalty_unknown_is_gap`` (a form a
-    person fills in), a penalty left blank is missing data the NDTF asks for, not a penalty below
-    the threshold."""
+    of the case, which the requester does not declare (for controllers and the debrief; the
+    reviewer judges from ``indicated``). A penalty (or a remaining sentence) left blank is missing
+    judicial data the NDTF asks the NCB to complete (RPD: a request returned for completion), not
+    a penalty below the threshold; a DECLARED penalty below the threshold is refused.
+    ``penalty_unknown_is_gap=False`` reads a blank penalty as below the threshold."""
     out: list[Finding] = []
     if character in ARTICLE3_CHARACTERS:
         out.append(Finding(ART3, f"the case has a predominantly {character} character (Constitution Art. 3)"))
@@ -86,6 +96,39 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
     if gaps:
         out.append(Finding(DATA_QUALITY, "missing " + ", ".join(gaps)))
     return out
+
+
+def indications_of(character: str | None = None, human_rights_risk: bool = False) -> tuple[str, ...]:
+    """The indications a case leaves when nothing conceals it: its character's context, and a
+    human-rights concern when there is that risk."""
+    out = (CONTEXT_OF[character],) if character in CONTEXT_OF else ()
+    return out + ((HUMAN_RIGHTS_CONCERN,) if human_rights_risk else ())
+
+
+def indicated(indications: tuple[str, ...] | list[str] | frozenset[str]) -> list[Finding]:
+    """What a reviewer can conclude from what the request and open sources show: an Art. 3
+    problem from a political, military, religious or racial context, an Art. 2 problem from a
+    human-rights concern (in that order, as ``findings``). Nothing shown, nothing found."""
+    out = [Finding(ART3, f"the request shows a predominantly {c} character (Constitution Art. 3)")
+           for c, context in CONTEXT_OF.items() if context in indications][:1]
+    if HUMAN_RIGHTS_CONCERN in indications:
+        out.append(Finding(ART2, "the request shows a risk of breaching the UDHR (Constitution Art. 2)"))
+    return out
+
+
+def public_extract_problem(kind: str, public_extract: bool) -> str | None:
+    """Why a request cannot ask for a public extract, or None: a Silver Notice never has one."""
+    if public_extract and kind in NEVER_PUBLIC:
+        return "a Silver Notice never has a public extract (Silver Notice rule); leave public_extract false"
+    return None
+
+
+def is_public(kind: str, public_extract: bool) -> bool:
+    """Whether the published notice has a public extract: never a Silver Notice, always a UN
+    Security Council Special Notice, otherwise as the requester agreed."""
+    if kind in NEVER_PUBLIC:
+        return False
+    return kind in ALWAYS_PUBLIC or public_extract
 
 
 def _num(x: float | None) -> str:

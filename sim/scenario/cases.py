@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ..errors import shown
-from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..notices.rules import indications_of, public_extract_problem
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
 
 FIELD_NAMES = tuple(sorted({f for fs in REQUIRED_FIELDS.values() for f in fs}))
@@ -119,20 +120,45 @@ class Request(Strict):
     purpose: str | None = Field(None, description="red: prosecution|sentence; diffusion: arrest|locate|information")
     to: list[CountryCode] = Field(default_factory=list, description="diffusion recipients")
     offence: Literal[ALL_OFFENCES] | None = None  # type: ignore[valid-type]
-    max_penalty_years: float | None = Field(None, ge=0, le=200, description="maximum penalty of the offence")
-    sentence_months: float | None = Field(None, ge=0, le=2400, description="remaining sentence to serve")
+    max_penalty_years: float | None = Field(
+        None, ge=0, le=200, description="maximum penalty of the offence; absent: the form leaves it blank and "
+        "the NDTF returns the request for completion (red, arrest diffusion, silver)")
+    sentence_months: float | None = Field(
+        None, ge=0, le=2400, description="remaining sentence to serve (red for a sentence: blank is returned "
+        "for completion, like the penalty)")
     provided: list[Literal[FIELD_NAMES]] | None = Field(  # type: ignore[valid-type]
         None, description="form fields filled in; default: every field the kind requires")
     completes_on_request: bool = Field(True, description="the NCB supplies missing data when the NDTF asks")
-    public_extract: bool = Field(False, description="the requester agrees to a public extract")
+    public_extract: bool = Field(False, description="the requester agrees to a public extract; never for "
+                                                    "silver (an error); a un notice is always public")
     character: Literal[ARTICLE3_CHARACTERS] | None = Field(  # type: ignore[valid-type]
-        None, description="ground truth, for controllers: the case's political/military/religious/racial character")
-    human_rights_risk: bool = Field(False, description="ground truth: the request would breach Art. 2")
+        None, description="ground truth, for controllers and the debrief: the case's political/military/"
+                          "religious/racial character; the NDTF sees only the indications")
+    human_rights_risk: bool = Field(False, description="ground truth, for controllers and the debrief: the "
+                                                       "request would breach Art. 2; the NDTF sees only the indications")
+    indications: list[Literal[INDICATIONS]] | None = Field(  # type: ignore[valid-type]
+        None, description="what the request and open sources show the NDTF: political_context, military_context, "
+                          "religious_context, racial_context, human_rights_concern; the reviewer (automated or a "
+                          "person) judges Art. 2 and Art. 3 from these alone. Absent: the request shows its "
+                          "ground truth (character → <character>_context, human_rights_risk → "
+                          "human_rights_concern), unless concealed")
+    concealed: bool = Field(False, description="the request hides its character and human-rights risk: no "
+                                               "indications, so the NDTF publishes it (the training point)")
     withdraw_after: Duration | None = Field(None, description="the requester withdraws it this long after publication")
     ccf: CcfChallenge | None = None
 
+    @field_validator("public_extract")
+    @classmethod
+    def _extract_allowed(cls, v: bool, info: ValidationInfo) -> bool:
+        problem = public_extract_problem(info.data.get("kind", ""), v)
+        if problem is not None:
+            raise ValueError(problem)
+        return v
+
     @model_validator(mode="after")
     def _consistent(self) -> Request:
+        if self.concealed and self.indications:
+            raise ValueError("a concealed request shows nothing: give 'indications' or 'concealed: true', not both")
         if (self.at is None) == (self.after_inject is None):
             raise ValueError("give exactly one of 'at' or 'after_inject'")
         allowed = PURPOSES.get(self.kind)
@@ -150,13 +176,20 @@ class Request(Strict):
     def fields_provided(self) -> frozenset[str]:
         return frozenset(REQUIRED_FIELDS[self.kind] if self.provided is None else self.provided)
 
+    def shows(self) -> tuple[str, ...]:
+        """What the NDTF can see of an Art. 2 or Art. 3 problem (see ``indications``)."""
+        if self.indications is not None:
+            return tuple(dict.fromkeys(self.indications))
+        return () if self.concealed else indications_of(self.character, self.human_rights_risk)
+
 
 class Ndtf(Strict):
     """The Notices and Diffusions Task Force at the General Secretariat."""
 
     reviewers: int = Field(30, ge=1, le=1000, description="requests reviewed at the same time")
     detect_covert: Share = Field(0.85,
-                                 description="chance a detailed review uncovers an Art. 2 or Art. 3 problem")
+                                 description="chance a detailed review confirms an Art. 2 or Art. 3 problem the "
+                                             "request shows (its indications); one it conceals is never found")
     doubt_share: Share = Field(0.12,
                                description="share of clean requests sent to detailed review all the same")
     info_deadline: Duration = Field(as_written("30d"), description="how long the NDTF waits for more information")
@@ -194,8 +227,8 @@ class Policies(Strict):
 class RequestProfile(Strict):
     """How the background requests nobody plays are made (calibrated in docs/calibration.md)."""
 
-    art2_share: Share = Field(0.003)
-    art3_share: Share = Field(0.005)
+    art2_share: Share = Field(0.003, description="requests that show a human-rights concern (Art. 2)")
+    art3_share: Share = Field(0.005, description="requests that show a political context (Art. 3)")
     excluded_offence_share: Share = Field(0.008)
     below_threshold_share: Share = Field(0.012)
     incomplete_share: Share = Field(0.15, description="forms missing a required field")

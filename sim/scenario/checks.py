@@ -72,7 +72,7 @@ PRODUCED_FIELDS = {
     "subject.alarmed": {"subject", "cause", "actor"},
     "decision.requested": {"decision", "seat", "type", "prompt", "options", "recommended", "default", "deadline",
                            "request", "notice_kind", "case", "subject", "notice", "diffusion", "country",
-                           "incident", "msg", "actor"},
+                           "incident", "msg", "actor", "shows"},
     "decision.made": {"decision", "seat", "type", "option", "by", "policy", "actor"},
     "decision.expired": {"decision", "seat", "type", "applied", "actor"},
     "operation.planned": {"operation", "name", "type", "participants", "actor"},

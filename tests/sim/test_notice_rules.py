@@ -69,10 +69,15 @@ def test_red_prosecution_threshold_is_two_years(years, expected):
     assert reasons("red", purpose="prosecution", max_penalty_years=years) == expected
 
 
-def test_red_prosecution_without_a_penalty_fails_the_threshold():
+def test_red_prosecution_without_a_penalty_is_returned_for_completion():
+    """RPD: missing judicial data (the penalty) is a gap the NCB completes, not a refusal."""
     found = findings("red", **form("red", max_penalty_years=None))
-    assert [f.reason for f in found] == [ART83_PENALTY]
-    assert "unknown" in found[0].detail
+    assert found == [Finding(DATA_QUALITY, "missing max_penalty_years")]
+
+
+def test_a_blank_penalty_reads_as_below_the_threshold_only_when_asked():
+    found = findings("red", **form("red", max_penalty_years=None), penalty_unknown_is_gap=False)
+    assert [f.reason for f in found] == [ART83_PENALTY] and "unknown" in found[0].detail
 
 
 def test_red_without_purpose_is_judged_as_prosecution():
@@ -90,8 +95,10 @@ def test_red_sentence_threshold_is_six_months(months, expected):
     assert reasons("red", purpose="sentence", sentence_months=months, max_penalty_years=1.0) == expected
 
 
-def test_red_sentence_without_months_fails_the_threshold():
-    assert reasons("red", purpose="sentence", sentence_months=None) == [ART83_PENALTY]
+def test_red_sentence_without_months_is_returned_for_completion():
+    """RPD: the remaining sentence left blank is missing judicial data, not a refusal."""
+    found = findings("red", **form("red", purpose="sentence", sentence_months=None))
+    assert found == [Finding(DATA_QUALITY, "missing sentence_months")]
 
 
 @pytest.mark.parametrize("years, expected", [(1.99, [ART83_PENALTY]), (2.0, [])])
@@ -117,8 +124,11 @@ def test_silver_threshold_is_four_years(years, expected):
     assert reasons("silver", max_penalty_years=years) == expected
 
 
-def test_silver_without_a_penalty_fails_its_threshold():
-    assert reasons("silver", max_penalty_years=None) == [SILVER_PENALTY]
+def test_silver_without_a_penalty_is_returned_for_completion():
+    """Silver Notice rule (≥ 4 years): a blank penalty is asked for, a declared low one refused."""
+    assert findings("silver", **form("silver", max_penalty_years=None)) == [
+        Finding(DATA_QUALITY, "missing max_penalty_years")]
+    assert reasons("silver", max_penalty_years=3.0) == [SILVER_PENALTY]
 
 
 @pytest.mark.parametrize("kind", ["blue", "yellow", "green", "black", "orange", "purple", "un"])
