@@ -18,6 +18,7 @@ from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
 from ..wording import message_text, message_type
+from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
 from .clocked import ClockedScreen
 from .compose import ComposeScreen, Draft
@@ -33,7 +34,8 @@ LOG_LINES_PER_TICK = 30
 
 
 class OperationsScreen(ClockedScreen):
-    # Short words, and +/- only in the help: at 80 columns every key of the desk must show.
+    # Short words, and +/- and p only in the help (p is also on the case board's footer): at 80
+    # columns every other key of the desk must show.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_clock", "Clock"),
         Binding("plus,equals_sign", "faster", "Faster", show=False),
@@ -42,6 +44,7 @@ class OperationsScreen(ClockedScreen):
         Binding("d", "open_decision", "Decide"),
         Binding("m", "compose", "Write"),
         Binding("r", "new_request", "Request"),
+        Binding("p", "provisional_arrest", "Arrest", show=False),
         Binding("b", "board", "Board"),
         Binding("c", "case_file", "Case file"),
         Binding("question_mark", "help", "Help"),
@@ -238,6 +241,12 @@ class OperationsScreen(ClockedScreen):
 
     def action_new_request(self) -> None:
         self.open_form(DraftRequest(self.driver.new_reference("red"), "red"))
+
+    def action_provisional_arrest(self) -> None:
+        if not self.driver.seat.startswith("ncb:"):
+            self.notify("Only an NCB asks another to arrest a person.", severity="warning")
+            return
+        self._dialog(ProvisionalArrestScreen(self.driver))
 
     def action_board(self) -> None:
         self.app.push_screen(BoardScreen(self.driver, self))
