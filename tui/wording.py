@@ -62,8 +62,10 @@ class Namer:
         ids = sorted(self.subjects, key=len, reverse=True)
         self._ids = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b") if ids else None
         self.countries = dict(countries or {})
-        # Only the exercise's members, as whole upper-case words: "MA does not surrender…".
-        self._codes = re.compile(r"\b(" + "|".join(map(re.escape, self.countries)) + r")\b") if self.countries else None
+        # Only the exercise's members, as upper-case words of their own: "MA does not surrender…",
+        # not the FR of a reference such as N-FR-1.
+        self._codes = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, self.countries)) + r")(?![\w-])") \
+            if self.countries else None
 
     def country(self, code: str) -> str:
         return self.countries.get(code, code)

@@ -555,7 +555,8 @@ class PlayHost:
 
 
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",
-          "diffusion.sent": "circulated", "database.hit": "hit"}
+          "diffusion.sent": "circulated", "database.hit": "hit",
+          "hit.checked": "held"}  # its 'state' is the notice's, not the case's: the person is still held
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes"}

@@ -170,7 +170,8 @@ class BoardScreen(Screen[None]):
         if case.abandon_refused is None:
             keys.append("a: abandon the extradition")
         if case.prosecution_refused is None:
-            keys.append("t: ask for prosecution or enforcement instead")
+            what = "prosecute the person or enforce the sentence" if case.sentence else "prosecute the person"
+            keys.append(f"t: ask {shown(self.driver.name.country(case.country))} to {what} instead")
         if keys:
             lines.append(f"[dim]{' · '.join(keys)}[/dim]")
         return lines
@@ -225,7 +226,8 @@ class BoardScreen(Screen[None]):
     def action_send_documents(self) -> None:
         """The formal extradition request: a form of the documents it holds."""
         country = self.driver.name.country
-        self._case_dialog(lambda c: ExtraditionFormScreen(self.driver, c), lambda c: c.send_refused,
+        self._case_dialog(lambda c: ExtraditionFormScreen(self.driver, c, self.operations._hints()),
+                          lambda c: c.send_refused,
                           lambda c, _: f"Formal extradition request sent to {country(c.country)}: it counts once "
                                        f"{country(c.country)} has read it.")
 

@@ -55,10 +55,13 @@ class ExtraditionFormScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, driver: Driver, case: ArrestCaseView) -> None:
+    def __init__(self, driver: Driver, case: ArrestCaseView, hints: bool = True) -> None:
         super().__init__()
         self.driver = driver
         self.case = case
+        # Without hints (the exercise's choice) nothing is ticked or marked: knowing what the
+        # courts need is then the trainee's part.
+        self.hints = hints
 
     def compose(self) -> ComposeResult:
         c = self.case
@@ -68,7 +71,7 @@ class ExtraditionFormScreen(ModalScreen[bool]):
             yield Static(f"{shown(person)} is provisionally arrested in {shown(country)}. The request must reach "
                          f"{shown(country)} {deadline_words(self.driver, c)}, or the person is released.",
                          id="extradition-facts")
-            yield SelectionList[str](*[Selection(shown(self._label(key, label)), key, key in c.needed)
+            yield SelectionList[str](*[Selection(shown(self._label(key, label)), key, self.hints and key in c.needed)
                                        for key, label in c.documents], id="extradition-documents")
             yield Static(id="extradition-check")
             yield Static(id="extradition-status", classes="dialog-status")
@@ -76,6 +79,8 @@ class ExtraditionFormScreen(ModalScreen[bool]):
         yield Footer()
 
     def _label(self, key: str, label: str) -> str:
+        if not self.hints:
+            return label
         if key == "translation":
             return f"{label} — " + ("needed: no working language in common" if key in self.case.needed
                                     else "not needed: a working language in common")
@@ -99,6 +104,9 @@ class ExtraditionFormScreen(ModalScreen[bool]):
         missing = [label for key, label in self.case.documents if key in self.case.needed and key not in self.documents]
         country = self.driver.name.country(self.case.country)
         check = self.query_one("#extradition-check", Static)
+        if not self.hints:
+            check.update(f"{shown(country)}'s courts will judge the request by what it holds.")
+            return
         check.set_class(bool(missing), "-problems")
         check.update(f"⚠ {shown(country)}'s courts will refuse a request without {shown(', '.join(missing))}"
                      if missing else "✓ Every document the courts need is attached.")
@@ -164,19 +172,17 @@ class ProsecutionScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         c = self.case
         person, country = who(self.driver, c)
-        why = f" ({shown(self.driver.name.engine(c.refusal))})" if c.refusal else ""
-        # Enforcing needs a sentence passed abroad: recommended only when the case rests on one.
-        modes = [("prosecute", f"Ask {country} to prosecute the person itself"),
-                 ("enforce", f"Ask {country} to enforce the sentence")]
+        # Enforcing needs a sentence passed in the requesting state: offered (and recommended)
+        # only when the case rests on a request to serve one, as the engine's own prompt does.
+        modes = [("prosecute", f"Ask {country} to prosecute the person itself")]
         if c.sentence:
-            modes.reverse()
+            modes.insert(0, ("enforce", f"Ask {country} to enforce the sentence"))
         with Vertical(id="prosecution", classes="case-dialog"):
             yield Label(f"[b]Prosecution instead of extradition[/b] · case {shown(c.case)}", classes="dialog-title")
-            yield Static(f"{shown(country)} will not surrender {shown(person)}, its own national{why}. It can be asked "
+            yield Static(f"{shown(country)} will not surrender {shown(person)}, its own national. It can be asked "
                          "to try the person under its own law (aut dedere aut judicare)"
-                         + (", or to enforce the sentence passed in your country." if c.sentence else
-                            "; enforcing a sentence needs one passed in your country."))
-            yield OptionList(*[Option(shown(label) + (" (recommended)" if i == 0 else ""), id=mode)
+                         + (", or to enforce the sentence passed in your country." if c.sentence else "."))
+            yield OptionList(*[Option(shown(label) + (" (recommended)" if i == 0 and len(modes) > 1 else ""), id=mode)
                                for i, (mode, label) in enumerate(modes)], id="prosecution-modes")
             yield Static(id="prosecution-status", classes="dialog-status")
             yield Label("enter: ask · escape: cancel", classes="muted")

@@ -17,7 +17,8 @@ You sit at one desk of INTERPOL's network. Messages reach your **inbox** over I-
 have travelled; **decisions** wait for you with a deadline in sim time — if it passes, the
 default applies. The **event log** shows only what your seat has learnt; the **map** lights
 the NCBs you have traffic with. You act at any time, not only when asked: write messages,
-request notices, circulate diffusions, follow your cases on the **case board**. When one of
+request notices, circulate diffusions, ask for arrests and extraditions, follow your cases on
+the **case board**. When one of
 your cases moves (the NDTF asks for more, publishes, refuses; a hit; an arrest) a notification
 tells you. The clock holds still while a message, a form or a decision is open.
 
