@@ -12,6 +12,19 @@ from tui_helpers import EXAMPLE, WORKSTATION, app_for
 SIZES = [(120, 36), (80, 24)]
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch):
+    """A focused field's cursor shows, steadily: a blinking one is drawn or not depending on how
+    long the machine took to get there, and a loaded machine failed snapshots on it."""
+    from textual.reactive import reactive
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        steady = reactive(False, init=False)
+        steady.__set_name__(widget, "cursor_blink")
+        monkeypatch.setattr(widget, "cursor_blink", steady)
+
+
 async def _to_debrief(pilot):
     app = pilot.app
     for _ in range(200):
