@@ -207,3 +207,21 @@ def test_the_engines_sentences_name_countries_but_leave_references_alone():
     assert name.engine("MA does not surrender S2 (notice N-FR-1, FR-2)") == \
         "Morocco does not surrender Karim SAADI (notice N-FR-1, FR-2)"
     assert name("MA and FR") == "MA and FR"  # what people wrote keeps their codes
+
+
+async def test_without_hints_the_formal_request_starts_empty_and_unmarked(in_tmp):
+    """An exercise without hints leaves knowing what the courts need to the trainee: nothing is
+    ticked or marked "needed", and no check says what is missing."""
+    app = app_for(ARREST)
+    async with app.run_test(size=SIZE) as pilot:
+        case = await _arrested(pilot, "ES", "S1")
+        view = app.driver.arrest_case(case)
+        assert view is not None and "translation" in view.needed
+        await app.push_screen(ExtraditionFormScreen(app.driver, view, hints=False))
+        await pilot.pause()
+        form = app.screen
+        box = form.query_one("#extradition-documents", SelectionList)
+        assert box.selected == []
+        labels = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
+        assert not any("needed" in label for label in labels)
+        assert "⚠" not in str(form.query_one("#extradition-check", Static).render())

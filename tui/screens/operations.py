@@ -96,7 +96,7 @@ class OperationsScreen(ClockedScreen):
         name = self.driver.name
         for row, lines in self.driver.board_news():
             about = f" on {name.subject(row.subject)}" if row.subject else ""
-            self.app.notify(shown(name(lines[-1])), title=f"{what(row)} {row.ref}{about}", timeout=8)
+            self.app.notify(shown(name.engine(lines[-1])), title=f"{what(row)} {row.ref}{about}", timeout=8)
 
     def _clock_bar(self) -> None:
         d, host = self.driver, self.driver.host
@@ -133,7 +133,7 @@ class OperationsScreen(ClockedScreen):
                           shown(sender), shown(line[:70]), key=str(r.msg))
 
     def _decisions(self) -> None:
-        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name)
+        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
 
     def _log(self) -> None:
         log = self.query_one("#event-log", RichLog)
@@ -146,7 +146,7 @@ class OperationsScreen(ClockedScreen):
         for since, e in fresh:
             # An inject's message shows what it says; every other event (the person's own messages too) is described.
             text = shown(f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"
-                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name(describe(e)))
+                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name.engine(describe(e)))
             lt = local_time(e)
             log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged += len(items)
@@ -173,7 +173,7 @@ class OperationsScreen(ClockedScreen):
             for f in files:
                 head = f"[b]{shown(f.name)}[/b]" + (f", born {f.born}" if f.born else "") + (
                     f", {shown(f.nationality)}" if f.nationality else "")
-                facts = [f"  {since[5:16].replace('T', ' ')} {shown(self.driver.name(describe(e)))}"
+                facts = [f"  {since[5:16].replace('T', ' ')} {shown(self.driver.name.engine(describe(e)))}"
                          for since, e in f.facts[-6:]]
                 parts.append("\n".join([head] + facts))
             text = "\n\n".join(parts)
