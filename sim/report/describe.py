@@ -106,7 +106,7 @@ def describe(e: Event) -> str:
         what = e["database"] if e["database"] == "SLTD" else f"{e.get('notice_kind', '')} {_ref(e)}"
         return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
     if k == "arrest.provisional":
-        on = _ref(e) or f"{country(e['requester'])}'s warrant"  # a direct request rests on no notice
+        on = _ref(e) or (f"{country(e['requester'])}'s warrant" if e.get("requester") else "a warrant")  # no notice
         return f"{e['subject']} provisionally arrested in {country(e['country'])} on {on} (basis: {e.get('basis')})"
     if k == "extradition.requested":
         return f"{country(e['requester'])} sends the formal extradition request for {e['subject']}"

@@ -63,6 +63,7 @@ class BoardScreen(Screen[None]):
         self.driver = driver
         self.operations = operations
         self._drawn: tuple[BoardRow, ...] | None = None
+        self._current: ArrestCaseView | None = None  # the selected arrest case, as of the last drawing
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-clock")
@@ -90,7 +91,8 @@ class BoardScreen(Screen[None]):
         self.query_one("#board-clock", Static).update(f"[b]{d.host.utc(d.now):%a %d %b %H:%M} UTC[/b] · {clock}")
         rows = d.board()
         if rows == self._drawn:
-            self._history()  # the time left on a case moves with the clock
+            if self._current is not None:
+                self._history()  # the time left on an arrest case moves with the clock
             return
         self._drawn = rows
         table = self.query_one("#board", DataTable)
@@ -115,8 +117,8 @@ class BoardScreen(Screen[None]):
         if action in REQUEST_ACTIONS:
             return r is not None and r.what != "arrest"
         if action in CASE_ACTIONS:  # only what the host would take now: the footer is the case's to-do list
-            case = self._case(r)
-            return case is not None and getattr(case, CASE_ACTIONS[action]) is None
+            case = self._current
+            return case is not None and r is not None and case.case == r.ref and getattr(case, CASE_ACTIONS[action]) is None
         if action == "provisional_arrest":
             return self.driver.seat.startswith("ncb:")
         return True
@@ -137,10 +139,11 @@ class BoardScreen(Screen[None]):
 
     def _history(self) -> None:
         r = self._selected()
+        self._current = case = self._case(r)
         self.refresh_bindings()
         if r is None:
             return
-        name, case = self.driver.name, self._case(r)
+        name = self.driver.name
         head = f"[b]{shown(what(r))} {shown(r.ref)}[/b]" + (
             f" on {shown(name.subject(r.subject))}" if r.subject else "") + (
             f" in {shown(name.country(case.country))}" if case else "") + f" — {shown(words(r.state))}"
