@@ -22,7 +22,7 @@ from sim.api import (
     Seen,
 )
 from sim.play.commands import DraftRequest, ReadMessage
-from sim.play.views import BoardRow, FormChoices, Recipient, RequestView
+from sim.play.views import ArrestCaseView, BoardRow, FormChoices, Recipient, RequestView
 
 from .wording import Namer
 
@@ -44,7 +44,7 @@ class Driver:
         host.watch(seat)
         player = next((p for p in host.scenario.players if p.seat == seat), None)
         self.pause_on_decision = player.pause_on_decision if player else True
-        self.name = Namer(host.subject_names())
+        self.name = Namer(host.subject_names(), {r.code: r.name for r in host.recipients() if r.code != "GS"})
         self.choices: FormChoices = host.form_choices()
         self._board_told: dict[str, int] = {}  # ref -> history lines the person has been told of
         self.board_news()  # what is on the board when the screen opens is not news
@@ -169,6 +169,21 @@ class Driver:
 
     def board(self) -> tuple[BoardRow, ...]:
         return self.host.board(self.seat)
+
+    def arrest_cases(self) -> tuple[ArrestCaseView, ...]:
+        """The arrest cases on this seat's requests, with what it may still do about each."""
+        return self.host.arrest_cases(self.seat)
+
+    def arrest_case(self, case: str) -> ArrestCaseView | None:
+        return next((c for c in self.arrest_cases() if c.case == case), None)
+
+    def persons(self) -> dict[str, str]:
+        """The people of the exercise (not bodies or objects) by id -> name: whom an NCB can ask to arrest."""
+        return dict(self.host.person_names())
+
+    def countries(self) -> tuple[Recipient, ...]:
+        """The NCBs the seat can ask to act (every member's but its own), by name."""
+        return tuple(r for r in self.recipients() if r.code != "GS")
 
     def board_news(self) -> list[tuple[BoardRow, tuple[str, ...]]]:
         """Each board row with what happened to it since the person was last told (the

@@ -31,6 +31,9 @@ MESSAGE_TYPES = {"rfi": "request for information", "rfi_reply": "answer to a req
                  "reply": "reply", "reminder": "reminder", "forwarded": "forwarded message",
                  "hit_question": "question about a hit", "hit_material": "identification material"}
 
+# A request in one of these states is valid: it can be withdrawn, and an arrest can rest on it.
+LIVE = ("published", "circulated", "compliant", "hit")
+
 _UNDERSCORED = re.compile(r"\b(" + "|".join(k for k in FIELD_LABELS if "_" in k) + r")\b")
 
 
@@ -54,10 +57,24 @@ def message_type(kind: str) -> str:
 class Namer:
     """Turns the engine's sentences into the trainee's: subject ids by name, fields by label."""
 
-    def __init__(self, subjects: Mapping[str, str]) -> None:
+    def __init__(self, subjects: Mapping[str, str], countries: Mapping[str, str] | None = None) -> None:
         self.subjects = dict(subjects)
         ids = sorted(self.subjects, key=len, reverse=True)
         self._ids = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b") if ids else None
+        self.countries = dict(countries or {})
+        # Only the exercise's members, as upper-case words of their own: "MA does not surrender…",
+        # not the FR of a reference such as N-FR-1.
+        self._codes = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, self.countries)) + r")(?![\w-])") \
+            if self.countries else None
+
+    def country(self, code: str) -> str:
+        return self.countries.get(code, code)
+
+    def engine(self, text: str) -> str:
+        """The engine's own sentence (a refusal, a case's history) with people and countries by
+        name. Not for what people wrote: their country codes stay as they typed them."""
+        text = self(text)
+        return self._codes.sub(lambda m: self.countries[m.group(1)], text) if self._codes is not None else text
 
     def subject(self, sid: str | None) -> str:
         if not sid:

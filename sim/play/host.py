@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
@@ -35,10 +36,12 @@ from ..decisions.seats import SeatConfig
 from ..durations import format_minutes, minutes
 from ..engine.acts import Draft
 from ..engine.exercise import Exercise
+from ..notices.extradition import PAPER_NAMES, PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..notices.stats import notice_totals
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
+from ..scenario.cases import OBJECT_KINDS
 from ..scenario.loader import load_scenario
 from ..scenario.model import Scenario
 from ..sessions.runner import SessionRun, check_same_scenario, new_session
@@ -46,15 +49,18 @@ from ..sessions.store import RATINGS, SessionStore
 from ..world.members import LANGUAGES, REGIONS
 from .commands import (
     SEAT_COMMANDS,
+    AbandonExtradition,
     AddInject,
     AddNote,
     AnswerDecision,
+    AskProsecution,
     Command,
     CommandError,
     DraftRequest,
     FireInject,
     HoldInject,
     ReleaseInject,
+    SendExtraditionDocuments,
     command_from_json,
     control_payload,
     to_json,
@@ -63,6 +69,7 @@ from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat
 from .seat_rules import refusal as seat_refusal
 from .views import (
     ARREST_KINDS,
+    ArrestCaseView,
     BoardRow,
     CaseFile,
     DecisionView,
@@ -457,6 +464,31 @@ class PlayHost:
                                  tuple((since, describe(e)) for since, e in facts)))
         return tuple(rows)
 
+    def person_names(self) -> Mapping[str, str]:
+        """Subject id -> name, for the people only (bodies and objects are not arrested)."""
+        return MappingProxyType({s.id: s.identity.name for s in self.scenario.subjects if s.kind not in OBJECT_KINDS})
+
+    def arrest_cases(self, seat: str) -> tuple[ArrestCaseView, ...]:
+        """The arrest cases on the seat's requests that it knows of, with the documents its formal
+        request needs and why the host would refuse each of the seat's commands on it now."""
+        ex, home = self._ex, seat.partition(":")[2]
+        known = self._tracker(seat).board()
+        documents = tuple((p, PAPER_NAMES[p]) for p in PAPERS)
+        refused = partial(self._refusal, seat)
+        out = []
+        for cid, case in ex.arrests.of_requester(home).items():
+            if cid not in known:
+                continue
+            rec = case.record
+            out.append(ArrestCaseView(
+                cid, case.subject.id, case.country, case.state.replace("_", " "),
+                self.iso(case.deadline_at) if case.deadline_at is not None else None, documents,
+                ex.arrests.needed(case), case.papers, case.abandoned,
+                case.refusal.detail if case.refusal is not None else None,
+                rec is not None and rec.purpose == "sentence",
+                refused(SendExtraditionDocuments(cid, ())), refused(AbandonExtradition(cid)), refused(AskProsecution(cid))))
+        return tuple(out)
+
     def inject_text(self, inject_id: str) -> str:
         inj = self._ex.injects.by_id.get(inject_id)
         return inj.text.strip() if inj else ""
@@ -523,7 +555,8 @@ class PlayHost:
 
 
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",
-          "diffusion.sent": "circulated", "database.hit": "hit", "hit.checked": "held",
+          "diffusion.sent": "circulated", "database.hit": "hit",
+          "hit.checked": "held",  # its 'state' is the notice's, not the case's: the person is still held
           "arrest.requested": "arrest requested", "arrest.not_found": "not found"}
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",

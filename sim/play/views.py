@@ -116,6 +116,27 @@ class BoardRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ArrestCaseView:
+    """An arrest case on the seat's request, with what the seat may still do about it: each
+    ``*_refused`` is why the seat's rules would refuse that command now (None: it would be taken)."""
+
+    case: str
+    subject: str
+    country: str  # the requested state, where the person is (or was) held
+    state: str
+    deadline: str | None  # when the formal request must have arrived (UTC ISO 8601), once arrested
+    documents: tuple[tuple[str, str], ...]  # every document a formal request may hold: (key, what it is)
+    needed: tuple[str, ...]  # the ones the requested state's courts want in this case
+    sent: tuple[str, ...] | None  # what the formal request held, once sent
+    abandoned: bool
+    refusal: str | None  # why the requested state refused to surrender the person, in words
+    sentence: bool  # the case rests on a request to enforce a sentence (rather than to prosecute)
+    send_refused: str | None  # SendExtraditionDocuments
+    abandon_refused: str | None  # AbandonExtradition
+    prosecution_refused: str | None  # AskProsecution
+
+
+@dataclass(frozen=True, slots=True)
 class InjectRow:
     """One inject of the MSEL, for the trainer."""
 

@@ -48,12 +48,16 @@ def _ref(e: Event) -> str:
     return e.get("notice") or e.get("diffusion") or ""
 
 
+def _a(what: str) -> str:
+    return f"sends {'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
 def describe(e: Event) -> str:
     k = e["kind"]
     kind = "UN special" if e.get("notice_kind") == "un" else e.get("notice_kind", "")
     if k == "message.sent":
         what = {"reply": "replies", "forwarded": "forwards a message", "rfi_reply": "answers the request for information"
-                }.get(e.get("type", ""), f"sends a {e.get('type', 'message').replace('_', ' ')}")
+                }.get(e.get("type", ""), _a(e.get("type", "message").replace("_", " ")))
         about = f" “{e['subject']}”" if e.get("subject") else ""
         how = ", ".join(x for x in (e.get("priority"), e.get("language")) if x)
         return f"{country(e['from'])} {what}{about} to {country(e['to'])}" + (f" ({how})" if how else "")
@@ -103,7 +107,8 @@ def describe(e: Event) -> str:
         what = e["database"] if e["database"] == "SLTD" else f"{e.get('notice_kind', '')} {_ref(e)}"
         return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
     if k == "arrest.provisional":
-        return f"{e['subject']} provisionally arrested in {country(e['country'])} on {_ref(e)} (basis: {e.get('basis')})"
+        on = _ref(e) or (f"{country(e['requester'])}'s warrant" if e.get("requester") else "a warrant")  # no notice
+        return f"{e['subject']} provisionally arrested in {country(e['country'])} on {on} (basis: {e.get('basis')})"
     if k == "extradition.requested":
         return f"{country(e['requester'])} sends the formal extradition request for {e['subject']}"
     if k == "extradition.completed":

@@ -12,6 +12,19 @@ from tui_helpers import EXAMPLE, WORKSTATION, app_for
 SIZES = [(120, 36), (80, 24)]
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch):
+    """A focused field's cursor shows, steadily: a blinking one is drawn or not depending on how
+    long the machine took to get there, and a loaded machine failed snapshots on it."""
+    from textual.reactive import reactive
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        steady = reactive(False, init=False)
+        steady.__set_name__(widget, "cursor_blink")
+        monkeypatch.setattr(widget, "cursor_blink", steady)
+
+
 async def _to_debrief(pilot):
     app = pilot.app
     for _ in range(200):
@@ -110,3 +123,56 @@ def test_case_board(snap_compare, in_tmp, size):
         await pilot.pause()
 
     assert snap_compare(app_for(WORKSTATION), run_before=run_before, terminal_size=size)
+
+
+# After an arrest: the board's arrest cases and their dialogs, and the provisional-arrest form
+# (tests/data/arrest-fr.yaml: DUVAL arrested in Spain, SAADI's surrender refused by Morocco).
+ARREST = FLAGSHIP.parent.parent / "tests" / "data" / "arrest-fr.yaml"
+ARREST_SCREENS = {
+    "arrest-board": ("S1", []),
+    "extradition-form": ("S1", ["x"]),
+    "abandon": ("S1", ["a"]),
+    "prosecution": ("S2", ["t"]),
+}
+
+
+@pytest.mark.parametrize("size", WORKSTATION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", list(ARREST_SCREENS))
+def test_arrest_screen(snap_compare, in_tmp, name, size):
+    from sim.play.commands import RequestProvisionalArrest
+
+    subject, keys = ARREST_SCREENS[name]
+
+    async def run_before(pilot):
+        driver = pilot.app.driver
+        await pilot.press("enter")
+        await pilot.pause()
+        driver.submit(RequestProvisionalArrest("ES", "S1", text="DUVAL is at the Hotel Sol in Madrid."))
+        driver.submit(RequestProvisionalArrest("MA", "S2"))
+        driver.host.advance(120, 5.0)
+        await pilot.press("b")
+        await pilot.pause()
+        case = next(c.case for c in driver.arrest_cases() if c.subject == subject)
+        table = pilot.app.screen.query_one("#board")
+        table.move_cursor(row=table.get_row_index(case))
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    assert snap_compare(app_for(ARREST), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", WORKSTATION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_provisional_arrest_form(snap_compare, in_tmp, size):
+    """The form from the operations screen (p), with the person chosen and the country picked."""
+
+    async def run_before(pilot):
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        form = pilot.app.screen
+        form.query_one("#arrest-subject").value = "S1"
+        await pilot.pause()
+        await pilot.press("ctrl+o", *"spain", "enter", "space", *"Hotel Sol, Madrid")
+        await pilot.pause()
+
+    assert snap_compare(app_for(ARREST), run_before=run_before, terminal_size=size)

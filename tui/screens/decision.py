@@ -43,7 +43,7 @@ class DecisionScreen(ModalScreen[str | None]):
         with Vertical(id="decision"):
             yield Label(f"[b]{d.id}[/b] · {d.kind.replace('_', ' ')} · {left} left "
                         f"(then: {d.default})", id="decision-title")
-            yield Static(shown(self.namer(d.prompt), newlines=True), id="decision-prompt")
+            yield Static(shown(self.namer.engine(d.prompt), newlines=True), id="decision-prompt")
             yield OptionList(*[ListOption(shown(o.label), id=o.key) for o in d.options], id="decision-options")
             yield Label("enter: choose · f: write the form yourself · escape: decide later"
                         if d.kind == "file_request" else "enter: choose · escape: decide later", classes="muted")

@@ -17,7 +17,8 @@ You sit at one desk of INTERPOL's network. Messages reach your **inbox** over I-
 have travelled; **decisions** wait for you with a deadline in sim time — if it passes, the
 default applies. The **event log** shows only what your seat has learnt; the **map** lights
 the NCBs you have traffic with. You act at any time, not only when asked: write messages,
-request notices, circulate diffusions, follow your cases on the **case board**. When one of
+request notices, circulate diffusions, ask for arrests and extraditions, follow your cases on
+the **case board**. When one of
 your cases moves (the NDTF asks for more, publishes, refuses; a hit; an arrest) a notification
 tells you. The clock holds still while a message, a form or a decision is open.
 
@@ -32,6 +33,7 @@ tells you. The clock holds still while a message, a form or a decision is open.
 | `enter` | open the selected message (you have read it: its ● goes) or decision |
 | `m` | write an I-24/7 message |
 | `r` | request a notice or a diffusion: a new form |
+| `p` | ask another NCB to arrest a person provisionally |
 | `b` | the case board: your requests and arrest cases, their state and history |
 | `c` | the case file: the people you know of, and what you know about each |
 | `tab` | move between panels |
@@ -64,11 +66,26 @@ Type to search by a country's name or code, or a region; `enter` moves to the li
 or `enter` picks or unpicks (several at once; a whole region; all members); `ctrl+s` done ·
 `escape` cancel.
 
+## Request for provisional arrest
+
+Choose the person (by name) and, with `ctrl+o`, the country to ask; the arrest rests on one of
+your live notices or diffusions on that person, or on your national warrant when you have
+none; write what the other desk needs to know. `ctrl+s` send · `escape` put it away. The other
+NCB acts once it has read it: the arrest appears on your case board, or word comes that the
+person could not be found.
+
 ## Case board
 
-`↑`/`↓` select a case (its history shows below) · `e` or `enter` correct and resubmit a draft
-or a request sent back · `w` withdraw a published notice or a live diffusion · `space` start /
-pause the clock · `escape` back.
+`↑`/`↓` select a case (its history shows below); the footer shows the keys for that case.
+A request: `e` or `enter` correct and resubmit a draft or a request sent back · `w` withdraw a
+published notice or a live diffusion. An arrest on your request: `x` send the formal extradition
+request — tick its documents (those the requested state's courts need are ticked and marked;
+a translation only when the two states share no working language) and `ctrl+s`; it must have
+arrived by the deadline shown · `a` abandon the extradition (`y` to confirm: the person is
+released once the other NCB has read it) · `t` when the state refused to surrender its own
+national, ask it to prosecute the person (or to enforce the sentence) instead. Any case: `p` ask
+an NCB to arrest its person · `space` start / pause the clock · `escape` back. When the host
+will not take a step, it says why and nothing is sent.
 
 When the exercise ends you get the debrief: objectives, the timeline, and where the full
 after-action report was written.

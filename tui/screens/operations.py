@@ -18,6 +18,7 @@ from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
 from ..wording import message_text, message_type
+from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
 from .clocked import ClockedScreen
 from .compose import ComposeScreen, Draft
@@ -33,7 +34,8 @@ LOG_LINES_PER_TICK = 30
 
 
 class OperationsScreen(ClockedScreen):
-    # Short words, and +/- only in the help: at 80 columns every key of the desk must show.
+    # Short words, and +/- and p only in the help (p is also on the case board's footer): at 80
+    # columns every other key of the desk must show.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_clock", "Clock"),
         Binding("plus,equals_sign", "faster", "Faster", show=False),
@@ -42,6 +44,7 @@ class OperationsScreen(ClockedScreen):
         Binding("d", "open_decision", "Decide"),
         Binding("m", "compose", "Write"),
         Binding("r", "new_request", "Request"),
+        Binding("p", "provisional_arrest", "Arrest", show=False),
         Binding("b", "board", "Board"),
         Binding("c", "case_file", "Case file"),
         Binding("question_mark", "help", "Help"),
@@ -93,7 +96,7 @@ class OperationsScreen(ClockedScreen):
         name = self.driver.name
         for row, lines in self.driver.board_news():
             about = f" on {name.subject(row.subject)}" if row.subject else ""
-            self.app.notify(shown(name(lines[-1])), title=f"{what(row)} {row.ref}{about}", timeout=8)
+            self.app.notify(shown(name.engine(lines[-1])), title=f"{what(row)} {row.ref}{about}", timeout=8)
 
     def _clock_bar(self) -> None:
         d, host = self.driver, self.driver.host
@@ -130,7 +133,7 @@ class OperationsScreen(ClockedScreen):
                           shown(sender), shown(line[:70]), key=str(r.msg))
 
     def _decisions(self) -> None:
-        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name)
+        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
 
     def _log(self) -> None:
         log = self.query_one("#event-log", RichLog)
@@ -143,7 +146,7 @@ class OperationsScreen(ClockedScreen):
         for since, e in fresh:
             # An inject's message shows what it says; every other event (the person's own messages too) is described.
             text = shown(f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"
-                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name(describe(e)))
+                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name.engine(describe(e)))
             lt = local_time(e)
             log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged += len(items)
@@ -170,7 +173,7 @@ class OperationsScreen(ClockedScreen):
             for f in files:
                 head = f"[b]{shown(f.name)}[/b]" + (f", born {f.born}" if f.born else "") + (
                     f", {shown(f.nationality)}" if f.nationality else "")
-                facts = [f"  {since[5:16].replace('T', ' ')} {shown(self.driver.name(describe(e)))}"
+                facts = [f"  {since[5:16].replace('T', ' ')} {shown(self.driver.name.engine(describe(e)))}"
                          for since, e in f.facts[-6:]]
                 parts.append("\n".join([head] + facts))
             text = "\n\n".join(parts)
@@ -238,6 +241,12 @@ class OperationsScreen(ClockedScreen):
 
     def action_new_request(self) -> None:
         self.open_form(DraftRequest(self.driver.new_reference("red"), "red"))
+
+    def action_provisional_arrest(self) -> None:
+        if not self.driver.seat.startswith("ncb:"):
+            self.notify("Only an NCB asks another to arrest a person.", severity="warning")
+            return
+        self._dialog(ProvisionalArrestScreen(self.driver))
 
     def action_board(self) -> None:
         self.app.push_screen(BoardScreen(self.driver, self))
