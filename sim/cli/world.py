@@ -27,10 +27,12 @@ def world_command(args) -> int:
         print(json_for_terminal(doc, indent=2))
         return 0
     print(f"{len(members)} member countries" + (f" in {args.region}" if args.region else ""))
-    print(f"{'ISO':<4}{'country':<34}{'NCB':<20}{'time zone':<22}{'lang':<9}{'bureau':<8}region")
+    # As wide as the longest zone (America/Argentina/Buenos_Aires ran into the next column).
+    tz = max((len(m.timezone) for m in members), default=9) + 2
+    print(f"{'ISO':<4}{'country':<34}{'NCB':<20}{'time zone':<{tz}}{'lang':<9}{'bureau':<8}region")
     for m in members:
         # Data files are printed like any data: control characters shown, never obeyed.
-        print(for_terminal(f"{m.iso2:<4}{m.name[:33]:<34}{m.ncb_city[:19]:<20}{m.timezone:<22}"
+        print(for_terminal(f"{m.iso2:<4}{m.name[:33]:<34}{m.ncb_city[:19]:<20}{m.timezone:<{tz}}"
                            f"{','.join(m.languages):<9}{m.bureau or '-':<8}{m.region}"))
     print(f"\n{len(offices)} offices")
     for o in offices:

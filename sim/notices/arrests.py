@@ -48,6 +48,8 @@ DECLINED = "requester_declined"
 ABANDONED = "requester_abandoned"
 BASIS_LOST = "legal_basis_lost"
 REFUSED = "extradition_refused"
+RELEASE_REASONS = (NO_CONFIRMATION, NO_LONGER_VALID, NATIONAL, NO_BASIS, NO_REQUEST, DECLINED, ABANDONED, BASIS_LOST,
+                   REFUSED)
 
 
 @dataclass(slots=True)
@@ -354,12 +356,14 @@ class Arrests:
         case.refusal = first
         self._move(case, "refuse", case.country, ground=first.reason, detail=first.detail, source=first.source,
                    grounds=[g.reason for g in grounds])
-        self.send(case.country, case.requester, kind="extradition_refused", case=case.id, priority="high", about=case.subject.id,
-                  extra={"text": f"Extradition of {case.subject.spec.identity.name} refused: {first.detail}"})
+        # The requester learns of it, and of what follows for a national, once its desk has read it.
+        then = (lambda _m: self._offer_transfer(case)) if first.reason == NATIONALITY else None
+        self.send(case.country, case.requester, kind="extradition_refused", case=case.id, priority="high",
+                  about=case.subject.id,
+                  extra={"text": f"Extradition of {case.subject.spec.identity.name} refused: {first.detail}"},
+                  then=then)
         reason = {NATIONALITY: NATIONAL, NO_BASIS: NO_BASIS}.get(first.reason, REFUSED)
-        self._let_go(case, case.country, reason, first.detail)
-        if first.reason == NATIONALITY:
-            self._offer_transfer(case)
+        self._let_go(case, case.country, reason, first.detail, told=True)
 
     # --- the legal basis falls ------------------------------------------------------------------------
     def _basis_watch(self, e: dict[str, Any]) -> None:
@@ -407,17 +411,28 @@ class Arrests:
                                                f"{case.requester} abandoned the extradition") if case.active else None)
 
     # --- release, or keep on a warrant of its own ----------------------------------------------------
-    def _let_go(self, case: ArrestCase, actor: str, reason: str, detail: str) -> None:
+    def _let_go(self, case: ArrestCase, actor: str, reason: str, detail: str, told: bool = False) -> None:
         if case.country in case.subject.spec.law.own_warrant_in:
             self._move(case, "keep", actor, ground="national_warrant", reason=reason, detail=detail)
             case.subject.status = "detained"
+            if not told:
+                self._tell_requester(case, f"{case.subject.spec.identity.name} is no longer held for you ({detail}); "
+                                           f"{case.country} keeps him on its own warrant")
             return
-        self._release(case, actor, reason, detail)
+        self._release(case, actor, reason, detail, told)
 
-    def _release(self, case: ArrestCase, actor: str, reason: str, detail: str) -> None:
+    def _release(self, case: ArrestCase, actor: str, reason: str, detail: str, told: bool = False) -> None:
         case.release_reason = reason
         self._move(case, "release", actor, reason=reason, detail=detail)
         self.movements().released(case.subject)
+        if not told and actor != case.requester:
+            self._tell_requester(case, f"{case.subject.spec.identity.name} has been released: {detail}")
+
+    def _tell_requester(self, case: ArrestCase, text: str) -> None:
+        """The arresting NCB tells the requester what became of the person held for it (a request
+        it was preparing, say, now has no one to go to)."""
+        self.send(case.country, case.requester, kind="release_notice", case=case.id, priority="high",
+                  about=case.subject.id, extra={"text": text})
 
     # --- aut dedere aut judicare -----------------------------------------------------------------------
     def _offer_transfer(self, case: ArrestCase) -> None:
@@ -476,6 +491,7 @@ class Arrests:
             fields["reason"] = reason
         else:
             # He is tried where he is a national; if he is there and free, he is taken into custody.
+            # in_custody: taken (or kept) into custody for the trial, being in that country now.
             fields["in_custody"] = st.location == country and st.status in ("free", "detained")
             if fields["in_custody"]:
                 st.status = "prosecuted"

@@ -179,7 +179,8 @@ def _law(e: Event) -> str | None:
         what = "prosecute" if e["mode"] == "prosecute" else "enforce the sentence against"
         return f"{country(e['requester'])} asks {country(e['country'])} to {what} {e['subject']}; the file is passed on"
     if k == "prosecution.opened":
-        return f"{country(e['country'])} opens proceedings against {e['subject']}"
+        custody = ", and takes him into custody" if e.get("in_custody") else ""
+        return f"{country(e['country'])} opens proceedings against {e['subject']}{custody}"
     if k == "prosecution.refused":
         return f"{country(e['country'])} declines to prosecute {e['subject']}: {e['reason'].replace('_', ' ')}"
     return None

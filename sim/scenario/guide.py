@@ -160,11 +160,19 @@ stateDiagram-v2
   `time_barred`, `not_an_offence`, `no_foreign_sentence`).
 - A request for provisional arrest (`request_provisional_arrest`) asks a country to arrest the
   person where he is, on the requester's notice or diffusion or, with none, on its warrant by
-  treaty; `arrest.not_found` when he is not there.
+  treaty; `arrest.not_found` when he is not there. Only a person (or a scripted policy's
+  `commands`) sends one: the automation never follows a report of whereabouts with it.
+- The arresting NCB tells the requester when the person it held for it is released or kept on its
+  own warrant (a `release_notice` message; a refusal's own message says it for a refusal).
+
+Values an objective can `match` (`extradition.refused`'s `ground`, and `subject.released`'s and
+`arrest.kept`'s `reason`): grounds {grounds}; release reasons {reasons}.
 """
 
 
 def _lifecycle() -> str:
+    from ..notices.arrests import RELEASE_REASONS
+    from ..notices.extradition import GROUNDS
     from ..notices.machines import ARREST, PROCEEDINGS
     from ..world.legal import REQUEST_DEADLINE_DAYS
 
@@ -174,7 +182,9 @@ def _lifecycle() -> str:
     lines += ["    refused --> transferred: case.transferred (after a refusal on nationality)"]
     lines += [f"    {src} --> {dst}: {event}" for (src, _), (dst, event) in PROCEEDINGS.table.items()]
     deadlines = ", ".join(f"{basis} {days} days" for basis, days in REQUEST_DEADLINE_DAYS.items())
-    return LIFECYCLE.format(diagram="\n".join(lines) + "\n", deadlines=deadlines)
+    return LIFECYCLE.format(diagram="\n".join(lines) + "\n", deadlines=deadlines,
+                            grounds=", ".join(f"`{g}`" for g in GROUNDS),
+                            reasons=", ".join(f"`{r}`" for r in RELEASE_REASONS))
 
 
 def _type(prop: dict) -> str:

@@ -113,3 +113,14 @@ def test_network_analysis_is_exported_with_the_run(tmp_path):
 def test_play_and_trainer_refuse_bad_input_before_the_screen(args, words):
     r = ncbsim(*args)
     assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_world_columns_line_up_for_the_longest_time_zone():
+    """America/Argentina/Buenos_Aires once ran into the language column ("Buenos_Aireses")."""
+    lines = ncbsim("world").stdout.splitlines()
+    lang = lines[1].index("lang")
+    rows = [ln for ln in lines[2:] if len(ln) > 4 and ln[2:4] == "  "][:196]
+    assert len(rows) == 196
+    for row in rows:
+        assert row[lang - 2:lang] == "  ", row
+    assert "Buenos_Aires  es" in next(r for r in rows if r.startswith("AR "))

@@ -72,6 +72,9 @@ def test_arrest_falls_with_its_notice_once_the_arresting_ncb_is_told(how, fields
     assert told["from"] == "GS" and told["to"] == "ES" and told["case"] == "A1"
     assert released["reason"] == "legal_basis_lost" and at(ex, released) == at(ex, read) and read["actor"] == "ES"
     assert events(ex, "extradition.completed") == [] and ex.movements.subjects["S1"].status == "free"
+    # The requester learns that its person is gone (a formal request it prepares has no one to go to).
+    notice = one(ex, "message.sent", type="release_notice")
+    assert (notice["from"], notice["to"], at(ex, notice)) == ("ES", "FR", at(ex, released))
 
 
 def test_refugee_rule_deletion_releases_and_he_is_never_surrendered():
@@ -289,6 +292,10 @@ def test_each_nationality_of_a_dual_national_counts():
     assert one(ex, "subject.released", subject="S1")["reason"] == "national_not_extradited"
     assert events(ex, "arrest.provisional") == []
     assert any(d.kind == "transfer_proceedings" and d.seat == "ncb:FR" for d in ex.port.open)
+    # France is asked what next once its desk has read the refusal, not before.
+    asked = one(ex, "decision.requested", type="transfer_proceedings")
+    assert asked["t"] == one(ex, "message.handled", type="extradition_refused", actor="FR")["t"]
+    assert events(ex, "message.sent", type="release_notice") == []  # the refusal said it all
 
 
 @pytest.mark.parametrize("law, outcome", [({}, "prosecution.opened"), ({"time_barred_in": ["MA"]}, "prosecution.refused")])
