@@ -123,7 +123,7 @@ class DecisionPort:
             d.apply(key)
         return d
 
-    def settle(self, decision_id: str, key: str) -> None:
+    def settle(self, decision_id: str, key: str, by: str | None = None) -> None:
         """Close an open decision as answered by what a person just did on their own (filing the
         form themselves answers the prompt to file it): journalled, not applied, not recorded —
         the person's command is the record, and replaying it settles the prompt again."""
@@ -131,9 +131,10 @@ class DecisionPort:
         if d is None or d.state != "open":
             return
         d.state, d.answer = "made", key
-        with self.ex.journal.cause("person"):
+        who = by or "person"  # the cause of what settles it: a person's command, or a scripted policy's
+        with self.ex.journal.cause(who):
             self.ex.journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
-                                 option=key, by="person")
+                                 option=key, by=who)
 
     def _expire(self, d: Decision) -> None:
         if d.state != "open":

@@ -176,7 +176,7 @@ class Arrests:
         received = f" You have its {' and '.join(case.asked)}." if case.asked else ""
         asks = [Option(f"ask:{m}", f"Ask {case.country} for the {m} first ({format_minutes(left)} of hold left)")
                 for m in MATERIAL if m not in case.asked]
-        self.port.raise_(
+        d = self.port.raise_(
             f"ncb:{rec.requester}", "confirm_hit",
             f"{case.country} holds {case.subject.spec.identity.name} at the border on your {rec.kind} {rec.id}."
             f"{received} Confirm that the person is wanted and that you will request extradition?",
@@ -184,12 +184,20 @@ class Arrests:
              *asks, Option("decline", "Decline: let the person go", recommended=not rec.visible)],
             "decline", left, lambda key: self._confirmation(case, key),
             case=case.id, subject=case.subject.id, country=case.country, **case.reference())
+        case.decision = d.id
 
     def _confirmation(self, case: ArrestCase, key: str) -> None:
-        if case.state != "held":
-            return  # the hold ran out first
+        case.decision = None
+        if case.state != "held" or case.abandoned:
+            return  # the hold ran out first, or the requester gave up
         if key == "decline":
-            self._release(case, case.requester, DECLINED, f"{case.requester} declined to confirm")
+            # The holding NCB lets him go once it has read the requester's answer.
+            self.send(case.requester, case.country, kind="hit_declined", case=case.id, priority="urgent",
+                      about=case.subject.id, extra={"text": f"{case.subject.spec.identity.name} is not the person "
+                                                            f"wanted, or will not be pursued: release him"},
+                      then=lambda _m: self._release(case, case.country, DECLINED,
+                                                    f"{case.requester} declined to confirm", told=True)
+                      if case.state == "held" else None)
             return
         if key.startswith("ask:"):
             self._ask_more(case, key[4:])
@@ -224,8 +232,9 @@ class Arrests:
                   then=lambda _m: self._arrest_requested(requester, country, st, rec))
 
     def _arrest_requested(self, requester: str, country: str, st: SubjectState, rec: Record | None) -> None:
-        if st.location != country or st.status != "free":
-            reason = "not_in_country" if st.location != country else f"already_{st.status}"
+        if st.location != country or st.status != "free" or (rec is not None and not rec.valid_for(country)):
+            reason = ("not_in_country" if st.location != country else f"already_{st.status}"
+                      if st.status != "free" else "request_no_longer_valid")
             self.journal.emit(self.env.now, "arrest.not_found", country, subject=st.id, country=country,
                               requester=requester, reason=reason)
             self.send(country, requester, kind="arrest_not_found", priority="urgent", about=st.id,
@@ -240,15 +249,13 @@ class Arrests:
         """Whether the case's notice or diffusion is a basis now (a direct request always is, until
         the requester gives up)."""
         rec = case.record
-        if rec is None:
-            return not case.abandoned
-        return rec.valid_for(case.country)
+        return rec is None or rec.valid_for(case.country)
 
     def _arrest(self, case: ArrestCase) -> None:
         """The holding NCB has the requester's confirmation: the state decides whether it will
         surrender the person at all before arresting him for that."""
-        if case.state != "held":
-            return
+        if case.state != "held" or case.abandoned:
+            return  # an abandoned case waits for the arresting NCB to read it, and he goes
         country, requester = case.country, case.requester
         if not self._valid(case):
             rec = case.record
@@ -306,7 +313,7 @@ class Arrests:
             return
         case.papers = papers
         if case.decision is not None:
-            self.port.settle(case.decision, "send")
+            self.port.settle(case.decision, by=self.journal.by, key="send")
             case.decision = None
         text = "Formal extradition request: " + ", ".join(PAPER_NAMES[p] for p in papers) if papers else \
             "Formal extradition request (no documents attached)"
@@ -335,6 +342,9 @@ class Arrests:
         """The requested state's courts and ministry decide: no surrender without a basis valid at
         this instant, nor against a ground to refuse."""
         if case.state != "extradition_requested":
+            return
+        if case.abandoned:  # the requester gave up: no surrender, whether or not its message was read
+            self._let_go(case, case.country, ABANDONED, f"{case.requester} abandoned the extradition")
             return
         if not self._valid(case):
             rec = case.record
@@ -385,6 +395,7 @@ class Arrests:
                       then=partial(self._told_basis_lost, case))
 
     def _told_basis_lost(self, case: ArrestCase, _m: object) -> None:
+        case.told = False  # read: a later lapse (after a restored notice) is told again
         if case.active and not self._valid(case):
             rec = case.record
             assert rec is not None
@@ -402,7 +413,8 @@ class Arrests:
             return
         case.abandoned = True
         if case.decision is not None:
-            self.port.settle(case.decision, "abandon")
+            kind = self.port.decisions[case.decision].kind  # still asked to confirm the hit, or to send the request
+            self.port.settle(case.decision, by=self.journal.by, key="abandon" if kind == "request_extradition" else "decline")
             case.decision = None
         self.send(case.requester, case.country, kind="extradition_abandoned", case=case.id, priority="urgent",
                   about=case.subject.id, extra={"text": f"{case.requester} will not request the extradition of "
@@ -436,6 +448,8 @@ class Arrests:
 
     # --- aut dedere aut judicare -----------------------------------------------------------------------
     def _offer_transfer(self, case: ArrestCase) -> None:
+        if not self.may_transfer(case):
+            return  # the requester already asked, on its own
         rec = case.record
         enforce = rec is not None and rec.purpose == "sentence"
         options = [Option("prosecute", f"Ask {case.country} to prosecute him itself", recommended=not enforce)]
@@ -460,7 +474,7 @@ class Arrests:
             return
         case.proceedings = "asked"
         if case.decision is not None:
-            self.port.settle(case.decision, mode)
+            self.port.settle(case.decision, by=self.journal.by, key=mode)
             case.decision = None
         what = "prosecute" if mode == "prosecute" else "enforce the sentence against"
         self.send(case.requester, case.country, kind="transfer_of_proceedings", case=case.id, priority="high",

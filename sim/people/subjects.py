@@ -33,6 +33,7 @@ class SubjectState:
     status: str = "free"  # free, held, arrested, extradited, located, detained (national warrant), identified, deceased
     alarm: simpy.Event | None = None  # a SimPy event that cuts a wait short when the subject feels pressure
     route_pos: int = 0  # index of the next destination in the plan's route
+    trip: int = 0  # which travel process is his: a release starts a new one, and the old one must stop
 
     @property
     def id(self) -> str:
@@ -72,14 +73,17 @@ class Movements:
 
     def _wait(self, st: SubjectState, delay: float):
         """Wait, unless pressure cuts the wait short."""
-        st.alarm = self.ex.env.event()
-        yield self.ex.env.timeout(delay) | st.alarm
-        st.alarm = None  # pressure while travelling changes nothing, so it is not an alarm
+        alarm = st.alarm = self.ex.env.event()
+        yield self.ex.env.timeout(delay) | alarm
+        if st.alarm is alarm:  # another travel process may have set its own meanwhile
+            st.alarm = None  # pressure while travelling changes nothing, so it is not an alarm
 
     def _travel(self, st: SubjectState, plan: Plan, first_wait: float | None = None):
-        env = self.ex.env
+        env, trip = self.ex.env, st.trip
         yield from self._wait(st, minutes(plan.leaves_after) if first_wait is None else first_wait)
         while st.route_pos < len(plan.route):
+            if st.trip != trip:
+                return  # held and released while waiting: the new trip carries on, not this one
             target = plan.route[st.route_pos]
             if target != st.location and target in self.ex.world.travel:
                 path, _hours = travel_hours(self.ex.world.travel, st.location, target)
@@ -95,7 +99,7 @@ class Movements:
                     if checked and screens_in_advance(nxt, edge["mode"], self.ex.legal):
                         self.hits.prescreen(st, nxt, st.location, edge["hours"])
                     yield env.timeout(edge["hours"] * 60.0)
-                    if st.status != "free":
+                    if st.status != "free" or st.trip != trip:
                         return
                     previous, st.location = st.location, nxt
                     self.ex.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
@@ -113,6 +117,7 @@ class Movements:
         if st.spec.plan is not None and st.route_pos < len(st.spec.plan.route):
             if st.location == st.spec.plan.route[st.route_pos]:
                 st.route_pos += 1  # held on arrival at this stop: it counts as reached
+            st.trip += 1
             self.ex.env.process(self._travel(st, st.spec.plan, first_wait=minutes(st.spec.plan.stay)))
 
     def border_check(self, st: SubjectState, country: str, in_transit: bool = False) -> None:

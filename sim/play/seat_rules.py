@@ -17,6 +17,7 @@ from ..engine.views import parse_seat
 from ..notices.arrests import MODES
 from ..notices.extradition import PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..people.subjects import arrest_requested
 from ..scenario.cases import OBJECT_KINDS
 from ..world.members import LANGUAGES
 from .commands import (
@@ -133,6 +134,13 @@ def _arrest_request(ex: Exercise, country: str, c: RequestProvisionalArrest) -> 
             return f"{country} has no request {c.request}"
         if rec.subject != c.subject:
             return f"request {c.request} is about another subject"
+        if not arrest_requested(rec):
+            return f"{c.request} asks for {'information' if rec.kind != 'yellow' else 'a missing person'}, not an arrest"
+        if not rec.visible:
+            return f"request {c.request} is {rec.state.replace('_', ' ')}: it is no basis for an arrest"
+    elif ex.movements.hits.national_warrant(c.subject, country) is None and country not in subject.law.own_warrant_in:
+        return (f"{country} has no warrant for {subject.identity.name} on file: an arrest request rests on a Red "
+                f"Notice, an arrest diffusion or a national warrant")
     if len(c.text) > MAX_TEXT:
         return f"a message's text is at most {MAX_TEXT:,} characters"
     return None

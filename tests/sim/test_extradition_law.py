@@ -37,9 +37,10 @@ def law_case(parameters: dict | None = None, *, subject: dict | None = None, req
 
 
 def script(*answers: dict) -> SeatConfig:
+    """Officers who answer as given first (the first matching answer wins), else confirm and file at once."""
     return SeatConfig(policy="scripted", script=Script.model_validate({"answers": [
-        {"type": "confirm_hit", "option": "confirm", "after": "0m"},
-        {"type": "file_request", "option": "file", "after": "0m"}, *answers]}))
+        *answers, {"type": "confirm_hit", "option": "confirm", "after": "0m"},
+        {"type": "file_request", "option": "file", "after": "0m"}]}))
 
 
 # Confirms hits; the extradition prompts are left to the person: the officer would answer them only
@@ -196,7 +197,8 @@ def test_a_retentionist_state_does_not_refuse_on_the_death_penalty():
 def test_a_refugee_is_not_surrendered_to_the_country_he_fled_on_a_direct_request():
     """Non-refoulement also binds a request made without any notice (on the warrant, by treaty)."""
     ex = law_case({"extradition.preparation_time": "1h", "extradition.proceedings": "1d"}, run=False,
-                  subject=person("S1", location="ES", refugee={"confirmed_by": "DE", "fearing": "FR", "at": "0m"}),
+                  subject=person("S1", location="ES", refugee={"confirmed_by": "DE", "fearing": "FR", "at": "0m"},
+                                 law={"own_warrant_in": ["FR"]}),
                   requests=[red(at="5d")])
     ex.run(60)
     with ex.journal.cause("person"):
@@ -446,3 +448,115 @@ def test_the_law_checks_are_not_vacuous():
     gave_up = law_case(seats=script({"type": "request_extradition", "option": "abandon", "after": "1h"}),
                        duration="3d")
     assert check_the_law(gave_up) == 1 and one(gave_up, "subject.released")["reason"] == "requester_abandoned"
+
+
+# --- regressions found in review ----------------------------------------------------------------
+
+class _NoInbox:
+    def inbox_ids(self) -> frozenset[int]:
+        return frozenset()
+
+
+def _refusal(ex: Exercise, seat: str, command) -> str | None:
+    from sim.play.seat_rules import refusal
+
+    return refusal(ex, _NoInbox(), seat, command)
+
+
+def test_an_arrest_request_needs_a_warrant_or_an_arrest_notice():
+    """No NCB gets a person arrested without a basis of its own: a warrant (its own arrest
+    request, or one the scenario gives it) or a live notice or diffusion that asks for arrest."""
+    from sim.play.commands import RequestProvisionalArrest
+
+    ex = law_case(run=False, subject=person("S1", location="ES"), requests=[red(), {**red("N2"), "kind": "blue"}])
+    ex.run(6 * 60)
+    assert "no warrant" in _refusal(ex, "ncb:DE", RequestProvisionalArrest("ES", "S1"))
+    assert "not an arrest" in _refusal(ex, "ncb:FR", RequestProvisionalArrest("ES", "S1", "N2"))
+    assert _refusal(ex, "ncb:FR", RequestProvisionalArrest("ES", "S1", "N1")) is None
+    assert _refusal(ex, "ncb:FR", RequestProvisionalArrest("ES", "S1")) is None  # N1 rests on France's warrant
+
+
+def test_abandoning_a_direct_request_before_the_courts_decide_surrenders_nobody():
+    ex = law_case({"extradition.proceedings": "1d"}, seats=HOLD_ON, run=False,
+                  subject=person("S1", location="ES", law={"own_warrant_in": ["FR"]}),
+                  requests=[red(at="5d")], desks={"default": {"staff": 1, "night_staff": 1,
+                                                               "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}})
+    ex.run(10)
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "request_provisional_arrest", "to": "ES", "subject": "S1", "text": ""})
+    ex.run(12 * 60)
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "send_extradition_documents", "case": "A1", "documents": list(PAPERS)})
+    ex.run(ex.env.now + 100)
+    assert ex.arrests.cases["A1"].state == "extradition_requested"
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "abandon_extradition", "case": "A1"})
+    ex.run()
+    assert events(ex, "extradition.completed") == []
+    assert one(ex, "subject.released", subject="S1")["reason"] == "requester_abandoned"
+
+
+def test_a_notice_restored_and_then_withdrawn_is_told_again():
+    """The basis is watched until surrender: a second lapse after a CCF keeps the notice is told too."""
+    ex = law_case({"extradition.proceedings": "30d"}, requests=[red(ccf={"after": "3h", "study": "1m", "outcome": "keep"},
+                                                                     withdraw_after="1d")], duration="4d")
+    assert len(events(ex, "message.sent", type="basis_withdrawn")) == 2
+    released = one(ex, "subject.released", subject="S1")
+    assert released["reason"] == "legal_basis_lost" and at(ex, released) < 3 * 1440
+
+
+def test_a_person_released_after_a_direct_arrest_travels_on_once():
+    ex = law_case(seats=HOLD_ON, run=False, duration="4d", requests=[red()],
+                  subject=person("S1", location="ES", plan={"route": ["MA", "ES"], "leaves_after": "10h", "stay": "6h"}))
+    ex.run(3 * 60)
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "request_provisional_arrest", "to": "ES", "subject": "S1", "request": "N1"})
+    ex.run(5 * 60)
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "abandon_extradition", "case": "A1"})
+    ex.run()
+    moves = [(e["from"], e["to"]) for e in events(ex, "subject.moved", subject="S1")]
+    assert moves == [("ES", "MA"), ("MA", "ES")]
+
+
+def test_asking_for_prosecution_before_the_prompt_leaves_no_prompt_behind():
+    ex = law_case(world=world(("ES", "MA"), border_systems={"MA": "find"}), subject=_dual_national(),
+                  seats=HOLD_ON, run=False, duration="3d", desks={"default": {"staff": 1, "night_staff": 1,
+                  "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}, "overrides": {"FR": {"staff": 0, "night_staff": 0}}})
+    while (not ex.arrests.cases or ex.arrests.cases["A1"].refusal is None) and ex.env.now < ex.duration:
+        ex.run(ex.env.now + 10)
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "ask_prosecution", "case": "A1", "mode": "prosecute"})
+    ex.run()
+    assert events(ex, "decision.requested", type="transfer_proceedings") == []
+
+
+def test_a_policy_settling_a_prompt_is_credited_to_the_policy():
+    ex = law_case(seats=script({"type": "request_extradition", "option": "send", "after": "1000d"}), run=False,
+                  duration="3d")
+    ex.run(24 * 60)
+    with ex.journal.cause("policy"):
+        ex.acts.apply("ncb:FR", {"kind": "abandon_extradition", "case": "A1"}, by="policy")
+    made = one(ex, "decision.made", type="request_extradition")
+    assert made["option"] == "abandon" and made["by"] == "policy"
+
+
+def test_a_late_confirmation_after_abandoning_at_the_border_arrests_nobody():
+    ex = law_case(seats=script({"type": "confirm_hit", "option": "confirm", "after": "1000d"}), run=False,
+                  duration="2d")
+    while not any(d.kind == "confirm_hit" for d in ex.port.open) and ex.env.now < ex.duration:
+        ex.run(ex.env.now + 5)
+    with ex.journal.cause("person"):
+        ex.acts.apply("ncb:FR", {"kind": "abandon_extradition", "case": "A1"})
+    made = one(ex, "decision.made", type="confirm_hit")
+    assert made["option"] == "decline" and made["by"] == "person"
+    ex.run()
+    assert events(ex, "arrest.provisional") == []
+    assert one(ex, "subject.released", subject="S1")["reason"] == "requester_abandoned"
+
+
+def test_a_declined_hit_is_released_once_the_holding_ncb_has_read_it():
+    ex = law_case(seats=script({"type": "confirm_hit", "option": "decline", "after": "0m"}), duration="2d")
+    read = one(ex, "message.handled", type="hit_declined")
+    released = one(ex, "subject.released", subject="S1")
+    assert released["reason"] == "requester_declined" and released["actor"] == "ES" and at(ex, released) == at(ex, read)
