@@ -80,10 +80,7 @@ class ArrestCase:
         return self.state in ACTIVE
 
     def reference(self) -> dict[str, str]:
-        rec = self.record
-        if rec is None:
-            return {}
-        return {"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}
+        return {} if self.record is None else self.record.reference()
 
 
 class Arrests:
@@ -107,6 +104,7 @@ class Arrests:
         self.prosecution_time = distribution(p, "prosecution.decision_time").sampler(
             ex.streams.stream("prosecution"))
         self.cases: dict[str, ArrestCase] = {}
+        self._resting_on: dict[str, list[ArrestCase]] = {}  # record id -> the cases that rest on it
         self._ids = count(1)
         self._watching = False
 
@@ -125,9 +123,11 @@ class Arrests:
         case = ArrestCase(f"A{next(self._ids)}", st, country, requester, rec, hit_at=self.env.now)
         self.cases[case.id] = case
         st.status = "held"
-        if rec is not None and not self._watching:
-            self._watching = True
-            self.journal.listeners.append(self._basis_watch)
+        if rec is not None:
+            self._resting_on.setdefault(rec.id, []).append(case)
+            if not self._watching:
+                self._watching = True
+                self.journal.listeners.append(self._basis_watch)
         return case
 
     # --- a hit at a border ----------------------------------------------------------------------
@@ -232,9 +232,14 @@ class Arrests:
                   then=lambda _m: self._arrest_requested(requester, country, st, rec))
 
     def _arrest_requested(self, requester: str, country: str, st: SubjectState, rec: Record | None) -> None:
-        if st.location != country or st.status != "free" or (rec is not None and not rec.valid_for(country)):
-            reason = ("not_in_country" if st.location != country else f"already_{st.status}"
-                      if st.status != "free" else "request_no_longer_valid")
+        reason = None
+        if st.location != country:
+            reason = "not_in_country"
+        elif st.status != "free":
+            reason = f"already_{st.status}"
+        elif rec is not None and not rec.valid_for(country):
+            reason = "request_no_longer_valid"
+        if reason is not None:
             self.journal.emit(self.env.now, "arrest.not_found", country, subject=st.id, country=country,
                               requester=requester, reason=reason)
             self.send(country, requester, kind="arrest_not_found", priority="urgent", about=st.id,
@@ -379,13 +384,11 @@ class Arrests:
     def _basis_watch(self, e: dict[str, Any]) -> None:
         """A notice or diffusion that stops being valid: the General Secretariat tells each NCB
         holding a person on it, at once."""
-        kind = e["kind"]
-        if not kind.startswith(("notice.", "diffusion.")):
+        if not e["kind"].startswith(("notice.", "diffusion.")):
             return
-        ref = e.get("notice") or e.get("diffusion")
-        for case in self.cases.values():
+        for case in self._resting_on.get(e.get("notice") or e.get("diffusion") or "", ()):
             rec = case.record
-            if rec is None or rec.id != ref or not case.active or case.told or self._valid(case):
+            if rec is None or not case.active or case.told or self._valid(case):
                 continue
             case.told = True
             self.send("GS", case.country, kind="basis_withdrawn", case=case.id, priority="urgent", about=case.subject.id,

@@ -49,6 +49,10 @@ class Record:
     def visible(self) -> bool:
         return self.state in VISIBLE[self.machine.name]
 
+    def reference(self) -> dict[str, str]:
+        """How an event names it: ``{"notice": id}`` or ``{"diffusion": id}``."""
+        return {"diffusion": self.id} if self.kind == "diffusion" else {"notice": self.id}
+
     def valid_for(self, country: str) -> bool:
         """Whether the record is valid now for ``country``'s NCB (what the General Secretariat
         answers when a hit is checked with it): visible, and sent to it if a diffusion."""

@@ -39,7 +39,7 @@ DETAINED = "detained"  # SubjectState.status: held on the country's own warrant
 
 
 def ref(rec: Record) -> dict[str, str]:
-    return {"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}
+    return rec.reference()
 
 
 def asks_to_locate(rec: Record) -> bool:

@@ -141,7 +141,7 @@ class Movements:
         arresting = None
         for rec in records:
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",
-                            system=system, **({"diffusion": rec.id} if rec.kind == "diffusion" else {"notice": rec.id}),
+                            system=system, **rec.reference(),
                             notice_kind=rec.kind, requester=rec.requester)
             if arresting is None and arrest_requested(rec) and rec.requester != country:
                 arresting = rec
