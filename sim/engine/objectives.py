@@ -1,60 +1,134 @@
-"""Objectives checked live against the journal: met when enough matching events arrive in time."""
+"""Objectives checked live against the journal.
+
+Each objective is a condition tree (event checks, ``none``, ``all``, ``any``) judged in three
+values: holds, cannot hold any more, or not decided yet. An event check holds once it has seen
+its count of matching events; a ``none`` cannot hold once it has. The verdict is journalled the
+moment the tree decides, or at the deadline, when what is still undecided is settled: a check
+never seen has failed, a ``none`` never broken is met.
+
+An objective with ``after`` waits for that event: its window opens there, only later events
+count, and ``within`` puts its deadline that long after the event.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
-from ..scenario.model import Objective
+from ..scenario.model import AllOf, AnyOf, EventCheck, Never, Objective, leaves_of
 
 if TYPE_CHECKING:
     from .exercise import Exercise
     from .journal import Event
+
+@dataclass(slots=True)
+class _Watch:
+    """One objective's live state."""
+
+    objective: Objective
+    root: EventCheck | Never | AllOf | AnyOf  # the condition tree, built once: leaves are keyed by identity
+    deadline: float  # minutes after the start; the end of the exercise when none is given
+    opened: bool  # the window is open: no 'after', or its event has happened
+    seen: dict[int, int] = field(default_factory=dict)  # id(leaf) -> matching events in the window
+    triggers: int = 0  # matching 'after' events so far
 
 
 class ObjectiveTracker:
     def __init__(self, ex: Exercise, objectives: list[Objective]) -> None:
         self.ex = ex
         self.objectives = objectives
-        self.deadline = {o.id: minutes(o.by) if o.by is not None else ex.duration for o in objectives}
-        self.seen = {o.id: 0 for o in objectives}
         self.status: dict[str, str] = {o.id: "open" for o in objectives}
         self.when: dict[str, str] = {}
-        self._by_kind: dict[str, list[Objective]] = {}
+        self._watch: dict[str, _Watch] = {}
+        # kind -> (objective id, leaf) to test; the 'after' checks under the key None in each pair
+        self._by_kind: dict[str, list[tuple[str, EventCheck | None]]] = {}
         for o in objectives:
-            self._by_kind.setdefault(o.check.event, []).append(o)
+            deadline = minutes(o.by) if o.by is not None else ex.duration
+            self._watch[o.id] = _Watch(o, o.condition, deadline, opened=o.after is None)
+        for oid, w in self._watch.items():
+            for leaf in leaves_of(w.root):
+                self._by_kind.setdefault(leaf.event, []).append((oid, leaf))
+            after = w.objective.after
+            if after is not None:
+                self._by_kind.setdefault(after.event, []).append((oid, None))
         if objectives:
             ex.journal.listeners.append(self._on_event)
-        for o in objectives:
-            if self.deadline[o.id] < ex.duration:
-                self._expire_at(self.deadline[o.id], o)
+        for w in self._watch.values():
+            if w.deadline < ex.duration:
+                self._expire_at(w.deadline, w.objective.id)
 
     def _on_event(self, event: Event) -> None:
-        for o in self._by_kind.get(event["kind"], ()):
-            if self.status[o.id] != "open":
+        touched: dict[str, _Watch] = {}
+        triggered: list[_Watch] = []
+        for oid, leaf in self._by_kind.get(event["kind"], ()):
+            if self.status[oid] != "open":
                 continue
-            if o.check.matches(event):
-                self.seen[o.id] += 1
-                if self.seen[o.id] >= o.check.count:
-                    self._close(o, "met", evidence=event["seq"])
+            w = self._watch[oid]
+            if leaf is None:
+                if not w.opened and w.objective.after is not None and w.objective.after.matches(event):
+                    w.triggers += 1
+                    if w.triggers >= w.objective.after.count:
+                        triggered.append(w)
+            elif w.opened and leaf.matches(event):
+                w.seen[id(leaf)] = w.seen.get(id(leaf), 0) + 1
+                touched[oid] = w
+        for w in touched.values():
+            verdict = self._judge(w, w.root, final=False)
+            if verdict is not None:
+                self._close(w.objective, "met" if verdict else "failed", evidence=event["seq"],
+                            reason=None if verdict else "forbidden")
+        # The event that opens a window is not itself counted in it: only what follows is.
+        for w in triggered:
+            w.opened = True
+            within = w.objective.within
+            if within is not None:
+                w.deadline = min(w.deadline, self.ex.env.now + minutes(within))
+                if w.deadline < self.ex.duration:
+                    self._expire_at(w.deadline, w.objective.id)
 
-    def _expire_at(self, deadline: float, o: Objective) -> None:
-        self.ex.env.timeout(deadline).callbacks.append(lambda _e: self._expire(o))
+    def _judge(self, w: _Watch, node: Any, final: bool) -> bool | None:
+        """True: holds; False: cannot hold; None: undecided (only before the deadline)."""
+        if isinstance(node, EventCheck):
+            if w.seen.get(id(node), 0) >= node.count:
+                return True
+            return False if final else None
+        if isinstance(node, Never):
+            if w.seen.get(id(node.none), 0) >= node.none.count:
+                return False
+            return True if final else None
+        parts = [self._judge(w, child, final) for child in (node.all_ if isinstance(node, AllOf) else node.any_)]
+        if isinstance(node, AllOf):
+            return False if False in parts else (True if all(parts) else None)
+        return True if True in parts else (False if all(p is False for p in parts) else None)
 
-    def _close(self, o: Objective, verdict: str, evidence: int | None = None) -> None:
+    def _expire_at(self, deadline: float, oid: str) -> None:
+        self.ex.env.timeout(max(0.0, deadline - self.ex.env.now)).callbacks.append(lambda _e: self._expire(oid))
+
+    def _close(self, o: Objective, verdict: str, evidence: int | None = None, reason: str | None = None) -> None:
         self.status[o.id] = verdict
         self.when[o.id] = self.ex.clock.iso(self.ex.env.now)
         fields: dict[str, Any] = {"objective": o.id, "title": o.title}
         if evidence is not None:
             fields["evidence"] = evidence
+        if reason is not None:
+            fields["reason"] = reason
         with self.ex.journal.cause(None):  # the exercise's verdict, whoever's action met it
             self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)
 
-    def _expire(self, o: Objective) -> None:
-        if self.status[o.id] == "open":
-            self._close(o, "failed")
+    def _expire(self, oid: str) -> None:
+        if self.status[oid] != "open":
+            return
+        w = self._watch[oid]
+        if self.ex.env.now < min(w.deadline, self.ex.duration):
+            return  # a relative deadline moved this objective's end: a later timeout decides it
+        if not w.opened:
+            self._close(w.objective, "failed", reason="not_started")
+            return
+        verdict = self._judge(w, w.root, final=True)
+        self._close(w.objective, "met" if verdict else "failed")
 
     def finish(self) -> None:
-        """At the exercise's end every objective still open has failed."""
+        """At the exercise's end every objective still open is decided."""
         for o in self.objectives:
-            self._expire(o)
+            self._expire(o.id)

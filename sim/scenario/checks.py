@@ -14,7 +14,7 @@ from ..durations import minutes
 from ..errors import Problem, shown
 from ..world import all_members
 from .cases import PERSON_KINDS as PERSONS
-from .model import Scenario
+from .model import AllOf, EventCheck, Never, Objective, Scenario
 from .parameters import PARAMETERS
 
 if TYPE_CHECKING:
@@ -227,31 +227,64 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     for i, o in enumerate(sc.objectives):
         if o.by is not None and minutes(o.by) > end:
             warn(("objectives", i, "by"), "the deadline is after the exercise ends; it is checked at the end")
-        seat = o.check.seat
-        if seat is not None and seat.startswith("ncb:"):
-            country(("objectives", i, "check", "seat"), seat[4:])
-        if o.check.done_by == "person" and seat is not None and seat not in played:
-            warn(("objectives", i, "check", "seat"), f"nobody plays {seat} in this scenario's players: only a "
-                                                     f"session started with --as {seat} can meet this objective")
-        elif o.check.done_by == "person" and not played:
-            warn(("objectives", i, "check", "done_by"), "the scenario has no players: only a session with a person "
-                                                        "at a seat (--as) can meet this objective")
-        fields = PRODUCED_FIELDS.get(o.check.event, set())
-        for key, value in o.check.match.items():
-            if key not in fields:
-                warn(("objectives", i, "check", "match", key),
-                     f"'{o.check.event}' events carry no field {shown(key)}{_suggest(key, fields)}; this objective cannot be met")
-            elif key == "inject" and value not in ids:
-                warn(("objectives", i, "check", "match", key),
-                     f"no inject has id {shown(value)}{_suggest(str(value), ids)}; this objective cannot be met")
-            elif key == "objective" and value not in objective_ids:
-                warn(("objectives", i, "check", "match", key), f"no objective has id {shown(value)}")
-            elif key in ("to", "from", "actor") and isinstance(value, str) and value in all_members() and value not in in_world:
-                warn(("objectives", i, "check", "match", key), f"{value} is not in this exercise's world")
-        awaited = o.check.match.get("inject")
-        if isinstance(awaited, str) and awaited in fire_at and fire_at[awaited] >= end:
-            warn(("objectives", i, "check"), "the inject this objective waits for never fires; it cannot be met")
+        if o.within is not None and o.by is not None and minutes(o.within) >= minutes(o.by):
+            warn(("objectives", i, "within"), "within is as long as by or longer: the deadline after the start "
+                                              "always comes first")
+        for path, check in _event_checks(("objectives", i), o):
+            _check_event_check(path, check, sc, ids, objective_ids, fire_at, in_world, played, country, err, warn)
     return out
+
+
+def _event_checks(path: tuple, o: Objective) -> list[tuple[tuple, EventCheck]]:
+    """Every event check of an objective (its trigger too), with where it is written."""
+    out: list[tuple[tuple, EventCheck]] = []
+
+    def walk(where: tuple, node) -> None:
+        if isinstance(node, EventCheck):
+            out.append((where, node))
+        elif isinstance(node, Never):
+            out.append((where + ("none",), node.none))
+        else:
+            key, children = ("all", node.all_) if isinstance(node, AllOf) else ("any", node.any_)
+            for k, child in enumerate(children):
+                walk(where + (key, k), child)
+
+    if o.check is not None:
+        out.append((path + ("check",), o.check))
+    else:
+        walk(path, o.condition)
+    if o.after is not None:
+        out.append((path + ("after",), o.after))
+    return out
+
+
+def _check_event_check(path: tuple, check: EventCheck, sc: Scenario, ids, objective_ids, fire_at, in_world,
+                       played, country, err, warn) -> None:
+    end = minutes(sc.duration)
+    seat = check.seat
+    if seat is not None and seat.startswith("ncb:"):
+        country(path + ("seat",), seat[4:])
+    if check.done_by == "person" and seat is not None and seat not in played:
+        warn(path + ("seat",), f"nobody plays {seat} in this scenario's players: only a "
+                               f"session started with --as {seat} can meet this objective")
+    elif check.done_by == "person" and not played:
+        warn(path + ("done_by",), "the scenario has no players: only a session with a person "
+                                  "at a seat (--as) can meet this objective")
+    fields = PRODUCED_FIELDS.get(check.event, set())
+    for key, value in check.match.items():
+        if key not in fields:
+            warn(path + ("match", key),
+                 f"'{check.event}' events carry no field {shown(key)}{_suggest(key, fields)}; this objective cannot be met")
+        elif key == "inject" and value not in ids:
+            warn(path + ("match", key),
+                 f"no inject has id {shown(value)}{_suggest(str(value), ids)}; this objective cannot be met")
+        elif key == "objective" and value not in objective_ids:
+            warn(path + ("match", key), f"no objective has id {shown(value)}")
+        elif key in ("to", "from", "actor") and isinstance(value, str) and value in all_members() and value not in in_world:
+            warn(path + ("match", key), f"{value} is not in this exercise's world")
+    awaited = check.match.get("inject")
+    if isinstance(awaited, str) and awaited in fire_at and fire_at[awaited] >= end:
+        warn(path, "the inject this objective waits for never fires; it cannot be met")
 
 
 def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, end: float) -> None:

@@ -7,9 +7,9 @@ generated from them), so they are written for scenario authors.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from ..durations import format_duration
 from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
@@ -265,13 +265,105 @@ def _done_at(seat: str, event: dict[str, Any]) -> bool:
     return bool(event.get("actor") == (country if role == "ncb" else "GS"))
 
 
+class Never(Strict):
+    """Met when no matching event happens in the objective's window; failed at the first one."""
+
+    none: EventCheck = Field(description="the event that must not happen, e.g. {event: subject.released, "
+                                         "match: {subject: S1}}; its count is how many it takes to fail")
+
+
+class AllOf(Strict):
+    """Met once every condition holds; failed as soon as one can no longer hold."""
+
+    all_: list[Condition] = Field(alias="all", min_length=1, description="conditions that must all hold")
+
+
+class AnyOf(Strict):
+    """Met as soon as one condition holds; failed once none can."""
+
+    any_: list[Condition] = Field(alias="any", min_length=1, description="conditions of which one must hold")
+
+
+def _condition_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        found = [k for k in ("event", "none", "all", "any") if k in value]
+        return found[0] if len(found) == 1 else None
+    if isinstance(value, BaseModel):
+        return {EventCheck: "event", Never: "none", AllOf: "all", AnyOf: "any"}.get(type(value))
+    return None
+
+
+Condition = Annotated[
+    Annotated[EventCheck, Tag("event")] | Annotated[Never, Tag("none")] | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")],
+    Discriminator(_condition_kind, custom_error_type="condition",
+                  custom_error_message="expected one condition: an event check {event: KIND, match: {...}}, "
+                                       "or exactly one of none:, all:, any:"),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
 class Objective(Strict):
-    """Something the exercise should achieve, checked automatically against the journal."""
+    """Something the exercise should achieve, checked automatically against the journal.
+
+    Give exactly one of ``check`` (an event must happen), ``none`` (it must not), ``all`` or
+    ``any`` (several conditions). ``by`` is a deadline after the start; ``after`` with ``within``
+    makes the deadline count from an event instead, and only what follows that event counts."""
 
     id: Identifier = Field(description="unique among objectives, e.g. O1")
     title: str = Field(min_length=1, description="what success looks like, in words")
-    check: EventCheck = Field(description="the journal event that proves it")
+    check: EventCheck | None = Field(None, description="the journal event that proves it")
+    none: EventCheck | None = Field(None, description="a journal event that must not happen: the objective fails "
+                                                      "at the first one and is met at its deadline without one")
+    all_: list[Condition] | None = Field(None, alias="all", min_length=1,
+                                         description="conditions that must all hold: event checks, or none:, all:, "
+                                                     "any: nested")
+    any_: list[Condition] | None = Field(None, alias="any", min_length=1,
+                                         description="conditions of which one must hold (same forms as all:)")
     by: Duration | None = Field(None, description="deadline after the start; default the end of the exercise")
+    after: EventCheck | None = Field(
+        None, description="the event the objective counts from, e.g. {event: database.hit, match: {subject: S1}}: "
+                          "only events after it count; with count: N, the Nth such event")
+    within: Duration | None = Field(None, description="deadline counted from the 'after' event, e.g. 12h")
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> Objective:
+        given = [name for name, v in (("check", self.check), ("none", self.none), ("all", self.all_),
+                                      ("any", self.any_)) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of check, none, all or any" +
+                             (f" (got {', '.join(given)})" if given else ""))
+        if self.within is not None and self.after is None:
+            raise ValueError("within counts from the 'after' event: add after: {event: …}, or use by: for a "
+                             "deadline after the start")
+        return self
+
+    @property
+    def condition(self) -> EventCheck | Never | AllOf | AnyOf:
+        """The objective's condition as one tree."""
+        if self.check is not None:
+            return self.check
+        if self.none is not None:
+            return Never(none=self.none)
+        if self.all_ is not None:
+            return AllOf(all_=self.all_)
+        assert self.any_ is not None
+        return AnyOf(any_=self.any_)
+
+    def leaves(self) -> list[EventCheck]:
+        """Every event check of the condition, in order (the 'after' trigger not included)."""
+        return list(leaves_of(self.condition))
+
+
+def leaves_of(node: EventCheck | Never | AllOf | AnyOf):
+    if isinstance(node, EventCheck):
+        yield node
+    elif isinstance(node, Never):
+        yield node.none
+    else:
+        for child in (node.all_ if isinstance(node, AllOf) else node.any_):
+            yield from leaves_of(child)
 
 
 class Scenario(Strict):
@@ -327,4 +419,5 @@ def weekday_index(day: str) -> int:
     return WEEKDAYS.index(day)
 
 
-__all__ = ["ACTIONS", "EVENT_KINDS", "DeskStaffing", "Inject", "Objective", "Player", "Scenario"]
+__all__ = ["ACTIONS", "EVENT_KINDS", "AllOf", "AnyOf", "Condition", "DeskStaffing", "EventCheck", "Inject", "Never", "Objective",
+           "Player", "Scenario"]
