@@ -37,7 +37,7 @@ PRODUCED_FIELDS = {
                           "translated_to"},
     "message.undeliverable": {"msg", "to", "reason", "actor"},
     "objective.met": {"objective", "title", "actor", "evidence"},
-    "objective.failed": {"objective", "title", "actor"},
+    "objective.failed": {"objective", "title", "actor", "evidence", "reason"},
     "notice.requested": {"notice", "notice_kind", "requester", "subject", "purpose", "actor"},
     "notice.info_requested": {"notice", "notice_kind", "requester", "subject", "state", "detail", "actor"},
     "notice.info_supplied": {"notice", "notice_kind", "requester", "subject", "state", "actor"},
