@@ -76,7 +76,7 @@ class Gathered:
         if message:
             self.traffic(e)
         self.expectations.add(e)
-        if kind == "objective.met" and e.get("evidence") is not None:
+        if kind in ("objective.met", "objective.failed") and e.get("evidence") is not None:
             ev = next((r for r in self._recent if r["seq"] == e["evidence"]), None) or self._kept(e["evidence"])
             if ev is not None:
                 self.evidence[ev["seq"]] = ev
@@ -141,6 +141,18 @@ def _seats(events: list[Event], players: list[str]) -> list[str]:
     return seats[:8] + ["trainer"]
 
 
+def _evidence(verdict: Event | None, ev: Event | None) -> str | None:
+    """What decided an objective: the event that met it, the forbidden event that failed it, or why it never began."""
+    if verdict is None:
+        return None
+    if verdict.get("reason") == "not_started":
+        return "never started: the event its deadline counts from did not happen"
+    said = describe(ev) if ev else (f"event #{verdict['evidence']}" if verdict.get("evidence") else None)
+    if said and verdict.get("reason") == "forbidden":
+        return f"must not happen, and did: {said}"
+    return said
+
+
 def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, players: Sequence[str] = (),
           objectives: Sequence[dict[str, Any]] = (), notes: Sequence[dict[str, Any]] = (),
           what_if: dict[str, dict[str, list[dict]]] | None = None, source: str = "") -> dict[str, Any]:
@@ -157,7 +169,7 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             "id": o["id"], "title": o["title"],
             "verdict": "met" if v and v["kind"] == "objective.met" else ("failed" if v else "not decided"),
             "when": v["t"] if v else None,
-            "evidence": describe(ev) if ev else (f"event #{v['evidence']}" if v and v.get("evidence") else None),
+            "evidence": _evidence(v, ev),
             "evidence_seq": ev["seq"] if ev else None,
             "notes": [n for n in notes if n.get("objective") == o["id"]]})
 

@@ -147,3 +147,16 @@ def test_validate_checks_the_parts_and_the_trigger_of_an_objective(tmp_path):
     out = r.stdout + r.stderr
     assert "objectives.0.any.0.match.injekt" in out and "objectives.0.any.1.none.match.inject" in out
     assert "objectives.0.after.match.inject" in out
+
+
+def test_the_debrief_says_what_broke_a_none_and_why_a_relative_objective_never_began():
+    from sim.report.debrief import build
+
+    sc = scenario(desks=ROUND_CLOCK, parameters={"desk.handling_time": "30m"}, injects=INJECTS, objectives=[
+        {"id": "O1", "title": "B never read", "none": handled("B")},
+        {"id": "O2", "title": "after Z", "check": handled("A"), "after": fired("Z"), "within": "1h"}])
+    ex = Exercise(sc)
+    ex.run()
+    rows = {r["id"]: r for r in build(ex.journal.events, title="t", scenario_id="t")["objectives"]}
+    assert rows["O1"]["verdict"] == "failed" and rows["O1"]["evidence"].startswith("must not happen, and did: ")
+    assert rows["O2"]["evidence"] == "never started: the event its deadline counts from did not happen"
