@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from ..durations import DURATION_HELP, DURATION_PATTERN
+from . import cookbook
 from .checks import PRODUCED_FIELDS
 from .model import ACTIONS
 from .parameters import PARAMETERS
@@ -84,7 +85,17 @@ Model parameters are distributions of durations, written as one of:
 ## Objective checks
 
 An objective is met when `count` journal events of kind `event`, carrying every field in
-`match`, happen before its deadline `by`; at the deadline (or the end) it fails.
+`match`, happen before its deadline `by`; at the deadline (or the end) it fails. Besides `check`,
+an objective can say:
+
+- `none: {{event: …, match: …}}` — this must not happen: the objective fails at the first such
+  event (the report shows it) and is met at its deadline if none came.
+- `all: [...]` / `any: [...]` — several conditions, each an event check or a nested `none:`,
+  `all:` or `any:`. `all` is met once every part holds and fails as soon as one cannot; `any` is
+  met by the first part that holds. A `none` part holds only once the deadline has come.
+- `after: {{event: …, match: …}}` with `within: 12h` — the deadline counts from that event (the
+  first one, or the `count`-th), and only events after it count. `by`, if given too, still caps
+  it. If the event never happens the objective fails as *not started*.
 
 To grade what people did rather than what the automation did, add `done_by` and `seat` to the
 check. Every event a command or an answer caused says who caused it in its `by` field:
@@ -103,6 +114,21 @@ objectives:
   - id: O3
     title: The officer opens the judge's warrant (not just the desk's automatic handling)
     check: {{event: message.read, match: {{seat: "ncb:FR"}}, done_by: person}}
+  - id: O4
+    title: The hit is answered within 12 hours of reaching France
+    check: {{event: decision.made, match: {{type: confirm_hit}}, seat: "ncb:FR"}}
+    after: {{event: database.hit, match: {{subject: S1}}}}
+    within: 12h
+  - id: O5
+    title: Duval is never released
+    none: {{event: subject.released, match: {{subject: S1}}}}
+  - id: O6
+    title: Arrested and the formal request sent, with no release on the way, by day 30
+    all:
+      - {{event: arrest.provisional, match: {{subject: S1}}}}
+      - {{event: extradition.requested, match: {{subject: S1}}}}
+      - none: {{event: subject.released, match: {{subject: S1}}}}
+    by: 30d
 ```
 
 Events and the fields they carry (any event may also carry `by`):
@@ -113,6 +139,7 @@ Events and the fields they carry (any event may also carry `by`):
 Expected actions of injects (`expect.action`): {actions}.
 
 {lifecycle}
+{cookbook}
 ## Field reference
 """
 
@@ -261,7 +288,7 @@ def render_guide() -> str:
     events = "".join(f"| `{k}` | {', '.join(sorted(v))} |\n" for k, v in PRODUCED_FIELDS.items())
     out = INTRO.format(duration=DURATION_HELP, example=EXAMPLE.read_text(encoding="utf-8"),
                        parameters=params, events=events, actions=", ".join(f"`{a}`" for a in ACTIONS),
-                       lifecycle=_lifecycle())
+                       lifecycle=_lifecycle(), cookbook=cookbook.render())
     out += "\n" + _table("Scenario", schema)
     for name, obj in schema["$defs"].items():
         if obj.get("properties"):
