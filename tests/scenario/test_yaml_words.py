@@ -25,8 +25,8 @@ from sim.errors import InputError, Problem
 from sim.scenario.loader import dotted, locate, validate_model
 from sim.scenario.loader import load_scenario as _load_scenario
 from sim.scenario.model import Scenario
-from sim.scenario.yamlsafe import load_yaml_file
 from sim.scenario.types import CountryCode
+from sim.scenario.yamlsafe import load_yaml_file
 from sim.world import all_members
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ def _sample(ann: Any) -> Any:
         return _sample(next(a for a in typing.get_args(ann) if a is not type(None)))
     if ann in (int, float):
         return 1
-    if isinstance(ann, type) and issubclass(ann, BaseModel) or origin is dict:
+    if (isinstance(ann, type) and issubclass(ann, BaseModel)) or origin is dict:
         return {}
     return "x"
 
