@@ -27,8 +27,7 @@ HEAD = f"id: t\ntitle: checks\nscenario: {EXAMPLE}\nreplications: 1\nuntil: 6h\n
 CASES = {
     "path-into-a-list-without-an-item": (
         "parameters:\n  - {path: injects.at, values: [1h, 2h]}\n", {},
-        "exp.yaml:7:6: parameters.0.path:", "'injects' is a list; choose an item by id or position, like "
-                                            "injects[I1] or injects[0].at"),
+        "exp.yaml:7:6: parameters.0.path:", "'injects' is a list; choose an item by id or position, like injects[I1] or injects[0].at"),
     "path-into-an-empty-list": (
         "parameters:\n  - {path: requests.0.to, values: [[FR], [ES]]}\n", {},
         "exp.yaml:7:6: parameters.0.path:", "'requests' has no items in the scenario"),
