@@ -1,8 +1,10 @@
 """The experiment language: a base scenario, parameters to vary, a design, replications, metrics.
 
 Parameters are addressed by dotted path into the scenario's data (``ndtf.reviewers``,
-``traffic.messages_per_ncb_per_day``); under ``parameters.`` the rest of the path is one key
+``traffic.messages_per_ncb_per_day``), an item of a list by id or position in brackets
+(``requests[D1].to``, ``injects[0].at``); under ``parameters.`` the rest of the path is one key
 (``parameters.mind.refresh_interval``), since model parameter names contain dots themselves.
+The syntax and its checks are in ``paths``.
 
 Everything here runs without the research stack, so ``ncbsim validate`` checks an experiment on
 a light install; only sampling a Latin hypercube or Sobol design needs scipy.
@@ -10,18 +12,15 @@ a light install; only sampling a Latin hypercube or Sobol design needs scipy.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
-import types
-import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import InputError, Problem
-from ..scenario.parameters import PARAMETERS
 from ..scenario.types import Duration, Identifier, Strict
+from .paths import PATH_HELP, PathError, resolve
 
 # A sweep is planned in memory (one task per run) and every design point is checked against
 # the scenario before the first run, so both are bounded; split a larger study into experiments.
@@ -97,7 +96,7 @@ class Range(Strict):
 
 
 class Parameter(Strict):
-    path: str = Field(min_length=1, max_length=200, description="dotted path into the scenario, e.g. ndtf.reviewers")
+    path: str = Field(min_length=1, max_length=200, description=PATH_HELP)
     values: list[FiniteValue] | None = Field(None, min_length=1, description="enumerated values (full factorial)")
     steps: Steps | None = Field(None, description="a stepped range (full factorial)")
     range: Range | None = Field(None, description="a continuous range (Latin hypercube, Sobol)")
@@ -147,54 +146,14 @@ class Experiment(Strict):
         return self
 
 
-def _suggest(word: str, options: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _candidates(ann: Any) -> list[Any]:
-    origin = typing.get_origin(ann)
-    if origin is Annotated:
-        return _candidates(typing.get_args(ann)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [c for a in typing.get_args(ann) for c in _candidates(a)]
-    return [ann]
-
-
-def path_problem(path: str) -> str | None:
-    """Why ``path`` cannot address a value of the scenario language, or None when it can.
-
-    Checked against the scenario model rather than one scenario's data, so a section the base
-    scenario leaves to its defaults (``ndtf`` in a scenario without one) can still be swept.
-    """
+def path_problem(path: str, data: dict[str, Any]) -> str | None:
+    """Why ``path`` cannot address a value of the scenario whose data is ``data``, or None when it can."""
     from ..scenario.model import Scenario
 
-    if path.startswith("parameters."):
-        name = path[len("parameters."):]
-        if name not in PARAMETERS:
-            return f"'{name}' is not a model parameter{_suggest(name, PARAMETERS)}; known: {', '.join(PARAMETERS)}"
-        return None
-    ann: Any = Scenario
-    walked: list[str] = []
-    for key in path.split("."):
-        here = f"'{'.'.join(walked)}'" if walked else "the scenario"
-        cands = _candidates(ann)
-        models = [c for c in cands if isinstance(c, type) and issubclass(c, BaseModel)]
-        if models:
-            fields = {name: f.annotation for m in models for n, f in m.model_fields.items()
-                      for name in (n, f.alias) if name}
-            if key not in fields:
-                return f"{here} has no field '{key}'{_suggest(key, fields)}"
-            ann = fields[key]
-        elif any(typing.get_origin(c) is dict for c in cands):
-            ann = next(typing.get_args(c)[1] for c in cands if typing.get_origin(c) is dict)
-        elif any(typing.get_origin(c) is list for c in cands):
-            return f"{here} is a list; a parameter path cannot reach into a list (sweep a field outside it)"
-        elif Any in cands:
-            return None
-        else:
-            return f"{here} is a single value, not a section with a field '{key}'"
-        walked.append(key)
+    try:
+        resolve(path, data, Scenario)
+    except PathError as e:
+        return str(e)
     return None
 
 

@@ -23,7 +23,8 @@ from ..files import read_input_bytes
 from ..scenario.loader import LoadedScenario, Located, dotted, load_scenario, locate, plain_data, validate_model
 from .designs import Design, Locate, Origin, build_design
 from .experiment import MAX_RUNS, Experiment, path_problem
-from .runs import RunTask, set_path
+from .paths import PathError, resolve, set_path
+from .runs import RunTask
 
 MAX_PROBLEMS = 20  # a design of 10,000 points that is wrong the same way everywhere needs few lines
 MAX_SAMPLES_PER_RUN = 10_000  # time-series rows per metric and run
@@ -81,15 +82,16 @@ def plan(path: str | os.PathLike) -> Plan:
     located = locate(p)
     exp: Experiment = validate_model(located, Experiment)
     at = _origin(located)
-    problems = [Problem(*at(("parameters", i, "path")), f"{prm.path}: {why}")
-                for i, prm in enumerate(exp.parameters) if (why := path_problem(prm.path))]
     scenario_path = (p.parent / exp.scenario).resolve()
     if not scenario_path.is_file():
-        problems.append(Problem(*at(("scenario",)), f"no scenario file at {scenario_path}"))
-    if problems:
-        raise InputError(problems)
+        raise InputError([Problem(*at(("scenario",)), f"no scenario file at {scenario_path}")])
     loaded = load_scenario(scenario_path)
     data = plain_data(loaded.located.data)
+    # Paths are resolved against this scenario (its ids, its lists' lengths), not the model alone.
+    problems = [Problem(*at(("parameters", i, "path")), f"{prm.path}: {why}")
+                for i, prm in enumerate(exp.parameters) if (why := path_problem(prm.path, data))]
+    if problems:
+        raise InputError(problems)
     design = build_design(exp, p.parent, at)
     runs = len(design.points) * exp.replications
     if runs > MAX_RUNS:
@@ -142,7 +144,7 @@ def _scenario_problems(data: dict[str, Any], point: dict[str, Any], scenario: Lo
     for path, value in point.items():
         try:
             set_path(trial, path, value)
-        except TypeError as e:
+        except PathError as e:  # an earlier parameter replaced the list or section this one goes into
             return [Problem(scenario.files[0], 0, 0, path, str(e))]
     here = Located(trial, scenario.marks, scenario.files, scenario.digest)
     try:
@@ -168,24 +170,28 @@ def _shown(value: Any) -> str:
 
 
 def _check_points(exp: Experiment, design: Design, data: dict[str, Any], scenario: Located, at: Locate) -> None:
+    # A problem the scenario model finds is named by keys and positions (requests.1.to): the
+    # parameter it belongs to is found by where its path resolves, shown as the author wrote it.
     paths = [prm.path for prm in exp.parameters]
+    fields = [dotted(resolve(path, data)) for path in paths]
     # A sampled range's ends first: when one is refused, the sampled points near it only repeat that.
     bounds = [(pt, where, "a bound") for pt, where in design.bounds]
     points = [(pt, (lambda i, k=k: design.where(k, i)), f"design point {k}") for k, pt in enumerate(design.points)]
     for checks in (bounds, points):
-        _check(checks, paths, scenario, data, at)
+        _check(checks, paths, fields, scenario, data, at)
 
 
-def _check(checks: list, paths: list[str], scenario: Located, data: dict[str, Any], at: Locate) -> None:
+def _check(checks: list, paths: list[str], fields: list[str], scenario: Located, data: dict[str, Any],
+           at: Locate) -> None:
     found: dict[tuple, Problem] = {}
     for point, where, label in checks:
         if not point:
             continue
         for q in _scenario_problems(data, point, scenario):
-            i = _owner(paths, q.field)
+            i = _owner(fields, q.field)
             if i is not None:
                 file, line, col, fld = where(i)
-                detail = "" if q.field == paths[i] else f" ({q.field})"
+                detail = "" if q.field == fields[i] else f" ({q.field})"
                 message = f"{paths[i]} = {_shown(point[paths[i]])}: {q.message}{detail}"
             else:
                 file, line, col, fld = at(("parameters",))

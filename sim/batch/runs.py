@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .paths import set_path
 
 if TYPE_CHECKING:
     from ..play.host import RunState
@@ -33,22 +34,6 @@ class RunTask:
     ts_every_min: float | None = None
     ts_metrics: tuple[str, ...] = ()
     key: str = ""  # digest of everything the result depends on; resume keeps a stored run only if it matches
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set a dotted path in scenario data; under ``parameters.`` the rest is one key."""
-    if path.startswith("parameters."):
-        data.setdefault("parameters", {})[path[len("parameters."):]] = value
-        return
-    keys = path.split(".")
-    node: Any = data
-    for k in keys[:-1]:
-        if node.get(k) is None:  # a section written empty (``ndtf:``) takes its fields from the path
-            node[k] = {}
-        node = node[k]
-        if not isinstance(node, dict):
-            raise TypeError(f"'{k}' is not a section of the scenario")
-    node[keys[-1]] = value
 
 
 def measure(state: RunState, name: str, first_arrest: list[float]) -> float | None:

@@ -147,11 +147,30 @@ def _sweep(args, pl, out) -> int:
           f"{len(plots)} plot file(s) in {out / 'plots'}")
     print(f"load them: pandas.read_parquet('{out / 'metrics'}')")
     if len(failed):
-        first = failed.iloc[0]
-        print(f"ncbsim batch: {len(failed)} of {len(runs)} runs failed (first, {first['run_id']}: "
-              f"{' '.join(str(first['error']).split())[:200]}); every error is in {out / 'status.jsonl'} and the 'error' column of "
-              f"{out / 'runs'}", file=sys.stderr)
+        print(failure_summary(list(zip(failed["run_id"], failed["error"], strict=True)), len(runs), out),
+              file=sys.stderr)
     if unwritten:
         more = f" (and {len(unwritten) - 1} other plot file(s))" if len(unwritten) > 1 else ""
         raise RunError(f"{unwritten[0]}{more}; the results are stored in {out}, only these plots are missing")
     return 1 if len(failed) else 0
+
+
+MAX_ERROR_GROUPS = 10
+
+
+def failure_summary(failed: list[tuple[str, str]], total: int, out) -> str:
+    """How many runs failed and why: one line per distinct error, most frequent first, with a few
+    of the runs it hit (a sweep where every run fails the same way says so in one line)."""
+    groups: dict[str, list[str]] = {}
+    for run_id, error in sorted(failed):
+        groups.setdefault(" ".join(str(error).split())[:300], []).append(str(run_id))
+    ranked = sorted(groups.items(), key=lambda g: (-len(g[1]), g[1][0]))
+    where = f"every error is in {out / 'status.jsonl'} and the 'error' column of {out / 'runs'}"
+    lines = [f"ncbsim batch: {len(failed)} of {total} runs failed ({where}):"]
+    for error, ids in ranked[:MAX_ERROR_GROUPS]:
+        some = ", ".join(ids[:3]) + (", …" if len(ids) > 3 else "")
+        lines.append(f"  {len(ids)}× {error} ({some})")
+    if len(ranked) > MAX_ERROR_GROUPS:
+        rest = sum(len(ids) for _, ids in ranked[MAX_ERROR_GROUPS:])
+        lines.append(f"  … and {rest} run(s) with {len(ranked) - MAX_ERROR_GROUPS} other error(s)")
+    return "\n".join(lines)

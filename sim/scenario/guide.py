@@ -38,9 +38,10 @@ yaml-language-server complete fields and flag mistakes as you type.
 - **Times** are UTC, ISO 8601, ending in `Z`: `2026-03-02T06:00:00Z`. An exercise starts and
   ends between 1970 and 2200.
 - **Numbers** are finite (`.inf` and `.nan` are refused) and within the range each field gives
-  below. A whole number with a leading zero (`012`, octal in YAML 1.1) or a colon (`1:30`,
-  base 60) is refused rather than silently read as another number; `0x1f`, `0b101` and `1_000`
-  are accepted.
+  below. Files are read as YAML 1.2: `012` is twelve, `0o17` and `0x1f` say their base, `1:30`
+  and `0b101` are text (refused where a number is meant).
+- **true and false** are the only booleans (YAML 1.2): `NO` is Norway, `no`, `yes`, `on` and
+  `off` are words, and a true/false field given one says to write `true` or `false`.
 - **Countries** are ISO 3166 alpha-2 codes of INTERPOL members (`ncbsim world` lists them).
 - **Unknown fields are errors**, with a suggestion when a field is close to a known one.
 - **Duplicate keys are errors** (plain YAML would silently keep the last one).

@@ -18,7 +18,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     Tag,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -52,6 +54,34 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True,
                               allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any, info: ValidationInfo) -> Any:
+        """A true/false field takes only ``true`` or ``false``. Pydantic alone would also take
+        ``yes``, ``on``, ``1`` or ``n``; the loader reads YAML 1.2, where those are words and
+        numbers, and so do editors checking the JSON Schema, so the file would mean one thing
+        here and another there."""
+        if isinstance(value, bool) or value is None or info.field_name not in _flags(cls):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            raise ValueError(f"expected true or false, got the text {shown(value)}; write it without quotes")
+        got = shown(value) if isinstance(value, str) else repr(value)
+        raise ValueError(f"expected true or false, got {got}; write true or false (YAML 1.2 reads yes, no, "
+                         "on and off as words)")
+
+
+_FLAGS: dict[type, frozenset[str]] = {}
+
+
+def _flags(model: type[BaseModel]) -> frozenset[str]:
+    """The model's true/false fields (``bool`` or ``bool | None``), found once per class."""
+    found = _FLAGS.get(model)
+    if found is None:
+        found = frozenset(name for name, f in model.model_fields.items()
+                          if f.annotation is bool or f.annotation == (bool | None))
+        _FLAGS[model] = found
+    return found
 
 
 # --- numbers the model can use -------------------------------------------------------------

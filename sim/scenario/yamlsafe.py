@@ -12,9 +12,14 @@ Why events and not ``yaml.safe_load`` / ``yaml.compose``:
   to compose and explodes only when something walks it. Here every node is counted *after*
   alias expansion: an anchored node's expanded size is known when it closes, each alias adds
   that size, and the budget trips at the alias before anything is copied.
-* Tags. Values are built here from scalar text with PyYAML's implicit resolver and the
-  SafeConstructor's scalar constructors; any explicit tag other than the standard
+* Tags. Values are built here from scalar text; any explicit tag other than the standard
   str/int/float/bool/null/timestamp/map/seq is an error, and nothing is constructed from it.
+* Scalars are read as the YAML 1.2 core schema, not PyYAML's YAML 1.1 (see ``Core12Resolver``):
+  only ``true``/``false`` (also ``True``, ``TRUE``, ``False``, ``FALSE``) are booleans, so
+  Norway's ``NO``, the word ``no`` and ``on``/``off``/``yes``/``y`` stay text; ``012`` is
+  twelve, ``0o17`` octal, ``0x1f`` hexadecimal, ``1e3`` a number; ``0b101``, ``1_000`` and
+  ``1:30`` are text. The one YAML 1.1 form kept is the timestamp (``2026-03-02T06:00:00Z``,
+  ``2026-03-02``), read as a date/time because scenario times are written that way.
 
 Decisions:
 
@@ -30,8 +35,8 @@ Decisions:
   mappings). Explicit keys win wherever they appear; within a list, earlier mappings win; a
   second ``<<`` in one mapping is a duplicate key. Merged nodes count toward the node budget.
   Merged members are marked at the ``<<`` key unless written explicitly.
-* Keys must be strings: YAML 1.1 turns ``1:``, ``yes:``, ``on:``, ``null:`` and dates into
-  non-strings, a classic trap, so those are reported with a hint to quote them.
+* Keys must be strings: ``1:``, ``true:``, ``null:`` and dates are not, so those are reported
+  with a hint to quote them (``NO:`` and ``yes:`` are text under YAML 1.2).
 * Duplicate keys are errors (PyYAML silently keeps the last one); every one is reported.
 * Problems that leave the parse intact (tags, keys, duplicates, bad scalars, undefined aliases)
   are collected; the first fatal one (syntax, depth, node budget, second document) stops the
@@ -60,15 +65,65 @@ from yaml.nodes import ScalarNode
 from sim.errors import InputError, Problem, shown
 from sim.files import read_input_bytes
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "YamlDocument", "load_yaml_file", "load_yaml_text"]
+__all__ = ["DEFAULT_LIMITS", "Core12Resolver", "Limits", "YamlDocument", "load_yaml_file", "load_yaml_text"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
-_RESOLVER = yaml.resolver.Resolver()
+
+# The YAML 1.2 core schema's plain-scalar forms (spec 1.2.2, 10.3.2), anchored whole.
+_CORE12 = {
+    "null": re.compile(r"^(?:~|null|Null|NULL|)$"),
+    "bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "int": re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    "float": re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+}
+
+
+class Core12Resolver(yaml.resolver.BaseResolver):
+    """Plain scalars typed by the YAML 1.2 core schema (only true/false are booleans), plus
+    YAML 1.1 timestamps (scenario times) and merge keys ``<<`` (documented above)."""
+
+
+for _name, _first in (("bool", "tTfF"), ("int", "-+0123456789"), ("float", "-+0123456789."),
+                      ("null", ["~", "n", "N", ""])):
+    Core12Resolver.add_implicit_resolver(_T + _name, _CORE12[_name], list(_first))
+for _tag, _regexp, _first in ((_T + "timestamp", yaml.resolver.Resolver, "0123456789"),
+                              (_T + "merge", yaml.resolver.Resolver, "<")):
+    Core12Resolver.add_implicit_resolver(
+        _tag, next(rx for tag, rx in _regexp.yaml_implicit_resolvers[_first[0]] if tag == _tag), list(_first))
+
+
+def _core12(name: str, read):
+    """A constructor that accepts exactly the YAML 1.2 core forms of ``name`` (``!!bool yes`` fails too)."""
+    def construct(node: ScalarNode):
+        if not _CORE12[name].match(node.value):
+            raise ValueError(node.value)
+        return read(node.value)
+    return construct
+
+
+def _int12(text: str) -> int:
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # 012 is twelve: YAML 1.2 has no implicit octal
+
+
+def _float12(text: str) -> float:
+    low = text.lower()
+    return float(low.replace(".inf", "inf").replace(".nan", "nan"))
+
+
+_RESOLVER = Core12Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_SCALARS = {_T + n: (getattr(_CONSTRUCTOR, "construct_yaml_" + n), what) for n, what in (
-    ("null", "null"), ("bool", "true/false"), ("int", "whole number"), ("float", "number"),
-    ("timestamp", "date or date/time"), ("str", "string"))}
+_SCALARS = {
+    _T + "null": (_CONSTRUCTOR.construct_yaml_null, "null"),
+    _T + "bool": (_core12("bool", lambda t: t.lower() == "true"), "true/false"),
+    _T + "int": (_core12("int", _int12), "whole number"),
+    _T + "float": (_core12("float", _float12), "number"),
+    _T + "timestamp": (_CONSTRUCTOR.construct_yaml_timestamp, "date or date/time"),
+    _T + "str": (_CONSTRUCTOR.construct_yaml_str, "string"),
+}
 _COLLECTION_TAGS = {dict: (None, "!", _T + "map"), list: (None, "!", _T + "seq")}
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -149,37 +204,6 @@ def load_yaml_text(text: str | bytes, file: str, limits: Limits = DEFAULT_LIMITS
         # nesting limit there, before the events reach the depth check below. PyYAML's own
         # parser has no such limit, so parsing again with it lets our check fire, at its place.
         return _Builder(file, limits, nodes_before).run(text, yaml.SafeLoader)
-
-
-def _yaml11_surprise(text: str, tag: str) -> str | None:
-    """Why a plain number would not mean what it looks like (YAML 1.1), or None.
-
-    ``012`` is the octal number 10 and ``1:30`` the base-60 number 90: nobody writing a seed or
-    a count means those, so they are refused rather than silently reinterpreted. ``0x1f``,
-    ``0b101`` and ``1_000`` say what they are and are accepted.
-    """
-    if tag not in (_T + "int", _T + "float"):
-        return None
-    shown = text if len(text) <= 40 else text[:39] + "…"
-    if ":" in text:
-        sign = -1 if text.startswith("-") else 1
-        number: float = 0
-        for part in text.lstrip("+-").replace("_", "").split(":"):
-            number = number * 60 + float(part)
-        meaning = ""
-        if number < 1e15:
-            meaning = f" (it would mean {sign * (int(number) if tag == _T + 'int' else number)})"
-        return (f"{shown} is a base-60 number in YAML 1.1{meaning}; write the value you "
-                "mean, or put it in quotes if it is text")
-    digits = text.lstrip("+-").replace("_", "")
-    significant = digits.lstrip("0")
-    if tag == _T + "int" and digits.startswith("0") and digits.isdigit() and len(significant) > 1:
-        # A single digit after the zeros means the same in octal and decimal: nothing to refuse.
-        decimal = ("-" if text.startswith("-") else "") + significant
-        meaning = f" (it would mean {int(text.replace('_', ''), 8)})" if len(digits) <= 40 else ""
-        return (f"{shown} is an octal number in YAML 1.1{meaning}; write {decimal if len(decimal) <= 40 else 'it without the leading 0'}, "
-                "or put it in quotes if it is text")
-    return None
 
 
 def _too_big(size: int, limits: Limits) -> str:
@@ -417,12 +441,8 @@ class _Builder:
             if not self.stack and value == "" and ev.implicit[0]:
                 self.root_empty = True
         make, what = _SCALARS.get(tag, (None, ""))
-        surprise = None if ev.style else _yaml11_surprise(value, tag)  # plain only: quotes mean text
         if tag == _T + "str":
             pass
-        elif surprise is not None:
-            self.problem(ev.start_mark, path, surprise)
-            value = None
         elif make is not None:
             try:
                 value = make(ScalarNode(tag, value, cast(Any, ev.start_mark), cast(Any, ev.end_mark)))

@@ -96,8 +96,8 @@ def test_a_failing_run_is_recorded_the_sweep_goes_on_and_the_exit_code_is_1(tmp_
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "2 of 4 runs failed" in lines[0] and "ZeroDivisionError: injected fault" in lines[0]
-    assert str(out / "status.jsonl") in lines[0]
+    assert len(lines) == 2 and "2 of 4 runs failed" in lines[0] and str(out / "status.jsonl") in lines[0]
+    assert lines[1] == "  2× ZeroDivisionError: injected fault (p0000-r0000, p0000-r0001)"
     assert "2 runs ok, 2 failed" in r.stdout
     runs = pd.read_parquet(out / "runs").sort_values("run_id")
     assert list(runs["status"]) == ["failed", "failed", "ok", "ok"]

@@ -25,9 +25,24 @@ HEAD = f"id: t\ntitle: checks\nscenario: {EXAMPLE}\nreplications: 1\nuntil: 6h\n
 
 # (experiment body after HEAD, files beside it, where the one line points, words it must hold)
 CASES = {
-    "path-into-a-list": (
-        "parameters:\n  - {path: requests.0.to, values: [FR, ES]}\n", {},
-        "exp.yaml:7:6: parameters.0.path:", "'requests' is a list"),
+    "path-into-a-list-without-an-item": (
+        "parameters:\n  - {path: injects.at, values: [1h, 2h]}\n", {},
+        "exp.yaml:7:6: parameters.0.path:", "'injects' is a list; choose an item by id or position, like injects[I1] or injects[0].at"),
+    "path-into-an-empty-list": (
+        "parameters:\n  - {path: requests.0.to, values: [[FR], [ES]]}\n", {},
+        "exp.yaml:7:6: parameters.0.path:", "'requests' has no items in the scenario"),
+    "misspelt-id-in-a-path": (
+        "parameters:\n  - {path: 'injects[l2].to', values: [ES]}\n", {},
+        "exp.yaml:7:6: parameters.0.path:", "no item of 'injects' has the id 'l2' (did you mean 'I2'?); its ids: I1, I2"),
+    "index-out-of-range-in-a-path": (
+        "parameters:\n  - {path: 'injects[5].at', values: [1h]}\n", {},
+        "exp.yaml:7:6: parameters.0.path:", "'injects' has 2 item(s), positions 0 to 1; there is no item 5"),
+    "misspelt-field-after-an-id": (
+        "parameters:\n  - {path: 'injects[I1].priorty', values: [high]}\n", {},
+        "exp.yaml:7:6: parameters.0.path:", "'injects[I1]' has no field 'priorty' (did you mean 'priority'?)"),
+    "value-by-id-refused": (
+        "parameters:\n  - {path: 'injects[I2].to', values: [ES, ZZ]}\n", {},
+        "exp.yaml:7:43: parameters.0.values.1:", "injects[I2].to = \"ZZ\": 'ZZ' is not an ISO 3166"),
     "path-that-does-not-exist": (
         "parameters:\n  - {path: ndtf.reviewrs, values: [1, 2]}\n", {},
         "exp.yaml:7:6: parameters.0.path:", "did you mean 'reviewers'"),
@@ -118,6 +133,17 @@ def test_a_bad_experiment_is_refused_in_one_located_line(tmp_path, case, command
     assert where in lines[0] and words in lines[0], lines[0]
     assert digest(tmp_path) == before and EXAMPLE.read_bytes() == scenario_before
     assert not out.exists()
+
+
+def test_paths_into_lists_by_id_and_position_validate(tmp_path):
+    """Issue 14: a list item is addressed by id or by position, in brackets or as a dotted number."""
+    exp = tmp_path / "exp.yaml"
+    exp.write_text(HEAD + "parameters:\n  - {path: 'injects[I1].priority', values: [urgent, routine]}\n"
+                          "  - {path: 'injects[1].to', values: [ES, PT]}\n"
+                          "  - {path: world.extradites_nationals.ES, values: [yes, no]}\n")
+    r = cli("validate", str(exp))
+    assert r.returncode == 0, r.stderr
+    assert "8 design point(s), 8 runs" in r.stdout
 
 
 def test_a_sound_experiment_still_validates(tmp_path):
