@@ -287,6 +287,8 @@ class AnyOf(Strict):
 def _condition_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         found = [k for k in ("event", "none", "all", "any") if k in value]
+        if not found and set(value) & set(EventCheck.model_fields):
+            return "event"  # an event check that forgot its event: say that, not "expected one condition"
         return found[0] if len(found) == 1 else None
     if isinstance(value, BaseModel):
         return {EventCheck: "event", Never: "none", AllOf: "all", AnyOf: "any"}.get(type(value))
