@@ -25,6 +25,7 @@ from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..rng import RandomStreams
+from ..scenario.chance import draw_all
 from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
@@ -42,13 +43,18 @@ from .transport import Transport
 class Exercise:
     def __init__(self, scenario: Scenario, *, seed: int | None = None, journal_sink: IO[str] | None = None,
                  keep_events: bool = True, base_key: tuple[int, ...] = (), seats: SeatConfig | None = None) -> None:
-        self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.env = simpy.Environment()
         self.clock = SimClock(scenario.start)
         self.duration = minutes(scenario.duration)
         self.streams = RandomStreams(self.seed, base_key)
         self.journal = Journal(self.clock, journal_sink, keep=keep_events)
+        # The scenario's drawn fields (weighted alternatives, timings given as distributions) are
+        # drawn once, now, and the exercise runs on the settled copy: the engine reads plain values.
+        self.scenario, self.drawn = draw_all(scenario, self.streams)
+        scenario = self.scenario
+        for d in self.drawn:
+            self.journal.emit(0.0, "scenario.drawn", "control", **d.fields)
         w = scenario.world
         self.world = World.build(
             members=w.codes(list(all_members())),
