@@ -6,7 +6,7 @@ Public API (re-exported to front ends by sim.api): build with a Scenario,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import IO, Any
 
 import simpy
@@ -53,8 +53,8 @@ class Exercise:
         # drawn once, now, and the exercise runs on the settled copy: the engine reads plain values.
         self.scenario, self.drawn = draw_all(scenario, self.streams)
         scenario = self.scenario
-        for d in self.drawn:
-            self.journal.emit(0.0, "scenario.drawn", "control", **d.fields)
+        if self.drawn:
+            self.env.process(self._tell_draws())
         w = scenario.world
         self.world = World.build(
             members=w.codes(list(all_members())),
@@ -130,6 +130,14 @@ class Exercise:
         self.finished = False
         self.started = False  # whether the clock has moved (run or advance) yet
         self.seats.before_start()  # a replay's controls given before the clock first moved
+
+    def _tell_draws(self) -> Generator[simpy.Event, None, None]:
+        """Journal what the scenario drew. A process started before any other runs first at the
+        first instant, once the journal's listeners (objectives, reports, the seats' trackers)
+        are attached: they all hear it, and it precedes everything else at t=0."""
+        for d in self.drawn:
+            self.journal.emit(0.0, "scenario.drawn", "control", **d.fields)
+        yield from ()
 
     def after(self, delay: float, action: Callable[[], object]) -> None:
         """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest.
