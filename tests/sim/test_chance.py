@@ -202,3 +202,13 @@ def test_every_draw_lies_in_the_declared_support(timing, seed, weights):
         assert f"{round(value.total_seconds() / 60)}m" in allowed
     choice = drawn[0].fields["choice"]
     assert weights[choice] > 0 and settled(plan.route) == [["ES", "MA", "DE", "SN", "FR"][choice]]
+
+
+def test_a_listener_attached_after_construction_hears_the_draws_first():
+    """Rule: the draws are journalled at the first instant, not while the exercise is built, so
+    the report's and the seats' listeners (attached after construction) hear them, first."""
+    ex = Exercise(scenario(subjects=[traveller()], injects=[{"id": "I1", "at": "0m", "to": "FR", "text": "x"}]))
+    heard: list[str] = []
+    ex.journal.listeners.append(lambda e: heard.append(e["kind"]))
+    ex.run()
+    assert heard[0] == "scenario.drawn" and heard.count("scenario.drawn") == 1
