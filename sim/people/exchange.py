@@ -84,7 +84,7 @@ class Exchange:
         ask.answering = True
         if ask.prompt is not None:
             self.ex.port.settle(ask.prompt, "reply")
-        if ask.scripted and ask.answer is not None:  # the scenario's answer, not a person's words
+        if ask.scripted and ask.answer in SAYS:  # the scenario's answer, not a person's words
             extra = {**extra, "answer": ask.answer}
         self.ex.send(ask.partner, ask.sender, kind="rfi_reply", priority=priority, language=language, case=ask.case,
                      about=ask.about, extra=extra, then=lambda _m: self._answered(ask))

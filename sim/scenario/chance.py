@@ -117,7 +117,8 @@ class RouteOneOf(_Weighted):
 
 Answer = Literal["confirms", "denies", "silent"]
 ANSWER_HELP = ("confirms: the reply says the person is known; denies: the reply says the person is not known; "
-               "silent: the partner never replies, reminders or not")
+               "silent: the partner never replies, reminders or not (a person playing the partner's seat "
+               "decides for themselves; a reply the automation writes for them says what was drawn)")
 
 
 class AnswerChoice(Strict):
