@@ -24,6 +24,7 @@ from ..notices.kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from ..notices.registry import Record
 from ..notices.review import Case
 from ..notices.rules import DATA_QUALITY, Finding, findings
+from ..scenario.chance import settled
 
 if TYPE_CHECKING:
     from ..scenario.cases import Request
@@ -222,8 +223,8 @@ class SeatActs:
                      recipients=frozenset(d.to) if d.kind == "diffusion" else None,
                      public=truth.public_extract if truth else False)
         ccf = None if truth is None or truth.ccf is None else (
-            minutes(truth.ccf.after), minutes(truth.ccf.study), truth.ccf.outcome)
-        withdraw = None if truth is None or truth.withdraw_after is None else minutes(truth.withdraw_after)
+            minutes(settled(truth.ccf.after)), minutes(settled(truth.ccf.study)), truth.ccf.outcome)
+        withdraw = None if truth is None or truth.withdraw_after is None else minutes(settled(truth.withdraw_after))
         # A person answers the NDTF by correcting the form; the automation as the scenario says.
         person = ex.journal.by == "person"
         completes = False if person else (truth.completes_on_request if truth else True)

@@ -6,7 +6,7 @@ Public API (re-exported to front ends by sim.api): build with a Scenario,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import IO, Any
 
 import simpy
@@ -25,6 +25,7 @@ from ..people.exchange import Exchange, schedule_cases
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..rng import RandomStreams
+from ..scenario.chance import draw_all
 from ..scenario.model import Scenario
 from ..scenario.parameters import distribution
 from ..world import World, all_members
@@ -42,13 +43,18 @@ from .transport import Transport
 class Exercise:
     def __init__(self, scenario: Scenario, *, seed: int | None = None, journal_sink: IO[str] | None = None,
                  keep_events: bool = True, base_key: tuple[int, ...] = (), seats: SeatConfig | None = None) -> None:
-        self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.env = simpy.Environment()
         self.clock = SimClock(scenario.start)
         self.duration = minutes(scenario.duration)
         self.streams = RandomStreams(self.seed, base_key)
         self.journal = Journal(self.clock, journal_sink, keep=keep_events)
+        # The scenario's drawn fields (weighted alternatives, timings given as distributions) are
+        # drawn once, now, and the exercise runs on the settled copy: the engine reads plain values.
+        self.scenario, self.drawn = draw_all(scenario, self.streams)
+        scenario = self.scenario
+        if self.drawn:
+            self.env.process(self._tell_draws())
         w = scenario.world
         self.world = World.build(
             members=w.codes(list(all_members())),
@@ -124,6 +130,14 @@ class Exercise:
         self.finished = False
         self.started = False  # whether the clock has moved (run or advance) yet
         self.seats.before_start()  # a replay's controls given before the clock first moved
+
+    def _tell_draws(self) -> Generator[simpy.Event, None, None]:
+        """Journal what the scenario drew. A process started before any other runs first at the
+        first instant, once the journal's listeners (objectives, reports, the seats' trackers)
+        are attached: they all hear it, and it precedes everything else at t=0."""
+        for d in self.drawn:
+            self.journal.emit(0.0, "scenario.drawn", "control", **d.fields)
+        yield from ()
 
     def after(self, delay: float, action: Callable[[], object]) -> None:
         """Run ``action`` once ``delay`` sim minutes have passed; what it returns is of no interest.

@@ -21,6 +21,8 @@ Event = dict[str, Any]
 # Kinds no player seat ever sees: the ground truth and the exercise control.
 GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "inject.held",
                 "inject.released", "objective.met", "objective.failed"}
+# What the scenario drew at the start (a subject's route, a partner's answer, a timing) is its ground truth.
+GROUND_TRUTH |= {"scenario.drawn"}
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
                    "notice.deleted", "notice.expired"}
 REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..decisions.port import Option
 from ..durations import minutes
 from ..rng import Draws
+from ..scenario.chance import settled
 from ..scenario.parameters import distribution
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 RAISE = {"routine": "high", "high": "urgent", "urgent": "urgent"}
 REMINDER_RESPONSE = 0.5  # chance that a reminder makes a silent partner answer
+SAYS = {"confirms": ": the person is known to us", "denies": ": the person is not known to us"}
 
 
 @dataclass(slots=True)
@@ -37,11 +39,13 @@ class Ask:
     chase_after: float
     max_reminders: int
     on_answer: Callable[[Ask], None] | None = None
+    answer: str | None = None  # what the automation's reply says (confirms, denies), or silent: none comes
     prompt: str | None = None  # the open decision asking a played partner to answer
     msg: int = 0  # the request's message, which the answer replies to
     answered: bool = False
     answering: bool = False
     reminders: int = 0
+    scripted: bool = False  # the reply is the automation's, which says what the scenario's answer is
 
 
 class Exchange:
@@ -80,6 +84,8 @@ class Exchange:
         ask.answering = True
         if ask.prompt is not None:
             self.ex.port.settle(ask.prompt, "reply")
+        if ask.scripted and ask.answer in SAYS:  # the scenario's answer, not a person's words
+            extra = {**extra, "answer": ask.answer}
         self.ex.send(ask.partner, ask.sender, kind="rfi_reply", priority=priority, language=language, case=ask.case,
                      about=ask.about, extra=extra, then=lambda _m: self._answered(ask))
 
@@ -100,8 +106,8 @@ class Exchange:
                                 "ignore", ask.chase_after, lambda key: self._research(ask) if key == "reply" else None,
                                 case=ask.case, **({"subject": ask.about} if ask.about else {})).id
             return
-        if self.u() >= willingness:
-            return
+        if self.u() >= willingness or ask.answer == "silent":  # drawn first all the same: a silent
+            return  # partner leaves the other requests' draws as they were
         self._research(ask)
 
     def _research(self, ask: Ask) -> None:
@@ -114,9 +120,11 @@ class Exchange:
         """The researched answer, written as a reply to the request — the command a person at the
         partner's seat gives (by whoever is the cause: the automation, or a policy)."""
         ask.answering = False  # the reply below is the answer the request waits for
+        ask.scripted = True
         self.ex.acts.apply(f"ncb:{ask.partner}", {
             "kind": "send_message", "to": [ask.sender], "priority": ask.priority, "reply_to": ask.msg,
-            "case": ask.case, "text": f"Our answer to your request for information {self._topic(ask)}."},
+            "case": ask.case, "text": f"Our answer to your request for information {self._topic(ask)}"
+                                      f"{SAYS.get(ask.answer or '', '')}."},
             by=self.ex.journal.by)
 
     def _answered(self, ask: Ask) -> None:
@@ -145,5 +153,5 @@ def schedule_cases(ex: Exercise, exchange: Exchange) -> None:
     for case in ex.scenario.cases:
         for rfi in case.requests_for_information:
             ask = Ask(case.id, case.lead, rfi.to, rfi.priority, rfi.language, rfi.about, case.reply_share,
-                      minutes(case.reminder_after), case.max_reminders)
-            ex.after(minutes(rfi.at), partial(exchange.ask, ask))
+                      minutes(settled(case.reminder_after)), case.max_reminders, answer=settled(rfi.answer))
+            ex.after(minutes(settled(rfi.at)), partial(exchange.ask, ask))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
 from ..notices.kinds import ARRESTING
+from ..scenario.chance import settled
 from ..scenario.parameters import distribution
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ class Dvi:
         self.routine = distribution(p, "dvi.routine_matching_time").sampler(rng)
         for inc in ex.scenario.incidents:
             if inc.dvi:
-                ex.after(minutes(inc.at), partial(self._operation, inc))
+                ex.after(minutes(settled(inc.at)), partial(self._operation, inc))
         ex.journal.listeners.append(self._published)
 
     def _live(self, subject: str, kind: str) -> Record | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..durations import minutes
 from ..scenario.cases import Plan, Subject
+from ..scenario.chance import settled
 from ..world import travel_hours
 from ..world.legal import checked_crossing
 from .borders import AIRSIDE, CHECKED, screens_in_advance, transit
@@ -80,11 +81,12 @@ class Movements:
 
     def _travel(self, st: SubjectState, plan: Plan, first_wait: float | None = None):
         env, trip = self.ex.env, st.trip
-        yield from self._wait(st, minutes(plan.leaves_after) if first_wait is None else first_wait)
-        while st.route_pos < len(plan.route):
+        route = settled(plan.route)
+        yield from self._wait(st, minutes(settled(plan.leaves_after)) if first_wait is None else first_wait)
+        while st.route_pos < len(route):
             if st.trip != trip:
                 return  # held and released while waiting: the new trip carries on, not this one
-            target = plan.route[st.route_pos]
+            target = route[st.route_pos]
             if target != st.location and target in self.ex.world.travel:
                 path, _hours = travel_hours(self.ex.world.travel, st.location, target)
                 for i, nxt in enumerate(path[1:], 1):
@@ -108,17 +110,18 @@ class Movements:
                     if checked:
                         self.border_check(st, nxt, in_transit=passing == CHECKED)
             st.route_pos += 1
-            if st.status == "free" and st.route_pos < len(plan.route):
-                yield from self._wait(st, minutes(plan.stay))
+            if st.status == "free" and st.route_pos < len(route):
+                yield from self._wait(st, minutes(settled(plan.stay)))
 
     def released(self, st: SubjectState) -> None:
         """A person let go after a hit carries on with the plan, after the usual stay."""
         st.status = "free"
-        if st.spec.plan is not None and st.route_pos < len(st.spec.plan.route):
-            if st.location == st.spec.plan.route[st.route_pos]:
+        plan = st.spec.plan
+        if plan is not None and st.route_pos < len(route := settled(plan.route)):
+            if st.location == route[st.route_pos]:
                 st.route_pos += 1  # held on arrival at this stop: it counts as reached
             st.trip += 1
-            self.ex.env.process(self._travel(st, st.spec.plan, first_wait=minutes(st.spec.plan.stay)))
+            self.ex.env.process(self._travel(st, plan, first_wait=minutes(settled(plan.stay))))
 
     def border_check(self, st: SubjectState, country: str, in_transit: bool = False) -> None:
         """A border post of ``country`` checks the person (``in_transit``: a connecting passenger

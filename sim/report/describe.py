@@ -23,6 +23,7 @@ KEY_KINDS = {
     "prosecution.opened", "prosecution.refused",
     "arrest.national", "whereabouts.reported", "warning.issued", "dvi.matched",
 }
+KEY_KINDS.add("scenario.drawn")  # ground truth the debrief tells: which alternative this run took
 WHO = {"person": "by a person", "policy": "by the automation", "default": "by default at the deadline",
        "trainer": "by the trainer"}
 
@@ -154,6 +155,8 @@ def describe(e: Event) -> str:
     if k == "message.escalated":
         return (f"{e['ccc']} wakes NCB {country(e['to'])}'s on-call officer for an urgent {e.get('type', 'message')}"
                 + (f", translated into {LANGUAGES.get(e['translated_to'], e['translated_to'])}" if e.get("translated_to") else ""))
+    if k == "scenario.drawn":
+        return f"Drawn at the start from the seed: {e['path']} is {e['value']}"
     if k == "mind.refreshed":
         return f"{country(e['country'])}'s border posts get a fresh MIND copy"
     return _law(e) or k

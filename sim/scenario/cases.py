@@ -11,6 +11,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..notices.rules import indications_of, public_extract_problem
+from .chance import ANSWER_HELP, TIMING_HELP, PartnerAnswer, Route, Timing
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
 
 FIELD_NAMES = tuple(sorted({f for fs in REQUIRED_FIELDS.values() for f in fs}))
@@ -28,7 +29,7 @@ class Identity(Strict):
 class Refugee(Strict):
     confirmed_by: CountryCode = Field(description="the member that confirmed refugee status")
     fearing: CountryCode = Field(description="the country the person fears; its requests are deleted")
-    at: Duration = Field(as_written("0m"), description="when the status is confirmed, after the start")
+    at: Timing = Field(as_written("0m"), description="when the status is confirmed, after the start" + TIMING_HELP)
 
 
 class Law(Strict):
@@ -54,9 +55,21 @@ class Law(Strict):
 
 
 class Plan(Strict):
-    route: list[CountryCode] = Field(min_length=1, description="countries to reach, in order")
-    leaves_after: Duration = Field(as_written("0m"), description="when the subject sets off, after the start")
-    stay: Duration = Field(as_written("0m"), description="time spent in each country of the route before moving on")
+    route: Route = Field(
+        description="countries to reach, in order: [ES, MA]; or weighted alternatives, one drawn at the start of "
+                    "each run from the seed (ground truth: no seat is told which): {one_of: [{weight: 3, route: "
+                    "[ES, MA]}, {weight: 1, route: PT}]} — one code is a route to that destination")
+    leaves_after: Timing = Field(as_written("0m"), description="when the subject sets off, after the start" + TIMING_HELP)
+    stay: Timing = Field(as_written("0m"), description="time spent in each country of the route before moving on "
+                                                       "(one draw serves every stop)" + TIMING_HELP)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _destination(cls, data: object) -> object:
+        if isinstance(data, dict) and "destination" in data and "route" not in data:
+            raise ValueError("a plan has a route, not a destination: write route: [ES], or route: {one_of: "
+                             "[{weight: 3, route: ES}, {weight: 1, route: PT}]} for a destination drawn at the start")
+        return data
 
 
 OBJECT_KINDS = ("unidentified_body", "travel_document", "vehicle", "firearm", "asset")
@@ -102,8 +115,9 @@ class Subject(Strict):
 
 
 class CcfChallenge(Strict):
-    after: Duration = Field(description="time after publication when the person complains to the CCF")
-    study: Duration = Field(as_written("120d"), description="how long the CCF studies it (the notice is blocked)")
+    after: Timing = Field(description="time after publication when the person complains to the CCF" + TIMING_HELP)
+    study: Timing = Field(as_written("120d"), description="how long the CCF studies it (the notice is blocked)"
+                                                          + TIMING_HELP)
     outcome: Literal["keep", "delete"] = "delete"
 
 
@@ -114,7 +128,7 @@ class Request(Strict):
     kind: Literal[REQUEST_KINDS] = Field(description="notice colour, un, or diffusion")  # type: ignore[valid-type]
     by: CountryCode = Field(description="the requesting NCB")
     subject: Identifier | None = Field(None, description="the subject it concerns")
-    at: Duration | None = Field(None, description="when the NCB submits it, after the start")
+    at: Timing | None = Field(None, description="when the NCB submits it, after the start" + TIMING_HELP)
     after_inject: Identifier | None = Field(
         None, description="submit once the requesting NCB has handled this inject (plus drafting time)")
     purpose: str | None = Field(None, description="red: prosecution|sentence; diffusion: arrest|locate|information")
@@ -144,7 +158,8 @@ class Request(Strict):
                           "human_rights_concern), unless concealed")
     concealed: bool = Field(False, description="the request hides its character and human-rights risk: no "
                                                "indications, so the NDTF publishes it (the training point)")
-    withdraw_after: Duration | None = Field(None, description="the requester withdraws it this long after publication")
+    withdraw_after: Timing | None = Field(None, description="the requester withdraws it this long after publication"
+                                                           + TIMING_HELP)
     ccf: CcfChallenge | None = None
 
     @field_validator("public_extract")
@@ -248,10 +263,16 @@ class InformationRequest(Strict):
     """A request for information the case's lead NCB sends to a partner."""
 
     to: CountryCode
-    at: Duration = Field(description="when the lead sends it, after the start")
+    at: Timing = Field(description="when the lead sends it, after the start" + TIMING_HELP)
     about: Identifier | None = Field(None, description="the subject it asks about")
     priority: Literal["urgent", "high", "routine"] = "routine"
     language: Literal["ar", "en", "fr", "es"] | None = Field(None, description="default: the lead's first language the partner reads")
+    answer: PartnerAnswer | None = Field(
+        None, description="what the partner's reply says, when nobody plays the partner: " + ANSWER_HELP + "; or "
+                          "weighted alternatives drawn at the start from the seed: {one_of: [{weight: 0.7, answer: "
+                          "confirms}, {weight: 0.2, answer: denies}, {weight: 0.1, answer: silent}]}. A reply that "
+                          "comes still waits on the case's reply_share and reminders. Default: a reply that says "
+                          "neither")
 
 
 class CaseSpec(Strict):
@@ -264,7 +285,8 @@ class CaseSpec(Strict):
     subjects: list[Identifier] = Field(default_factory=list)
     requests_for_information: list[InformationRequest] = Field(default_factory=list)
     reply_share: Share = Field(0.9, description="chance a partner answers without a reminder")
-    reminder_after: Duration = Field(as_written("3d"), description="an unanswered request is chased after this long")
+    reminder_after: Timing = Field(as_written("3d"), description="an unanswered request is chased after this long"
+                                                                 + TIMING_HELP)
     max_reminders: int = Field(2, ge=0, le=10)
 
 
@@ -276,8 +298,8 @@ class OperationSpec(Strict):
     kind: Literal["pangea", "liberterra", "haechi", "first_light", "lionfish", "custom"] = "custom"
     coordinator: Literal["GS", "RB-BUE", "RB-SAL", "RB-YAO", "RB-ABJ", "RB-NBO", "RB-HRE"] = "GS"
     participants: list[CountryCode] = Field(min_length=2)
-    planning_starts: Duration = Field(as_written("0m"), description="the intelligence phase begins")
-    action_starts: Duration = Field(description="the first action day")
+    planning_starts: Timing = Field(as_written("0m"), description="the intelligence phase begins" + TIMING_HELP)
+    action_starts: Timing = Field(description="the first action day" + TIMING_HELP)
     action_days: int = Field(7, ge=1, le=60)
     intelligence_requests: int = Field(3, ge=0, le=50,
                                        description="requests for information each participant sends in planning")
@@ -298,7 +320,7 @@ class Incident(Strict):
     """An incident or disaster for which the country asks for an INTERPOL Incident Response Team."""
 
     id: Identifier
-    at: Duration
+    at: Timing = Field(description="when it happens, after the start" + TIMING_HELP)
     country: CountryCode
     kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
     irt: bool = Field(True, description="the country requests an IRT (deployed in 12-24 h)")
@@ -315,5 +337,5 @@ class MajorEvent(Strict):
     id: Identifier
     name: str = Field(min_length=1)
     country: CountryCode
-    starts: Duration
-    lasts: Duration = Field(as_written("7d"))
+    starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
+    lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)

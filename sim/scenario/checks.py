@@ -14,6 +14,7 @@ from ..durations import minutes
 from ..errors import Problem, shown
 from ..world import all_members
 from .cases import PERSON_KINDS as PERSONS
+from .chance import RouteOneOf, late_warning, timing_range
 from .model import AllOf, EventCheck, Never, Objective, Scenario
 from .parameters import PARAMETERS
 
@@ -102,6 +103,9 @@ PRODUCED_FIELDS = {
     "dvi.matched": {"subject", "identified_as", "country", "black", "yellow", "black_requester",
                     "yellow_requester", "incident", "actor"},
 }
+PRODUCED_FIELDS["scenario.drawn"] = {"path", "value", "choice", "choices", "route", "answer", "minutes",
+                                     "distribution", "actor"}
+PRODUCED_FIELDS["message.sent"].add("answer")  # a partner's reply the scenario scripts: confirms or denies
 # Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
 for _fields in PRODUCED_FIELDS.values():
     _fields.add("by")
@@ -213,6 +217,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     _check_people(sc, ids, country, err, warn, end)
 
     fire_at = _fire_times(sc, ids)
+    latest = _fire_times(sc, ids, latest=True)
     for i, inj in enumerate(sc.injects):
         t = fire_at.get(inj.id)
         if t is None and inj.after is not None and inj.after.inject in ids:
@@ -220,6 +225,11 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         elif t is not None and t >= end:
             where = ("injects", i, "at") if inj.at is not None else ("injects", i, "after")
             warn(where, f"fires {_fmt(t)} after the start, at or after the exercise ends ({_fmt(end)}); it will never fire")
+        elif t is not None and inj.at is not None and (late := late_warning(inj.at, end, "fires")):
+            warn(("injects", i, "at"), late + "; then it never fires")
+        elif t is not None and latest.get(inj.id, t) >= end:
+            warn(("injects", i, "after", "delay"), f"is drawn to fire between {_fmt(t)} and {_fmt(latest[inj.id])} after the start: in some runs "
+                        f"at or after the exercise ends ({_fmt(end)}), and then it never fires")
         elif t is not None and inj.expect is not None and t + minutes(inj.expect.within) > end:
             warn(("injects", i, "expect", "within"), "the expected action's deadline falls after the exercise ends")
 
@@ -296,10 +306,18 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
         subjects.setdefault(subj.id, i)
         country(("subjects", i, "location"), subj.location)
         if subj.plan is not None:
-            for k, c in enumerate(subj.plan.route):
-                country(("subjects", i, "plan", "route", k), c)
-            if minutes(subj.plan.leaves_after) >= end:
+            route = subj.plan.route
+            if isinstance(route, RouteOneOf):
+                for j, choice in enumerate(route.one_of):
+                    for k, c in enumerate(choice.route):
+                        country(("subjects", i, "plan", "route", "one_of", j, "route", k), c)
+            else:
+                for k, c in enumerate(route):
+                    country(("subjects", i, "plan", "route", k), c)
+            if timing_range(subj.plan.leaves_after)[0] >= end:
                 warn(("subjects", i, "plan", "leaves_after"), "the subject sets off after the exercise ends")
+            elif late := late_warning(subj.plan.leaves_after, end, "the subject sets off"):
+                warn(("subjects", i, "plan", "leaves_after"), late)
         if subj.refugee is not None:
             country(("subjects", i, "refugee", "confirmed_by"), subj.refugee.confirmed_by)
         for k, c in enumerate(subj.identity.other_nationalities):
@@ -338,8 +356,10 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
             elif inj.to != req.by:
                 warn(("requests", i, "after_inject"), f"inject {inj.id} goes to {inj.to}, not to {req.by}: "
                                                       "the request waits for a message its NCB never reads")
-        if req.at is not None and minutes(req.at) >= end:
+        if req.at is not None and timing_range(req.at)[0] >= end:
             warn(("requests", i, "at"), "submitted at or after the exercise ends; it will never be made")
+        elif req.at is not None and (late := late_warning(req.at, end, "submitted")):
+            warn(("requests", i, "at"), late + "; then it is never made")
     for i, case in enumerate(sc.cases):
         country(("cases", i, "lead"), case.lead)
         for k, c in enumerate(case.partners):
@@ -354,20 +374,29 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
             if rfi.about is not None and rfi.about not in subjects:
                 err(("cases", i, "requests_for_information", k, "about"),
                     f"no subject has id '{rfi.about}'{_suggest(rfi.about, subjects)}")
-            if minutes(rfi.at) >= end:
+            if timing_range(rfi.at)[0] >= end:
                 warn(("cases", i, "requests_for_information", k, "at"), "sent at or after the exercise ends")
+            elif late := late_warning(rfi.at, end, "sent"):
+                warn(("cases", i, "requests_for_information", k, "at"), late)
     for i, op in enumerate(sc.operations):
         for k, c in enumerate(op.participants):
             country(("operations", i, "participants", k), c)
         if len(set(op.participants)) != len(op.participants):
             err(("operations", i, "participants"), "a participant is listed twice")
-        if minutes(op.action_starts) < minutes(op.planning_starts):
+        (plan_lo, plan_hi), (act_lo, act_hi) = timing_range(op.planning_starts), timing_range(op.action_starts)
+        if act_hi < plan_lo:
             err(("operations", i, "action_starts"), "the action cannot start before the planning")
-        if minutes(op.action_starts) + op.action_days * 1440 > end:
+        elif act_lo < plan_hi:
+            err(("operations", i, "action_starts"), f"the action is drawn from {_fmt(act_lo)} and the planning up to "
+                                                    f"{_fmt(plan_hi)}: the action could start before the planning; "
+                                                    "give ranges that do not overlap")
+        if act_hi + op.action_days * 1440 > end:
             warn(("operations", i, "action_days"), "the action days run past the exercise's end; "
                                                   "operation.ended will not be reached")
     for i, inc in enumerate(sc.incidents):
         country(("incidents", i, "country"), inc.country)
+        if late := late_warning(inc.at, end, "it happens"):
+            warn(("incidents", i, "at"), late)
     for i, ev in enumerate(sc.major_events):
         country(("major_events", i, "country"), ev.country)
     identified: dict[str, int] = {}
@@ -396,9 +425,11 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
             country(("world", section, code), code)
 
 
-def _fire_times(sc: Scenario, ids: dict[str, int]) -> dict[str, float]:
-    """When each inject fires (minutes), following 'after' chains; cycles stay absent."""
-    times: dict[str, float] = {inj.id: minutes(inj.at) for inj in sc.injects if inj.at is not None}
+def _fire_times(sc: Scenario, ids: dict[str, int], latest: bool = False) -> dict[str, float]:
+    """When each inject fires (minutes), following 'after' chains; cycles stay absent. A drawn
+    time counts as its earliest, or with ``latest`` as the latest it is likely to take."""
+    end = 1 if latest else 0
+    times: dict[str, float] = {inj.id: timing_range(inj.at)[end] for inj in sc.injects if inj.at is not None}
     pending = [(inj.id, inj.after) for inj in sc.injects if inj.after is not None]
     changed = True
     while changed and pending:
@@ -406,7 +437,7 @@ def _fire_times(sc: Scenario, ids: dict[str, int]) -> dict[str, float]:
         for item in list(pending):
             ident, after = item
             if after.inject in times:
-                times[ident] = times[after.inject] + minutes(after.delay)
+                times[ident] = times[after.inject] + timing_range(after.delay)[end]
                 pending.remove(item)
                 changed = True
     return times

@@ -62,8 +62,8 @@ def recipes() -> list[Recipe]:
 def render() -> str:
     """The guide's cookbook section."""
     out = ["## Cookbook", "",
-           "Short, complete scenarios, one per capability. Each is in `docs/cookbook/`; "
-           "`ncbsim run docs/cookbook/FILE.yaml` gives the outcome its header states (a test checks it).", ""]
+           ("Short, complete scenarios, one per capability. Each is in `docs/cookbook/`; "
+            "`ncbsim run docs/cookbook/FILE.yaml` gives the outcome its header states (a test checks it)."), ""]
     for r in recipes():
         verdicts = ", ".join(f"{k} {v}" for k, v in r.outcome.items())
         out += [f"### {r.title}", "", r.prose, "",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, field
 
 from ..durations import format_duration
 from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
+from .chance import TIMING_HELP, Timing
 from .types import (
     LATEST,
     CountryCode,
@@ -48,7 +49,8 @@ EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent",
                "hit.checked", "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused",
                "case.transferred", "prosecution.opened", "prosecution.refused",
                "mind.refreshed",
-               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched")
+               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched",
+               "scenario.drawn")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
@@ -198,7 +200,7 @@ class Player(Strict):
 
 class InjectAfter(Strict):
     inject: Identifier = Field(description="id of the inject this one follows")
-    delay: Duration = Field(as_written("0m"), description="time after that inject fired")
+    delay: Timing = Field(as_written("0m"), description="time after that inject fired" + TIMING_HELP)
 
 
 class Expectation(Strict):
@@ -211,7 +213,7 @@ class Inject(Strict):
     """One row of the master scenario events list (MSEL)."""
 
     id: Identifier = Field(description="unique among injects, e.g. I1")
-    at: Duration | None = Field(None, description="time after the exercise start")
+    at: Timing | None = Field(None, description="time after the exercise start" + TIMING_HELP)
     after: InjectAfter | None = Field(None, description="fire after another inject instead of at a time")
     from_: str = Field("national-police", alias="from", min_length=1,
                        description="sender: a member's ISO code (then it travels over I-24/7) or a national body")
