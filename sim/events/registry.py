@@ -321,6 +321,38 @@ kind("dvi.matched", "a body is identified as a missing person",
             "yellow_requester": COUNTRY})
 
 
+_JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}
+
+
+def field_schema(t: Type) -> dict[str, Any]:
+    """The JSON Schema of one matchable field's value."""
+    out: dict[str, Any] = {"type": _JSON[t.letter]}
+    if t.values:
+        out["enum"] = list(t.values)
+    if t.what:
+        out["description"] = t.what
+    return out
+
+
+def check_schemas() -> list[dict[str, Any]]:
+    """One if/then per kind an objective can wait for: its ``match`` takes that kind's fields."""
+    return [{"if": {"properties": {"event": {"const": name}}, "required": ["event"]},
+             "then": {"properties": {"match": {
+                 "type": "object", "additionalProperties": False,
+                 "properties": {f.name: field_schema(f.type) for f in k.fields if f.type.matchable}}}}}
+            for name, k in KINDS.items() if k.target]
+
+
+def describe_type(t: Type) -> str:
+    """A field's type in words, for the guide."""
+    if t.values:
+        return " \\| ".join(f"`{v}`" for v in t.values)
+    if t.what:
+        return t.what
+    return {"s": "text", "i": "whole number", "n": "number", "b": "true/false", "t": "time", "d": "time",
+            "l": "list", "x": "expectation"}[t.letter]
+
+
 def event_kinds() -> tuple[str, ...]:
     return tuple(KINDS)
 
@@ -425,7 +457,7 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
         known = scope.ids.get(t.ref, frozenset())
         if value in known or (t.pattern and re.fullmatch(t.pattern, value)):
             return None
-        return f"no {t.what} is {_shown(value)} in this scenario{suggest(value, known)}{NEVER}"
+        return f"no {t.ref} has id {_shown(value)} in this scenario{suggest(value, known)}{NEVER}"
     return None
 
 
