@@ -22,7 +22,7 @@ from typing import Any, get_args
 
 from ..engine.messages import PRIORITY_RANK
 from ..notices.arrests import MATERIAL, MODES, RELEASE_REASONS
-from ..notices.extradition import GROUNDS, PAPERS
+from ..notices.extradition import GROUNDS
 from ..notices.kinds import PURPOSES, REQUEST_KINDS
 from ..notices.machines import ARREST, DIFFUSION, NOTICE, PROCEEDINGS
 from ..notices.rules import REASONS
@@ -385,8 +385,8 @@ class Scope:
         return cls(world, frozenset(members), {k: frozenset(v) for k, v in ids.items()})
 
 
-def suggest(word: str, options) -> str:
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+def suggest(word: str, options, cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -417,7 +417,7 @@ def _country(value: str, scope: Scope) -> str | None:
     if value.upper() in scope.world:
         return f"country codes are upper case{suggest(value.upper(), [value.upper()])}"
     if value in scope.members:
-        return f"{value} is not in this exercise's world (see world.members and world.exclude)"
+        return f"{value} is not in this exercise's world (add it to world.members, or drop it from world.exclude)"
     return f"{_shown(value)} is not a member country's ISO code{suggest(value.upper(), scope.world)}"
 
 
@@ -457,7 +457,11 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
         known = scope.ids.get(t.ref, frozenset())
         if value in known or (t.pattern and re.fullmatch(t.pattern, value)):
             return None
-        return f"no {t.ref} has id {_shown(value)} in this scenario{suggest(value, known)}{NEVER}"
+        # Ids are short (S1, S2): one character in two is already a likely slip.
+        hint = suggest(value, known, cutoff=0.5)
+        if not hint and known and len(known) <= 10:
+            hint = f" (known: {', '.join(sorted(known))})"
+        return f"no {t.ref} has id {_shown(value)} in this scenario{hint}{NEVER}"
     return None
 
 

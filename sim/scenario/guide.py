@@ -204,7 +204,8 @@ def _lifecycle() -> str:
 
 def _events() -> tuple[str, str, str]:
     """The guide's tables of event kinds, of closed values, and of decisions, from the registry."""
-    rows, closed = [], {}
+    rows: list[str] = []
+    closed: dict[str, tuple[str, ...]] = {}
     for name, k in KINDS.items():
         cells = []
         for f in k.fields:
