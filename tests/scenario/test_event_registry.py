@@ -202,3 +202,20 @@ def test_shipped_scenarios_match_only_what_the_engine_produces():
         scope = Scope.of(sc, all_members())
         for o in sc.objectives:
             assert match_problems(o.check.event, o.check.match, scope) == [], (path.name, o.id)
+
+
+def test_an_editor_flags_a_match_the_schema_knows_is_wrong():
+    """The per-kind match schema: a field the kind lacks or a value outside its values is refused
+    by the JSON Schema too (what yaml-language-server shows as you type)."""
+    from jsonschema import Draft202012Validator
+
+    from sim.cli.schema import scenario_schema
+
+    check_schema = {"$defs": scenario_schema()["$defs"], "$ref": "#/$defs/EventCheck"}
+    validator = Draft202012Validator(check_schema)
+    good = {"event": "decision.made", "match": {"type": "file_request", "option": "file", "seat": "ncb:FR"}}
+    assert not list(validator.iter_errors(good))
+    for bad in ({"event": "decision.made", "match": {"option": "fiel"}},
+                {"event": "database.hit", "match": {"colour": "red"}},
+                {"event": "notice.published", "match": {"notice_kind": "rde"}}):
+        assert list(validator.iter_errors(bad)), bad
