@@ -7,6 +7,7 @@ from ..text import json_for_terminal
 
 def scenario_schema() -> dict:
     from ..durations import DURATION_HELP, DURATION_PATTERN
+    from ..events.registry import check_schemas
     from ..scenario.model import Scenario
     from ..scenario.parameters import PARAMETERS
 
@@ -20,6 +21,8 @@ def scenario_schema() -> dict:
         0, {"type": "string", "pattern": DURATION_PATTERN, "description": "fixed value: " + DURATION_HELP})
     params["propertyNames"] = {"enum": sorted(PARAMETERS)}
     params["description"] += ": " + "; ".join(f"{p.name} ({p.help})" for p in PARAMETERS.values())
+    # Each event kind's match takes that kind's fields, with their values, so an editor completes them.
+    schema["$defs"]["EventCheck"]["allOf"] = check_schemas()
     return schema
 
 

@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..events.registry import KINDS
 from ..world import LANGUAGES, all_members
 
 Event = Mapping[str, Any]
 
 BACKGROUND_TYPES = {"traffic", "forward"}  # the load nobody plays: never a key event
 
-KEY_KINDS = {
-    "inject.fired", "inject.held", "inject.released", "notice.requested", "notice.info_requested", "notice.published", "notice.refused",
-    "notice.cancelled", "notice.deleted", "notice.blocked", "notice.restored", "diffusion.sent",
-    "diffusion.reviewed", "diffusion.cancelled", "diffusion.purged", "decision.made", "decision.expired",
-    "database.hit", "arrest.provisional", "extradition.requested", "extradition.completed", "subject.released",
-    "subject.located", "subject.alarmed", "refugee.confirmed", "objective.met", "objective.failed",
-    "operation.started", "operation.ended", "irt.deployed", "imest.deployed", "message.escalated",
-    "request.resubmitted", "command.refused",
-    "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused", "case.transferred",
-    "prosecution.opened", "prosecution.refused",
-    "arrest.national", "whereabouts.reported", "warning.issued", "dvi.matched",
-}
-KEY_KINDS.add("scenario.drawn")  # ground truth the debrief tells: which alternative this run took
+KEY_KINDS = frozenset(name for name, k in KINDS.items() if k.key)
 WHO = {"person": "by a person", "policy": "by the automation", "default": "by default at the deadline",
        "trainer": "by the trainer"}
 

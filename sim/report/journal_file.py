@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..events.registry import KINDS
 from ..files import open_input_stream
 from ..scenario.types import EARLIEST, LATEST, MAX_DRAW_MINUTES
 
@@ -30,80 +31,13 @@ _TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 # A deadline is a time plus a drawn duration: it may fall after the exercise's calendar ends.
 _LATEST_DEADLINE = LATEST + timedelta(minutes=MAX_DRAW_MINUTES)
 
-# What the report reads of each kind (debrief, describe, scoring, views, the traffic analysis):
-# ``name:type`` is required, ``name?type`` optional (absent or null). Types: s text, i whole
-# number, n finite number, b true or false, t a journal time, d a deadline (a journal time plus a
-# duration), l a list of text, x an inject's expectation.
-_SPEC_TEXT = {
-    "message.sent": "from:s to:s channel?s via?l type?s latency_min?n priority?s language?s subject?s",
-    "message.read": "msg:i seat:s",
-    "command.refused": "seat:s command:s reason:s",
-    "request.drafted": "request:s requester:s notice_kind?s missing?l",
-    "request.resubmitted": "request:s requester:s notice_kind?s missing?l",
-    "message.handled": "msg:i inject?s type?s waited_min?n translated?b",
-    "message.escalated": "ccc:s to:s type?s translated_to?s",
-    "message.undeliverable": "to?s",
-    "inject.fired": "inject:s from:s to:s channel:s priority:s by?s expect?x",
-    "inject.held": "inject:s",
-    "inject.released": "inject:s",
-    "notice.requested": "requester:s notice:s notice_kind?s subject?s",
-    "notice.info_requested": "requester:s notice:s notice_kind?s detail?s",
-    "notice.info_supplied": "notice:s requester?s",
-    "notice.published": "notice:s notice_kind?s requester?s public?b",
-    "notice.refused": "notice:s reason:s notice_kind?s requester?s",
-    "notice.cancelled": "notice:s reason?s requester?s",
-    "notice.deleted": "notice:s reason?s requester?s",
-    "notice.blocked": "notice:s reason?s requester?s",
-    "notice.restored": "notice:s reason?s requester?s",
-    "notice.expired": "notice:s requester?s",
-    "diffusion.sent": "requester:s diffusion:s to?l purpose?s notice_kind?s",
-    "diffusion.reviewed": "diffusion:s outcome:s reason?s requester?s",
-    "diffusion.info_requested": "diffusion:s requester?s",
-    "diffusion.info_supplied": "diffusion:s requester?s",
-    "diffusion.cancelled": "diffusion:s reason?s requester?s",
-    "diffusion.purged": "diffusion:s reason?s requester?s",
-    "decision.requested": "decision:s seat?s prompt?s deadline?d recommended?s",
-    "decision.made": "decision:s seat:s type:s option:s by:s policy?s",
-    "decision.expired": "decision:s seat:s type:s applied:s",
-    "database.hit": "subject:s country:s database:s system:s notice_kind?s notice?s diffusion?s requester?s",
-    "arrest.provisional": "subject:s country:s basis?s notice?s diffusion?s requester?s notice_kind?s",
-    "extradition.requested": "requester:s subject:s country?s",
-    "extradition.completed": "subject:s country:s requester:s",
-    "subject.released": "subject:s country:s reason:s detail?s requester?s",
-    "subject.located": "subject:s country:s notice?s diffusion?s notice_kind?s transit?b",
-    "subject.alarmed": "subject:s cause:s",
-    "refugee.confirmed": "subject:s fearing:s",
-    "objective.met": "objective:s title:s evidence?i",
-    "objective.failed": "objective:s title:s",
-    "operation.planned": "name?s participants?l",
-    "operation.started": "name:s intelligence:n participants?l",
-    "operation.checks": "country?s",
-    "operation.arrests": "country?s",
-    "operation.ended": "name:s arrests:i checks:i hits:i participants?l",
-    "incident.reported": "country?s",
-    "irt.requested": "country?s ccc?s",
-    "irt.deployed": "country:s hours_to_deploy:n",
-    "imest.deployed": "name:s country:s",
-    "hit.checked": "subject:s country:s requester:s valid:b",
-    "arrest.requested": "subject:s to:s requester:s notice?s diffusion?s",
-    "arrest.not_found": "subject:s country:s requester:s reason:s",
-    "arrest.kept": "subject:s country:s ground:s reason?s detail?s requester?s",
-    "extradition.refused": "subject:s country:s requester:s ground:s detail?s source?s grounds?l",
-    "case.transferred": "subject:s country:s requester:s mode:s",
-    "prosecution.opened": "subject:s country:s requester:s mode:s in_custody?b",
-    "prosecution.refused": "subject:s country:s requester:s mode:s reason:s",
-    "mind.refreshed": "country:s",
-    "arrest.national": "subject:s country:s notice?s diffusion?s notice_kind?s",
-    "whereabouts.reported": "subject:s country:s requester:s notice?s diffusion?s notice_kind?s transit?b",
-    "warning.issued": "subject:s country:s notice:s notice_kind:s requester?s",
-    "border.prescreened": "subject:s country:s from:s hits:l",
-    "dvi.matched": "subject:s identified_as:s country:s black:s yellow:s",
-    "scenario.drawn": "path:s value:s",
-}
-# Any event may say who caused it: ``by`` (person, policy, default, trainer).
+# What the report reads of each kind (debrief, describe, scoring, views, the traffic analysis), from
+# the registry of kinds: (name, required, type). A required field must be there; an optional one
+# may be absent or null. Types: s text, i whole number, n finite number, b true or false, t a
+# journal time, d a deadline (a journal time plus a duration), l a list of text, x an inject's
+# expectation. Every kind may say who caused it: ``by``.
 SPEC: dict[str, list[tuple[str, bool, str]]] = {
-    kind: [(f[:-2], f[-2] == ":", f[-1]) for f in text.split()] + ([] if " by" in f" {text}" else [("by", False, "s")])
-    for kind, text in _SPEC_TEXT.items()}
+    name: [(f.name, f.report == "!", f.type.letter) for f in k.fields if f.report] for name, k in KINDS.items()}
 COMMON = ("seq", "t", "kind", "actor")
 USED = frozenset(COMMON) | {name for fields in SPEC.values() for name, _, _ in fields}
 _WHAT = {"s": "text", "i": "a whole number", "n": "a finite number", "b": "true or false",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..durations import format_minutes as _fmt
 from ..durations import minutes
 from ..errors import Problem, shown
+from ..events.registry import KINDS, Scope, match_problems
 from ..world import all_members
 from .cases import PERSON_KINDS as PERSONS
 from .chance import RouteOneOf, late_warning, timing_range
@@ -21,94 +22,8 @@ from .parameters import PARAMETERS
 if TYPE_CHECKING:
     from .loader import Located
 
-# Which journal kinds the engine can produce today, and the fields each carries.
-PRODUCED_FIELDS = {
-    "inject.fired": {"inject", "to", "from", "channel", "priority", "expect", "by", "actor"},
-    "inject.held": {"inject", "actor"},
-    "inject.released": {"inject", "actor"},
-    "message.sent": {"msg", "from", "to", "type", "priority", "channel", "language", "inject", "case", "about",
-                     "text", "subject", "reply_to", "forward_of", "request", "seat", "actor"},
-    "message.handled": {"msg", "type", "priority", "inject", "case", "actor", "waited_min", "handling_min",
-                        "translated", "via_ccc", "on_call"},
-    "message.read": {"msg", "seat", "actor"},
-    "command.refused": {"seat", "command", "reason", "actor"},
-    "request.drafted": {"request", "notice_kind", "requester", "subject", "missing", "to", "actor"},
-    "request.resubmitted": {"request", "notice_kind", "requester", "missing", "actor"},
-    "message.escalated": {"msg", "to", "type", "priority", "ccc", "from", "language", "inject", "text", "actor",
-                          "translated_to"},
-    "message.undeliverable": {"msg", "to", "reason", "actor"},
-    "objective.met": {"objective", "title", "actor", "evidence"},
-    "objective.failed": {"objective", "title", "actor", "evidence", "reason"},
-    "notice.requested": {"notice", "notice_kind", "requester", "subject", "purpose", "actor"},
-    "notice.info_requested": {"notice", "notice_kind", "requester", "subject", "state", "detail", "actor"},
-    "notice.info_supplied": {"notice", "notice_kind", "requester", "subject", "state", "actor"},
-    "notice.published": {"notice", "notice_kind", "requester", "subject", "state", "public", "actor"},
-    "notice.refused": {"notice", "notice_kind", "requester", "subject", "state", "reason", "detail", "actor"},
-    "notice.cancelled": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
-    "notice.blocked": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
-    "notice.restored": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
-    "notice.deleted": {"notice", "notice_kind", "requester", "subject", "state", "reason", "actor"},
-    "notice.expired": {"notice", "notice_kind", "requester", "subject", "state", "actor"},
-    "diffusion.sent": {"diffusion", "notice_kind", "requester", "subject", "purpose", "to", "actor"},
-    "diffusion.reviewed": {"diffusion", "notice_kind", "requester", "subject", "state", "outcome", "reason",
-                           "detail", "actor"},
-    "diffusion.info_requested": {"diffusion", "notice_kind", "requester", "subject", "state", "detail", "actor"},
-    "diffusion.info_supplied": {"diffusion", "notice_kind", "requester", "subject", "state", "actor"},
-    "diffusion.cancelled": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
-    "diffusion.purged": {"diffusion", "notice_kind", "requester", "subject", "state", "reason", "actor"},
-    "refugee.confirmed": {"subject", "fearing", "actor"},
-    "subject.moved": {"subject", "from", "to", "mode", "hours", "checked", "transit", "actor"},
-    "border.checked": {"subject", "country", "system", "document", "actor"},
-    "database.hit": {"subject", "country", "database", "system", "notice", "diffusion", "notice_kind",
-                     "requester", "document", "actor"},
-    "subject.located": {"subject", "country", "notice", "diffusion", "notice_kind", "transit", "measures", "actor"},
-    "arrest.provisional": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                           "state", "basis", "deadline", "actor"},
-    "extradition.requested": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                              "state", "papers", "actor"},
-    "extradition.completed": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                              "state", "to", "basis", "actor"},
-    "subject.released": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind",
-                         "state", "reason", "detail", "actor"},
-    "subject.alarmed": {"subject", "cause", "actor"},
-    "decision.requested": {"decision", "seat", "type", "prompt", "options", "recommended", "default", "deadline",
-                           "request", "notice_kind", "case", "subject", "notice", "diffusion", "country",
-                           "incident", "msg", "actor", "shows"},
-    "decision.made": {"decision", "seat", "type", "option", "by", "policy", "actor"},
-    "decision.expired": {"decision", "seat", "type", "applied", "actor"},
-    "operation.planned": {"operation", "name", "type", "participants", "actor"},
-    "operation.started": {"operation", "name", "participants", "intelligence", "actor"},
-    "operation.checks": {"operation", "country", "day", "checks", "hits", "actor"},
-    "operation.arrests": {"operation", "country", "arrests", "intelligence", "actor"},
-    "operation.ended": {"operation", "name", "participants", "arrests", "checks", "hits", "actor"},
-    "incident.reported": {"incident", "country", "type", "actor"},
-    "irt.requested": {"incident", "country", "ccc", "actor"},
-    "irt.deployed": {"incident", "country", "hours_to_deploy", "actor"},
-    "imest.deployed": {"event", "name", "country", "actor"},
-    "imest.ended": {"event", "name", "country", "actor"},
-    "hit.checked": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind", "state", "valid", "actor"},
-    "arrest.requested": {"subject", "to", "requester", "notice", "diffusion", "actor"},
-    "arrest.not_found": {"subject", "country", "requester", "reason", "actor"},
-    "arrest.kept": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind", "state", "ground", "reason", "detail", "actor"},
-    "extradition.refused": {"case", "subject", "country", "requester", "notice", "diffusion", "notice_kind", "state", "ground", "grounds", "detail", "source", "actor"},
-    "case.transferred": {"case", "subject", "country", "requester", "mode", "state", "actor"},
-    "prosecution.opened": {"case", "subject", "country", "requester", "mode", "state", "in_custody", "actor"},
-    "prosecution.refused": {"case", "subject", "country", "requester", "mode", "state", "reason", "actor"},
-    "mind.refreshed": {"country", "interval_min", "actor"},
-    "arrest.national": {"subject", "country", "notice", "diffusion", "notice_kind", "requester", "actor"},
-    "whereabouts.reported": {"subject", "country", "requester", "notice", "diffusion", "notice_kind", "transit",
-                             "actor"},
-    "warning.issued": {"subject", "country", "notice", "notice_kind", "requester", "transit", "actor"},
-    "border.prescreened": {"subject", "country", "system", "from", "hours", "hits", "actor"},
-    "dvi.matched": {"subject", "identified_as", "country", "black", "yellow", "black_requester",
-                    "yellow_requester", "incident", "actor"},
-}
-PRODUCED_FIELDS["scenario.drawn"] = {"path", "value", "choice", "choices", "route", "answer", "minutes",
-                                     "distribution", "actor"}
-PRODUCED_FIELDS["message.sent"].add("answer")  # a partner's reply the scenario scripts: confirms or denies
-# Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
-for _fields in PRODUCED_FIELDS.values():
-    _fields.add("by")
+# Which journal kinds the engine can produce, and the fields each carries (``by`` included).
+PRODUCED_FIELDS = {name: set(k.names) for name, k in KINDS.items()}
 
 
 def _suggest(word: str, options) -> str:
@@ -234,6 +149,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
             warn(("injects", i, "expect", "within"), "the expected action's deadline falls after the exercise ends")
 
     played = {p.seat for p in sc.players}
+    scope = Scope.of(sc, all_members())
     for i, o in enumerate(sc.objectives):
         if o.by is not None and minutes(o.by) > end:
             warn(("objectives", i, "by"), "the deadline is after the exercise ends; it is checked at the end")
@@ -241,7 +157,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
             warn(("objectives", i, "within"), "within is as long as by or longer: the deadline after the start "
                                               "always comes first")
         for path, check in _event_checks(("objectives", i), o):
-            _check_event_check(path, check, sc, ids, objective_ids, fire_at, in_world, played, country, err, warn)
+            _check_event_check(path, check, sc, scope, fire_at, played, country, err, warn)
     return out
 
 
@@ -268,8 +184,8 @@ def _event_checks(path: tuple, o: Objective) -> list[tuple[tuple, EventCheck]]:
     return out
 
 
-def _check_event_check(path: tuple, check: EventCheck, sc: Scenario, ids, objective_ids, fire_at, in_world,
-                       played, country, err, warn) -> None:
+def _check_event_check(path: tuple, check: EventCheck, sc: Scenario, scope: Scope, fire_at, played, country,
+                       err, warn) -> None:
     end = minutes(sc.duration)
     seat = check.seat
     if seat is not None and seat.startswith("ncb:"):
@@ -280,18 +196,8 @@ def _check_event_check(path: tuple, check: EventCheck, sc: Scenario, ids, object
     elif check.done_by == "person" and not played:
         warn(path + ("done_by",), "the scenario has no players: only a session with a person "
                                   "at a seat (--as) can meet this objective")
-    fields = PRODUCED_FIELDS.get(check.event, set())
-    for key, value in check.match.items():
-        if key not in fields:
-            warn(path + ("match", key),
-                 f"'{check.event}' events carry no field {shown(key)}{_suggest(key, fields)}; this objective cannot be met")
-        elif key == "inject" and value not in ids:
-            warn(path + ("match", key),
-                 f"no inject has id {shown(value)}{_suggest(str(value), ids)}; this objective cannot be met")
-        elif key == "objective" and value not in objective_ids:
-            warn(path + ("match", key), f"no objective has id {shown(value)}")
-        elif key in ("to", "from", "actor") and isinstance(value, str) and value in all_members() and value not in in_world:
-            warn(path + ("match", key), f"{value} is not in this exercise's world")
+    for key, message in match_problems(check.event, check.match, scope):
+        err(path + ("match", key) if key else path + ("event",), message)
     awaited = check.match.get("inject")
     if isinstance(awaited, str) and awaited in fire_at and fire_at[awaited] >= end:
         warn(path, "the inject this objective waits for never fires; it cannot be met")

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 from ..durations import DURATION_HELP, DURATION_PATTERN
+from ..events.registry import DECISIONS, KINDS, describe_type
 from . import cookbook
-from .checks import PRODUCED_FIELDS
 from .model import ACTIONS
 from .parameters import PARAMETERS
 
@@ -60,11 +60,12 @@ yaml-language-server complete fields and flag mistakes as you type.
 Errors (the scenario cannot run): unknown parameters; duplicate inject, objective or seat ids;
 `after` references to injects that do not exist, or that form a cycle; expectations linked to
 unknown objectives; countries outside the exercise's world; an I-24/7 inject from something that
-is not an NCB.
+is not an NCB; an objective whose `match` no event could carry (a field the event does not have,
+a value outside the field's values, an unknown id, a country outside the world), with a
+suggestion when a value is close to a known one.
 
 Warnings (it runs, but probably not as you meant): injects that fire at or after the end;
-deadlines after the end; objectives that cannot be met (they wait for a field the event does not
-carry, an inject that does not exist or never fires, or a country outside the world).
+deadlines after the end; objectives that wait for an inject that never fires.
 
 ## A complete annotated example
 
@@ -132,11 +133,25 @@ objectives:
     by: 30d
 ```
 
-Events and the fields they carry (any event may also carry `by`):
+Events, what they mean, whether an objective can wait for them, and the fields `match` can
+compare (any event may also carry `by` and `actor`; list fields such as `to` of a diffusion
+cannot be matched). `validate` refuses a `match` key the event does not carry, a value outside
+its values below, and an id the scenario does not have (subject, inject, request, case…), a
+country outside the exercise's world, or a code in lower case.
 
-| event | fields |
-|---|---|
+| event | what happened | objective | fields |
+|---|---|---|---|
 {events}
+Values of the closed fields:
+
+| values | allowed |
+|---|---|
+{domains}
+Decision types (`decision.made`'s `type`) and the options each offers (`option`):
+
+| decision | options |
+|---|---|
+{decisions}
 Expected actions of injects (`expect.action`): {actions}.
 
 {lifecycle}
@@ -215,6 +230,25 @@ def _lifecycle() -> str:
                             reasons=", ".join(f"`{r}`" for r in RELEASE_REASONS))
 
 
+def _events() -> tuple[str, str, str]:
+    """The guide's tables of event kinds, of closed values, and of decisions, from the registry."""
+    rows: list[str] = []
+    closed: dict[str, tuple[str, ...]] = {}
+    for name, k in KINDS.items():
+        cells = []
+        for f in k.fields:
+            if f.name in ("by", "actor") or not f.type.matchable:
+                continue
+            if f.type.values:
+                closed.setdefault(f.type.what, f.type.values)
+            cells.append(f"`{f.name}` ({f.type.what or describe_type(f.type)})")
+        target = "yes" if k.target else f"no: {k.why_not}"
+        rows.append(f"| `{name}` | {_cell(k.label)} | {_cell(target)} | {_cell(', '.join(cells))} |\n")
+    domains = "".join(f"| {what} | {', '.join(f'`{v}`' for v in values)} |\n" for what, values in closed.items())
+    decisions = "".join(f"| `{d}` | {', '.join(f'`{o}`' for o in opts)} |\n" for d, opts in DECISIONS.items())
+    return "".join(rows), domains, decisions
+
+
 def _type(prop: dict) -> str:
     if "$ref" in prop:
         name = prop["$ref"].split("/")[-1]
@@ -286,9 +320,10 @@ def render_guide() -> str:
 
     schema = scenario_schema()
     params = "".join(f"| `{p.name}` | {p.help} | `{json.dumps(p.default)}` |\n" for p in PARAMETERS.values())
-    events = "".join(f"| `{k}` | {', '.join(sorted(v))} |\n" for k, v in PRODUCED_FIELDS.items())
+    events, domains, decisions = _events()
     out = INTRO.format(duration=DURATION_HELP, example=EXAMPLE.read_text(encoding="utf-8"),
-                       parameters=params, events=events, actions=", ".join(f"`{a}`" for a in ACTIONS),
+                       parameters=params, events=events, domains=domains, decisions=decisions,
+                       actions=", ".join(f"`{a}`" for a in ACTIONS),
                        lifecycle=_lifecycle(), cookbook=cookbook.render())
     out += "\n" + _table("Scenario", schema)
     for name, obj in schema["$defs"].items():

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from ..durations import format_duration
+from ..events.registry import CHANNELS, event_kinds, objective_kinds
 from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
 from .chance import TIMING_HELP, Timing
 from .types import (
@@ -34,23 +35,9 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKING_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 
-EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent", "message.handled", "message.read",
-               "message.undeliverable", "message.escalated", "request.drafted", "request.resubmitted", "command.refused",
-               "objective.met",
-               "objective.failed", "notice.requested", "notice.info_requested", "notice.info_supplied",
-               "notice.published", "notice.refused", "notice.cancelled", "notice.blocked", "notice.restored",
-               "notice.deleted", "notice.expired", "diffusion.sent", "diffusion.reviewed", "diffusion.info_requested",
-               "diffusion.info_supplied", "diffusion.cancelled",
-               "diffusion.purged", "refugee.confirmed", "subject.moved", "border.checked", "database.hit",
-               "subject.located", "arrest.provisional", "extradition.requested", "extradition.completed",
-               "subject.released", "subject.alarmed", "operation.planned", "operation.started", "operation.checks",
-               "operation.arrests", "operation.ended", "incident.reported", "irt.requested", "irt.deployed",
-               "imest.deployed", "imest.ended", "decision.requested", "decision.made", "decision.expired",
-               "hit.checked", "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused",
-               "case.transferred", "prosecution.opened", "prosecution.refused",
-               "mind.refreshed",
-               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched",
-               "scenario.drawn")
+# Every journal kind, and those an objective can wait for: declared once, in sim/events/registry.py.
+EVENT_KINDS = event_kinds()
+OBJECTIVE_KINDS = objective_kinds()
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
@@ -218,7 +205,7 @@ class Inject(Strict):
     from_: str = Field("national-police", alias="from", min_length=1,
                        description="sender: a member's ISO code (then it travels over I-24/7) or a national body")
     to: CountryCode = Field(description="the NCB that receives it")
-    channel: Literal["i247", "national", "phone", "email"] | None = Field(
+    channel: Literal[CHANNELS] | None = Field(  # type: ignore[valid-type]
         None, description="how it arrives; default i247 when from is an NCB, national otherwise")
     priority: Priority = Field("routine", description="urgent messages are handled first")
     language: Language | None = Field(None, description="language of the text; default the sender's first "
@@ -239,7 +226,7 @@ class Inject(Strict):
 class EventCheck(Strict):
     """Met when ``count`` journal events of this kind carry every field in ``match``."""
 
-    event: Literal[EVENT_KINDS] = Field(description="journal event kind to look for")  # type: ignore[valid-type]
+    event: Literal[OBJECTIVE_KINDS] = Field(description="journal event kind to look for")  # type: ignore[valid-type]
     match: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
     count: int = Field(1, ge=1, le=1_000_000, description="how many matching events are needed")
