@@ -74,6 +74,12 @@ def describe(e: Event) -> str:
         return f"{country(e['requester'])} requests {kind} notice {e['notice']}" + (f" on {e['subject']}" if e.get("subject") else "")
     if k == "notice.info_requested":
         return f"NDTF asks {country(e['requester'])} for more on {e['notice']}: {e.get('detail', '')}"
+    if k == "diffusion.info_requested":
+        return f"NDTF asks {country(e['requester'])} for more on diffusion {e['diffusion']}: {e.get('detail', '')}"
+    if k in ("notice.info_supplied", "diffusion.info_supplied"):
+        return f"{country(e.get('requester'))} supplies what the NDTF asked for on {_ref(e)}"
+    if k == "notice.expired":
+        return f"Notice {e['notice']} expires"
     if k == "notice.published":
         return f"{kind.capitalize()} notice {e['notice']} published" + (" with a public extract" if e.get("public") else "")
     if k == "notice.refused":
@@ -148,7 +154,36 @@ def describe(e: Event) -> str:
         return f"Drawn at the start from the seed: {e['path']} is {e['value']}"
     if k == "mind.refreshed":
         return f"{country(e['country'])}'s border posts get a fresh MIND copy"
-    return _law(e) or k
+    return _law(e) or _movement(e) or k
+
+
+def _movement(e: Event) -> str | None:
+    """The kinds a timeline rarely keeps (ground truth, upkeep), in words for the logs that show them."""
+    k = e["kind"]
+    if k == "subject.moved":
+        how = f" by {e['mode']}" if e.get("mode") else ""
+        checked = ", checked at the border" if e.get("checked") else ", no border check"
+        return f"{e.get('subject', '?')} travels from {country(e.get('from'))} to {country(e.get('to'))}{how}{checked}"
+    if k == "border.checked":
+        doc = f" on a {e['document']} document" if e.get("document") and e["document"] != "genuine" else ""
+        return f"{country(e.get('country'))}'s border post checks {e.get('subject', '?')}{doc} ({str(e.get('system', '')).upper()})"
+    if k == "decision.requested":
+        return f"{e.get('seat', '?')} is asked to decide: {str(e.get('type', '')).replace('_', ' ')}"
+    if k == "message.undeliverable":
+        return f"A message to {country(e.get('to'))} finds no route" + (f" ({e['reason']})" if e.get("reason") else "")
+    if k == "operation.planned":
+        return f"Operation {e.get('name', '?')} is planned with {len(e.get('participants') or [])} countries"
+    if k == "operation.checks":
+        return f"Operation {e.get('operation', '?')}: {country(e.get('country'))} runs {e.get('checks', 0)} checks, {e.get('hits', 0)} hits"
+    if k == "operation.arrests":
+        return f"Operation {e.get('operation', '?')}: {country(e.get('country'))} makes {e.get('arrests', 0)} arrests"
+    if k == "incident.reported":
+        return f"{country(e.get('country'))} reports an incident" + (f" ({str(e['type']).replace('_', ' ')})" if e.get("type") else "")
+    if k == "irt.requested":
+        return f"{country(e.get('country'))} asks for an Incident Response Team"
+    if k == "imest.ended":
+        return f"The IMEST for {e.get('name', '?')} in {country(e.get('country'))} ends"
+    return None
 
 
 def _law(e: Event) -> str | None:
