@@ -40,6 +40,12 @@ class Record:
     background: bool = False
     reason: str | None = None  # why it was refused, purged, cancelled or deleted
     history: list[tuple[float, str]] = field(default_factory=list)
+    aliases: frozenset[str] = frozenset()  # names it lists beyond the subject's own: a check finds it under these
+
+    def lists_name(self, name: str, real_name: str) -> bool:
+        """Whether a nominal check under ``name`` finds this record: the subject's real name, or an
+        alias it lists (a document in any other name does not lead to it)."""
+        return name == real_name or name in self.aliases
 
     @property
     def machine(self) -> Machine:
@@ -80,8 +86,10 @@ class MindCopies:
     def last_refresh(self, country: str, t: float) -> float:
         offset, interval = self.phase[country]
         if t < offset:
-            # The copy taken before the exercise began.
-            return offset - interval if offset < interval else -math.inf
+            # The copy taken before the exercise began: one interval before the first refresh or,
+            # when that refresh is an interval or more away (a refresh was missed), one interval
+            # before the start. It holds the records published before it (requests[].published).
+            return offset - interval if offset < interval else -interval
         return offset + math.floor((t - offset) / interval) * interval
 
     def journal_refreshes(self, env: simpy.Environment, journal: Journal, countries: list[str]) -> None:
@@ -121,6 +129,30 @@ class Registry:
         rec.history.append((t, rec.state))
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
         self.journal.emit(t, kind, rec.requester, **self._fields(rec), **fields)
+        return rec
+
+    def on_file(self, rec: Record, published_at: float, t: float, actor: str, **fields: Any) -> Record:
+        """A record already live at the start: it went through its machine's moves to a visible
+        state at ``published_at`` (before ``t``, the start). One event says so at ``t``, with
+        ``since``: ``notice.published``, or ``diffusion.sent`` for a diffusion (which was also
+        reviewed and found compliant before the start)."""
+        if rec.id in self.records:
+            raise RuntimeError(f"request {rec.id} is already in the registry (an engine bug)")
+        rec.state = rec.machine.initial
+        self.records[rec.id] = rec
+        if rec.subject:
+            self.by_subject.setdefault(rec.subject, []).append(rec)
+        self._count(None, rec.state)
+        rec.history.append((published_at, rec.state))
+        for action in ("approve",) if rec.kind == "diffusion" else ("publish",):
+            new, _event = rec.machine.next(rec.state, action)
+            self._count(rec.state, new)
+            rec.state = new
+            rec.history.append((published_at, new))
+        rec.visible_since = published_at
+        kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.published"
+        self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state,
+                          since=self.journal.clock.iso(published_at), **fields)
         return rec
 
     def move(self, rec: Record, action: str, t: float, actor: str, **fields: Any) -> None:
