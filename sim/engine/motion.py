@@ -46,6 +46,6 @@ class InMotion:
             ex.review.already_published(rec, case, ago, **fields)
         for spec in ex.scenario.arrests:
             st = ex.movements.subjects[spec.subject]
-            ex.arrests.under_way(st, spec.country or st.location, ex.registry.records[spec.on], minutes(spec.since),
+            ex.arrests.under_way(st, spec.country or st.location, ex.registry.records[spec.request], minutes(spec.since),
                                  None if spec.extradition_requested is None else minutes(spec.extradition_requested),
                                  None if spec.papers is None else tuple(spec.papers))

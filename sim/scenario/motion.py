@@ -123,8 +123,8 @@ class ArrestSpec(Strict):
     numbered first (A1, A2… in this order)."""
 
     subject: Identifier = Field(description="the person held")
-    on: Identifier = Field(description="the request (a Red Notice or an arrest diffusion) the arrest rests on; "
-                                       "it must be published before the arrest (requests[].published)")
+    request: Identifier = Field(description="the request (a Red Notice or an arrest diffusion) the arrest rests "
+                                            "on; it must be published before the arrest (requests[].published)")
     country: CountryCode | None = Field(None, description="where the person is held; default: the subject's "
                                                           "location, which it must equal")
     since: Past = Field(description="when the person was arrested, before the start: -12d or '12d ago'")
