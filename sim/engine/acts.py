@@ -221,7 +221,7 @@ class SeatActs:
                      purpose=d.purpose or DEFAULT_PURPOSE.get(d.kind),
                      recipients=frozenset(d.to) if d.kind == "diffusion" else None,
                      public=truth.public_extract if truth else False,
-                     aliases=frozenset(truth.aliases) if truth else frozenset())
+                     aliases=dict.fromkeys(truth.aliases, ex.env.now) if truth else {})
         ccf = None if truth is None or truth.ccf is None else (
             minutes(truth.ccf.after), minutes(truth.ccf.study), truth.ccf.outcome)
         withdraw = None if truth is None or truth.withdraw_after is None else minutes(truth.withdraw_after)

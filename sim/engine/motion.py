@@ -4,6 +4,7 @@ and journalled there with the real time they happened (``since``)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
@@ -22,6 +23,9 @@ class InMotion:
         self.ex = ex
         sc = ex.scenario
         self.published = [r for r in sc.requests if r.published is not None]
+        for req in sc.requests:
+            for update in req.adds_aliases:
+                ex.after(minutes(update.at), partial(self._add_aliases, req.id, update.names))
         if not self.published and not sc.arrests:
             return  # nothing scheduled: a scenario without these runs exactly as before
         for spec in sc.arrests:
@@ -29,6 +33,13 @@ class InMotion:
             ex.movements.subjects[spec.subject].status = "held"
         ex.filing.scheduled.update(r.id for r in self.published)  # a fact of the scenario, not a seat's draft
         ex.env.timeout(0).callbacks.append(self._start)
+
+    def _add_aliases(self, request: str, names: list[str]) -> None:
+        """The requester adds names to its request, if it is live by then (a request not yet
+        published, or gone, has nothing to update)."""
+        rec = self.ex.registry.records.get(request)
+        if rec is not None and rec.visible:
+            self.ex.registry.add_aliases(rec, names, self.ex.env.now, rec.requester)
 
     def _start(self, _e: simpy.Event) -> None:
         ex = self.ex
@@ -38,7 +49,7 @@ class InMotion:
             rec = Record(req.id, req.kind, req.by, req.subject, ex.env.now - ago,
                          purpose=req.purpose or DEFAULT_PURPOSE.get(req.kind),
                          recipients=frozenset(req.to) if req.kind == "diffusion" else None,
-                         public=req.public_extract, aliases=frozenset(req.aliases))
+                         public=req.public_extract, aliases=dict.fromkeys(req.aliases, ex.env.now - ago))
             ccf = None if req.ccf is None else (minutes(req.ccf.after), minutes(req.ccf.study), req.ccf.outcome)
             case = Case([], withdraw_after=None if req.withdraw_after is None else minutes(req.withdraw_after),
                         ccf=ccf)

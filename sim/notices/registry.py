@@ -40,12 +40,13 @@ class Record:
     background: bool = False
     reason: str | None = None  # why it was refused, purged, cancelled or deleted
     history: list[tuple[float, str]] = field(default_factory=list)
-    aliases: frozenset[str] = frozenset()  # names it lists beyond the subject's own: a check finds it under these
+    # Names it lists beyond the subject's own, with when each was listed: a check finds it under these.
+    aliases: dict[str, float] = field(default_factory=dict)
 
-    def lists_name(self, name: str, real_name: str) -> bool:
-        """Whether a nominal check under ``name`` finds this record: the subject's real name, or an
-        alias it lists (a document in any other name does not lead to it)."""
-        return name == real_name or name in self.aliases
+    def lists_name(self, name: str, real_name: str, t: float = math.inf) -> bool:
+        """Whether a nominal check under ``name`` finds this record as it was at ``t`` (a MIND
+        copy's time): the subject's real name, or an alias listed by then."""
+        return name == real_name or self.aliases.get(name, math.inf) <= t
 
     @property
     def machine(self) -> Machine:
@@ -182,17 +183,31 @@ class Registry:
             out["subject"] = rec.subject
         return out
 
+    def add_aliases(self, rec: Record, names: list[str], t: float, actor: str) -> None:
+        """The requester adds names the person uses to its record (``notice.updated`` or
+        ``diffusion.updated``): from now on a check finds it under them too."""
+        added = [n for n in names if n not in rec.aliases]
+        for n in added:
+            rec.aliases[n] = t
+        kind = "diffusion.updated" if rec.kind == "diffusion" else "notice.updated"
+        self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state, aliases=sorted(rec.aliases),
+                          added=added)
+
+    @staticmethod
+    def copied_at(country: str, system: str, t: float, mind: MindCopies | None) -> float:
+        """The instant whose data a border post of ``country`` sees at ``t``."""
+        if system == "find":
+            return t  # live: what is valid at ``t`` (now, in the engine)
+        if mind is not None:
+            # The copy as it was at its last refresh, whatever happened to the records since.
+            return mind.last_refresh(country, t)
+        raise ValueError(f"{country}'s border post checks an offline copy (MIND), but no copies were given")
+
     def visible_at(self, subject: str, country: str, system: str, t: float,
                    mind: MindCopies | None) -> list[Record]:
         """Records about ``subject`` a border post of ``country`` finds at time ``t``."""
         if system == "none":
             return []
-        if system == "find":
-            copied = t  # live: what is valid at ``t`` (now, in the engine)
-        elif mind is not None:
-            # The copy as it was at its last refresh, whatever happened to the records since.
-            copied = mind.last_refresh(country, t)
-        else:
-            raise ValueError(f"{country}'s border post checks an offline copy (MIND), but no copies were given")
+        copied = self.copied_at(country, system, t, mind)
         return [rec for rec in self.by_subject.get(subject, ())
                 if (rec.recipients is None or country in rec.recipients) and rec.visible_then(copied)]

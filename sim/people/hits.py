@@ -78,8 +78,7 @@ class Hits:
             return False
         if doc.reported is None:
             return True  # reported before the start, as the short form 'document: stolen' says
-        now = self.ex.env.now
-        copied = now if system == "find" else self.ex.mind.last_refresh(country, now)
+        copied = self.ex.registry.copied_at(country, system, self.ex.env.now, self.ex.mind)
         return minutes(doc.reported) <= copied
 
     # --- the requesting country's own warrant -------------------------------------------------
@@ -174,8 +173,9 @@ class Hits:
         if system != "none":
             if self.in_sltd(doc, country, system):
                 found.append("SLTD")
+            copied = ex.registry.copied_at(country, system, now, ex.mind)
             for rec in ex.registry.visible_at(st.id, country, system, now, ex.mind):
-                if rec.kind not in NEVER_A_PERSON and rec.id not in found and rec.lists_name(name, real):
+                if rec.kind not in NEVER_A_PERSON and rec.id not in found and rec.lists_name(name, real, copied):
                     found.append(rec.id)
         ex.journal.emit(now, "border.prescreened", country, subject=st.id, country=country, system="api",
                         **{"from": origin}, hours=hours, hits=found)

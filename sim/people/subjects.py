@@ -141,8 +141,9 @@ class Movements:
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="SLTD",
                             system=system, document=doc, **which)
             ex.send(f"border:{country}", country, kind="sltd_hit", priority="urgent", channel="national")
+        copied = ex.registry.copied_at(country, system, now, ex.mind)
         records = [r for r in ex.registry.visible_at(st.id, country, system, now, ex.mind)
-                   if r.kind not in NEVER_A_PERSON and r.lists_name(name, real)]
+                   if r.kind not in NEVER_A_PERSON and r.lists_name(name, real, copied)]
         arresting = None
         for rec in records:
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",

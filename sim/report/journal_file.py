@@ -98,6 +98,8 @@ _SPEC_TEXT = {
     "warning.issued": "subject:s country:s notice:s notice_kind:s requester?s",
     "border.prescreened": "subject:s country:s from:s hits:l",
     "dvi.matched": "subject:s identified_as:s country:s black:s yellow:s",
+    "notice.updated": "requester:s notice:s notice_kind?s subject?s aliases?l added?l",
+    "diffusion.updated": "requester:s diffusion:s notice_kind?s subject?s aliases?l added?l",
 }
 # Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {

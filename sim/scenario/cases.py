@@ -183,6 +183,11 @@ class Subject(Strict):
         return first + tuple(n for n in self.identity.other_nationalities if n not in first)
 
 
+class AliasUpdate(Strict):
+    at: Duration = Field(description="when the requester adds them, after the start")
+    names: list[str] = Field(min_length=1, description="the aliases it adds, e.g. [Jean MARTIN]")
+
+
 class CcfChallenge(Strict):
     after: Duration = Field(description="time after publication when the person complains to the CCF")
     study: Duration = Field(as_written("120d"), description="how long the CCF studies it (the notice is blocked)")
@@ -234,6 +239,10 @@ class Request(Strict):
     aliases: list[str] = Field(
         default_factory=list, description="the subject's aliases this request lists (beyond the name): a border "
                                           "check finds it under the real name or one of these")
+    adds_aliases: list[AliasUpdate] = Field(
+        default_factory=list, description="names the requester adds to its live request later (it learnt them, "
+                                          "from an SLTD hit say): from then on a check finds it under them too, "
+                                          "a MIND copy after its next refresh")
     ccf: CcfChallenge | None = None
 
     @field_validator("public_extract")

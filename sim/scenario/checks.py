@@ -106,8 +106,12 @@ PRODUCED_FIELDS = {
 # ``since`` is when it really happened, before the start; the document shown and its name.
 for _kind, _extra in {"notice.published": {"since", "aliases"}, "diffusion.sent": {"since", "state", "aliases"},
                       "arrest.provisional": {"since"}, "extradition.requested": {"since"},
-                      "border.checked": {"document_id", "name"}, "database.hit": {"document_id", "name"}}.items():
-    PRODUCED_FIELDS[_kind] |= _extra
+                      "border.checked": {"document_id", "name"}, "database.hit": {"document_id", "name"},
+                      "notice.updated": {"notice", "notice_kind", "requester", "subject", "state", "aliases", "added",
+                                         "actor"},
+                      "diffusion.updated": {"diffusion", "notice_kind", "requester", "subject", "state", "aliases",
+                                            "added", "actor"}}.items():
+    PRODUCED_FIELDS.setdefault(_kind, set()).update(_extra)
 # Any event may say who caused it (person, policy, default, trainer): the journal's ``by``.
 for _fields in PRODUCED_FIELDS.values():
     _fields.add("by")
@@ -217,7 +221,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
                 f"no objective has id '{inj.expect.objective}'{_suggest(inj.expect.objective, objective_ids)}")
 
     _check_people(sc, ids, country, err, warn, end)
-    _check_in_motion(sc, country, err, warn)
+    _check_in_motion(sc, country, err, warn, end)
 
     fire_at = _fire_times(sc, ids)
     for i, inj in enumerate(sc.injects):
@@ -386,13 +390,13 @@ def _fire_times(sc: Scenario, ids: dict[str, int]) -> dict[str, float]:
     return times
 
 
-def _check_in_motion(sc: Scenario, country, err, warn) -> None:
+def _check_in_motion(sc: Scenario, country, err, warn, end: float) -> None:
     """A world already in motion at the start: what is published, held and abroad must agree
     (a trainer writes these by hand, and the engine would otherwise quietly drop them)."""
     from ..notices.kinds import ARRESTING, DEFAULT_PURPOSE
     from ..notices.review import VALIDITY_MINUTES
     from ..notices.rules import DATA_QUALITY, OVERT
-    from ..world.legal import legal_basis, legal_facts, refused_nationality, request_deadline_days
+    from ..world.legal import checked_crossing, legal_basis, legal_facts, refused_nationality, request_deadline_days
     from .motion import IN_SLTD
 
     subjects = {s.id: s for s in sc.subjects}
@@ -408,6 +412,17 @@ def _check_in_motion(sc: Scenario, country, err, warn) -> None:
                 elif alias not in subj.identity.aliases:
                     warn(("requests", i, "aliases", k), f"{subj.id} never uses the name {shown(alias)} "
                                                        f"(subjects.{subj.id}.identity.aliases): it finds nothing")
+        for k, update in enumerate(r.adds_aliases):
+            for n, name in enumerate(update.names):
+                if subj is not None and name not in subj.identity.aliases:
+                    warn(("requests", i, "adds_aliases", k, "names", n),
+                         f"{subj.id} never uses the name {shown(name)} (subjects.{subj.id}.identity.aliases): "
+                         "it finds nothing")
+            if r.at is not None and update.at <= r.at:
+                warn(("requests", i, "adds_aliases", k, "at"), "before the request is even filed (at): a request "
+                                                               "is updated once published; it changes nothing")
+            if minutes(update.at) >= end:
+                warn(("requests", i, "adds_aliases", k, "at"), "at or after the exercise ends; it never happens")
         if r.published is None:
             continue
         ago = minutes(r.published)
@@ -459,6 +474,8 @@ def _check_in_motion(sc: Scenario, country, err, warn) -> None:
                 or subj.document_for(subj.location)
             nominal = subj.name_in(doc) == subj.identity.name or subj.name_in(doc) in r.aliases
             held_now = any(a.subject == subj.id for a in sc.arrests)
+            crossed = subj.arrived_from is None or checked_crossing(subj.arrived_from, subj.location)
+            nominal = nominal and crossed
             if (purpose == "arrest" or r.kind in ARRESTING) and sent and nominal and system == "find" and not held_now:
                 warn(("subjects", list(subjects).index(subj.id), "arrived"),
                      f"{subj.id} entered {subj.location} {_fmt(minutes(subj.arrived))} before the start, when "

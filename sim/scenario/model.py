@@ -49,7 +49,8 @@ EVENT_KINDS = ("inject.fired", "inject.held", "inject.released", "message.sent",
                "hit.checked", "arrest.requested", "arrest.not_found", "arrest.kept", "extradition.refused",
                "case.transferred", "prosecution.opened", "prosecution.refused",
                "mind.refreshed",
-               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched")
+               "arrest.national", "whereabouts.reported", "warning.issued", "border.prescreened", "dvi.matched",
+               "notice.updated", "diffusion.updated")
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request")
 
