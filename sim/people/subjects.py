@@ -56,7 +56,10 @@ class Movements:
             ex.journal.listeners.append(self._pressure)
 
     def _pressure(self, e: dict) -> None:
-        """A public extract about a subject, or an associate's arrest, makes a subject move on."""
+        """A public extract about a subject, or an associate's arrest, makes a subject move on.
+        What was so before the start (``since``) is old news: no fresh pressure."""
+        if "since" in e:
+            return
         if e["kind"] == "notice.published" and e.get("public") and e.get("subject") in self.subjects:
             self.alarm(e["subject"], "public_extract")
         elif e["kind"] == "arrest.provisional":

@@ -101,6 +101,10 @@ _SPEC_TEXT = {
     "notice.updated": "requester:s notice:s notice_kind?s subject?s aliases?l added?l",
     "diffusion.updated": "requester:s diffusion:s notice_kind?s subject?s aliases?l added?l",
 }
+# What was already so at the start says when it really happened (``since``, before the start).
+for _kind in ("notice.published", "diffusion.sent", "arrest.provisional", "extradition.requested"):
+    _SPEC_TEXT[_kind] += " since?t"
+_SPEC_TEXT["arrest.provisional"] += " deadline?d"
 # Any event may say who caused it: ``by`` (person, policy, default, trainer).
 SPEC: dict[str, list[tuple[str, bool, str]]] = {
     kind: [(f[:-2], f[-2] == ":", f[-1]) for f in text.split()] + ([] if " by" in f" {text}" else [("by", False, "s")])

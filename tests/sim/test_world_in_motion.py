@@ -212,3 +212,12 @@ def test_a_world_in_motion_is_deterministic():
     b = under_way(duration="2d")
     assert a.journal.events == b.journal.events
 
+
+
+def test_rule_a_public_extract_published_before_the_start_is_no_fresh_pressure():
+    """flees_on: public_extract reacts to a new publication; one live for weeks is old news."""
+    subject = {**person(location="ES"), "flees_on": ["public_extract"], "plan": {"route": ["MA"], "leaves_after": "1d"}}
+    old = run(world=world(("ES", "MA")), subjects=[subject], requests=[published("-20d", public_extract=True)])
+    assert not events(old, "subject.alarmed")
+    new = run(world=world(("ES", "MA")), subjects=[subject], requests=[red(public_extract=True)])
+    assert one(new, "subject.alarmed", cause="public_extract")
