@@ -30,7 +30,8 @@ class InMotion:
             return  # nothing scheduled: a scenario without these runs exactly as before
         for spec in sc.arrests:
             # Held from the first instant: his travel (which also starts now) must not move him.
-            ex.movements.subjects[spec.subject].status = "held"
+            if spec.subject in ex.movements.subjects:
+                ex.movements.subjects[spec.subject].status = "held"
         ex.filing.scheduled.update(r.id for r in self.published)  # a fact of the scenario, not a seat's draft
         ex.env.timeout(0).callbacks.append(self._start)
 
@@ -56,7 +57,9 @@ class InMotion:
             fields: dict[str, Any] = {"aliases": sorted(req.aliases)} if req.aliases else {}
             ex.review.already_published(rec, case, ago, **fields)
         for spec in ex.scenario.arrests:
-            st = ex.movements.subjects[spec.subject]
-            ex.arrests.under_way(st, spec.country or st.location, ex.registry.records[spec.request], minutes(spec.since),
+            st, basis = ex.movements.subjects.get(spec.subject), ex.registry.records.get(spec.request)
+            if st is None or basis is None:
+                continue  # validate refuses such a scenario (arrests.N.request); a bare model may still hold one
+            ex.arrests.under_way(st, spec.country or st.location, basis, minutes(spec.since),
                                  None if spec.extradition_requested is None else minutes(spec.extradition_requested),
                                  None if spec.papers is None else tuple(spec.papers))
