@@ -221,7 +221,8 @@ class SeatActs:
         rec = Record(d.request, d.kind, d.requester, d.subject, ex.env.now,
                      purpose=d.purpose or DEFAULT_PURPOSE.get(d.kind),
                      recipients=frozenset(d.to) if d.kind == "diffusion" else None,
-                     public=truth.public_extract if truth else False)
+                     public=truth.public_extract if truth else False,
+                     aliases=dict.fromkeys(truth.aliases, ex.env.now) if truth else {})
         ccf = None if truth is None or truth.ccf is None else (
             minutes(settled(truth.ccf.after)), minutes(settled(truth.ccf.study)), truth.ccf.outcome)
         withdraw = None if truth is None or truth.withdraw_after is None else minutes(settled(truth.withdraw_after))

@@ -35,6 +35,7 @@ from .clock import SimClock
 from .injects import Injects
 from .journal import Journal
 from .messages import Message
+from .motion import InMotion
 from .objectives import ObjectiveTracker
 from .traffic import BackgroundTraffic
 from .transport import Transport
@@ -121,6 +122,7 @@ class Exercise:
         self.operations = Operations(self, self.exchange)
         self.filing = Filing(self)
         self.acts = SeatActs(self)
+        self.in_motion = InMotion(self)
         self.transport.connect(self.port, "ccc" in self.played, self._read)
 
         self.control_recorder: Callable[[dict[str, Any]], None] | None = None

@@ -28,6 +28,7 @@ from ..notices.machines import ARREST, DIFFUSION, NOTICE, PROCEEDINGS
 from ..notices.rules import REASONS
 from ..scenario.cases import Incident, OperationSpec, Subject
 from ..scenario.chance import Answer
+from ..scenario.motion import TravelDocument
 from ..world.legal import REQUEST_DEADLINE_DAYS
 from ..world.members import LANGUAGES
 
@@ -111,6 +112,7 @@ REVIEW_REASON = _one_of("review reason", REASONS)
 RELEASE_REASON = _one_of("release reason", RELEASE_REASONS)
 GROUND = _one_of("refusal ground", GROUNDS)
 BASIS = _one_of("legal basis", REQUEST_DEADLINE_DAYS)
+DOCUMENT_STATUS = _one_of("travel document", get_args(TravelDocument.model_fields["status"].annotation))
 BORDER_SYSTEM = _one_of("border system", ("find", "mind"))  # world.border_systems' 'none' posts never check
 
 # What a field name means in every kind that carries it, unless the kind says otherwise.
@@ -212,7 +214,8 @@ kind("notice.info_requested", "the NDTF asks the NCB for more", "detail? notice!
 kind("notice.info_supplied", "the NCB supplies what the NDTF asked", "notice! requester? notice_kind state subject",
      types={"state": NOTICE_STATE})
 kind("notice.published", "the General Secretariat publishes a notice",
-     "notice! notice_kind? public? requester? state subject", key=True, types={"state": NOTICE_STATE, "public": FLAG})
+     "notice! notice_kind? public? requester? state subject since? aliases", key=True,
+     types={"state": NOTICE_STATE, "public": FLAG, "since": TIME, "aliases": TEXTS})
 kind("notice.refused", "the NDTF refuses a notice", "notice! notice_kind? reason! requester? detail state subject",
      key=True, types={"state": NOTICE_STATE, "reason": REVIEW_REASON})
 for _what in ("cancelled", "blocked", "restored", "deleted"):
@@ -220,8 +223,9 @@ for _what in ("cancelled", "blocked", "restored", "deleted"):
          types={"state": NOTICE_STATE})
 kind("notice.expired", "a notice expires", "notice! requester? notice_kind state subject",
      types={"state": NOTICE_STATE})
-kind("diffusion.sent", "an NCB circulates a diffusion", "diffusion! notice_kind? purpose? requester! to? subject",
-     key=True, types={"to": TEXTS})
+kind("diffusion.sent", "an NCB circulates a diffusion",
+     "diffusion! notice_kind? purpose? requester! to? subject since? state aliases",
+     key=True, types={"to": TEXTS, "since": TIME, "state": DIFFUSION_STATE, "aliases": TEXTS})
 kind("diffusion.reviewed", "the NDTF reviews a diffusion",
      "diffusion! outcome! reason? requester? detail notice_kind state subject", key=True,
      types={"state": DIFFUSION_STATE, "outcome": _one_of("review outcome", ("compliant", "purged")),
@@ -238,20 +242,21 @@ kind("refugee.confirmed", "a country confirms a subject's refugee status", "fear
      types={"fearing": COUNTRY})
 kind("subject.moved", "a subject travels from one country to another", "checked from hours mode subject to transit",
      types={"checked": FLAG, "mode": TEXT})
-kind("border.checked", "a subject passes a border check", "country document subject system",
-     types={"document": _one_of("travel document", _literal(Subject, "document")), "system": BORDER_SYSTEM})
+kind("border.checked", "a subject passes a border check", "country document subject system document_id name",
+     types={"document": DOCUMENT_STATUS, "system": BORDER_SYSTEM, "document_id": TEXT})
 kind("database.hit", "a border check finds the subject in an INTERPOL database",
-     "country! database! diffusion? notice? notice_kind? requester? subject! system! document", key=True,
+     "country! database! diffusion? notice? notice_kind? requester? subject! system! document document_id name",
+     key=True,
      types={"database": _one_of("database", ("notices", "SLTD")), "system": BORDER_SYSTEM,
-            "document": _one_of("travel document", _literal(Subject, "document"))})
+            "document": DOCUMENT_STATUS, "document_id": TEXT})
 kind("subject.located", "a subject is located", "country! diffusion? notice? notice_kind? subject! transit? measures",
      key=True, types={"measures": FLAG})
 kind("arrest.provisional", "a subject is provisionally arrested",
-     "basis? country! diffusion? notice? notice_kind? requester? subject! case deadline state", key=True,
-     types={"state": CASE_STATE})
+     "basis? country! diffusion? notice? notice_kind? requester? subject! case deadline? state since?", key=True,
+     types={"state": CASE_STATE, "since": TIME})
 kind("extradition.requested", "the formal extradition request is sent",
-     "country? requester! subject! case diffusion notice notice_kind papers state", key=True,
-     types={"state": CASE_STATE, "papers": TEXTS})
+     "country? requester! subject! case diffusion notice notice_kind papers state since?", key=True,
+     types={"state": CASE_STATE, "papers": TEXTS, "since": TIME})
 kind("extradition.completed", "a subject is surrendered",
      "country! requester! subject! basis case diffusion notice notice_kind state to", key=True,
      types={"state": CASE_STATE})
@@ -322,6 +327,10 @@ kind("dvi.matched", "a body is identified as a missing person",
      "black! country! identified_as! subject! yellow! black_requester incident yellow_requester", key=True,
      types={"black": REQUEST, "yellow": REQUEST, "identified_as": SUBJECT, "black_requester": COUNTRY,
             "yellow_requester": COUNTRY})
+for _what, _state in (("notice", NOTICE_STATE), ("diffusion", DIFFUSION_STATE)):
+    kind(f"{_what}.updated", f"the requester adds names to its live {_what}",
+         f"{_what}! notice_kind? requester! subject? state aliases added?", key=True,
+         types={"state": _state, "aliases": TEXTS, "added": TEXTS})
 kind("scenario.drawn", "a value the scenario leaves to chance is drawn from the seed",
      "path! value! choice choices route answer minutes distribution", key=True, target=False,
      why_not="the draw is the exercise's setting, fixed at the start, not an outcome of play",

@@ -256,9 +256,28 @@ class Arrests:
         rec = case.record
         return rec is None or rec.valid_for(case.country)
 
-    def _arrest(self, case: ArrestCase) -> None:
+    def under_way(self, st: SubjectState, country: str, rec: Record, since: float,
+                  requested: float | None, papers: tuple[str, ...] | None) -> ArrestCase:
+        """A provisional arrest made ``since`` minutes before the start (and the formal request
+        received ``requested`` minutes before it, if so): the case goes through the same moves,
+        and its time limit counts from the arrest. The arresting state's decisions (nationals, a
+        legal basis) are the same as for an arrest made now."""
+        case = self._new(st, country, rec.requester, rec)
+        case.hit_at = self.env.now - since
+        self._arrest(case, arrested_at=self.env.now - since, ask=requested is None)
+        if case.state == "arrested" and requested is not None:
+            case.papers = papers if papers is not None else self.needed(case)
+            case.received = True
+            self._move(case, "request_extradition", case.requester, papers=list(case.papers),
+                       since=self.journal.clock.iso(self.env.now - requested))
+            self.after(max(0.0, self.proceedings_time() - requested), lambda: self._decide(case))
+        return case
+
+    def _arrest(self, case: ArrestCase, arrested_at: float | None = None, ask: bool = True) -> None:
         """The holding NCB has the requester's confirmation: the state decides whether it will
-        surrender the person at all before arresting him for that."""
+        surrender the person at all before arresting him for that. ``arrested_at``: an arrest
+        made before the start (its time limit counts from then); ``ask``: prompt the requester
+        for the formal request (not when it was already received)."""
         if case.state != "held" or case.abandoned:
             return  # an abandoned case waits for the arresting NCB to read it, and he goes
         country, requester = case.country, case.requester
@@ -280,17 +299,23 @@ class Arrests:
             return
         case.basis = basis
         deadline = self.deadline() if self.deadline is not None else request_deadline_days(basis) * 1440.0
-        case.arrested_at, case.deadline_at = self.env.now, self.env.now + deadline
-        self._move(case, "confirm", country, basis=basis, deadline=self.journal.clock.iso(case.deadline_at))
+        at = self.env.now if arrested_at is None else arrested_at
+        case.arrested_at, case.deadline_at = at, at + deadline
+        since = {} if arrested_at is None else {"since": self.journal.clock.iso(at)}
+        self._move(case, "confirm", country, basis=basis, deadline=self.journal.clock.iso(case.deadline_at), **since)
         case.subject.status = "arrested"
-        self.env.timeout(deadline).callbacks.append(lambda _e: self._deadline(case, deadline))
+        # Exactly ``deadline`` for an arrest made now (no rounding through the sum).
+        left = deadline if arrested_at is None else max(0.0, case.deadline_at - self.env.now)
+        self.env.timeout(left).callbacks.append(lambda _e: self._deadline(case, deadline))
+        if not ask:
+            return
         d = self.port.raise_(
             f"ncb:{requester}", "request_extradition",
             f"{spec.identity.name} is provisionally arrested in {country} (basis: {basis}). Send the formal "
-            f"extradition request: it must arrive within {format_minutes(deadline)}.",
+            f"extradition request: it must arrive within {format_minutes(left)}.",
             [Option("send", "Prepare and send the formal request", recommended=True),
              Option("abandon", f"Abandon: {country} releases the person once it has read it")],
-            "abandon", deadline, lambda key: self._extradition_decided(case, key),
+            "abandon", left, lambda key: self._extradition_decided(case, key),
             case=case.id, subject=case.subject.id, country=country)
         case.decision = d.id
 

@@ -40,6 +40,13 @@ class Record:
     background: bool = False
     reason: str | None = None  # why it was refused, purged, cancelled or deleted
     history: list[tuple[float, str]] = field(default_factory=list)
+    # Names it lists beyond the subject's own, with when each was listed: a check finds it under these.
+    aliases: dict[str, float] = field(default_factory=dict)
+
+    def lists_name(self, name: str, real_name: str, t: float = math.inf) -> bool:
+        """Whether a nominal check under ``name`` finds this record as it was at ``t`` (a MIND
+        copy's time): the subject's real name, or an alias listed by then."""
+        return name == real_name or self.aliases.get(name, math.inf) <= t
 
     @property
     def machine(self) -> Machine:
@@ -80,8 +87,10 @@ class MindCopies:
     def last_refresh(self, country: str, t: float) -> float:
         offset, interval = self.phase[country]
         if t < offset:
-            # The copy taken before the exercise began.
-            return offset - interval if offset < interval else -math.inf
+            # The copy taken before the exercise began: one interval before the first refresh or,
+            # when that refresh is an interval or more away (a refresh was missed), one interval
+            # before the start. It holds the records published before it (requests[].published).
+            return offset - interval if offset < interval else -interval
         return offset + math.floor((t - offset) / interval) * interval
 
     def journal_refreshes(self, env: simpy.Environment, journal: Journal, countries: list[str]) -> None:
@@ -123,6 +132,30 @@ class Registry:
         self.journal.emit(t, kind, rec.requester, **self._fields(rec), **fields)
         return rec
 
+    def on_file(self, rec: Record, published_at: float, t: float, actor: str, **fields: Any) -> Record:
+        """A record already live at the start: it went through its machine's moves to a visible
+        state at ``published_at`` (before ``t``, the start). One event says so at ``t``, with
+        ``since``: ``notice.published``, or ``diffusion.sent`` for a diffusion (which was also
+        reviewed and found compliant before the start)."""
+        if rec.id in self.records:
+            raise RuntimeError(f"request {rec.id} is already in the registry (an engine bug)")
+        rec.state = rec.machine.initial
+        self.records[rec.id] = rec
+        if rec.subject:
+            self.by_subject.setdefault(rec.subject, []).append(rec)
+        self._count(None, rec.state)
+        rec.history.append((published_at, rec.state))
+        for action in ("approve",) if rec.kind == "diffusion" else ("publish",):
+            new, _event = rec.machine.next(rec.state, action)
+            self._count(rec.state, new)
+            rec.state = new
+            rec.history.append((published_at, new))
+        rec.visible_since = published_at
+        kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.published"
+        self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state,
+                          since=self.journal.clock.iso(published_at), **fields)
+        return rec
+
     def move(self, rec: Record, action: str, t: float, actor: str, **fields: Any) -> None:
         new, event = rec.machine.next(rec.state, action)
         self._count(rec.state, new)
@@ -150,17 +183,31 @@ class Registry:
             out["subject"] = rec.subject
         return out
 
+    def add_aliases(self, rec: Record, names: list[str], t: float, actor: str) -> None:
+        """The requester adds names the person uses to its record (``notice.updated`` or
+        ``diffusion.updated``): from now on a check finds it under them too."""
+        added = [n for n in names if n not in rec.aliases]
+        for n in added:
+            rec.aliases[n] = t
+        kind = "diffusion.updated" if rec.kind == "diffusion" else "notice.updated"
+        self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state, aliases=sorted(rec.aliases),
+                          added=added)
+
+    @staticmethod
+    def copied_at(country: str, system: str, t: float, mind: MindCopies | None) -> float:
+        """The instant whose data a border post of ``country`` sees at ``t``."""
+        if system == "find":
+            return t  # live: what is valid at ``t`` (now, in the engine)
+        if mind is not None:
+            # The copy as it was at its last refresh, whatever happened to the records since.
+            return mind.last_refresh(country, t)
+        raise ValueError(f"{country}'s border post checks an offline copy (MIND), but no copies were given")
+
     def visible_at(self, subject: str, country: str, system: str, t: float,
                    mind: MindCopies | None) -> list[Record]:
         """Records about ``subject`` a border post of ``country`` finds at time ``t``."""
         if system == "none":
             return []
-        if system == "find":
-            copied = t  # live: what is valid at ``t`` (now, in the engine)
-        elif mind is not None:
-            # The copy as it was at its last refresh, whatever happened to the records since.
-            copied = mind.last_refresh(country, t)
-        else:
-            raise ValueError(f"{country}'s border post checks an offline copy (MIND), but no copies were given")
+        copied = self.copied_at(country, system, t, mind)
         return [rec for rec in self.by_subject.get(subject, ())
                 if (rec.recipients is None or country in rec.recipients) and rec.visible_then(copied)]

@@ -226,13 +226,33 @@ class NdtfReview:
             rec.requester, GS, kind="info_reply", priority="high",
             then=lambda _m: supplied.succeed() if not supplied.triggered else None))
 
-    def _after_publication(self, rec: Record, case: Case) -> None:
+    def already_published(self, rec: Record, case: Case, ago: float, **fields: object) -> None:
+        """A request published (a diffusion: circulated and found compliant) ``ago`` minutes
+        before the start: live now, without review; what counts from publication (validity,
+        withdrawal, a CCF complaint) counts from then."""
+        reg, now = self.ex.registry, self.ex.env.now
+        if rec.kind == "diffusion":
+            reg.on_file(rec, now - ago, now, rec.requester, purpose=rec.purpose, to=sorted(rec.recipients or ()),
+                        **fields)
+            if case.withdraw_after is not None:
+                self._later(max(0.0, case.withdraw_after - ago),
+                            lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
+            return
+        rec.public = is_public(rec.kind, rec.public)
+        reg.on_file(rec, now - ago, now, GS, public=rec.public, **fields)
+        for hook in case.on_published:
+            hook(rec)
+        self._after_publication(rec, case, ago)
+
+    def _after_publication(self, rec: Record, case: Case, ago: float = 0.0) -> None:
+        # ``ago``: published that long before now (a notice already live at the start).
         if case.withdraw_after is not None:
-            self._later(case.withdraw_after, lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
+            self._later(max(0.0, case.withdraw_after - ago) if ago else case.withdraw_after,
+                        lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
         if case.ccf is not None:
             after, study, outcome = case.ccf
-            self._later(after, lambda: self._ccf(rec, study, outcome))
-        self._later(VALIDITY_MINUTES, lambda: self._expire(rec))
+            self._later(max(0.0, after - ago) if ago else after, lambda: self._ccf(rec, study, outcome))
+        self._later(max(0.0, VALIDITY_MINUTES - ago) if ago else VALIDITY_MINUTES, lambda: self._expire(rec))
 
     def _expire(self, rec: Record) -> None:
         if rec.state == "published":

@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING, Any
 from ..durations import minutes
 from ..notices.kinds import ARRESTING
 from ..scenario.chance import settled
+from ..scenario.motion import IN_SLTD
 from ..scenario.parameters import distribution
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
     from ..notices.registry import Record
     from ..scenario.cases import Incident
+    from ..scenario.motion import TravelDocument
     from .subjects import SubjectState
 
 NEVER_A_PERSON = ("purple",)  # kinds about modus operandi and objects: no person hit at a border
@@ -61,6 +63,24 @@ class Hits:
     def _country(self, code: str) -> str:
         m = self.ex.world.members.get(code)
         return m.name if m else code
+
+    # --- the document shown at a border ------------------------------------------------------------
+    def document(self, st: SubjectState, country: str) -> tuple[TravelDocument, str, dict[str, str]]:
+        """The document the person shows entering ``country``, the name printed in it, and the
+        journal fields naming it (only for a subject given a list of documents)."""
+        doc = st.spec.document_for(country)
+        name = st.spec.name_in(doc)
+        return doc, name, ({"document_id": doc.id, "name": name} if st.spec.documents else {})
+
+    def in_sltd(self, doc: TravelDocument, country: str, system: str) -> bool:
+        """Whether a check in ``country`` finds the document in SLTD: stolen or lost, and reported
+        by the time the country's data was taken (live with FIND, the last refresh of a MIND copy)."""
+        if doc.status not in IN_SLTD or system == "none":
+            return False
+        if doc.reported is None:
+            return True  # reported before the start, as the short form 'document: stolen' says
+        copied = self.ex.registry.copied_at(country, system, self.ex.env.now, self.ex.mind)
+        return minutes(doc.reported) <= copied
 
     # --- the requesting country's own warrant -------------------------------------------------
     def national_warrant(self, subject: str, country: str) -> Record | None:
@@ -145,15 +165,18 @@ class Hits:
         databases its border posts see, and its own wanted list; a hit goes to its NCB now."""
         ex, now = self.ex, self.ex.env.now
         found: list[str] = []
+        doc, name, _which = self.document(st, country)
+        real = st.spec.identity.name
         warrant = self.national_warrant(st.id, country)
-        if warrant is not None:
+        if warrant is not None and warrant.lists_name(name, real):
             found.append(warrant.id)
         system = ex.border_system(country)
         if system != "none":
-            if st.spec.document == "stolen":
+            if self.in_sltd(doc, country, system):
                 found.append("SLTD")
+            copied = ex.registry.copied_at(country, system, now, ex.mind)
             for rec in ex.registry.visible_at(st.id, country, system, now, ex.mind):
-                if rec.kind not in NEVER_A_PERSON and rec.id not in found:
+                if rec.kind not in NEVER_A_PERSON and rec.id not in found and rec.lists_name(name, real, copied):
                     found.append(rec.id)
         ex.journal.emit(now, "border.prescreened", country, subject=st.id, country=country, system="api",
                         **{"from": origin}, hours=hours, hits=found)

@@ -57,7 +57,10 @@ class Movements:
             ex.journal.listeners.append(self._pressure)
 
     def _pressure(self, e: dict) -> None:
-        """A public extract about a subject, or an associate's arrest, makes a subject move on."""
+        """A public extract about a subject, or an associate's arrest, makes a subject move on.
+        What was so before the start (``since``) is old news: no fresh pressure."""
+        if "since" in e:
+            return
         if e["kind"] == "notice.published" and e.get("public") and e.get("subject") in self.subjects:
             self.alarm(e["subject"], "public_extract")
         elif e["kind"] == "arrest.provisional":
@@ -128,19 +131,25 @@ class Movements:
         checked without entering). Its own wanted list is checked whatever its INTERPOL connection."""
         ex, now = self.ex, self.ex.env.now
         system = ex.border_system(country)
-        doc = st.spec.document
-        ex.journal.emit(now, "border.checked", country, subject=st.id, country=country, system=system, document=doc)
+        shown, name, which = self.hits.document(st, country)
+        doc = shown.status
+        ex.journal.emit(now, "border.checked", country, subject=st.id, country=country, system=system, document=doc,
+                        **which)
+        # Every check is nominal: under the name in the document shown (the real one, or an alias
+        # that finds only the records listing it).
+        real = st.spec.identity.name
         warrant = self.hits.national_warrant(st.id, country)
-        if warrant is not None and st.status == "free":
+        if warrant is not None and st.status == "free" and warrant.lists_name(name, real):
             self.hits.arrest_nationally(st, country, warrant)
         if system == "none":
             return
-        if doc == "stolen":
+        if self.hits.in_sltd(shown, country, system):
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="SLTD",
-                            system=system, document=doc)
+                            system=system, document=doc, **which)
             ex.send(f"border:{country}", country, kind="sltd_hit", priority="urgent", channel="national")
+        copied = ex.registry.copied_at(country, system, now, ex.mind)
         records = [r for r in ex.registry.visible_at(st.id, country, system, now, ex.mind)
-                   if r.kind not in NEVER_A_PERSON]
+                   if r.kind not in NEVER_A_PERSON and r.lists_name(name, real, copied)]
         arresting = None
         for rec in records:
             ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",

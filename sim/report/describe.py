@@ -80,6 +80,11 @@ def describe(e: Event) -> str:
         return f"{country(e.get('requester'))} supplies what the NDTF asked for on {_ref(e)}"
     if k == "notice.expired":
         return f"Notice {e['notice']} expires"
+    if k in ("notice.published", "diffusion.sent", "arrest.provisional", "extradition.requested") and e.get("since"):
+        return _before_start(k, e, kind)
+    if k in ("notice.updated", "diffusion.updated"):
+        return (f"{country(e['requester'])} adds {', '.join(e.get('added', ())) or 'nothing new'} to "
+                f"{kind} {_ref(e)} as names {e.get('subject', 'the subject')} uses")
     if k == "notice.published":
         return f"{kind.capitalize()} notice {e['notice']} published" + (" with a public extract" if e.get("public") else "")
     if k == "notice.refused":
@@ -217,3 +222,18 @@ def is_key(e: Event) -> bool:
     if e.get("by") == "person" and e["kind"] != "message.read":
         return True  # what people did is always part of the story
     return e["kind"] in KEY_KINDS and not (e["kind"] == "message.escalated" and e.get("type") in BACKGROUND_TYPES)
+
+
+def _before_start(k: str, e: Event, kind: str) -> str:
+    """What was already so at the start (``since``: when it really happened, before it)."""
+    when = str(e["since"])[:16].replace("T", " ")
+    if k == "notice.published":
+        what = f"{kind.capitalize()} notice {e['notice']} live at the start (published {when})"
+        return what + (" with a public extract" if e.get("public") else "")
+    if k == "diffusion.sent":
+        to = ", ".join(country(c) for c in e.get("to", []))
+        return f"Diffusion {e['diffusion']} of {country(e['requester'])} to {to} live at the start (circulated {when})"
+    if k == "arrest.provisional":
+        return (f"{e['subject']} held in {country(e['country'])} at the start, provisionally arrested {when} on "
+                f"{_ref(e)} (basis: {e.get('basis')}; formal request due {str(e.get('deadline', ''))[:16].replace('T', ' ')})")
+    return f"{country(e['requester'])}'s formal extradition request for {e['subject']} was received {when}, before the start"

@@ -12,6 +12,7 @@ from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..notices.rules import indications_of, public_extract_problem
 from .chance import ANSWER_HELP, TIMING_HELP, PartnerAnswer, Route, Timing
+from .motion import Past, TravelDocument
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
 
 FIELD_NAMES = tuple(sorted({f for fs in REQUIRED_FIELDS.values() for f in fs}))
@@ -24,6 +25,21 @@ class Identity(Strict):
     other_nationalities: list[CountryCode] = Field(
         default_factory=list, description="further nationalities of a dual national; each counts for the nationals rule")
     description: str = Field("", description="height, marks, languages spoken")
+    aliases: list[str] = Field(default_factory=list,
+                               description="other names the person uses (a forged or stolen document may be in "
+                                           "one); a notice finds him under a name only if it lists it")
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_distinct(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        for a in v:
+            if not a.strip():
+                raise ValueError("an alias cannot be empty")
+            if a == info.data.get("name"):
+                raise ValueError(f"{shown(a)} is the person's name, not an alias")
+        if len(set(v)) != len(v):
+            raise ValueError("an alias is listed twice")
+        return v
 
 
 class Refugee(Strict):
@@ -62,6 +78,12 @@ class Plan(Strict):
     leaves_after: Timing = Field(as_written("0m"), description="when the subject sets off, after the start" + TIMING_HELP)
     stay: Timing = Field(as_written("0m"), description="time spent in each country of the route before moving on "
                                                        "(one draw serves every stop)" + TIMING_HELP)
+    document: Identifier | None = Field(
+        None, description="the travel document (an id in the subject's documents) shown at every border; "
+                          "default: the first of documents")
+    document_in: dict[CountryCode, Identifier] = Field(
+        default_factory=dict, description="a different document shown when entering these countries, "
+                                          "e.g. {MA: P2}")
 
     @model_validator(mode="before")
     @classmethod
@@ -85,6 +107,16 @@ class Subject(Strict):
     location: CountryCode = Field(description="where the subject is at the start")
     document: Literal["genuine", "stolen", "forged"] = Field(
         "genuine", description="travel document used at borders; a stolen one is in SLTD")
+    documents: list[TravelDocument] = Field(
+        default_factory=list, description="the travel documents the person holds (instead of 'document'): "
+                                          "each with its status and the name printed in it; the plan says which "
+                                          "is shown where")
+    arrived: Past | None = Field(
+        None, description="when the person entered 'location', before the start (-3d or '3d ago'): that border "
+                          "check is past, and validate compares it with the notices published before it")
+    arrived_from: CountryCode | None = Field(None, description="where the person came from when arriving")
+    entered_on: Identifier | None = Field(
+        None, description="the document (an id in documents) shown at that entry; default: the plan's document")
     plan: Plan | None = Field(None, description="movement; absent means the subject stays")
     refugee: Refugee | None = Field(None, description="refugee status, which triggers the refugee rule")
     flees_on: list[Literal["public_extract", "associate_arrest"]] = Field(
@@ -108,10 +140,65 @@ class Subject(Strict):
             raise ValueError("a body is identified as a missing person, another subject, not as itself")
         return self
 
+    @model_validator(mode="after")
+    def _documents_known(self) -> Subject:
+        docs = self.documents
+        if docs and self.document != "genuine":
+            raise ValueError(f"give either 'document: {self.document}' or a list of 'documents', not both "
+                             f"(document: {self.document} is documents: [{{id: D1, status: {self.document}}}])")
+        ids = [d.id for d in docs]
+        for d in docs:
+            if ids.count(d.id) > 1:
+                raise ValueError(f"document id {d.id} is used twice")
+            if d.name is not None and d.name != self.identity.name and d.name not in self.identity.aliases:
+                raise ValueError(f"document {d.id} is in the name {shown(d.name)}, which is neither the person's "
+                                 f"name nor one of identity.aliases; add it to identity.aliases")
+        if self.kind not in PERSON_KINDS and docs:
+            raise ValueError(f"a {self.kind.replace('_', ' ')} carries no travel documents; remove 'documents'")
+        named = []
+        if self.plan is not None:
+            named += [("plan.document", self.plan.document)]
+            named += [(f"plan.document_in.{c}", d) for c, d in self.plan.document_in.items()]
+        named.append(("entered_on", self.entered_on))
+        for where, ref in named:
+            if ref is not None and ref not in ids:
+                raise ValueError(f"{where}: no document has id {shown(ref)}"
+                                 + (f"; known: {', '.join(ids)}" if ids else "; list it in documents"))
+        if (self.arrived_from is not None or self.entered_on is not None) and self.arrived is None:
+            raise ValueError("arrived_from and entered_on describe the arrival: give 'arrived' too (e.g. -3d)")
+        if self.arrived_from == self.location:
+            raise ValueError(f"arrived_from is {self.location}, the country the person is in")
+        return self
+
+    def travel_documents(self) -> tuple[TravelDocument, ...]:
+        """The documents held; the single ``document`` of the short form is one passport in the
+        person's own name, reported (if stolen) before the start."""
+        if self.documents:
+            return tuple(self.documents)
+        return (TravelDocument(id="D1", status=self.document, issued_by=self.identity.nationality),)
+
+    def document_for(self, country: str) -> TravelDocument:
+        """The document shown entering ``country``."""
+        docs = self.travel_documents()
+        by_id = {d.id: d for d in docs}
+        if self.plan is not None:
+            chosen = self.plan.document_in.get(country) or self.plan.document
+            if chosen is not None:
+                return by_id[chosen]
+        return docs[0]
+
+    def name_in(self, doc: TravelDocument) -> str:
+        return doc.name or self.identity.name
+
     @property
     def nationalities(self) -> tuple[str, ...]:
         first = (self.identity.nationality,) if self.identity.nationality else ()
         return first + tuple(n for n in self.identity.other_nationalities if n not in first)
+
+
+class AliasUpdate(Strict):
+    at: Duration = Field(description="when the requester adds them, after the start")
+    names: list[str] = Field(min_length=1, description="the aliases it adds, e.g. [Jean MARTIN]")
 
 
 class CcfChallenge(Strict):
@@ -160,6 +247,17 @@ class Request(Strict):
                                                "indications, so the NDTF publishes it (the training point)")
     withdraw_after: Timing | None = Field(None, description="the requester withdraws it this long after publication"
                                                            + TIMING_HELP)
+    published: Past | None = Field(
+        None, description="already published before the start (a diffusion: circulated), e.g. -20d or '20d ago': "
+                          "live from the start without review, in MIND copies refreshed since, and its validity, "
+                          "withdraw_after and ccf count from then. Instead of 'at' or 'after_inject'")
+    aliases: list[str] = Field(
+        default_factory=list, description="the subject's aliases this request lists (beyond the name): a border "
+                                          "check finds it under the real name or one of these")
+    adds_aliases: list[AliasUpdate] = Field(
+        default_factory=list, description="names the requester adds to its live request later (it learnt them, "
+                                          "from an SLTD hit say): from then on a check finds it under them too, "
+                                          "a MIND copy after its next refresh")
     ccf: CcfChallenge | None = None
 
     @field_validator("public_extract")
@@ -174,8 +272,9 @@ class Request(Strict):
     def _consistent(self) -> Request:
         if self.concealed and self.indications:
             raise ValueError("a concealed request shows nothing: give 'indications' or 'concealed: true', not both")
-        if (self.at is None) == (self.after_inject is None):
-            raise ValueError("give exactly one of 'at' or 'after_inject'")
+        if sum(x is not None for x in (self.at, self.after_inject, self.published)) != 1:
+            raise ValueError("give exactly one of 'at' or 'after_inject'" if self.published is None else
+                             "a request already published has no 'at' or 'after_inject': remove them")
         allowed = PURPOSES.get(self.kind)
         if self.purpose is not None and (allowed is None or self.purpose not in allowed):
             raise ValueError(f"purpose {shown(self.purpose)} does not apply to a {self.kind} request"

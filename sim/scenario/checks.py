@@ -130,6 +130,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
                 f"no objective has id '{inj.expect.objective}'{_suggest(inj.expect.objective, objective_ids)}")
 
     _check_people(sc, ids, country, err, warn, end)
+    _check_in_motion(sc, country, err, warn, end)
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
@@ -347,3 +348,176 @@ def _fire_times(sc: Scenario, ids: dict[str, int], latest: bool = False) -> dict
                 pending.remove(item)
                 changed = True
     return times
+
+
+def _check_in_motion(sc: Scenario, country, err, warn, end: float) -> None:
+    """A world already in motion at the start: what is published, held and abroad must agree
+    (a trainer writes these by hand, and the engine would otherwise quietly drop them)."""
+    from ..notices.kinds import ARRESTING, DEFAULT_PURPOSE
+    from ..notices.review import VALIDITY_MINUTES
+    from ..notices.rules import DATA_QUALITY, OVERT
+    from ..world.legal import checked_crossing, legal_basis, legal_facts, refused_nationality, request_deadline_days
+    from .motion import IN_SLTD
+
+    subjects = {s.id: s for s in sc.subjects}
+    requests = {r.id: (i, r) for i, r in enumerate(sc.requests)}
+    facts = legal_facts()
+    for i, r in enumerate(sc.requests):
+        subj = subjects.get(r.subject) if r.subject else None
+        if subj is not None:
+            for k, alias in enumerate(r.aliases):
+                if alias == subj.identity.name:
+                    warn(("requests", i, "aliases", k), f"{shown(alias)} is {subj.id}'s name, which every request "
+                                                       "lists; leave it out")
+                elif alias not in subj.identity.aliases:
+                    warn(("requests", i, "aliases", k), f"{subj.id} never uses the name {shown(alias)} "
+                                                       f"(subjects.{subj.id}.identity.aliases): it finds nothing")
+        for k, update in enumerate(r.adds_aliases):
+            for n, name in enumerate(update.names):
+                if subj is not None and name not in subj.identity.aliases:
+                    warn(("requests", i, "adds_aliases", k, "names", n),
+                         f"{subj.id} never uses the name {shown(name)} (subjects.{subj.id}.identity.aliases): "
+                         "it finds nothing")
+            if r.at is not None and minutes(update.at) <= timing_range(r.at)[0]:
+                warn(("requests", i, "adds_aliases", k, "at"), "before the request is even filed (at): a request "
+                                                               "is updated once published; it changes nothing")
+            if minutes(update.at) >= end:
+                warn(("requests", i, "adds_aliases", k, "at"), "at or after the exercise ends; it never happens")
+        if r.published is None:
+            continue
+        ago = minutes(r.published)
+        where = ("requests", i, "published")
+        if r.kind != "diffusion" and ago >= VALIDITY_MINUTES:
+            err(where, f"published {_fmt(ago)} before the start, so it expired before it (a notice is valid "
+                       f"{VALIDITY_MINUTES / 525960:g} years)")
+        from ..notices.filing import _findings
+
+        _purpose, found = _findings(r, r.fields_provided())
+        overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
+        gaps = [f for f in found if f.reason == DATA_QUALITY]
+        if overt:
+            err(where, f"the NDTF would have refused it ({overt[0].reason}: {overt[0].detail}); a request already "
+                       "published meets the rules — fix the request or file it during the exercise ('at')")
+        elif gaps:
+            warn(where, f"it would not have been published as drafted ({gaps[0].detail}); it is treated as complete")
+        if r.withdraw_after is not None and timing_range(r.withdraw_after)[0] <= ago:
+            err(("requests", i, "withdraw_after"), f"withdrawn {_fmt(timing_range(r.withdraw_after)[0])} after publication, "
+                                                   "which is before the start: it would not be live — leave it out")
+        if r.ccf is not None and timing_range(r.ccf.after)[0] <= ago:
+            err(("requests", i, "ccf", "after"), "the complaint reached the CCF before the start; a scenario starts "
+                                                 "with the notice published, not blocked — set it after the start")
+        if subj is not None and subj.refugee is not None and subj.refugee.fearing == r.by \
+                and timing_range(subj.refugee.at)[0] == 0:
+            err(where, f"{subj.id}'s refugee status against {r.by} is confirmed at the start "
+                       f"(subjects.{subj.id}.refugee), so this request is deleted at once under the refugee rule; "
+                       "confirm the status later, or do not publish it")
+        # A MIND copy in use at the start that predates the publication does not hold it.
+        for code, phase in sc.world.mind.items():
+            if phase.first_refresh is None or phase.interval is None:
+                continue
+            if r.kind == "diffusion" and code not in r.to:
+                continue
+            first, interval = minutes(phase.first_refresh), minutes(phase.interval)
+            if first <= 0:
+                continue
+            taken = first - interval if first < interval else -interval
+            if taken < -ago:
+                warn(where, f"{code}'s MIND copy in use at the start was taken {_fmt(-taken)} before it, before "
+                            f"this request was published: {code}'s border posts do not see it until the refresh at "
+                            f"{_fmt(first)} (world.mind.{code})")
+        if subj is not None and subj.arrived is not None and r.kind in ARRESTING + ("diffusion",) \
+                and minutes(subj.arrived) < ago and r.by != subj.location:
+            purpose = r.purpose or DEFAULT_PURPOSE.get(r.kind)
+            system = sc.world.border_systems.get(subj.location) or facts[subj.location].border_system
+            sent = r.kind != "diffusion" or subj.location in r.to
+            doc = next((d for d in subj.travel_documents() if d.id == subj.entered_on), None) \
+                or subj.document_for(subj.location)
+            nominal = subj.name_in(doc) == subj.identity.name or subj.name_in(doc) in r.aliases
+            held_now = any(a.subject == subj.id for a in sc.arrests)
+            crossed = subj.arrived_from is None or checked_crossing(subj.arrived_from, subj.location)
+            nominal = nominal and crossed
+            if (purpose == "arrest" or r.kind in ARRESTING) and sent and nominal and system == "find" and not held_now:
+                warn(("subjects", list(subjects).index(subj.id), "arrived"),
+                     f"{subj.id} entered {subj.location} {_fmt(minutes(subj.arrived))} before the start, when "
+                     f"{r.id} was already live and {subj.location}'s border checks FIND: he would have been held "
+                     "at that entry — arrive before the publication, enter on a document in another name, or "
+                     "give an arrest under way (arrests)")
+    for i, subj in enumerate(sc.subjects):
+        if subj.arrived_from is not None:
+            country(("subjects", i, "arrived_from"), subj.arrived_from)
+        for k, doc in enumerate(subj.documents):
+            country(("subjects", i, "documents", k, "issued_by"), doc.issued_by)
+            if doc.status in IN_SLTD and doc.issued_by is None and subj.identity.nationality is None:
+                warn(("subjects", i, "documents", k), "only the issuing country reports a document to SLTD: give "
+                                                      "issued_by (or the subject's nationality)")
+        if subj.plan is not None:
+            for code in subj.plan.document_in:
+                country(("subjects", i, "plan", "document_in", code), code)
+    held: dict[str, int] = {}
+    for i, a in enumerate(sc.arrests):
+        subj = subjects.get(a.subject)
+        if subj is None:
+            err(("arrests", i, "subject"), f"no subject has id '{a.subject}'{_suggest(a.subject, subjects)}")
+            continue
+        if a.subject in held:
+            err(("arrests", i, "subject"), f"{a.subject} is already held under arrests.{held[a.subject]}")
+        held.setdefault(a.subject, i)
+        if subj.kind not in PERSONS:
+            err(("arrests", i, "subject"), f"{a.subject} is a {subj.kind.replace('_', ' ')}, not a person")
+            continue
+        held_in = a.country or subj.location
+        country(("arrests", i, "country"), a.country)
+        if held_in != subj.location:
+            err(("arrests", i, "country"), f"{a.subject} is in {subj.location} at the start "
+                                           f"(subjects.{list(subjects).index(a.subject)}.location), not in {held_in}")
+        found = requests.get(a.request)
+        if found is None:
+            err(("arrests", i, "request"), f"no request has id '{a.request}'{_suggest(a.request, requests)}")
+            continue
+        k, req = found
+        since = minutes(a.since)
+        if req.subject != a.subject:
+            err(("arrests", i, "request"), f"request {a.request} is about {req.subject or 'nobody'}, not {a.subject}")
+        elif req.published is None:
+            err(("arrests", i, "request"), f"request {a.request} is not published before the start: give requests.{k}.published "
+                                      f"(at least {_fmt(since)} before the start)")
+        elif minutes(req.published) < since:
+            err(("arrests", i, "since"), f"the arrest ({_fmt(since)} before the start) comes before request {a.request} "
+                                         f"was published ({_fmt(minutes(req.published))} before it)")
+        if req.kind not in ARRESTING and not (req.kind == "diffusion" and (req.purpose or "arrest") == "arrest"):
+            err(("arrests", i, "request"), f"a {req.kind} request asks for no arrest; an arrest rests on a Red Notice or "
+                                      "an arrest diffusion")
+            continue
+        if req.kind == "diffusion" and held_in not in req.to:
+            err(("arrests", i, "request"), f"diffusion {a.request} was not sent to {held_in} (requests.{k}.to)")
+        if req.by == held_in:
+            err(("arrests", i, "country"), f"{held_in} made request {a.request} itself: it arrests on its own warrant, "
+                                           "not provisionally for extradition")
+            continue
+        if held_in not in facts or req.by not in facts:
+            continue
+        if subj.refugee is not None and subj.refugee.fearing == req.by and timing_range(subj.refugee.at)[0] == 0:
+            err(("arrests", i), f"{a.subject} is a refugee fearing {req.by} from the start: {a.request} is deleted and "
+                                "he is released at once")
+        national = refused_nationality(req.by, held_in, subj.nationalities, facts, sc.world.extradites_nationals)
+        if national is not None:
+            err(("arrests", i, "country"), f"{held_in} does not surrender its own nationals ({a.subject} holds "
+                                           f"{national} nationality), so it would not have arrested him for {req.by}")
+            continue
+        overrides = {frozenset(e.between): e.basis for e in sc.world.extradition}
+        basis = legal_basis(req.by, held_in, facts, overrides)
+        if basis is None:
+            err(("arrests", i, "country"), f"no legal basis for extradition from {held_in} to {req.by}, so no "
+                                           "provisional arrest (world.extradition)")
+            continue
+        if "extradition.deadline" in sc.parameters or a.extradition_requested is not None:
+            continue
+        limit = request_deadline_days(basis) * 1440.0
+        if since >= limit:
+            err(("arrests", i, "since"), f"the formal request was due {_fmt(limit)} after the arrest ({basis}), "
+                                         f"before the start: he would have been released — give "
+                                         "extradition_requested, or a later arrest")
+        elif since >= limit - 1440:
+            warn(("arrests", i, "since"), f"the formal request is due {_fmt(limit - since)} after the start ({basis}, "
+                                          f"{_fmt(limit)} from the arrest)")
+

@@ -15,6 +15,7 @@ from ..durations import format_duration
 from ..events.registry import CHANNELS, event_kinds, objective_kinds
 from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
 from .chance import TIMING_HELP, Timing
+from .motion import ArrestSpec
 from .types import (
     LATEST,
     CountryCode,
@@ -383,6 +384,8 @@ class Scenario(Strict):
     subjects: list[Subject] = Field(default_factory=list, description="wanted and missing persons")
     requests: list[Request] = Field(default_factory=list, description="notice and diffusion requests NCBs make")
     cases: list[CaseSpec] = Field(default_factory=list, description="intelligence exchanges across countries")
+    arrests: list[ArrestSpec] = Field(default_factory=list,
+                                      description="provisional arrests already under way at the start")
     operations: list[OperationSpec] = Field(default_factory=list, description="coordinated cross-border operations")
     incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
     major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")

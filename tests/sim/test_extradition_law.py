@@ -336,7 +336,7 @@ def law_worlds(draw):
     that fall, refugees, dual nationals, grounds to refuse, abandons and direct requests."""
     members = draw(st.lists(st.sampled_from(POOL), min_size=3, max_size=5, unique=True))
     routes = [{"between": [a, b], "hours": 1} for a, b in pairwise(members)]
-    subjects, requests, commands = [], [], []
+    subjects, requests, commands, arrests = [], [], [], []
     for i in range(draw(st.integers(1, 3))):
         nat = draw(st.sampled_from(members))
         other = draw(st.lists(st.sampled_from(members), max_size=1))
@@ -362,6 +362,14 @@ def law_worlds(draw):
             req["ccf"] = {"after": draw(st.sampled_from(["6h", "1d"])), "study": "2d", "outcome": "delete"}
         if draw(st.integers(0, 3)) == 0:
             req["withdraw_after"] = draw(st.sampled_from(["6h", "1d", "2d"]))
+        # The world in motion at the start: published before it, and sometimes someone held on it already.
+        if draw(st.integers(0, 2)) == 0:
+            del req["at"]
+            req["published"] = draw(st.sampled_from(["-3d", "-30d"]))
+            where = subjects[-1]["location"]
+            if where != by and (req["kind"] == "red" or where in req.get("to", ())) and draw(st.booleans()):
+                arrests.append({"subject": f"S{i}", "request": f"R{i}", "since": draw(st.sampled_from(["-1d", "-2d"])),
+                                **({"extradition_requested": "-1d"} if draw(st.booleans()) else {})})
         requests.append(req)
         if draw(st.integers(0, 2)) == 0:
             to = draw(st.sampled_from([c for c in members if c != by]))
@@ -380,7 +388,7 @@ def law_worlds(draw):
                   ndtf={"doubt_share": 0.0}, desks=draw(st.sampled_from([ROUND_CLOCK, {}])),
                   world={"members": members, "travel": {"routes": routes},
                          "border_systems": dict.fromkeys(members, "find")},
-                  subjects=subjects, requests=requests)
+                  subjects=subjects, requests=requests, arrests=arrests)
     return sc, seats
 
 
@@ -414,6 +422,8 @@ def check_the_law(ex: Exercise) -> int:
             abandon_msgs[e["msg"]] = e["case"]
         elif kind == "message.handled" and e["msg"] in abandon_msgs:
             abandoned_read[abandon_msgs[e["msg"]]] = e["t"]
+        elif kind == "arrest.provisional" and ref is not None:
+            assert valid.get(ref), f"arrest without a valid basis: {e}"
         elif kind == "extradition.completed":
             if ref is not None:
                 assert valid.get(ref), f"surrender without a valid basis: {e}"
