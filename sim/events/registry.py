@@ -97,6 +97,7 @@ SUBJECT = _ref("subject")
 REQUEST = _ref("request", pattern=r"B\d+", what="request id (a scenario's request, or B… from the background)")
 CASE = _ref("case", pattern=r"A\d+", what="case id (a scenario's case or operation, or A… for an arrest case)")
 DECISION = _ref("decision", pattern=r"Q\d+", what="decision id (Q1, Q2… in the order raised)")
+RECIPIENT = _ref("recipient", what="recipient: a member country (in the exercise's world) or GS")
 SEAT = _ref("seat", what="seat (ncb:FR, ndtf, ccc)")
 NOTICE_KIND = _one_of("notice kind", REQUEST_KINDS)
 PRIORITY = _one_of("priority", PRIORITY_RANK)
@@ -113,7 +114,8 @@ RELEASE_REASON = _one_of("release reason", RELEASE_REASONS)
 GROUND = _one_of("refusal ground", GROUNDS)
 BASIS = _one_of("legal basis", REQUEST_DEADLINE_DAYS)
 DOCUMENT_STATUS = _one_of("travel document", get_args(TravelDocument.model_fields["status"].annotation))
-BORDER_SYSTEM = _one_of("border system", ("find", "mind"))  # world.border_systems' 'none' posts never check
+HIT_SYSTEM = _one_of("border system", ("find", "mind"))
+BORDER_SYSTEM = _one_of("border system", (*HIT_SYSTEM.values, "none"))  # a 'none' post sees him pass, checks nothing
 
 # What a field name means in every kind that carries it, unless the kind says otherwise.
 COMMON: dict[str, Type] = {
@@ -188,7 +190,7 @@ kind("inject.released", "the trainer releases a held inject", "inject!", key=Tru
 kind("message.sent", "an NCB (or a national body) sends a message",
      "channel? from! language? priority? subject? to! type? about case forward_of inject msg reply_to request seat "
      "text via? latency_min? answer",
-     types={"answer": _one_of("partner's answer", ANSWERS), "from": _ref("sender", what="sender"), "subject": TEXT, "about": SUBJECT, "type": Type("s", what=_MESSAGE),
+     types={"answer": _one_of("partner's answer", ANSWERS), "from": _ref("sender", what="sender"), "to": RECIPIENT, "subject": TEXT, "about": SUBJECT, "type": Type("s", what=_MESSAGE),
             "channel": _CHANNEL, "forward_of": WHOLE, "reply_to": WHOLE, "via": TEXTS, "latency_min": NUMBER})
 kind("message.handled", "an NCB desk handles a message",
      "inject? msg! translated? type? waited_min? case handling_min on_call priority via_ccc",
@@ -204,7 +206,7 @@ kind("request.resubmitted", "an NCB resubmits a request after completing it",
 kind("message.escalated", "the CCC wakes a closed NCB's on-call officer",
      "ccc! to! translated_to? type? from inject language msg priority text", key=True,
      types={"ccc": TEXT, "translated_to": LANGUAGE, "type": Type("s", what=_MESSAGE)})
-kind("message.undeliverable", "a message finds no route", "to? msg reason")
+kind("message.undeliverable", "a message finds no route", "to? msg reason", types={"to": RECIPIENT})
 kind("objective.met", "an objective is met", "evidence? objective! title!", key=True, types={"evidence": WHOLE})
 kind("objective.failed", "an objective fails", "evidence? objective! reason? title!", key=True,
      types={"evidence": WHOLE, "reason": _one_of("why it failed", ("forbidden", "not_started"))})
@@ -247,7 +249,7 @@ kind("border.checked", "a subject passes a border check", "country document subj
 kind("database.hit", "a border check finds the subject in an INTERPOL database",
      "country! database! diffusion? notice? notice_kind? requester? subject! system! document document_id name",
      key=True,
-     types={"database": _one_of("database", ("notices", "SLTD")), "system": BORDER_SYSTEM,
+     types={"database": _one_of("database", ("notices", "SLTD")), "system": HIT_SYSTEM,
             "document": DOCUMENT_STATUS, "document_id": TEXT})
 kind("subject.located", "a subject is located", "country! diffusion? notice? notice_kind? subject! transit? measures",
      key=True, types={"measures": FLAG})
@@ -334,7 +336,7 @@ for _what, _state in (("notice", NOTICE_STATE), ("diffusion", DIFFUSION_STATE)):
 kind("scenario.drawn", "a value the scenario leaves to chance is drawn from the seed",
      "path! value! choice choices route answer minutes distribution", key=True, target=False,
      why_not="the draw is the exercise's setting, fixed at the start, not an outcome of play",
-     types={"path": TEXT, "value": TEXT, "choice": WHOLE, "choices": EXPECTATION, "route": TEXTS,
+     types={"path": TEXT, "value": TEXT, "choice": WHOLE, "choices": Type("l", what="the choices as written"), "route": TEXTS,
             "answer": _one_of("partner's answer", ANSWERS), "minutes": NUMBER, "distribution": EXPECTATION})
 
 
@@ -465,6 +467,11 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
     if t.ref == "country":
         wrong = _country(value, scope)
         return wrong + NEVER if wrong else None
+    if t.ref == "recipient" and value == "GS":  # the General Secretariat (the NDTF's replies, a person's message)
+        return None
+    if t.ref == "recipient":
+        wrong = _country(value, scope)
+        return (wrong.replace("'s ISO code", "'s ISO code, nor GS (the General Secretariat)") + NEVER) if wrong else None
     if t.ref == "sender":  # a member's NCB, or a national body named in words
         if re.fullmatch(r"[A-Za-z]{2}", value) and (value.upper() in scope.members):
             wrong = _country(value, scope)

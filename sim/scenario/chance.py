@@ -303,7 +303,10 @@ def share_at_or_after(value: timedelta | DistributionModel, t: float) -> float:
         ws = e.weights or [1.0] * len(e.values)
         return sum(w for v, w in zip(e.values, ws, strict=True) if minutes(v) >= t) / sum(ws)
     if isinstance(value, Exponential):
-        return math.exp(-t / minutes(value.exponential.mean)) if t > 0 else 1.0
+        mean = minutes(value.exponential.mean)
+        if t <= 0:
+            return 1.0
+        return math.exp(-t / mean) if mean > 0 else 0.0  # a mean of zero always draws zero
     if t <= 0:
         return 1.0
     ln = value.lognormal

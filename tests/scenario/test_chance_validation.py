@@ -164,3 +164,9 @@ operations:
     assert [p.field for p in errors(tmp_path, op.replace("{ACTION}", "{uniform: {low: 4d, high: 8d}}"))] == [
         "operations.0.action_starts"]
     assert errors(tmp_path, op.replace("{ACTION}", "{uniform: {low: 6d, high: 8d}}")) == []
+
+
+def test_an_exponential_timing_with_a_zero_mean_is_judged_not_divided_by(tmp_path):
+    """A mean of zero always draws zero: validate must not divide by it (it once raised ZeroDivisionError)."""
+    said = problems(tmp_path, subject("{route: [ES], leaves_after: {exponential: {mean: 0m}}}"))
+    assert not [p for p in said if p.severity == "error" or "leaves_after" in str(p)]

@@ -21,7 +21,8 @@ from sim.world import all_members
 
 RICH = [SCENARIOS / "fugitive-three-borders.yaml", SCENARIOS / "pharma-ring-operation.yaml",
         SCENARIOS / "annotated-example.yaml", ROOT / "tests" / "data" / "arrest-fr.yaml",
-        ROOT / "tests" / "data" / "workstation-fr.yaml"]
+        ROOT / "tests" / "data" / "workstation-fr.yaml", ROOT / "tests" / "data" / "registry-corners.yaml",
+        *sorted((ROOT / "docs" / "cookbook").glob("*.yaml"))]
 
 
 def test_every_registered_kind_is_in_the_schema_and_the_guide():
@@ -201,7 +202,8 @@ def test_shipped_scenarios_match_only_what_the_engine_produces():
         sc = load_scenario(path).scenario
         scope = Scope.of(sc, all_members())
         for o in sc.objectives:
-            assert match_problems(o.check.event, o.check.match, scope) == [], (path.name, o.id)
+            for check in [*o.leaves(), *([o.after] if o.after else [])]:
+                assert match_problems(check.event, check.match, scope) == [], (path.name, o.id)
 
 
 def test_an_editor_flags_a_match_the_schema_knows_is_wrong():
