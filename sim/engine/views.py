@@ -19,12 +19,11 @@ from ..notices.machines import CASE_EVENT_KINDS
 Event = dict[str, Any]
 
 # Kinds no player seat ever sees: the ground truth and the exercise control.
+# What the scenario drew at the start (a route, a partner's answer, a timing) is ground truth too.
 GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "inject.held",
-                "inject.released", "objective.met", "objective.failed"}
-# What the scenario drew at the start (a subject's route, a partner's answer, a timing) is its ground truth.
-GROUND_TRUTH |= {"scenario.drawn"}
+                "inject.released", "objective.met", "objective.failed", "scenario.drawn"}
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
-                   "notice.deleted", "notice.expired"}
+                   "notice.deleted", "notice.expired", "notice.updated"}
 REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",
                   "diffusion.info_requested", "diffusion.info_supplied"}
 CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located", "arrest.national", "whereabouts.reported", "warning.issued",
@@ -97,7 +96,7 @@ class SeatView:
             if kind == "diffusion.reviewed" and e.get("outcome") != "purged":
                 involved = e.get("requester") == me  # recipients are only told to purge
             return t if involved else None
-        if kind == "database.hit":
+        if kind in ("database.hit", "mind.refreshed"):  # its own border posts
             return t if e.get("country") == me else None
         if kind in CASE_KINDS:
             return t if me in (e.get("country"), e.get("requester")) else None

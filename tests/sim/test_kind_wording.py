@@ -31,3 +31,16 @@ def sample(kind: str) -> dict:
 def test_every_kind_has_words(kind):
     said = describe(sample(kind))
     assert said and said != kind and "None" not in said, said
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_has_a_view_rule(kind):
+    """A registered kind either reaches the seats it concerns or is ground truth, never dropped by
+    default (notice.updated once reached no NCB, not even the one that made the update)."""
+    from sim.engine.views import GROUND_TRUTH, SeatView
+
+    if kind in GROUND_TRUTH:
+        return
+    e = sample(kind) | {"participants": ["FR"], "to": "FR", "actor": "FR"}
+    seats = ["ncb:FR", "ndtf", "ccc"]
+    assert any(SeatView(s).reach(e) is not None for s in seats), kind
