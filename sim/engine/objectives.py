@@ -15,12 +15,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from simpy.core import Environment
+from simpy.events import NORMAL, EventPriority, Timeout
+
 from ..durations import minutes
 from ..scenario.model import AllOf, AnyOf, EventCheck, Never, Objective, leaves_of
 
 if TYPE_CHECKING:
     from .exercise import Exercise
     from .journal import Event
+
+class _AfterTheInstant(Timeout):
+    """A timeout that fires after everything else due at its instant, so a deadline is a closed
+    interval: an event at exactly the deadline counts, whenever it was scheduled. SimPy orders
+    events by time, then priority; Timeout always uses NORMAL, so this one sets its own, lower."""
+
+    def __init__(self, env: Environment, delay: float) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._delay = delay
+        self._ok = True
+        env.schedule(self, EventPriority(NORMAL + 1), delay)
+
 
 @dataclass(slots=True)
 class _Watch:
@@ -103,7 +120,7 @@ class ObjectiveTracker:
         return True if True in parts else (False if all(p is False for p in parts) else None)
 
     def _expire_at(self, deadline: float, oid: str) -> None:
-        self.ex.env.timeout(max(0.0, deadline - self.ex.env.now)).callbacks.append(lambda _e: self._expire(oid))
+        _AfterTheInstant(self.ex.env, max(0.0, deadline - self.ex.env.now)).callbacks.append(lambda _e: self._expire(oid))
 
     def _close(self, o: Objective, verdict: str, evidence: int | None = None, reason: str | None = None) -> None:
         self.status[o.id] = verdict

@@ -160,3 +160,14 @@ def test_the_debrief_says_what_broke_a_none_and_why_a_relative_objective_never_b
     rows = {r["id"]: r for r in build(ex.journal.events, title="t", scenario_id="t")["objectives"]}
     assert rows["O1"]["verdict"] == "failed" and rows["O1"]["evidence"].startswith("must not happen, and did: ")
     assert rows["O2"]["evidence"] == "never started: the event its deadline counts from did not happen"
+
+
+def test_a_deadline_is_a_closed_interval_whatever_was_scheduled_first():
+    """An event at exactly the deadline counts, whether it was queued before the deadline or after
+    (the desk's handling of B is scheduled at 10h for 10h30m; the deadline was set at the start)."""
+    v = verdicts({"id": "O1", "check": handled("B"), "by": "10h30m"},
+                 {"id": "O2", "check": handled("B"), "after": fired("B"), "within": "30m"},
+                 {"id": "O3", "none": fired("B"), "by": "10h"},
+                 {"id": "O4", "check": fired("B"), "by": "10h"})
+    assert v["O1"][:2] == ("met", "16:30") and v["O2"][:2] == ("met", "16:30")
+    assert v["O3"][:2] == ("failed", "16:00") and v["O4"][:2] == ("met", "16:00")
