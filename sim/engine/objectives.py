@@ -13,6 +13,7 @@ count, and ``within`` puts its deadline that long after the event.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from simpy.core import Environment
@@ -24,6 +25,10 @@ from ..scenario.model import AllOf, AnyOf, EventCheck, Never, Objective, leaves_
 if TYPE_CHECKING:
     from .exercise import Exercise
     from .journal import Event
+
+def _utc(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
 
 class _AfterTheInstant(Timeout):
     """A timeout that fires after everything else due at its instant, so a deadline is a closed
@@ -77,7 +82,7 @@ class ObjectiveTracker:
 
     def _on_event(self, event: Event) -> None:
         touched: dict[str, _Watch] = {}
-        triggered: list[_Watch] = []
+        triggered: list[tuple[_Watch, Event]] = []
         for oid, leaf in self._by_kind.get(event["kind"], ()):
             if self.status[oid] != "open":
                 continue
@@ -86,7 +91,7 @@ class ObjectiveTracker:
                 if not w.opened and w.objective.after is not None and w.objective.after.matches(event):
                     w.triggers += 1
                     if w.triggers >= w.objective.after.count:
-                        triggered.append(w)
+                        triggered.append((w, event))
             elif w.opened and leaf.matches(event):
                 w.seen[id(leaf)] = w.seen.get(id(leaf), 0) + 1
                 touched[oid] = w
@@ -96,11 +101,15 @@ class ObjectiveTracker:
                 self._close(w.objective, "met" if verdict else "failed", evidence=event["seq"],
                             reason=None if verdict else "forbidden")
         # The event that opens a window is not itself counted in it: only what follows is.
-        for w in triggered:
+        for w, trigger in triggered:
             w.opened = True
             within = w.objective.within
             if within is not None:
-                w.deadline = min(w.deadline, self.ex.env.now + minutes(within))
+                # What was already so at the start (an arrest under way) happened at ``since``: its
+                # window was running before the start, and may be over already.
+                since = trigger.get("since")
+                began = self.ex.clock.at(_utc(since)) if isinstance(since, str) else self.ex.env.now
+                w.deadline = min(w.deadline, began + minutes(within))
                 if w.deadline < self.ex.duration:
                     self._expire_at(w.deadline, w.objective.id)
 

@@ -171,3 +171,28 @@ def test_a_deadline_is_a_closed_interval_whatever_was_scheduled_first():
                  {"id": "O4", "check": fired("B"), "by": "10h"})
     assert v["O1"][:2] == ("met", "16:30") and v["O2"][:2] == ("met", "16:30")
     assert v["O3"][:2] == ("failed", "16:00") and v["O4"][:2] == ("met", "16:00")
+
+
+def test_a_window_opened_by_what_was_under_way_at_the_start_counts_from_when_it_happened():
+    """An arrest under way since 35 days before the start opens a 'within' window 35 days ago: a
+    20-day window is already over at the start, a 40-day one has 5 days left."""
+    from sim.scenario.model import Scenario
+
+    sc = Scenario.model_validate({
+        "id": "t", "title": "t", "start": "2026-03-02T06:00:00Z", "duration": "30d",
+        "world": {"members": ["FR", "ES", "PT"]},
+        "subjects": [{"id": "S1", "identity": {"name": "Marc DUVAL", "nationality": "FR"}, "location": "ES",
+                      "arrived": "-40d"}],
+        "requests": [{"id": "N1", "kind": "red", "by": "FR", "subject": "S1", "offence": "homicide",
+                      "max_penalty_years": 30, "published": "-60d"}],
+        "arrests": [{"subject": "S1", "request": "N1", "country": "ES", "since": "-35d"}],
+        "objectives": [
+            {"id": "O1", "title": "t", "none": {"event": "extradition.requested"},
+             "after": {"event": "arrest.provisional"}, "within": "20d"},
+            {"id": "O2", "title": "t", "check": {"event": "extradition.requested"},
+             "after": {"event": "arrest.provisional"}, "within": "40d"}]})
+    ex = Exercise(sc)
+    ex.run()
+    v = {e["objective"]: (e["kind"], e["t"]) for e in ex.journal.events if e["kind"].startswith("objective.")}
+    assert v["O1"] == ("objective.met", "2026-03-02T06:00:00Z")  # the window closed 15 days before the start
+    assert v["O2"][1] <= "2026-03-07T06:00:00Z"  # decided within the 5 days left
