@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -11,6 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import shown
+
+MAX_LISTED = 12  # choices listed in full in a message; beyond, the nearest one and where to look
 
 _PATTERN_HELP = {
     "^[A-Za-z][A-Za-z0-9_.-]{0,63}$": "an identifier: a letter, then letters, digits, _ . or - (64 at most)",
@@ -162,7 +165,13 @@ def _message(err: Mapping[str, Any], data: Any, path: tuple, root: type[BaseMode
             f"; expected one of: {', '.join(names)}" if names else "")
         return path, f"unknown field {shown(key)}{hint}"
     if typ == "literal_error":
-        return path, f"expected one of {ctx.get('expected', '')}, got {shown(value)}"
+        expected = str(ctx.get("expected", ""))
+        options = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(value, options, n=1, cutoff=0.6) if isinstance(value, str) else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        if len(options) > MAX_LISTED:  # an event kind, an offence: a screenful of choices hides the answer
+            return path, f"{shown(value)} is not one of the {len(options)} allowed values{hint}; docs/scenarios.md lists them"
+        return path, f"expected one of {expected}, got {shown(value)}{hint}"
     if typ == "string_pattern_mismatch":
         pat = ctx.get("pattern", "")
         return path, f"expected {_PATTERN_HELP.get(pat, 'text matching ' + pat)}, got {shown(value)}"

@@ -196,3 +196,12 @@ def test_a_window_opened_by_what_was_under_way_at_the_start_counts_from_when_it_
     v = {e["objective"]: (e["kind"], e["t"]) for e in ex.journal.events if e["kind"].startswith("objective.")}
     assert v["O1"] == ("objective.met", "2026-03-02T06:00:00Z")  # the window closed 15 days before the start
     assert v["O2"][1] <= "2026-03-07T06:00:00Z"  # decided within the 5 days left
+
+
+def test_a_misspelt_event_kind_gets_the_nearest_kind_not_a_screenful(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL_SCENARIO + "objectives:\n  - {id: O1, title: t, check: {event: notice.publish}}\n",
+                    encoding="utf-8")
+    r = ncbsim("validate", str(path))
+    line = next(ln for ln in r.stderr.splitlines() if "objectives.0.check.event" in ln)
+    assert r.returncode == 2 and "(did you mean 'notice.published'?)" in line and len(line) < 300, line
