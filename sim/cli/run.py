@@ -208,7 +208,9 @@ def render(s: dict[str, Any]) -> str:
         mark = {"met": "MET   ", "failed": "FAILED", "open": "open  "}
         for o in s["objectives"]:
             when = f" at {o['at']}" if o["at"] else ""
-            lines.append(f"  {mark[o['status']]} {o['id']}: {o['title']}{when}")
+            why = {"not_started": " (never started: the event it counts from did not happen)",
+                   "forbidden": " (what it forbids happened)"}.get(o.get("reason", ""), "")
+            lines.append(f"  {mark[o['status']]} {o['id']}: {o['title']}{when}{why}")
     if s.get("session"):
         ss = s["session"]
         lines += ["", (f"session {ss['file']} ({'resumed' if ss['resumed'] else 'new'}): "

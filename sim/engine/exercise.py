@@ -309,6 +309,7 @@ class Exercise:
             "objectives": [
                 {"id": o.id, "title": o.title, "status": self.objectives.status[o.id],
                  "at": self.objectives.when.get(o.id)}
+                | ({"reason": self.objectives.reason[o.id]} if o.id in self.objectives.reason else {})
                 for o in self.scenario.objectives
             ],
             "busiest_desks": self._busiest(),

@@ -62,6 +62,7 @@ class ObjectiveTracker:
         self.objectives = objectives
         self.status: dict[str, str] = {o.id: "open" for o in objectives}
         self.when: dict[str, str] = {}
+        self.reason: dict[str, str] = {}  # why an objective failed, when not simply its deadline
         self._watch: dict[str, _Watch] = {}
         # kind -> (objective id, leaf) to test; the 'after' checks under the key None in each pair
         self._by_kind: dict[str, list[tuple[str, EventCheck | None]]] = {}
@@ -138,7 +139,7 @@ class ObjectiveTracker:
         if evidence is not None:
             fields["evidence"] = evidence
         if reason is not None:
-            fields["reason"] = reason
+            fields["reason"] = self.reason[o.id] = reason
         with self.ex.journal.cause(None):  # the exercise's verdict, whoever's action met it
             self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)
 

@@ -520,4 +520,16 @@ def _check_in_motion(sc: Scenario, country, err, warn, end: float) -> None:
         elif since >= limit - 1440:
             warn(("arrests", i, "since"), f"the formal request is due {_fmt(limit - since)} after the start ({basis}, "
                                           f"{_fmt(limit)} from the arrest)")
+        else:
+            # By the book the requester sends at once, but preparing the file takes its time: say so
+            # when the days left are fewer than that takes in most runs (he would then be released).
+            from .chance import share_at_or_after
+            from .parameters import distribution
+
+            late = share_at_or_after(distribution(sc.parameters, "extradition.preparation_time"), limit - since)
+            if late > 0.2:
+                warn(("arrests", i, "since"), f"{_fmt(limit - since)} are left at the start ({basis}: {_fmt(limit)} "
+                                              f"from the arrest), but preparing the formal request "
+                                              f"(extradition.preparation_time) takes longer in {late:.0%} of runs: "
+                                              "he would then be released — arrest him later, or shorten it")
 

@@ -97,7 +97,15 @@ an objective can say:
   met by the first part that holds. A `none` part holds only once the deadline has come.
 - `after: {{event: …, match: …}}` with `within: 12h` — the deadline counts from that event (the
   first one, or the `count`-th), and only events after it count. `by`, if given too, still caps
-  it. If the event never happens the objective fails as *not started*.
+  it; `after` without `within` only orders things (the deadline stays `by`, or the end). If the
+  event never happens the objective fails as *not started*. An event that was already so at the
+  start (an arrest under way) counts from when it happened (`since`). Match the trigger closely:
+  a `database.hit` on a subject is also the SLTD hit on his stolen passport — add
+  `database: notices` (or `notice: N1`) when you mean the notice.
+
+A deadline includes its instant: an event at exactly the deadline counts. `seat:` on a check
+keeps what that seat did (its decisions, its NCB's messages and requests); `seat` inside `match`
+compares the event's own `seat` field, which only decisions, reads and refused commands carry.
 
 To grade what people did rather than what the automation did, add `done_by` and `seat` to the
 check. Every event a command or an answer caused says who caused it in its `by` field:
@@ -119,7 +127,7 @@ objectives:
   - id: O4
     title: The hit is answered within 12 hours of reaching France
     check: {{event: decision.made, match: {{type: confirm_hit}}, seat: "ncb:FR"}}
-    after: {{event: database.hit, match: {{subject: S1}}}}
+    after: {{event: database.hit, match: {{subject: S1, database: notices}}}}
     within: 12h
   - id: O5
     title: Duval is never released

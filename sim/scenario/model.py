@@ -142,9 +142,14 @@ class WorldSpec(Strict):
                                          description="direct I-24/7 links that are down (traffic reroutes via Lyon)")
     travel: Travel = Field(default_factory=Travel)
     border_systems: dict[CountryCode, Literal["find", "mind", "none"]] = Field(
-        default_factory=dict, description="override how a country's border posts query INTERPOL's databases")
+        default_factory=dict, description="override how a country's border posts query INTERPOL's databases: "
+                                          "find (live, at once), mind (an offline copy, refreshed now and then: "
+                                          "see mind), none (no check). Moves inside the Schengen area are never "
+                                          "checked, whatever the system, e.g. {MA: mind}")
     extradites_nationals: dict[CountryCode, Literal["yes", "no", "eu"]] = Field(
-        default_factory=dict, description="override whether a country extradites its own nationals")
+        default_factory=dict, description="override whether a country surrenders its own nationals: yes, no "
+                                          "(it refuses, and may prosecute them itself), or eu (only to EU states, "
+                                          "under the European Arrest Warrant); words, not true/false, e.g. {NO: no}")
     extradition: list[Extradition] = Field(default_factory=list,
                                            description="bilateral legal bases added or removed between pairs")
     mind: dict[CountryCode, MindPhase] = Field(

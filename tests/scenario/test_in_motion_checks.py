@@ -150,3 +150,15 @@ def test_validate_cli_reports_them_located_with_exit_2(tmp_path):
     r = ncbsim("validate", str(path))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "s.yaml:14:" in r.stderr and "arrests.0.request: no request has id 'N2'" in r.stderr
+
+
+def test_an_arrest_whose_days_left_are_fewer_than_preparing_the_request_takes_is_warned(tmp_path):
+    """FR–ES is under the EAW (60 days): 40 days into it, the 20 left are shorter than the
+    preparation time (median 16 days) in a third of runs; at 10 days in, no warning."""
+    late = problems(tmp_path, DUVAL + "    arrived: -70d\n" + "requests:\n" + RED
+                    + "arrests:\n  - {subject: S1, request: N1, since: -40d}\n")
+    severity, message, _line = only(late, "arrests.0.since")
+    assert severity == "warning" and "extradition.preparation_time" in message and "% of runs" in message
+    early = problems(tmp_path, DUVAL + "    arrived: -70d\n" + "requests:\n" + RED
+                     + "arrests:\n  - {subject: S1, request: N1, since: -10d}\n")
+    assert not [p for p in early if p[1] == "arrests.0.since"]
