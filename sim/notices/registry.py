@@ -117,7 +117,7 @@ class Registry:
         self.by_subject: dict[str, list[Record]] = {}
         self.states: dict[str, int] = {}
 
-    def add(self, rec: Record, t: float, **fields: Any) -> Record:
+    def _enter(self, rec: Record) -> None:
         if rec.id in self.records:  # two requests under one reference would merge their histories
             raise RuntimeError(f"request {rec.id} is already in the registry (an engine bug)")
         rec.state = rec.machine.initial
@@ -125,6 +125,9 @@ class Registry:
         if rec.subject:
             self.by_subject.setdefault(rec.subject, []).append(rec)
         self._count(None, rec.state)
+
+    def add(self, rec: Record, t: float, **fields: Any) -> Record:
+        self._enter(rec)
         if rec.visible:
             rec.visible_since = t
         rec.history.append((t, rec.state))
@@ -137,13 +140,7 @@ class Registry:
         state at ``published_at`` (before ``t``, the start). One event says so at ``t``, with
         ``since``: ``notice.published``, or ``diffusion.sent`` for a diffusion (which was also
         reviewed and found compliant before the start)."""
-        if rec.id in self.records:
-            raise RuntimeError(f"request {rec.id} is already in the registry (an engine bug)")
-        rec.state = rec.machine.initial
-        self.records[rec.id] = rec
-        if rec.subject:
-            self.by_subject.setdefault(rec.subject, []).append(rec)
-        self._count(None, rec.state)
+        self._enter(rec)
         rec.history.append((published_at, rec.state))
         for action in ("approve",) if rec.kind == "diffusion" else ("publish",):
             new, _event = rec.machine.next(rec.state, action)
