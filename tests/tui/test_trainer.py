@@ -56,11 +56,23 @@ async def test_trainer_controls_the_msel_and_rates_objectives(in_tmp):
         app.screen.query_one("#rating").focus()
         await pilot.press("enter")
         await pilot.pause()
+        objectives = app.screen.query_one("#objectives", DataTable)
+        app.screen.refresh_all()
+        assert objectives.get_row("O1")[2] == "P"
+        objectives.focus()
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#rating").focus()
+        await pilot.press("down", "enter")  # the second rating: with some challenges
+        await pilot.pause()
+        app.screen.refresh_all()
+        assert objectives.get_row("O1")[2] == "S"  # once shown as "P": the first letter of "performed_…"
     recorded = SessionStore.open("t.db", write=False)  # the app has let go of it: read what the file holds
     try:
         notes = recorded.notes()
         controls = [r for r in recorded.decisions() if r.by == "control"]
     finally:
         recorded.close()
-    assert notes[-1]["objective"] == "O1" and notes[-1]["rating"] == "performed_without_challenges"
+    assert notes[-2]["objective"] == "O1" and notes[-2]["rating"] == "performed_without_challenges"
+    assert notes[-1]["rating"] == "performed_with_some_challenges"
     assert [c.decision for c in controls] == ["C1", "C2", "C3"]

@@ -154,7 +154,9 @@ class TrainerScreen(ClockedScreen):
         status = host.objective_status()
         for o in host.scenario.objectives:
             rated = [n["rating"] for n in notes if n["objective"] == o.id and n["rating"]]
-            obj.add_row(shown(o.id), status[o.id], (rated[-1] or "")[:1].upper() if rated else "",
+            # HSEEP's letter (P, S, M, U) leads each rating's text: the first letter of the rating's
+            # own name would be P for three of the four ("performed_…").
+            obj.add_row(shown(o.id), status[o.id], RATING_TEXT[rated[-1]][0] if rated else "",
                         shown(o.title[:50]), key=o.id)
         obj.move_cursor(row=min(orow, max(0, obj.row_count - 1)))
         if changed:
