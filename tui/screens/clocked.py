@@ -11,6 +11,9 @@ from textual.screen import Screen
 from ..driver import Driver
 from .help import HelpScreen
 
+# RichLog renders each line at least this wide (Textual's default is 78): a panel narrower than
+# that would hide the end of every wrapped line, so logs wrap at the panel's own width instead.
+MIN_LOG_WIDTH = 20
 CLOCK_BINDINGS: list[BindingType] = [
     Binding("space", "toggle_clock", "Start/pause"),
     Binding("plus,equals_sign", "faster", "Faster"),

@@ -20,7 +20,7 @@ from ..widgets.world_map import WorldMap
 from ..wording import message_text, message_type
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import ClockedScreen
+from .clocked import MIN_LOG_WIDTH, ClockedScreen
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .message import EDIT_REQUEST, MessageScreen
@@ -60,7 +60,7 @@ class OperationsScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-                yield RichLog(id="event-log", wrap=True, markup=True, auto_scroll=True)
+                yield RichLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")

@@ -27,7 +27,7 @@ from sim.api import (
 
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
-from .clocked import CLOCK_BINDINGS, ClockedScreen
+from .clocked import CLOCK_BINDINGS, MIN_LOG_WIDTH, ClockedScreen
 from .decision import DecisionScreen
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ class TrainerScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield DataTable(id="injects", cursor_type="row")
-                yield RichLog(id="event-log", wrap=True, markup=True)
+                yield RichLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(with_seat=True, id="decisions")
                 yield DataTable(id="objectives", cursor_type="row")
