@@ -44,6 +44,10 @@ class Driver:
         host.watch(seat)
         player = next((p for p in host.scenario.players if p.seat == seat), None)
         self.pause_on_decision = player.pause_on_decision if player else True
+        # Decisions the clock has already stopped for: space lets it run on while they wait (to
+        # their deadline, where the default applies); only a new one stops it again.
+        self._stopped_for: set[str] = set()
+        self.stopped_for: tuple[DecisionView, ...] = ()  # the new ones the last tick stopped for
         self.name = Namer(host.subject_names(), {r.code: r.name for r in host.recipients() if r.code != "GS"})
         self.choices: FormChoices = host.form_choices()
         self._board_told: dict[str, int] = {}  # ref -> history lines the person has been told of
@@ -84,9 +88,19 @@ class Driver:
         target = self.host.duration if rate == float("inf") else self.now + wall_seconds * rate / 60.0
         changed = self.host.advance(target, TICK_BUDGET_S, self.seat if self.pause_on_decision else None)
         self.save_progress()
-        if self.pause_on_decision and self.my_decisions():
-            self.paused = True
+        self.stopped_for = ()
+        if self.pause_on_decision:
+            new = tuple(d for d in self.waiting() if d.id not in self._stopped_for)
+            if new:
+                self.paused = True
+                self.stopped_for = new
+                self._stopped_for.update(d.id for d in new)
         return changed
+
+    def waiting(self) -> tuple[DecisionView, ...]:
+        """The decisions this seat's clock stops for: its own; for the trainer, those the players'
+        seats must answer (nobody else will, unless the session automates them)."""
+        return self.host.awaiting_people() if self.seat == "trainer" else self.my_decisions()
 
     def close(self) -> None:
         """Let go of the session file and its writer's lock, so this process may open it again."""

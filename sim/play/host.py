@@ -132,6 +132,9 @@ class PlayHost:
         self.scenario: Scenario = ex.scenario  # immutable, validated data
         people = run.store.people if run is not None else []
         self.players: frozenset[str] = frozenset({*(p.seat for p in self.scenario.players), *people})
+        # Seats a person answers in this session (none of them automated): their decisions wait
+        # for that person, or for the trainer, who answers for them.
+        self.people: frozenset[str] = frozenset(people)
         self._trackers: dict[str, SeatTracker] = {}
         self._asked: set[str] = set()  # seats a decision was raised for during the current advance
         self._ex.port.listeners.append(self._decision_raised)
@@ -291,7 +294,9 @@ class PlayHost:
         return self._ex.clock.iso(t)
 
     def _decision_raised(self, decision: Decision) -> None:
-        self._asked.update((decision.seat, TRAINER))
+        self._asked.add(decision.seat)
+        if decision.seat in self.people:  # the trainer's clock stops only for what a person must answer
+            self._asked.add(TRAINER)
 
     def advance(self, until: float, budget_s: float, stop_for: str | None = None) -> bool:
         """Run towards ``until`` for about ``budget_s`` of wall time; with ``stop_for``, stop at the
@@ -358,6 +363,10 @@ class PlayHost:
         for tracker in self._trackers.values():
             changed = tracker.absorb(self._ex.journal.events, now_iso) or changed
         return changed
+
+    def awaiting_people(self) -> tuple[DecisionView, ...]:
+        """The open decisions of seats a person answers: what the trainer's clock waits for."""
+        return tuple(DecisionView.of(d) for d in self._ex.port.open if d.seat in self.people)
 
     def open_decisions(self, seat: str) -> tuple[DecisionView, ...]:
         """The decisions waiting for ``seat`` (every seat's, for the trainer)."""

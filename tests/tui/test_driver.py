@@ -55,3 +55,41 @@ def test_opening_with_neither_a_scenario_nor_a_session_to_resume_is_refused(tmp_
 
 def test_speeds_cover_real_time_to_as_fast_as_possible():
     assert SPEEDS[0] == ("real time", 1.0) and SPEEDS[-1][1] == float("inf")
+
+
+def test_space_lets_the_clock_run_on_while_a_known_decision_waits(tmp_path, monkeypatch):
+    """Once the clock has stopped for a decision, starting it again runs on (the decision waits to
+    its deadline); it stopped again one tick later, 3 minutes on, before."""
+    monkeypatch.setattr("tui.driver.TICK_BUDGET_S", 60.0)
+    d = Driver.open(str(FLAGSHIP), None, str(tmp_path / "s.db"))
+    d.paused = False
+    while not d.my_decisions():
+        d.tick(1.0)
+    known = d.my_decisions()
+    assert d.paused and d.stopped_for == known  # both of France's filing decisions, raised at once
+    d.paused = False
+    d.tick(1.0)  # one wall second at one sim hour a second
+    assert not d.paused and d.now == known[0].raised_at + 60.0 and d.stopped_for == ()
+    assert d.my_decisions() == known  # still waiting, to their deadline
+
+
+def test_the_trainer_clock_waits_for_the_players_seats_unless_they_are_automated(tmp_path, monkeypatch):
+    """In the trainer's console nobody answers a player's seat but the trainer: the clock stops
+    when one must decide (their decisions once expired seconds after appearing). Automated, never."""
+    monkeypatch.setattr("tui.driver.TICK_BUDGET_S", 60.0)
+    d = Driver.open(str(FLAGSHIP), "trainer", str(tmp_path / "t.db"), trainer=True)
+    assert d.seat == "trainer" and d.pause_on_decision
+    d.paused = False
+    d.speed_index = len(SPEEDS) - 1  # as fast as possible
+    while not d.paused and not d.host.finished:
+        d.tick(1.0)
+    assert d.stopped_for and all(q.seat == "ncb:FR" for q in d.stopped_for)
+    assert not any(e["kind"] == "decision.expired" for _, e in d.seen())
+    auto = Driver.open(str(FLAGSHIP), "trainer", str(tmp_path / "a.db"), trainer=True, automate=True)
+    auto.paused = False
+    auto.speed_index = len(SPEEDS) - 1
+    for _ in range(50):
+        auto.tick(1.0)
+        assert not auto.paused
+        if auto.host.finished:
+            break

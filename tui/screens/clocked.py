@@ -8,6 +8,8 @@ from collections.abc import Callable
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from sim.api import DecisionView
+
 from ..driver import Driver
 from .help import HelpScreen
 
@@ -48,7 +50,14 @@ class ClockedScreen(Screen):
         if self._modal_open:
             return
         self.refresh_all(self.driver.tick(elapsed))
+        if self.driver.stopped_for:
+            self.notify(self.stop_alert(self.driver.stopped_for), title="Clock paused", timeout=10)
         self.after_tick()
+
+    def stop_alert(self, decisions: tuple[DecisionView, ...]) -> str:
+        """Why the clock just stopped, and what to do."""
+        return ("A decision is waiting: press d to decide, or space to let the clock run on "
+                "(at its deadline the default applies).")
 
     def after_tick(self) -> None:
         """Hook for what follows a tick (the trainee's screen shows the debrief at the end)."""

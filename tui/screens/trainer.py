@@ -17,6 +17,7 @@ from sim.api import (
     AddInject,
     AddNote,
     Command,
+    DecisionView,
     FireInject,
     HoldInject,
     Refused,
@@ -130,10 +131,14 @@ class TrainerScreen(ClockedScreen):
         obj.border_title = "Objectives (r: note and rate)"
         obj.add_columns("id", "status", "rating", "objective")
         self.query_one("#event-log").border_title = "Ground truth"
-        self.driver.pause_on_decision = False
         self._notes = self.driver.host.notes()
         self.refresh_all()
         self.start_clock()
+
+    def stop_alert(self, decisions: tuple[DecisionView, ...]) -> str:
+        seats = ", ".join(dict.fromkeys(d.seat for d in decisions))
+        return (f"{seats} must decide, and nobody automates that seat: answer as it (enter on the row in "
+                "Decisions), or press space to let the clock run on to the deadline, where the default applies.")
 
     def refresh_all(self, changed: bool = True) -> None:
         d, host = self.driver, self.driver.host
