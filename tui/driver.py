@@ -82,13 +82,13 @@ class Driver:
 
     def tick(self, wall_seconds: float) -> bool:
         """Advance by wall time × speed; True when something new reached the seat."""
+        self.stopped_for = ()
         if self.paused or self.host.finished:
             return False
         rate = self.speed[1]
         target = self.host.duration if rate == float("inf") else self.now + wall_seconds * rate / 60.0
         changed = self.host.advance(target, TICK_BUDGET_S, self.seat if self.pause_on_decision else None)
         self.save_progress()
-        self.stopped_for = ()
         if self.pause_on_decision:
             new = tuple(d for d in self.waiting() if d.id not in self._stopped_for)
             if new:

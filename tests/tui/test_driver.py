@@ -84,6 +84,8 @@ def test_the_trainer_clock_waits_for_the_players_seats_unless_they_are_automated
     while not d.paused and not d.host.finished:
         d.tick(1.0)
     assert d.stopped_for and all(q.seat == "ncb:FR" for q in d.stopped_for)
+    d.tick(1.0)
+    assert d.paused and d.stopped_for == ()  # said once: a paused clock's ticks stop for nothing new
     assert not any(e["kind"] == "decision.expired" for _, e in d.seen())
     auto = Driver.open(str(FLAGSHIP), "trainer", str(tmp_path / "a.db"), trainer=True, automate=True)
     auto.paused = False
