@@ -60,6 +60,17 @@ class NcbsimApp(App):
     def start_operations(self) -> None:
         self.push_screen(OperationsScreen(self.opened, clock=self.clock))
 
+    @property
+    def session_note(self) -> str | None:
+        """Where the exercise was recorded and how to go on from it, said when the app has closed
+        (a session without --session lives in a temporary folder nobody would find otherwise)."""
+        if self.driver is None:
+            return None
+        path = self.driver.host.session_path
+        again = "ncbsim trainer" if self.trainer else "ncbsim play --session"
+        return (f"session recorded in {path}\n  resume it:  {again} {path}\n"
+                f"  report:     ncbsim report {path} --html report.html")
+
     def on_unmount(self) -> None:
         if self.driver is not None:
             self.driver.close()
@@ -75,7 +86,7 @@ class NcbsimApp(App):
         debrief = self.opened.host.debrief(source="ncbsim play")
         # Beside the session file, or where the trainee started ncbsim when there is none.
         folder = Path(self.session).resolve().parent if self.session else Path.cwd()
-        report = folder / f"{sc.id}-report.html"
+        report = _free(folder / f"{sc.id}-report.html")
         # The debrief on screen does not depend on the file: a report that cannot be written
         # (read-only folder, full disk, or a path that is one of the exercise's own files) is skipped.
         inputs = [p for p in (self.scenario_path, self.session) if p]
@@ -86,6 +97,14 @@ class NcbsimApp(App):
         except (InputError, RunError, OSError):
             where = None
         self.push_screen(DebriefScreen(debrief, where))
+
+
+def _free(path: Path) -> Path:
+    """``path``, or the first of NAME-2, NAME-3… not taken: one debrief never overwrites another."""
+    candidate, n = path, 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate, n = path.with_name(f"{path.stem}-{n}{path.suffix}"), n + 1
+    return candidate
 
 
 def make_app(scenario: str | None = None, seat: str | None = None, session: str | None = None,

@@ -68,4 +68,6 @@ def play_command(args) -> int:
     app.run()
     if app.return_value is not None:
         print(for_terminal(app.return_value, newlines=True))
+    if app.session_note:
+        print(for_terminal(app.session_note, newlines=True))
     return app.return_code or 0

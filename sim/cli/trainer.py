@@ -23,6 +23,7 @@ def trainer_command(args) -> int:
     from ..errors import InputError, Problem
     from ..files import check_outputs
     from ..scenario.loader import load_scenario
+    from ..text import for_terminal
 
     if not os.path.exists(args.source):
         raise InputError([Problem(args.source, 0, 0, "", "no such file")])
@@ -55,4 +56,6 @@ def trainer_command(args) -> int:
                                                          f"ncbsim trainer {session}")])
     app = importlib.import_module("tui.app").make_app(scenario, None, session, trainer=True, automate=args.automate)
     app.run()
+    if app.session_note:
+        print(for_terminal(app.session_note, newlines=True))
     return app.return_code or 0

@@ -95,3 +95,28 @@ def test_the_trainer_clock_waits_for_the_players_seats_unless_they_are_automated
         assert not auto.paused
         if auto.host.finished:
             break
+
+
+def test_a_debrief_report_never_overwrites_another(tmp_path):
+    from tui.app import _free
+
+    first = tmp_path / "duval-report.html"
+    assert _free(first) == first
+    first.write_text("one")
+    assert _free(first) == tmp_path / "duval-report-2.html"
+    (tmp_path / "duval-report-2.html").write_text("two")
+    assert _free(first) == tmp_path / "duval-report-3.html"
+
+
+def test_leaving_says_where_the_session_is_and_how_to_go_on(tmp_path):
+    """Without --session the session lives in a temporary folder: the app says where, at the end."""
+    from tui.app import make_app
+
+    app = make_app(str(FLAGSHIP), None, None, clock=False)
+    app.driver = Driver.open(str(FLAGSHIP), None, None)
+    try:
+        path = str(app.driver.host.session_path)
+        note = app.session_note
+        assert note and path in note and f"ncbsim play --session {path}" in note and f"ncbsim report {path}" in note
+    finally:
+        app.driver.close()

@@ -76,3 +76,18 @@ async def test_trainer_controls_the_msel_and_rates_objectives(in_tmp):
     assert notes[-2]["objective"] == "O1" and notes[-2]["rating"] == "performed_without_challenges"
     assert notes[-1]["rating"] == "performed_with_some_challenges"
     assert [c.decision for c in controls] == ["C1", "C2", "C3"]
+
+
+async def test_the_console_says_when_the_exercise_is_over(in_tmp):
+    """At the end the clock bar said '▶ max' still; now it says the exercise is over."""
+    from textual.widgets import Static
+
+    app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True, automate=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.driver.paused = False
+        app.driver.speed_index = -1
+        app.driver.host.catch_up(None)
+        app.screen.refresh_all()
+        await pilot.pause()
+        assert "exercise over" in str(app.screen.query_one("#clock-bar", Static).render())

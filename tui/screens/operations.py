@@ -107,6 +107,8 @@ class OperationsScreen(ClockedScreen):
             m = all_members()[country]
             local = f" · {m.ncb_city} {host.local(d.now, m.timezone):%a %H:%M}"
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
+        if host.finished:
+            state = "■ exercise over"
         day = int(d.now // 1440) + 1
         waiting = len(d.my_decisions())
         # Most urgent first: at 80 columns the end of the line is what gets cut.

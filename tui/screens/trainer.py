@@ -143,6 +143,8 @@ class TrainerScreen(ClockedScreen):
     def refresh_all(self, changed: bool = True) -> None:
         d, host = self.driver, self.driver.host
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
+        if host.finished:
+            state = "■ exercise over"
         self.query_one("#clock-bar", Static).update(
             f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {shown(host.scenario.title)}")
         inj = self.query_one("#injects", DataTable)
