@@ -19,12 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..durations import minutes
 from ..notices.kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from ..notices.registry import Record
 from ..notices.review import Case
 from ..notices.rules import DATA_QUALITY, Finding, findings
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 
 if TYPE_CHECKING:
     from ..scenario.cases import Request
@@ -224,8 +223,8 @@ class SeatActs:
                      public=truth.public_extract if truth else False,
                      aliases=dict.fromkeys(truth.aliases, ex.env.now) if truth else {})
         ccf = None if truth is None or truth.ccf is None else (
-            minutes(settled(truth.ccf.after)), minutes(settled(truth.ccf.study)), truth.ccf.outcome)
-        withdraw = None if truth is None or truth.withdraw_after is None else minutes(settled(truth.withdraw_after))
+            settled_minutes(truth.ccf.after), settled_minutes(truth.ccf.study), truth.ccf.outcome)
+        withdraw = None if truth is None or truth.withdraw_after is None else settled_minutes(truth.withdraw_after)
         # A person answers the NDTF by correcting the form; the automation as the scenario says.
         person = ex.journal.by == "person"
         completes = False if person else (truth.completes_on_request if truth else True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 from ..scenario.model import Inject
 
 if TYPE_CHECKING:
@@ -27,9 +27,9 @@ class Injects:
         self._followers: dict[str, list[tuple[float, Inject]]] = {}  # inject id → (delay in minutes, follower)
         for inj in ex.scenario.injects:
             if inj.after is not None:
-                self._followers.setdefault(inj.after.inject, []).append((minutes(settled(inj.after.delay)), inj))
+                self._followers.setdefault(inj.after.inject, []).append((settled_minutes(inj.after.delay), inj))
             elif inj.at is not None:  # the model requires exactly one of the two
-                self._at(minutes(settled(inj.at)), inj)
+                self._at(settled_minutes(inj.at), inj)
 
     def status(self, inject_id: str) -> str:
         if inject_id in self.fired:

@@ -11,7 +11,7 @@ from ..durations import minutes
 from ..notices.kinds import DEFAULT_PURPOSE
 from ..notices.registry import Record
 from ..notices.review import Case
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 
 if TYPE_CHECKING:
     import simpy
@@ -52,9 +52,9 @@ class InMotion:
                          purpose=req.purpose or DEFAULT_PURPOSE.get(req.kind),
                          recipients=frozenset(req.to) if req.kind == "diffusion" else None,
                          public=req.public_extract, aliases=dict.fromkeys(req.aliases, ex.env.now - ago))
-            ccf = None if req.ccf is None else (minutes(settled(req.ccf.after)), minutes(settled(req.ccf.study)),
+            ccf = None if req.ccf is None else (settled_minutes(req.ccf.after), settled_minutes(req.ccf.study),
                                                 req.ccf.outcome)
-            case = Case([], withdraw_after=None if req.withdraw_after is None else minutes(settled(req.withdraw_after)),
+            case = Case([], withdraw_after=None if req.withdraw_after is None else settled_minutes(req.withdraw_after),
                         ccf=ccf)
             fields: dict[str, Any] = {"aliases": sorted(req.aliases)} if req.aliases else {}
             ex.review.already_published(rec, case, ago, **fields)

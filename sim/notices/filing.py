@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..decisions.port import Option
 from ..durations import minutes
 from ..scenario.cases import Request
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from .rules import DATA_QUALITY, findings
 
@@ -42,7 +42,7 @@ class Filing:
         self.after: dict[tuple[str, str], list[Request]] = {}
         for req in ex.scenario.requests:
             if req.at is not None:
-                ex.after(minutes(settled(req.at)), partial(self._file, req))
+                ex.after(settled_minutes(req.at), partial(self._file, req))
             elif req.after_inject is not None:  # the model requires exactly one of the two
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
@@ -52,7 +52,7 @@ class Filing:
         self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None}
         for s in ex.scenario.subjects:
             if s.refugee is not None:
-                ex.after(minutes(settled(s.refugee.at)),
+                ex.after(settled_minutes(s.refugee.at),
                          partial(self.confirm_refugee, s.id, s.refugee.confirmed_by, s.refugee.fearing))
 
     def inject_read(self, inject: str, ncb: str) -> None:

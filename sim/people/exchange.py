@@ -14,9 +14,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
-from ..durations import minutes
 from ..rng import Draws
-from ..scenario.chance import settled
+from ..scenario.chance import settled, settled_minutes
 from ..scenario.parameters import distribution
 
 if TYPE_CHECKING:
@@ -153,5 +152,5 @@ def schedule_cases(ex: Exercise, exchange: Exchange) -> None:
     for case in ex.scenario.cases:
         for rfi in case.requests_for_information:
             ask = Ask(case.id, case.lead, rfi.to, rfi.priority, rfi.language, rfi.about, case.reply_share,
-                      minutes(settled(case.reminder_after)), case.max_reminders, answer=settled(rfi.answer))
-            ex.after(minutes(settled(rfi.at)), partial(exchange.ask, ask))
+                      settled_minutes(case.reminder_after), case.max_reminders, answer=settled(rfi.answer))
+            ex.after(settled_minutes(rfi.at), partial(exchange.ask, ask))

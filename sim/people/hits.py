@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
 from ..notices.kinds import ARRESTING
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 from ..scenario.motion import IN_SLTD
 from ..scenario.parameters import distribution
 
@@ -205,7 +205,7 @@ class Dvi:
         self.routine = distribution(p, "dvi.routine_matching_time").sampler(rng)
         for inc in ex.scenario.incidents:
             if inc.dvi:
-                ex.after(minutes(settled(inc.at)), partial(self._operation, inc))
+                ex.after(settled_minutes(inc.at), partial(self._operation, inc))
         ex.journal.listeners.append(self._published)
 
     def _live(self, subject: str, kind: str) -> Record | None:

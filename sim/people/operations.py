@@ -14,8 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
-from ..durations import minutes
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
 from .exchange import Ask, Exchange
 
@@ -36,17 +35,17 @@ class Operations:
             ex.env.process(self._run(op))
         deploy = distribution(ex.scenario.parameters, "irt.deployment_time").sampler(ex.streams.stream("irt"))
         for inc in ex.scenario.incidents:
-            ex.after(minutes(settled(inc.at)), partial(self._incident, inc, deploy))
+            ex.after(settled_minutes(inc.at), partial(self._incident, inc, deploy))
         for ev in ex.scenario.major_events:
             ex.env.process(self._imest(ev))
 
     def _run(self, op: OperationSpec):
         env, ex = self.ex.env, self.ex
-        yield env.timeout(minutes(settled(op.planning_starts)))
+        yield env.timeout(settled_minutes(op.planning_starts))
         parts = list(op.participants)
         asked = dict.fromkeys(parts, 0)
         answered = dict.fromkeys(parts, 0)
-        action_at = minutes(settled(op.action_starts))
+        action_at = settled_minutes(op.action_starts)
         ex.journal.emit(env.now, "operation.planned", op.coordinator, operation=op.id, name=op.name,
                         type=op.kind, participants=parts)
 
@@ -110,7 +109,7 @@ class Operations:
 
     def _imest(self, ev):
         env, ex = self.ex.env, self.ex
-        yield env.timeout(minutes(settled(ev.starts)))
+        yield env.timeout(settled_minutes(ev.starts))
         ex.journal.emit(env.now, "imest.deployed", "GS", event=ev.id, name=ev.name, country=ev.country)
-        yield env.timeout(minutes(settled(ev.lasts)))
+        yield env.timeout(settled_minutes(ev.lasts))
         ex.journal.emit(env.now, "imest.ended", "GS", event=ev.id, name=ev.name, country=ev.country)

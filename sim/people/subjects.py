@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..durations import minutes
 from ..scenario.cases import Plan, Subject
-from ..scenario.chance import settled
+from ..scenario.chance import settled, settled_minutes
 from ..world import travel_hours
 from ..world.legal import checked_crossing
 from .borders import AIRSIDE, CHECKED, screens_in_advance, transit
@@ -85,7 +84,7 @@ class Movements:
     def _travel(self, st: SubjectState, plan: Plan, first_wait: float | None = None):
         env, trip = self.ex.env, st.trip
         route = settled(plan.route)
-        yield from self._wait(st, minutes(settled(plan.leaves_after)) if first_wait is None else first_wait)
+        yield from self._wait(st, settled_minutes(plan.leaves_after) if first_wait is None else first_wait)
         while st.route_pos < len(route):
             if st.trip != trip:
                 return  # held and released while waiting: the new trip carries on, not this one
@@ -114,7 +113,7 @@ class Movements:
                         self.border_check(st, nxt, in_transit=passing == CHECKED)
             st.route_pos += 1
             if st.status == "free" and st.route_pos < len(route):
-                yield from self._wait(st, minutes(settled(plan.stay)))
+                yield from self._wait(st, settled_minutes(plan.stay))
 
     def released(self, st: SubjectState) -> None:
         """A person let go after a hit carries on with the plan, after the usual stay."""
@@ -124,7 +123,7 @@ class Movements:
             if st.location == route[st.route_pos]:
                 st.route_pos += 1  # held on arrival at this stop: it counts as reached
             st.trip += 1
-            self.ex.env.process(self._travel(st, plan, first_wait=minutes(settled(plan.stay))))
+            self.ex.env.process(self._travel(st, plan, first_wait=settled_minutes(plan.stay)))
 
     def border_check(self, st: SubjectState, country: str, in_transit: bool = False) -> None:
         """A border post of ``country`` checks the person (``in_transit``: a connecting passenger

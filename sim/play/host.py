@@ -33,7 +33,7 @@ from typing import IO, Any
 from ..decisions.port import Decision
 from ..decisions.script import Script
 from ..decisions.seats import SeatConfig
-from ..durations import format_minutes, minutes
+from ..durations import format_minutes
 from ..engine.acts import Draft
 from ..engine.exercise import Exercise
 from ..notices.extradition import PAPER_NAMES, PAPERS
@@ -42,7 +42,7 @@ from ..notices.stats import notice_totals
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
 from ..scenario.cases import OBJECT_KINDS
-from ..scenario.chance import settled
+from ..scenario.chance import settled_minutes
 from ..scenario.loader import load_scenario
 from ..scenario.model import Scenario
 from ..sessions.runner import SessionRun, check_same_scenario, new_session
@@ -509,7 +509,7 @@ class PlayHost:
         rows = []
         for i in self._ex.injects.by_id.values():
             if i.at is not None:
-                due = format_minutes(minutes(settled(i.at)))
+                due = format_minutes(settled_minutes(i.at))
             else:  # the model gives an inject exactly one of 'at' and 'after'
                 due = f"after {i.after.inject}" if i.after is not None else ""
             rows.append(InjectRow(i.id, due, i.to, i.from_, self._ex.injects.status(i.id)))

@@ -173,6 +173,11 @@ def settled(value: Any) -> Any:
     return value
 
 
+def settled_minutes(value: timedelta | DistributionModel) -> float:
+    """A settled timing in sim minutes: what every scheduler of a scenario timing reads."""
+    return minutes(settled(value))
+
+
 # --- the draw --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
