@@ -1,10 +1,10 @@
 """Every journal event kind, declared once: its fields, their types and allowed values, whether an
 objective can wait for it, whether the report's timeline keeps it, and a label for people.
 
-The scenario model (``EVENT_KINDS``, the objective ``event`` choices), ``validate`` (``PRODUCED_FIELDS``
-and ``match_problems``), the journal reader's spec, the report's key kinds, the per-seat views'
-case kinds, the guide's events table and the JSON Schema of an objective's ``check`` all derive
-from ``KINDS``. Adding a kind is one ``kind(...)`` call below.
+The scenario model (``EVENT_KINDS``, the objective ``event`` choices), ``validate``
+(``match_problems``), the journal reader's spec, the report's key kinds, the guide's events table
+and the JSON Schema of an objective's ``check`` all derive from ``KINDS``; the per-seat views
+name registered kinds only (a test holds them to it). Adding a kind is one ``kind(...)`` call below.
 
 Allowed values come from the engine's own constants (notice kinds, review reasons, state tables,
 release reasons, extradition grounds, legal bases); a value that names something in the scenario

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..durations import format_minutes as _fmt
 from ..durations import minutes
 from ..errors import Problem, shown
-from ..events.registry import KINDS, Scope, match_problems
+from ..events.registry import Scope, match_problems
 from ..world import all_members
 from .cases import PERSON_KINDS as PERSONS
 from .chance import RouteOneOf, late_warning, timing_range
@@ -21,10 +21,6 @@ from .parameters import PARAMETERS
 
 if TYPE_CHECKING:
     from .loader import Located
-
-# Which journal kinds the engine can produce, and the fields each carries (``by`` included).
-PRODUCED_FIELDS = {name: set(k.names) for name, k in KINDS.items()}
-
 
 def _suggest(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)

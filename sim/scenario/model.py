@@ -348,10 +348,6 @@ class Objective(Strict):
         assert self.any_ is not None
         return AnyOf(any_=self.any_)
 
-    def leaves(self) -> list[EventCheck]:
-        """Every event check of the condition, in order (the 'after' trigger not included)."""
-        return list(leaves_of(self.condition))
-
 
 def leaves_of(node: EventCheck | Never | AllOf | AnyOf):
     if isinstance(node, EventCheck):

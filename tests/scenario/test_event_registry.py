@@ -17,6 +17,7 @@ from sim.engine.exercise import Exercise
 from sim.events.registry import DECISIONS, KINDS, Scope, match_problems, value_problem
 from sim.scenario.guide import render_guide, render_schema
 from sim.scenario.loader import load_scenario
+from sim.scenario.model import leaves_of
 from sim.world import all_members
 
 RICH = [SCENARIOS / "fugitive-three-borders.yaml", SCENARIOS / "pharma-ring-operation.yaml",
@@ -202,7 +203,7 @@ def test_shipped_scenarios_match_only_what_the_engine_produces():
         sc = load_scenario(path).scenario
         scope = Scope.of(sc, all_members())
         for o in sc.objectives:
-            for check in [*o.leaves(), *([o.after] if o.after else [])]:
+            for check in [*leaves_of(o.condition), *([o.after] if o.after else [])]:
                 assert match_problems(check.event, check.match, scope) == [], (path.name, o.id)
 
 
