@@ -6,20 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL_SCENARIO
 
 from sim.errors import InputError, Problem
 from sim.scenario.chance import AnswerOneOf, RouteOneOf
 from sim.scenario.loader import load_scenario
 
-HEAD = """\
-id: t
-title: test
-start: 2026-03-02T06:00:00Z
-duration: 2d
-seed: 7
-world:
-  members: [FR, ES, MA, SN, DE]
-"""
+HEAD = MINIMAL_SCENARIO[:MINIMAL_SCENARIO.index("players:")]  # the scenario without its players and injects
 
 
 def subject(plan: str) -> str:

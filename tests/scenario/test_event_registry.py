@@ -88,9 +88,8 @@ def test_flagship_run_covers_the_core_kinds():
 
 # --- any objective validate accepts refers to what the engine can produce ------------------------
 
-SCOPE_SCENARIO = """\
-id: prop
-title: property
+# One small world for the property and the end-to-end wall: a subject and a Red Notice on him.
+WORLD = """\
 start: 2026-03-02T06:00:00Z
 duration: 2d
 world: {members: [FR, ES, MA, PT]}
@@ -98,6 +97,8 @@ subjects:
   - {id: S1, kind: wanted, identity: {name: Marc DUVAL}, location: FR}
 requests:
   - {id: N1, kind: red, by: FR, subject: S1, at: 1h}
+"""
+SCOPE_SCENARIO = "id: prop\ntitle: property\n" + WORLD + """\
 injects:
   - {id: I1, at: 1h, from: ES, to: FR, text: hello}
 objectives:
@@ -151,16 +152,7 @@ def test_any_match_validate_accepts_is_one_the_engine_can_produce(prop_scope, na
 
 # --- the wall, end to end --------------------------------------------------------------------------
 
-THREE_MISTAKES = """\
-id: three
-title: three mistakes
-start: 2026-03-02T06:00:00Z
-duration: 2d
-world: {members: [FR, ES, MA, PT]}
-subjects:
-  - {id: S1, kind: wanted, identity: {name: Marc DUVAL}, location: FR}
-requests:
-  - {id: N1, kind: red, by: FR, subject: S1, at: 1h}
+THREE_MISTAKES = "id: three\ntitle: three mistakes\n" + WORLD + """\
 objectives:
   - id: O1
     title: France files the request
