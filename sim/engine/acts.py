@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..notices.kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from ..notices.registry import Record
-from ..notices.review import Case
+from ..notices.review import Case, aftermath
 from ..notices.rules import DATA_QUALITY, Finding, findings
-from ..scenario.chance import settled_minutes
 
 if TYPE_CHECKING:
     from ..scenario.cases import Request
@@ -222,13 +221,10 @@ class SeatActs:
                      recipients=frozenset(d.to) if d.kind == "diffusion" else None,
                      public=truth.public_extract if truth else False,
                      aliases=dict.fromkeys(truth.aliases, ex.env.now) if truth else {})
-        ccf = None if truth is None or truth.ccf is None else (
-            settled_minutes(truth.ccf.after), settled_minutes(truth.ccf.study), truth.ccf.outcome)
-        withdraw = None if truth is None or truth.withdraw_after is None else settled_minutes(truth.withdraw_after)
         # A person answers the NDTF by correcting the form; the automation as the scenario says.
         person = ex.journal.by == "person"
         completes = False if person else (truth.completes_on_request if truth else True)
-        case = Case(d.problems(truth), completes_on_request=completes, withdraw_after=withdraw, ccf=ccf, person=person)
+        case = Case(d.problems(truth), completes_on_request=completes, person=person, **aftermath(truth))
         self.cases[d.request] = case
         ex.filing.filed_with_form(d.request)  # the prompt to file the scenario's form is answered by this
         ex.review.submit(rec, case)

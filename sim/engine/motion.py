@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..durations import minutes
 from ..notices.kinds import DEFAULT_PURPOSE
 from ..notices.registry import Record
-from ..notices.review import Case
-from ..scenario.chance import settled_minutes
+from ..notices.review import Case, aftermath
 
 if TYPE_CHECKING:
     import simpy
@@ -52,10 +51,7 @@ class InMotion:
                          purpose=req.purpose or DEFAULT_PURPOSE.get(req.kind),
                          recipients=frozenset(req.to) if req.kind == "diffusion" else None,
                          public=req.public_extract, aliases=dict.fromkeys(req.aliases, ex.env.now - ago))
-            ccf = None if req.ccf is None else (settled_minutes(req.ccf.after), settled_minutes(req.ccf.study),
-                                                req.ccf.outcome)
-            case = Case([], withdraw_after=None if req.withdraw_after is None else settled_minutes(req.withdraw_after),
-                        ccf=ccf)
+            case = Case([], **aftermath(req))
             fields: dict[str, Any] = {"aliases": sorted(req.aliases)} if req.aliases else {}
             ex.review.already_published(rec, case, ago, **fields)
         for spec in ex.scenario.arrests:

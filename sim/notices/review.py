@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from ..decisions.port import Option
 from ..durations import minutes
 from ..rng import Draws
+from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
 from .kinds import VALIDITY_YEARS
 from .registry import Record
@@ -41,6 +42,7 @@ from .rules import (
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
+    from ..scenario.cases import Request
 
 GS = "GS"
 MAX_ASKS = 3  # the NDTF asks for missing data at most this often before it refuses the request
@@ -69,6 +71,16 @@ class Case:
     supplied: simpy.Event | None = None  # while the NDTF waits for more: succeeds when the answer arrives
     asks: int = 0  # how often the NDTF has asked the NCB for more (screening and reviewer together)
     question: str = ""  # what it asked for last
+
+
+def aftermath(req: Request | None) -> dict[str, Any]:
+    """What a scenario's request says happens after publication, as ``Case`` fields: when its NCB
+    withdraws it, and a CCF challenge (after, study, outcome). Nothing for a form no scenario foresaw."""
+    if req is None:
+        return {"withdraw_after": None, "ccf": None}
+    return {"withdraw_after": None if req.withdraw_after is None else settled_minutes(req.withdraw_after),
+            "ccf": None if req.ccf is None else (settled_minutes(req.ccf.after), settled_minutes(req.ccf.study),
+                                                 req.ccf.outcome)}
 
 
 class NdtfReview:
