@@ -21,7 +21,8 @@ Event = dict[str, Any]
 # Kinds no player seat ever sees: the ground truth and the exercise control.
 # What the scenario drew at the start (a route, a partner's answer, a timing) is ground truth too.
 GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "inject.held",
-                "inject.released", "objective.met", "objective.failed", "scenario.drawn"}
+                "inject.released", "objective.met", "objective.failed", "scenario.drawn",
+                "inject.skipped", "inject.rescheduled", "inject.added"}
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
                    "notice.deleted", "notice.expired", "notice.updated"}
 REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",

@@ -183,10 +183,27 @@ _CHANNEL = _one_of("channel", CHANNELS)
 _DECISION_KINDS = "decision.requested", "decision.made", "decision.expired"
 _CONTROL = "the trainer's control of the exercise, not something the trainees do"
 
-kind("inject.fired", "an inject of the MSEL reaches its NCB", "channel! expect? from! inject! priority! to! by?",
-     key=True, types={"channel": _CHANNEL, "expect": EXPECTATION, "from": _ref("sender", what="sender")})
+kind("inject.fired", "an inject of the MSEL reaches its NCB", "channel! expect? from! inject! priority! to! by? "
+     "instead_of?",
+     key=True, types={"channel": _CHANNEL, "expect": EXPECTATION, "from": _ref("sender", what="sender"),
+                      "instead_of": _ref("inject")})
 kind("inject.held", "the trainer holds an inject back", "inject!", key=True, target=False, why_not=_CONTROL)
 kind("inject.released", "the trainer releases a held inject", "inject!", key=True, target=False, why_not=_CONTROL)
+# Why an inject of the MSEL did not fire, and how the trainer's table and the report say it.
+INJECT_SKIPPED_WHY = {
+    "when": "its when: had not happened",
+    "unless": "its unless: had happened",
+    "after_skipped": "the inject it follows was skipped",
+    "not_needed": "the inject it stands in for fired",
+}
+kind("inject.skipped", "an inject is skipped: its condition, the inject it follows, or a contingency not needed",
+     "inject! why! contingency?",
+     key=True, types={"why": _one_of("reason an inject is skipped", INJECT_SKIPPED_WHY),
+                      "contingency": _ref("inject")})
+kind("inject.rescheduled", "the trainer moves an inject to another time", "inject! due! was?", key=True,
+     target=False, why_not=_CONTROL, types={"due": TIME, "was": TIME})
+kind("inject.added", "the trainer adds an ad-hoc inject for a later time", "inject! due! from! priority! to!",
+     key=True, target=False, why_not=_CONTROL, types={"due": TIME, "from": _ref("sender", what="sender")})
 kind("message.sent", "an NCB (or a national body) sends a message",
      "channel? from! language? priority? subject? to! type? about case forward_of inject msg reply_to request seat "
      "text via? latency_min? answer",

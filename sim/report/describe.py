@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..events.registry import INJECT_SKIPPED_WHY as SKIP_WHY
 from ..events.registry import KINDS
 from ..world import LANGUAGES, all_members
 
@@ -67,9 +68,18 @@ def describe(e: Event) -> str:
         return f"NCB {country(e['actor'])} reads {what}" + (" after translation" if e.get("translated") else "")
     if k == "inject.fired":
         return (f"Inject {e['inject']}: {e['from']} → {country(e['to'])} ({e['channel']}, {e['priority']})"
+                + (f", in place of {e['instead_of']}" if e.get("instead_of") else "")
                 + (" — fired by the trainer" if e.get("by") == "trainer" else ""))
     if k in ("inject.held", "inject.released"):
         return f"The trainer {k.split('.')[1]} inject {e['inject']}"
+    if k == "inject.skipped":
+        return (f"Inject {e['inject']} skipped: {SKIP_WHY.get(e['why'], e['why'])}"
+                + (f"; {e['contingency']} is due in its place" if e.get("contingency") else ""))
+    if k == "inject.rescheduled":
+        return f"The trainer moves inject {e['inject']} to {e['due'][:16].replace('T', ' ')} UTC"
+    if k == "inject.added":
+        return (f"The trainer adds inject {e['inject']}: {e['from']} → {country(e['to'])} ({e['priority']}), "
+                f"due {e['due'][:16].replace('T', ' ')} UTC")
     if k == "notice.requested":
         return f"{country(e['requester'])} requests {kind} notice {e['notice']}" + (f" on {e['subject']}" if e.get("subject") else "")
     if k == "notice.info_requested":

@@ -207,7 +207,21 @@ class Inject(Strict):
 
     id: Identifier = Field(description="unique among injects, e.g. I1")
     at: Timing | None = Field(None, description="time after the exercise start" + TIMING_HELP)
-    after: InjectAfter | None = Field(None, description="fire after another inject instead of at a time")
+    after: InjectAfter | None = Field(None, description="fire after another inject instead of at a time; when "
+                                                        "that inject is skipped, this one is skipped too")
+    instead_of: Identifier | None = Field(
+        None, description="a contingency: the id of another inject this one replaces. It has no time of its own: "
+                          "it is due when that inject was due, and fires only if that inject was skipped (its "
+                          "when: did not hold, or its unless: did). Chain them (I3c instead_of I3b instead_of I3) "
+                          "for a list of alternatives of which the first eligible fires")
+    when: Condition | None = Field(
+        None, description="fire only if this has happened by the inject's due time, in the language of objectives: "
+                          "{event: arrest.provisional, match: {subject: S1}}, or none:, all:, any:; otherwise the "
+                          "inject is skipped (journalled as inject.skipped, with why)")
+    unless: Condition | None = Field(
+        None, description="skip the inject if this has happened by its due time (same forms as when:), e.g. "
+                          "unless: {event: database.hit, match: {subject: S1, country: MA}} so a partner never "
+                          "asks about a man it already holds")
     from_: str = Field("national-police", alias="from", min_length=1,
                        description="sender: a member's ISO code (then it travels over I-24/7) or a national body")
     to: CountryCode = Field(description="the NCB that receives it")
@@ -224,8 +238,11 @@ class Inject(Strict):
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Inject:
-        if (self.at is None) == (self.after is None):
-            raise ValueError("give exactly one of 'at' or 'after'")
+        given = [name for name, v in (("at", self.at), ("after", self.after), ("instead_of", self.instead_of))
+                 if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'at', 'after' or 'instead_of'"
+                             + (f" (got {', '.join(given)})" if given else ""))
         return self
 
 
@@ -299,6 +316,7 @@ Condition = Annotated[
 ]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
+Inject.model_rebuild()  # its when:/unless: are conditions, declared after it
 
 
 class Objective(Strict):
