@@ -22,6 +22,7 @@ from .play.commands import (
     FireInject,
     HoldInject,
     ReleaseInject,
+    RescheduleInject,
     command_from_json,
 )
 from .play.host import Accepted, Outcome, PlayHost, Refused
@@ -84,6 +85,7 @@ __all__ = [
     "Problem",
     "Refused",
     "ReleaseInject",
+    "RescheduleInject",
     "RunError",
     "Scenario",
     "SeatConfig",

@@ -149,7 +149,8 @@ class Injects:
 
     def fire(self, inj: Inject, by: str | None = None) -> None:
         ex = self.ex
-        channel = inj.channel or ("i247" if inj.from_ in ex.world.members else "national")
+        # An NCB or the General Secretariat writes over I-24/7; anyone else on the national channel.
+        channel = inj.channel or ("i247" if inj.from_ in ex.world.members or inj.from_ == "GS" else "national")
         self.fired.append(inj.id)
         self.fired_at[inj.id] = ex.env.now
         self._doomed.discard(inj.id)
@@ -185,7 +186,7 @@ class Injects:
         elif not _ID.match(ident):
             out["id"] = f"'{ident}' is not an id: a letter, then letters, digits, '.', '_' or '-'"
         elif ident in self.by_id:
-            out["id"] = f"{ident} is already an inject of this MSEL; choose another id"
+            out["id"] = f"{ident} is already used by an inject of this MSEL; choose another id"
         to = str(data.get("to") or "").strip()
         if not to:
             out["to"] = "name the NCB that receives it, e.g. FR"
@@ -198,7 +199,7 @@ class Injects:
             sender = str(sender).strip()
             if not sender:
                 out["from"] = "name the sender: an NCB's code (ES), a national body, or GS"
-            elif re.fullmatch(r"[A-Z]{2}", sender) and sender not in members:
+            elif re.fullmatch(r"[A-Z]{2}", sender) and sender not in members and sender != "GS":
                 out["from"] = f"'{sender}' is not a member country in this exercise; write a national body in words"
             elif sender == to and sender in members:
                 out["from"] = "an NCB does not send I-24/7 messages to itself"
@@ -300,3 +301,14 @@ class Injects:
                     self.skip(inj, why)
                 else:
                     self.fire(inj, by="trainer")
+
+
+def condition_words(node: EventCheck | Never | AllOf | AnyOf) -> str:
+    """A condition in short, for the trainer's table: "arrest.provisional (subject S1, country MA)"."""
+    if isinstance(node, EventCheck):
+        fields = ", ".join(f"{k} {v}" for k, v in node.match.items())
+        return node.event + (f" ({fields})" if fields else "") + (f" ×{node.count}" if node.count > 1 else "")
+    if isinstance(node, Never):
+        return f"no {condition_words(node.none)}"
+    word, parts = (" and ", node.all_) if isinstance(node, AllOf) else (" or ", node.any_)
+    return "(" + word.join(condition_words(p) for p in parts) + ")"

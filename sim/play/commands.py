@@ -66,15 +66,27 @@ class ReleaseInject(_Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RescheduleInject(_Command):
+    """Move an inject of the MSEL to another time, now or later (trainer only); refused once it has
+    fired or been skipped, or for a time already past."""
+
+    kind: ClassVar[str] = "reschedule_inject"
+    inject: str
+    at: float  # minutes after the start
+
+
+@dataclass(frozen=True, slots=True)
 class AddInject(_Command):
-    """An ad-hoc inject, fired now: what the trainer console's form builds (trainer only)."""
+    """An ad-hoc inject, fired now or at a later time: what the trainer console's form builds
+    (trainer only)."""
 
     kind: ClassVar[str] = "add_inject"
     id: str
     to: str
     text: str
     priority: str = "routine"
-    from_: str | None = None  # an NCB's code or a national body; the scenario's default when None
+    from_: str | None = None  # an NCB's code, a national body or GS; the scenario's default when None
+    at: float | None = None  # minutes after the start; now when None
 
     def inject_data(self) -> dict[str, Any]:
         """The inject as a scenario writes it."""
@@ -205,7 +217,7 @@ class AskProsecution(_Command):
     mode: str = "prosecute"
 
 
-Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | SendMessage
+Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | RescheduleInject | SendMessage
            | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
            | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
 SeatCommand = (SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
@@ -215,7 +227,7 @@ SeatCommand = (SendMessage | ReadMessage | DraftRequest | SubmitRequest | Withdr
 SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest, RequestProvisionalArrest,
                  SendExtraditionDocuments, AbandonExtradition, AskProsecution)
 COMMANDS: dict[str, type] = {c.kind: c for c in (AnswerDecision, FireInject, HoldInject, ReleaseInject, AddInject,
-                                                  AddNote, *SEAT_COMMANDS)}
+                                                  AddNote, RescheduleInject, *SEAT_COMMANDS)}
 # JSON names that differ from the Python field names ('from' is a keyword).
 _JSON_NAME = {"from_": "from"}
 _PY_NAME = {v: k for k, v in _JSON_NAME.items()}
@@ -293,10 +305,13 @@ def command_from_json(data: Any) -> Command:
     return cls(**values)
 
 
-def control_payload(command: FireInject | HoldInject | ReleaseInject | AddInject) -> dict[str, Any]:
+def control_payload(command: FireInject | HoldInject | ReleaseInject | AddInject | RescheduleInject) -> dict[str, Any]:
     """A trainer's control as the session records it (``by: control`` rows) and the MSEL applies it."""
     if isinstance(command, AddInject):
-        return {"action": "adhoc", "inject": command.inject_data()}
+        return {"action": "adhoc", "inject": command.inject_data(),
+                **({"due": command.at} if command.at is not None else {})}
+    if isinstance(command, RescheduleInject):
+        return {"action": "reschedule", "inject": command.inject, "due": command.at}
     action = {FireInject: "fire", HoldInject: "hold", ReleaseInject: "release"}[type(command)]
     return {"action": action, "inject": command.inject}
 

@@ -33,9 +33,10 @@ from typing import IO, Any
 from ..decisions.port import Decision
 from ..decisions.script import Script
 from ..decisions.seats import SeatConfig
-from ..durations import format_minutes
+from ..durations import format_minutes, minutes
 from ..engine.acts import Draft
 from ..engine.exercise import Exercise
+from ..engine.injects import condition_words
 from ..notices.extradition import PAPER_NAMES, PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..notices.stats import notice_totals
@@ -61,6 +62,7 @@ from .commands import (
     FireInject,
     HoldInject,
     ReleaseInject,
+    RescheduleInject,
     SendExtraditionDocuments,
     command_from_json,
     control_payload,
@@ -507,12 +509,29 @@ class PlayHost:
     def msel(self) -> tuple[InjectRow, ...]:
         """Every inject, the ad-hoc ones too, with its state."""
         rows = []
-        for i in self._ex.injects.by_id.values():
-            if i.at is not None:
+        msel = self._ex.injects
+        for i in msel.by_id.values():
+            at = msel.due_at.get(i.id)
+            if at is not None:
+                due = format_minutes(at)
+            elif i.at is not None:
                 due = format_minutes(settled_minutes(i.at))
-            else:  # the model gives an inject exactly one of 'at' and 'after'
-                due = f"after {i.after.inject}" if i.after is not None else ""
-            rows.append(InjectRow(i.id, due, i.to, i.from_, self._ex.injects.status(i.id)))
+            elif i.after is not None:
+                due = f"after {i.after.inject}"
+            else:  # the model gives an inject exactly one of at, after and instead_of
+                due = f"with {i.instead_of}"
+            expect = deadline = ""
+            if i.expect is not None:
+                expect = f"{i.expect.action.replace('_', ' ')} within {format_minutes(minutes(i.expect.within))}"
+                fired = msel.fired_at.get(i.id)
+                if fired is not None:
+                    deadline = format_minutes(fired + minutes(i.expect.within))
+            condition = "; ".join(x for x in (
+                f"instead of {i.instead_of}" if i.instead_of else "",
+                f"when {condition_words(i.when)}" if i.when is not None else "",
+                f"unless {condition_words(i.unless)}" if i.unless is not None else "") if x)
+            rows.append(InjectRow(i.id, due, i.to, i.from_, msel.status(i.id), i.text.strip(), expect, deadline,
+                                  msel.status_words(i.id), at, i.priority, condition, i.id in msel.adhoc))
         return tuple(rows)
 
     def objective_status(self) -> Mapping[str, str]:
@@ -570,4 +589,4 @@ _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "not
           "arrest.requested": "arrest requested", "arrest.not_found": "not found"}
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
-         AddInject: "add injects", AddNote: "add notes"}
+         AddInject: "add injects", AddNote: "add notes", RescheduleInject: "reschedule injects"}

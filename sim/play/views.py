@@ -144,7 +144,15 @@ class InjectRow:
     due: str
     to: str
     sender: str
-    status: str  # pending, held, held (due), fired
+    status: str  # pending, held, held (due), fired, skipped
+    text: str = ""  # the message as the receiving officer reads it
+    expect: str = ""  # the expected action and its time, e.g. "acknowledge within 6h"
+    deadline: str = ""  # once fired with an expected action: by when, minutes after the start as 1d 04h 00m
+    status_text: str = ""  # the status in words: "fired at …", "skipped: why", "rescheduled to …"
+    due_at: float | None = None  # minutes after the start, once known (an 'after' or 'instead_of' inject: when scheduled)
+    priority: str = "routine"
+    condition: str = ""  # its when:/unless:/instead_of:, in short
+    adhoc: bool = False
 
 
 ARREST_KINDS = CASE_EVENT_KINDS

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..durations import format_minutes as _fmt
 from ..durations import minutes
 from ..errors import Problem, shown
-from ..events.registry import Scope, match_problems
+from ..events.registry import NEVER, Scope, match_problems
 from ..world import all_members
 from .cases import PERSON_KINDS as PERSONS
 from .chance import RouteOneOf, late_warning, timing_range
@@ -121,6 +121,11 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         if inj.after is not None and inj.after.inject not in ids:
             err(("injects", i, "after", "inject"),
                 f"no inject has id '{inj.after.inject}'{_suggest(inj.after.inject, ids)}")
+        if inj.instead_of is not None and inj.instead_of not in ids:
+            err(("injects", i, "instead_of"),
+                f"no inject has id '{inj.instead_of}'{_suggest(inj.instead_of, ids)}")
+        elif inj.instead_of == inj.id:
+            err(("injects", i, "instead_of"), "an inject cannot stand in for itself")
         if inj.expect is not None and inj.expect.objective and inj.expect.objective not in objective_ids:
             err(("injects", i, "expect", "objective"),
                 f"no objective has id '{inj.expect.objective}'{_suggest(inj.expect.objective, objective_ids)}")
@@ -134,6 +139,9 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         t = fire_at.get(inj.id)
         if t is None and inj.after is not None and inj.after.inject in ids:
             err(("injects", i, "after"), "this inject is part of a cycle of 'after' references and can never fire")
+        elif t is None and inj.instead_of is not None and inj.instead_of in ids and inj.instead_of != inj.id:
+            err(("injects", i, "instead_of"), "this inject is part of a cycle of 'instead_of' and 'after' references "
+                                              "and can never fire")
         elif t is not None and t >= end:
             where = ("injects", i, "at") if inj.at is not None else ("injects", i, "after")
             warn(where, f"fires {_fmt(t)} after the start, at or after the exercise ends ({_fmt(end)}); it will never fire")
@@ -147,6 +155,14 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     played = {p.seat for p in sc.players}
     scope = Scope.of(sc, all_members())
+    for i, inj in enumerate(sc.injects):
+        for word, cond in (("when", inj.when), ("unless", inj.unless)):
+            if cond is not None:
+                for path, check in _condition_checks(("injects", i, word), cond):
+                    for key, message in match_problems(check.event, check.match, scope):
+                        message = message.replace(NEVER, f"; this {word}: can never hold").replace(
+                            "an objective cannot wait for", f"{word}: cannot wait for")
+                        err(path + ("match", key) if key else path + ("event",), message)
     for i, o in enumerate(sc.objectives):
         if o.by is not None and minutes(o.by) > end:
             warn(("objectives", i, "by"), "the deadline is after the exercise ends; it is checked at the end")
@@ -158,8 +174,8 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     return out
 
 
-def _event_checks(path: tuple, o: Objective) -> list[tuple[tuple, EventCheck]]:
-    """Every event check of an objective (its trigger too), with where it is written."""
+def _condition_checks(path: tuple, node) -> list[tuple[tuple, EventCheck]]:
+    """Every event check of a condition tree, with where it is written."""
     out: list[tuple[tuple, EventCheck]] = []
 
     def walk(where: tuple, node) -> None:
@@ -172,10 +188,17 @@ def _event_checks(path: tuple, o: Objective) -> list[tuple[tuple, EventCheck]]:
             for k, child in enumerate(children):
                 walk(where + (key, k), child)
 
+    walk(path, node)
+    return out
+
+
+def _event_checks(path: tuple, o: Objective) -> list[tuple[tuple, EventCheck]]:
+    """Every event check of an objective (its trigger too), with where it is written."""
+    out: list[tuple[tuple, EventCheck]] = []
     if o.check is not None:
         out.append((path + ("check",), o.check))
     else:
-        walk(path, o.condition)
+        out.extend(_condition_checks(path, o.condition))
     if o.after is not None:
         out.append((path + ("after",), o.after))
     return out
@@ -333,16 +356,21 @@ def _fire_times(sc: Scenario, ids: dict[str, int], latest: bool = False) -> dict
     time counts as its earliest, or with ``latest`` as the latest it is likely to take."""
     end = 1 if latest else 0
     times: dict[str, float] = {inj.id: timing_range(inj.at)[end] for inj in sc.injects if inj.at is not None}
-    pending = [(inj.id, inj.after) for inj in sc.injects if inj.after is not None]
+    # A contingency (instead_of) is due when the inject it stands in for is.
+    pending = [(inj.id, inj.after, inj.instead_of) for inj in sc.injects if inj.at is None]
     changed = True
     while changed and pending:
         changed = False
         for item in list(pending):
-            ident, after = item
-            if after.inject in times:
+            ident, after, instead = item
+            if after is not None and after.inject in times:
                 times[ident] = times[after.inject] + timing_range(after.delay)[end]
-                pending.remove(item)
-                changed = True
+            elif instead is not None and instead in times:
+                times[ident] = times[instead]
+            else:
+                continue
+            pending.remove(item)
+            changed = True
     return times
 
 
