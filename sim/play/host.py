@@ -534,6 +534,12 @@ class PlayHost:
                                   msel.status_words(i.id), at, i.priority, condition, i.id in msel.adhoc))
         return tuple(rows)
 
+    def adhoc_problems(self, command: AddInject) -> Mapping[str, str]:
+        """What is wrong with an ad-hoc inject, field by field (id, to, from, priority, text, due),
+        in words a form shows next to each field; empty when the MSEL would take it."""
+        payload = control_payload(command)
+        return MappingProxyType(self._ex.injects.adhoc_problems({**payload["inject"], "due": payload.get("due")}))
+
     def objective_status(self) -> Mapping[str, str]:
         return MappingProxyType(dict(self._ex.objectives.status))
 

@@ -252,6 +252,23 @@ def test_a_session_resumes_through_the_host(tmp_path):
         again.close()
 
 
+def test_a_reschedule_and_a_later_adhoc_inject_replay_byte_for_byte(played):
+    """Rule: a session stores the trainer's controls, so a replay moves I2 and fires X5 at the same
+    instants and the journal comes out the same (and a resumed session with them too)."""
+    h = played.host
+    assert isinstance(h.submit("trainer", RescheduleInject("I2", 600.0)), Accepted)
+    assert isinstance(h.submit("trainer", AddInject("X5", "FR", "Later", "high", "GS", 300.0)), Accepted)
+    refused = h.submit("trainer", RescheduleInject("I2", 10.0))
+    assert isinstance(refused, Refused) and "has passed" in refused.reason
+    h.catch_up(700)
+    rows = {i.id: i for i in h.msel()}
+    assert rows["I2"].status == "fired" and rows["I2"].status_text == "fired at 10h 00m"
+    assert rows["X5"].status_text == "fired at 5h 00m" and rows["X5"].adhoc
+    fired = [(e["inject"], e["t"]) for e in h.events() if e["kind"] == "inject.fired"]
+    assert ("X5", "2026-03-02T11:00:00Z") in fired and ("I2", "2026-03-02T16:00:00Z") in fired
+    assert_replays(played, 700)
+
+
 def assert_replays(r: Recorded, until: float) -> None:
     """The session, replayed read-only, gives the live journal byte for byte."""
     live = r.journal.getvalue()

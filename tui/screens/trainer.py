@@ -22,6 +22,7 @@ from sim.api import (
     HoldInject,
     Refused,
     ReleaseInject,
+    RescheduleInject,
     describe,
     is_key,
 )
@@ -30,6 +31,7 @@ from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from .clocked import CLOCK_BINDINGS, MIN_LOG_WIDTH, ClockedScreen
 from .decision import DecisionScreen
+from .msel import AdhocInjectScreen, MselTable, RescheduleScreen
 
 if TYPE_CHECKING:
     from ..app import NcbsimApp
@@ -72,40 +74,12 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
         self.dismiss(None)
 
 
-class AdhocInjectScreen(ModalScreen[AddInject | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="decision"):
-            yield Label("[b]Ad-hoc inject[/b] — fired now")
-            yield Input(placeholder="id, e.g. X1", id="id")
-            yield Input(placeholder="to: the receiving NCB's ISO code, e.g. FR", id="to")
-            yield Input(placeholder="from: an NCB's ISO code or a national body", id="from")
-            yield Input(placeholder="priority: urgent, high or routine", id="priority")
-            yield Input(placeholder="the message", id="text")
-            yield Label("enter in the last field fires it · escape: cancel", classes="muted")
-
-    def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = cast("NcbsimApp", self.app).clock  # no blinking in tests: snapshots must be stable
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "text":
-            self.focus_next()
-            return
-        values = {i.id: i.value.strip() for i in self.query(Input)}
-        self.dismiss(AddInject(id=values["id"], to=values["to"].upper(), text=values["text"],
-                               priority=values["priority"] or "routine", from_=values["from"] or None))
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
-
-
 class TrainerScreen(ClockedScreen):
     BINDINGS: ClassVar[list[BindingType]] = CLOCK_BINDINGS + [
         Binding("f", "fire", "Fire inject now"),
         Binding("h", "hold", "Hold/release"),
         Binding("a", "adhoc", "Ad-hoc inject"),
+        Binding("t", "reschedule", "Reschedule inject"),
         Binding("r", "rate", "Note/rate objective"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
@@ -115,7 +89,7 @@ class TrainerScreen(ClockedScreen):
         yield Static(id="clock-bar")
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
-                yield DataTable(id="injects", cursor_type="row")
+                yield MselTable(id="msel")
                 yield RichLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(with_seat=True, id="decisions")
@@ -123,9 +97,6 @@ class TrainerScreen(ClockedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        inj = self.query_one("#injects", DataTable)
-        inj.border_title = "MSEL (f fire · h hold · a ad-hoc)"
-        inj.add_columns("id", "due", "to", "from", "status")
         self.query_one("#decisions").border_title = "Decisions, every seat (enter: answer as that seat)"
         obj = self.query_one("#objectives", DataTable)
         obj.border_title = "Objectives (r: note and rate)"
@@ -147,12 +118,7 @@ class TrainerScreen(ClockedScreen):
             state = "■ exercise over"
         self.query_one("#clock-bar", Static).update(
             f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {shown(host.scenario.title)}")
-        inj = self.query_one("#injects", DataTable)
-        row = inj.cursor_row
-        inj.clear()
-        for i in host.msel():
-            inj.add_row(shown(i.id), shown(i.due), shown(i.to), shown(i.sender[:18]), i.status, key=i.id)
-        inj.move_cursor(row=min(row, max(0, inj.row_count - 1)))
+        self.query_one(MselTable).sync(host.msel())
         self.query_one(DecisionTable).sync(d.my_decisions(), d.now)
         obj = self.query_one("#objectives", DataTable)
         orow = obj.cursor_row
@@ -200,12 +166,23 @@ class TrainerScreen(ClockedScreen):
     def action_adhoc(self) -> None:
         self._modal_open = True
 
-        def done(command: AddInject | None) -> None:
+        def done(_command: AddInject | None) -> None:  # the form submitted it itself
             self._modal_open = False
-            if command:
-                self._submit(command)
+            self.refresh_all()
 
-        self.app.push_screen(AdhocInjectScreen(), done)
+        self.app.push_screen(AdhocInjectScreen(self.driver), done)
+
+    def action_reschedule(self) -> None:
+        row = self.query_one(MselTable).selected()
+        if row is None:
+            return
+        self._modal_open = True
+
+        def done(_command: RescheduleInject | None) -> None:  # the form submitted it itself
+            self._modal_open = False
+            self.refresh_all()
+
+        self.app.push_screen(RescheduleScreen(self.driver, row), done)
 
     def action_rate(self) -> None:
         oid = self._selected("#objectives")
