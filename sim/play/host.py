@@ -354,7 +354,7 @@ class PlayHost:
 
     def _tracker(self, seat: str) -> SeatTracker:
         if seat not in self._trackers:
-            tracker = SeatTracker(seat, self.scenario)
+            tracker = SeatTracker(seat, self.scenario, self._ex.injects.by_id)
             tracker.absorb(self._ex.journal.events, self._ex.clock.iso(self.now))
             self._trackers[seat] = tracker
         return self._trackers[seat]

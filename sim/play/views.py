@@ -161,8 +161,9 @@ ARREST_KINDS = CASE_EVENT_KINDS
 class SeatTracker:
     """The host's running account of what one seat has learnt (mutable; never handed out)."""
 
-    def __init__(self, seat: str, scenario: Scenario) -> None:
+    def __init__(self, seat: str, scenario: Scenario, injects: Mapping[str, Any] | None = None) -> None:
         self.seat = seat
+        self._injects = injects  # the MSEL as it runs (ad-hoc injects too), when the host has one
         self.view = SeatView(seat)
         # The office whose inbox the seat reads: its NCB; the NDTF's and the CCC's are at GS.
         self.home = seat.partition(":")[2] or "GS"
@@ -178,6 +179,8 @@ class SeatTracker:
         self.inbox_version = 0
 
     def inject_text(self, inject_id: str) -> str:
+        if inject_id not in self._texts and self._injects is not None and inject_id in self._injects:
+            return str(self._injects[inject_id].text).strip()  # an ad-hoc inject the trainer added
         return self._texts.get(inject_id, "")
 
     def absorb(self, events: list[dict[str, Any]], now_iso: str) -> bool:

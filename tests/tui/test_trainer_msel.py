@@ -94,6 +94,8 @@ async def test_adhoc_inject_after_a_failed_attempt_keeps_its_fields_and_fires_at
     assert [(e["kind"], e["t"]) for e in fired] == [("inject.added", "2026-03-02T06:00:00Z"),
                                                     ("inject.fired", "2026-03-02T07:30:00Z")]
     assert fired[1]["from"] == "GS" and fired[1]["channel"] == "i247" and fired[1]["by"] == "trainer"
+    reached = [m for m in host.inbox("ncb:FR") if m.inject == "X1"]  # France's officer reads what was typed
+    assert [(m.sender, m.text) for m in reached] == [("GS", "Sighting in Dakar")]
 
 
 def test_times_are_written_as_the_table_shows_them():
