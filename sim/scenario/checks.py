@@ -153,6 +153,24 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         elif t is not None and inj.expect is not None and t + minutes(inj.expect.within) > end:
             warn(("injects", i, "expect", "within"), "the expected action's deadline falls after the exercise ends")
 
+    # A contingency fires only when the inject it stands in for is skipped: by its own when:/unless:,
+    # or because the inject it follows was.
+    by_id = {inj.id: inj for inj in sc.injects}
+
+    def skippable(ident: str, seen: frozenset[str] = frozenset()) -> bool:
+        inj = by_id.get(ident)
+        if inj is None or ident in seen:
+            return False
+        if inj.when is not None or inj.unless is not None:
+            return True
+        return inj.after is not None and skippable(inj.after.inject, seen | {ident})
+
+    for i, inj in enumerate(sc.injects):
+        if inj.instead_of in by_id and inj.instead_of != inj.id and not skippable(inj.instead_of):
+            warn(("injects", i, "instead_of"), f"{inj.instead_of} has no when: or unless: (nor follows an inject "
+                                               "that has), so it is never skipped and this contingency never fires "
+                                               "unless the trainer fires it")
+
     played = {p.seat for p in sc.players}
     scope = Scope.of(sc, all_members())
     for i, inj in enumerate(sc.injects):
@@ -160,7 +178,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
             if cond is not None:
                 for path, check in _condition_checks(("injects", i, word), cond):
                     for key, message in match_problems(check.event, check.match, scope):
-                        message = message.replace(NEVER, f"; this {word}: can never hold").replace(
+                        message = message.replace(NEVER, "; no event can ever match it").replace(
                             "an objective cannot wait for", f"{word}: cannot wait for")
                         err(path + ("match", key) if key else path + ("event",), message)
     for i, o in enumerate(sc.objectives):

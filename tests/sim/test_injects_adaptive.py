@@ -162,3 +162,32 @@ def test_adhoc_problems_are_per_field_in_words():
 def test_an_inject_gives_exactly_one_of_at_after_instead_of():
     with pytest.raises((InputError, ValueError), match="exactly one of 'at', 'after' or 'instead_of'"):
         Inject.model_validate({"id": "B", "at": "1h", "instead_of": "A", "to": "FR", "text": "b"})
+
+
+def test_validate_locates_bad_inject_references_and_conditions_with_a_did_you_mean(tmp_path):
+    """Rule: instead_of names a known inject and no cycle; when:/unless: are checked like objectives'
+    matches; a contingency of an inject that can never be skipped is a warning."""
+    from sim.scenario.loader import load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text("""id: t
+title: t
+start: 2026-03-02T06:00:00Z
+duration: 2d
+world: {members: [FR, ES, MA]}
+injects:
+  - {id: I1, at: 1h, from: ES, to: FR, text: a, unless: {event: database.hit, match: {contry: MA}}}
+  - {id: I2, instead_of: I9, from: ES, to: FR, text: b}
+  - {id: I3, instead_of: I4, from: ES, to: FR, text: c, when: {event: inject.fired, match: {inject: I1}}}
+  - {id: I4, instead_of: I3, from: ES, to: FR, text: d, when: {event: inject.fired, match: {inject: I1}}}
+  - {id: I5, at: 2h, from: ES, to: FR, text: e}
+  - {id: I6, instead_of: I5, from: ES, to: FR, text: f}
+""")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    said = "\n".join(str(p) for p in caught.value.problems)
+    assert ("injects.0.unless.match.contry: 'database.hit' events carry no field 'contry' (did you mean "
+            "'country'?); no event can ever match it") in said
+    assert "injects.1.instead_of: no inject has id 'I9'" in said
+    assert "injects.2.instead_of: this inject is part of a cycle of 'instead_of' and 'after' references" in said
+    assert "injects.5.instead_of: I5 has no when: or unless:" in said

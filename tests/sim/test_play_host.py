@@ -269,6 +269,36 @@ def test_a_reschedule_and_a_later_adhoc_inject_replay_byte_for_byte(played):
     assert_replays(played, 700)
 
 
+def test_a_resumed_session_moves_and_adds_injects_as_the_uninterrupted_one(tmp_path):
+    """Rule: resuming replays the recorded controls at their instants, so a session closed between a
+    reschedule and the moved inject's time goes on to the same journal as one never closed."""
+    def commands(host) -> None:
+        assert isinstance(host.submit("trainer", RescheduleInject("I2", 600.0)), Accepted)
+        assert isinstance(host.submit("trainer", AddInject("X5", "FR", "Later", "high", "GS", 300.0)), Accepted)
+
+    straight, _ = PlayHost.open(str(FLAGSHIP), None, str(tmp_path / "a.db"))
+    try:
+        straight.catch_up(30)
+        commands(straight)
+        straight.catch_up(700)
+        expected = [dict(e) for e in straight.events()]
+    finally:
+        straight.close()
+    first, _ = PlayHost.open(str(FLAGSHIP), None, str(tmp_path / "b.db"))
+    first.catch_up(30)
+    commands(first)
+    first.catch_up(200)
+    first.save_progress()
+    first.close()
+    again, _ = PlayHost.open(None, None, str(tmp_path / "b.db"))
+    try:
+        again.catch_up(700)
+        assert [dict(e) for e in again.events()] == expected
+        assert {i.id: i.status_text for i in again.msel()}["I2"] == "fired at 10h 00m"
+    finally:
+        again.close()
+
+
 def assert_replays(r: Recorded, until: float) -> None:
     """The session, replayed read-only, gives the live journal byte for byte."""
     live = r.journal.getvalue()
