@@ -132,11 +132,15 @@ def test_trainer_controls_are_recorded_and_replayed(tmp_path):
     ex.control({"action": "adhoc", "inject": {"id": "X1", "to": "FR", "from": "ES", "text": "Extra clue",
                                              "priority": "high"}})
     run.run(6 * 1440)
-    ex.control({"action": "release", "inject": "I4"})  # it fell due on day 5 while held: fires now
+    # I4 fell due on day 5 while held: released, it is judged now, as it would have been then — and
+    # skipped, since DUVAL is in a Moroccan cell, not in Dakar (its when: did not happen)
+    ex.control({"action": "release", "inject": "I4"})
     run.run()
-    fired = {e["inject"]: e for e in (json.loads(ln) for ln in buf.getvalue().splitlines()) if e["kind"] == "inject.fired"}
+    events = [json.loads(ln) for ln in buf.getvalue().splitlines()]
+    fired = {e["inject"]: e for e in events if e["kind"] == "inject.fired"}
+    skipped = {e["inject"]: e for e in events if e["kind"] == "inject.skipped"}
     assert fired["I3"]["by"] == "trainer" and fired["I3"]["t"] == "2026-03-02T07:00:00Z"
-    assert fired["X1"]["by"] == "trainer" and fired["I4"]["t"] == "2026-03-08T06:00:00Z"
+    assert fired["X1"]["by"] == "trainer" and skipped["I4"]["t"] == "2026-03-08T06:00:00Z"
     assert [r.decision for r in store.decisions() if r.by == "control"] == ["C1", "C2", "C3", "C4"]
     again = io.StringIO()
     SessionRun(store, journal=again, keep_events=False, record=False).run()
