@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, RichLog, Static
+from textual.widgets import DataTable, Footer, Static
 
 from sim.api import Refused, all_members, describe, is_key, local_time
 from sim.play.commands import DraftRequest
@@ -17,10 +18,10 @@ from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
-from ..wording import message_text, message_type
+from ..wording import message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import MIN_LOG_WIDTH, ClockedScreen
+from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .message import EDIT_REQUEST, MessageScreen
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ..app import NcbsimApp
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
+INBOX_LEGEND = "● unread · !! urgent · ! high"
 LOG_LINES_PER_TICK = 30
 
 
@@ -60,7 +62,7 @@ class OperationsScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-                yield RichLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
+                yield WrappingLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
@@ -70,11 +72,13 @@ class OperationsScreen(ClockedScreen):
     def on_mount(self) -> None:
         inbox = self.query_one("#inbox", DataTable)
         inbox.border_title = "I-24/7 inbox"
-        inbox.add_columns("", "arrived", "from", "message")
+        inbox.border_subtitle = INBOX_LEGEND
+        inbox.add_columns("", "arrived", "message")
         self.query_one("#decisions").border_title = "Decisions waiting"
         self.query_one("#event-log").border_title = "What you know"
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#world-map").border_title = "NCB network"
+        self.query_one("#world-map").border_subtitle = WorldMap.LEGEND
         self.refresh_all()
         self.start_clock()
 
@@ -106,39 +110,45 @@ class OperationsScreen(ClockedScreen):
         if country in all_members():
             m = all_members()[country]
             local = f" · {m.ncb_city} {host.local(d.now, m.timezone):%a %H:%M}"
-        state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
-        if host.finished:
-            state = "■ exercise over"
-        day = int(d.now // 1440) + 1
+        state = clock_state(d)
+        day, days = d.day()
         waiting = len(d.my_decisions())
+        told = "waits for you" in d.pause_reason
         # Most urgent first: at 80 columns the end of the line is what gets cut.
         self.query_one("#clock-bar", Static).update(
-            f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {state}"
-            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else "")
-            + f" · day {day} of {int(host.duration // 1440) or 1} · {d.seat} · {shown(host.scenario.title)}")
+            f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
+            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
+            + f" · day {day} of {days} · {d.seat} · {shown(host.scenario.title)}")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._inbox_drawn = -1  # the message column takes the width there is
+        self._inbox()
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
             return
         self._inbox_drawn = self.driver.inbox_version
         table = self.query_one("#inbox", DataTable)
+        name = self.driver.name
         rows = self.driver.inbox()
         table.clear()
+        # Mark, arrival and padding take about 16 columns; the message (its sender first) the rest.
+        room = max(24, table.scrollable_content_region.width - 17)
         for r in rows:
-            # The subject line, else what it says: the sender's name is cut so the message shows at 80 columns.
-            text = r.subject or self.driver.name(message_text(r, self.driver.name, r.sender)).replace("\n", " ")
-            sender = r.sender if len(r.sender) <= 14 else r.sender[:13] + "…"
+            text = r.subject or name(message_text(r, name, name.sender(r.sender))).replace("\n", " ")
             label = message_type(r.type)
             # A text that already says what it is ("Request for information about …") needs no label.
-            line = text if text.lower().startswith(label.lower()) else f"{label}: {text}"
-            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], r.since[5:16].replace("T", " "),
-                          shown(sender), shown(line[:70]), key=str(r.msg))
+            what = text if text.lower().startswith(label.lower()) or r.type in ("inject", "message") else (
+                f"{label}: {text}")
+            line = f"{name.sender(r.sender)}: {what}"
+            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], when(r.since)[:-4],
+                          shown(line if len(line) <= room else line[:room - 1] + "…"), key=str(r.msg))
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
 
     def _log(self) -> None:
-        log = self.query_one("#event-log", RichLog)
+        log = self.query_one("#event-log", WrappingLog)
         items = self.driver.seen(self._logged)
         fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
@@ -158,11 +168,15 @@ class OperationsScreen(ClockedScreen):
 
     # --- actions ----------------------------------------------------------------------------
     def action_next_event(self) -> None:
-        if self.driver.my_decisions():
-            self.notify("A decision is waiting: press d to decide, or space to let the clock run on.")
+        outcome = self.driver.jump_to_next_event()
+        if outcome == "waiting":
+            self.notify("A decision is waiting: press d to decide, or space to let the clock run on "
+                        "(at its deadline the default applies); n jumps once none waits.")
             return
-        self.driver.jump_to_next_event()
+        self._last = time.monotonic()
         self.refresh_all()
+        if outcome == "none":
+            self.notify(f"{self.driver.pause_reason[0].upper()}{self.driver.pause_reason[1:]}.", title="Next")
         if self.driver.host.finished:
             cast("NcbsimApp", self.app).show_debrief()
 
