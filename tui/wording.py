@@ -91,6 +91,13 @@ class Namer:
             return f"{self.country(code.partition(':')[2])} border post"
         return self.country(code)
 
+    def seat(self, seat: str) -> str:
+        """A seat as people say it: NCB France, the NDTF, the CCC, the trainer."""
+        role, _, code = seat.partition(":")
+        if code:
+            return f"NCB {self.country(code)}"
+        return {"ndtf": "NDTF", "ccc": "CCC"}.get(role, role)
+
     def case(self, cid: str | None) -> str:
         """A scenario case by its title (the arrest cases of the board keep their reference)."""
         if not cid:
@@ -196,3 +203,21 @@ def decision_short(d: DecisionView, name: Namer) -> str:
     if d.kind == "deploy_irt":
         return "sending an incident response team"
     return words(d.kind)
+
+
+BY = {"person": "you", "policy": "the automation", "trainer": "the trainer", "default": "the default"}
+
+
+def decision_line(e: Mapping, prompts: Mapping[str, str]) -> str | None:
+    """A decision event in the seat's log, by its question (never its id); None for other events.
+    ``prompts``: each decision's question, from its ``decision.requested`` event."""
+    k = e["kind"]
+    question = prompts.get(str(e.get("decision")), words(str(e.get("type", "a decision"))))
+    if k == "decision.requested":
+        return f"Asked: {question}"
+    if k == "decision.made":
+        who = BY.get(str(e.get("by", "")), "someone")
+        return f"“{question}” — answered {words(str(e['option']))} by {who}"
+    if k == "decision.expired":
+        return f"“{question}” — not answered in time: the default applied ({words(str(e['applied']))})"
+    return None

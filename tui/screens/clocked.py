@@ -90,7 +90,7 @@ class RunOnScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="run-on", classes="case-dialog"):
             yield Label("[b]Run on at max speed?[/b]", classes="dialog-title")
-            yield Static(f"{shown(self.waiting)}. At max speed the clock reaches each waiting decision's "
+            yield Static(f"{shown(self.waiting[:1].upper() + self.waiting[1:])}. At max speed the clock reaches each waiting decision's "
                          "deadline within a moment: the default applies at each deadline. You are asked this once.")
             yield Label("y: run on · n or escape: stay paused", classes="muted")
         yield Footer()

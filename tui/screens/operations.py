@@ -18,7 +18,7 @@ from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
-from ..wording import message_text, message_type, when
+from ..wording import decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
 from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
@@ -56,6 +56,7 @@ class OperationsScreen(ClockedScreen):
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__(driver, clock)
         self._inbox_drawn = -1
+        self._prompts: dict[str, str] = {}  # decision id -> its question, for the log's lines
 
     def compose(self) -> ComposeResult:
         yield Static(id="clock-bar")
@@ -73,7 +74,6 @@ class OperationsScreen(ClockedScreen):
         inbox = self.query_one("#inbox", DataTable)
         inbox.border_title = "I-24/7 inbox"
         inbox.border_subtitle = INBOX_LEGEND
-        inbox.add_columns("", "arrived", "message")
         self.query_one("#decisions").border_title = "Decisions waiting"
         self.query_one("#event-log").border_title = "What you know"
         self.query_one("#detail").border_title = "Selected"
@@ -118,9 +118,12 @@ class OperationsScreen(ClockedScreen):
         self.query_one("#clock-bar", Static).update(
             f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
             + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
-            + f" · day {day} of {days} · {d.seat} · {shown(host.scenario.title)}")
+            + f" · day {day} of {days} · {shown(d.name.seat(d.seat))} · {shown(host.scenario.title)}")
 
     def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._inbox_again)  # once the panels have their new sizes
+
+    def _inbox_again(self) -> None:
         self._inbox_drawn = -1  # the message column takes the width there is
         self._inbox()
 
@@ -131,18 +134,23 @@ class OperationsScreen(ClockedScreen):
         table = self.query_one("#inbox", DataTable)
         name = self.driver.name
         rows = self.driver.inbox()
-        table.clear()
-        # Mark, arrival and padding take about 16 columns; the message (its sender first) the rest.
-        room = max(24, table.scrollable_content_region.width - 17)
+        # Two lines a message, no ids: when and from whom, then what it says, in all the width
+        # the mark's column and the padding leave (the table's own width, not the terminal's).
+        room = max(24, table.scrollable_content_region.width - 7)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=3)
+        table.add_column("message", key="message", width=room)
         for r in rows:
-            text = r.subject or name(message_text(r, name, name.sender(r.sender))).replace("\n", " ")
+            text = " ".join((r.subject or name(message_text(r, name, name.sender(r.sender)))).split())
             label = message_type(r.type)
             # A text that already says what it is ("Request for information about …") needs no label.
             what = text if text.lower().startswith(label.lower()) or r.type in ("inject", "message") else (
-                f"{label}: {text}")
-            line = f"{name.sender(r.sender)}: {what}"
-            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], when(r.since)[:-4],
-                          shown(line if len(line) <= room else line[:room - 1] + "…"), key=str(r.msg))
+                f"{label.capitalize()}: {text}")
+            head = f"{when(r.since)[4:-4]} · {name.sender(r.sender)}"
+            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority],
+                          shown(_cut(head, room)) + "\n" + shown(_cut(what, room)), key=str(r.msg), height=2)
+        table.move_cursor(row=min(row, max(0, table.row_count - 1)))
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
@@ -155,12 +163,19 @@ class OperationsScreen(ClockedScreen):
         if len(fresh) > LOG_LINES_PER_TICK:  # at full speed the log shows the latest, not a backlog
             log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
             fresh = fresh[-LOG_LINES_PER_TICK:]
+        for _since, e in items:  # every question, so a later answer in the log can say what it was
+            if e["kind"] == "decision.requested":
+                self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
+        name = self.driver.name
         for since, e in fresh:
             # An inject's message shows what it says; every other event (the person's own messages too) is described.
-            text = shown(f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"
-                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name.engine(describe(e)))
+            if e["kind"] == "message.sent" and e.get("inject"):
+                said = self.driver.inject_text(e["inject"])
+                text = f"Message from {name.sender(str(e['from']))}: {said[:280] + '…' if len(said) > 280 else said}"
+            else:
+                text = name.engine(decision_line(e, self._prompts) or describe(e))
             lt = local_time(e)
-            log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
+            log.write(f"[dim]{when(since)[4:-4]}[/dim] {shown(text)}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged += len(items)
 
     def _map(self) -> None:
@@ -293,3 +308,7 @@ class OperationsScreen(ClockedScreen):
             self.action_open_decision(event.row_key.value)
         elif event.data_table.id == "inbox" and event.row_key.value is not None:
             self.open_message(int(event.row_key.value))
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:room - 1] + "…"

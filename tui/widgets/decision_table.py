@@ -21,7 +21,7 @@ class DecisionTable(DataTable):
         self.with_seat = with_seat
 
     def on_mount(self) -> None:
-        self.add_column("id", key="id")
+        # No id column: a decision is its question (ids are the engine's, not people's).
         if self.with_seat:
             self.add_column("seat", key="seat")
         self.add_column("time left", key="left")
@@ -37,5 +37,5 @@ class DecisionTable(DataTable):
             if qid in on_screen:
                 self.update_cell(qid, "left", left)
             else:
-                cells = (q.id, q.seat) if self.with_seat else (q.id,)
+                cells = (q.seat,) if self.with_seat else ()
                 self.add_row(*cells, left, shown(name(q.prompt)[:70]), key=q.id)
