@@ -126,7 +126,7 @@ def _reference(item: InboxItem) -> str:
     if not item.reference:
         return ""
     kind = item.notice_kind
-    label = "" if kind in ("", "notice") else kind_label(kind).replace(" Notice", " notice").replace("Diffusion", "diffusion")
+    label = "" if kind in ("", "notice") else kind_label(kind).replace("Diffusion", "diffusion")
     return f"{label or 'notice'} {item.reference}"
 
 
