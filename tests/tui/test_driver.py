@@ -200,9 +200,9 @@ def test_next_stops_at_the_next_thing_the_seat_sees_and_says_what(tmp_path):
 def test_next_says_when_nothing_more_comes_before_the_end_and_only_then_runs_to_it(tmp_path):
     """Rule: when nothing more reaches the seat, n stops just short of the end and says so; it
     never runs past the end without a word. Pressed again, it runs to the end."""
-    from tui.driver import END_MARGIN
-
     from tui_helpers import WORKSTATION
+
+    from tui.driver import END_MARGIN
 
     d = Driver.open(str(WORKSTATION), None, str(tmp_path / "s.db"))
     outcomes = []

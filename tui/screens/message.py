@@ -18,7 +18,7 @@ from sim.play.views import InboxItem
 
 from ..driver import Driver
 from ..text import shown
-from ..wording import message_text, message_type
+from ..wording import message_text, message_type, when
 from .compose import Draft
 
 # What the message screen asks its opener to do next.
@@ -51,7 +51,7 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
 
     def compose(self) -> ComposeResult:
         i = self.item
-        facts = [f"[b]From[/b] {shown(self.sender)}", f"[b]Arrived[/b] {i.since[:16].replace('T', ' ')} UTC",
+        facts = [f"[b]From[/b] {shown(self.sender)}", f"[b]Arrived[/b] {when(i.since)}",
                  f"[b]Type[/b] {shown(message_type(i.type))} · {i.priority}"]
         if i.language in self.driver.choices.languages:
             facts[-1] += f" · in {self.driver.choices.languages[i.language]}"
