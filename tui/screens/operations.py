@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -84,7 +85,11 @@ class OperationsScreen(ClockedScreen):
 
     def after_tick(self) -> None:
         if self.driver.host.finished:
-            cast("NcbsimApp", self.app).show_debrief()
+            self._debrief()
+
+    def _debrief(self) -> None:
+        self.app.clear_notifications()  # what the clock said before the end is not the debrief's news
+        cast("NcbsimApp", self.app).show_debrief()
 
     def refresh_all(self, changed: bool = True) -> None:
         self._clock_bar()
@@ -114,11 +119,15 @@ class OperationsScreen(ClockedScreen):
         day, days = d.day()
         waiting = len(d.my_decisions())
         told = "waits for you" in d.pause_reason
-        # Most urgent first: at 80 columns the end of the line is what gets cut.
-        self.query_one("#clock-bar", Static).update(
-            f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
-            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
-            + f" · day {day} of {days} · {shown(d.name.seat(d.seat))} · {shown(host.scenario.title)}")
+        # Most urgent first: at 80 columns the end of the line is what gets cut (two lines at most;
+        # the exercise's title only when it fits).
+        line = (f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
+                + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
+                + f" · day {day} of {days} · {shown(d.name.seat(d.seat))}")
+        title = f" · {shown(host.scenario.title)}"
+        plain = len(Text.from_markup(line + title).plain)
+        fits = plain <= 2 * (self.size.width - 2) - 4  # what a two-line wrap loses at word ends
+        self.query_one("#clock-bar", Static).update(line + (title if fits or not self.size.width else ""))
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._inbox_again)  # once the panels have their new sizes
@@ -126,6 +135,7 @@ class OperationsScreen(ClockedScreen):
     def _inbox_again(self) -> None:
         self._inbox_drawn = -1  # the message column takes the width there is
         self._inbox()
+        self._clock_bar()
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
@@ -193,7 +203,7 @@ class OperationsScreen(ClockedScreen):
         if outcome == "none":
             self.notify(f"{self.driver.pause_reason[0].upper()}{self.driver.pause_reason[1:]}.", title="Next")
         if self.driver.host.finished:
-            cast("NcbsimApp", self.app).show_debrief()
+            self._debrief()
 
     def action_case_file(self) -> None:
         files = self.driver.case_file()
