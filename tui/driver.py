@@ -100,7 +100,7 @@ class Driver:
             self.save_progress()
             return self.host.seen_count(self.seat) > before
         rate = self.speed[1]
-        if rate == MAX and self.waiting() and not self.max_confirmed:
+        if rate == MAX and self.pause_on_decision and self.waiting() and not self.max_confirmed:
             # At max speed the deadline would pass within this tick: not without the person's word.
             self._stop(f"{self.waiting_words()}; at max speed space asks first")
             return False
@@ -142,8 +142,10 @@ class Driver:
 
     def needs_confirmation(self) -> bool:
         """Starting the clock now would let a waiting decision's deadline pass at maximum speed,
-        and the person has not yet said that the defaults may apply."""
-        return self.paused and self.speed[1] == MAX and bool(self.waiting()) and not self.max_confirmed
+        and the person has not yet said that the defaults may apply (a seat whose scenario says
+        its clock does not stop for decisions is never asked)."""
+        return (self.paused and self.speed[1] == MAX and self.pause_on_decision and bool(self.waiting())
+                and not self.max_confirmed)
 
     def run_on(self, confirmed: bool = False) -> bool:
         """Start the clock (space); False, and nothing changes, when it must ask first (see
