@@ -20,16 +20,23 @@ from sim.api import (
     PlayHost,
     Refused,
     Seen,
+    all_members,
+    describe,
+    is_key,
 )
 from sim.play.commands import DraftRequest, ReadMessage
 from sim.play.views import ArrestCaseView, BoardRow, FormChoices, Recipient, RequestView
 
-from .wording import Namer
+from .wording import Namer, decision_short, message_type
 
 # Sim seconds per wall second; the last one means "as fast as the machine goes".
 SPEEDS = (("real time", 1.0), ("1 min/s", 60.0), ("10 min/s", 600.0), ("1 h/s", 3600.0), ("6 h/s", 21600.0),
           ("max", float("inf")))
 TICK_BUDGET_S = 0.015  # wall time the engine may use per UI tick (the rest is for drawing and keys)
+MAX = float("inf")
+# "Next" stops this many sim minutes before the end when nothing more reaches the seat: it says
+# so, and the person runs the clock to the end themselves (never past it without a word).
+END_MARGIN = 1.0
 
 
 class Driver:
@@ -48,7 +55,15 @@ class Driver:
         # their deadline, where the default applies); only a new one stops it again.
         self._stopped_for: set[str] = set()
         self.stopped_for: tuple[DecisionView, ...] = ()  # the new ones the last tick stopped for
-        self.name = Namer(host.subject_names(), {r.code: r.name for r in host.recipients() if r.code != "GS"})
+        # Why the clock stopped by itself (a decision, the next thing, the end), for the status
+        # line; empty when the person paused it or it runs.
+        self.pause_reason = ""
+        self.seeking = False  # "next" is running the clock to the next thing the seat will see
+        # At maximum speed a waiting decision's deadline passes within a tick: the person is asked
+        # once whether the defaults may apply (run_on(confirmed=True)); after that, never again.
+        self.max_confirmed = False
+        self.name = Namer(host.subject_names(), {r.code: r.name for r in host.recipients() if r.code != "GS"},
+                          {c.id: c.title for c in host.scenario.cases})
         self.choices: FormChoices = host.form_choices()
         self._board_told: dict[str, int] = {}  # ref -> history lines the person has been told of
         self.board_news()  # what is on the board when the screen opens is not news
@@ -74,28 +89,89 @@ class Driver:
     def speed(self) -> tuple[str, float]:
         return SPEEDS[self.speed_index]
 
-    def faster(self) -> None:
-        self.speed_index = min(len(SPEEDS) - 1, self.speed_index + 1)
-
-    def slower(self) -> None:
-        self.speed_index = max(0, self.speed_index - 1)
-
     def tick(self, wall_seconds: float) -> bool:
         """Advance by wall time × speed; True when something new reached the seat."""
         self.stopped_for = ()
         if self.paused or self.host.finished:
             return False
+        if self.seeking:
+            before = self.host.seen_count(self.seat)
+            self._sought(self.host.advance_to_news(self.seat, TICK_BUDGET_S, TICK_BUDGET_S, self._seek_limit()))
+            self.save_progress()
+            return self.host.seen_count(self.seat) > before
         rate = self.speed[1]
-        target = self.host.duration if rate == float("inf") else self.now + wall_seconds * rate / 60.0
+        if rate == MAX and self.pause_on_decision and self.waiting() and not self.max_confirmed:
+            # At max speed the deadline would pass within this tick: not without the person's word.
+            self._stop(f"{self.waiting_words()}; at max speed space asks first")
+            return False
+        target = self.host.duration if rate == MAX else self.now + wall_seconds * rate / 60.0
         changed = self.host.advance(target, TICK_BUDGET_S, self.seat if self.pause_on_decision else None)
         self.save_progress()
         if self.pause_on_decision:
             new = tuple(d for d in self.waiting() if d.id not in self._stopped_for)
             if new:
-                self.paused = True
                 self.stopped_for = new
                 self._stopped_for.update(d.id for d in new)
+                self._stop(self.waiting_words(new))
         return changed
+
+    def _stop(self, reason: str) -> None:
+        self.paused, self.seeking, self.pause_reason = True, False, reason
+
+    def waiting_words(self, decisions: tuple[DecisionView, ...] | None = None) -> str:
+        """What waits, in words: "Morocco's hit on Marc DUVAL waits for you (d)"."""
+        waiting = decisions if decisions is not None else self.waiting()
+        if not waiting:
+            return ""
+        first = decision_short(waiting[0], self.name)
+        more = f" and {len(waiting) - 1} more" if len(waiting) > 1 else ""
+        if self.seat == "trainer":
+            who = waiting[0].seat.partition(":")[2] or waiting[0].seat
+            return f"{first}{more} waits for {self.name.country(who)}"
+        return f"{first}{more} waits for you (d)"
+
+    def day(self) -> tuple[int, int]:
+        """(day, of days) in calendar days of the seat's local time: day 1 is the date the exercise
+        starts on the seat's wall calendar, and a new day begins at its midnight (UTC for the
+        trainer and the General Secretariat's desks)."""
+        m = all_members().get(self.home)
+        on = (lambda t: self.host.local(t, m.timezone).date()) if m else (lambda t: self.host.utc(t).date())
+        first = on(0.0)
+        last = on(max(0.0, self.host.duration - 1e-3))  # an end at midnight is the previous day's last instant
+        return (on(self.now) - first).days + 1, (last - first).days + 1
+
+    def needs_confirmation(self) -> bool:
+        """Starting the clock now would let a waiting decision's deadline pass at maximum speed,
+        and the person has not yet said that the defaults may apply (a seat whose scenario says
+        its clock does not stop for decisions is never asked)."""
+        return (self.paused and self.speed[1] == MAX and self.pause_on_decision and bool(self.waiting())
+                and not self.max_confirmed)
+
+    def run_on(self, confirmed: bool = False) -> bool:
+        """Start the clock (space); False, and nothing changes, when it must ask first (see
+        ``needs_confirmation``): ``confirmed`` is the person's yes, given once for the session."""
+        if self.needs_confirmation():
+            if not confirmed:
+                return False
+            self.max_confirmed = True
+        self.paused, self.pause_reason = False, ""
+        return True
+
+    def pause(self) -> None:
+        self.paused, self.seeking, self.pause_reason = True, False, ""
+
+    def toggle(self) -> bool:
+        """Space: pause a running clock, or start a paused one (False: it must ask first)."""
+        if not self.paused:
+            self.pause()
+            return True
+        return self.run_on()
+
+    def faster(self) -> None:
+        self.speed_index = min(len(SPEEDS) - 1, self.speed_index + 1)
+
+    def slower(self) -> None:
+        self.speed_index = max(0, self.speed_index - 1)
 
     def waiting(self) -> tuple[DecisionView, ...]:
         """The decisions this seat's clock stops for: its own; for the trainer, those the players'
@@ -113,12 +189,58 @@ class Driver:
             self._saved_at = wall
             self.host.save_progress()
 
-    def jump_to_next_event(self, budget_s: float = 0.5) -> None:
-        """Run until something new reaches this seat (or a decision waits, or the end); the
-        background traffic of other NCBs does not count. Gives up after ``budget_s`` of wall
-        time so the screen never freezes; pressing again goes on from there."""
-        self.host.advance_to_news(self.seat, budget_s, TICK_BUDGET_S)
+    def jump_to_next_event(self, budget_s: float = 0.5) -> str:
+        """Run to the next thing this seat will see (a message, a line of what it knows, a change
+        on its board, a new decision); background traffic and what never reaches it do not count.
+        Returns why it stopped — "news", "decision", "none" (nothing more reaches the seat before
+        the end: the clock stops just short of it and ``pause_reason`` says so), "end" — or
+        "seeking" when ``budget_s`` of wall time ran out first: the clock then goes on seeking on
+        its ticks (the screen never freezes), and stops when it finds something. While one of
+        the seat's decisions waits it does not move ("waiting"): a jump could pass its deadline."""
+        if self.host.finished:
+            return "end"
+        if self.my_decisions():
+            return "waiting"
+        if self.now >= self._seek_limit():  # told already that nothing more comes: on to the end
+            while not self.host.finished:  # a minute of sim time at most: never long
+                self.host.advance(self.host.duration, budget_s)
+            self._stop("")
+            self.save_progress(force=True)
+            return "end"
+        self.paused, self.seeking, self.pause_reason = False, True, ""
+        return self._sought(self.host.advance_to_news(self.seat, budget_s, TICK_BUDGET_S, self._seek_limit()))
+
+    def _seek_limit(self) -> float:
+        return max(self.now, self.host.duration - END_MARGIN)
+
+    def _sought(self, outcome: str) -> str:
+        if outcome == "budget":
+            self.save_progress()
+            return "seeking"
         self.save_progress(force=True)
+        if outcome == "news":
+            self._stop(self._news_words())
+        elif outcome == "decision":
+            new = tuple(d for d in self.my_decisions() if d.id not in self._stopped_for)
+            self._stopped_for.update(d.id for d in new)
+            self._stop(self.waiting_words(new or None))
+        elif outcome == "until":
+            self._stop(f"nothing more reaches you before the end ({self.host.utc(self.host.duration):%a %d %b %H:%M} UTC)"
+                       "; n or space runs the clock to it")
+            return "none"
+        else:
+            self._stop("")
+        return outcome
+
+    def _news_words(self) -> str:
+        """The newest thing the seat's screen shows, in a few words."""
+        for _, e in reversed(self.host.seen(self.seat)):
+            if e["kind"] == "message.sent" and e.get("to") == self.home and e.get("type") not in ("traffic", "forward"):
+                return f"new {message_type(str(e['type']))} from {self.name.sender(str(e['from']))}"
+            if e["kind"].startswith(("message.", "decision.")) or not is_key(e):
+                continue
+            return "new: " + self.name.engine(describe(e))
+        return "something new reached you"
 
     # --- what the seat sees and does ----------------------------------------------------------
     def submit(self, command: Command) -> Outcome:

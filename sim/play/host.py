@@ -309,15 +309,28 @@ class PlayHost:
         self._ex.advance(until, budget_s, stop)
         return self._absorb()
 
-    def advance_to_news(self, seat: str, budget_s: float, step_budget_s: float) -> None:
-        """Run until something new reaches ``seat`` (or a decision waits for it, or the end); the
-        background traffic of other NCBs does not count. Gives up after ``budget_s`` of wall time."""
+    def advance_to_news(self, seat: str, budget_s: float, step_budget_s: float, until: float | None = None) -> str:
+        """Run until the next thing ``seat``'s screen shows reaches it (a message, a line of what
+        it knows, a change on its board) or a decision is raised for it; the background traffic
+        of other NCBs and what never reaches the seat do not count. Returns why it stopped:
+        "news", "decision", "until" (``until`` reached and nothing new: nothing reaches the seat
+        before then), "end" (the exercise ended) or "budget" (``budget_s`` of wall time ran out:
+        call again to go on)."""
         ex, tracker = self._ex, self._tracker(seat)
-        start, deadline = tracker.news(), time.monotonic() + budget_s
-        while not ex.finished and tracker.news() == start and not self.open_decisions(seat) \
-                and time.monotonic() < deadline:
+        limit = ex.duration if until is None else min(until, ex.duration)
+        start, deadline = tracker.visible, time.monotonic() + budget_s
+        while not ex.finished:
+            if self.now >= limit:
+                return "until"
+            if time.monotonic() >= deadline:
+                return "budget"
             nxt = ex.next_event_time()
-            self.advance(min(ex.duration, max(nxt, self.now + 1.0)), step_budget_s, seat)
+            self.advance(min(limit, max(nxt, self.now + 1.0)), step_budget_s, seat)
+            if seat in self._asked:
+                return "decision"
+            if tracker.visible != start:
+                return "news"
+        return "end"
 
     def catch_up(self, until: float | None) -> None:
         """Run on to ``until`` (the end when None) without stopping for anyone: resuming a session

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..decisions.port import Decision, Option
 from ..engine.views import SeatView
 from ..notices.machines import CASE_EVENT_KINDS
+from ..report.describe import is_key
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -45,6 +46,15 @@ class InboxItem:
     reply_to: int | None = None
     forward_of: int | None = None
     handled: bool = False  # the NCB's desk has dealt with it
+    # What the engine's own messages (which carry no text) report, so a screen can say it in words:
+    where: str | None = None  # the country whose border post checked the person (a hit)
+    seen_at: str | None = None  # when the border check found them (UTC ISO 8601)
+    came_from: str | None = None  # the country they travelled from
+    travel: str = ""  # how: air, road, sea, rail
+    reference: str | None = None  # the notice or diffusion the hit (or the arrest request) rests on
+    notice_kind: str = ""  # its kind: red … un, diffusion
+    database: str = ""  # what the check searched: notices (MIND/FIND) or SLTD
+    document: str = ""  # the travel document an SLTD check found (stolen, lost, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +187,15 @@ class SeatTracker:
         self._read: set[int] = set()
         self._handled: set[int] = set()
         self.inbox_version = 0
+        # How many things the seat has seen that its screen shows (an inbox message, a line of what
+        # it knows, a change on its board): what "jump to the next thing" waits for.
+        self.visible = 0
+        # The latest border check per (country, subject), crossing per subject and arrest request
+        # per (requester, country, subject): what the messages that report them say (the journal's
+        # message carries no text of its own).
+        self._hits: dict[tuple[str, str, str], Event] = {}
+        self._moves: dict[str, Event] = {}
+        self._arrest_asks: dict[tuple[str, str, str], Event] = {}
 
     def inject_text(self, inject_id: str) -> str:
         if inject_id not in self._texts and self._injects is not None and inject_id in self._injects:
@@ -186,6 +205,7 @@ class SeatTracker:
     def absorb(self, events: list[dict[str, Any]], now_iso: str) -> bool:
         """Take in the journal's new events; True when something new reached the seat by now."""
         for e in events[self._cursor:]:
+            self._index(e)
             since = self.view.reach(e)
             if since is not None:
                 self._pending.append((since, MappingProxyType(e)))
@@ -195,12 +215,59 @@ class SeatTracker:
         for since, item in self._pending:
             if since <= now_iso:
                 self.seen.append((since, item))
+                inbox = len(self._inbox)
                 self._note(since, item)
+                if len(self._inbox) > inbox or is_key(item) or self._on_board(item) or (
+                        item["kind"] == "message.sent" and item.get("inject")):
+                    self.visible += 1
                 new = True
             else:
                 keep.append((since, item))
         self._pending = keep
         return new
+
+    def _index(self, e: Event) -> None:
+        kind = e["kind"]
+        if kind == "database.hit":
+            db = "SLTD" if e.get("database") == "SLTD" else "notices"
+            self._hits[(e["country"], e["subject"], db)] = e
+            self._hits[(e["country"], "", db)] = e  # a border post's report is of the last hit it had
+        elif kind == "subject.moved":
+            self._moves[e["subject"]] = e
+        elif kind == "arrest.requested":
+            self._arrest_asks[(e["requester"], e["to"], e["subject"])] = e
+
+    def _on_board(self, e: Event) -> bool:
+        kind = e["kind"]
+        if kind.startswith(("notice.", "diffusion.", "request.")):
+            return e.get("requester") == self.home
+        return kind in ARREST_KINDS
+
+    def _details(self, e: Event) -> dict[str, Any]:
+        """What a hit report, an SLTD hit, a hit confirmation or an arrest request is about: where
+        and when the border check found whom, coming from where, on which notice."""
+        kind, sender, about = e["type"], str(e["from"]), e.get("about") or ""
+        if kind == "arrest_request":
+            ask = self._arrest_asks.get((sender, str(e["to"]), about))
+            if ask is None:
+                return {}
+            return {"reference": ask.get("notice") or ask.get("diffusion"),
+                    "notice_kind": "diffusion" if ask.get("diffusion") else ("notice" if ask.get("notice") else "")}
+        if kind not in ("hit_report", "sltd_hit", "hit_confirmation"):
+            return {}
+        country = sender.partition(":")[2] if sender.startswith("border:") else (
+            str(e["to"]) if kind == "hit_confirmation" else sender)
+        hit = self._hits.get((country, about, "SLTD" if kind == "sltd_hit" else "notices"))
+        if hit is None:
+            return {}
+        move = self._moves.get(hit["subject"])
+        arrived = move is not None and move["to"] == country and move["t"] == hit["t"]
+        return {"where": country, "seen_at": hit["t"], "about": about or hit["subject"],
+                "came_from": move["from"] if arrived and move else None,
+                "travel": str(move.get("mode", "")) if arrived and move else "",
+                "reference": hit.get("notice") or hit.get("diffusion"), "notice_kind": str(hit.get("notice_kind", "")),
+                "database": str(hit.get("database", "")),
+                "document": str(hit.get("document", ""))}
 
     def _note(self, since: str, e: Event) -> None:
         kind = e["kind"]
@@ -214,6 +281,8 @@ class SeatTracker:
                     "subject": e.get("subject", ""), "language": e.get("language", ""), "case": e.get("case"),
                     "about": e.get("about"), "request": e.get("request"), "reply_to": e.get("reply_to"),
                     "forward_of": e.get("forward_of")}
+                if not e.get("text") and not e.get("inject"):
+                    self._inbox[e["msg"]].update(self._details(e))
                 self.inbox_version += 1
         elif kind == "message.escalated" and self.view.role == "ccc":
             # The CCC's desk: each urgent message it woke an NCB for, to relay or translate.

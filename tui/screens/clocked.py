@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import ClassVar
 
+from rich.console import RenderableType
+from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, RichLog, Static
 
 from sim.api import DecisionView
 
 from ..driver import Driver
+from ..text import shown
 from .help import HelpScreen
 
 # RichLog renders each line at least this wide (Textual's default is 78): a panel narrower than
@@ -21,6 +28,92 @@ CLOCK_BINDINGS: list[BindingType] = [
     Binding("plus,equals_sign", "faster", "Faster"),
     Binding("minus", "slower", "Slower"),
 ]
+
+
+class WrappingLog(RichLog):
+    """A RichLog that wraps its lines again at the panel's new width when the panel is resized.
+
+    RichLog keeps its lines as rendered at the width they were written at: a terminal made
+    narrower would cut the end of each, a wider one leave them short. This one keeps what was
+    written and writes it again at the new width."""
+
+    def __init__(self, *args, keep: int = 2000, **kw) -> None:
+        super().__init__(*args, **kw)
+        self._source: list[RenderableType] = []
+        self._keep = keep  # the last lines re-written on a resize (a long exercise writes many)
+        self._wrapped_at = 0
+
+    def write(self, content: RenderableType, *args, **kw) -> WrappingLog:  # type: ignore[override]
+        if not kw.pop("_again", False):
+            self._source.append(content)
+            del self._source[:-self._keep]
+        super().write(content, *args, **kw)
+        return self
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Runs before RichLog's own handler (a subclass's comes first): the first time the size is
+        # known this writes what was deferred, from the source, so RichLog has nothing left to.
+        if not event.size.width:
+            return
+        width = self.scrollable_content_region.width
+        first = not self._size_known
+        if not first and width == self._wrapped_at:
+            return
+        self._size_known = True
+        self._deferred_renders.clear()
+        self._wrapped_at = width
+        at_end = first or self.is_vertical_scroll_end
+        super().clear()
+        for content in self._source:
+            self.write(content, _again=True, scroll_end=False)
+        if at_end:
+            self.scroll_end(animate=False, immediate=True)
+
+    def clear(self) -> WrappingLog:
+        self._source.clear()
+        super().clear()
+        return self
+
+
+class RunOnScreen(ModalScreen[bool]):
+    """At maximum speed, asked once: may the clock run past the waiting decisions' deadlines?"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "yes", "Yes, run on"),
+        Binding("escape,n", "no", "No"),
+    ]
+
+    def __init__(self, waiting: str) -> None:
+        super().__init__()
+        self.waiting = waiting
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="run-on", classes="case-dialog"):
+            yield Label("[b]Run on at max speed?[/b]", classes="dialog-title")
+            yield Static(f"{shown(self.waiting[:1].upper() + self.waiting[1:])}. At max speed the clock reaches each waiting decision's "
+                         "deadline within a moment: the default applies at each deadline. You are asked this once.")
+            yield Label("y: run on · n or escape: stay paused", classes="muted")
+        yield Footer()
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+def clock_state(driver: Driver) -> str:
+    """The clock in words for a status line: running at which speed, or paused and why — the
+    speed stays shown while paused."""
+    if driver.host.finished:
+        return "■ exercise over"
+    speed = driver.speed[0]
+    if driver.seeking and not driver.paused:
+        return "⏩ to the next thing for you…"
+    if not driver.paused:
+        return f"▶ {speed}"
+    why = f": {driver.pause_reason}" if driver.pause_reason else " (space)"
+    return f"⏸ paused{why} · speed {speed}"
 
 
 class ClockedScreen(Screen):
@@ -63,7 +156,18 @@ class ClockedScreen(Screen):
         """Hook for what follows a tick (the trainee's screen shows the debrief at the end)."""
 
     def action_toggle_clock(self) -> None:
-        self.driver.paused = not self.driver.paused
+        if not self.driver.toggle():  # at max speed with a decision waiting: ask once
+            self._modal_open = True
+
+            def answered(yes: bool | None) -> None:
+                self._modal_open = False
+                if yes:
+                    self.driver.run_on(confirmed=True)
+                self._last = time.monotonic()
+                self.refresh_all(False)
+
+            self.app.push_screen(RunOnScreen(self.driver.waiting_words()), answered)
+            return
         self._last = time.monotonic()
         self.refresh_all(False)
 

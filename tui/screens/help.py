@@ -26,9 +26,9 @@ tells you. The clock holds still while a message, a form or a decision is open.
 
 | key | what it does |
 |---|---|
-| `space` | start / pause the clock |
+| `space` | start / pause the clock (at max speed with a decision waiting it asks once) |
 | `+` / `-` | faster / slower (real time … as fast as the machine goes) |
-| `n` | jump to the next thing that reaches you |
+| `n` | jump to the next thing you will see (a message, a line in what you know, a change on your board, a decision) |
 | `d` | open the first waiting decision (or select one and press `enter`) |
 | `enter` | open the selected message (you have read it: its ● goes) or decision |
 | `m` | write an I-24/7 message |
@@ -41,11 +41,29 @@ tells you. The clock holds still while a message, a form or a decision is open.
 | `?` | this help |
 | `q` | quit — the session is saved; `ncbsim play --session FILE` resumes it |
 
+## The clock
+
+The status line at the top says where the clock is: UTC, your NCB's local time, and `▶` the
+speed while it runs, or `⏸ paused` — with why, when the clock stopped by itself (a decision
+waits for you: `d`; something new reached you; nothing more reaches you before the end) — and
+the speed it will run at. Days are counted on your NCB's wall calendar: day 1 is the date the
+exercise starts in your time zone. When a decision appears the clock stops once; `space` lets it
+run on while the decision waits, and at its deadline the default applies (at max speed the clock
+asks you once before it runs past deadlines). `n` never runs past the end without a word: when
+nothing more will reach you it stops just before the end and says so; `n` or `space` again
+runs to the end.
+
+## What the marks mean
+
+Inbox: `●` unread · `!!` urgent · `!` high priority; each message shows when it arrived (UTC)
+and who sent it, then what it says. Map: `@` your NCB · `•` an NCB you have exchanged messages
+with · `·` any other NCB.
+
 ## An opened message
 
 `r` reply (to the sender; a reply to a request for information or a reminder answers it) ·
 `f` forward it, quoted, to partners you choose · `e` open the request the NDTF asks about ·
-`escape` close.
+`escape` close. A long message scrolls (`↑`/`↓`, `page up`/`page down`, `home`/`end`).
 
 ## Writing a message
 

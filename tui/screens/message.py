@@ -18,7 +18,7 @@ from sim.play.views import InboxItem
 
 from ..driver import Driver
 from ..text import shown
-from ..wording import message_text, message_type
+from ..wording import message_text, message_type, when
 from .compose import Draft
 
 # What the message screen asks its opener to do next.
@@ -41,7 +41,7 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
         self.item = item
         names = {r.code: r.name for r in driver.recipients()}
         self.replyable = item.sender in names  # a national body or a border post is not on I-24/7
-        self.sender = f"{names[item.sender]} ({item.sender})" if self.replyable else item.sender
+        self.sender = f"{names[item.sender]} ({item.sender})" if self.replyable else driver.name.sender(item.sender)
         self.text = message_text(item, driver.name, self.sender)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -51,7 +51,7 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
 
     def compose(self) -> ComposeResult:
         i = self.item
-        facts = [f"[b]From[/b] {shown(self.sender)}", f"[b]Arrived[/b] {i.since[:16].replace('T', ' ')} UTC",
+        facts = [f"[b]From[/b] {shown(self.sender)}", f"[b]Arrived[/b] {when(i.since)}",
                  f"[b]Type[/b] {shown(message_type(i.type))} · {i.priority}"]
         if i.language in self.driver.choices.languages:
             facts[-1] += f" · in {self.driver.choices.languages[i.language]}"
@@ -60,7 +60,7 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
         if i.about:
             facts.append(f"[b]About[/b] {shown(self.driver.name.subject(i.about))}")
         if i.case:
-            facts.append(f"[b]Case[/b] {shown(i.case)}")
+            facts.append(f"[b]Case[/b] {shown(self.driver.name.case(i.case))}")
         if i.request:
             facts.append(f"[b]Request[/b] {shown(i.request)} (e: open the form to complete it)")
         with Vertical(id="message"):

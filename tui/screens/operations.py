@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, RichLog, Static
+from textual.widgets import DataTable, Footer, Static
 
 from sim.api import Refused, all_members, describe, is_key, local_time
 from sim.play.commands import DraftRequest
@@ -17,10 +19,10 @@ from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
-from ..wording import message_text, message_type
+from ..wording import decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import MIN_LOG_WIDTH, ClockedScreen
+from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .message import EDIT_REQUEST, MessageScreen
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from ..app import NcbsimApp
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
+INBOX_LEGEND = "● unread · !! urgent · ! high"
 LOG_LINES_PER_TICK = 30
 
 
@@ -54,13 +57,14 @@ class OperationsScreen(ClockedScreen):
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__(driver, clock)
         self._inbox_drawn = -1
+        self._prompts: dict[str, str] = {}  # decision id -> its question, for the log's lines
 
     def compose(self) -> ComposeResult:
         yield Static(id="clock-bar")
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-                yield RichLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
+                yield WrappingLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
@@ -70,17 +74,22 @@ class OperationsScreen(ClockedScreen):
     def on_mount(self) -> None:
         inbox = self.query_one("#inbox", DataTable)
         inbox.border_title = "I-24/7 inbox"
-        inbox.add_columns("", "arrived", "from", "message")
+        inbox.border_subtitle = INBOX_LEGEND
         self.query_one("#decisions").border_title = "Decisions waiting"
         self.query_one("#event-log").border_title = "What you know"
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#world-map").border_title = "NCB network"
+        self.query_one("#world-map").border_subtitle = WorldMap.LEGEND
         self.refresh_all()
         self.start_clock()
 
     def after_tick(self) -> None:
         if self.driver.host.finished:
-            cast("NcbsimApp", self.app).show_debrief()
+            self._debrief()
+
+    def _debrief(self) -> None:
+        self.app.clear_notifications()  # what the clock said before the end is not the debrief's news
+        cast("NcbsimApp", self.app).show_debrief()
 
     def refresh_all(self, changed: bool = True) -> None:
         self._clock_bar()
@@ -106,51 +115,77 @@ class OperationsScreen(ClockedScreen):
         if country in all_members():
             m = all_members()[country]
             local = f" · {m.ncb_city} {host.local(d.now, m.timezone):%a %H:%M}"
-        state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
-        if host.finished:
-            state = "■ exercise over"
-        day = int(d.now // 1440) + 1
+        state = clock_state(d)
+        day, days = d.day()
         waiting = len(d.my_decisions())
-        # Most urgent first: at 80 columns the end of the line is what gets cut.
-        self.query_one("#clock-bar", Static).update(
-            f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {state}"
-            + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting else "")
-            + f" · day {day} of {int(host.duration // 1440) or 1} · {d.seat} · {shown(host.scenario.title)}")
+        told = "waits for you" in d.pause_reason
+        # Most urgent first: at 80 columns the end of the line is what gets cut (two lines at most;
+        # the exercise's title only when it fits).
+        line = (f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
+                + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
+                + f" · day {day} of {days} · {shown(d.name.seat(d.seat))}")
+        title = f" · {shown(host.scenario.title)}"
+        plain = len(Text.from_markup(line + title).plain)
+        fits = plain <= 2 * (self.size.width - 2) - 4  # what a two-line wrap loses at word ends
+        self.query_one("#clock-bar", Static).update(line + (title if fits or not self.size.width else ""))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._inbox_again)  # once the panels have their new sizes
+
+    def _inbox_again(self) -> None:
+        self._inbox_drawn = -1  # the message column takes the width there is
+        self._inbox()
+        self._clock_bar()
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
             return
         self._inbox_drawn = self.driver.inbox_version
         table = self.query_one("#inbox", DataTable)
+        name = self.driver.name
         rows = self.driver.inbox()
-        table.clear()
+        # Two lines a message, no ids: when and from whom, then what it says, in all the width
+        # the mark's column and the padding leave (the table's own width, not the terminal's).
+        room = max(24, table.scrollable_content_region.width - 7)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=3)
+        table.add_column("message", key="message", width=room)
         for r in rows:
-            # The subject line, else what it says: the sender's name is cut so the message shows at 80 columns.
-            text = r.subject or self.driver.name(message_text(r, self.driver.name, r.sender)).replace("\n", " ")
-            sender = r.sender if len(r.sender) <= 14 else r.sender[:13] + "…"
+            text = " ".join((r.subject or name(message_text(r, name, name.sender(r.sender)))).split())
             label = message_type(r.type)
             # A text that already says what it is ("Request for information about …") needs no label.
-            line = text if text.lower().startswith(label.lower()) else f"{label}: {text}"
-            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority], r.since[5:16].replace("T", " "),
-                          shown(sender), shown(line[:70]), key=str(r.msg))
+            what = text if text.lower().startswith(label.lower()) or r.type in ("inject", "message") else (
+                f"{label.capitalize()}: {text}")
+            head = f"{when(r.since)[4:-4]} · {name.sender(r.sender)}"
+            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority],
+                          shown(_cut(head, room)) + "\n" + shown(_cut(what, room)), key=str(r.msg), height=2)
+        table.move_cursor(row=min(row, max(0, table.row_count - 1)))
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
 
     def _log(self) -> None:
-        log = self.query_one("#event-log", RichLog)
+        log = self.query_one("#event-log", WrappingLog)
         items = self.driver.seen(self._logged)
         fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
         if len(fresh) > LOG_LINES_PER_TICK:  # at full speed the log shows the latest, not a backlog
             log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
             fresh = fresh[-LOG_LINES_PER_TICK:]
+        for _since, e in items:  # every question, so a later answer in the log can say what it was
+            if e["kind"] == "decision.requested":
+                self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
+        name = self.driver.name
         for since, e in fresh:
             # An inject's message shows what it says; every other event (the person's own messages too) is described.
-            text = shown(f"Message from {e['from']}: {self.driver.inject_text(e['inject'])[:90]}"
-                         if e["kind"] == "message.sent" and e.get("inject") else self.driver.name.engine(describe(e)))
+            if e["kind"] == "message.sent" and e.get("inject"):
+                said = self.driver.inject_text(e["inject"])
+                text = f"Message from {name.sender(str(e['from']))}: {said[:280] + '…' if len(said) > 280 else said}"
+            else:
+                text = name.engine(decision_line(e, self._prompts) or describe(e))
             lt = local_time(e)
-            log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
+            log.write(f"[dim]{when(since)[4:-4]}[/dim] {shown(text)}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
         self._logged += len(items)
 
     def _map(self) -> None:
@@ -158,13 +193,17 @@ class OperationsScreen(ClockedScreen):
 
     # --- actions ----------------------------------------------------------------------------
     def action_next_event(self) -> None:
-        if self.driver.my_decisions():
-            self.notify("A decision is waiting: press d to decide, or space to let the clock run on.")
+        outcome = self.driver.jump_to_next_event()
+        if outcome == "waiting":
+            self.notify("A decision is waiting: press d to decide, or space to let the clock run on "
+                        "(at its deadline the default applies); n jumps once none waits.")
             return
-        self.driver.jump_to_next_event()
+        self._last = time.monotonic()
         self.refresh_all()
+        if outcome == "none":
+            self.notify(f"{self.driver.pause_reason[0].upper()}{self.driver.pause_reason[1:]}.", title="Next")
         if self.driver.host.finished:
-            cast("NcbsimApp", self.app).show_debrief()
+            self._debrief()
 
     def action_case_file(self) -> None:
         files = self.driver.case_file()
@@ -279,3 +318,7 @@ class OperationsScreen(ClockedScreen):
             self.action_open_decision(event.row_key.value)
         elif event.data_table.id == "inbox" and event.row_key.value is not None:
             self.open_message(int(event.row_key.value))
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:room - 1] + "…"

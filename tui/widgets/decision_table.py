@@ -6,8 +6,10 @@ are added and removed as decisions come and go, and only the countdown cells cha
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 
+from textual import events
 from textual.widgets import DataTable
 
 from sim.api import DecisionView, format_minutes
@@ -19,15 +21,34 @@ class DecisionTable(DataTable):
     def __init__(self, with_seat: bool = False, **kw) -> None:
         super().__init__(cursor_type="row", **kw)
         self.with_seat = with_seat
+        self._last: tuple[Sequence[DecisionView], float, Callable[[str], str]] | None = None
+        self._width = 0
 
     def on_mount(self) -> None:
-        self.add_column("id", key="id")
+        self._columns()
+
+    def _columns(self) -> None:
+        # No id column: a decision is its question (ids are the engine's, not people's). The
+        # question wraps in the width the other columns leave, on up to three lines.
+        self._width = self.scrollable_content_region.width
         if self.with_seat:
-            self.add_column("seat", key="seat")
-        self.add_column("time left", key="left")
-        self.add_column("question", key="question")
+            self.add_column("seat", key="seat", width=7)
+        self.add_column("time left", key="left", width=9)
+        self.add_column("question", key="question", width=self._room())
+
+    def _room(self) -> int:
+        return max(12, self.scrollable_content_region.width - (9 + 2) - (9 if self.with_seat else 0) - 2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.scrollable_content_region.width == self._width:
+            return
+        self.clear(columns=True)
+        self._columns()
+        if self._last is not None:
+            self.sync(*self._last)
 
     def sync(self, decisions: Sequence[DecisionView], now: float, name: Callable[[str], str] = str) -> None:
+        self._last = (decisions, now, name)
         waiting = {q.id: q for q in decisions}
         on_screen = {k.value for k in self.rows if k.value is not None}  # every row is keyed by its decision id
         for gone in on_screen - set(waiting):
@@ -37,5 +58,8 @@ class DecisionTable(DataTable):
             if qid in on_screen:
                 self.update_cell(qid, "left", left)
             else:
-                cells = (q.id, q.seat) if self.with_seat else (q.id,)
-                self.add_row(*cells, left, shown(name(q.prompt)[:70]), key=q.id)
+                cells = (q.seat,) if self.with_seat else ()
+                lines = textwrap.wrap(name(q.prompt), self._room()) or [""]
+                if len(lines) > 3:
+                    lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), self._room(), placeholder="…")]
+                self.add_row(*cells, left, "\n".join(shown(line) for line in lines), key=q.id, height=len(lines))

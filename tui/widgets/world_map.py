@@ -13,6 +13,8 @@ from sim.api import all_members
 class WorldMap(Static):
     """Equirectangular dots: ``·`` an NCB, ``•`` one this seat has traffic with, ``@`` the seat."""
 
+    LEGEND = "@ you · • in touch · · NCB"
+
     def __init__(self, home: str | None = None, **kw) -> None:
         super().__init__(**kw)
         self.home = home

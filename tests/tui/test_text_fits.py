@@ -1,0 +1,95 @@
+"""Text that fits: logs wrap again at the panel's width on resize, long messages scroll, the
+inbox shows the message itself, and the status line says why the clock stopped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conftest import FLAGSHIP
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+from tui_helpers import app_for
+
+from tui.screens.clocked import WrappingLog
+from tui.screens.message import MessageScreen
+from tui.screens.operations import OperationsScreen
+
+WARRANT_END = "Believed to have left Paris by car on Saturday."
+
+
+def _log_text(log: WrappingLog) -> tuple[str, int]:
+    """The log's text as one string (line breaks as spaces) and its widest line."""
+    return " ".join(" ".join(s.text.split()) for s in log.lines), max(s.cell_length for s in log.lines)
+
+
+async def test_the_log_wraps_again_at_the_panels_width_when_the_terminal_is_resized(in_tmp):
+    """Rule: no line of "What you know" is cut at the panel's edge, at any size: on resize the
+    log writes its lines again at the new width (RichLog keeps them as first rendered)."""
+    app = app_for(FLAGSHIP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")  # the warrant arrives: a long line in the log
+        await pilot.pause()
+        log = app.screen.query_one("#event-log", WrappingLog)
+        text, widest = _log_text(log)
+        narrow = len(log.lines)
+        assert WARRANT_END in text and widest <= log.scrollable_content_region.width
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        text, widest = _log_text(log)
+        assert WARRANT_END in text and widest <= log.scrollable_content_region.width
+        assert len(log.lines) < narrow  # wider panel, fewer lines: wrapped again, not kept
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        text, widest = _log_text(log)
+        assert WARRANT_END in text and widest <= log.scrollable_content_region.width
+        assert len(log.lines) > narrow
+
+
+async def test_a_long_message_scrolls_in_the_message_panel(in_tmp):
+    """Rule: a message longer than the panel can be read to its end (it scrolls)."""
+    app = app_for(FLAGSHIP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        item = app.driver.inbox()[0]
+        long = replace(item, text="\n".join(f"Line {i} of the report from the field." for i in range(1, 61)))
+        app.push_screen(MessageScreen(app.driver, long))
+        await pilot.pause()
+        body = app.screen.query_one("#message-body", VerticalScroll)
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y > 0  # the last line can be reached
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert 0 <= body.scroll_y < body.max_scroll_y
+
+
+async def test_the_inbox_shows_the_message_at_80_columns_and_the_clock_bar_why_it_stopped(in_tmp):
+    """Rule: at 80×24 the inbox shows who sent a message and 35+ characters of what it says (not
+    12–16), with no ids; the status line says why the clock stopped and at what speed."""
+    app = app_for(FLAGSHIP)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OperationsScreen)
+        inbox = screen.query_one("#inbox", DataTable)
+        cell = str(inbox.get_row_at(0)[1])
+        head, what = cell.split("\n")
+        assert head == "2 Mar 06:00 · Paris investigating judge"
+        assert what.startswith("Arrest warrant TJ-Paris-2026-118 issue") and len(what) >= 35
+        assert inbox.border_subtitle == "● unread · !! urgent · ! high"
+        bar = str(screen.query_one("#clock-bar", Static).render())
+        assert "⏸ paused: new incoming message from Paris investigating judge · speed 1 h/s" in bar
+        assert "NCB France" in bar and "ncb:FR" not in bar
+        await pilot.press("n")
+        await pilot.pause()
+        bar = str(screen.query_one("#clock-bar", Static).render())
+        assert "⏸ paused: filing Red Notice N1 and 1 more waits for you (d) · speed 1 h/s" in bar
