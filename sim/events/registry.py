@@ -263,8 +263,7 @@ kind("extradition.preparing", "the requester starts preparing its formal extradi
      "country! deadline! ready! requester! subject! case! diffusion notice notice_kind", key=True,
      types={"ready": Type("t", what="when the file will be ready, as drawn when preparation starts")})
 kind("extradition.prepared", "the requester's formal extradition request is ready and leaves",
-     "country! deadline! late! requester! subject! case! diffusion notice notice_kind", key=True,
-     types={"late": FLAG})
+     "country! deadline! requester! subject! case! diffusion notice notice_kind", key=True)
 kind("extradition.completed", "a subject is surrendered",
      "country! requester! subject! basis case diffusion notice notice_kind state to", key=True,
      types={"state": CASE_STATE})

@@ -349,12 +349,11 @@ class Arrests:
                           deadline=self.journal.clock.iso(case.deadline_at), **fields)
 
     def _prepared(self, case: ArrestCase) -> None:
-        """The file is ready: it leaves at once, unless the case ended (released, kept, abandoned)
-        or the seat sent a request of its own meanwhile."""
+        """The file is ready: it leaves at once, unless the case ended (released at the time limit,
+        kept, abandoned) or the seat sent a request of its own meanwhile."""
         if not case.preparing:
             return
-        assert case.deadline_at is not None
-        self._preparation_event(case, "extradition.prepared", late=self.env.now > case.deadline_at)
+        self._preparation_event(case, "extradition.prepared")
         self.send_papers(case, self.needed(case))
 
     # --- the formal request -----------------------------------------------------------------------

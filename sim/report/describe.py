@@ -121,8 +121,7 @@ def describe(e: Event) -> str:
                 f"{country(e['country'])}: ready about {_minute(e['ready'])}, due by {_minute(e['deadline'])}")
     if k == "extradition.prepared":
         return (f"{country(e['requester'])}'s formal extradition request for {e['subject']} is ready and leaves for "
-                f"{country(e['country'])}" + (f", after its time limit ({_minute(e['deadline'])})" if e.get("late")
-                                              else f", due by {_minute(e['deadline'])}"))
+                f"{country(e['country'])}, due by {_minute(e['deadline'])}")
     if k == "extradition.completed":
         return f"{e['subject']} extradited from {country(e['country'])} to {country(e['requester'])}"
     if k == "subject.released":
