@@ -339,7 +339,10 @@ class Arrests:
             # Journalled at both ends, so the requester's board can say it is under way and when due.
             took = self.preparation()
             case.ready_at = self.env.now + took
-            self._preparation_event(case, "extradition.preparing", ready=self.journal.clock.iso(case.ready_at))
+            # The ministry's work on the person's choice is the automation's, as Exercise.after has it:
+            # "What people did" lists the choice (decision.made), not this.
+            mine = {"by": "policy"} if self.journal.by == "person" else {}
+            self._preparation_event(case, "extradition.preparing", ready=self.journal.clock.iso(case.ready_at), **mine)
             self.after(took, lambda: self._prepared(case))
 
     def _preparation_event(self, case: ArrestCase, kind: str, **fields: Any) -> None:

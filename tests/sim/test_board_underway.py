@@ -49,6 +49,9 @@ def test_the_board_shows_the_request_being_prepared_with_its_due_date(preparing)
     assert view.ready > host.iso(host.duration) and view.deadline > view.ready
     assert any("starts preparing the formal extradition request" in what and "due by" in what
                for _, what in row.history)
+    # The person chose; the ministry prepares: only the choice is theirs in "What people did".
+    assert started["by"] == "policy"
+    assert [e["kind"] for e in host.events() if e.get("by") == "person" and e["t"] == started["t"]] == ["decision.made"]
 
 
 def test_the_preparation_leaves_the_board_once_the_seat_sends_the_request_itself(preparing):
