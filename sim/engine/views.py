@@ -29,6 +29,8 @@ REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", 
                   "diffusion.info_requested", "diffusion.info_supplied"}
 CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located", "arrest.national", "whereabouts.reported", "warning.issued",
               "border.prescreened", "dvi.matched"}
+# The requesting state preparing its formal extradition request (sim/notices/arrests.py).
+PREPARATION_KINDS = {"extradition.preparing", "extradition.prepared"}
 SEATS_HELP = "ncb:CC (an NCB officer), ndtf (a reviewer), ccc (a CCC duty officer) or trainer (everything)"
 
 
@@ -99,6 +101,8 @@ class SeatView:
             return t if involved else None
         if kind in ("database.hit", "mind.refreshed"):  # its own border posts
             return t if e.get("country") == me else None
+        if kind in PREPARATION_KINDS:  # the requester's own ministry at work; the other state learns by message
+            return t if e.get("requester") == me else None
         if kind in CASE_KINDS:
             return t if me in (e.get("country"), e.get("requester")) else None
         if kind in ("arrest.requested", "arrest.not_found"):

@@ -276,6 +276,11 @@ kind("arrest.provisional", "a subject is provisionally arrested",
 kind("extradition.requested", "the formal extradition request is sent",
      "country? requester! subject! case diffusion notice notice_kind papers state since?", key=True,
      types={"state": CASE_STATE, "papers": TEXTS, "since": TIME})
+kind("extradition.preparing", "the requester starts preparing its formal extradition request",
+     "country! deadline! ready! requester! subject! case! diffusion notice notice_kind", key=True,
+     types={"ready": Type("t", what="when the file will be ready, as drawn when preparation starts")})
+kind("extradition.prepared", "the requester's formal extradition request is ready and leaves",
+     "country! deadline! requester! subject! case! diffusion notice notice_kind", key=True)
 kind("extradition.completed", "a subject is surrendered",
      "country! requester! subject! basis case diffusion notice notice_kind state to", key=True,
      types={"state": CASE_STATE})

@@ -74,6 +74,12 @@ class ArrestCase:
     asked: tuple[str, ...] = ()  # identification material the requester asked for before confirming
     proceedings: str | None = None  # the transfer of proceedings' state, once asked
     decision: str | None = None  # the requester's open decision on this case, if any
+    ready_at: float | None = None  # when the formal request being prepared will be ready, once started
+
+    @property
+    def preparing(self) -> bool:
+        """The requester's formal request is being prepared and has not left yet."""
+        return self.ready_at is not None and self.papers is None and self.state == "arrested" and not self.abandoned
 
     @property
     def active(self) -> bool:
@@ -330,7 +336,28 @@ class Arrests:
             self.abandon(case)
         elif case.state == "arrested" and case.papers is None:
             # The ministry prepares the full file; it leaves when it is ready, in time or not.
-            self.after(self.preparation(), lambda: self.send_papers(case, self.needed(case)))
+            # Journalled at both ends, so the requester's board can say it is under way and when due.
+            took = self.preparation()
+            case.ready_at = self.env.now + took
+            # The ministry's work on the person's choice is the automation's, as Exercise.after has it:
+            # "What people did" lists the choice (decision.made), not this.
+            mine = {"by": "policy"} if self.journal.by == "person" else {}
+            self._preparation_event(case, "extradition.preparing", ready=self.journal.clock.iso(case.ready_at), **mine)
+            self.after(took, lambda: self._prepared(case))
+
+    def _preparation_event(self, case: ArrestCase, kind: str, **fields: Any) -> None:
+        assert case.deadline_at is not None  # prepared only for a person arrested, whose time limit runs
+        self.journal.emit(self.env.now, kind, case.requester, case=case.id, subject=case.subject.id,
+                          country=case.country, requester=case.requester, **case.reference(), **self._kind(case),
+                          deadline=self.journal.clock.iso(case.deadline_at), **fields)
+
+    def _prepared(self, case: ArrestCase) -> None:
+        """The file is ready: it leaves at once, unless the case ended (released at the time limit,
+        kept, abandoned) or the seat sent a request of its own meanwhile."""
+        if not case.preparing:
+            return
+        self._preparation_event(case, "extradition.prepared")
+        self.send_papers(case, self.needed(case))
 
     # --- the formal request -----------------------------------------------------------------------
     def needed(self, case: ArrestCase) -> tuple[str, ...]:

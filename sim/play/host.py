@@ -84,6 +84,7 @@ from .views import (
     RequestView,
     SeatTracker,
     Seen,
+    Underway,
 )
 
 TRAINER = "trainer"
@@ -486,8 +487,20 @@ class PlayHost:
             what = "arrest" if first["kind"] in ARREST_KINDS else (
                 "diffusion" if first.get("notice_kind") == "diffusion" else f"{first.get('notice_kind', '')} notice")
             rows.append(BoardRow(ref, what, first.get("subject"), state.replace("_", " "), facts[-1][0], due.get(ref),
-                                 tuple((since, describe(e)) for since, e in facts)))
+                                 tuple((since, describe(e)) for since, e in facts),
+                                 self._underway(seat, ref, facts) if what == "arrest" else None))
         return tuple(rows)
+
+    def _underway(self, seat: str, ref: str, facts: list[tuple[str, Event]]) -> Underway | None:
+        """The formal extradition request the seat's ministry is preparing on arrest case ``ref``,
+        while it is (until it leaves, or the case ends first)."""
+        case = self._ex.arrests.cases.get(ref)
+        if case is None or case.requester != seat.partition(":")[2] or not case.preparing:
+            return None
+        started = next((e for _, e in reversed(facts) if e["kind"] == "extradition.preparing"), None)
+        if started is None:
+            return None
+        return Underway("formal extradition request", started["t"], started["ready"], started.get("deadline"))
 
     def person_names(self) -> Mapping[str, str]:
         """Subject id -> name, for the people only (bodies and objects are not arrested)."""
@@ -511,7 +524,8 @@ class PlayHost:
                 ex.arrests.needed(case), case.papers, case.abandoned,
                 case.refusal.detail if case.refusal is not None else None,
                 rec is not None and rec.purpose == "sentence",
-                refused(SendExtraditionDocuments(cid, ())), refused(AbandonExtradition(cid)), refused(AskProsecution(cid))))
+                refused(SendExtraditionDocuments(cid, ())), refused(AbandonExtradition(cid)), refused(AskProsecution(cid)),
+                self.iso(case.ready_at) if case.preparing and case.ready_at is not None else None))
         return tuple(out)
 
     def inject_text(self, inject_id: str) -> str:
@@ -605,7 +619,8 @@ class PlayHost:
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",
           "diffusion.sent": "circulated", "database.hit": "hit",
           "hit.checked": "held",  # its 'state' is the notice's, not the case's: the person is still held
-          "arrest.requested": "arrest requested", "arrest.not_found": "not found"}
+          "arrest.requested": "arrest requested", "arrest.not_found": "not found",
+          "extradition.preparing": "request in preparation", "extradition.prepared": "request sent"}
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes", RescheduleInject: "reschedule injects"}

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..decisions.port import Decision, Option
-from ..engine.views import SeatView
+from ..engine.views import PREPARATION_KINDS, SeatView
 from ..notices.machines import CASE_EVENT_KINDS
 from ..report.describe import is_key
 
@@ -123,6 +123,18 @@ class BoardRow:
     since: str  # when it reached this state (UTC ISO 8601)
     deadline: str | None  # the next answer due from the seat on it, if any
     history: tuple[tuple[str, str], ...]  # (when, what happened), oldest first
+    underway: Underway | None = None  # long-running work of the seat's own on this case, while it runs
+
+
+@dataclass(frozen=True, slots=True)
+class Underway:
+    """Work the seat's side started that takes days (its ministry preparing the formal extradition
+    request): when it started, when it should be ready, and when it is due at the latest."""
+
+    what: str  # "formal extradition request"
+    since: str  # when it started (UTC ISO 8601)
+    ready: str  # when it should be ready, about (UTC ISO 8601)
+    due: str | None  # when it must have arrived, if a time limit runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +156,7 @@ class ArrestCaseView:
     send_refused: str | None  # SendExtraditionDocuments
     abandon_refused: str | None  # AbandonExtradition
     prosecution_refused: str | None  # AskProsecution
+    ready: str | None = None  # the formal request being prepared should be ready about then; None: not being prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +178,7 @@ class InjectRow:
     adhoc: bool = False
 
 
-ARREST_KINDS = CASE_EVENT_KINDS
+ARREST_KINDS = (*CASE_EVENT_KINDS, *sorted(PREPARATION_KINDS))
 
 
 class SeatTracker:

@@ -39,6 +39,10 @@ def _ref(e: Event) -> str:
     return e.get("notice") or e.get("diffusion") or ""
 
 
+def _minute(iso: str) -> str:
+    return str(iso)[:16].replace("T", " ")
+
+
 def _a(what: str) -> str:
     return f"sends {'an' if what[:1] in 'aeiou' else 'a'} {what}"
 
@@ -122,6 +126,12 @@ def describe(e: Event) -> str:
         return f"{e['subject']} provisionally arrested in {country(e['country'])} on {on} (basis: {e.get('basis')})"
     if k == "extradition.requested":
         return f"{country(e['requester'])} sends the formal extradition request for {e['subject']}"
+    if k == "extradition.preparing":
+        return (f"{country(e['requester'])} starts preparing the formal extradition request for {e['subject']} to "
+                f"{country(e['country'])}: ready about {_minute(e['ready'])}, due by {_minute(e['deadline'])}")
+    if k == "extradition.prepared":
+        return (f"{country(e['requester'])}'s formal extradition request for {e['subject']} is ready and leaves for "
+                f"{country(e['country'])}, due by {_minute(e['deadline'])}")
     if k == "extradition.completed":
         return f"{e['subject']} extradited from {country(e['country'])} to {country(e['requester'])}"
     if k == "subject.released":

@@ -189,6 +189,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
                                               "always comes first")
         for path, check in _event_checks(("objectives", i), o):
             _check_event_check(path, check, sc, scope, fire_at, played, country, err, warn)
+        _check_preparation_window(sc, i, o, end, warn)
     return out
 
 
@@ -575,3 +576,22 @@ def _check_in_motion(sc: Scenario, country, err, warn, end: float) -> None:
                                               f"(extradition.preparation_time) takes longer in {late:.0%} of runs: "
                                               "he would then be released — arrest him later, or shorten it")
 
+
+def _check_preparation_window(sc: Scenario, i: int, o: Objective, end: float, warn) -> None:
+    """An objective that waits for the formal extradition request within a window its preparation
+    often outlasts measures the dice, not the trainee: by the book, the requester answers "send" at
+    once and its ministry then takes extradition.preparation_time (the flagship's O7 once failed so)."""
+    from .chance import share_at_or_after
+    from .parameters import distribution
+
+    waits = [path for path, check in _event_checks(("objectives", i), o)
+             if check.event in ("extradition.requested", "extradition.prepared") and path[-1] not in ("after", "none")]
+    if not waits:
+        return
+    window = minutes(o.within) if o.within is not None else minutes(o.by) if o.by is not None else end
+    late = share_at_or_after(distribution(sc.parameters, "extradition.preparation_time"), window)
+    if late > 0.2:
+        warn(waits[0], f"preparing the formal extradition request (extradition.preparation_time) takes longer "
+                       f"than this objective's {_fmt(window)} in {late:.0%} of runs, whatever the trainee does "
+                       f"(and the arrest comes first): wait for what the requester controls (decision.made "
+                       f"request_extradition send, or extradition.preparing), or give it longer")

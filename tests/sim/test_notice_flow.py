@@ -805,4 +805,5 @@ def test_invariant_checks_see_arrests():
     assert check_arrests_were_lawful(ex) == 1
     check_machines_replay(ex)
     assert [e["kind"] for e in ex.journal.events if e.get("case") == "A1" and not e["kind"].startswith(("decision.", "message."))] \
-        == ["hit.checked", "arrest.provisional", "extradition.requested", "extradition.completed"]
+        == ["hit.checked", "arrest.provisional", "extradition.preparing", "extradition.prepared", "extradition.requested",
+            "extradition.completed"]

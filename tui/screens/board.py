@@ -11,6 +11,7 @@ redraws when a case moves.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -38,8 +39,27 @@ CASE_ACTIONS = {"send_documents": "send_refused", "abandon": "abandon_refused",
                 "ask_prosecution": "prosecution_refused"}  # action -> why the host would refuse it now
 
 
+def _utc(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
 def _when(iso: str) -> str:
     return iso[5:16].replace("T", " ")
+
+
+def preparation_words(driver: Driver, ready: str, due: str | None) -> str:
+    """The formal request the seat's ministry is preparing: when it should be ready, when it is
+    due, and the days left until then (sim time)."""
+    now = driver.host.utc(driver.now)
+    line = f"[b]Extradition request being prepared[/b] — ready about {_utc(ready):%a %d %b}"
+    if due is None:
+        return line
+    days = (_utc(due) - now).total_seconds() / 86400
+    left = f"{int(days)} day{'s' if int(days) != 1 else ''} left" if days >= 1 else (
+        "less than a day left" if days > 0 else "the time is up")
+    # A file that will not be ready in time is the trainee's cue to send what it holds now (x).
+    late = " [b]— too late: the person goes free first[/b]" if _utc(ready) > _utc(due) else ""
+    return f"{line}, due {_utc(due):%a %d %b %H:%M} UTC ({left}){late}"
 
 
 def what(row: BoardRow) -> str:
@@ -165,6 +185,8 @@ class BoardScreen(Screen[None]):
         labels = dict(case.documents)
         if case.sent is not None:
             lines.append(f"[b]Formal request sent:[/b] {shown(', '.join(labels[d] for d in case.sent) or 'no documents')}")
+        elif case.ready is not None:
+            lines.append(preparation_words(self.driver, case.ready, case.deadline))
         elif case.send_refused is None:
             lines.append(f"[b]The formal extradition request must arrive[/b] {deadline_words(self.driver, case)}")
         keys = []
