@@ -344,6 +344,19 @@ class SessionStore:
         row = self.conn.execute("SELECT MAX(sim_time) FROM decisions").fetchone()
         return max(float(self.meta("progress") or 0), row[0] or 0.0)
 
+    def thinking(self) -> dict[str, float]:
+        """Wall seconds a person took over each decision, from when it was shown to the answer
+        (kept here and never in the journal, which must not depend on how fast anyone thinks)."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'thinking'").fetchone():
+            return {}
+        return {d: float(s) for d, s in self.conn.execute("SELECT decision, seconds FROM thinking")
+                if isinstance(d, str) and isinstance(s, int | float) and s >= 0}
+
+    def record_thinking(self, decision: str, seconds: float) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS thinking (decision TEXT PRIMARY KEY, seconds REAL NOT NULL)")
+        self.conn.execute("INSERT INTO thinking(decision, seconds) VALUES (?, ?) "
+                          "ON CONFLICT(decision) DO UPDATE SET seconds = excluded.seconds", (decision, seconds))
+
     def recorded_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}
 
