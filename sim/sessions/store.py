@@ -68,6 +68,23 @@ CREATE TABLE notes (
 """
 
 
+SESSION_SUFFIX = ".db"
+
+
+def session_file_for(scenario_path: str | os.PathLike, seat: str, folder: str | os.PathLike | None = None,
+                     when: datetime | None = None) -> Path:
+    """Where a session started without ``--session`` is recorded: a file people can find, in
+    ``folder`` (the current one), named after the scenario, the seat and the local time it
+    started — ``fugitive-three-borders-ncb-FR-20260302-0915.db`` — and never one that exists."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    seat_part = "".join(c if c.isalnum() else "-" for c in seat)
+    base = Path(folder if folder is not None else Path.cwd()) / f"{Path(scenario_path).stem}-{seat_part}-{stamp}"
+    candidate, n = base.with_name(base.name + SESSION_SUFFIX), 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate, n = base.with_name(f"{base.name}-{n}{SESSION_SUFFIX}"), n + 1
+    return candidate
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

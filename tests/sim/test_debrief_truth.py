@@ -137,3 +137,55 @@ def test_thinking_time_is_in_the_session_not_the_journal(simultaneous):
     finally:
         store.close()
     assert "think" not in (simultaneous / "original.jsonl").read_text()
+
+
+def test_who_knew_counts_a_message_the_seat_received(simultaneous):
+    # Rule: a seat knows of a fact once a message about it reaches its NCB — France knows of the
+    # hit in Morocco when Morocco's hit report arrives (it used to say France never knew).
+    events = _events((simultaneous / "original.jsonl").read_text())
+    d = build(events, title="t", scenario_id="t", players=["ncb:FR"])
+    hit = next(f for f in d["who_knew"] if f["fact"].startswith("Hit at"))
+    report = next(e for e in events if e["kind"] == "message.sent" and e.get("type") == "hit_report"
+                  and e["to"] == "FR")
+    fact = next(e for e in events if e["kind"] == "database.hit")
+    assert fact["requester"] == "FR" and fact["country"] != "FR"  # France saw nothing of it itself
+    assert hit["knew"]["ncb:FR"] is not None and fact["t"] <= report["t"] <= hit["knew"]["ncb:FR"]
+
+
+def test_bottlenecks_are_the_desks_on_the_cases_path(tmp_path):
+    # Rule: the bottleneck table lists only desks that handled the case's own messages, never a
+    # desk busy with the background traffic alone.
+    scenario = tmp_path / "busy.yaml"
+    scenario.write_text(FLAGSHIP.read_text().replace("duration: 21d", "duration: 3d")
+                        .replace("messages_per_ncb_per_day: 12", "messages_per_ncb_per_day: 3"))
+    from sim.play.host import PlayHost
+
+    host = PlayHost.headless(load_scenario(scenario).scenario)
+    host.run()
+    events = list(host.events())
+    case_msgs = {e["msg"] for e in events if e["kind"] == "message.sent" and e.get("type") not in ("traffic", "forward")}
+    on_path = {e["actor"] for e in events if e["kind"] == "message.handled" and e["msg"] in case_msgs}
+    busy = {e["actor"] for e in events if e["kind"] == "message.handled"}
+    assert busy - on_path, "the world's traffic keeps other desks busy"
+    listed = {n["node"] for n in build(events, title="t", scenario_id="t")["bottlenecks"]["longest_waits"]}
+    assert listed and listed <= on_path
+
+
+def test_an_unfinished_session_says_so_and_its_open_expectations_are_pending(tmp_path):
+    # Rule: a report on a run stopped before its end says "unfinished at <time>", and an
+    # expectation or objective whose deadline had not come is pending, not "not done"/failed.
+    from conftest import ncbsim
+
+    store, _ = play(tmp_path, lambda d: d.recommended, until=20 * 60.0 + 10)
+    store.close()
+    r = ncbsim("report", str(tmp_path / "s.db"), "--md", str(tmp_path / "r.md"))
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "r.md").read_text()
+    assert "Unfinished at 2026-03-03T02:10:00Z" in text
+    expected = text.split("## Expected actions (MSEL)")[1].split("##")[0]
+    assert "| I2 | FR | acknowledge |" in expected and "| pending |" in expected
+    assert "| missed |" not in expected
+    improvements = text.split("## Areas for improvement")[1].split("##")[0]
+    assert "not done" not in improvements
+    objectives = text.split("## Objectives")[1].split("##")[0]
+    assert "pending" in objectives and "failed" not in objectives
