@@ -113,10 +113,10 @@ def html(d: dict[str, Any]) -> str:
         out.append("<p class='muted'>No decisions were raised.</p>")
     for decision, results in d["what_if"].items():
         out.append(f"<h3>What if {_h(decision)} had gone otherwise?</h3>")
-        svg = charts.what_if_svg(decision, results)
+        chosen = d.get("what_if_chosen", {}).get(decision)
+        svg = charts.what_if_svg(decision, results, chosen)
         if svg:
             out.append(f"<div class='chart'>{svg}</div>")
-        chosen = d.get("what_if_chosen", {}).get(decision)
         out.append(_table(["option", "runs", "objectives met (mean)", "provisional arrests (mean)",
                            "people released (mean)"], [
             [f"<span class='chosen'>{_h(o)} ← chosen in the session</span>" if o == chosen else _h(o), _h(len(r)),

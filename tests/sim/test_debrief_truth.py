@@ -189,3 +189,26 @@ def test_an_unfinished_session_says_so_and_its_open_expectations_are_pending(tmp
     assert "not done" not in improvements
     objectives = text.split("## Objectives")[1].split("##")[0]
     assert "pending" in objectives and "failed" not in objectives
+
+
+def test_what_if_chart_titles_and_labels_do_not_overlap():
+    # Rule: a chart is readable — the figure's title clears the panels' titles, option names do
+    # not run into each other, and counts are drawn on whole-number axes.
+    from sim.report.charts import what_if_figure
+
+    row = {"objectives_met": 6, "arrests": 1, "released": 0}
+    results = {"confirm": [row, row], "ask:photographs": [row], "ask:fingerprints": [row],
+               "decline": [dict(row, arrests=0, released=1)]}
+    fig = what_if_figure("Q3", results, chosen="confirm")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [fig._suptitle.get_window_extent(r)] + [ax.title.get_window_extent(r) for ax in fig.axes]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    labels = [t.get_window_extent(r) for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 4 and not any(a.overlaps(b) for i, a in enumerate(labels) for b in labels[i + 1:])
+    assert "confirm (chosen)" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    for ax in fig.axes:
+        assert all(float(t).is_integer() for t in ax.get_xticks())
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
