@@ -115,6 +115,31 @@ def _from_session(args):
         store.close()
 
 
+def _not_anothers_report(targets: list[tuple[str, str | None]], source: str) -> None:
+    """Refuse to write over a report ncbsim made of another session or journal: regenerating a
+    source's own report is fine, silently replacing a colleague's is not."""
+    from ..errors import InputError, Problem
+    from ..report.render import report_of
+
+    mine, problems = os.path.realpath(source), []
+    for option, path in targets:
+        if not path or not os.path.isfile(path):
+            continue
+        try:
+            with open(path, "rb") as fh:  # the head holds an HTML report's mark, the tail a Markdown one's
+                head = fh.read(4096).decode("utf-8", "replace")
+                fh.seek(max(0, os.path.getsize(path) - 4096))
+                tail = fh.read().decode("utf-8", "replace")
+        except OSError:
+            continue  # check_outputs has said what is wrong with it, if anything
+        other = report_of(head) or report_of(tail)
+        if other is not None and other != mine:
+            problems.append(Problem(option, 0, 0, "", f"{path} is the report of another session or journal "
+                                                      f"({other}); choose another file name, or delete it first"))
+    if problems:
+        raise InputError(problems)
+
+
 def report_command(args) -> int:
     from ..errors import InputError, Problem
     from ..files import check_outputs
@@ -131,6 +156,7 @@ def report_command(args) -> int:
         raise InputError([Problem("--what-if", 0, 0, "", f"expected a number of replications from 1 to {MAX_WHAT_IF} "
                                                          f"(each is a whole run per option), got {args.what_if}")])
     check_outputs([("--html", args.html), ("--md", args.md)], inputs=[args.source])
+    _not_anothers_report([("--html", args.html), ("--md", args.md)], args.source)
     if _is_session(args.source):
         debrief = _from_session(args)
     else:
@@ -139,6 +165,7 @@ def report_command(args) -> int:
                                                              "be re-run")])
         debrief = build(read_events(args.source), title=os.path.basename(args.source),
                         scenario_id="(from the journal)", source=f"journal {args.source}")
+    debrief["report_of"] = os.path.realpath(args.source)
     wrote = []
     for path, render in ((args.html, html), (args.md, markdown)):
         if path:

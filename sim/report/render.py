@@ -54,7 +54,8 @@ def _summary(d: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def html(d: dict[str, Any]) -> str:
-    out = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>After-action report — "
+    owner = f"<meta name='{OWNER_TAG}' content='{_h(d['report_of'])}'>" if d.get("report_of") else ""
+    out = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{owner}<title>After-action report — "
             f"{_h(d['title'])}</title><style>{CSS}</style></head><body>"),
            f"<h1>After-action report — {_h(d['title'])}</h1>",
            f"<p class='muted'>Scenario {_h(d['scenario'])} · {_h(d['start'])} → {_h(d['end'])}"
@@ -256,4 +257,18 @@ def markdown(d: dict[str, Any]) -> str:
         out += ["## Evaluator notes", "", table(["objective", "rating", "note", "by"], [
             [n["objective"], RATING_LABELS.get(n["rating"], "—"), n["text"], n["author"]] for n in d["notes"]])]
     out += ["", "_Charts are in the HTML version of this report (`ncbsim report … --html FILE`)._", ""]
+    if d.get("report_of"):  # unseen when rendered: which session this report is of (see ``report_of``)
+        out += [f"<!-- {OWNER_TAG}: {escape(str(d['report_of'])).replace('--', '&#45;&#45;')} -->", ""]
     return "\n".join(out)
+
+
+OWNER_TAG = "ncbsim-report-of"
+_OWNER = re.compile(rf"(?:<meta name='{OWNER_TAG}' content='([^']*)'>|<!-- {OWNER_TAG}: (.*?) -->)")
+
+
+def report_of(text: str) -> str | None:
+    """The source (a session or journal's real path) a report written by ncbsim was made from."""
+    from html import unescape
+
+    m = _OWNER.search(text)
+    return None if m is None else unescape(m.group(1) if m.group(1) is not None else m.group(2))

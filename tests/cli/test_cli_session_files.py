@@ -93,3 +93,19 @@ def test_a_session_name_taken_is_never_reused(tmp_path):
     first.write_bytes(b"")
     second = session_file_for("scenarios/fugitive-three-borders.yaml", "ncb:FR", tmp_path, when)
     assert second == tmp_path / "fugitive-three-borders-ncb-FR-20260302-091500-2.db"
+
+
+def test_report_never_overwrites_another_sessions_report(tmp_path):
+    # Rule: `ncbsim report A --html F` refuses when F is the report of another session B, and
+    # rewrites F when it is A's own report.
+    from conftest import SCENARIOS, ncbsim
+
+    scenario = str(SCENARIOS / "annotated-example.yaml")
+    for name in ("a.db", "b.db"):
+        assert ncbsim("run", scenario, "--session", str(tmp_path / name)).returncode == 0
+    for flag, out in (("--html", tmp_path / "r.html"), ("--md", tmp_path / "r.md")):
+        assert ncbsim("report", str(tmp_path / "b.db"), flag, str(out)).returncode == 0
+        refused = ncbsim("report", str(tmp_path / "a.db"), flag, str(out))
+        assert refused.returncode == 2 and "is the report of another session" in refused.stderr
+        assert str((tmp_path / "b.db").resolve()) in refused.stderr
+        assert ncbsim("report", str(tmp_path / "b.db"), flag, str(out)).returncode == 0
