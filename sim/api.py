@@ -34,7 +34,7 @@ from .report.render import markdown as render_markdown
 from .scenario.loader import LoadedScenario, load_scenario
 from .scenario.model import Scenario
 from .sessions.runner import SessionRun, check_same_scenario, new_session
-from .sessions.store import RATINGS, SessionStore
+from .sessions.store import RATINGS, SessionStore, session_file_for
 from .text import for_terminal
 from .world import all_members, all_offices
 
@@ -113,6 +113,7 @@ __all__ = [
     "render_markdown",
     "request_checks",
     "request_form",
+    "session_file_for",
     "view",
     "who_knew",
     "write_output_text",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from sim.api import InputError, RunError, check_outputs, render_html, write_output_text
+from sim.api import InputError, RunError, check_outputs, load_scenario, render_html, session_file_for, write_output_text
 
 from .commands import ExerciseCommands
 from .driver import Driver
@@ -33,6 +33,7 @@ class NcbsimApp(App):
         self.clock = clock  # tests turn the wall clock off and step the engine themselves
         self.driver: Driver | None = None
         self._debriefed = False
+        self.report_written: str | None = None  # the debrief's HTML file, once written
 
     def on_mount(self) -> None:
         if self.scenario_path or (self.session and os.path.exists(self.session)):
@@ -41,6 +42,11 @@ class NcbsimApp(App):
             self.push_screen(PickerScreen(self.library))
 
     def open_scenario(self, path: str | None) -> None:
+        if self.session is None and path is not None:
+            # A session people can find: a named file in the folder ncbsim was started from.
+            seat = "trainer" if self.trainer else self.seat or next(
+                (p.seat for p in load_scenario(path).scenario.players), "trainer")
+            self.session = os.fspath(session_file_for(path, seat))
         self.driver = Driver.open(path, self.seat, self.session, trainer=self.trainer, automate=self.automate)
         if self.trainer:
             from .screens.trainer import TrainerScreen
@@ -63,13 +69,17 @@ class NcbsimApp(App):
     @property
     def session_note(self) -> str | None:
         """Where the exercise was recorded and how to go on from it, said when the app has closed
-        (a session without --session lives in a temporary folder nobody would find otherwise)."""
+        (play, trainer and after the debrief alike), with the debrief report's file if one was written."""
         if self.driver is None:
             return None
-        path = self.driver.host.session_path
+        path = _shown(self.driver.host.session_path)
         again = "ncbsim trainer" if self.trainer else "ncbsim play --session"
-        return (f"session recorded in {path}\n  resume it:  {again} {path}\n"
-                f"  report:     ncbsim report {path} --html report.html")
+        report = _shown(Path(path).with_name(Path(path).stem + "-report.html"))
+        note = (f"session recorded in {path}\n  resume it:  {again} {path}\n"
+                f"  report:     ncbsim report {path} --html {report}")
+        if self.report_written:
+            note += f"\n  debrief report written to {self.report_written}"
+        return note
 
     def on_unmount(self) -> None:
         if self.driver is not None:
@@ -82,21 +92,28 @@ class NcbsimApp(App):
         if self._debriefed:
             return
         self._debriefed = True
-        sc = self.opened.host.scenario
         debrief = self.opened.host.debrief(source="ncbsim play")
-        # Beside the session file, or where the trainee started ncbsim when there is none.
-        folder = Path(self.session).resolve().parent if self.session else Path.cwd()
-        report = _free(folder / f"{sc.id}-report.html")
+        # Beside the session file and named after it, so it is that session's report; numbered
+        # rather than overwrite one already there.
+        session = self.opened.host.session_path
+        report = _free(session.resolve().parent / f"{session.stem}-report.html")
         # The debrief on screen does not depend on the file: a report that cannot be written
         # (read-only folder, full disk, or a path that is one of the exercise's own files) is skipped.
         inputs = [p for p in (self.scenario_path, self.session) if p]
         try:
             check_outputs([("debrief report", os.fspath(report))], inputs=inputs)
             write_output_text(report, render_html(debrief))
-            where: str | None = os.path.relpath(report) if report.is_relative_to(Path.cwd()) else os.fspath(report)
+            where: str | None = _shown(report)
         except (InputError, RunError, OSError):
             where = None
+        self.report_written = where
         self.push_screen(DebriefScreen(debrief, where))
+
+
+def _shown(path: Path | str) -> str:
+    """A path as a person can type it from where they are: relative below the current folder."""
+    p = Path(path).resolve()
+    return os.path.relpath(p) if p.is_relative_to(Path.cwd().resolve()) else os.fspath(p)
 
 
 def _free(path: Path) -> Path:

@@ -6,8 +6,11 @@
   the same order, behind everything else due at that instant (priority ``AFTER_ALL``).
 * Every other seat answers by its policy (the scenario's ``policies``, or ``--policy`` for all),
   which is deterministic, so a replay reproduces it without reading the recording.
-* A branch replaces one recorded answer by another option; from then on the people's seats are
-  answered by the book, since what they would have done in the new world is unknown.
+* A branch replaces one recorded answer by another option and holds every other choice as the
+  people made it: answers given at the same instant, and later answers, commands and controls
+  where they still apply in the new world (a later answer to a decision that is no longer open,
+  or no longer offers the option, falls to the book; a command the rules now refuse is journalled
+  as ``command.refused``). Decisions nobody recorded an answer to are answered by the book.
 """
 
 from __future__ import annotations
@@ -71,11 +74,22 @@ class Seats:
             from ..play.scripted import ScriptedCommands  # the play layer's rules, checked as at a seat
 
             ScriptedCommands(ex, config.script.commands, self._at)
+        # People's answers recorded after the branch (including those at its very instant), held
+        # as they were given; an expired one is held as left to expire.
+        self._held: dict[str, RecordedAnswer] = {}
+        self._held_inboxes: dict[str, Any] = {}
         for r in config.replay:
-            if self._branch_record is not None and r.n > self._branch_record.n:
-                break
+            after = self._branch_record is not None and r.n > self._branch_record.n
             if r.by in ("control", "command"):  # a trainer's action on the MSEL, a person's command
                 payload = json.loads(r.option)
+                if after:
+                    if r.by == "command" and r.seat not in self._held_inboxes:
+                        from ..play.scripted import _Inbox  # what the seat could reply to or open, as live
+
+                        inbox = self._held_inboxes[r.seat] = _Inbox(ex, r.seat.partition(":")[2] or "GS")
+                        ex.journal.listeners.append(inbox)
+                    self._at(r.sim_time, partial(self._held_command, r, payload))
+                    continue
                 action = partial(self._replay_control, payload) if r.by == "control" else \
                     partial(self._replay_act, r.seat, payload)
                 if payload.get("before_start"):  # given before the clock first moved: applied there
@@ -83,8 +97,16 @@ class Seats:
                 else:
                     self._at(r.sim_time, action)
                 continue
+            if r.by == "expired":  # the person let it lapse: the replay lets it lapse again by itself
+                if after:
+                    self._held[r.decision] = r
+                continue
             if r.by not in ("seat", "trainer"):
                 continue  # policies are deterministic: the replay reproduces them by itself
+            if after:
+                self._held[r.decision] = r
+                self._at(r.sim_time, partial(self._held_answer, r))
+                continue
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
             self._at(r.sim_time, partial(self._replay_answer, r, option))
 
@@ -113,15 +135,53 @@ class Seats:
         self.ex.acts.apply(seat, payload)
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
-        self.ex.port.answer(r.decision, option, by=r.by)
+        by = "seat" if r.by == "expired" else r.by  # a lapsed decision branched from: answered in time
+        self.ex.port.answer(r.decision, option, by=by)
         if self._branch_record is not None and r.decision == self._branch_record.decision:
             self._switch()
 
+    def _held_answer(self, r: RecordedAnswer) -> None:
+        """A person's answer after the branch, given again where it still applies; else the book's."""
+        d = self.ex.port.decisions.get(r.decision)
+        if d is None or d.state != "open" or d.seat != r.seat:
+            return  # not raised in this world, or already closed: nothing of the person's to give
+        if any(o.key == r.option for o in d.options):
+            self.ex.port.answer(r.decision, r.option, by=r.by)
+            return
+        key, delay = self._policy(d.seat).respond(d)
+        self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
+
+    def _held_command(self, r: RecordedAnswer, payload: dict[str, Any]) -> None:
+        """A person's command (or the trainer's control) after the branch, checked by the seat's
+        rules in the new world: one that no longer applies is journalled as refused, not an error."""
+        from ..play.commands import command_from_json
+        from ..play.seat_rules import refusal
+
+        ex = self.ex
+        if r.by == "control":
+            try:
+                with ex.journal.cause("trainer"):
+                    ex.injects.control(payload)
+            except ValueError as e:
+                ex.journal.emit(ex.env.now, "command.refused", "trainer", seat="trainer",
+                                command=str(payload.get("action", "control")), reason=str(e), by="trainer")
+            return
+        command = command_from_json(payload)
+        reason = refusal(ex, self._held_inboxes[r.seat], r.seat, command)  # type: ignore[arg-type]
+        if reason is None:
+            try:
+                ex.acts.apply(r.seat, payload)
+                return
+            except ValueError as e:
+                reason = str(e)
+        ex.journal.emit(ex.env.now, "command.refused", r.seat, seat=r.seat, command=command.kind, reason=reason,
+                        by="person")
+
     def _switch(self) -> None:
-        """After the branch, automate the people's seats, including what they left open."""
+        """After the branch, automate the people's seats for what they left open and never answered."""
         self._switched = True
         for d in list(self.ex.port.open):
-            if d.seat in self.config.people:
+            if d.seat in self.config.people and d.id not in self._held:
                 key, delay = self._policy(d.seat).respond(d)
                 self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
 
@@ -150,7 +210,15 @@ class _BranchAware:
 
     def respond(self, d: Decision) -> tuple[str, float] | None:
         b, branch = self.seats._branch_record, self.seats.config.branch
-        if b is not None and branch is not None and d.id == b.decision and b.by not in ("seat", "trainer"):
+        if b is not None and branch is not None and d.id == b.decision and b.by == "expired":
+            # Branching from a decision the person let lapse: the other option is taken as soon as
+            # it is shown, once the instant is complete, as a person answering at once would.
+            self.seats._at(d.raised_at, partial(self.seats._replay_answer, b, branch[1]))
+            return None
+        held = self.seats._held.get(d.id)
+        if held is not None and held.seat == d.seat:
+            return None  # the person's own answer (or lapse) is held and comes at its time
+        if b is not None and branch is not None and d.id == b.decision and b.by not in ("seat", "trainer", "expired"):
             self.seats.ex.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(
                 lambda _e: self.seats._switch())
             return branch[1], b.sim_time - d.raised_at

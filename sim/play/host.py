@@ -613,7 +613,9 @@ class PlayHost:
         return build_debrief(self._ex.journal.events, title=sc.title, scenario_id=sc.id,
                              players=[p.seat for p in sc.players],
                              objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
-                             notes=self._run.store.notes() if self._run is not None else [], source=source)
+                             notes=self._run.store.notes() if self._run is not None else [], source=source,
+                             unfinished_at=None if self.finished else self.iso(self.now),
+                             thinking=self._run.store.thinking() if self._run is not None else {})
 
 
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",

@@ -82,27 +82,48 @@ def waits_svg(bottlenecks: dict[str, Any] | None) -> str | None:
         return None
     plt = _setup()
     rows = bottlenecks["longest_waits"][::-1]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1))
-    ax.barh([_label(r["node"]) for r in rows], [r["mean_wait_min"] / 60 for r in rows], color="#d97706")
-    ax.set_xlabel("mean wait before an officer reads a message (hours)")
-    ax.set_title("Where messages waited longest")
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2), layout="constrained")
+    # Minutes, as in the table beside it.
+    ax.barh([_label(r["node"]) for r in rows], [r["mean_wait_min"] for r in rows], color="#d97706")
+    ax.set_xlabel("mean wait before an officer read the case's messages (minutes)")
+    ax.set_title("Where the case's messages waited longest")
     return _svg(fig)
 
 
-def what_if_svg(decision: str, results: dict[str, list[dict[str, Any]]]) -> str | None:
+CHOSEN_COLOUR, OTHER_COLOUR = "#7c3aed", "#c4b5fd"
+
+
+def what_if_svg(decision: str, results: dict[str, list[dict[str, Any]]], chosen: str | None = None) -> str | None:
+    fig = what_if_figure(decision, results, chosen)
+    return None if fig is None else _svg(fig)
+
+
+def what_if_figure(decision: str, results: dict[str, list[dict[str, Any]]], chosen: str | None = None):
+    """One panel per outcome, options down the side (long option names stay readable), the
+    option taken in the session in a darker colour; whole-number axes, as the counts are."""
     if not results:
         return None
     plt = _setup()
+    from matplotlib.ticker import MaxNLocator
+
     options = list(results)
     metrics = [("objectives_met", "objectives met"), ("arrests", "provisional arrests"),
                ("released", "people released")]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(9, 2.6))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(9, 0.45 * len(options) + 1.6), sharey=True,
+                             layout="constrained")
+    names = [_label(o) + (" (chosen)" if o == chosen else "") for o in options]
+    colours = [CHOSEN_COLOUR if o == chosen else OTHER_COLOUR for o in options]
     for ax, (key, label) in zip(axes, metrics, strict=True):
         values = [[r[key] for r in results[o]] for o in options]
         means = [fmean(v) if v else 0 for v in values]
         lo = [m - min(v) if v else 0 for m, v in zip(means, values, strict=True)]
         hi = [max(v) - m if v else 0 for m, v in zip(means, values, strict=True)]
-        ax.bar([_label(o) for o in options], means, yerr=[lo, hi], capsize=4, color="#7c3aed")
+        ax.barh(names, means, xerr=[lo, hi], capsize=3, color=colours)
         ax.set_title(label)
-    fig.suptitle(f"What if {_label(decision)} had gone otherwise? (mean, min–max over replications)")
-    return _svg(fig)
+        ax.set_xlabel("per run (mean, min–max)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(0, max([1.0] + [max(v) for v in values if v]) * 1.1)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].invert_yaxis()
+    fig.suptitle(f"What if {_label(decision)} had gone otherwise?")
+    return fig

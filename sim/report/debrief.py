@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from ..engine.network import TrafficAnalysis
 from ..engine.views import SeatView
-from .describe import country, describe, is_key, local_time
+from .describe import BACKGROUND_TYPES, country, describe, is_key, local_time
 from .journal_file import slim
-from .scoring import ExpectationScorer
+from .scoring import ExpectationScorer, dt, iso
 
 Event = dict[str, Any]
 TIMELINE_LIMIT = 400
@@ -63,6 +64,9 @@ class Gathered:
         self.kept: list[Event] = []
         self.evidence: dict[int, Event] = {}
         self.traffic = TrafficAnalysis()
+        self.case_traffic = TrafficAnalysis()  # only the case's messages: the desks on its path
+        self._case_msgs: set[int] = set()
+        self.deliveries: list[tuple[str, str, str, str | None, str | None]] = []  # (sent, arrived, to, about, case)
         self.expectations = ExpectationScorer()
         self._recent: deque[Event] = deque(maxlen=self.RECENT)
 
@@ -75,6 +79,7 @@ class Gathered:
         message = kind.startswith("message.")
         if message:
             self.traffic(e)
+            self._case_message(e)
         self.expectations.add(e)
         if kind in ("objective.met", "objective.failed") and e.get("evidence") is not None:
             ev = next((r for r in self._recent if r["seq"] == e["evidence"]), None) or self._kept(e["evidence"])
@@ -86,6 +91,20 @@ class Gathered:
             self.kept.append(small)
 
     __call__ = add  # a journal listener
+
+    def _case_message(self, e: Event) -> None:
+        """The exercise's own messages (not the background load): who they reached and when, and
+        the desks that handled them."""
+        kind = e["kind"]
+        if kind == "message.sent" and e.get("type") not in BACKGROUND_TYPES:
+            self._case_msgs.add(e["msg"])
+            self.case_traffic(e)
+            to = str(e.get("to", ""))
+            if len(to) == 2 and (e.get("about") or e.get("case")):
+                arrived = iso(dt(e["t"]) + timedelta(minutes=float(e.get("latency_min", 0.0))))
+                self.deliveries.append((e["t"], arrived, to, e.get("about"), e.get("case")))
+        elif kind == "message.handled" and e.get("msg") in self._case_msgs:
+            self.case_traffic(e)
 
     def _kept(self, seq: int) -> Event | None:
         i = bisect_left(self.kept, seq, key=lambda k: k["seq"])
@@ -113,7 +132,18 @@ def gather(events: Iterable[Event]) -> Gathered:
     return g
 
 
-def _who_knew(events: list[Event], seats: list[str]) -> list[dict[str, Any]]:
+def _told(fact: Event, country_code: str, deliveries: Sequence[tuple[str, str, str, str | None, str | None]]) -> str | None:
+    """When a message about the fact's person or case, sent once it had happened, reached the NCB."""
+    subject, case = fact.get("subject"), fact.get("case")
+    times = [arrived for sent, arrived, to, about, c in deliveries
+             if to == country_code and sent >= fact["t"] and ((subject and about == subject) or (case and c == case))]
+    return min(times) if times else None
+
+
+def _who_knew(events: list[Event], seats: list[str],
+              deliveries: Sequence[tuple[str, str, str, str | None, str | None]] = ()) -> list[dict[str, Any]]:
+    """When each seat first learnt of each fact: what it saw itself, or a message about the
+    case delivered to its NCB (the hit report a requester receives tells it of the hit)."""
     facts = [e for e in events if e["kind"] in FACT_KINDS]
     if not facts:
         return []
@@ -125,6 +155,12 @@ def _who_knew(events: list[Event], seats: list[str]) -> list[dict[str, Any]]:
             since = sv.reach(e)
             if since is not None and e["kind"] in FACT_KINDS:
                 mine[e["seq"]] = since
+        role, _, code = seat.partition(":")
+        if role == "ncb":
+            for f in facts:
+                told = _told(f, code, deliveries)
+                if told is not None and (f["seq"] not in mine or told < mine[f["seq"]]):
+                    mine[f["seq"]] = told
         known[seat] = mine
     return [{"seq": f["seq"], "t": f["t"], "fact": describe(f),
              "knew": {seat: known[seat].get(f["seq"]) for seat in seats}} for f in facts[:40]]
@@ -155,9 +191,16 @@ def _evidence(verdict: Event | None, ev: Event | None) -> str | None:
 
 def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, players: Sequence[str] = (),
           objectives: Sequence[dict[str, Any]] = (), notes: Sequence[dict[str, Any]] = (),
-          what_if: dict[str, dict[str, list[dict]]] | None = None, source: str = "") -> dict[str, Any]:
-    """The debrief of a run: from its events, or from what a ``Gathered`` kept of them as they streamed."""
+          what_if: dict[str, dict[str, list[dict]]] | None = None, source: str = "",
+          unfinished_at: str | None = None, thinking: Mapping[str, float] | None = None,
+          what_if_chosen: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The debrief of a run: from its events, or from what a ``Gathered`` kept of them as they streamed.
+
+    ``unfinished_at``: the run stopped there before its end, so what was still to come is
+    pending, not failed. ``thinking``: wall seconds a person took per decision (the session's).
+    ``what_if_chosen``: the option the trainee took at each decision a what-if asks about."""
     g = events if isinstance(events, Gathered) else gather(events)
+    thinking = thinking or {}
     kept = g.kept
     verdicts = {e["objective"]: e for e in kept if e["kind"] in ("objective.met", "objective.failed")}
     listed = list(objectives) or [{"id": o, "title": e["title"]} for o, e in verdicts.items()]
@@ -167,13 +210,17 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
         ev = g.evidence.get(v["evidence"]) if v and v.get("evidence") is not None else None
         objective_rows.append({
             "id": o["id"], "title": o["title"],
-            "verdict": "met" if v and v["kind"] == "objective.met" else ("failed" if v else "not decided"),
+            "verdict": "met" if v and v["kind"] == "objective.met" else
+                       ("failed" if v else "pending" if unfinished_at else "not decided"),
             "when": v["t"] if v else None,
             "evidence": _evidence(v, ev),
             "evidence_seq": ev["seq"] if ev else None,
             "notes": [n for n in notes if n.get("objective") == o["id"]]})
 
-    expectations = g.expectations.rows
+    expectations = [dict(x) for x in g.expectations.rows]
+    for x in expectations:
+        if unfinished_at and x["verdict"] == "missed" and x["deadline"] > unfinished_at:
+            x["verdict"] = "pending"  # its deadline had not come when the run stopped
     requested = {e["decision"]: e for e in kept if e["kind"] == "decision.requested"}
     decisions = []
     for e in kept:
@@ -183,14 +230,16 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             decisions.append({"id": e["decision"], "seat": e["seat"], "type": e["type"], "prompt": q.get("prompt", ""),
                               "raised": q.get("t"), "deadline": q.get("deadline"), "when": e["t"], "chosen": chosen,
                               "recommended": q.get("recommended"), "by": e.get("by", "expired"),
-                              "expired": e["kind"] == "decision.expired"})
+                              "expired": e["kind"] == "decision.expired",
+                              "thinking_s": thinking.get(e["decision"])})
 
     actions = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "who": _who(e), "by": e["by"], "text": describe(e)}
                for e in kept if e.get("by") in PEOPLE and e["kind"] not in QUIET_ACTIONS]
     key = [e for e in kept if is_key(e)]
     timeline = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "actor": e["actor"], "kind": e["kind"],
                  "text": describe(e)} for e in key[:TIMELINE_LIMIT]]
-    bottlenecks = g.traffic.report(top=8) if g.traffic.handled else None
+    # The desks the case's messages went through, not every busy desk in the world.
+    bottlenecks = g.case_traffic.report(top=8) if g.case_traffic.handled else None
 
     strengths, improve = [], []
     for o in objective_rows:
@@ -207,6 +256,8 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
                            f"not by the person at the seat.")
         elif x["verdict"] == "met":
             strengths.append(f"{what} — done in time ({x['when']}).")
+        elif x["verdict"] == "pending":
+            continue  # not due yet when the run stopped: neither a strength nor a failure
         else:
             improve.append(f"{what} by {x['deadline']} — {'done late, at ' + x['when'] if x['when'] else 'not done'}.")
     corrective = {}
@@ -225,10 +276,11 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             corrective[e["reason"]] = CORRECTIVE.get(e["reason"])
     return {
         "title": title, "scenario": scenario_id, "source": source, "start": g.start, "end": g.end,
+        "unfinished_at": unfinished_at, "what_if_chosen": dict(what_if_chosen or {}),
         "players": list(players), "counts": dict(g.counts),
         "objectives": objective_rows, "expectations": expectations, "decisions": decisions,
         "timeline": timeline, "timeline_total": len(key), "actions": actions,
-        "who_knew": _who_knew(kept, _seats(kept, list(players))),
+        "who_knew": _who_knew(kept, _seats(kept, list(players)), g.deliveries),
         "bottlenecks": bottlenecks, "strengths": strengths, "improvements": improve,
         "corrective_actions": [c for c in corrective.values() if c], "notes": list(notes),
         "what_if": what_if or {},

@@ -16,7 +16,8 @@ body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;
 h1{font-size:1.6rem;margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:2px solid #e5e7eb;padding-bottom:.2rem}
 table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem} th,td{border:1px solid #e5e7eb;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f4f6} .met{color:#166534;font-weight:600} .failed,.missed{color:#991b1b;font-weight:600} .late{color:#92400e;font-weight:600}
-.muted{color:#6b7280} .chart{margin:1rem 0} .chart svg{max-width:100%;height:auto} ul{padding-left:1.2rem}
+.muted{color:#6b7280} .pending{color:#1d4ed8;font-weight:600} .chosen{font-weight:700}
+.banner{border:2px solid #92400e;background:#fef3c7;color:#78350f;padding:.6rem 1rem;border-radius:6px;font-weight:600} .chart{margin:1rem 0} .chart svg{max-width:100%;height:auto} ul{padding-left:1.2rem}
 .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{border:1px solid #e5e7eb;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
 .card b{font-size:1.4rem;display:block}
 @media (prefers-color-scheme: dark){body{background:#111827;color:#e5e7eb} th{background:#1f2937} th,td{border-color:#374151}
@@ -53,11 +54,14 @@ def _summary(d: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def html(d: dict[str, Any]) -> str:
-    out = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>After-action report — "
+    owner = f"<meta name='{OWNER_TAG}' content='{_h(d['report_of'])}'>" if d.get("report_of") else ""
+    out = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{owner}<title>After-action report — "
             f"{_h(d['title'])}</title><style>{CSS}</style></head><body>"),
            f"<h1>After-action report — {_h(d['title'])}</h1>",
            f"<p class='muted'>Scenario {_h(d['scenario'])} · {_h(d['start'])} → {_h(d['end'])}"
            + (f" · players: {_h(', '.join(d['players']))}" if d["players"] else "") + f" · {_h(d['source'])}</p>"]
+    if d.get("unfinished_at"):
+        out.append(f"<p class='banner'>{_h(_unfinished(d))}</p>")
     out.append("<div class='cards'>" + "".join(f"<div class='card'><b>{_h(v)}</b>{_h(k)}</div>" for k, v in _summary(d))
                + "</div>")
 
@@ -99,20 +103,27 @@ def html(d: dict[str, Any]) -> str:
         out.append("<p class='muted'>No person acted: every action in this run was the automation's.</p>")
     out.append("<h2>Decisions</h2>")
     if d["decisions"]:
-        out.append(_table(["id", "seat", "question", "raised", "answered", "chosen", "recommended", "by"], [
-            [_h(x["id"]), _h(x["seat"]), _h(x["prompt"]), _h(x["raised"]), _h(x["when"]),
+        out.append(_table(["id", "seat", "question", "raised", "answered", "thinking (real time)", "chosen",
+                           "recommended", "by"], [
+            [_h(x["id"]), _h(x["seat"]), _h(x["prompt"]), _h(x["raised"]), _h(x["when"]), _h(_thinking(x)),
              _cls(x["chosen"]) if x["recommended"] and x["chosen"] != x["recommended"] else _h(x["chosen"]),
              _h(x["recommended"]), _h("deadline passed" if x["expired"] else x["by"])] for x in d["decisions"]]))
+        out.append("<p class='muted'>Answered: simulated time. Thinking: the real seconds between the question "
+                   "appearing and the answer, as the session recorded them (— : not a person's answer).</p>")
     else:
         out.append("<p class='muted'>No decisions were raised.</p>")
     for decision, results in d["what_if"].items():
         out.append(f"<h3>What if {_h(decision)} had gone otherwise?</h3>")
-        svg = charts.what_if_svg(decision, results)
+        chosen = d.get("what_if_chosen", {}).get(decision)
+        svg = charts.what_if_svg(decision, results, chosen)
         if svg:
             out.append(f"<div class='chart'>{svg}</div>")
-        out.append(_table(["option", "runs", "objectives met", "arrests", "released"], [
-            [_h(o), _h(len(r)), _h(_mean(r, "objectives_met")), _h(_mean(r, "arrests")), _h(_mean(r, "released"))]
+        out.append(_table(["option", "runs", "objectives met (mean)", "provisional arrests (mean)",
+                           "people released (mean)"], [
+            [f"<span class='chosen'>{_h(o)} ← chosen in the session</span>" if o == chosen else _h(o), _h(len(r)),
+             _h(_mean(r, "objectives_met")), _h(_mean(r, "arrests")), _h(_mean(r, "released"))]
             for o, r in results.items()]))
+        out.append(f"<p class='muted'>{_h(WHAT_IF_NOTE)}</p>")
 
     if d["who_knew"]:
         seats = list(d["who_knew"][0]["knew"])
@@ -124,10 +135,11 @@ def html(d: dict[str, Any]) -> str:
     b = d["bottlenecks"]
     if b:
         out.append("<h2>Bottlenecks</h2>")
+        out.append(f"<p class='muted'>{_h(BOTTLENECK_NOTE)}</p>")
         svg = charts.waits_svg(b)
         if svg:
             out.append(f"<div class='chart'>{svg}</div>")
-        out.append(_table(["NCB", "messages handled", "mean wait (min)", "longest wait (min)", "betweenness"], [
+        out.append(_table(["desk", "case messages handled", "mean wait (min)", "longest wait (min)", "betweenness"], [
             [_h(n["node"]), _h(n["handled"]), _h(n["mean_wait_min"]), _h(n["max_wait_min"]), _h(n["betweenness"])]
             for n in b["longest_waits"]]))
     if d["notes"]:
@@ -136,6 +148,24 @@ def html(d: dict[str, Any]) -> str:
             for n in d["notes"]]))
     out.append("<p class='muted'>Generated by ncbsim from the exercise journal.</p></body></html>")
     return "\n".join(out)
+
+
+WHAT_IF_NOTE = ("Every other choice is held as it was made in the session. Run 1 of each option keeps its own "
+                "luck (so the choice made reproduces what happened); further runs re-draw the future.")
+BOTTLENECK_NOTE = ("The desks the case's own messages went through (not the background traffic): how long those "
+                   "messages waited before an officer read them.")
+
+
+def _unfinished(d: dict[str, Any]) -> str:
+    return (f"Unfinished at {d['unfinished_at']}: the run stopped before the exercise's end. Objectives and "
+            f"expected actions still to come are marked pending, not failed.")
+
+
+def _thinking(x: dict[str, Any]) -> str:
+    s = x.get("thinking_s")
+    if s is None:
+        return "—"
+    return f"{s:.0f} s" if s < 90 else f"{s / 60:.1f} min"
 
 
 def _mean(rows: list[dict[str, Any]], key: str) -> str:
@@ -182,6 +212,8 @@ def markdown(d: dict[str, Any]) -> str:
     out = [f"# After-action report — {md(d['title'])}", "",
            f"Scenario {md(d['scenario'])} · {md(d['start'])} → {md(d['end'])}"
            + (f" · players: {md(', '.join(d['players']))}" if d["players"] else "") + f" · {md(d['source'])}", ""]
+    if d.get("unfinished_at"):
+        out += [f"**{md(_unfinished(d))}**", ""]
     out += [table(["", ""], [[k, v] for k, v in _summary(d)])]
     out += ["## Strengths", ""] + items(d["strengths"] or ["None recorded."]) + [""]
     out += ["## Areas for improvement", ""] + items(d["improvements"] or ["None."]) + [""]
@@ -201,23 +233,42 @@ def markdown(d: dict[str, Any]) -> str:
         [a["seq"], a["t"], a["who"], a["text"]] for a in d["actions"]]) if d["actions"] else
         "No person acted: every action in this run was the automation's.", ""]
     if d["decisions"]:
-        out += ["## Decisions", "", table(["id", "seat", "question", "chosen", "recommended", "by"], [
-            [x["id"], x["seat"], x["prompt"], x["chosen"], x["recommended"], "deadline passed" if x["expired"] else x["by"]]
+        out += ["## Decisions", "", table(["id", "seat", "question", "answered", "thinking (real time)", "chosen",
+                                           "recommended", "by"], [
+            [x["id"], x["seat"], x["prompt"], x["when"], _thinking(x), x["chosen"], x["recommended"],
+             "deadline passed" if x["expired"] else x["by"]]
             for x in d["decisions"]])]
     for decision, results in d["what_if"].items():
+        chosen = d.get("what_if_chosen", {}).get(decision)
         out += [f"### What if {md(decision)} had gone otherwise?", "", table(
-            ["option", "runs", "objectives met", "arrests", "released"],
-            [[o, len(r), _mean(r, "objectives_met"), _mean(r, "arrests"), _mean(r, "released")] for o, r in results.items()])]
+            ["option", "runs", "objectives met (mean)", "provisional arrests (mean)", "people released (mean)"],
+            [[f"{o} (chosen in the session)" if o == chosen else o, len(r), _mean(r, "objectives_met"), _mean(r, "arrests"),
+              _mean(r, "released")] for o, r in results.items()]), md(WHAT_IF_NOTE), ""]
     if d["who_knew"]:
         seats = list(d["who_knew"][0]["knew"])
         out += ["## Who knew what, when", "", table(["fact", *map(md, seats)], [[f["fact"]] + [f["knew"][s] for s in seats]
                                                                              for f in d["who_knew"]])]
     if d["bottlenecks"]:
-        out += ["## Bottlenecks", "", table(["NCB", "handled", "mean wait (min)", "longest (min)", "betweenness"], [
+        out += ["## Bottlenecks", "", md(BOTTLENECK_NOTE), "",
+                table(["desk", "case messages handled", "mean wait (min)", "longest (min)", "betweenness"], [
             [n["node"], n["handled"], n["mean_wait_min"], n["max_wait_min"], n["betweenness"]]
             for n in d["bottlenecks"]["longest_waits"]])]
     if d["notes"]:
         out += ["## Evaluator notes", "", table(["objective", "rating", "note", "by"], [
             [n["objective"], RATING_LABELS.get(n["rating"], "—"), n["text"], n["author"]] for n in d["notes"]])]
     out += ["", "_Charts are in the HTML version of this report (`ncbsim report … --html FILE`)._", ""]
+    if d.get("report_of"):  # unseen when rendered: which session this report is of (see ``report_of``)
+        out += [f"<!-- {OWNER_TAG}: {escape(str(d['report_of'])).replace('--', '&#45;&#45;')} -->", ""]
     return "\n".join(out)
+
+
+OWNER_TAG = "ncbsim-report-of"
+_OWNER = re.compile(rf"(?:<meta name='{OWNER_TAG}' content='([^']*)'>|<!-- {OWNER_TAG}: (.*?) -->)")
+
+
+def report_of(text: str) -> str | None:
+    """The source (a session or journal's real path) a report written by ncbsim was made from."""
+    from html import unescape
+
+    m = _OWNER.search(text)
+    return None if m is None else unescape(m.group(1) if m.group(1) is not None else m.group(2))

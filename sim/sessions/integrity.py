@@ -239,9 +239,9 @@ def read_rows(conn: sqlite3.Connection, fmt: str, file: str) -> tuple[list[Row],
                 out.add(f"decision {name} 'sim_time'", f"recorded out of order: at minute {sim_time:.2f}, after a "
                                                         f"decision at minute {last_t:.2f}")
             last_t = float(sim_time)
-        if isinstance(by, str) and not (by in ("seat", "trainer", "control", "command")
+        if isinstance(by, str) and not (by in ("seat", "trainer", "control", "command", "expired")
                                         or (by.startswith("policy:") and by[7:] in POLICIES)):
-            out.add(f"decision {name} 'by'", f"expected seat, trainer, control, command or policy:NAME, got {_show(by)}")
+            out.add(f"decision {name} 'by'", f"expected seat, trainer, control, command, expired or policy:NAME, got {_show(by)}")
         if by == "control" and isinstance(option, str):
             payload, why = load_json(option)
             if why or not isinstance(payload, dict) or not isinstance(payload.get("action"), str):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, as_completed
 from typing import IO, Any, cast
 
 from pydantic import ValidationError
@@ -83,16 +85,34 @@ class SessionRun:
         self._known = store.recorded_ids()
         self._controls = sum(1 for k in self._known if k.startswith("C"))
         self._commands = sum(1 for k in self._known if k.startswith("P"))
+        self._people = frozenset(store.people)
+        self._shown: dict[str, float] = {}  # decision -> monotonic seconds when a person's seat got it
         if self.recording:
             self.exercise.port.recorder = self._record
             self.exercise.control_recorder = self._record_control
             self.exercise.act_recorder = self._record_act
+            self.exercise.port.listeners.append(self._raised)
+            self.exercise.journal.listeners.append(self._lapsed)
+
+    def _raised(self, decision) -> None:
+        if decision.seat in self._people:  # on a person's screen (or the trainer's, who answers for it) from now
+            self._shown[decision.id] = time.monotonic()
+
+    def _lapsed(self, e: dict[str, Any]) -> None:
+        """A person's decision left to expire is recorded too: it can be reported and branched from."""
+        if e["kind"] != "decision.expired" or e["decision"] in self._known or e["seat"] not in self._people:
+            return
+        self.store.record_decision(e["decision"], e["seat"], e["applied"], self.exercise.env.now, "expired")
+        self._known.add(e["decision"])
 
     def _record(self, decision, key: str, by: str) -> None:
         if decision.id in self._known:
             return  # a replayed answer: already on disk
         self.store.record_decision(decision.id, decision.seat, key, self.exercise.env.now, by)
         self._known.add(decision.id)
+        shown = self._shown.pop(decision.id, None)
+        if shown is not None and by in ("seat", "trainer"):
+            self.store.record_thinking(decision.id, round(time.monotonic() - shown, 3))
 
     def _record_control(self, payload: dict[str, Any]) -> None:
         self._controls += 1
@@ -169,26 +189,58 @@ def outcome(c: Mapping[str, int]) -> dict[str, Any]:
             "released": c.get("subject.released", 0)}
 
 
-def what_if(store: SessionStore, decision: str, replications: int,
-            progress: Callable[[str, int, int], None] | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Each option of a recorded decision, run ``replications`` times with the future re-drawn.
+def what_if_run(path: str, decision: str, option: str, replication: int) -> dict[str, Any]:
+    """One what-if run, as a task any executor can take (it opens the session itself, read-only):
+    the session replayed with ``option`` at ``decision`` and every other recorded choice held.
 
-    Every run shares the recorded past up to the decision; from that instant each replication
-    re-seeds the random streams (``RandomStreams.fork``), so the spread shows what the choice
-    changes, not what a different past would.
-    """
+    Replication 1 keeps the recorded future's random draws, so every option meets the same luck
+    and the trainee's own option reproduces what happened; replications 2… re-draw the future
+    from the decision's instant (``RandomStreams.fork``)."""
     from ..play.host import PlayHost  # the play layer sits above the sessions: imported when used
 
+    store = SessionStore.open(path, write=False)
+    try:
+        recorded = {r.decision: r for r in store.decisions()}
+        host = PlayHost(SessionRun(store, branch=(decision, option), keep_events=False, record=False))
+        if replication > 1:
+            host.fork_at(recorded[decision].sim_time, replication)
+        host.run()
+        return outcome(host.state().counts)
+    finally:
+        store.close()
+
+
+def what_if(store: SessionStore, decision: str, replications: int,
+            progress: Callable[[str, int, int], None] | None = None,
+            executor: Executor | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Each option of a recorded decision, run ``replications`` times (see ``what_if_run``), on
+    ``executor`` (the batch executors: a process pool runs them in parallel) or here, one by one.
+
+    Every run shares the recorded past up to the decision and holds the people's other choices;
+    the spread shows what the choice changes, not what a different past would.
+    """
     options = offered_options(store, decision)
-    recorded = {r.decision: r for r in store.decisions()}
-    results: dict[str, list[dict[str, Any]]] = {}
-    for option in options:
-        results[option] = []
-        for r in range(replications):
-            host = PlayHost(SessionRun(store, branch=(decision, option), keep_events=False, record=False))
-            host.fork_at(recorded[decision].sim_time, r + 1)
-            host.run()
-            results[option].append(outcome(host.state().counts))
+    results: dict[str, list[dict[str, Any] | None]] = {o: [None] * replications for o in options}
+    done = dict.fromkeys(options, 0)
+    path = str(store.path)
+    if executor is None:
+        for option in options:
+            for r in range(replications):
+                results[option][r] = what_if_run(path, decision, option, r + 1)
+                if progress is not None:
+                    progress(option, r + 1, replications)
+        return {o: [x for x in rows if x is not None] for o, rows in results.items()}
+    futures = {executor.submit(what_if_run, path, decision, option, r + 1): (option, r)
+               for option in options for r in range(replications)}
+    try:
+        for f in as_completed(futures):
+            option, r = futures[f]
+            results[option][r] = f.result()
+            done[option] += 1
             if progress is not None:
-                progress(option, r + 1, replications)
-    return results
+                progress(option, done[option], replications)
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
+    return {o: [x for x in rows if x is not None] for o, rows in results.items()}

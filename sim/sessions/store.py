@@ -68,6 +68,23 @@ CREATE TABLE notes (
 """
 
 
+SESSION_SUFFIX = ".db"
+
+
+def session_file_for(scenario_path: str | os.PathLike, seat: str, folder: str | os.PathLike | None = None,
+                     when: datetime | None = None) -> Path:
+    """Where a session started without ``--session`` is recorded: a file people can find, in
+    ``folder`` (the current one), named after the scenario, the seat and the local time it
+    started — ``fugitive-three-borders-ncb-FR-20260302-0915.db`` — and never one that exists."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    seat_part = "".join(c if c.isalnum() else "-" for c in seat)
+    base = Path(folder if folder is not None else Path.cwd()) / f"{Path(scenario_path).stem}-{seat_part}-{stamp}"
+    candidate, n = base.with_name(base.name + SESSION_SUFFIX), 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate, n = base.with_name(f"{base.name}-{n}{SESSION_SUFFIX}"), n + 1
+    return candidate
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -343,6 +360,19 @@ class SessionStore:
         (progress is saved now and then; every action is saved at once)."""
         row = self.conn.execute("SELECT MAX(sim_time) FROM decisions").fetchone()
         return max(float(self.meta("progress") or 0), row[0] or 0.0)
+
+    def thinking(self) -> dict[str, float]:
+        """Wall seconds a person took over each decision, from when it was shown to the answer
+        (kept here and never in the journal, which must not depend on how fast anyone thinks)."""
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'thinking'").fetchone():
+            return {}
+        return {d: float(s) for d, s in self.conn.execute("SELECT decision, seconds FROM thinking")
+                if isinstance(d, str) and isinstance(s, int | float) and s >= 0}
+
+    def record_thinking(self, decision: str, seconds: float) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS thinking (decision TEXT PRIMARY KEY, seconds REAL NOT NULL)")
+        self.conn.execute("INSERT INTO thinking(decision, seconds) VALUES (?, ?) "
+                          "ON CONFLICT(decision) DO UPDATE SET seconds = excluded.seconds", (decision, seconds))
 
     def recorded_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}

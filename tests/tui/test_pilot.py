@@ -27,7 +27,7 @@ async def test_a_whole_exercise_by_key_presses_alone(in_tmp):
         decided = await play_to_debrief(app, pilot)
         assert isinstance(app.screen, DebriefScreen)
         assert app.driver.host.finished
-        assert (in_tmp / "annotated-example-report.html").exists()
+        assert (in_tmp / "s-report.html").exists()  # named after its session (s.db)
     made = [e for e in app.driver.host.events() if e["kind"] == "decision.made"]
     assert decided == len(made) and all(e["by"] == "seat" for e in made)
 
