@@ -14,6 +14,7 @@ from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
 from .play.commands import (
+    VERDICTS,
     AddInject,
     AddNote,
     AnswerDecision,
@@ -22,6 +23,7 @@ from .play.commands import (
     FireInject,
     HoldInject,
     ReleaseInject,
+    ValidateExpectation,
     command_from_json,
 )
 from .play.host import Accepted, Outcome, PlayHost, Refused
@@ -60,6 +62,7 @@ def request_form(scenario: Scenario, request_id: str) -> dict:
 
 __all__ = [
     "RATINGS",
+    "VERDICTS",
     "Accepted",
     "AddInject",
     "AddNote",
@@ -91,6 +94,7 @@ __all__ = [
     "Seen",
     "SessionRun",
     "SessionStore",
+    "ValidateExpectation",
     "all_members",
     "all_offices",
     "build_debrief",

@@ -62,11 +62,12 @@ from .commands import (
     HoldInject,
     ReleaseInject,
     SendExtraditionDocuments,
+    ValidateExpectation,
     command_from_json,
     control_payload,
     to_json,
 )
-from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat
+from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat, validation_refusal
 from .seat_rules import refusal as seat_refusal
 from .views import (
     ARREST_KINDS,
@@ -221,6 +222,8 @@ class PlayHost:
             ex.port.answer(command.decision, command.option, by=by)  # the run's recorder commits it first
         elif isinstance(command, SEAT_COMMANDS):
             ex.act(seat, to_json(command))  # the run's recorder commits it first
+        elif isinstance(command, ValidateExpectation):
+            ex.act(seat, to_json(command))  # recorded and replayed as a command row: it is journalled
         elif isinstance(command, AddNote):
             if self._run is not None:  # always, once _refusal has passed it
                 self._run.add_note(command.text, command.author, command.objective, command.rating)
@@ -256,6 +259,8 @@ class PlayHost:
             return seat_refusal(ex, self._tracker(seat), seat, command)
         if seat != TRAINER:
             return f"only the trainer may {_WHAT[type(command)]}"
+        if isinstance(command, ValidateExpectation):
+            return validation_refusal(ex, command)
         if isinstance(command, AddNote):
             if not command.text.strip():
                 return "a note needs some text"
@@ -529,6 +534,10 @@ class PlayHost:
     def notes(self) -> tuple[Mapping[str, Any], ...]:
         return tuple(MappingProxyType(n) for n in self._run.store.notes()) if self._run is not None else ()
 
+    def validations(self) -> tuple[Event, ...]:
+        """The evaluators' verdicts on expected actions so far, in the order given (the trainer's view)."""
+        return tuple(MappingProxyType(e) for e in self._ex.journal.events if e["kind"] == "expectation.validated")
+
     # --- headless front ends: summaries, metrics, the event stream --------------------------------
     def listen(self, listener: Callable[[dict[str, Any]], None]) -> None:
         """Call ``listener`` with each journal event as it is written (read it, do not change it):
@@ -571,3 +580,4 @@ _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "not
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes"}
+_WHAT[ValidateExpectation] = "validate expected actions"
