@@ -41,6 +41,7 @@ from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIEL
 from ..notices.stats import notice_totals
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
+from ..report.scoring import score_expectations
 from ..scenario.cases import OBJECT_KINDS
 from ..scenario.chance import settled_minutes
 from ..scenario.loader import load_scenario
@@ -533,6 +534,12 @@ class PlayHost:
 
     def notes(self) -> tuple[Mapping[str, Any], ...]:
         return tuple(MappingProxyType(n) for n in self._run.store.notes()) if self._run is not None else ()
+
+    def expectations(self) -> tuple[Mapping[str, Any], ...]:
+        """The MSEL's expected actions of the injects fired so far, as the journal scores them now
+        (``verdict``: met, late, or missed — missed until the evidence comes, even before the
+        deadline ``deadline``): what an evaluator validates by hand."""
+        return tuple(MappingProxyType(x) for x in score_expectations(self._ex.journal.events))
 
     def validations(self) -> tuple[Event, ...]:
         """The evaluators' verdicts on expected actions so far, in the order given (the trainer's view)."""

@@ -146,7 +146,7 @@ def describe(e: Event) -> str:
         return f"Objective {e['objective']} {'met' if k.endswith('met') else 'failed'}: {e['title']}"
     if k == "expectation.validated":
         about = f"inject {e['inject']}'s expected action" if e.get("inject") else f"objective {e.get('objective')}"
-        return (f"Evaluator {e['author']} judges {about} {e['verdict'].replace('_', ' ')}"
+        return (f"Evaluator's verdict ({e['author']}): {about} {e['verdict'].replace('_', ' ')}"
                 + (f": {e['note']}" if e.get("note") else ""))
     if k == "operation.started":
         return f"Operation {e['name']} starts its action days (intelligence {e['intelligence']:.0%})"
