@@ -399,7 +399,7 @@ class TrainerScreen(ClockedScreen):
         status = host.objective_status()
         for o in host.scenario.objectives:
             verdict = JOURNAL_TEXT.get(status[o.id], status[o.id])
-            out.append((f"objective:{o.id}", f"{o.id}: {o.title[:50]} (journal: {verdict})"))
+            out.append((f"objective:{o.id}", f"{o.id}: {o.title} (journal: {verdict})"))
         return out
 
     def action_validate(self) -> None:
