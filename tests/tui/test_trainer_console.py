@@ -252,3 +252,15 @@ async def test_the_cut_check_reports_a_cut_title_footer_and_bar(in_tmp):
         problems = "\n".join(cut_lines(app))
         assert "#objectives is cut" in problems and "#clock-bar is wider" in problems
         assert "the footer does not show" in problems
+
+
+async def test_the_palettes_answer_opens_the_selected_decision_as_its_seat(in_tmp):
+    """Rule: every palette command acts; 'answer' does what enter on the Decisions panel does."""
+    app = trainer_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.driver.host.catch_up(30)  # France's two filing decisions wait
+        app.screen.refresh_all()
+        app.screen.action_answer()
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen) and app.screen.decision.seat == "ncb:FR"
