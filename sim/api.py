@@ -14,6 +14,7 @@ from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
 from .play.commands import (
+    VERDICTS,
     AddInject,
     AddNote,
     AnswerDecision,
@@ -23,6 +24,7 @@ from .play.commands import (
     HoldInject,
     ReleaseInject,
     RescheduleInject,
+    ValidateExpectation,
     command_from_json,
 )
 from .play.host import Accepted, Outcome, PlayHost, Refused
@@ -61,6 +63,7 @@ def request_form(scenario: Scenario, request_id: str) -> dict:
 
 __all__ = [
     "RATINGS",
+    "VERDICTS",
     "Accepted",
     "AddInject",
     "AddNote",
@@ -93,6 +96,7 @@ __all__ = [
     "Seen",
     "SessionRun",
     "SessionStore",
+    "ValidateExpectation",
     "all_members",
     "all_offices",
     "build_debrief",

@@ -120,11 +120,23 @@ class SeatActs:
                "draft_request": self._draft_request, "submit_request": self._submit_request,
                "withdraw_request": self._withdraw_request, "request_provisional_arrest": self._request_arrest,
                "send_extradition_documents": self._send_documents, "abandon_extradition": self._abandon,
-               "ask_prosecution": self._ask_prosecution}.get(payload.get("kind", ""))
+               "ask_prosecution": self._ask_prosecution,
+               "validate_expectation": self._validate_expectation}.get(payload.get("kind", ""))
         if act is None:
             raise ValueError(f"'{payload.get('kind')}' is not a seat's command")
         with self.ex.journal.cause(by):
             act(seat, payload)
+
+    def _validate_expectation(self, _seat: str, p: Mapping[str, Any]) -> None:
+        """An evaluator's verdict: journalled as the trainer's, so the report shows it and a replay
+        writes it again at the same instant."""
+        ex = self.ex
+        fields = {k: p[k] for k in ("inject", "objective") if p.get(k)}
+        if p.get("note"):
+            fields["note"] = p["note"]
+        with ex.journal.cause("trainer"):
+            ex.journal.emit(ex.env.now, "expectation.validated", "control", verdict=p["verdict"],
+                            author=p.get("author") or "evaluator", **fields)
 
     # --- messages ----------------------------------------------------------------------------
     def _send_message(self, seat: str, p: Mapping[str, Any]) -> None:

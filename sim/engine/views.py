@@ -23,6 +23,7 @@ Event = dict[str, Any]
 GROUND_TRUTH = {"subject.moved", "border.checked", "subject.alarmed", "inject.fired", "inject.held",
                 "inject.released", "objective.met", "objective.failed", "scenario.drawn",
                 "inject.skipped", "inject.rescheduled", "inject.added"}
+GROUND_TRUTH.add("expectation.validated")  # an evaluator's verdict: the exercise's control, never a player's
 NOTICE_EVERYONE = {"notice.published", "notice.cancelled", "notice.blocked", "notice.restored",
                    "notice.deleted", "notice.expired", "notice.updated"}
 REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", "notice.info_requested", "notice.info_supplied", "notice.refused",

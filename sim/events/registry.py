@@ -227,6 +227,9 @@ kind("message.undeliverable", "a message finds no route", "to? msg reason", type
 kind("objective.met", "an objective is met", "evidence? objective! title!", key=True, types={"evidence": WHOLE})
 kind("objective.failed", "an objective fails", "evidence? objective! reason? title!", key=True,
      types={"evidence": WHOLE, "reason": _one_of("why it failed", ("forbidden", "not_started"))})
+kind("expectation.validated", "an evaluator's verdict on an expected action", "verdict! author! inject? objective? note?",
+     key=True, target=False, why_not=_CONTROL,
+     types={"verdict": _one_of("evaluator's verdict", ("met", "partly_met", "not_met")), "author": TEXT, "note": TEXT})
 kind("notice.requested", "an NCB requests a notice", "notice! notice_kind? requester! subject? purpose", key=True)
 kind("notice.info_requested", "the NDTF asks the NCB for more", "detail? notice! notice_kind? requester! state subject",
      key=True, types={"state": NOTICE_STATE})

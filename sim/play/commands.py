@@ -107,6 +107,24 @@ class AddNote(_Command):
     rating: str | None = None
 
 
+# An evaluator's verdict on an expected action, as HSEEP exercise evaluation guides record it.
+VERDICTS = ("met", "partly_met", "not_met")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateExpectation(_Command):
+    """An evaluator's own verdict on an expected action — an inject's ``expect`` once it has fired,
+    or an objective — beside the automatic scoring: ``met``, ``partly_met`` or ``not_met``, with a
+    note (trainer only). Journalled as ``expectation.validated`` and shown in the report."""
+
+    kind: ClassVar[str] = "validate_expectation"
+    verdict: str
+    inject: str | None = None  # an inject of the MSEL that carried an expected action
+    objective: str | None = None  # or an objective of the scenario
+    note: str = ""
+    author: str = "evaluator"
+
+
 @dataclass(frozen=True, slots=True)
 class SendMessage(_Command):
     """An I-24/7 message from the seat's office (an NCB; the NDTF and the CCC write from the General
@@ -219,7 +237,7 @@ class AskProsecution(_Command):
 
 Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | RescheduleInject | SendMessage
            | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
-           | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
+           | SendExtraditionDocuments | AbandonExtradition | AskProsecution | ValidateExpectation)
 SeatCommand = (SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
                | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
 
@@ -228,6 +246,9 @@ SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, Withdraw
                  SendExtraditionDocuments, AbandonExtradition, AskProsecution)
 COMMANDS: dict[str, type] = {c.kind: c for c in (AnswerDecision, FireInject, HoldInject, ReleaseInject, AddInject,
                                                   AddNote, RescheduleInject, *SEAT_COMMANDS)}
+COMMANDS[ValidateExpectation.kind] = ValidateExpectation
+# Recorded as a command row and put back by a replay like a seat's own command (it is journalled).
+RECORDED_COMMANDS = (*SEAT_COMMANDS, ValidateExpectation)
 # JSON names that differ from the Python field names ('from' is a keyword).
 _JSON_NAME = {"from_": "from"}
 _PY_NAME = {v: k for k, v in _JSON_NAME.items()}

@@ -42,6 +42,7 @@ from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIEL
 from ..notices.stats import notice_totals
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
+from ..report.scoring import score_expectations
 from ..scenario.cases import OBJECT_KINDS
 from ..scenario.chance import settled_minutes
 from ..scenario.loader import load_scenario
@@ -64,11 +65,12 @@ from .commands import (
     ReleaseInject,
     RescheduleInject,
     SendExtraditionDocuments,
+    ValidateExpectation,
     command_from_json,
     control_payload,
     to_json,
 )
-from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat
+from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat, validation_refusal
 from .seat_rules import refusal as seat_refusal
 from .views import (
     ARREST_KINDS,
@@ -224,6 +226,8 @@ class PlayHost:
             ex.port.answer(command.decision, command.option, by=by)  # the run's recorder commits it first
         elif isinstance(command, SEAT_COMMANDS):
             ex.act(seat, to_json(command))  # the run's recorder commits it first
+        elif isinstance(command, ValidateExpectation):
+            ex.act(seat, to_json(command))  # recorded and replayed as a command row: it is journalled
         elif isinstance(command, AddNote):
             if self._run is not None:  # always, once _refusal has passed it
                 self._run.add_note(command.text, command.author, command.objective, command.rating)
@@ -259,6 +263,8 @@ class PlayHost:
             return seat_refusal(ex, self._tracker(seat), seat, command)
         if seat != TRAINER:
             return f"only the trainer may {_WHAT[type(command)]}"
+        if isinstance(command, ValidateExpectation):
+            return validation_refusal(ex, command)
         if isinstance(command, AddNote):
             if not command.text.strip():
                 return "a note needs some text"
@@ -581,6 +587,16 @@ class PlayHost:
     def notes(self) -> tuple[Mapping[str, Any], ...]:
         return tuple(MappingProxyType(n) for n in self._run.store.notes()) if self._run is not None else ()
 
+    def expectations(self) -> tuple[Mapping[str, Any], ...]:
+        """The MSEL's expected actions of the injects fired so far, as the journal scores them now
+        (``verdict``: met, late, or missed — missed until the evidence comes, even before the
+        deadline ``deadline``): what an evaluator validates by hand."""
+        return tuple(MappingProxyType(x) for x in score_expectations(self._ex.journal.events))
+
+    def validations(self) -> tuple[Event, ...]:
+        """The evaluators' verdicts on expected actions so far, in the order given (the trainer's view)."""
+        return tuple(MappingProxyType(e) for e in self._ex.journal.events if e["kind"] == "expectation.validated")
+
     # --- headless front ends: summaries, metrics, the event stream --------------------------------
     def listen(self, listener: Callable[[dict[str, Any]], None]) -> None:
         """Call ``listener`` with each journal event as it is written (read it, do not change it):
@@ -626,3 +642,4 @@ _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "not
 
 _WHAT = {FireInject: "fire injects", HoldInject: "hold injects", ReleaseInject: "release injects",
          AddInject: "add injects", AddNote: "add notes", RescheduleInject: "reschedule injects"}
+_WHAT[ValidateExpectation] = "validate expected actions"

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..durations import minutes
-from .commands import SEAT_COMMANDS, AddNote, AnswerDecision, Command, command_from_json, control_payload
+from .commands import (
+    SEAT_COMMANDS,
+    AddNote,
+    AnswerDecision,
+    Command,
+    ValidateExpectation,
+    command_from_json,
+    control_payload,
+)
 from .seat_rules import answer_refusal, control_refusal, is_seat, refusal
 
 if TYPE_CHECKING:
@@ -65,7 +73,7 @@ class ScriptedCommands:
             ex.acts.apply(seat, command.to_json(), by=BY)
         elif isinstance(command, AnswerDecision):
             ex.port.answer(command.decision, command.option, by="policy:scripted")
-        elif not isinstance(command, AddNote):
+        elif not isinstance(command, AddNote | ValidateExpectation):
             with ex.journal.cause(BY):
                 ex.injects.control(control_payload(command))
 
@@ -81,4 +89,6 @@ class ScriptedCommands:
             return answer_refusal(ex, seat, command)
         if isinstance(command, AddNote):
             return "an evaluator's note belongs to a session, not to a script"
+        if isinstance(command, ValidateExpectation):
+            return "an evaluator's verdict is a person's judgement, not a script's"
         return control_refusal(ex, command)

@@ -21,6 +21,7 @@ from ..people.subjects import arrest_requested
 from ..scenario.cases import OBJECT_KINDS
 from ..world.members import LANGUAGES
 from .commands import (
+    VERDICTS,
     AbandonExtradition,
     AnswerDecision,
     AskProsecution,
@@ -32,6 +33,7 @@ from .commands import (
     SendExtraditionDocuments,
     SendMessage,
     SubmitRequest,
+    ValidateExpectation,
     WithdrawRequest,
     control_payload,
 )
@@ -295,3 +297,26 @@ def _owner(ex: Exercise, request: str) -> str | None:
         return draft.requester
     truth = ex.acts.scenario_request(request)
     return truth.by if truth is not None else None
+
+
+def validation_refusal(ex: Exercise, c: ValidateExpectation) -> str | None:
+    """Why an evaluator's verdict cannot be recorded: it names exactly one inject that carried an
+    expected action and has fired (there is nothing to judge before), or one objective."""
+    if c.verdict not in VERDICTS:
+        return f"unknown verdict '{c.verdict}'; expected {', '.join(VERDICTS)}"
+    if not c.author.strip():
+        return "a verdict needs an author"
+    if (c.inject is None) == (c.objective is None):
+        return "name either an inject's expected action or an objective, not both"
+    if c.objective is not None:
+        known = [o.id for o in ex.scenario.objectives]
+        return None if c.objective in known else \
+            f"the scenario has no objective '{c.objective}'; it has {', '.join(known) or 'none'}"
+    inj = ex.injects.by_id.get(c.inject or "")
+    if inj is None:
+        return f"no inject '{c.inject}' in the MSEL"
+    if inj.expect is None:
+        return f"inject {inj.id} expects no action: there is nothing to validate"
+    if inj.id not in ex.injects.fired:
+        return f"inject {inj.id} has not fired yet: its expected action cannot be judged"
+    return None

@@ -274,6 +274,7 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
         if e["kind"] == "subject.released":
             improve.append(f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}.")
             corrective[e["reason"]] = CORRECTIVE.get(e["reason"])
+    validations = _validations(kept, expectations, objective_rows)
     return {
         "title": title, "scenario": scenario_id, "source": source, "start": g.start, "end": g.end,
         "unfinished_at": unfinished_at, "what_if_chosen": dict(what_if_chosen or {}),
@@ -284,4 +285,28 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
         "bottlenecks": bottlenecks, "strengths": strengths, "improvements": improve,
         "corrective_actions": [c for c in corrective.values() if c], "notes": list(notes),
         "what_if": what_if or {},
+        "validations": validations,
     }
+
+
+def _validations(kept: list[Event], expectations: list[dict[str, Any]],
+                 objectives: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evaluators' verdicts on expected actions, each beside what the journal scored for it."""
+    scored = {x["inject"]: x for x in expectations}
+    verdicts = {o["id"]: o for o in objectives}
+    rows = []
+    for e in kept:
+        if e["kind"] != "expectation.validated":
+            continue
+        if e.get("inject"):
+            x = scored.get(e["inject"])
+            what = (f"Inject {e['inject']}: {country(x['to'])} to {x['action'].replace('_', ' ')}" if x
+                    else f"Inject {e['inject']}")
+            automatic = x["verdict"] if x else "—"
+        else:
+            o = verdicts.get(e.get("objective") or "")
+            what = f"{e.get('objective')} — {o['title']}" if o else str(e.get("objective"))
+            automatic = o["verdict"] if o else "—"
+        rows.append({"t": e["t"], "what": what, "automatic": automatic,
+                     "verdict": e["verdict"].replace("_", " "), "note": e.get("note", ""), "author": e["author"]})
+    return rows

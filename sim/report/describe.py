@@ -164,6 +164,10 @@ def describe(e: Event) -> str:
         return f"{country(e['actor'])} confirms refugee status of {e['subject']} (fearing {country(e['fearing'])})"
     if k in ("objective.met", "objective.failed"):
         return f"Objective {e['objective']} {'met' if k.endswith('met') else 'failed'}: {e['title']}"
+    if k == "expectation.validated":
+        about = f"inject {e['inject']}'s expected action" if e.get("inject") else f"objective {e.get('objective')}"
+        return (f"Evaluator's verdict ({e['author']}): {about} {e['verdict'].replace('_', ' ')}"
+                + (f": {e['note']}" if e.get("note") else ""))
     if k == "operation.started":
         return f"Operation {e['name']} starts its action days (intelligence {e['intelligence']:.0%})"
     if k == "operation.ended":

@@ -84,6 +84,12 @@ def html(d: dict[str, Any]) -> str:
             [_h(x["inject"]), _h(x["to"]), _h(x["action"].replace("_", " ")), _h(x["deadline"]), _cls(x["verdict"]),
              _h(x["when"] or "—")] for x in d["expectations"]]))
 
+    if d.get("validations"):
+        out.append("<h2 id='validations'>Evaluators' validation</h2><p class='muted'>An evaluator's own verdict "
+                   "on an expected action, beside the journal's.</p>")
+        out.append(_table(["expected action", "journal", "evaluator", "note", "by", "when"], [
+            [_h(v["what"]), _cls(v["automatic"]), _h(v["verdict"]), _h(v["note"] or "—"), _h(v["author"]), _h(v["t"])]
+            for v in d["validations"]]))
     svg = charts.timeline_svg(d["timeline"], d["start"]) if d["start"] else None
     out.append("<h2 id='timeline'>Timeline</h2>")
     if svg:
@@ -227,6 +233,9 @@ def markdown(d: dict[str, Any]) -> str:
     if d["expectations"]:
         out += ["## Expected actions (MSEL)", "", table(["inject", "to", "expected", "deadline", "result", "when"], [
             [x["inject"], x["to"], x["action"], x["deadline"], x["verdict"], x["when"]] for x in d["expectations"]])]
+    if d.get("validations"):
+        out += ["## Evaluators' validation", "", table(["expected action", "journal", "evaluator", "note", "by", "when"], [
+            [v["what"], v["automatic"], v["verdict"], v["note"] or "—", v["author"], v["t"]] for v in d["validations"]])]
     out += ["## Timeline", "", table(["#", "UTC", "local", "actor", "what happened"], [
         [e["seq"], e["t"], e["local"], e["actor"], e["text"]] for e in d["timeline"]])]
     out += ["## What people did", "", table(["#", "UTC", "who", "what they did"], [

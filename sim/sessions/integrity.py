@@ -205,14 +205,14 @@ def _check_seal(meta: dict[str, Any], file: str) -> list[Problem]:
 
 def seat_command_problem(payload: dict[str, Any]) -> str | None:
     """Why a recorded command row is not a seat's command a replay can apply, or None."""
-    from ..play.commands import SEAT_COMMANDS, CommandError, command_from_json
+    from ..play.commands import RECORDED_COMMANDS, CommandError, command_from_json
 
     data = {k: v for k, v in payload.items() if k != "before_start"}
     try:
         command = command_from_json(data)
     except CommandError as e:
         return f"not a command: {e}"
-    if not isinstance(command, SEAT_COMMANDS):
+    if not isinstance(command, RECORDED_COMMANDS):
         return f"{command.kind} is not a seat's command"
     return None
 

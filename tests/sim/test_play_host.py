@@ -38,6 +38,7 @@ from sim.play.commands import (
     SendExtraditionDocuments,
     SendMessage,
     SubmitRequest,
+    ValidateExpectation,
     WithdrawRequest,
 )
 
@@ -92,6 +93,7 @@ EVERY_COMMAND = [AnswerDecision("ncb:FR", "Q1", "file"), FireInject("I3"), HoldI
                  RequestProvisionalArrest("MA", "S1", "N1", "He is in Tangier"), RequestProvisionalArrest("SN", "S1"),
                  SendExtraditionDocuments("A1", ("warrant", "facts")), AbandonExtradition("A1"),
                  AskProsecution("A1", "enforce")]
+EVERY_COMMAND.append(ValidateExpectation("partly_met", "I1", note="acknowledged late", author="Ana"))
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c.kind)

@@ -65,12 +65,43 @@ def test_debrief(snap_compare, in_tmp, size):
     assert snap_compare(app_for(EXAMPLE), run_before=run_before, terminal_size=size)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+# The consoles at the smallest terminal and a large one (tests/tui/test_trainer_console.py checks
+# that nothing on them is cut, whatever they show).
+CONSOLE_SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.mark.parametrize("size", CONSOLE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_trainer_console(snap_compare, in_tmp, size):
     from tui.app import make_app
 
     app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True)
     assert snap_compare(app, press=["down", "down", "down", "h"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", CONSOLE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", ["end", "seat-view", "validate", "help"])
+def test_trainer_console_screens(snap_compare, in_tmp, size, name):
+    """The end of the exercise (its panel, the report a key away), France's view as the trainer sees
+    it, the evaluator's validation dialog, and the trainer's help."""
+    from tui.app import make_app
+
+    async def run_before(pilot):
+        await pilot.pause()
+        host = pilot.app.driver.host
+        host.catch_up(None if name == "end" else 200)
+        pilot.app.screen.refresh_all()
+        await pilot.press(*{"end": [], "seat-view": ["v", *"france", "enter"], "validate": ["e"],
+                            "help": ["question_mark"]}[name])
+        await pilot.pause()
+
+    app = make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True, automate=name == "end")
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_operations_wide(snap_compare, in_tmp, size):
+    """The trainee's operations screen at a large terminal (80×24 is in test_screen)."""
+    assert snap_compare(app_for(FLAGSHIP), press=SCREENS["operations"][1], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

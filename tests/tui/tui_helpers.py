@@ -41,3 +41,54 @@ async def play_to_debrief(app, pilot, *, steps: int = 200, between=None) -> int:
             await pilot.press("n")
             await pilot.pause()
     return answered
+
+
+def screen_text(app) -> list[str]:
+    """The screen as plain text, one string a line: what a snapshot's SVG shows, without styles."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False,
+                      safe_box=False, color_system=None)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text().splitlines()
+
+
+def cut_lines(app) -> list[str]:
+    """What the terminal cut on the current screen, in words (empty when nothing is cut):
+
+    * a panel's border title not shown whole (Textual ends a title too long for its border with …);
+    * a key the footer offers not shown whole, key and label (a narrow footer drops the last ones);
+    * a one-line bar (the clock bar) whose text is wider than the bar, so its end is lost.
+    """
+    from rich.text import Text
+    from textual.widgets import Footer, Static
+
+    lines = screen_text(app)
+    text = "\n".join(lines)
+    problems = []
+    for widget in app.screen.query("*"):
+        if not widget.display or not widget.region.width:
+            continue
+        title = widget.border_title
+        if title:
+            plain = Text.from_markup(str(title)).plain
+            if plain not in text:
+                problems.append(f"the title of #{widget.id} is cut: {plain!r}")
+        if isinstance(widget, Static) and widget.region.height == 1 and widget.content_size.width:
+            shown = widget.render()
+            plain = getattr(shown, "plain", None) or Text.from_markup(str(shown)).plain
+            if len(plain) > widget.content_size.width:
+                problems.append(f"#{widget.id} is wider than the screen: {plain!r}")
+    if app.screen.query(Footer):
+        footer = lines[-1]
+        offered: dict[tuple[str, str], list[str]] = {}  # one entry per action: "escape,q" shows one key
+        for binding in (b.binding for b in app.screen.active_bindings.values() if b.binding.show):
+            offered.setdefault((binding.action, binding.description), []).append(
+                f"{app.get_key_display(binding)} {binding.description}")
+        for labels in offered.values():
+            if not any(label in footer for label in labels):
+                problems.append(f"the footer does not show {labels[0]!r}: {footer!r}")
+    return problems

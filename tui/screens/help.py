@@ -116,3 +116,57 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Markdown(HELP)
+
+
+TRAINER_HELP = """\
+# ncbsim — the trainer's console
+
+You see the whole exercise: every seat's decisions and the ground truth. The clock stops, with
+an alert, when a seat a person plays must decide (unless the session runs with `--automate`):
+answer for the seat, or let the clock run on to the deadline, where the default applies. The
+clock holds still while a dialog is open.
+
+## Panels
+
+| panel | what it shows |
+|---|---|
+| clock bar | the exercise's time (UTC), the speed or ⏸ paused, and ■ exercise over at the end |
+| MSEL | every inject, the ad-hoc ones too: when it is due, to whom, from whom, and its status |
+| Ground truth | what actually happens, everywhere, as it happens (no seat sees all of it) |
+| Decisions, every seat | each seat's open decisions and the time left to answer |
+| Objectives | each objective's status from the journal, and the last HSEEP rating given |
+
+## Keys
+
+| key | what it does |
+|---|---|
+| `space` | start / pause the clock |
+| `+` / `-` | faster / slower (real time … as fast as the machine goes) |
+| `f` | fire the selected inject now |
+| `h` | hold the selected inject back, or release it (a held inject that fell due fires then) |
+| `a` | an ad-hoc inject, fired now |
+| `enter` | on a decision: answer it as that seat |
+| `r` | on an objective: an evaluator's note and HSEEP rating (P, S, M, U) |
+| `e` | validate an expected action by hand: an inject's expected action (once fired) or an objective — met, partly met or not met, with a note; the report shows it beside the journal's verdict |
+| `v` | a seat's view: exactly what one seat sees (its inbox, its decisions, what it knows), read-only |
+| `R` | write the after-action report (HTML) beside the session and show where |
+| `tab` | move between panels |
+| `ctrl+p` | command palette: every trainer command by name |
+| `?` | this help |
+| `q` | quit — the session is saved; `ncbsim trainer SESSION` resumes it |
+
+## HSEEP ratings
+
+P performed without challenges · S performed with some challenges · M performed with major
+challenges · U unable to be performed.
+
+When the exercise ends, the clock bar says ■ exercise over and a panel offers the report (`R`).
+"""
+
+
+class TrainerHelpScreen(HelpScreen):
+    """The trainer's own help: the console's keys and panels, not the trainee's desk."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(TRAINER_HELP)

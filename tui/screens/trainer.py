@@ -3,10 +3,13 @@ and evaluators' notes and ratings per objective."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
@@ -14,24 +17,33 @@ from textual.widgets.option_list import Option as ListOption
 
 from sim.api import (
     RATINGS,
+    VERDICTS,
     AddInject,
     AddNote,
     Command,
     DecisionView,
     FireInject,
     HoldInject,
+    InputError,
     Refused,
     ReleaseInject,
     RescheduleInject,
+    RunError,
+    ValidateExpectation,
+    check_outputs,
     describe,
     is_key,
+    render_html,
+    write_output_text,
 )
 
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
-from .clocked import CLOCK_BINDINGS, MIN_LOG_WIDTH, ClockedScreen
+from .clocked import MIN_LOG_WIDTH, ClockedScreen
 from .decision import DecisionScreen
+from .help import TrainerHelpScreen
 from .msel import AdhocInjectScreen, MselTable, RescheduleScreen
+from .seat_view import SeatPickerScreen, SeatViewScreen, seat_choices
 
 if TYPE_CHECKING:
     from ..app import NcbsimApp
@@ -74,19 +86,114 @@ class RatingScreen(ModalScreen[tuple[str | None, str] | None]):
         self.dismiss(None)
 
 
+VERDICT_TEXT = {"met": "met", "partly_met": "partly met", "not_met": "not met"}
+JOURNAL_TEXT = {"met": "met in time", "late": "done late", "missed": "not done yet", "failed": "failed",
+                "not decided": "open", "pending": "open"}
+
+
+class ValidateScreen(ModalScreen[ValidateExpectation | None]):
+    """An evaluator's verdict on an expected action, as an HSEEP exercise evaluation guide records
+    it: what is judged (an inject's expected action once it fired, or an objective), a note, and
+    met / partly met / not met."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def __init__(self, targets: list[tuple[str, str]], preselect: str | None = None) -> None:
+        super().__init__()
+        self.targets, self.preselect = targets, preselect
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decision"):
+            yield Label("[b]Validate an expected action[/b] (the evaluator's verdict)")
+            yield OptionList(*[ListOption(label, id=key) for key, label in self.targets], id="target")
+            yield Input(placeholder="evaluator's note (enter to move on)", id="note")
+            yield OptionList(*[ListOption(VERDICT_TEXT[v], id=v) for v in VERDICTS], id="verdict")
+            yield Label("enter on a verdict records it · escape: cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = cast("NcbsimApp", self.app).clock  # steady in tests: snapshots
+        target = self.query_one("#target", OptionList)
+        keys = [k for k, _ in self.targets]
+        if self.preselect in keys:
+            target.highlighted = keys.index(self.preselect)
+        target.focus()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.query_one("#verdict", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "target":
+            self.query_one("#note", Input).focus()
+            return
+        target = self.query_one("#target", OptionList)
+        if target.highlighted is None:
+            self.notify("Choose what you are judging first.", severity="warning")
+            target.focus()
+            return
+        key = target.get_option_at_index(target.highlighted).id or ""
+        what, _, ref = key.partition(":")
+        note = self.query_one("#note", Input).value.strip()
+        self.dismiss(ValidateExpectation(event.option.id or "", inject=ref if what == "inject" else None,
+                                         objective=ref if what == "objective" else None, note=note))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+# Every trainer command, for the palette and the help: (label, action).
+TRAINER_COMMANDS = (
+    ("Start or pause the clock", "toggle_clock"),
+    ("Faster", "faster"),
+    ("Slower", "slower"),
+    ("Fire the selected inject now", "fire"),
+    ("Hold or release the selected inject", "hold"),
+    ("Add an ad-hoc inject, now or at a chosen time", "adhoc"),
+    ("Reschedule the selected inject", "reschedule"),
+    ("Answer the selected decision as its seat", "answer"),
+    ("Note and rate the selected objective (HSEEP)", "rate"),
+    ("Validate an expected action by hand (met, partly, not met)", "validate"),
+    ("A seat's view: exactly what one seat sees", "seat_view"),
+    ("Write the after-action report", "report"),
+    ("Help: the trainer's keys and panels", "help"),
+    ("Quit (the session is saved)", "quit_session"),
+)
+
+
+class TrainerCommands(Provider):
+    async def search(self, query: str) -> Hits:
+        screen = self.screen  # the screen the palette was opened over
+        if not isinstance(screen, TrainerScreen):
+            return
+        matcher = self.matcher(query)
+        for label, action in TRAINER_COMMANDS:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), getattr(screen, f"action_{action}"), help=f"({action})")
+
+
 class TrainerScreen(ClockedScreen):
-    BINDINGS: ClassVar[list[BindingType]] = CLOCK_BINDINGS + [
-        Binding("f", "fire", "Fire inject now"),
-        Binding("h", "hold", "Hold/release"),
-        Binding("a", "adhoc", "Ad-hoc inject"),
-        Binding("t", "reschedule", "Reschedule inject"),
-        Binding("r", "rate", "Note/rate objective"),
+    # Short words, and the secondary keys only in the help and the palette: at 80 columns the
+    # footer must still show ? and q.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_clock", "Clock"),
+        Binding("plus,equals_sign", "faster", "Faster", show=False),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("f", "fire", "Fire"),
+        Binding("h", "hold", "Hold", show=False),
+        Binding("a", "adhoc", "Ad-hoc", show=False),
+        Binding("t", "reschedule", "Reschedule", show=False),
+        Binding("r", "rate", "Rate"),
+        Binding("e", "validate", "Validate"),
+        Binding("v", "seat_view", "Seat"),
+        Binding("R", "report", "Report", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_session", "Quit"),
     ]
+    COMMANDS: ClassVar[set[Any]] = {TrainerCommands}
 
     def compose(self) -> ComposeResult:
         yield Static(id="clock-bar")
+        yield Static(id="end-panel")
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield MselTable(id="msel")
@@ -97,12 +204,15 @@ class TrainerScreen(ClockedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#decisions").border_title = "Decisions, every seat (enter: answer as that seat)"
+        self.query_one("#decisions").border_title = "Decisions · enter answers"
         obj = self.query_one("#objectives", DataTable)
-        obj.border_title = "Objectives (r: note and rate)"
+        obj.border_title = "Objectives · r rate"
         obj.add_columns("id", "status", "rating", "objective")
         self.query_one("#event-log").border_title = "Ground truth"
         self._notes = self.driver.host.notes()
+        self._report: str | None = None
+        end = self.query_one("#end-panel", Static)
+        end.display = False
         self.refresh_all()
         self.start_clock()
 
@@ -116,8 +226,14 @@ class TrainerScreen(ClockedScreen):
         state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
         if host.finished:
             state = "■ exercise over"
-        self.query_one("#clock-bar", Static).update(
-            f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · {state} · TRAINER · {shown(host.scenario.title)}")
+            self._show_end()
+        bar = self.query_one("#clock-bar", Static)
+        when, rest = f"{host.utc(d.now):%a %d %b %H:%M} UTC", f" · {state} · TRAINER · "
+        title = host.scenario.title
+        room = bar.content_size.width - len(when) - len(rest) if bar.content_size.width else len(title)
+        if len(title) > room:  # the title gives way, with an ellipsis: the terminal never cuts the bar
+            title = title[:room - 1] + "…" if room > 1 else ""
+        bar.update(f"[b]{when}[/b]{rest}{shown(title)}")
         self.query_one(MselTable).sync(host.msel())
         self.query_one(DecisionTable).sync(d.my_decisions(), d.now)
         obj = self.query_one("#objectives", DataTable)
@@ -139,6 +255,22 @@ class TrainerScreen(ClockedScreen):
             for e in fresh:
                 log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
             self._logged += len(events)
+
+    def on_resize(self, _event: object) -> None:
+        self.call_after_refresh(self.refresh_all, False)  # the clock bar's title fits the new width
+
+    def _show_end(self) -> None:
+        """The end of the exercise, said once in a panel and a notification, with the report a key away."""
+        panel = self.query_one("#end-panel", Static)
+        status = self.driver.host.objective_status()
+        met = sum(1 for v in status.values() if v == "met")
+        where = f"report written to {self._report}" if self._report else "R: write the after-action report"
+        panel.update(f"[b]■ The exercise is over.[/b] {met} of {len(status)} objectives met · {where} · "
+                     "v: a seat's view · q: quit (the session is saved)")
+        if not panel.display:
+            panel.display = True
+            self.notify("The exercise is over. Press R for the after-action report.", title="Exercise over",
+                        timeout=10)
 
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -222,6 +354,97 @@ class TrainerScreen(ClockedScreen):
             self.refresh_all()
 
         self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, True), chosen)
+
+    def action_help(self) -> None:
+        self.app.push_screen(TrainerHelpScreen())
+
+    def action_answer(self) -> None:
+        """The selected decision, answered as its seat (enter on the Decisions panel does the same)."""
+        table = self.query_one("#decisions", DataTable)
+        if not table.row_count:
+            self.notify("No decision is waiting.")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        table.post_message(DataTable.RowSelected(table, table.cursor_row, key))
+
+    def _validation_targets(self) -> list[tuple[str, str]]:
+        host = self.driver.host
+        out = []
+        for x in host.expectations():
+            verdict = JOURNAL_TEXT.get(x["verdict"], x["verdict"])
+            action = x["action"].replace("_", " ")
+            out.append((f"inject:{x['inject']}", f"{x['inject']}: {x['to']} to {action} (journal: {verdict})"))
+        status = host.objective_status()
+        for o in host.scenario.objectives:
+            verdict = JOURNAL_TEXT.get(status[o.id], status[o.id])
+            out.append((f"objective:{o.id}", f"{o.id}: {o.title} (journal: {verdict})"))
+        return out
+
+    def action_validate(self) -> None:
+        targets = self._validation_targets()
+        # What the cursor is on, when it is something to judge: the trainer's eye is there.
+        focused = self.focused.id if self.focused is not None else None
+        pre = None
+        if focused in ("injects", "objectives"):
+            row = self._selected(f"#{focused}")
+            pre = f"{'inject' if focused == 'injects' else 'objective'}:{row}"
+        self._modal_open = True
+
+        def done(command: ValidateExpectation | None) -> None:
+            self._modal_open = False
+            if command:
+                outcome = self.driver.submit(command)
+                if isinstance(outcome, Refused):
+                    self.notify(outcome.reason, severity="warning")
+                else:
+                    self.notify(f"Recorded: {VERDICT_TEXT[command.verdict]}"
+                                f" ({command.inject or command.objective}).")
+            self.refresh_all()
+
+        self.app.push_screen(ValidateScreen([(k, shown(v)) for k, v in targets], pre), done)
+
+    def action_seat_view(self) -> None:
+        choices = seat_choices(self.driver)
+        labels = dict(choices)
+        self._modal_open = True
+
+        def chosen(seat: str | None) -> None:
+            if seat is None:
+                self._modal_open = False
+                return
+
+            def back(_result: object = None) -> None:
+                self._modal_open = False
+
+            self.app.push_screen(SeatViewScreen(self.driver, seat, labels[seat]), back)
+
+        self.app.push_screen(SeatPickerScreen(choices), chosen)
+
+    def action_report(self) -> None:
+        """Write the after-action report (HTML) beside the session, never over another one."""
+        app = cast("NcbsimApp", self.app)
+        host = self.driver.host
+        session = Path(app.session).resolve() if app.session else None
+        folder = session.parent if session else Path.cwd()
+        stem = session.stem if session else host.scenario.id
+        path, n = folder / f"{stem}-report.html", 2
+        while path.exists() or path.is_symlink():
+            path, n = folder / f"{stem}-report-{n}.html", n + 1
+        inputs = [p for p in (app.scenario_path, app.session) if p]
+        try:
+            check_outputs([("report", os.fspath(path))], inputs=inputs)
+            write_output_text(path, render_html(host.debrief(source="ncbsim trainer")))
+        except InputError as e:  # a report that cannot be written says why; the exercise goes on
+            self.notify(f"The report could not be written: {'; '.join(p.message for p in e.problems)}",
+                        severity="error")
+            return
+        except (RunError, OSError) as e:
+            self.notify(f"The report could not be written: {e}", severity="error")
+            return
+        self._report = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else os.fspath(path)
+        self.notify(f"After-action report written to {self._report}", title="Report", timeout=15)
+        if host.finished:
+            self._show_end()
 
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)
