@@ -223,10 +223,7 @@ async def _operations(pilot):
 
 CUT_SCREENS = {"trainer": _trainer_console, "trainer-end": _trainer_end, "seat-view": _seat_view,
                "validate": _validate, "operations": _operations}
-_CLOCK_BAR_CUT = pytest.mark.xfail(strict=True, reason="the trainee's clock bar loses its end at 80 columns; "
-                                                       "part C (the clock) owns it — remove this mark once it fits")
-CASES = [pytest.param(name, size, id=f"{name}-{size[0]}x{size[1]}",
-                      marks=[_CLOCK_BAR_CUT] if (name, size) == ("operations", (80, 24)) else [])
+CASES = [pytest.param(name, size, id=f"{name}-{size[0]}x{size[1]}")
          for name in CUT_SCREENS for size in ((80, 24), (160, 48))]
 
 
@@ -246,11 +243,11 @@ async def test_the_cut_check_reports_a_cut_title_footer_and_bar(in_tmp):
     app = trainer_app()
     async with app.run_test(size=(40, 24)) as pilot:
         await pilot.pause()
-        app.screen.query_one("#objectives").border_title = "Objectives, with a title far too long to fit"
-        app.screen.query_one("#clock-bar", Static).update("x" * 60)
+        app.screen.query_one("#injects").border_title = "The MSEL, with a title far too long to fit"
+        app.screen.query_one("#clock-bar", Static).update("x" * 120)  # more than its two lines hold
         await pilot.pause()
         problems = "\n".join(cut_lines(app))
-        assert "#objectives is cut" in problems and "#clock-bar is wider" in problems
+        assert "#injects is cut" in problems and "#clock-bar is wider" in problems
         assert "the footer does not show" in problems
 
 

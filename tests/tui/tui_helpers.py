@@ -61,7 +61,8 @@ def cut_lines(app) -> list[str]:
 
     * a panel's border title not shown whole (Textual ends a title too long for its border with …);
     * a key the footer offers not shown whole, key and label (a narrow footer drops the last ones);
-    * a one-line bar (the clock bar) whose text is wider than the bar, so its end is lost.
+    * a bar of one or two lines (the clock bar) whose text needs more room than the bar has, so
+      its end is lost.
     """
     from rich.text import Text
     from textual.widgets import Footer, Static
@@ -77,10 +78,12 @@ def cut_lines(app) -> list[str]:
             plain = Text.from_markup(str(title)).plain
             if plain not in text:
                 problems.append(f"the title of #{widget.id} is cut: {plain!r}")
-        if isinstance(widget, Static) and widget.region.height == 1 and widget.content_size.width:
+        if isinstance(widget, Static) and widget.region.height <= 2 and widget.content_size.width:
             shown = widget.render()
             plain = getattr(shown, "plain", None) or Text.from_markup(str(shown)).plain
-            if len(plain) > widget.content_size.width:
+            room = widget.content_size.width * widget.region.height
+            if any(len(line) > room for line in plain.splitlines() or [""]) or (
+                    len(plain.splitlines()) > widget.region.height):
                 problems.append(f"#{widget.id} is wider than the screen: {plain!r}")
     if app.screen.query(Footer):
         footer = lines[-1]

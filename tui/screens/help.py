@@ -131,7 +131,7 @@ clock holds still while a dialog is open.
 | panel | what it shows |
 |---|---|
 | clock bar | the exercise's time (UTC), the speed or ⏸ paused, and ■ exercise over at the end |
-| MSEL | every inject, the ad-hoc ones too: when it is due, to whom, from whom, and its status |
+| MSEL | every inject, the ad-hoc ones too: when it is due, its status (pending, held, fired, skipped and why, rescheduled), from whom to whom, the action it expects by when, and its text; the line under the table shows the selected inject in full, with its conditions |
 | Ground truth | what actually happens, everywhere, as it happens (no seat sees all of it) |
 | Decisions, every seat | each seat's open decisions and the time left to answer |
 | Objectives | each objective's status from the journal, and the last HSEEP rating given |
@@ -143,8 +143,9 @@ clock holds still while a dialog is open.
 | `space` | start / pause the clock |
 | `+` / `-` | faster / slower (real time … as fast as the machine goes) |
 | `f` | fire the selected inject now |
-| `h` | hold the selected inject back, or release it (a held inject that fell due fires then) |
-| `a` | an ad-hoc inject, fired now |
+| `h` | hold the selected inject back, or release it (a held inject that fell due is judged then: it fires, or is skipped if its `when:`/`unless:` say so) |
+| `t` | reschedule the selected inject: `in 2h` from now, or `at 1d 06:00` after the start |
+| `a` | an ad-hoc inject as any sender (an NCB, `GS`, a national body), `now`, `in 2h` or `at 1d 06:00`; a mistake is shown under its field and what you typed stays |
 | `enter` | on a decision: answer it as that seat |
 | `r` | on an objective: an evaluator's note and HSEEP rating (P, S, M, U) |
 | `e` | validate an expected action by hand: an inject's expected action (once fired) or an objective — met, partly met or not met, with a note; the report shows it beside the journal's verdict |

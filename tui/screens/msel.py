@@ -59,7 +59,7 @@ class MselTable(Vertical):
 
     def compose(self) -> ComposeResult:
         table: DataTable[str] = DataTable(id="injects", cursor_type="row")
-        table.border_title = "MSEL (f fire · h hold · t reschedule · a ad-hoc)"
+        table.border_title = "MSEL · f fire · h hold · t move · a add"
         yield table
         yield Static(id="msel-detail", classes="muted")
 
