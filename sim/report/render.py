@@ -54,7 +54,7 @@ def _summary(d: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def html(d: dict[str, Any]) -> str:
-    owner = f"<meta name='{OWNER_TAG}' content='{_h(d['report_of'])}'>" if d.get("report_of") else ""
+    owner = f"<meta name='{OWNER_TAG}' content='{_owner_mark(d['report_of'])}'>" if d.get("report_of") else ""
     out = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{owner}<title>After-action report — "
             f"{_h(d['title'])}</title><style>{CSS}</style></head><body>"),
            f"<h1>After-action report — {_h(d['title'])}</h1>",
@@ -267,17 +267,26 @@ def markdown(d: dict[str, Any]) -> str:
             [n["objective"], RATING_LABELS.get(n["rating"], "—"), n["text"], n["author"]] for n in d["notes"]])]
     out += ["", "_Charts are in the HTML version of this report (`ncbsim report … --html FILE`)._", ""]
     if d.get("report_of"):  # unseen when rendered: which session this report is of (see ``report_of``)
-        out += [f"<!-- {OWNER_TAG}: {escape(str(d['report_of'])).replace('--', '&#45;&#45;')} -->", ""]
+        out += [f"[//]: # ({OWNER_TAG} {_owner_mark(d['report_of'])})", ""]
     return "\n".join(out)
 
 
 OWNER_TAG = "ncbsim-report-of"
-_OWNER = re.compile(rf"(?:<meta name='{OWNER_TAG}' content='([^']*)'>|<!-- {OWNER_TAG}: (.*?) -->)")
+_OWNER = re.compile(rf"(?:<meta name='{OWNER_TAG}' content='([^']*)'>|\[//\]: # \({OWNER_TAG} ([^)]*)\))")
+
+
+def _owner_mark(path: str) -> str:
+    """The source's path, percent-encoded: a file name may hold anything (a newline, ``<``, ``-->``,
+    parentheses), and the mark must stay one inert token in HTML and in Markdown alike."""
+    from urllib.parse import quote
+
+    return quote(str(path), safe="/")
 
 
 def report_of(text: str) -> str | None:
-    """The source (a session or journal's real path) a report written by ncbsim was made from."""
-    from html import unescape
+    """The source (a session or journal's real path) a report written by ncbsim was made from.
+    Markdown carries it as a link-reference "comment" (``[//]: # (…)``), which renders as nothing."""
+    from urllib.parse import unquote
 
     m = _OWNER.search(text)
-    return None if m is None else unescape(m.group(1) if m.group(1) is not None else m.group(2))
+    return None if m is None else unquote(m.group(1) if m.group(1) is not None else m.group(2))

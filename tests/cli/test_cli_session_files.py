@@ -72,7 +72,7 @@ def _printed_session(text: str) -> str:
 
 @pytest.mark.parametrize(("command", "ready", "seat"), [
     (["play", str(FLAGSHIP)], "Start the exercise", "ncb-FR"),
-    (["trainer", str(FLAGSHIP)], "Start/pause", "trainer"),
+    (["trainer", str(FLAGSHIP)], "Clock", "trainer"),
 ])
 def test_without_session_the_session_is_a_named_file_here_and_its_path_is_printed(tmp_path, command, ready, seat):
     # Rule: the session goes to ./<scenario>-<seat>-<YYYYmmdd-HHMMSS>.db and the command prints
