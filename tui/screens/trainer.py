@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as ListOption
 
 from sim.api import (
@@ -39,7 +39,7 @@ from sim.api import (
 
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
-from .clocked import MIN_LOG_WIDTH, ClockedScreen
+from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
 from .decision import DecisionScreen
 from .help import TrainerHelpScreen
 from .msel import AdhocInjectScreen, MselTable, RescheduleScreen
@@ -197,10 +197,11 @@ class TrainerScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield MselTable(id="msel")
-                yield RichLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
+                yield WrappingLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(with_seat=True, id="decisions")
                 yield DataTable(id="objectives", cursor_type="row")
+                yield Static(id="objective-detail", classes="muted")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -223,9 +224,8 @@ class TrainerScreen(ClockedScreen):
 
     def refresh_all(self, changed: bool = True) -> None:
         d, host = self.driver, self.driver.host
-        state = "▶ " + d.speed[0] if not d.paused else "⏸ paused (space)"
+        state = clock_state(d)  # the speed stays shown while paused, and why it stopped by itself
         if host.finished:
-            state = "■ exercise over"
             self._show_end()
         bar = self.query_one("#clock-bar", Static)
         when, rest = f"{host.utc(d.now):%a %d %b %H:%M} UTC", f" · {state} · TRAINER · "
@@ -248,13 +248,30 @@ class TrainerScreen(ClockedScreen):
             obj.add_row(shown(o.id), status[o.id], RATING_TEXT[rated[-1]][0] if rated else "",
                         shown(o.title[:50]), key=o.id)
         obj.move_cursor(row=min(orow, max(0, obj.row_count - 1)))
+        self._show_objective()
         if changed:
-            log = self.query_one("#event-log", RichLog)
+            log = self.query_one("#event-log", WrappingLog)
             events = host.events(self._logged)
             fresh = [e for e in events if is_key(e)][-30:]  # the latest, not a backlog
             for e in fresh:
                 log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
             self._logged += len(events)
+
+    def _show_objective(self) -> None:
+        """The selected objective in full under its table: a narrow panel cuts its title."""
+        oid = self._selected("#objectives")
+        objective = next((o for o in self.driver.host.scenario.objectives if o.id == oid), None)
+        if objective is None:
+            return
+        rated = [n["rating"] for n in self._notes if n["objective"] == oid and n["rating"]]
+        rating = f" · rated {RATING_TEXT[rated[-1]]}" if rated else ""
+        status = self.driver.host.objective_status()[objective.id]
+        self.query_one("#objective-detail", Static).update(
+            f"{shown(objective.id)}: {shown(objective.title)} · {status}{rating}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "objectives":
+            self._show_objective()
 
     def on_resize(self, _event: object) -> None:
         self.call_after_refresh(self.refresh_all, False)  # the clock bar's title fits the new width
