@@ -115,9 +115,11 @@ def describe(e: Event) -> str:
     if k == "decision.made":
         who = WHO.get(e.get("by", ""), e.get("by", ""))
         policy = f", {e['policy'].replace('_', ' ')}" if e.get("policy") else ""
-        return f"{e['seat']} decides {e['decision']} ({e['type'].replace('_', ' ')}): {e['option']} ({who}{policy})"
+        return (f"{_seat(e['seat'])} decides {e['type'].replace('_', ' ')} ({e['decision']}): "
+                f"{e['option'].replace('_', ' ')} ({who}{policy})")
     if k == "decision.expired":
-        return f"{e['seat']} let {e['decision']} ({e['type'].replace('_', ' ')}) expire: '{e['applied']}' applied"
+        return (f"{_seat(e['seat'])} lets {e['type'].replace('_', ' ')} ({e['decision']}) lapse: the default, "
+                f"{e['applied'].replace('_', ' ')}, applies")
     if k == "database.hit":
         what = e["database"] if e["database"] == "SLTD" else f"{e.get('notice_kind', '')} {_ref(e)}"
         return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
@@ -197,7 +199,7 @@ def _movement(e: Event) -> str | None:
         doc = f" on a {e['document']} document" if e.get("document") and e["document"] != "genuine" else ""
         return f"{country(e.get('country'))}'s border post checks {e.get('subject', '?')}{doc} ({str(e.get('system', '')).upper()})"
     if k == "decision.requested":
-        return f"{e.get('seat', '?')} is asked to decide: {str(e.get('type', '')).replace('_', ' ')}"
+        return f"{_seat(e.get('seat', '?'))} is asked to decide: {str(e.get('type', '')).replace('_', ' ')}"
     if k == "message.undeliverable":
         return f"A message to {country(e.get('to'))} finds no route" + (f" ({e['reason']})" if e.get("reason") else "")
     if k == "operation.planned":
@@ -261,3 +263,9 @@ def _before_start(k: str, e: Event, kind: str) -> str:
         return (f"{e['subject']} held in {country(e['country'])} at the start, provisionally arrested {when} on "
                 f"{_ref(e)} (basis: {e.get('basis')}; formal request due {str(e.get('deadline', ''))[:16].replace('T', ' ')})")
     return f"{country(e['requester'])}'s formal extradition request for {e['subject']} was received {when}, before the start"
+
+
+def _seat(seat: str) -> str:
+    """A seat as people say it: NCB France for ``ncb:FR``, the NDTF or the CCC for their desks."""
+    role, _, where = str(seat).partition(":")
+    return f"NCB {country(where)}" if where else role.upper()

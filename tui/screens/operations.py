@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import events
@@ -12,14 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
-from sim.api import Refused, all_members, describe, is_key, local_time
+from sim.api import InboxItem, Refused, all_members, describe, is_key, local_time
 from sim.play.commands import DraftRequest
 
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.world_map import WorldMap
-from ..wording import decision_line, message_text, message_type, when
+from ..wording import Namer, decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
 from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
@@ -152,14 +153,7 @@ class OperationsScreen(ClockedScreen):
         table.add_column("", key="mark", width=3)
         table.add_column("message", key="message", width=room)
         for r in rows:
-            text = " ".join((r.subject or name(message_text(r, name, name.sender(r.sender)))).split())
-            label = message_type(r.type)
-            # A text that already says what it is ("Request for information about …") needs no label.
-            what = text if text.lower().startswith(label.lower()) or r.type in ("inject", "message") else (
-                f"{label.capitalize()}: {text}")
-            head = f"{when(r.since)[4:-4]} · {name.sender(r.sender)}"
-            table.add_row(("" if r.read else "●") + PRIORITY_MARK[r.priority],
-                          shown(_cut(head, room)) + "\n" + shown(_cut(what, room)), key=str(r.msg), height=2)
+            table.add_row(*inbox_cells(r, name, room), key=str(r.msg), height=2)
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
 
     def _decisions(self) -> None:
@@ -176,16 +170,8 @@ class OperationsScreen(ClockedScreen):
         for _since, e in items:  # every question, so a later answer in the log can say what it was
             if e["kind"] == "decision.requested":
                 self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
-        name = self.driver.name
         for since, e in fresh:
-            # An inject's message shows what it says; every other event (the person's own messages too) is described.
-            if e["kind"] == "message.sent" and e.get("inject"):
-                said = self.driver.inject_text(e["inject"])
-                text = f"Message from {name.sender(str(e['from']))}: {said[:280] + '…' if len(said) > 280 else said}"
-            else:
-                text = name.engine(decision_line(e, self._prompts) or describe(e))
-            lt = local_time(e)
-            log.write(f"[dim]{when(since)[4:-4]}[/dim] {shown(text)}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
+            log.write(log_line(since, e, self.driver, self._prompts))
         self._logged += len(items)
 
     def _map(self) -> None:
@@ -224,7 +210,7 @@ class OperationsScreen(ClockedScreen):
 
     def action_quit_session(self) -> None:
         self.driver.save_progress(force=True)
-        self.app.exit(f"Session saved. Resume with: ncbsim play --session {self.driver.host.session_path}")
+        self.app.exit()  # the app's session_note says where the session is and how to resume it
 
     def action_open_decision(self, decision_id: str | None = None) -> None:
         waiting = self.driver.my_decisions()
@@ -318,6 +304,32 @@ class OperationsScreen(ClockedScreen):
             self.action_open_decision(event.row_key.value)
         elif event.data_table.id == "inbox" and event.row_key.value is not None:
             self.open_message(int(event.row_key.value))
+
+
+def inbox_cells(r: InboxItem, name: Namer, room: int) -> tuple[str, str]:
+    """An inbox row as the operations screen and the trainer's seat view show it: the mark, then
+    two lines with no ids — when and from whom, and what it says in the width there is."""
+    text = " ".join((r.subject or name(message_text(r, name, name.sender(r.sender)))).split())
+    label = message_type(r.type)
+    # A text that already says what it is ("Request for information about …") needs no label.
+    what = text if text.lower().startswith(label.lower()) or r.type in ("inject", "message") else (
+        f"{label.capitalize()}: {text}")
+    head = f"{when(r.since)[4:-4]} · {name.sender(r.sender)}"
+    return (("" if r.read else "●") + PRIORITY_MARK[r.priority],
+            shown(_cut(head, room)) + "\n" + shown(_cut(what, room)))
+
+
+def log_line(since: str, e: Mapping[str, Any], driver: Driver, prompts: dict[str, str]) -> str:
+    """One line of what a seat knows: an inject's message shows what it says; every other event
+    (the person's own messages too) is described, a decision by its question."""
+    name = driver.name
+    if e["kind"] == "message.sent" and e.get("inject"):
+        said = driver.inject_text(e["inject"])
+        text = f"Message from {name.sender(str(e['from']))}: {said[:280] + '…' if len(said) > 280 else said}"
+    else:
+        text = name.engine(decision_line(e, prompts) or describe(e))
+    lt = local_time(e)
+    return f"[dim]{when(since)[4:-4]}[/dim] {shown(text)}" + (f" [dim]({lt} local)[/dim]" if lt else "")
 
 
 def _cut(text: str, room: int) -> str:

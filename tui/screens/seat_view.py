@@ -10,18 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, RichLog, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as ListOption
 
-from sim.api import describe, is_key, local_time
+from sim.api import is_key
 
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
-from ..wording import message_text, message_type
-from .clocked import MIN_LOG_WIDTH
-
-PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
+from .clocked import MIN_LOG_WIDTH, WrappingLog
+from .operations import inbox_cells, log_line
 
 
 def seat_choices(driver: Driver) -> list[tuple[str, str]]:
@@ -92,39 +90,42 @@ class SeatViewScreen(Screen[None]):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-                yield RichLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
+                yield WrappingLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
         yield Footer()
 
     def on_mount(self) -> None:
         d, host, seat = self.driver, self.driver.host, self.seat
-        name = self.label.partition(" — ")[0]
+        name = self.label.partition(" — ")[0]  # the seat as people say it: "France", "NDTF (…)"
+        who = name.split(" (")[0]
         self.query_one("#clock-bar", Static).update(
-            f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · read-only view of {seat}"
-            + (f" · {shown(name)}" if len(name) <= 24 else ""))
-        inbox = self.query_one("#inbox", DataTable)
-        inbox.border_title = f"{seat}'s I-24/7 inbox"
-        inbox.add_columns("", "arrived", "from", "message")
-        for r in host.inbox(seat):
-            text = r.subject or d.name(message_text(r, d.name, r.sender)).replace("\n", " ")
-            label = message_type(r.type)
-            line = text if text.lower().startswith(label.lower()) else f"{label}: {text}"
-            sender = r.sender if len(r.sender) <= 14 else r.sender[:13] + "…"
-            inbox.add_row(("" if r.read else "●") + PRIORITY_MARK.get(r.priority, ""), r.since[5:16].replace("T", " "),
-                          shown(sender), shown(line[:70]), key=str(r.msg))
+            f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · read-only: what {shown(who)} sees")
+        self.query_one("#inbox", DataTable).border_title = f"{shown(who)}'s I-24/7 inbox"
         decisions = self.query_one(DecisionTable)
-        decisions.border_title = f"{seat}'s decisions"
-        log = self.query_one("#event-log", RichLog)
-        log.border_title = f"What {seat} knows"
-        for since, e in host.seen(seat):
-            if not (is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))):
-                continue
-            text = shown(f"Message from {e['from']}: {host.inject_text(e['inject'])[:90]}"
-                         if e["kind"] == "message.sent" and e.get("inject") else d.name.engine(describe(e)))
-            lt = local_time(e)
-            log.write(f"[dim]{since[5:16].replace('T', ' ')}[/dim] {text}" + (f" [dim]({lt} local)[/dim]" if lt else ""))
+        decisions.border_title = f"{shown(who)}'s decisions"
+        log = self.query_one("#event-log", WrappingLog)
+        log.border_title = f"What {shown(who)} knows"
+        prompts: dict[str, str] = {}
+        seen = host.seen(seat)
+        for _since, e in seen:  # every question, so a later answer can say what it was
+            if e["kind"] == "decision.requested":
+                prompts[str(e["decision"])] = str(e.get("prompt", ""))
+        for since, e in seen:
+            if is_key(e) or (e["kind"] == "message.sent" and e.get("inject")):
+                log.write(log_line(since, e, d, prompts))
         self.call_after_refresh(self._decisions)
+        self.call_after_refresh(self._inbox)  # once laid out: the message column takes the panel's width
+
+    def _inbox(self) -> None:
+        """The same lines as the seat's own screen (two a message, no ids), in this panel's width."""
+        inbox = self.query_one("#inbox", DataTable)
+        room = max(24, inbox.scrollable_content_region.width - 7)
+        inbox.clear(columns=True)
+        inbox.add_column("", key="mark", width=3)
+        inbox.add_column("message", key="message", width=room)
+        for r in self.driver.host.inbox(self.seat):
+            inbox.add_row(*inbox_cells(r, self.driver.name, room), key=str(r.msg), height=2)
 
     def action_back(self) -> None:
         self.dismiss(None)

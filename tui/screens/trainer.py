@@ -211,6 +211,7 @@ class TrainerScreen(ClockedScreen):
         obj.add_columns("id", "status", "rating", "objective")
         self.query_one("#event-log").border_title = "Ground truth"
         self._notes = self.driver.host.notes()
+        self._drawn: tuple[int, int, bool] | None = None  # what the tables were last drawn from
         self._report: str | None = None
         end = self.query_one("#end-panel", Static)
         end.display = False
@@ -218,9 +219,13 @@ class TrainerScreen(ClockedScreen):
         self.start_clock()
 
     def stop_alert(self, decisions: tuple[DecisionView, ...]) -> str:
-        seats = ", ".join(dict.fromkeys(d.seat for d in decisions))
+        seats = ", ".join(dict.fromkeys(self._seat_name(d.seat) for d in decisions))
         return (f"{seats} must decide, and nobody automates that seat: answer as it (enter on the row in "
                 "Decisions), or press space to let the clock run on to the deadline, where the default applies.")
+
+    def _seat_name(self, seat: str) -> str:
+        role, _, where = seat.partition(":")
+        return f"NCB {self.driver.name.country(where)}" if where else role.upper()
 
     def refresh_all(self, changed: bool = True) -> None:
         d, host = self.driver, self.driver.host
@@ -234,8 +239,14 @@ class TrainerScreen(ClockedScreen):
         if len(title) > room:  # the title gives way, with an ellipsis: the terminal never cuts the bar
             title = title[:room - 1] + "…" if room > 1 else ""
         bar.update(f"[b]{when}[/b]{rest}{shown(title)}")
+        self.query_one(DecisionTable).sync(d.my_decisions(), d.now)  # in place: only the countdowns change
+        # The MSEL and objectives change only with the journal or the trainer's notes: rebuilding
+        # them on every tick of a paused clock kept half a core busy doing nothing.
+        drawn = (host.event_count(), len(self._notes), host.finished)
+        if not changed and drawn == self._drawn:
+            return
+        self._drawn = drawn
         self.query_one(MselTable).sync(host.msel())
-        self.query_one(DecisionTable).sync(d.my_decisions(), d.now)
         obj = self.query_one("#objectives", DataTable)
         orow = obj.cursor_row
         obj.clear()

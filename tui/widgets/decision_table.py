@@ -32,12 +32,13 @@ class DecisionTable(DataTable):
         # question wraps in the width the other columns leave, on up to three lines.
         self._width = self.scrollable_content_region.width
         if self.with_seat:
-            self.add_column("seat", key="seat", width=7)
-        self.add_column("time left", key="left", width=9)
+            self.add_column("seat", key="seat", width=5)
+        self.add_column("time left" if not self.with_seat else "left", key="left", width=9 if not self.with_seat else 7)
         self.add_column("question", key="question", width=self._room())
 
     def _room(self) -> int:
-        return max(12, self.scrollable_content_region.width - (9 + 2) - (9 if self.with_seat else 0) - 2)
+        taken = (7 + 2) + (5 + 2) if self.with_seat else 9 + 2
+        return max(12, self.scrollable_content_region.width - taken - 2)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width == self._width:
@@ -58,8 +59,14 @@ class DecisionTable(DataTable):
             if qid in on_screen:
                 self.update_cell(qid, "left", left)
             else:
-                cells = (q.seat,) if self.with_seat else ()
+                # The seat as people say it: the NCB's country code, or the desk (NDTF, CCC).
+                cells = (_seat_short(q.seat),) if self.with_seat else ()
                 lines = textwrap.wrap(name(q.prompt), self._room()) or [""]
                 if len(lines) > 3:
                     lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), self._room(), placeholder="…")]
                 self.add_row(*cells, left, "\n".join(shown(line) for line in lines), key=q.id, height=len(lines))
+
+
+def _seat_short(seat: str) -> str:
+    role, _, where = seat.partition(":")
+    return where or role.upper()
