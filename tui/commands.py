@@ -27,8 +27,12 @@ class ExerciseCommands(Provider):
         screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, OperationsScreen):
             return
-        matcher = self.matcher(query)
-        for label, action in COMMANDS:
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), getattr(screen, f"action_{action}"), help=f"({action})")
+        for hit in screen_hits(self, query, screen, COMMANDS):
+            yield hit
+
+
+def screen_hits(provider: Provider, query: str, screen: object, commands: tuple[tuple[str, str], ...]) -> list[Hit]:
+    """The palette's hits among a screen's (label, action) commands: each runs ``action_<action>``."""
+    matcher = provider.matcher(query)
+    return [Hit(score, matcher.highlight(label), getattr(screen, f"action_{action}"), help=f"({action})")
+            for label, action in commands if (score := matcher.match(label)) > 0]

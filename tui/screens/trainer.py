@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import Hit, Hits, Provider
+from textual.command import Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
@@ -37,6 +37,7 @@ from sim.api import (
     write_output_text,
 )
 
+from ..commands import screen_hits
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
@@ -164,11 +165,8 @@ class TrainerCommands(Provider):
         screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, TrainerScreen):
             return
-        matcher = self.matcher(query)
-        for label, action in TRAINER_COMMANDS:
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), getattr(screen, f"action_{action}"), help=f"({action})")
+        for hit in screen_hits(self, query, screen, TRAINER_COMMANDS):
+            yield hit
 
 
 class TrainerScreen(ClockedScreen):
