@@ -143,19 +143,28 @@ class Seats:
     def _held_answer(self, r: RecordedAnswer) -> None:
         """A person's answer after the branch, given again where it still applies; else the book's."""
         d = self.ex.port.decisions.get(r.decision)
-        if d is None or d.state != "open" or d.seat != r.seat:
-            return  # not raised in this world, or already closed: nothing of the person's to give
+        if d is None or d.state != "open" or not self._holds(r, d):
+            return  # not raised in this world, closed, or another question under that id: the book's
         if any(o.key == r.option for o in d.options):
             self.ex.port.answer(r.decision, r.option, by=r.by)
             return
         key, delay = self._policy(d.seat).respond(d)
         self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
 
+    @staticmethod
+    def _holds(r: RecordedAnswer, d: Decision) -> bool:
+        """Whether a person's answer recorded after the branch still belongs to decision ``d`` of the
+        new world. Ids are a counter: once the branch changes the course, the same id can name
+        another question, or the question can come after the recorded answer's time. Only the same
+        seat, raised no later than the answer, offering the recorded option, is the same question."""
+        return (r.seat == d.seat and d.raised_at <= r.sim_time
+                and any(o.key == r.option for o in d.options))
+
     def _held_command(self, r: RecordedAnswer, payload: dict[str, Any]) -> None:
         """A person's command (or the trainer's control) after the branch, checked by the seat's
         rules in the new world: one that no longer applies is journalled as refused, not an error."""
-        from ..play.commands import command_from_json
-        from ..play.seat_rules import refusal
+        from ..play.commands import ValidateExpectation, command_from_json
+        from ..play.seat_rules import refusal, validation_refusal
 
         ex = self.ex
         if r.by == "control":
@@ -167,7 +176,10 @@ class Seats:
                                 command=str(payload.get("action", "control")), reason=str(e), by="trainer")
             return
         command = command_from_json(payload)
-        reason = refusal(ex, self._held_inboxes[r.seat], r.seat, command)  # type: ignore[arg-type]
+        if isinstance(command, ValidateExpectation):  # the evaluator's verdict: the trainer's rules, not a seat's
+            reason = validation_refusal(ex, command)
+        else:
+            reason = refusal(ex, self._held_inboxes[r.seat], r.seat, command)  # type: ignore[arg-type]
         if reason is None:
             try:
                 ex.acts.apply(r.seat, payload)
@@ -181,7 +193,8 @@ class Seats:
         """After the branch, automate the people's seats for what they left open and never answered."""
         self._switched = True
         for d in list(self.ex.port.open):
-            if d.seat in self.config.people and d.id not in self._held:
+            held = self._held.get(d.id)
+            if d.seat in self.config.people and (held is None or not self._holds(held, d)):
                 key, delay = self._policy(d.seat).respond(d)
                 self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
 
@@ -211,13 +224,18 @@ class _BranchAware:
     def respond(self, d: Decision) -> tuple[str, float] | None:
         b, branch = self.seats._branch_record, self.seats.config.branch
         if b is not None and branch is not None and d.id == b.decision and b.by == "expired":
+            if branch[1] == b.option:  # the lapse itself: it lapses again, as in the session
+                self.seats._at(b.sim_time, self.seats._switch)
+                return None
             # Branching from a decision the person let lapse: the other option is taken as soon as
             # it is shown, once the instant is complete, as a person answering at once would.
             self.seats._at(d.raised_at, partial(self.seats._replay_answer, b, branch[1]))
             return None
         held = self.seats._held.get(d.id)
-        if held is not None and held.seat == d.seat:
+        if held is not None and self.seats._holds(held, d):
             return None  # the person's own answer (or lapse) is held and comes at its time
+        if held is not None and self.seats._switched:
+            return self.seats._policy(d.seat).respond(d)  # another question now: the book answers it
         if b is not None and branch is not None and d.id == b.decision and b.by not in ("seat", "trainer", "expired"):
             self.seats.ex.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(
                 lambda _e: self.seats._switch())

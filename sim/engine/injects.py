@@ -134,6 +134,7 @@ class Injects:
     def skip(self, inj: Inject, why: str) -> None:
         ex = self.ex
         self.skipped[inj.id] = why
+        self._due_while_held.discard(inj.id)  # settled: releasing it later must not fire it after all
         standby = [c for c in self._contingencies.get(inj.id, ()) if c.id not in self.fired_at]
         extra: dict[str, Any] = {"contingency": standby[0].id} if standby and why != "not_needed" else {}
         ex.journal.emit(ex.env.now, "inject.skipped", "control", inject=inj.id, why=why, **extra)
@@ -269,6 +270,7 @@ class Injects:
             self.adhoc.add(inj.id)
             due = payload.get("due")
             if due is None or due <= ex.env.now:
+                self.due_at[inj.id] = ex.env.now  # the MSEL's due column: when it was added and fired
                 self.fire(inj, by="trainer")
             else:
                 ex.journal.emit(ex.env.now, "inject.added", "control", inject=inj.id, to=inj.to,

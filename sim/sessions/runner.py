@@ -87,6 +87,9 @@ class SessionRun:
         self._commands = sum(1 for k in self._known if k.startswith("P"))
         self._people = frozenset(store.people)
         self._shown: dict[str, float] = {}  # decision -> monotonic seconds when a person's seat got it
+        # Rows go on disk in time order: a lapse met while catching up before the last recorded row
+        # (a session from before lapses were recorded) is the past, not something to record now.
+        self._recorded_to = max((r.sim_time for r in config.replay), default=0.0)
         if self.recording:
             self.exercise.port.recorder = self._record
             self.exercise.control_recorder = self._record_control
@@ -101,6 +104,8 @@ class SessionRun:
     def _lapsed(self, e: dict[str, Any]) -> None:
         """A person's decision left to expire is recorded too: it can be reported and branched from."""
         if e["kind"] != "decision.expired" or e["decision"] in self._known or e["seat"] not in self._people:
+            return
+        if self.exercise.env.now < self._recorded_to:
             return
         self.store.record_decision(e["decision"], e["seat"], e["applied"], self.exercise.env.now, "expired")
         self._known.add(e["decision"])

@@ -212,3 +212,53 @@ def test_what_if_chart_titles_and_labels_do_not_overlap():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_after_a_branch_a_held_answer_goes_only_to_the_same_question(tmp_path):
+    """Rule: decision ids are a counter, so after a branch the same id can name another question,
+    or the question can come after the recorded answer's time. A held answer goes only to the same
+    question (same seat, raised by then, offering that option); any other is answered by the book,
+    never left to lapse."""
+    store, _ = play(tmp_path, lambda d: d.recommended)
+    store.close()
+    for branch in (("Q3", "ask:photographs"), ("Q2", "hold")):
+        events = _branch_journal(tmp_path / "s.db", branch)
+        lapsed = [e for e in events if e["kind"] == "decision.expired" and e["seat"] == "ncb:FR"]
+        assert not lapsed, (branch, lapsed)
+        made = {e["decision"]: e for e in events if e["kind"] == "decision.made"}
+        asked = {e["decision"]: e for e in events if e["kind"] == "decision.requested"}
+        for qid, e in made.items():  # every answer fits its own question
+            assert e["type"] == asked[qid]["type"], (branch, qid)
+        assert any(e["kind"] == "arrest.provisional" for e in events), branch
+
+
+def test_resuming_a_session_without_recorded_lapses_keeps_it_openable(tmp_path):
+    """Rule: rows go on disk in time order; a lapse met while catching up before the last recorded
+    row (a session written before lapses were recorded) is not recorded again out of order."""
+    store = new_session(tmp_path / "s.db", load_scenario(_quiet(tmp_path)), seed=None, policy=None, script=None,
+                        people=["ncb:FR"])
+    run = SessionRun(store, keep_events=False)
+    run._lapsed = lambda e: None  # as before lapses were recorded
+    run.exercise.journal.listeners[-1] = run._lapsed
+    ex, t = run.exercise, 0.0
+    while t < 4000:
+        t += 7.0
+        run.run(t)
+        for d in list(ex.port.open):
+            if d.seat == "ncb:FR" and d.kind != "confirm_hit":  # the hit is left to lapse
+                ex.answer(d.id, d.recommended)
+    ex.control({"action": "hold", "inject": ex.scenario.injects[-1].id})
+    run.run(4010.0)
+    store.close()
+    store = SessionStore.open(tmp_path / "s.db", write=True)
+    SessionRun(store, keep_events=False).run(4020.0)
+    times = [r.sim_time for r in store.decisions()]
+    store.close()
+    assert times == sorted(times)
+    SessionStore.open(tmp_path / "s.db", write=False).close()  # opens: no row out of order
+
+
+def _quiet(folder: Path) -> Path:
+    path = folder / "quiet.yaml"
+    path.write_text(QUIET_FLAGSHIP)
+    return path
