@@ -126,8 +126,8 @@ class Driver:
         first = decision_short(waiting[0], self.name)
         more = f" and {len(waiting) - 1} more" if len(waiting) > 1 else ""
         if self.seat == "trainer":
-            who = waiting[0].seat.partition(":")[2] or waiting[0].seat
-            return f"{first}{more} waits for {self.name.country(who)}"
+            role, _, where = waiting[0].seat.partition(":")
+            return f"{first}{more} waits for {self.name.country(where) if where else role.upper()}"
         return f"{first}{more} waits for you (d)"
 
     def day(self) -> tuple[int, int]:

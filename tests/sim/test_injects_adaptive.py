@@ -191,3 +191,20 @@ injects:
     assert "injects.1.instead_of: no inject has id 'I9'" in said
     assert "injects.2.instead_of: this inject is part of a cycle of 'instead_of' and 'after' references" in said
     assert "injects.5.instead_of: I5 has no when: or unless:" in said
+
+
+def test_a_held_contingency_made_unneeded_is_not_fired_by_its_release():
+    """B is skipped (unless), so B2 falls due in its place while the trainer holds it; the trainer
+    then fires B after all, which makes B2 not needed: releasing B2 must not fire it."""
+    ex = Exercise(scenario(injects=[
+        {"id": "A", "at": "0m", "to": "FR", "text": "a"},
+        {"id": "B", "at": "1h", "to": "FR", "text": "b", "unless": HELD},
+        {"id": "B2", "instead_of": "B", "to": "FR", "text": "b2"}]))
+    ex.run(until=30)
+    ex.control({"action": "hold", "inject": "B2"})
+    ex.run(until=120)
+    ex.control({"action": "fire", "inject": "B"})
+    ex.control({"action": "release", "inject": "B2"})
+    ex.run()
+    assert [i for k, i, _ in kinds(ex, "inject.fired") if k == "inject.fired"] == ["A", "B"]
+    assert ("inject.skipped", "B2", "08:00") in kinds(ex, "inject.skipped")
