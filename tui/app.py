@@ -78,7 +78,7 @@ class NcbsimApp(App):
         note = (f"session recorded in {path}\n  resume it:  {again} {path}\n"
                 f"  report:     ncbsim report {path} --html {report}")
         if self.report_written:
-            note += f"\n  debrief report written to {self.report_written}"
+            note += f"\n  report written to {self.report_written}"
         return note
 
     def on_unmount(self) -> None:

@@ -189,6 +189,7 @@ async def test_the_end_of_the_exercise_shows_a_panel_with_the_report_a_key_away(
         await pilot.press("R")  # a second report never overwrites the first
         await pilot.pause()
         assert Path("t-report.html").exists() and Path("t-report-2.html").exists()
+    assert "report written to t-report-2.html" in app.session_note  # said again on exit
 
 
 # --- nothing on screen is cut ------------------------------------------------------------------

@@ -468,6 +468,7 @@ class TrainerScreen(ClockedScreen):
             self.notify(f"The report could not be written: {e}", severity="error")
             return
         self._report = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else os.fspath(path)
+        cast("NcbsimApp", self.app).report_written = self._report  # said again on exit, with the session's path
         self.notify(f"After-action report written to {self._report}", title="Report", timeout=15)
         if host.finished:
             self._show_end()
