@@ -126,8 +126,7 @@ class Driver:
         first = decision_short(waiting[0], self.name)
         more = f" and {len(waiting) - 1} more" if len(waiting) > 1 else ""
         if self.seat == "trainer":
-            role, _, where = waiting[0].seat.partition(":")
-            return f"{first}{more} waits for {self.name.country(where) if where else role.upper()}"
+            return f"{first}{more} waits for {self.name.seat(waiting[0].seat)}"
         return f"{first}{more} waits for you (d)"
 
     def day(self) -> tuple[int, int]:

@@ -217,13 +217,9 @@ class TrainerScreen(ClockedScreen):
         self.start_clock()
 
     def stop_alert(self, decisions: tuple[DecisionView, ...]) -> str:
-        seats = ", ".join(dict.fromkeys(self._seat_name(d.seat) for d in decisions))
+        seats = ", ".join(dict.fromkeys(self.driver.name.seat(d.seat) for d in decisions))
         return (f"{seats} must decide, and nobody automates that seat: answer as it (enter on the row in "
                 "Decisions), or press space to let the clock run on to the deadline, where the default applies.")
-
-    def _seat_name(self, seat: str) -> str:
-        role, _, where = seat.partition(":")
-        return f"NCB {self.driver.name.country(where)}" if where else role.upper()
 
     def refresh_all(self, changed: bool = True) -> None:
         d, host = self.driver, self.driver.host
