@@ -21,6 +21,7 @@ from ..durations import minutes
 from ..errors import InputError, Problem
 from ..files import read_input_bytes
 from ..scenario.loader import LoadedScenario, Located, dotted, load_scenario, locate, plain_data, validate_model
+from .columns import RESULTS_FORMAT, ParameterColumn, parameter_columns, reproduce_command, set_arguments
 from .designs import Design, Locate, Origin, build_design
 from .experiment import MAX_RUNS, Experiment, path_problem
 from .paths import PathError, resolve, set_path
@@ -42,6 +43,8 @@ class Plan:
     tasks: list[RunTask] = field(default_factory=list)
     # role → (file, sha256) of every file the results depend on; resume refuses when one changed
     inputs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the runs table's parameter columns, in design order (numbers in the unit their name gives)
+    columns: tuple[ParameterColumn, ...] = ()
 
 
 def load_experiment(path: str | os.PathLike) -> Experiment:
@@ -109,18 +112,25 @@ def plan(path: str | os.PathLike) -> Plan:
     inputs = {"experiment": (str(p), located.digest), **_scenario_files(loaded, scenario_path)}
     if exp.design == "csv" and exp.csv:
         inputs["design CSV"] = (str(p.parent / exp.csv), design.file_sha256)
-    pl = Plan(exp, p, scenario_path, data, loaded.digest, design.points, inputs=inputs)
+    try:
+        columns = parameter_columns(exp.parameters, design.points)
+    except ValueError as e:
+        raise InputError([Problem(*at(("parameters",)), str(e))]) from None
+    pl = Plan(exp, p, scenario_path, data, loaded.digest, design.points, inputs=inputs, columns=columns)
     data_sha = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     common = {"scenario": data_sha, "seed": exp.seed, "until": until, "policy": exp.policy,
               "metrics": list(exp.metrics), "ts_every": minutes(ts.every) if ts else None,
-              "ts_metrics": list(ts.metrics) if ts else [], "engine": __version__}
+              "ts_metrics": list(ts.metrics) if ts else [], "engine": __version__, "format": RESULTS_FORMAT}
     for i, overrides in enumerate(design.points):
+        sets = set_arguments(overrides)
         for r in range(exp.replications):
             key = hashlib.sha256(json.dumps({**common, "overrides": overrides, "replication": r},
                                             sort_keys=True, default=str).encode()).hexdigest()
+            command = reproduce_command(str(scenario_path), seed=exp.seed, replication=r, until=exp.until,
+                                        policy=exp.policy, overrides=overrides, metrics=exp.metrics, sets=sets)
             pl.tasks.append(RunTask(f"p{i:04d}-r{r:04d}", i, r, overrides, data, exp.seed, until, exp.policy,
                                     tuple(exp.metrics), minutes(ts.every) if ts else None,
-                                    tuple(ts.metrics) if ts else (), key))
+                                    tuple(ts.metrics) if ts else (), key, command, columns))
     return pl
 
 

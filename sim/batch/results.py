@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..files import output_file
+from .columns import RESULTS_FORMAT, ParameterColumn
 
 TABLES = ("runs", "metrics", "timeseries")
+__all__ = ["RESULTS_FORMAT", "SCHEMAS", "TABLES", "ResultStore", "runs_schema"]
+_RUN_HEAD = [("run_id", pa.string()), ("point", pa.int64()), ("replication", pa.int64()), ("seed", pa.int64()),
+             ("spawn_key", pa.string())]
+_RUN_TAIL = [("parameters", pa.string()), ("command", pa.string()), ("status", pa.string()), ("error", pa.string()),
+             ("wall_s", pa.float64()), ("events", pa.int64()), ("engine_version", pa.string()),
+             ("scenario_sha256", pa.string()), ("task_sha256", pa.string()), ("metric_rows", pa.int64()),
+             ("timeseries_rows", pa.int64())]
+_ARROW = {"float64": pa.float64(), "string": pa.string()}
+
+
+def runs_schema(columns: Sequence[ParameterColumn] = ()) -> pa.Schema:
+    """The runs table of an experiment: one column per parameter between the run's keys and the rest."""
+    return pa.schema([*_RUN_HEAD, *((c.column, _ARROW[c.dtype]) for c in columns), *_RUN_TAIL])
+
+
 SCHEMAS = {
-    "runs": pa.schema([("run_id", pa.string()), ("point", pa.int64()), ("replication", pa.int64()),
-                       ("seed", pa.int64()), ("spawn_key", pa.string()), ("parameters", pa.string()),
-                       ("status", pa.string()), ("error", pa.string()), ("wall_s", pa.float64()),
-                       ("events", pa.int64()), ("engine_version", pa.string()), ("scenario_sha256", pa.string()),
-                       ("task_sha256", pa.string()), ("metric_rows", pa.int64()), ("timeseries_rows", pa.int64())]),
+    "runs": runs_schema(),
     "metrics": pa.schema([("run_id", pa.string()), ("metric", pa.string()), ("value", pa.float64())]),
     "timeseries": pa.schema([("run_id", pa.string()), ("t_hours", pa.float64()), ("metric", pa.string()),
                              ("value", pa.float64())]),
@@ -41,8 +54,9 @@ PART_FILE = re.compile(r"^(\..+\.part|.+\.parquet\.part)$")
 
 
 class ResultStore:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, columns: Sequence[ParameterColumn] = ()) -> None:
         self.out = out
+        self.schemas = {**SCHEMAS, "runs": runs_schema(columns)}
         self.status_path = out / "status.jsonl"
         self.manifest_path = out / "manifest.json"
 
@@ -98,7 +112,7 @@ class ResultStore:
 
     def _read(self, table: str, run_id: str) -> pa.Table | None:
         t = pq.read_table(self.file(table, run_id))
-        return t if t.schema.equals(SCHEMAS[table]) else None
+        return t if t.schema.equals(self.schemas[table]) else None
 
     def discard(self, run_id: str) -> None:
         for t in TABLES:
@@ -110,7 +124,7 @@ class ResultStore:
         # The runs file goes last: it holds the row counts the other two are checked against.
         for table, rows in (("metrics", result["metrics"]), ("timeseries", result["timeseries"]), ("runs", [run])):
             with output_file(self.file(table, rid), "wb") as fh:
-                pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), fh)
+                pq.write_table(pa.Table.from_pylist(rows, schema=self.schemas[table]), fh)
         # Appended in place, so never through a link: that would write into the file it points to.
         fd = os.open(self.status_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
         with open(fd, "a", encoding="utf-8") as fh:

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .columns import ParameterColumn, parameters_json
 from .paths import set_path
 
 if TYPE_CHECKING:
-    from ..play.host import RunState
+    from ..play.host import PlayHost, RunState
+    from ..scenario.model import Scenario
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,31 @@ class RunTask:
     ts_every_min: float | None = None
     ts_metrics: tuple[str, ...] = ()
     key: str = ""  # digest of everything the result depends on; resume keeps a stored run only if it matches
+    command: str = ""  # the ``ncbsim run`` command that reproduces this run and prints its metrics
+    columns: tuple[ParameterColumn, ...] = ()  # the runs table's parameter columns, in design order
+
+
+class MetricProbe:
+    """What a run's metrics need beyond the host's final state (the time of the first arrest).
+
+    The batch and ``ncbsim run --metrics`` both measure through it, so the two print the same values.
+    """
+
+    def __init__(self, host: PlayHost) -> None:
+        self._host = host
+        self.first_arrest: list[float] = []
+        host.listen(self._on_event)
+
+    def _on_event(self, e: dict[str, Any]) -> None:
+        if e["kind"] == "arrest.provisional" and not self.first_arrest:
+            self.first_arrest.append(self._host.now)
+
+    def measure(self, state: RunState, name: str) -> float | None:
+        return _float(measure(state, name, self.first_arrest))
+
+    def values(self, names: tuple[str, ...] | list[str]) -> dict[str, float | None]:
+        state = self._host.state()
+        return {name: self.measure(state, name) for name in names}
 
 
 def measure(state: RunState, name: str, first_arrest: list[float]) -> float | None:
@@ -52,41 +79,41 @@ def measure(state: RunState, name: str, first_arrest: list[float]) -> float | No
             "messages_queued": state.queued, "decisions_expired": c["decision.expired"]}[name]
 
 
+def build_scenario(scenario_data: dict[str, Any], overrides: dict[str, Any]) -> Scenario:
+    """The scenario one run plays: the base scenario's data with a design point's values set."""
+    from ..scenario.model import Scenario
+
+    data = copy.deepcopy(scenario_data)
+    for path, value in overrides.items():
+        set_path(data, path, value)
+    return Scenario.model_validate(data)
+
+
 def run_task(task: RunTask) -> dict[str, Any]:
     """Run one (design point, replication); a failure is a result, never an exception."""
     from ..play.host import PlayHost
-    from ..scenario.model import Scenario
 
     t0 = time.perf_counter()
     row = _row(task)
     metrics: list[dict[str, Any]] = []
     series: list[dict[str, Any]] = []
     try:
-        data = copy.deepcopy(task.scenario_data)
-        for path, value in task.overrides.items():
-            set_path(data, path, value)
-        scenario = Scenario.model_validate(data)
+        scenario = build_scenario(task.scenario_data, task.overrides)
         # Each run through a headless play host: the same paths a session's run takes.
         host = PlayHost.headless(scenario, seed=task.seed, base_key=(task.replication,), keep_events=False,
                                  policy=task.policy)
-        first_arrest: list[float] = []
-
-        def on_event(e: dict[str, Any]) -> None:
-            if e["kind"] == "arrest.provisional" and not first_arrest:
-                first_arrest.append(host.now)
-
-        host.listen(on_event)
+        probe = MetricProbe(host)
         if task.ts_every_min:
             def sample() -> None:
                 state = host.state()
                 for name in task.ts_metrics:
                     series.append({"run_id": task.run_id, "t_hours": state.now / 60.0, "metric": name,
-                                   "value": _float(measure(state, name, first_arrest))})
+                                   "value": probe.measure(state, name)})
             host.every(task.ts_every_min, sample)
         host.run(task.until_min)
         state = host.state()
         for name in task.metrics:
-            metrics.append({"run_id": task.run_id, "metric": name, "value": _float(measure(state, name, first_arrest))})
+            metrics.append({"run_id": task.run_id, "metric": name, "value": probe.measure(state, name)})
         row.update(status="ok", error="", events=host.event_count())
     except Exception as e:  # noqa: BLE001 - whatever one run hits is recorded with it; the sweep goes on
         return failed_result(task, e, time.perf_counter() - t0)
@@ -96,9 +123,13 @@ def run_task(task: RunTask) -> dict[str, Any]:
 
 
 def _row(task: RunTask) -> dict[str, Any]:
-    return {"run_id": task.run_id, "point": task.point, "replication": task.replication, "seed": task.seed,
-            "spawn_key": f"({task.replication},)", "parameters": repr(sorted(task.overrides.items())),
-            "engine_version": __version__, "task_sha256": task.key}
+    row = {"run_id": task.run_id, "point": task.point, "replication": task.replication, "seed": task.seed,
+           "spawn_key": f"({task.replication},)"}
+    for c in task.columns:
+        row[c.column] = c.value(task.overrides.get(c.path))
+    row.update(parameters=parameters_json(task.overrides), command=task.command, engine_version=__version__,
+               task_sha256=task.key)
+    return row
 
 
 def failed_result(task: RunTask, error: BaseException, wall_s: float = 0.0) -> dict[str, Any]:

@@ -30,12 +30,25 @@ def register(sub) -> None:
     p.add_argument("--network", metavar="FILE", help="analyse the I-24/7 traffic: bottlenecks in the summary, "
                                                       "the traffic graph written to FILE (.graphml or .json)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON for machines")
+    p.add_argument("--replication", type=int, metavar="R",
+                   help="run replication R as ncbsim batch does: every random stream keyed by R, as a batch's "
+                        "runs of replication R are (with --seed, the experiment's seed); without it, the "
+                        "scenario's own streams")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="sets",
+                   help="set one scenario value before the run, as an experiment's parameter would "
+                        "(repeatable); PATH as in experiments, e.g. ndtf.reviewers, requests[D1].to, "
+                        "parameters.mind.refresh_interval; VALUE in YAML: 3, 36h, ES, [ES, MA]")
+    p.add_argument("--metrics", metavar="NAME,...",
+                   help="print these metrics as ncbsim batch records them, e.g. arrests,hours_to_first_arrest "
+                        "(the metrics of experiments: ncbsim schema experiment lists them)")
     p.set_defaults(handler=run_command)
 
 
 def run_command(args) -> int:
+    from ..batch.columns import plain
+    from ..batch.runs import MetricProbe, build_scenario
     from ..play.host import PlayHost
-    from ..scenario.loader import load_scenario
+    from ..scenario.loader import load_scenario, plain_data
 
     loaded = load_scenario(args.scenario)
     if args.seed is not None and not 0 <= args.seed < 2 ** 63:
@@ -47,6 +60,16 @@ def run_command(args) -> int:
         except ValueError as e:
             raise InputError([Problem("--until", 0, 0, "", str(e))]) from None
     policy, script_path = split_policy(args.policy)
+    if args.replication is not None and not 0 <= args.replication < 2 ** 32:
+        raise InputError([Problem("--replication", 0, 0, "", "expected a non-negative integer below 2^32")])
+    if args.session:
+        for flag, given in (("--replication", args.replication is not None), ("--set", bool(args.sets)),
+                            ("--metrics", args.metrics is not None)):
+            if given:
+                raise InputError([Problem(flag, 0, 0, "", "goes without --session: a session replays its "
+                                                          "scenario as written, with its own streams")])
+    metric_names = parse_metrics(args.metrics)
+    overrides = parse_sets(args.sets, loaded)
     # Before any work: an output that cannot be written, or that is one of this run's inputs
     # (the scenario, a file it includes, the policy script, the session), is refused now.
     check_outputs([("--session", args.session), ("--journal", args.journal), ("--network", args.network)],
@@ -73,8 +96,14 @@ def run_command(args) -> int:
                 outputs.callback(run.store.close)
                 host = PlayHost(run)
             else:
-                host = PlayHost.headless(loaded.scenario, seed=args.seed, journal_sink=sink, keep_events=False,
-                                         policy=policy, script=script)
+                # --replication keys every stream as the batch's runs of that replication are keyed
+                # (and --set builds the scenario as a batch run does), so a batch run plays again here.
+                scenario = loaded.scenario if not overrides else build_scenario(plain_data(loaded.located.data),
+                                                                                overrides)
+                base_key = () if args.replication is None else (args.replication,)
+                host = PlayHost.headless(scenario, seed=args.seed, journal_sink=sink, keep_events=False,
+                                         base_key=base_key, policy=policy, script=script)
+            probe = MetricProbe(host) if metric_names else None
             traffic = None
             if args.network:
                 from ..engine.network import TrafficAnalysis
@@ -88,6 +117,12 @@ def run_command(args) -> int:
             host.run(until)
             summary = host.summary()
             summary["scenario_sha256"] = loaded.digest
+            if args.replication is not None:
+                summary["replication"] = args.replication
+            if overrides:
+                summary["set"] = {path: plain(v) for path, v in overrides.items()}
+            if probe is not None:
+                summary["metrics"] = probe.values(metric_names)
             if args.session:
                 summary["session"] = {"file": args.session, "resumed": resumed,
                                       "decisions_recorded": len(run.store.decisions())}
@@ -143,6 +178,79 @@ def named_output(path: str, *, buffering: int = -1) -> Iterator[IO[str]]:
         yield cast(IO[str], _NamedWrites(fh, path))  # the journal and the reports only call write()
 
 
+def parse_metrics(text: str | None) -> list[str]:
+    """``--metrics a,b``: the batch's metric names, in the order given."""
+    if text is None:
+        return []
+    from ..batch.experiment import METRICS
+    from ..batch.paths import suggest
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    problems = [Problem("--metrics", 0, 0, "", f"'{n}' is not a metric{suggest(n, METRICS)}; "
+                                                f"known: {', '.join(METRICS)}")
+                for n in names if n not in METRICS]
+    if not names:
+        problems.append(Problem("--metrics", 0, 0, "", f"expected metric names joined by commas, e.g. "
+                                                        f"arrests,released; known: {', '.join(METRICS)}"))
+    if problems:
+        raise InputError(problems)
+    return list(dict.fromkeys(names))
+
+
+def parse_sets(sets: list[str], loaded) -> dict[str, Any]:
+    """``--set PATH=VALUE`` arguments as a design point ({path: value}), checked as an experiment's
+    parameters are: the path against the scenario and its model, the scenario with every value set
+    against the loader's checks. Each problem names the ``--set`` argument it comes from."""
+    if not sets:
+        return {}
+    from ..batch.columns import parse_value
+    from ..batch.experiment import path_problem
+    from ..batch.paths import resolve
+    from ..batch.plan import _owner, _scenario_problems
+    from ..scenario.loader import dotted, plain_data
+
+    data = plain_data(loaded.located.data)
+    point: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    problems: list[Problem] = []
+    for arg in sets:
+        where = "--set " + (arg if len(arg) <= 80 else arg[:79] + "…")
+        path, eq, text = arg.partition("=")
+        path = path.strip()
+        if not eq or not path:
+            problems.append(Problem(where, 0, 0, "", "expected PATH=VALUE, e.g. ndtf.reviewers=3 or "
+                                                     "parameters.mind.refresh_interval=36h"))
+            continue
+        if why := path_problem(path, data):
+            problems.append(Problem(where, 0, 0, path, why))
+            continue
+        if path in point:
+            problems.append(Problem(where, 0, 0, path, f"set twice (first by --set {origin[path]})"))
+            continue
+        try:
+            point[path] = parse_value(text, where)
+        except InputError as e:
+            problems.append(Problem(where, 0, 0, path, "the value is not YAML: "
+                                    + "; ".join(q.message for q in e.problems)))
+            continue
+        origin[path] = arg
+    if problems:
+        raise InputError(problems)
+    paths = list(point)
+    fields = [dotted(resolve(p, data)) for p in paths]
+    for q in _scenario_problems(data, point, loaded.located):
+        i = _owner(fields, q.field)
+        if i is None:
+            shown = ", ".join(f"--set {origin[p]}" for p in paths)
+            problems.append(Problem(q.file, q.line, q.col, q.field, f"with {shown}: {q.message}"))
+        else:
+            detail = "" if q.field == fields[i] else f" ({q.field})"
+            problems.append(Problem("--set " + origin[paths[i]], 0, 0, paths[i], q.message + detail))
+    if problems:
+        raise InputError(problems)
+    return point
+
+
 def split_policy(text: str | None) -> tuple[str | None, str | None]:
     """``--policy`` as (name, script file): a policy name, or scripted:FILE."""
     from ..decisions.policies import POLICIES
@@ -181,6 +289,9 @@ def render(s: dict[str, Any]) -> str:
     lines = [f"{s['title']}  [{s['scenario']}]",
              f"seed {s['seed']} · {s['start']} → {s['end']} · {s['members']} member countries · "
              + ("ran to the end" if s["complete"] else "stopped early"), ""]
+    if "replication" in s or "set" in s:
+        lines.insert(2, " · ".join([*([f"replication {s['replication']}"] if "replication" in s else []),
+                                    *(f"{k} = {v}" for k, v in s.get("set", {}).items())]))
     lines.append(f"{s['events']:,} journal events")
     width = max((len(k) for k in s["events_by_kind"]), default=0)
     for kind, n in s["events_by_kind"].items():
@@ -211,6 +322,11 @@ def render(s: dict[str, Any]) -> str:
             why = {"not_started": " (never started: the event it counts from did not happen)",
                    "forbidden": " (what it forbids happened)"}.get(o.get("reason", ""), "")
             lines.append(f"  {mark[o['status']]} {o['id']}: {o['title']}{when}{why}")
+    if "metrics" in s:
+        lines += ["", "metrics (the values ncbsim batch records for this run):"]
+        width = max(len(k) for k in s["metrics"])
+        for name, value in s["metrics"].items():
+            lines.append(f"  {name:<{width}}  {'none' if value is None else repr(value)}")
     if s.get("session"):
         ss = s["session"]
         lines += ["", (f"session {ss['file']} ({'resumed' if ss['resumed'] else 'new'}): "
