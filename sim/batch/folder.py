@@ -21,7 +21,7 @@ from ..files import OutputTarget, check_outputs
 LOCK_NAME = ".lock"
 SUBFOLDERS = ("runs", "metrics", "timeseries", "plots")
 # Files the sweep writes by name in the folder; everything in SUBFOLDERS is the sweep's too.
-NAMED_FILES = (LOCK_NAME, "manifest.json", "status.jsonl")
+NAMED_FILES = (LOCK_NAME, "manifest.json", "status.jsonl", "summary.parquet", "summary.csv")
 IN_PLACE = (LOCK_NAME, "status.jsonl")  # written into, not replaced: through a link, into another file
 
 _held: dict[str, list[int]] = {}  # realpath → [fd, depth]: reentrant within one process

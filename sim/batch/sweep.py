@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, Problem, RunError
+from .columns import RESULTS_FORMAT, plain
 from .executors import executor
 from .folder import check_folder, locked
 from .plan import Plan, load_experiment, plan
@@ -45,6 +46,10 @@ def _changed_inputs(manifest: dict[str, Any] | None, pl: Plan) -> str | None:
             changed.append(f"{role} {old.get('file') if isinstance(old, dict) else ''} is no longer used")
         elif not isinstance(old, dict) or old.get("sha256") != new[1]:
             changed.append(f"{role} {new[0]} " + ("is new" if old is None else "changed"))
+    if manifest.get("results_format") != RESULTS_FORMAT:
+        changed.append(f"its tables are in an older layout (format {manifest.get('results_format', 1)}; now "
+                       f"{RESULTS_FORMAT}: numeric parameter columns, the parameters as JSON, the reproducing "
+                       "command), so every run would be made again")
     if manifest.get("engine_version") != __version__:
         changed.append(f"the engine is now {__version__} (was {manifest.get('engine_version')})")
     return "; ".join(changed) or None
@@ -74,7 +79,7 @@ def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | Non
 
     check_folder(out, input_files(pl))
     with locked(out):
-        store = ResultStore(out)
+        store = ResultStore(out, pl.columns)
         store.create()
         store.clean_parts()
         kept: dict[str, dict[str, Any]] = {}
@@ -99,16 +104,31 @@ def run_sweep(pl: Plan, out: Path, kind: str, workers: int, scheduler: str | Non
         with executor(kind, workers, scheduler) as ex:
             if starting is not None:
                 starting()
-            store.write_manifest({
-                "experiment": pl.experiment.model_dump(mode="json"), "experiment_file": str(pl.path),
-                "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,
-                "inputs": {role: {"file": f, "sha256": h} for role, (f, h) in pl.inputs.items()},
-                "engine_version": __version__, "design_points": pl.points, "runs": len(pl.tasks),
-                "executor": kind, "workers": workers,
-            })
+            store.write_manifest(manifest(pl, kind, workers))
             failed = _execute(ex, store, pl, todo, workers, started)
     return {"runs": len(pl.tasks), "skipped_as_done": len(kept), "rerun": len(todo) if kept else 0,
             "removed_other": removed, "failed_now": failed, "seconds": round(time.monotonic() - started, 2)}
+
+
+def manifest(pl: Plan, kind: str, workers: int) -> dict[str, Any]:
+    """What made the results: the experiment, its inputs' digests, the design, the software."""
+    from .provenance import provenance
+
+    exp = pl.experiment
+    design: dict[str, Any] = {"kind": exp.design, "points": len(pl.points), "seed": exp.seed}
+    if exp.design in ("latin_hypercube", "sobol"):
+        design["samples"] = exp.samples
+    if exp.design == "csv" and exp.csv:
+        design["csv"] = str(pl.path.parent / exp.csv)
+    return {
+        "experiment": exp.model_dump(mode="json"), "experiment_file": str(pl.path),
+        "scenario_file": str(pl.scenario_path), "scenario_sha256": pl.scenario_sha256,
+        "inputs": {role: {"file": f, "sha256": h} for role, (f, h) in pl.inputs.items()},
+        "engine_version": __version__, "results_format": RESULTS_FORMAT,
+        "parameter_columns": [c.as_json() for c in pl.columns], "design": design,
+        "design_points": [{k: plain(v) for k, v in pt.items()} for pt in pl.points], "runs": len(pl.tasks),
+        "executor": kind, "workers": workers, **provenance(),
+    }
 
 
 def _execute(ex: Executor, store: Any, pl: Plan, todo: list[RunTask], workers: int, started: float) -> int:

@@ -115,7 +115,7 @@ def _batch(args) -> int:
 
 
 def _sweep(args, pl, out) -> int:
-    from ..batch.summary import load, plot, render, summarise
+    from ..batch.summary import load, plot, render, summarise, write_summary
     from ..batch.sweep import run_sweep, status_counts
     from ..errors import RunError
 
@@ -137,15 +137,16 @@ def _sweep(args, pl, out) -> int:
               f"{len(pl.tasks) - stats['skipped_as_done']} run now"
               + (f", {stats['removed_other']} run(s) of the earlier experiment removed" if stats["removed_other"] else ""))
     ids = [t.run_id for t in pl.tasks]
-    runs, metrics = load(out, ids)
-    params = [p.path for p in pl.experiment.parameters]
-    rows = summarise(metrics, pl.points)
-    print(render(rows, params))
-    plots, unwritten = plot(out, rows, params) if params else ([], [])
+    runs, metrics = load(out, ids, pl.columns)
+    rows = summarise(metrics, pl.points, pl.columns, pl.experiment.metrics)
+    write_summary(out, rows, pl.columns)
+    print(render(rows, pl.columns))
+    plots, unwritten = plot(out, rows, pl.columns) if pl.columns else ([], [])
     failed = runs[runs["status"] != "ok"].sort_values("run_id")
     print(f"\n{len(runs) - len(failed)} runs ok, {len(failed)} failed · {stats['seconds']} s · "
           f"{len(plots)} plot file(s) in {out / 'plots'}")
-    print(f"load them: pandas.read_parquet('{out / 'metrics'}')")
+    print(f"summary in {out / 'summary.parquet'} and {out / 'summary.csv'}; "
+          f"load the runs: pandas.read_parquet('{out / 'runs'}') (each row's 'command' runs it again)")
     if len(failed):
         print(failure_summary(list(zip(failed["run_id"], failed["error"], strict=True)), len(runs), out),
               file=sys.stderr)

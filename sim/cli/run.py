@@ -68,8 +68,20 @@ def run_command(args) -> int:
             if given:
                 raise InputError([Problem(flag, 0, 0, "", "goes without --session: a session replays its "
                                                           "scenario as written, with its own streams")])
-    metric_names = parse_metrics(args.metrics)
-    overrides = parse_sets(args.sets, loaded)
+    # Every problem with the flags in one pass, as for a scenario's.
+    problems: list[Problem] = []
+    metric_names: list[str] = []
+    overrides: dict[str, Any] = {}
+    try:
+        metric_names = parse_metrics(args.metrics)
+    except InputError as e:
+        problems += e.problems
+    try:
+        overrides = parse_sets(args.sets, loaded)
+    except InputError as e:
+        problems += e.problems
+    if problems:
+        raise InputError(problems)
     # Before any work: an output that cannot be written, or that is one of this run's inputs
     # (the scenario, a file it includes, the policy script, the session), is refused now.
     check_outputs([("--session", args.session), ("--journal", args.journal), ("--network", args.network)],
