@@ -22,6 +22,7 @@ import pytest
 from conftest import ROOT, SCENARIOS, SLOW_SWEEP
 
 import sim.batch.plan as plan_module
+from sim.batch.columns import ParameterColumn
 from sim.batch.folder import locked
 from sim.batch.summary import plot
 from sim.batch.sweep import plan, run_sweep
@@ -154,9 +155,10 @@ def test_a_plot_that_cannot_be_written_is_reported_and_the_others_are_written(tm
     png = f"messages_handled--{PARAM.replace('.', '_')}.png"
     svg = png[:-4] + ".svg"
     (tmp_path / "plots" / png).mkdir(parents=True)
-    rows = [{"point": k, PARAM: x, "metric": "messages_handled", "n": 2, "mean": m, "ci95": 1.0}
-            for k, (x, m) in enumerate([(5, 10.0), (40, 30.0)])]
-    written, failed = plot(tmp_path, rows, [PARAM])
+    column = ParameterColumn(PARAM, PARAM, "", "float64")
+    rows = [{"point": k, PARAM: x, "metric": "messages_handled", "n": 2, "mean": m, "ci95_low": m - 1,
+             "ci95_high": m + 1} for k, (x, m) in enumerate([(5.0, 10.0), (40.0, 30.0)])]
+    written, failed = plot(tmp_path, rows, [column])
     assert written == [str(tmp_path / "plots" / svg)]
     assert len(failed) == 1 and png in failed[0]
     assert (tmp_path / "plots" / svg).read_text().startswith("<?xml")
