@@ -60,7 +60,7 @@ def test_two_paths_that_would_share_a_column_are_refused():
 @pytest.mark.parametrize("value", [5, 0.1, 1e-10, 2.5e20, -3, "6h", "24", "no", "yes", "true", "null", True, False,
                                    None, "a #b", "it's", "[x", ["ES", "MA"], {"fixed": "10m"}, "",
                                    {"lognormal": {"median": "20m", "sigma": 0.6}}, "2026-03-02T06:00:00Z",
-                                   dt.datetime(2026, 3, 2, 6, tzinfo=dt.timezone.utc), "ünïcode"])
+                                   dt.datetime(2026, 3, 2, 6, tzinfo=dt.UTC), "ünïcode"])
 def test_a_value_written_for_set_reads_back_as_the_same_value(value):
     text = value_text(value)
     back = parse_value(text, "--set")

@@ -57,20 +57,20 @@ def test_bad_flags_are_one_line_each_naming_the_argument_and_nothing_runs(tmp_pa
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
     lines = sorted(r.stderr.strip().splitlines())
     assert lines == [
-        "--metrics: 'arests' is not a metric (did you mean 'arrests'?); known: objectives_met, objectives_failed, "
+        ("--metrics: 'arests' is not a metric (did you mean 'arrests'?); known: objectives_met, objectives_failed, "
         "arrests, released, extraditions_requested, hours_to_first_arrest, notices_published, notices_refused, "
-        "diffusions_purged, refusal_share, messages_handled, messages_queued, decisions_expired",
+        "diffusions_purged, refusal_share, messages_handled, messages_queued, decisions_expired"),
         "--set ndtf.reviwers=3: ndtf.reviwers: 'ndtf' has no field 'reviwers' (did you mean 'reviewers'?)",
         "--set oops: expected PATH=VALUE, e.g. ndtf.reviewers=3 or parameters.mind.refresh_interval=36h",
-        "--set traffic.urgent_share=[1: traffic.urgent_share: the value is not YAML: YAML syntax error: unclosed "
-        "bracket or brace opened here (PyYAML: did not find expected ',' or ']')",
+        ("--set traffic.urgent_share=[1: traffic.urgent_share: the value is not YAML: YAML syntax error: unclosed "
+        "bracket or brace opened here (PyYAML: did not find expected ',' or ']')"),
     ]
     assert not journal.exists()
     # a value the scenario refuses, once the paths are sound
     r = ncbsim("run", str(EXAMPLE), "--set", "traffic.messages_per_ncb_per_day=-4", "--set", "traffic.urgent_share=7")
     assert r.returncode == 2 and sorted(r.stderr.strip().splitlines()) == [
-        "--set traffic.messages_per_ncb_per_day=-4: traffic.messages_per_ncb_per_day: must be between 0 and "
-        "1,000, got -4",
+        ("--set traffic.messages_per_ncb_per_day=-4: traffic.messages_per_ncb_per_day: must be between 0 and "
+        "1,000, got -4"),
         "--set traffic.urgent_share=7: traffic.urgent_share: must be between 0 and 1, got 7"]
 
 
