@@ -110,8 +110,9 @@ def run_command(args) -> int:
             else:
                 # --replication keys every stream as the batch's runs of that replication are keyed
                 # (and --set builds the scenario as a batch run does), so a batch run plays again here.
-                scenario = loaded.scenario if not overrides else build_scenario(plain_data(loaded.located.data),
-                                                                                overrides)
+                batch_like = bool(overrides) or args.replication is not None
+                scenario = (build_scenario(plain_data(loaded.located.data), overrides) if batch_like
+                            else loaded.scenario)
                 base_key = () if args.replication is None else (args.replication,)
                 host = PlayHost.headless(scenario, seed=args.seed, journal_sink=sink, keep_events=False,
                                          base_key=base_key, policy=policy, script=script)

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, SCENARIOS
 
+from sim.batch.runs import run_task
 from sim.batch.sweep import plan, run_sweep
 from sim.cli import main
 
@@ -178,3 +179,16 @@ def test_a_folder_of_the_older_layout_is_refused_in_words_then_redone_whole(tmp_
     runs = pd.read_parquet(out / "runs")
     assert runs["command"].str.startswith("ncbsim run ").all()
     assert json.loads((out / "manifest.json").read_text())["results_format"] == 2
+
+
+def test_a_run_of_an_experiment_without_parameters_is_reproduced_too(tmp_path, capsys):
+    """No --set at all: the command still builds the scenario as the batch does, streams keyed by R."""
+    exp = tmp_path / "exp.yaml"
+    exp.write_text(f"id: bare\ntitle: no parameters\nscenario: {EXAMPLE}\nseed: 11\nreplications: 2\nuntil: 1d\n"
+                   "policy: careless\nmetrics: [messages_handled, messages_queued, decisions_expired]\n")
+    task = plan(exp).tasks[1]
+    assert "--set" not in task.command and "--policy careless" in task.command
+    stored = {m["metric"]: m["value"] for m in run_task(task)["metrics"]}
+    capsys.readouterr()
+    assert main([*shlex.split(task.command)[1:], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["metrics"] == stored
