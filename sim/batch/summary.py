@@ -99,7 +99,8 @@ def write_summary(out: Path, rows: list[dict[str, Any]], columns: Sequence[Param
                 else:
                     pacsv.write_csv(table, fh)
         except OSError as e:
-            raise RunError(f"cannot write {path}: {e.strerror or e}") from None
+            raise RunError(f"cannot write {path}: {e.strerror or e}; the runs are stored in {out}, and "
+                           "--resume writes the summary again") from None
         written.append(str(path))
     return written
 
