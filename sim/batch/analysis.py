@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem, RunError
+from ..errors import InputError, Problem
 from ..files import output_file
 
 CONF_LEVEL = 0.95
@@ -63,7 +63,6 @@ def _column_name(path: str, unit: str) -> str:
 
 def load_results(folder: str | Path) -> Results:
     """A results folder read whole; refused clearly when it is not one, or its sweep is not finished."""
-    import pandas as pd
     import pyarrow.dataset as ds
 
     out = Path(folder)
@@ -117,7 +116,6 @@ def load_results(folder: str | Path) -> Results:
                       if isinstance(pt, dict)}
     elif res.x is not None:
         res.labels = {int(k): ", ".join(f"{n}={v:g}" for n, v in row.items()) for k, row in res.x.iterrows()}
-    del pd
     return res
 
 
@@ -282,7 +280,6 @@ def morris(res: Results, metric: str, seed: int = 0) -> list[dict]:
     Elementary effects are in the metric's units per whole range of the parameter (SALib's
     unscaled effects on the unit cube), so μ* compares parameters across their ranges.
     """
-    import numpy as np
     from SALib.analyze import morris as salib_morris
 
     if res.kind != "morris":
@@ -339,10 +336,16 @@ def paired(res: Results, metric: str, pairs: list[tuple[int, int]]) -> list[dict
             t = float(stats.t.ppf(0.5 + CONF_LEVEL / 2, n - 1))
             sd = float(np.std(d, ddof=1))
             row["diff_ci95"] = t * sd / math.sqrt(n)
-            row["t"] = row["diff"] / (sd / math.sqrt(n)) if sd else (0.0 if row["diff"] == 0 else math.copysign(math.inf, row["diff"]))
+            if sd:
+                row["t"] = row["diff"] / (sd / math.sqrt(n))
+            else:  # the same difference in every replication
+                row["t"] = 0.0 if row["diff"] == 0 else math.copysign(math.inf, row["diff"])
             row["p_value"] = float(2 * stats.t.sf(abs(row["t"]), n - 1)) if math.isfinite(row["t"]) else 0.0
             row["unpaired_ci95"] = _welch_half(grid[a][both], grid[b][both])
-            row["ci_ratio"] = row["unpaired_ci95"] / row["diff_ci95"] if row["diff_ci95"] else math.inf
+            if row["diff_ci95"]:
+                row["ci_ratio"] = row["unpaired_ci95"] / row["diff_ci95"]
+            else:  # no spread paired: infinitely narrower, unless there is none unpaired either
+                row["ci_ratio"] = math.inf if row["unpaired_ci95"] else math.nan
         else:
             row.update(diff_ci95=math.nan, t=math.nan, p_value=math.nan, unpaired_ci95=math.nan, ci_ratio=math.nan)
         rows.append(row)
@@ -473,7 +476,8 @@ def plot_indices(out: Path, metric: str, rows: list[dict], method: str, formats:
             ax.plot(pos, [r["sigma"] for r in rows], "o", color="black", label="σ (spread: interaction, non-linearity)")
             ax.set_ylabel(f"{metric.replace('_', ' ')} per whole range")
             ax.set_title(f"Morris screening of {metric.replace('_', ' ')} (95% CI)")
-        ax.set_xticks(pos, names, rotation=20 if len(names) > 3 else 0, ha="right" if len(names) > 3 else "center")
+        crowded = sum(len(n) for n in names) > 8 * len(names) + 12  # long names side by side overlap
+        ax.set_xticks(pos, names, rotation=25 if crowded else 0, ha="right" if crowded else "center")
         ax.legend(fontsize="small")
         written = []
         for ext in wanted:
@@ -486,8 +490,3 @@ def plot_indices(out: Path, metric: str, rows: list[dict], method: str, formats:
         plt.close(fig)
 
 
-def ensure_folder(out: Path) -> None:
-    try:
-        (out / "plots").mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise RunError(f"cannot make the analysis folder {out}: {e.strerror or e}") from None

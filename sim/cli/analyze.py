@@ -16,7 +16,8 @@ what it computes (--method auto, the default, picks what the design supports):
   morris  Morris μ*, μ, σ and μ*'s 95% CI, for a morris design; effects per whole range
   paired  point b − point a per replication under common random numbers: mean, 95% CI, paired
           t-test p, and the CI the same runs would give unpaired (ratio = how much narrower);
-          every pair when the design has at most 6 points, else each point against --baseline
+          every pair when the design has at most 6 points, else each point against --baseline;
+          by default for designs with replications other than saltelli and morris
 A sobol or latin_hypercube design is a plain sample: Sobol indices of it are refused (use a
 saltelli design). Files: sobol, sobol_second_order, morris, paired (.parquet, .csv) and
 plots/sobol--METRIC, plots/morris--METRIC (.png, .svg) in --out.
@@ -38,7 +39,8 @@ def register(sub) -> None:
     p.add_argument("--metric", action="append", metavar="M",
                    help="a metric to analyse (repeat for more; default: every metric with values)")
     p.add_argument("--method", action="append", choices=METHODS,
-                   help="what to compute (repeat for more; default auto: what the design supports)")
+                   help="what to compute (repeat for more; default auto: the design's indices, or paired differences "
+                        "for other designs with replications)")
     p.add_argument("--baseline", type=int, metavar="K",
                    help="paired differences of every point against design point K (default: all pairs when "
                         "there are at most 6 points, else against point 0)")
@@ -72,7 +74,7 @@ def analyze_command(args) -> int:
     from .batch import missing_research
 
     formats = _formats(args.format)
-    if missing := [m for m in [*missing_research("process"), *_salib_missing()]]:
+    if missing := [*missing_research("process"), *_salib_missing()]:
         raise InputError([Problem("ncbsim analyze", 0, 0, "", f"needs the research stack ({', '.join(missing)} "
                                                               f"missing): {INSTALL_HINT}")])
     from ..batch import analysis as an
@@ -142,7 +144,9 @@ def _methods(res, asked: list[str] | None) -> list[str]:
                                        "paired differences need at least 2 replications; this sweep has 1")
         return methods
     methods = [an.INDEX_DESIGNS[res.kind]] if res.kind in an.INDEX_DESIGNS else []
-    if res.replications >= 2:
+    # A saltelli or morris design's points are random draws, not alternatives to compare: pairs
+    # of them only on request (--method paired).
+    if res.replications >= 2 and not methods:
         methods.append("paired")
     if not methods:
         why = (an.NO_SOBOL.format(kind=res.kind) if res.kind in ("sobol", "latin_hypercube")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import subprocess
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 from sim.batch.designs import build_design
 from sim.batch.experiment import Experiment
@@ -213,13 +215,13 @@ def test_validate_locates_the_new_design_fields(tmp_path):
     exp = tmp_path / "e.yaml"
     exp.write_text(f"id: t\ntitle: t\nscenario: {scen}\ndesign: saltelli\nsamples: 6\nlevels: 4\n"
                    "parameters:\n  - {path: ndtf.reviewers, range: {low: 1, high: 9, integer: true}}\n")
-    code, out, err = main_capture("validate", str(exp))
+    code, _, err = main_capture("validate", str(exp))
     assert code == 2
     assert f"{exp}:5:1: samples: a saltelli design needs a power of 2 base samples" in err and "try 4 or 8" in err
     assert f"{exp}:6:1: levels: levels goes with design: morris, not saltelli" in err
     exp.write_text(f"id: t\ntitle: t\nscenario: {scen}\ndesign: morris\nsamples: 2\n"
                    "parameters:\n  - {path: ndtf.reviewers, range: {low: 1, high: 9, integer: true}}\n")
-    code, out, err = main_capture("validate", str(exp))
+    code, _, err = main_capture("validate", str(exp))
     assert code == 2 and "parameters.0.range: a morris design over an integer range needs each of its 4 levels" in err
 
 
@@ -228,3 +230,12 @@ def main_capture(*args: str) -> tuple[int, str, str]:
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+def test_analyze_without_the_research_stack_says_how_to_add_it(tmp_path):
+    """Rule: like batch, analyze on a light install says in one line what to install."""
+    code = "import sys\nsys.modules['SALib'] = None\nfrom sim.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    r = subprocess.run([sys.executable, "-c", code, "analyze", str(tmp_path)], capture_output=True, text=True,
+                       cwd=ROOT, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "SALib missing" in r.stderr and "pip install 'ncbsim[research]'" in r.stderr
