@@ -27,10 +27,10 @@ CONF_LEVEL = 0.95
 RESAMPLES = 100  # SALib's bootstrap resamples for the indices' confidence intervals
 INDEX_DESIGNS = {"saltelli": "sobol", "morris": "morris"}
 ALL_PAIRS_UP_TO = 6  # design points; above this, each point is compared with the baseline only
-NO_SOBOL = ("Sobol indices need a saltelli design: its points come in SALib's A, B and AB blocks, which a "
-            "plain {kind} sample does not have, and SALib's analysis of such a sample gives numbers that mean "
-            "nothing (first-order indices below 0, total indices above 1). Set design: saltelli in the "
-            "experiment (samples: a power of 2) and run it again")
+NO_SOBOL = ("Sobol indices need a saltelli design: SALib's Sobol analysis reads the design points as its A, B "
+            "and AB blocks, which a {kind} design does not have (fed a plain sobol sample it gives first-order "
+            "indices below 0 and total indices above 1, meaning nothing). Set design: saltelli in the experiment "
+            "(samples: a power of 2) and run it again")
 NO_MORRIS = ("Morris elementary effects need a morris design (trajectories that change one parameter at a "
              "time); this sweep's design is {kind}. Set design: morris in the experiment and run it again")
 
@@ -98,6 +98,10 @@ def load_results(folder: str | Path) -> Results:
         except (OSError, ValueError) as e:
             raise AnalysisError(where, t, f"cannot read the {t} table: {e}") from None
     runs, metrics = tables["runs"], tables["metrics"]
+    for t, needed in (("runs", ("run_id", "point", "replication", "status")), ("metrics", ("run_id", "metric", "value"))):
+        if lacking := [c for c in needed if c not in tables[t].columns]:
+            raise AnalysisError(where, t, f"the {t} table has no column {', '.join(lacking)}; it was not written "
+                                          "by ncbsim batch")
     if not len(runs):
         raise AnalysisError(where, "runs", "the sweep stored no runs yet")
     expected = manifest.get("runs")
