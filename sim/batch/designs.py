@@ -1,4 +1,10 @@
-"""Design points from an experiment: full factorial, Latin hypercube, Sobol, or a CSV file.
+"""Design points from an experiment: full factorial, Latin hypercube, Sobol, Saltelli, Morris, or a CSV file.
+
+A ``saltelli`` or ``morris`` design is SALib's own sample, in SALib's order, so design point k is
+row k of the matrix ``SALib.analyze`` expects. Its sampled numbers are rounded once, here, to the
+value the scenario gets (``DECIMALS`` places; an integer range to a whole number), and that
+rounded value is the one the results' numeric column records: the analysis sees exactly the X
+the model saw.
 
 A design also knows where each of its values was written (the experiment's line for a listed
 value, the CSV's row and column for a design file), so a value the scenario refuses is reported
@@ -20,6 +26,8 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..files import read_input_text
 from .experiment import MAX_POINTS, Experiment, Parameter
+
+DECIMALS = 6  # a sampled number's places; in hours, days, minutes or seconds a whole number of microseconds
 
 MAX_CSV_BYTES = 16 * 1024 * 1024
 
@@ -99,7 +107,114 @@ def build_design(exp: Experiment, base: Path, locate: Locate) -> Design:
                    lambda i, end=end: locate(("parameters", i, "range", "high" if end else "low")))
                   for end in (0, 1)]
         return Design(points, lambda k, i: locate(("parameters", i, "range")), bounds)
+    if exp.design in ("saltelli", "morris"):
+        return _salib_design(exp, locate)
     return _csv_design(exp, base, locate)
+
+
+def plain_number(x: float) -> str:
+    """A number as a duration's digits take it: no exponent, no trailing zeros (``12.5``, ``3``)."""
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.{DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def salib_value(p: Parameter, u: float, design: str) -> Any:
+    """The value a SALib sample's unit-interval number ``u`` becomes, as the scenario takes it.
+
+    A saltelli design gives every whole number of an integer range the same share of the
+    sample (its Sobol indices are then those of the discrete uniform inputs); a morris design's
+    levels already fall on whole numbers (checked), so rounding does not move them.
+    """
+    r = p.range
+    assert r is not None
+    x: float
+    if r.integer and design == "saltelli":
+        lo, hi = math.ceil(r.low), math.floor(r.high)
+        x = lo + min(math.floor(u * (hi - lo + 1)), hi - lo)
+    elif r.integer:
+        x = round(r.low + u * (r.high - r.low))
+    else:
+        x = round(r.low + u * (r.high - r.low), DECIMALS) + 0.0  # + 0.0: no -0.0
+    if p.unit:
+        return f"{plain_number(x)}{p.unit}"
+    return int(x) if r.integer else x
+
+
+def salib_problem(exp: Experiment) -> dict[str, Any]:
+    """SALib's problem for the experiment's sampled parameters (names are the parameter paths)."""
+    return {"num_vars": len(exp.parameters), "names": [p.path for p in exp.parameters],
+            "bounds": [[p.range.low, p.range.high] for p in exp.parameters if p.range is not None]}
+
+
+def salib_size(exp: Experiment) -> int:
+    """How many design points SALib's sample has, known before sampling."""
+    d = len(exp.parameters)
+    if exp.design == "saltelli":
+        return exp.samples * (2 * d + 2 if exp.second_order else d + 2)
+    return exp.samples * (d + 1)
+
+
+def _salib_checks(exp: Experiment, locate: Locate) -> list[Problem]:
+    def at(path: tuple, message: str) -> Problem:
+        return Problem(*locate(path)[:3], ".".join(str(x) for x in path), message)
+
+    problems = []
+    n = exp.samples
+    if exp.design == "saltelli" and n & (n - 1):
+        low = 1 << (n.bit_length() - 1)
+        problems.append(at(("samples",), f"a saltelli design needs a power of 2 base samples (SALib's Sobol "
+                                         f"sequence loses its balance otherwise); got {n}, try {low} or {low * 2}"))
+    if exp.design == "morris" and n < 2:
+        problems.append(at(("samples",), "a morris design needs at least 2 trajectories (the spread σ of the "
+                                         "elementary effects needs two of them)"))
+    if exp.design == "morris":
+        levels = exp.levels or 4
+        for i, p in enumerate(exp.parameters):
+            r = p.range
+            if r is not None and r.integer and ((r.high - r.low) % (levels - 1) or not float(r.low).is_integer()):
+                problems.append(at(("parameters", i, "range"), (
+                    f"a morris design over an integer range needs each of its {levels} levels on a whole number: "
+                    f"whole-number ends whose difference ({r.high - r.low:g}) divides by levels - 1 = {levels - 1}")))
+    if exp.second_order is not None and exp.design != "saltelli":
+        problems.append(at(("second_order",), f"second_order goes with design: saltelli, not {exp.design}"))
+    if exp.levels is not None and exp.design != "morris":
+        problems.append(at(("levels",), f"levels goes with design: morris, not {exp.design}"))
+    total = salib_size(exp)
+    if total > MAX_POINTS:
+        problems.append(at(("samples",), _too_many(total)))
+    return problems
+
+
+def salib_matrix(exp: Experiment) -> Any:
+    """SALib's sample on the unit cube, rows in SALib's order (the analysis relies on it)."""
+    from SALib.sample import morris, sobol
+
+    unit = {"num_vars": len(exp.parameters), "names": [p.path for p in exp.parameters],
+            "bounds": [[0.0, 1.0]] * len(exp.parameters)}
+    if exp.design == "saltelli":
+        # Scrambled, nothing skipped: what SALib recommends for its Sobol sequence.
+        return sobol.sample(unit, exp.samples, calc_second_order=bool(exp.second_order), scramble=True,
+                            skip_values=0, seed=exp.seed)
+    return morris.sample(unit, exp.samples, num_levels=exp.levels or 4, seed=exp.seed)
+
+
+def _salib_design(exp: Experiment, locate: Locate) -> Design:
+    params = exp.parameters
+    if problems := _salib_checks(exp, locate):
+        raise InputError(problems)
+    try:
+        matrix = salib_matrix(exp)
+    except ImportError:
+        raise InputError([Problem(*locate(("design",))[:3], "design",
+                                  f"sampling a {exp.design} design needs SALib: pip install 'ncbsim[research]' "
+                                  "(from a checkout: pip install -e '.[research]')")]) from None
+    points = [{p.path: salib_value(p, float(u), exp.design) for p, u in zip(params, row, strict=True)}
+              for row in matrix]
+    bounds = [({p.path: salib_value(p, float(end), exp.design) for p in params},
+               lambda i, end=end: locate(("parameters", i, "range", "high" if end else "low")))
+              for end in (0, 1)]
+    return Design(points, lambda k, i: locate(("parameters", i, "range")), bounds)
 
 
 def _cell(text: str) -> Any:

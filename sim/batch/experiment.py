@@ -7,7 +7,8 @@ Parameters are addressed by dotted path into the scenario's data (``ndtf.reviewe
 The syntax and its checks are in ``paths``.
 
 Everything here runs without the research stack, so ``ncbsim validate`` checks an experiment on
-a light install; only sampling a Latin hypercube or Sobol design needs scipy.
+a light install; only sampling a Latin hypercube or Sobol design needs scipy, and a Saltelli or
+Morris design SALib.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .paths import PATH_HELP, PathError, resolve
 # the scenario before the first run, so both are bounded; split a larger study into experiments.
 MAX_POINTS = 10_000
 MAX_RUNS = 100_000
+SAMPLED = ("latin_hypercube", "sobol", "saltelli", "morris")  # designs that sample ranges
 
 METRICS = {
     "objectives_met": "objectives met by the end",
@@ -99,7 +101,7 @@ class Parameter(Strict):
     path: str = Field(min_length=1, max_length=200, description=PATH_HELP)
     values: list[FiniteValue] | None = Field(None, min_length=1, description="enumerated values (full factorial)")
     steps: Steps | None = Field(None, description="a stepped range (full factorial)")
-    range: Range | None = Field(None, description="a continuous range (Latin hypercube, Sobol)")
+    range: Range | None = Field(None, description="a continuous range (latin_hypercube, sobol, saltelli, morris)")
     unit: str | None = Field(None, max_length=8, description="append to sampled numbers, e.g. 'h' to make durations")
 
     @model_validator(mode="after")
@@ -124,8 +126,17 @@ class Experiment(Strict):
     until: Duration | None = Field(None, description="stop time; default the scenario's duration")
     policy: Literal["by_the_book", "overloaded", "careless"] | None = Field(
         None, description="one policy for every role (default: the scenario's)")
-    design: Literal["full_factorial", "latin_hypercube", "sobol", "csv"] = "full_factorial"
-    samples: int = Field(8, ge=1, le=MAX_POINTS, description="design points for latin_hypercube and sobol")
+    design: Literal["full_factorial", "latin_hypercube", "sobol", "saltelli", "morris", "csv"] = Field(
+        "full_factorial", description="how design points are chosen; for Sobol sensitivity indices use saltelli "
+                                      "(sobol and latin_hypercube are plain samples that Sobol analysis cannot use), "
+                                      "for screening many parameters morris")
+    samples: int = Field(8, ge=1, le=MAX_POINTS, description=(
+        "latin_hypercube and sobol: design points; saltelli: base samples N, a power of 2 (N × (D + 2) design "
+        "points for D parameters, N × (2D + 2) with second_order); morris: trajectories (N × (D + 1) points)"))
+    second_order: bool | None = Field(None, description="saltelli only: also estimate second-order indices S2 "
+                                                        "(nearly doubles the design points); default false")
+    levels: int | None = Field(None, ge=2, le=100, description="morris only: grid levels per parameter (default 4; "
+                                                               "an even number)")
     csv: str | None = Field(None, description="design points file (one column per parameter path), for design csv")
     parameters: list[Parameter] = Field(default_factory=list)
     metrics: list[Literal[tuple(METRICS)]] = Field(  # type: ignore[valid-type]
@@ -135,7 +146,7 @@ class Experiment(Strict):
     @model_validator(mode="after")
     def _design_fits(self) -> Experiment:
         kinds = {p.path: ("range" if p.range else "discrete") for p in self.parameters}
-        if self.design in ("latin_hypercube", "sobol") and any(k != "range" for k in kinds.values()):
+        if self.design in SAMPLED and any(k != "range" for k in kinds.values()):
             raise ValueError(f"the {self.design} design samples ranges: give every parameter a 'range'")
         if self.design == "full_factorial" and any(k == "range" for k in kinds.values()):
             raise ValueError("a full factorial design needs 'values' or 'steps', not 'range'")

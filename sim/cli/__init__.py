@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (play, trainer, run, replay, report, note, batch, validate, schema, world):
         module.register(sub)
+    from . import analyze  # issue 16: sensitivity analysis of a sweep's results
+    analyze.register(sub)
     return parser
 
 

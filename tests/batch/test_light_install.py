@@ -46,7 +46,7 @@ def test_dask_is_needed_only_for_the_dask_executor(tmp_path):
 def test_validate_checks_an_experiment_without_the_research_stack():
     r = without(RESEARCH, CLI, "validate", str(EXPERIMENT))
     assert r.returncode == 0, r.stderr
-    assert "experiment" in r.stdout and "16 runs" in r.stdout
+    assert "experiment" in r.stdout and "24 runs" in r.stdout
 
 
 def test_nothing_but_batch_imports_the_research_stack():
