@@ -116,8 +116,17 @@ def manifest(pl: Plan, kind: str, workers: int) -> dict[str, Any]:
 
     exp = pl.experiment
     design: dict[str, Any] = {"kind": exp.design, "points": len(pl.points), "seed": exp.seed}
-    if exp.design in ("latin_hypercube", "sobol"):
+    if exp.design in ("latin_hypercube", "sobol", "saltelli", "morris"):
         design["samples"] = exp.samples
+    if exp.design in ("saltelli", "morris"):
+        from .designs import salib_problem
+
+        # What SALib's analysis needs as is: the problem the sample was drawn from.
+        design["problem"] = salib_problem(exp)
+        if exp.design == "saltelli":
+            design["second_order"] = bool(exp.second_order)
+        else:
+            design["levels"] = exp.levels or 4
     if exp.design == "csv" and exp.csv:
         design["csv"] = str(pl.path.parent / exp.csv)
     return {
