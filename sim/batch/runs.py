@@ -75,7 +75,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
             if e["kind"] == "arrest.provisional" and not first_arrest:
                 first_arrest.append(host.now)
 
-        host.listen(on_event)
+        host.listen(on_event, kinds=("arrest.provisional",))
         if task.ts_every_min:
             def sample() -> None:
                 state = host.state()

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .journal import Journal
 
 Sampler = Callable[[], float]
+_NOBODY: dict[str, Any] = {}  # the fields of an event nobody reads: never built, never looked at
 
 
 def ccc_site(utc_hour: int) -> str:
@@ -136,36 +137,45 @@ class Transport:
         msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, case=case,
                       about=about, then=then, text=extra.get("text", "") if extra else "")
         self.sent += 1
-        fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
-                                  "priority": priority, "channel": channel, "language": language}
-        if inject:
-            fields["inject"] = inject
-        if case:
-            fields["case"] = case
-        if about:
-            fields["about"] = about
-        if extra:
-            fields.update(extra)
+        journal = self.journal
         if channel == "i247":
             path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
             if not path:
-                self.journal.emit(now, "message.sent", src, **fields)
+                journal.emit(now, "message.sent", src, **self._sent_fields(msg, extra))
                 self.undeliverable += 1
-                self.journal.emit(now, "message.undeliverable", src, msg=msg.id, to=dst,
-                                  reason="no I-24/7 route")
+                journal.emit(now, "message.undeliverable", src, msg=msg.id, to=dst, reason="no I-24/7 route")
                 return msg
             if self._extra_delay is not None:
                 latency += self._extra_delay()
-            fields["via"] = list(path[1:-1])
-            fields["latency_min"] = round(latency, 3)
         else:
-            latency = 0.0
-        self.journal.record(now, "message.sent", src, fields)
+            path, latency = (), 0.0
+        if journal.wants("message.sent"):
+            fields = self._sent_fields(msg, extra)
+            if path:
+                fields["via"] = list(path[1:-1])
+                fields["latency_min"] = round(latency, 3)
+            journal.record(now, "message.sent", src, fields)
+        else:  # nobody reads it: numbered and counted only
+            journal.record(now, "message.sent", src, _NOBODY)
         self.in_transit += 1
         desk = self.desks.get(dst)
         ev = self.env.timeout(latency)
         ev.callbacks.append(lambda _e: self._arrive(desk, msg))
         return msg
+
+    @staticmethod
+    def _sent_fields(msg: Message, extra: dict[str, Any] | None) -> dict[str, Any]:
+        fields: dict[str, Any] = {"msg": msg.id, "from": msg.sender, "to": msg.recipient, "type": msg.kind,
+                                  "priority": msg.priority, "channel": msg.channel, "language": msg.language}
+        if msg.inject:
+            fields["inject"] = msg.inject
+        if msg.case:
+            fields["case"] = msg.case
+        if msg.about:
+            fields["about"] = msg.about
+        if extra:
+            fields.update(extra)
+        return fields
 
     def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
         self.in_transit -= 1
@@ -235,6 +245,12 @@ class Transport:
         self.env.process(desk.on_call(msg, self._escalation()))
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
+        if not self.journal.wants("message.handled"):
+            self.journal.record(self.env.now, "message.handled", desk.code, _NOBODY)
+            if msg.then is not None:
+                msg.then(msg)
+            self.on_read(desk.code, msg)
+            return
         fields: dict[str, Any] = {"msg": msg.id, "type": msg.kind, "priority": msg.priority,
                                   "waited_min": round(waited, 2), "handling_min": round(handling, 2)}
         if msg.translated:

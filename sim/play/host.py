@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -598,10 +598,11 @@ class PlayHost:
         return tuple(MappingProxyType(e) for e in self._ex.journal.events if e["kind"] == "expectation.validated")
 
     # --- headless front ends: summaries, metrics, the event stream --------------------------------
-    def listen(self, listener: Callable[[dict[str, Any]], None]) -> None:
+    def listen(self, listener: Callable[[dict[str, Any]], None], kinds: Iterable[str] | None = None) -> None:
         """Call ``listener`` with each journal event as it is written (read it, do not change it):
-        progress lines, the traffic analysis, a batch's own measures."""
-        self._ex.journal.listeners.append(listener)
+        progress lines, the traffic analysis, a batch's own measures. Name the ``kinds`` it reads
+        (None: every kind): in a run that keeps no journal, events nobody reads are never built."""
+        self._ex.journal.listen(listener, kinds)
 
     def every(self, interval: float, action: Callable[[], object]) -> None:
         """Call ``action`` every ``interval`` sim minutes (a batch's time series)."""
