@@ -102,10 +102,12 @@ def engine_journal(days: float, per_day: float, seed: int) -> int:
     return engine(days, per_day, seed, journal=True)
 
 
-def timed(fn, *args) -> tuple[int, float]:
-    t0 = time.perf_counter()
+def timed(fn, *args) -> tuple[int, float, float]:
+    """Messages handled, wall seconds, and CPU seconds of this process (on a shared machine the
+    wall time also counts the neighbours' work; the ratio is taken on CPU time)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     n = fn(*args)
-    return n, time.perf_counter() - t0
+    return n, time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
@@ -117,15 +119,15 @@ def main() -> None:
     a = ap.parse_args()
     sides = (("bare SimPy reference", reference), ("ncbsim engine", engine),
              ("engine + JSONL journal", engine_journal))
-    runs: dict[str, list[tuple[int, float]]] = {name: [] for name, _ in sides}
+    runs: dict[str, list[tuple[int, float, float]]] = {name: [] for name, _ in sides}
     for r in range(a.repeat):
         for name, fn in sides:
             runs[name].append(timed(fn, a.days, a.per_day, 1 + r))
     best = {}
     for name, _ in sides:
-        n, secs = max(runs[name], key=lambda r: r[0] / r[1])
-        best[name] = n / secs
-        print(f"{name:<24} {n:>9,} messages in {secs:6.2f} s  = {n / secs:>10,.0f} msg/s")
+        n, wall, cpu = max(runs[name], key=lambda r: r[0] / r[2])
+        best[name] = n / cpu
+        print(f"{name:<24} {n:>9,} messages in {cpu:6.2f} s CPU ({wall:6.2f} s wall) = {n / cpu:>8,.0f} msg/s")
     ratio = best["ncbsim engine"] / best["bare SimPy reference"]
     print(f"ratio engine/reference: {ratio:.2f}  (target >= 0.85; with the journal written: "
           f"{best['engine + JSONL journal'] / best['bare SimPy reference']:.2f})")

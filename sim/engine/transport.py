@@ -26,6 +26,7 @@ decision is open for ``ccc.decision_window`` (the scenario's ``ccc:`` section).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from .journal import Journal
 
 Sampler = Callable[[], float]
-_NOBODY: dict[str, Any] = {}  # the fields of an event nobody reads: never built, never looked at
 
 
 def ccc_site(utc_hour: int) -> str:
@@ -132,14 +132,16 @@ class Transport:
         """Send a message; ``then`` runs when the recipient has handled it (read it and acted).
         ``extra`` fields (a person's text, subject, reply reference) go into its journal event."""
         now = self.env.now
+        pair = (src, dst)
         if language is None:
-            language = self.language(src, dst)
-        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, case=case,
-                      about=about, then=then, text=extra.get("text", "") if extra else "")
+            language = self._written_in.get(pair) or self.language(src, dst)
+        # Positionally, in the field order of Message: the hot path of every message.
+        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, "",
+                      extra.get("text", "") if extra else "", inject, case, about, -1.0, then)
         self.sent += 1
         journal = self.journal
         if channel == "i247":
-            path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
+            path, latency = self._route_cache.get(pair) or self.routes.route(src, dst)
             if not path:
                 journal.emit(now, "message.sent", src, **self._sent_fields(msg, extra))
                 self.undeliverable += 1
@@ -156,11 +158,9 @@ class Transport:
                 fields["latency_min"] = round(latency, 3)
             journal.record(now, "message.sent", src, fields)
         else:  # nobody reads it: numbered and counted only
-            journal.record(now, "message.sent", src, _NOBODY)
+            journal.tally(now, "message.sent")
         self.in_transit += 1
-        desk = self.desks.get(dst)
-        ev = self.env.timeout(latency)
-        ev.callbacks.append(lambda _e: self._arrive(desk, msg))
+        self.env.timeout(latency).callbacks.append(partial(self._arrive, self.desks.get(dst), msg))
         return msg
 
     @staticmethod
@@ -177,7 +177,7 @@ class Transport:
             fields.update(extra)
         return fields
 
-    def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
+    def _arrive(self, desk: NcbDesk | None, msg: Message, _event: object = None) -> None:
         self.in_transit -= 1
         if desk is not None:
             if msg.priority == "urgent" and desk.plan.staff(self.env.now) == 0:
@@ -246,7 +246,7 @@ class Transport:
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
         if not self.journal.wants("message.handled"):
-            self.journal.record(self.env.now, "message.handled", desk.code, _NOBODY)
+            self.journal.tally(self.env.now, "message.handled")
             if msg.then is not None:
                 msg.then(msg)
             self.on_read(desk.code, msg)
