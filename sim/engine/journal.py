@@ -171,13 +171,22 @@ class Journal:
     def emit(self, t: float, kind: str, actor: str, **fields: Any) -> Event | None:
         return self.record(t, kind, actor, fields)
 
-    def tally(self, t: float, kind: str) -> None:
-        """An event nobody reads (``wants`` said so): numbered and counted, nothing built."""
+    def skip(self, t: float, kind: str) -> bool:
+        """If nobody would read an event of ``kind`` now, number and count it and return True (the
+        caller gathers no fields); otherwise return False and the caller records it."""
+        if self.keep or self.sink is not None:
+            return False
+        hearing = self._hearing.get(kind)
+        if hearing is None:
+            hearing = self._hearers(kind)
+        if hearing:
+            return False
         if t < self._last_t:
             raise RuntimeError(f"journal time went backwards: {kind} at {t} after {self._last_t}")
         self._last_t = t
         self._seq += 1
         self.counts[kind] += 1
+        return True
 
     def record(self, t: float, kind: str, actor: str, fields: dict[str, Any]) -> Event | None:
         """``emit`` for hot paths that already hold the fields in a dict. Returns the event, or

@@ -151,14 +151,12 @@ class Transport:
                 latency += self._extra_delay()
         else:
             path, latency = (), 0.0
-        if journal.wants("message.sent"):
+        if not journal.skip(now, "message.sent"):  # (one nobody reads is numbered and counted only)
             fields = self._sent_fields(msg, extra)
             if path:
                 fields["via"] = list(path[1:-1])
                 fields["latency_min"] = round(latency, 3)
             journal.record(now, "message.sent", src, fields)
-        else:  # nobody reads it: numbered and counted only
-            journal.tally(now, "message.sent")
         self.in_transit += 1
         self.env.timeout(latency).callbacks.append(partial(self._arrive, self.desks.get(dst), msg))
         return msg
@@ -245,8 +243,7 @@ class Transport:
         self.env.process(desk.on_call(msg, self._escalation()))
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
-        if not self.journal.wants("message.handled"):
-            self.journal.tally(self.env.now, "message.handled")
+        if self.journal.skip(self.env.now, "message.handled"):
             if msg.then is not None:
                 msg.then(msg)
             self.on_read(desk.code, msg)

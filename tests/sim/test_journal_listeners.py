@@ -34,10 +34,11 @@ def test_an_event_nobody_reads_is_numbered_and_counted_but_never_built():
     assert j.emit(2.0, "message.handled", "DE", msg=1) is None
     assert clock.calls == 0
     assert not j.wants("message.sent") and j.wants("arrest.provisional")
+    assert j.skip(2.5, "message.sent") and not j.skip(2.5, "arrest.provisional")  # the first is counted
     e = j.emit(3.0, "arrest.provisional", "DE", case="A1")
-    assert e is not None and e["seq"] == 3 and heard == [e]
+    assert e is not None and e["seq"] == 4 and heard == [e]
     assert clock.calls == 1
-    assert len(j) == 3 and j.counts == {"message.sent": 1, "message.handled": 1, "arrest.provisional": 1}
+    assert len(j) == 4 and j.counts == {"message.sent": 2, "message.handled": 1, "arrest.provisional": 1}
 
 
 def test_a_sink_or_kept_events_get_every_event_as_before():
