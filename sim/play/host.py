@@ -475,6 +475,11 @@ class PlayHost:
         """Subject id -> the name people know them by (screens show names, never ids)."""
         return MappingProxyType({s.id: s.identity.name for s in self.scenario.subjects})
 
+    def board_version(self, seat: str) -> int:
+        """Bumps when something the seat's board is made of reaches it, so a screen looks for
+        news on the board only then (building the board reads all the seat has seen)."""
+        return self._tracker(seat).board_version
+
     def board(self, seat: str) -> tuple[BoardRow, ...]:
         """The seat's cases as they stand: each request from its draft on, each arrest it is
         party to, with the next answer due from the seat on it."""
