@@ -93,3 +93,22 @@ def test_a_cause_is_written_only_on_events_that_are_built():
         j.emit(0.0, "a.b", "FR")
         j.emit(0.0, "a.c", "FR", by="policy")
     assert [json.loads(x)["by"] for x in sink.getvalue().splitlines()] == ["person", "policy"]
+
+
+def test_the_journal_encoder_writes_the_standard_librarys_bytes_and_refuses_nan():
+    """Rule: the journal file is a contract — the faster encoder writes exactly what
+    ``json.JSONEncoder(ensure_ascii=False, allow_nan=False)`` writes, and refuses NaN as it does."""
+    import math
+
+    import pytest
+
+    from sim.engine.journal import _encode
+
+    standard = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    events = [{"seq": 1, "t": "2026-03-02T06:00:30Z", "kind": "message.sent", "actor": "FR", "msg": 1,
+               "via": ["GS"], "latency_min": 1e-05, "waited_min": 1e16, "x": -0.0, "ok": True, "none": None,
+               "text": "Überstellung — «urgent» \"quoted\"\n\u2028\t", "nested": {"a": [1, 2.5, {"b": ""}]}}]
+    for e in events:
+        assert _encode(e) == standard(e)
+    with pytest.raises(ValueError):
+        _encode({"seq": 1, "n": math.nan})
