@@ -18,6 +18,7 @@ import argparse
 import math
 import os
 import time
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import simpy
@@ -29,6 +30,21 @@ from sim.world import all_members
 MEDIAN_MIN, SIGMA, FORWARD = 20.0, 0.6, 0.3
 
 
+def blocks(draw: Callable[[int], np.ndarray]) -> Callable[[], float]:
+    """The cheapest scalar draws numpy allows: a block of 4096 at a time, served from a list."""
+    it: Iterator[float] = iter(())
+
+    def nxt() -> float:
+        nonlocal it
+        try:
+            return next(it)
+        except StopIteration:
+            it = iter(draw(4096).tolist())
+            return next(it)
+
+    return nxt
+
+
 def reference(days: float, per_day: float, seed: int) -> int:
     env = simpy.Environment()
     rng = np.random.default_rng(seed)
@@ -36,33 +52,34 @@ def reference(days: float, per_day: float, seed: int) -> int:
     desks = [simpy.PriorityResource(env, capacity=2) for _ in range(n)]
     mu = math.log(MEDIAN_MIN)
     handled = 0
-
-    def other(i: int) -> int:
-        j = int(rng.integers(n - 1))
-        return j + (j >= i)
+    u = blocks(rng.random)
+    handling = blocks(lambda k: rng.lognormal(mu, SIGMA, k))
+    gaps = blocks(lambda k: rng.exponential(1440.0 / (per_day * n), k))
+    timeout, process = env.timeout, env.process
 
     def message(dst: int):
         nonlocal handled
         with desks[dst].request(priority=2) as req:
             yield req
-            yield env.timeout(float(rng.lognormal(mu, SIGMA)))
+            yield timeout(handling())
         handled += 1
-        if rng.random() < FORWARD:
-            env.process(message(other(dst)))
+        if u() < FORWARD:
+            j = int(u() * (n - 1))
+            process(message(j + (j >= dst)))
 
     def arrivals():
-        gap = 1440.0 / (per_day * n)
         while True:
-            yield env.timeout(float(rng.exponential(gap)))
-            src = int(rng.integers(n))
-            env.process(message(other(src)))
+            yield timeout(gaps())
+            src = int(u() * n)
+            j = int(u() * (n - 1))
+            process(message(j + (j >= src)))
 
     env.process(arrivals())
     env.run(until=days * 1440.0)
     return handled
 
 
-def engine(days: float, per_day: float, seed: int) -> int:
+def engine(days: float, per_day: float, seed: int, journal: bool = False) -> int:
     scenario = Scenario.model_validate({
         "id": "bench", "title": "throughput", "start": "2026-01-05T00:00:00Z", "duration": f"{days}d",
         "seed": seed,
@@ -71,32 +88,49 @@ def engine(days: float, per_day: float, seed: int) -> int:
         "traffic": {"messages_per_ncb_per_day": per_day, "forward_share": FORWARD, "urgent_share": 0},
         "parameters": {"desk.handling_time": {"lognormal": {"median": f"{MEDIAN_MIN:g}m", "sigma": SIGMA}}},
     })
+    if not journal:  # as a batch run has it: metrics, no journal
+        ex = Exercise(scenario, keep_events=False)
+        ex.run()
+        return ex.handled
     with open(os.devnull, "w", encoding="utf-8") as sink:
         ex = Exercise(scenario, journal_sink=sink, keep_events=False)
         ex.run()
     return ex.handled
 
 
-def timed(fn, *args) -> tuple[int, float]:
-    t0 = time.perf_counter()
+def engine_journal(days: float, per_day: float, seed: int) -> int:
+    return engine(days, per_day, seed, journal=True)
+
+
+def timed(fn, *args) -> tuple[int, float, float]:
+    """Messages handled, wall seconds, and CPU seconds of this process (on a shared machine the
+    wall time also counts the neighbours' work; the ratio is taken on CPU time)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     n = fn(*args)
-    return n, time.perf_counter() - t0
+    return n, time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=float, default=30)
     ap.add_argument("--per-day", type=float, default=20, help="new messages per NCB per day")
-    ap.add_argument("--repeat", type=int, default=3, help="best of N runs each")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N runs each (taken in turns, so a busy "
+                                                         "machine slows all sides alike)")
     a = ap.parse_args()
+    sides = (("bare SimPy reference", reference), ("ncbsim engine", engine),
+             ("engine + JSONL journal", engine_journal))
+    runs: dict[str, list[tuple[int, float, float]]] = {name: [] for name, _ in sides}
+    for r in range(a.repeat):
+        for name, fn in sides:
+            runs[name].append(timed(fn, a.days, a.per_day, 1 + r))
     best = {}
-    for name, fn in (("bare SimPy reference", reference), ("ncbsim engine", engine)):
-        runs = [timed(fn, a.days, a.per_day, 1 + r) for r in range(a.repeat)]
-        n, secs = max(runs, key=lambda r: r[0] / r[1])
-        best[name] = n / secs
-        print(f"{name:<22} {n:>9,} messages in {secs:6.2f} s  = {n / secs:>10,.0f} msg/s")
+    for name, _ in sides:
+        n, wall, cpu = max(runs[name], key=lambda r: r[0] / r[2])
+        best[name] = n / cpu
+        print(f"{name:<24} {n:>9,} messages in {cpu:6.2f} s CPU ({wall:6.2f} s wall) = {n / cpu:>8,.0f} msg/s")
     ratio = best["ncbsim engine"] / best["bare SimPy reference"]
-    print(f"ratio engine/reference: {ratio:.2f}  (target >= 0.5)")
+    print(f"ratio engine/reference: {ratio:.2f}  (target >= 0.85; with the journal written: "
+          f"{best['engine + JSONL journal'] / best['bare SimPy reference']:.2f})")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """TUI responsiveness on the world-baseline scenario (196 NCBs): start-up and one clock tick.
 
-    python bench/tui_tick.py [--ticks 100] [--speed "6 h/s"]
+    python bench/tui_tick.py [--ticks 100] [--speed max]
 
 Start-up: from creating the app to the first screen drawn (headless). Tick: advancing the engine
 by one UI tick (0.1 s of wall time at the given speed) and re-rendering the operations screen,
 counted in CPU time (the wall time of a headless Pilot also holds its idle wait for the next
-frame, which is not work the UI does). Targets: tick median <= 33 ms, start-up <= 1 s.
+frame, which is not work the UI does). At ``max`` the engine runs for its tick budget of wall time
+(``TICK_BUDGET_S``) each tick. Targets: tick p95 <= 33 ms at maximum speed, start-up <= 1 s.
 """
 
 from __future__ import annotations
@@ -52,13 +53,14 @@ async def measure(ticks: int, speed: str) -> tuple[float, list[float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ticks", type=int, default=100)
-    ap.add_argument("--speed", default="6 h/s")
+    ap.add_argument("--speed", default="max")
     a = ap.parse_args()
     startup, times = asyncio.run(measure(a.ticks, a.speed))
     ms = sorted(t * 1000 for t in times)
     print(f"start-up to the first screen: {startup * 1000:.0f} ms (target <= 1000 ms)")
     print(f"tick at {a.speed} ({a.ticks} ticks), CPU: median {statistics.median(ms):.1f} ms, "
-          f"p90 {ms[int(0.9 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target median <= 33 ms)")
+          f"p90 {ms[int(0.9 * (len(ms) - 1))]:.1f} ms, p95 {ms[int(0.95 * (len(ms) - 1))]:.1f} ms, "
+          f"max {ms[-1]:.1f} ms (target p95 <= 33 ms)")
 
 
 if __name__ == "__main__":

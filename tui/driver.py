@@ -8,7 +8,9 @@ Textual), so its behaviour is tested without a terminal.
 
 from __future__ import annotations
 
+import gc
 import time
+from functools import cache
 
 from sim.api import (
     AnswerDecision,
@@ -39,6 +41,17 @@ MAX = float("inf")
 END_MARGIN = 1.0
 
 
+@cache
+def settle_heap() -> None:
+    """Once a process, when the clock first runs. What exists then (the world, the session, the
+    screens) lives as long as the session: the collector stops rescanning it (``gc.freeze``), and
+    collects the young less often. At maximum speed a tick of the UI allocated enough for eleven
+    young collections and, every tenth tick, a full one that stalled the screen for 100-200 ms
+    (bench/tui_tick.py; docs/benchmarks.md)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 class Driver:
     def __init__(self, host: PlayHost, seat: str, session_path: str | None) -> None:
         self.host = host
@@ -66,6 +79,7 @@ class Driver:
                           {c.id: c.title for c in host.scenario.cases})
         self.choices: FormChoices = host.form_choices()
         self._board_told: dict[str, int] = {}  # ref -> history lines the person has been told of
+        self._board_version = -1  # the board as last looked at for news
         self.board_news()  # what is on the board when the screen opens is not news
 
     # --- building ---------------------------------------------------------------------------
@@ -94,6 +108,7 @@ class Driver:
         self.stopped_for = ()
         if self.paused or self.host.finished:
             return False
+        settle_heap()
         if self.seeking:
             before = self.host.seen_count(self.seat)
             self._sought(self.host.advance_to_news(self.seat, TICK_BUDGET_S, TICK_BUDGET_S, self._seek_limit()))
@@ -323,6 +338,10 @@ class Driver:
     def board_news(self) -> list[tuple[BoardRow, tuple[str, ...]]]:
         """Each board row with what happened to it since the person was last told (the
         consequences of what the seat did), and remembers them as told."""
+        version = self.host.board_version(self.seat)
+        if version == self._board_version:
+            return []
+        self._board_version = version
         news = []
         for row in self.board():
             told = self._board_told.get(row.ref, 0)

@@ -49,7 +49,7 @@ class MetricProbe:
     def __init__(self, host: PlayHost) -> None:
         self._host = host
         self.first_arrest: list[float] = []
-        host.listen(self._on_event)
+        host.listen(self._on_event, kinds=("arrest.provisional",))  # the only kind it reads
 
     def _on_event(self, e: dict[str, Any]) -> None:
         if e["kind"] == "arrest.provisional" and not self.first_arrest:

@@ -13,7 +13,7 @@ def zone(name: str) -> ZoneInfo:
 
 
 class SimClock:
-    __slots__ = ("_day", "_day_prefix", "_epoch", "start")
+    __slots__ = ("_day", "_day_prefix", "_epoch", "_iso", "_secs", "start")
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
@@ -22,6 +22,8 @@ class SimClock:
         self._epoch = self.start.timestamp()
         self._day: int | None = None
         self._day_prefix = ""
+        self._secs: int | None = None  # the last second formatted, and its text: events come in bunches at one instant
+        self._iso = ""
 
     def utc(self, t: float) -> datetime:
         return self.start + timedelta(minutes=t)
@@ -29,13 +31,17 @@ class SimClock:
     def iso(self, t: float) -> str:
         """Journal timestamps: whole seconds, UTC, ``Z`` suffix (the journal contract)."""
         secs = int(self._epoch + t * 60.0 + 1e-6)
+        if secs == self._secs:
+            return self._iso
         day, rem = divmod(secs, 86400)
         if day != self._day:  # the date part changes once a sim day; format it once
             self._day = day
             self._day_prefix = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT")
         h, rem = divmod(rem, 3600)
         m, s = divmod(rem, 60)
-        return f"{self._day_prefix}{h:02d}:{m:02d}:{s:02d}Z"
+        self._secs = secs
+        self._iso = text = f"{self._day_prefix}{h:02d}:{m:02d}:{s:02d}Z"
+        return text
 
     def local(self, t: float, tz: str) -> datetime:
         return self.utc(t).astimezone(zone(tz))

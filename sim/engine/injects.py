@@ -63,7 +63,7 @@ class Injects:
             elif inj.at is not None:  # the model requires exactly one of the three
                 self._at(settled_minutes(inj.at), inj)
         if self._watch:  # only scenarios with conditions listen: the others run as before
-            ex.journal.listeners.append(self._count)
+            ex.journal.listen(self._count, kinds=self._watch)
 
     # --- what the trainer's table shows ----------------------------------------------------------
     def status(self, inject_id: str) -> str:

@@ -76,7 +76,7 @@ class ObjectiveTracker:
             if after is not None:
                 self._by_kind.setdefault(after.event, []).append((oid, None))
         if objectives:
-            ex.journal.listeners.append(self._on_event)
+            ex.journal.listen(self._on_event, kinds=self._by_kind)
         for w in self._watch.values():
             if w.deadline < ex.duration:
                 self._expire_at(w.deadline, w.objective.id)

@@ -41,15 +41,20 @@ class BackgroundTraffic:
         return "urgent" if self.urgent_share and self.u() < self.urgent_share else "routine"
 
     def _arrivals(self):
-        env, gap, mean_gap = self.ex.env, self.gap, 1.0 / self.rate_per_min
+        # ``_pair`` and ``_priority`` written out: this loop sends most of a busy world's messages.
+        env, gap, mean_gap, u = self.ex.env, self.gap, 1.0 / self.rate_per_min, self.u
+        timeout, send, codes, urgent = env.timeout, self.ex.send, self.codes, self.urgent_share
+        n = len(codes)
         while True:
-            yield env.timeout(gap() * mean_gap)
-            src, dst = self._pair()
-            self.ex.send(src, dst, kind="traffic", priority=self._priority())
+            yield timeout(gap() * mean_gap)
+            a = int(u() * n)
+            b = int(u() * (n - 1))
+            priority = "urgent" if urgent and u() < urgent else "routine"
+            send(codes[a], codes[b + (b >= a)], kind="traffic", priority=priority)
 
     def after_handled(self, code: str, kind: str) -> None:
         """Some handled messages need a message to another NCB (a reply, a forward)."""
-        if kind in ("traffic", "forward") and self.forward_share and self.u() < self.forward_share:
+        if (kind == "traffic" or kind == "forward") and self.forward_share and self.u() < self.forward_share:
             n = len(self.codes)
             j = int(self.u() * (n - 1))
             i = self.index[code]

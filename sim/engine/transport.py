@@ -26,6 +26,7 @@ decision is open for ``ccc.decision_window`` (the scenario's ``ccc:`` section).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
@@ -131,43 +132,50 @@ class Transport:
         """Send a message; ``then`` runs when the recipient has handled it (read it and acted).
         ``extra`` fields (a person's text, subject, reply reference) go into its journal event."""
         now = self.env.now
+        pair = (src, dst)
         if language is None:
-            language = self.language(src, dst)
-        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, inject=inject, case=case,
-                      about=about, then=then, text=extra.get("text", "") if extra else "")
+            language = self._written_in.get(pair) or self.language(src, dst)
+        # Positionally, in the field order of Message: the hot path of every message.
+        msg = Message(next(self._ids), src, dst, kind, priority, language, channel, now, "",
+                      extra.get("text", "") if extra else "", inject, case, about, -1.0, then)
         self.sent += 1
-        fields: dict[str, Any] = {"msg": msg.id, "from": src, "to": dst, "type": kind,
-                                  "priority": priority, "channel": channel, "language": language}
-        if inject:
-            fields["inject"] = inject
-        if case:
-            fields["case"] = case
-        if about:
-            fields["about"] = about
-        if extra:
-            fields.update(extra)
+        journal = self.journal
         if channel == "i247":
-            path, latency = self._route_cache.get((src, dst)) or self.routes.route(src, dst)
+            path, latency = self._route_cache.get(pair) or self.routes.route(src, dst)
             if not path:
-                self.journal.emit(now, "message.sent", src, **fields)
+                journal.emit(now, "message.sent", src, **self._sent_fields(msg, extra))
                 self.undeliverable += 1
-                self.journal.emit(now, "message.undeliverable", src, msg=msg.id, to=dst,
-                                  reason="no I-24/7 route")
+                journal.emit(now, "message.undeliverable", src, msg=msg.id, to=dst, reason="no I-24/7 route")
                 return msg
             if self._extra_delay is not None:
                 latency += self._extra_delay()
-            fields["via"] = list(path[1:-1])
-            fields["latency_min"] = round(latency, 3)
         else:
-            latency = 0.0
-        self.journal.record(now, "message.sent", src, fields)
+            path, latency = (), 0.0
+        if not journal.skip(now, "message.sent"):  # (one nobody reads is numbered and counted only)
+            fields = self._sent_fields(msg, extra)
+            if path:
+                fields["via"] = list(path[1:-1])
+                fields["latency_min"] = round(latency, 3)
+            journal.record(now, "message.sent", src, fields)
         self.in_transit += 1
-        desk = self.desks.get(dst)
-        ev = self.env.timeout(latency)
-        ev.callbacks.append(lambda _e: self._arrive(desk, msg))
+        self.env.timeout(latency).callbacks.append(partial(self._arrive, self.desks.get(dst), msg))
         return msg
 
-    def _arrive(self, desk: NcbDesk | None, msg: Message) -> None:
+    @staticmethod
+    def _sent_fields(msg: Message, extra: dict[str, Any] | None) -> dict[str, Any]:
+        fields: dict[str, Any] = {"msg": msg.id, "from": msg.sender, "to": msg.recipient, "type": msg.kind,
+                                  "priority": msg.priority, "channel": msg.channel, "language": msg.language}
+        if msg.inject:
+            fields["inject"] = msg.inject
+        if msg.case:
+            fields["case"] = msg.case
+        if msg.about:
+            fields["about"] = msg.about
+        if extra:
+            fields.update(extra)
+        return fields
+
+    def _arrive(self, desk: NcbDesk | None, msg: Message, _event: object = None) -> None:
         self.in_transit -= 1
         if desk is not None:
             if msg.priority == "urgent" and desk.plan.staff(self.env.now) == 0:
@@ -235,6 +243,11 @@ class Transport:
         self.env.process(desk.on_call(msg, self._escalation()))
 
     def _handled(self, desk: NcbDesk, msg: Message, waited: float, handling: float) -> None:
+        if self.journal.skip(self.env.now, "message.handled"):
+            if msg.then is not None:
+                msg.then(msg)
+            self.on_read(desk.code, msg)
+            return
         fields: dict[str, Any] = {"msg": msg.id, "type": msg.kind, "priority": msg.priority,
                                   "waited_min": round(waited, 2), "handling_min": round(handling, 2)}
         if msg.translated:

@@ -206,7 +206,7 @@ class Dvi:
         for inc in ex.scenario.incidents:
             if inc.dvi:
                 ex.after(settled_minutes(inc.at), partial(self._operation, inc))
-        ex.journal.listeners.append(self._published)
+        ex.journal.listen(self._published, kinds=("notice.published",))
 
     def _live(self, subject: str, kind: str) -> Record | None:
         return next((r for r in self.ex.registry.by_subject.get(subject, ()) if r.kind == kind and r.visible), None)

@@ -53,7 +53,7 @@ class Movements:
             if st.spec.plan is not None:
                 ex.env.process(self._travel(st, st.spec.plan))
         if any(s.flees_on for s in ex.scenario.subjects):
-            ex.journal.listeners.append(self._pressure)
+            ex.journal.listen(self._pressure, kinds=("notice.published", "arrest.provisional"))
 
     def _pressure(self, e: dict) -> None:
         """A public extract about a subject, or an associate's arrest, makes a subject move on.

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -475,6 +475,11 @@ class PlayHost:
         """Subject id -> the name people know them by (screens show names, never ids)."""
         return MappingProxyType({s.id: s.identity.name for s in self.scenario.subjects})
 
+    def board_version(self, seat: str) -> int:
+        """Bumps when something the seat's board is made of reaches it, so a screen looks for
+        news on the board only then (building the board reads all the seat has seen)."""
+        return self._tracker(seat).board_version
+
     def board(self, seat: str) -> tuple[BoardRow, ...]:
         """The seat's cases as they stand: each request from its draft on, each arrest it is
         party to, with the next answer due from the seat on it."""
@@ -598,10 +603,11 @@ class PlayHost:
         return tuple(MappingProxyType(e) for e in self._ex.journal.events if e["kind"] == "expectation.validated")
 
     # --- headless front ends: summaries, metrics, the event stream --------------------------------
-    def listen(self, listener: Callable[[dict[str, Any]], None]) -> None:
+    def listen(self, listener: Callable[[dict[str, Any]], None], kinds: Iterable[str] | None = None) -> None:
         """Call ``listener`` with each journal event as it is written (read it, do not change it):
-        progress lines, the traffic analysis, a batch's own measures."""
-        self._ex.journal.listeners.append(listener)
+        progress lines, the traffic analysis, a batch's own measures. Name the ``kinds`` it reads
+        (None: every kind): in a run that keeps no journal, events nobody reads are never built."""
+        self._ex.journal.listen(listener, kinds)
 
     def every(self, interval: float, action: Callable[[], object]) -> None:
         """Call ``action`` every ``interval`` sim minutes (a batch's time series)."""

@@ -59,7 +59,7 @@ class ScriptedCommands:
             if isinstance(command, SEAT_COMMANDS) and entry.seat not in self._inboxes:
                 inbox = _Inbox(ex, entry.seat.partition(":")[2] or "GS")
                 self._inboxes[entry.seat] = inbox
-                ex.journal.listeners.append(inbox)
+                ex.journal.listen(inbox, kinds=("message.sent",))
             at(minutes(entry.at), lambda seat=entry.seat, c=command: self.give(seat, c))
 
     def give(self, seat: str, command: Command) -> None:

@@ -200,6 +200,7 @@ class SeatTracker:
         self._read: set[int] = set()
         self._handled: set[int] = set()
         self.inbox_version = 0
+        self.board_version = 0  # bumps when something the board is made of reaches the seat
         # How many things the seat has seen that its screen shows (an inbox message, a line of what
         # it knows, a change on its board): what "jump to the next thing" waits for.
         self.visible = 0
@@ -230,7 +231,10 @@ class SeatTracker:
                 self.seen.append((since, item))
                 inbox = len(self._inbox)
                 self._note(since, item)
-                if len(self._inbox) > inbox or is_key(item) or self._on_board(item) or (
+                on_board = self._on_board(item)
+                if on_board or item["kind"] == "database.hit":  # (``board`` may file a hit under a request)
+                    self.board_version += 1
+                if len(self._inbox) > inbox or is_key(item) or on_board or (
                         item["kind"] == "message.sent" and item.get("inject")):
                     self.visible += 1
                 new = True

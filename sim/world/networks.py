@@ -68,6 +68,9 @@ class I247Routes:
     def __init__(self, graph: nx.Graph) -> None:
         self.graph = graph
         self._cache: dict[tuple[str, str], tuple[tuple[str, ...], float]] = {}
+        # The graph's own dict of dicts: networkx's views cost more than the lookup (a world's
+        # traffic asks for tens of thousands of pairs once each).
+        self._adj: dict[str, dict[str, dict[str, float]]] = graph._adj
 
     def route(self, src: str, dst: str) -> tuple[tuple[str, ...], float]:
         key = (src, dst)
@@ -76,8 +79,9 @@ class I247Routes:
             return hit
         g = self.graph
         result: tuple[tuple[str, ...], float]
-        if g.has_edge(src, dst):
-            result = ((src, dst), g[src][dst]["latency"])
+        link = self._adj.get(src, {}).get(dst)
+        if link is not None:
+            result = ((src, dst), link["latency"])
         else:
             relay = nx.subgraph_view(g, filter_node=lambda n: n in (src, dst) or g.nodes[n]["kind"] != "ncb")
             try:

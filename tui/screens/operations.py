@@ -58,6 +58,7 @@ class OperationsScreen(ClockedScreen):
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__(driver, clock)
         self._inbox_drawn = -1
+        self._bar_lines = 0  # the clock bar's height as last drawn
         self._prompts: dict[str, str] = {}  # decision id -> its question, for the log's lines
 
     def compose(self) -> ComposeResult:
@@ -128,7 +129,13 @@ class OperationsScreen(ClockedScreen):
         title = f" · {shown(host.scenario.title)}"
         plain = len(Text.from_markup(line + title).plain)
         fits = plain <= 2 * (self.size.width - 2) - 4  # what a two-line wrap loses at word ends
-        self.query_one("#clock-bar", Static).update(line + (title if fits or not self.size.width else ""))
+        text = line + (title if fits or not self.size.width else "")
+        # A new layout of the whole screen only when the bar's height changes (one line or two):
+        # the time in it changes every tick, and at maximum speed a layout per tick was a third
+        # of the tick's drawing.
+        lines = 1 if Text.from_markup(text).cell_len <= self.size.width - 2 else 2
+        self.query_one("#clock-bar", Static).update(text, layout=lines != self._bar_lines)
+        self._bar_lines = lines
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._inbox_again)  # once the panels have their new sizes
@@ -170,8 +177,8 @@ class OperationsScreen(ClockedScreen):
         for _since, e in items:  # every question, so a later answer in the log can say what it was
             if e["kind"] == "decision.requested":
                 self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
-        for since, e in fresh:
-            log.write(log_line(since, e, self.driver, self._prompts))
+        if fresh:  # one write a tick: RichLog's cost is per write, its lines wrap one by one all the same
+            log.write("\n".join(log_line(since, e, self.driver, self._prompts) for since, e in fresh))
         self._logged += len(items)
 
     def _map(self) -> None:
