@@ -181,8 +181,11 @@ class NcbDesk:
             return
         # Two steps, as an officer of a desk with shifts has always been woken (it once waited on
         # "work or shift change"): what else happens at this instant keeps its order.
+        def handed(_e: simpy.Event) -> None:
+            wake.succeed(msg)
+
         relay = self.env.event()
-        relay.callbacks.append(lambda _e: wake.succeed(msg))
+        relay.callbacks.append(handed)
         relay.succeed()
 
     def _ring_at(self, at: float) -> None:

@@ -13,6 +13,7 @@ its recipients. Reviewers are a limited resource, so a surge of requests slows e
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -83,12 +84,40 @@ def aftermath(req: Request | None) -> dict[str, Any]:
                                                  req.ccf.outcome)}
 
 
+class Reviewers:
+    """The NDTF's reviewers as a count and a queue: what ``simpy.Resource`` does, without its
+    request and release events. A free reviewer is taken at once; a request that finds none waits
+    its turn (first come, first served) and is woken by the reviewer who finishes."""
+
+    __slots__ = ("busy", "capacity", "env", "waiting")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.busy = 0
+        self.waiting: deque[simpy.Event] = deque()
+
+    def work(self, minutes: Callable[[], float]):
+        """Hold a reviewer for ``minutes()`` (drawn once one is free)."""
+        if self.busy < self.capacity:
+            self.busy += 1
+        else:
+            turn = self.env.event()
+            self.waiting.append(turn)
+            yield turn  # the reviewer who finishes hands over (busy stays counted)
+        yield self.env.timeout(minutes())
+        if self.waiting:
+            self.waiting.popleft().succeed()
+        else:
+            self.busy -= 1
+
+
 class NdtfReview:
     def __init__(self, ex: Exercise) -> None:
         self.ex = ex
         settings = ex.scenario.ndtf
         self.settings = settings
-        self.reviewers = simpy.Resource(ex.env, capacity=settings.reviewers)
+        self.reviewers = Reviewers(ex.env, settings.reviewers)
         rng = ex.streams.stream("ndtf")
         p = ex.scenario.parameters
         self.screening = distribution(p, "ndtf.screening_time").sampler(rng)
@@ -126,9 +155,8 @@ class NdtfReview:
         return out + [refugee] if refugee else out
 
     def _hands_on(self, factor: float = 1.0):
-        with self.reviewers.request() as req:
-            yield req
-            yield self.ex.env.timeout(self.work() * factor)
+        work = self.work
+        return self.reviewers.work(work if factor == 1.0 else lambda: work() * factor)
 
     def _review_notice(self, rec: Record, case: Case):
         env, reg = self.ex.env, self.ex.registry
