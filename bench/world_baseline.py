@@ -3,6 +3,7 @@
     python bench/world_baseline.py                    # the year as published (x1)
     python bench/world_baseline.py --volume 1 2 4 8   # the year at 1, 2, 4 and 8 times the requests
     python bench/world_baseline.py --engine-only      # skip the bare-SimPy reference
+    python bench/world_baseline.py --default-gc       # without the collector tuned for long runs
 
 ``--volume K`` multiplies every yearly request volume and the arrests by K (the same scenario
 otherwise), to show how the run grows with the work it does. Wall time is what a user waits;
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -74,9 +76,12 @@ def world(volume: float):
 
 
 def engine(volume: float) -> int:
-    import os
-
+    from sim.engine import exercise
     from sim.engine.exercise import Exercise
+
+    if os.environ.get("WORLD_BASELINE_DEFAULT_GC"):  # --default-gc: the collector as CPython sets it
+        from contextlib import nullcontext
+        exercise.tuned_gc = nullcontext  # type: ignore[assignment]
 
     sc = world(volume)
     with open(os.devnull, "w") as sink:
@@ -108,7 +113,11 @@ def main() -> None:
     ap.add_argument("--volume", type=float, nargs="+", default=[1.0], metavar="K",
                     help="multiply the yearly request volume by K (several: one run each)")
     ap.add_argument("--engine-only", action="store_true", help="skip the bare-SimPy reference")
+    ap.add_argument("--default-gc", action="store_true",
+                    help="run the engine with CPython's default collector settings (to measure the tuning)")
     args = ap.parse_args()
+    if args.default_gc:
+        os.environ["WORLD_BASELINE_DEFAULT_GC"] = "1"
     base = None
     for k in args.volume:
         e = run_side("engine", k)

@@ -65,19 +65,37 @@ class ShiftPlan:
         # A local wall time as sim minutes (fold 0: a time a DST change skips or repeats counts once).
         return (wall.replace(tzinfo=self.tz) - self.clock.start).total_seconds() / 60.0
 
+    def _offset(self, wall: datetime) -> float:
+        off = self.tz.utcoffset(wall)  # as wall.replace(tzinfo=tz) reads it (fold 0)
+        return off.total_seconds() / 60.0 if off is not None else 0.0
+
     def _extend(self) -> None:
-        """Work out the next CHUNK_DAYS local days' openings and closings that change the level."""
-        times, levels = self._times, self._levels
+        """Work out the next CHUNK_DAYS local days' openings and closings that change the level.
+
+        In minutes: a day's local midnight as if it were UTC, less the zone's offset. The offset
+        is read once per day (at noon); a day whose noon offset differs from a neighbour's holds a
+        DST change, and its times are converted one by one."""
+        times, levels, days = self._times, self._levels, self.days
         level = levels[-1]
         first = self._days_done
-        for d in range(first, first + self.CHUNK_DAYS):
-            base = self._day0 + timedelta(days=d)
-            for m in (self.open_min, self.close_min):
-                wall = base + timedelta(minutes=m)
-                new = self._level_at(wall)
+        op, cl = self.open_min, self.close_min
+        day_lvl, night_lvl = self.day, self.night
+        one_day, noon = timedelta(days=1), timedelta(hours=12)
+        base = self._day0 + timedelta(days=first)
+        naive_start = self.clock.start.replace(tzinfo=None)
+        noons = [self._offset(base + (j - 1) * one_day + noon) for j in range(self.CHUNK_DAYS + 2)]
+        for j in range(self.CHUNK_DAYS):
+            d = base + j * one_day
+            midnight = (d - naive_start).total_seconds() / 60.0
+            wd = d.weekday()
+            steady = noons[j] == noons[j + 1] == noons[j + 2]
+            opens = day_lvl if wd in days else night_lvl
+            # A closing at 24:00 is the next day's 00:00: open then only if the desk opens at midnight.
+            closes = day_lvl if cl == 1440 and op == 0 and (wd + 1) % 7 in days else night_lvl
+            for m, new in ((op, opens), (cl, closes)):
                 if new == level:
                     continue
-                at = self._instant(wall)
+                at = midnight + m - (noons[j + 1] if steady else self._offset(d + timedelta(minutes=m)))
                 if at <= 0.0 or (times and at <= times[-1]):
                     continue  # before the start (whose own level holds) or a repeated local time
                 times.append(at)
