@@ -154,7 +154,7 @@ def test_shift_changes_are_dst_safe_in_every_direction():
     # The staffing changes at local 08:00 and 18:00 on working days, whatever the UTC offset did.
     clock = SimClock(datetime(2026, 3, 1, 0, tzinfo=UTC))
     plan = ShiftPlan(clock, "America/New_York", DeskStaffing(staff=2))
-    for day in range(0, 260):
+    for day in range(260):
         for minute in (7 * 60 + 59, 8 * 60, 17 * 60 + 59, 18 * 60):
             local = clock.local(day * 1440.0, "America/New_York").replace(hour=minute // 60, minute=minute % 60)
             t = clock.at(local)
