@@ -80,22 +80,24 @@ class ShiftPlan:
         first = self._days_done
         op, cl = self.open_min, self.close_min
         day_lvl, night_lvl = self.day, self.night
-        one_day, noon = timedelta(days=1), timedelta(hours=12)
         base = self._day0 + timedelta(days=first)
-        naive_start = self.clock.start.replace(tzinfo=None)
-        noons = [self._offset(base + (j - 1) * one_day + noon) for j in range(self.CHUNK_DAYS + 2)]
+        # The first day's local midnight as if it were UTC, in sim minutes; the others follow by 1440.
+        midnight0 = (base - self.clock.start.replace(tzinfo=None)).total_seconds() / 60.0
+        wd0 = base.weekday()
+        offset = self._offset
+        noons = [offset(base + timedelta(days=j - 1, hours=12)) for j in range(self.CHUNK_DAYS + 2)]
         for j in range(self.CHUNK_DAYS):
-            d = base + j * one_day
-            midnight = (d - naive_start).total_seconds() / 60.0
-            wd = d.weekday()
-            steady = noons[j] == noons[j + 1] == noons[j + 2]
+            wd = (wd0 + j) % 7
             opens = day_lvl if wd in days else night_lvl
             # A closing at 24:00 is the next day's 00:00: open then only if the desk opens at midnight.
             closes = day_lvl if cl == 1440 and op == 0 and (wd + 1) % 7 in days else night_lvl
             for m, new in ((op, opens), (cl, closes)):
                 if new == level:
                     continue
-                at = midnight + m - (noons[j + 1] if steady else self._offset(d + timedelta(minutes=m)))
+                if noons[j] == noons[j + 1] == noons[j + 2]:
+                    at = midnight0 + j * 1440 + m - noons[j + 1]
+                else:  # a DST change near this day: this time's own offset
+                    at = midnight0 + j * 1440 + m - offset(base + timedelta(days=j, minutes=m))
                 if at <= 0.0 or (times and at <= times[-1]):
                     continue  # before the start (whose own level holds) or a repeated local time
                 times.append(at)
