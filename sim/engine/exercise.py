@@ -34,6 +34,7 @@ from .acts import SeatActs
 from .clock import SimClock
 from .injects import Injects
 from .journal import Journal
+from .longrun import tuned_gc
 from .messages import Message
 from .motion import InMotion
 from .objectives import ObjectiveTracker
@@ -233,7 +234,8 @@ class Exercise:
         self.started = True
         end = self.duration if until is None else min(until, self.duration)
         if end > self.env.now:
-            self.env.run(until=end)
+            with tuned_gc():
+                self.env.run(until=end)
         if end < self.duration:
             self._finish_instant()
         elif not self.finished:

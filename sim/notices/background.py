@@ -22,7 +22,7 @@ from ..rng import Draws
 from .kinds import CONTEXT_OF, EXCLUDED_OFFENCES, HUMAN_RIGHTS_CONCERN, REQUIRED_FIELDS
 from .registry import Record
 from .review import Case
-from .rules import findings
+from .rules import Finding, findings
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -46,6 +46,7 @@ class BackgroundRequests:
         self.gap = Draws(lambda k: rng.exponential(1.0, k))
         self._ids = count(1)
         self.arrestable: list[Record] = []
+        self._forms: dict[tuple[str, str | None, str, str | None, float], tuple[list[Finding], list[Finding]]] = {}
         for kind, per_year in sorted(bg.requests_per_year.items()):
             if per_year > 0 and self.codes:
                 ex.env.process(self._stream(kind, YEAR_MIN / per_year))
@@ -55,6 +56,22 @@ class BackgroundRequests:
     def _pick(self, seq):
         return seq[int(self.u() * len(seq))]
 
+    def _findings(self, kind: str, purpose: str | None, offence: str, blank: str | None,
+                  penalty: float) -> tuple[list[Finding], list[Finding]]:
+        """The form's findings, and the completed form's: a few dozen distinct forms, worked out once each."""
+        key = (kind, purpose, offence, blank, penalty)
+        got = self._forms.get(key)
+        if got is None:
+            provided = set(REQUIRED_FIELDS[kind])
+            provided.discard(blank or "")
+            got = self._forms[key] = (
+                findings(kind, purpose=purpose, offence=offence, provided=provided,
+                         max_penalty_years=None if blank == PENALTY else penalty),
+                findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty,
+                         provided=set(REQUIRED_FIELDS[kind])))
+        # Copies: a case's lists are its own (the review replaces them as the form is completed).
+        return list(got[0]), list(got[1])
+
     def _case(self, kind: str) -> tuple[str | None, Case, bool]:
         p, u = self.profile, self.u
         purpose = "arrest" if kind == "diffusion" else ("prosecution" if kind == "red" else None)
@@ -63,18 +80,13 @@ class BackgroundRequests:
             offence = self._pick(_EXCLUDED)
         if kind in COERCIVE and u() < p.below_threshold_share:
             penalty = 1.0
-        provided = set(REQUIRED_FIELDS[kind])
         complete = u() >= p.incomplete_share
         blank = None if complete else self._pick(MISSABLE[kind])
-        provided.discard(blank or "")
         # Drawn in this order (Art. 3, then Art. 2) from one stream, so the calibration's draws stay put.
         indications: tuple[str, ...] = (CONTEXT_OF["political"],) if u() < p.art3_share else ()
         if u() < p.art2_share:
             indications += (HUMAN_RIGHTS_CONCERN,)
-        found = findings(kind, purpose=purpose, offence=offence, provided=provided,
-                         max_penalty_years=None if blank == PENALTY else penalty)
-        completed = findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty,
-                             provided=set(REQUIRED_FIELDS[kind]))
+        found, completed = self._findings(kind, purpose, offence, blank, penalty)
         completes = complete or u() >= p.never_completed_share
         case = Case(found, indications=indications, completed=completed, completes_on_request=completes)
         return purpose, case, u() < p.public_extract_share
@@ -93,11 +105,16 @@ class BackgroundRequests:
         while True:
             yield env.timeout(self.gap() * mean_gap)
             purpose, case, public = self._case(kind)
-            requester = self._pick(self.codes)
+            codes = self.codes
+            at = int(self.u() * len(codes))  # as _pick(codes)
+            requester = codes[at]
             recipients = None
             if kind == "diffusion":
-                others = [c for c in self.codes if c != requester]
-                recipients = frozenset(self._pick(others) for _ in range(1 + int(self.u() * 8))) if others else frozenset()
+                # As _pick from the other codes, without building that list: the k-th other code is
+                # codes[k], or codes[k + 1] from the requester's place on.
+                n = len(codes) - 1
+                recipients = frozenset(codes[k + (k >= at)] for k in
+                                       (int(self.u() * n) for _ in range(1 + int(self.u() * 8)))) if n else frozenset()
             rec = Record(self._free_id(), kind, requester, None, env.now, purpose=purpose,
                          recipients=recipients, public=public, background=True)
             if kind in ("red", "diffusion"):

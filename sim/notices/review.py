@@ -13,7 +13,8 @@ its recipients. Reviewers are a limited resource, so a surge of requests slows e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -83,12 +84,59 @@ def aftermath(req: Request | None) -> dict[str, Any]:
                                                  req.ccf.outcome)}
 
 
+def drive(steps: Generator[simpy.Event, Any, None], value: Any = None) -> None:
+    """Run a review's steps now and on each event it waits for: a SimPy process without its
+    start and end events (two of a review's five), which nobody waits on or interrupts.
+
+    Each step resumes from the event's callbacks, in the same step a process would, so what
+    happens at an instant keeps its order; the first runs at once, where the process's start
+    would have run right after the current step."""
+    while True:
+        try:
+            event = steps.send(value)
+        except StopIteration:
+            return
+        if event.callbacks is not None:
+            # (A failed event is not defused: the run stops with its error, as with a process.)
+            event.callbacks.append(lambda e: drive(steps, e.value))
+            return
+        value = event.value  # already processed: go on at once, as a process does
+
+
+class Reviewers:
+    """The NDTF's reviewers as a count and a queue: what ``simpy.Resource`` does, without its
+    request and release events. A free reviewer is taken at once; a request that finds none waits
+    its turn (first come, first served) and is woken by the reviewer who finishes."""
+
+    __slots__ = ("busy", "capacity", "env", "waiting")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.busy = 0
+        self.waiting: deque[simpy.Event] = deque()
+
+    def work(self, minutes: Callable[[], float]):
+        """Hold a reviewer for ``minutes()`` (drawn once one is free)."""
+        if self.busy < self.capacity:
+            self.busy += 1
+        else:
+            turn = self.env.event()
+            self.waiting.append(turn)
+            yield turn  # the reviewer who finishes hands over (busy stays counted)
+        yield self.env.timeout(minutes())
+        if self.waiting:
+            self.waiting.popleft().succeed()
+        else:
+            self.busy -= 1
+
+
 class NdtfReview:
     def __init__(self, ex: Exercise) -> None:
         self.ex = ex
         settings = ex.scenario.ndtf
         self.settings = settings
-        self.reviewers = simpy.Resource(ex.env, capacity=settings.reviewers)
+        self.reviewers = Reviewers(ex.env, settings.reviewers)
         rng = ex.streams.stream("ndtf")
         p = ex.scenario.parameters
         self.screening = distribution(p, "ndtf.screening_time").sampler(rng)
@@ -103,7 +151,7 @@ class NdtfReview:
         self.ex.registry.add(rec, self.ex.env.now, **({"purpose": rec.purpose} if rec.purpose else {}),
                              **({"to": sorted(rec.recipients)} if rec.recipients is not None else {}))
         proc = self._review_diffusion if rec.kind == "diffusion" else self._review_notice
-        self.ex.env.process(proc(rec, case))
+        drive(proc(rec, case))
 
     def _refugee_now(self, rec: Record) -> Finding | None:
         # The refugee rule depends on the moment: status may be confirmed while the request waits.
@@ -126,9 +174,8 @@ class NdtfReview:
         return out + [refugee] if refugee else out
 
     def _hands_on(self, factor: float = 1.0):
-        with self.reviewers.request() as req:
-            yield req
-            yield self.ex.env.timeout(self.work() * factor)
+        work = self.work
+        return self.reviewers.work(work if factor == 1.0 else lambda: work() * factor)
 
     def _review_notice(self, rec: Record, case: Case):
         env, reg = self.ex.env, self.ex.registry

@@ -137,3 +137,46 @@ def test_the_night_backlog_is_read_when_the_shift_starts():
     ex.run()
     assert sorted(handled(ex, f"I{k}")["t"] for k in range(1, 4)) == [
         "2026-03-03T07:10:00Z", "2026-03-03T07:10:00Z", "2026-03-03T07:20:00Z"]
+
+
+def test_the_desk_opens_at_its_local_hour_on_the_monday_after_a_dst_change():
+    # Washington springs forward in the night of Sunday 8 March 2026: the desk opens at 08:00 EDT
+    # (12:00 UTC) on Monday 9th. A message from Saturday is read then, not an hour later.
+    sc = scenario(start="2026-03-07T15:00:00Z", duration="3d", parameters=FIXED_10M,
+                  world={"members": ["US", "FR"]},
+                  injects=[{"id": "I1", "at": "0m", "from": "national-police", "to": "US", "text": "x"}])
+    ex = Exercise(sc)
+    ex.run()
+    assert handled(ex, "I1")["t"] == "2026-03-09T12:10:00Z"
+
+
+def test_shift_changes_are_dst_safe_in_every_direction():
+    # The staffing changes at local 08:00 and 18:00 on working days, whatever the UTC offset did.
+    clock = SimClock(datetime(2026, 3, 1, 0, tzinfo=UTC))
+    plan = ShiftPlan(clock, "America/New_York", DeskStaffing(staff=2))
+    for day in range(260):
+        for minute in (7 * 60 + 59, 8 * 60, 17 * 60 + 59, 18 * 60):
+            local = clock.local(day * 1440.0, "America/New_York").replace(hour=minute // 60, minute=minute % 60)
+            t = clock.at(local)
+            on = local.weekday() < 5 and 8 * 60 <= minute < 18 * 60
+            assert plan.staff(t) == (2 if on else 0), local
+
+
+def test_idle_officers_are_not_woken_by_shift_changes():
+    # A week of five desks with nothing to read: no officer waits on a timer, so once the start's
+    # processes have run the simulation has nothing left to do (the old officers woke twice a day).
+    ex = Exercise(scenario(duration="7d", traffic={"messages_per_ncb_per_day": 0}))
+    ex.run(until=1.0)
+    assert ex.next_event_time() == float("inf")
+
+
+def test_a_backlog_is_read_by_every_officer_coming_on_duty_at_once():
+    # Five messages queue overnight on a desk of three: at 08:00 Paris three officers start on
+    # them together, then take the rest as each finishes.
+    sc = scenario(start="2026-03-02T20:00:00Z", desks={"default": {"staff": 3}}, parameters=FIXED_10M,
+                  injects=[{"id": f"I{k}", "at": f"{k}h", "from": "police", "to": "FR", "text": "x"}
+                           for k in range(1, 6)])
+    ex = Exercise(sc)
+    ex.run()
+    assert sorted(handled(ex, f"I{k}")["t"] for k in range(1, 6)) == [
+        "2026-03-03T07:10:00Z"] * 3 + ["2026-03-03T07:20:00Z"] * 2

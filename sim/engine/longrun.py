@@ -1,0 +1,40 @@
+"""The garbage collector tuned for a long run.
+
+A run allocates and drops millions of small objects (events, generators, journal dicts) while
+what it keeps (the world, the registry's records) only grows. With CPython's default thresholds
+the collector runs every 700 allocations and keeps rescanning that growing heap, which makes a
+year at eight times the volume far slower than eight years at one. During a run the objects
+that exist before it (the scenario, the world, the imported modules) are frozen out of the
+collector's sight and the youngest generation is collected less often; both are put back when
+the run ends, so a process that does other work (a batch worker, the TUI) is left as it was.
+Reference cycles are still collected: nothing is disabled.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+GEN0 = 50_000  # allocations between young collections during a run (CPython's default: 700)
+
+_depth = 0
+
+
+@contextmanager
+def tuned_gc() -> Iterator[None]:
+    """Tune the collector for the duration of the block (nested blocks leave it to the outermost)."""
+    global _depth
+    if _depth:
+        yield
+        return
+    _depth += 1
+    saved = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GEN0, saved[1], saved[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+        gc.unfreeze()
+        _depth -= 1
