@@ -7,7 +7,8 @@ year at eight times the volume far slower than eight years at one. During a run 
 that exist before it (the scenario, the world, the imported modules) are frozen out of the
 collector's sight and the youngest generation is collected less often; both are put back when
 the run ends, so a process that does other work (a batch worker, the TUI) is left as it was.
-Reference cycles are still collected: nothing is disabled.
+Reference cycles are still collected: nothing is disabled. A process that froze its heap
+itself is left to its own tuning.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ _depth = 0
 def tuned_gc() -> Iterator[None]:
     """Tune the collector for the duration of the block (nested blocks leave it to the outermost)."""
     global _depth
-    if _depth:
+    if _depth or gc.get_freeze_count():
+        # Nested, or a long-lived host (the TUI) has settled its own heap: unfreezing at the end
+        # would hand that host's whole heap back to the collector after every tick.
         yield
         return
     _depth += 1

@@ -27,3 +27,16 @@ def test_nested_runs_leave_the_tuning_to_the_outermost():
             pass
         assert gc.get_threshold()[0] == GEN0  # the inner block did not put it back early
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_heap_the_process_froze_itself_stays_frozen_after_a_run():
+    # The TUI freezes its heap once (tui/driver.settle_heap); a run per tick must not unfreeze it,
+    # or every tick would hand the whole session back to the collector.
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        threshold = gc.get_threshold()
+        Exercise(scenario(duration="1h")).run()
+        assert gc.get_freeze_count() > frozen // 2 and gc.get_threshold() == threshold  # (frozen objects may die)
+    finally:
+        gc.unfreeze()
