@@ -84,6 +84,10 @@ def engine(volume: float) -> int:
         exercise.tuned_gc = nullcontext  # type: ignore[assignment]
 
     sc = world(volume)
+    if os.environ.get("WORLD_BASELINE_NO_JOURNAL"):  # --no-journal: the year as a batch run runs it
+        ex = Exercise(sc, keep_events=False)
+        ex.run()
+        return len(ex.journal)
     with open(os.devnull, "w") as sink:
         ex = Exercise(sc, journal_sink=sink, keep_events=False)
         ex.run()
@@ -115,7 +119,11 @@ def main() -> None:
     ap.add_argument("--engine-only", action="store_true", help="skip the bare-SimPy reference")
     ap.add_argument("--default-gc", action="store_true",
                     help="run the engine with CPython's default collector settings (to measure the tuning)")
+    ap.add_argument("--no-journal", action="store_true",
+                    help="write no journal, as a batch run (events nobody reads are only counted)")
     args = ap.parse_args()
+    if args.no_journal:
+        os.environ["WORLD_BASELINE_NO_JOURNAL"] = "1"
     if args.default_gc:
         os.environ["WORLD_BASELINE_DEFAULT_GC"] = "1"
     base = None
