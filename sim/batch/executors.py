@@ -76,7 +76,9 @@ def worker_start(parent: int) -> None:
     """A pool worker's initializer: leave signals to the main process, and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for s in SIGNALS:
-        if s != signal.SIGINT:  # a forked worker inherits the main process's handlers
+        # A forked worker inherits the main process's Python handlers (which would raise here);
+        # a signal ignored there (nohup's SIGHUP) stays ignored.
+        if s != signal.SIGINT and callable(signal.getsignal(s)):
             signal.signal(s, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
@@ -104,18 +106,21 @@ def interruptible() -> Iterator[None]:
     """While open in the main thread: SIGTERM, SIGHUP and SIGINT raise ``Interrupted`` here.
 
     The first signal raises; a second one while the executor is being shut down is ignored, so
-    the clean-up is not itself cut short (``kill -9`` remains for the impatient).
+    the clean-up is not itself cut short (``kill -9`` remains for the impatient). A signal the
+    process was started to ignore stays ignored: ``nohup`` keeps a sweep going after a hang-up,
+    and a shell's background job is not stopped by the Ctrl-C meant for the foreground.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    caught = [s for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
 
     def stop(signum: int, _frame: Any) -> None:
-        for s in SIGNALS:
+        for s in caught:
             signal.signal(s, signal.SIG_IGN)
         raise Interrupted(signum)
 
-    before = {s: signal.signal(s, stop) for s in SIGNALS}
+    before = {s: signal.signal(s, stop) for s in caught}
     try:
         yield
     finally:

@@ -39,13 +39,14 @@ def stored(out: Path) -> list[str]:
     return [json.loads(line)["run_id"] for line in status.read_text().splitlines()] if status.exists() else []
 
 
-def start_held_sweep(tmp_path: Path, executor: str) -> tuple[subprocess.Popen, Path, list[psutil.Process]]:
+def start_held_sweep(tmp_path: Path, executor: str, preamble: str = "") -> tuple[subprocess.Popen, Path,
+                                                                                list[psutil.Process]]:
     """A sweep whose workers each finish one run, then hold the next until they are killed."""
     out = tmp_path / "out"
     # A shell without job control starts background jobs with SIGINT ignored; give the sweep the
     # Ctrl-C handler a terminal gives it.
     ctrl_c = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
-    cmd = [sys.executable, "-c", ctrl_c + SLOW_SWEEP, "batch", str(experiment(tmp_path)), "--executor", executor,
+    cmd = [sys.executable, "-c", ctrl_c + preamble + SLOW_SWEEP, "batch", str(experiment(tmp_path)), "--executor", executor,
            "--workers", "2", "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "NCBSIM_TEST_HOLD_AFTER": "1"})
@@ -95,6 +96,20 @@ def test_a_signal_to_the_main_process_alone_stops_the_sweep_at_once_with_its_exi
     assert_all_end(workers)
     assert not [n for t in ("runs", "metrics", "timeseries") for n in os.listdir(out / t) if n.startswith(".")]
     assert_resumes(tmp_path / "exp.yaml", out)
+
+
+def test_a_sweep_started_under_nohup_goes_on_after_a_hang_up(tmp_path):
+    nohup = "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"  # what nohup does before it starts the command
+    proc, _, workers = start_held_sweep(tmp_path, "process", nohup)
+    proc.send_signal(signal.SIGHUP)
+    for w in workers:
+        w.send_signal(signal.SIGHUP)  # a hang-up reaches the whole foreground group
+    time.sleep(1.5)
+    assert proc.poll() is None and all(w.is_running() for w in workers)
+    proc.terminate()
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 143, err
+    assert_all_end(workers)
 
 
 def test_a_worker_whose_parent_died_ends_by_its_watchdog_where_the_kernel_does_not_help(tmp_path):
