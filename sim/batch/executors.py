@@ -29,8 +29,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..errors import RunError
+from . import CONNECT_TIMEOUT_S
 
-CONNECT_TIMEOUT_S = 3
 WATCH_S = 1.0
 _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
                       r"|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})$")

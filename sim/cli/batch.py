@@ -6,7 +6,7 @@ import importlib.util
 import os
 import sys
 
-from ..batch.executors import CONNECT_TIMEOUT_S
+from ..batch import CONNECT_TIMEOUT_S
 
 MAX_WORKERS = 256
 RESEARCH = ("pyarrow", "pandas", "scipy", "distributed")  # what pyproject's [research] extra brings
