@@ -17,6 +17,7 @@ every ``WATCH_S`` seconds that its parent is still the process that started it.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -149,6 +150,9 @@ def executor(kind: str, workers: int, scheduler: str | None = None) -> Iterator[
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start, initargs=(os.getpid(),))
+        # The workers are forked with everything this process holds: frozen, those objects are
+        # never scanned by a worker's garbage collector (nor copied by it, page by page).
+        gc.freeze()
         with interruptible():
             try:
                 yield pool
@@ -156,6 +160,8 @@ def executor(kind: str, workers: int, scheduler: str | None = None) -> Iterator[
             except BaseException:
                 _kill_workers(pool)
                 raise
+            finally:
+                gc.unfreeze()
     elif kind == "dask":
         with interruptible():
             yield from _dask(workers, scheduler)
