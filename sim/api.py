@@ -1,4 +1,5 @@
-"""The engine's public API: what the terminal UI (and other front ends) may use.
+"""The engine's public API: what the terminal UI (and other front ends) may use, and what
+researchers drive the model with from Python (``run_scenario``, ``METRICS``).
 
 Front ends import from here only (an import-linter contract in pyproject.toml says so), so the
 engine's internals can change without breaking them.
@@ -6,6 +7,12 @@ engine's internals can change without breaking them.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from .batch.experiment import METRICS
 from .decisions.port import Decision, DecisionError, Option
 from .decisions.seats import SeatConfig
 from .durations import format_minutes, minutes, parse_duration
@@ -61,7 +68,105 @@ def request_form(scenario: Scenario, request_id: str) -> dict:
                                                  exclude={"character", "human_rights_risk", "concealed", "indications"})
 
 
+POLICIES = ("by_the_book", "overloaded", "careless")
+
+
+def run_scenario(scenario: str | os.PathLike[str] | Scenario | LoadedScenario, *,
+                 parameters: Mapping[str, Any] | None = None, seed: int = 0, replication: int = 0,
+                 until: str | timedelta | None = None, policy: str | None = None,
+                 metrics: Iterable[str] | None = None) -> dict[str, float | None]:
+    """Run a scenario once, headless, and return its metrics: what a researcher wraps.
+
+    This is one run of a batch (``sim.batch.runs.run_task``), so for the same scenario,
+    parameters, seed, replication, stop time and policy it returns exactly the metrics that
+    ``ncbsim batch`` stores for that design point and replication (and ``ncbsim run --seed N
+    --replication R --set PATH=VALUE`` reproduces it). It needs no research stack.
+
+    scenario: a scenario file (YAML), or a scenario already loaded (``load_scenario(path)``, or
+        a ``Scenario`` model).
+    parameters: ``{path: value}`` set in the scenario before the run, with the paths and values
+        of an experiment's parameters: ``"ndtf.reviewers": 4``, ``"traffic.messages_per_ncb_per_day":
+        30``, ``"parameters.mind.refresh_interval": "36h"`` (a duration is written with its unit),
+        ``"requests[D1].to": ["ES"]``. See docs/research.md.
+    seed: the experiment's seed (every stream is drawn from it; the scenario's own seed is not used).
+    replication: which replication of that seed: replication r draws the same random numbers at
+        every parameter setting (common random numbers), as in a batch.
+    until: stop after this much sim time (``"7d"``, ``"36h"``, or a ``timedelta``); default the
+        scenario's duration.
+    policy: one policy for every role: ``"by_the_book"``, ``"overloaded"`` or ``"careless"``
+        (default: the scenario's own).
+    metrics: names from ``METRICS`` (default: all of them, in that order).
+
+    Returns ``{metric: value}``; a value is None where a metric has none (``hours_to_first_arrest``
+    without an arrest). Bad input raises ``InputError`` before anything runs, with one located
+    ``Problem`` per mistake (a path that leads nowhere, a value the scenario refuses, an unknown
+    metric); a run that fails raises ``RunError``.
+
+    Example::
+
+        from sim.api import run_scenario
+
+        m = run_scenario("scenarios/fugitive-three-borders.yaml",
+                         parameters={"parameters.mind.refresh_interval": "36h", "ndtf.reviewers": 2},
+                         seed=1, replication=0, until="7d", metrics=["arrests", "hours_to_first_arrest"])
+        # {'arrests': 1.0, 'hours_to_first_arrest': 41.487...}
+    """
+    from .batch.experiment import path_problem
+    from .batch.plan import _scenario_problems
+    from .batch.runs import RunTask, run_task
+    from .scenario.loader import Located, plain_data
+
+    problems: list[Problem] = []
+    if isinstance(scenario, Scenario):
+        data = scenario.model_dump(mode="json", by_alias=True)
+        located = Located(data, {}, ["scenario"])
+    else:
+        loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+        data = plain_data(loaded.located.data)
+        located = loaded.located
+    where = located.files[0] if located.files else "scenario"
+    overrides = dict(parameters or {})
+    for path in overrides:
+        if not isinstance(path, str):
+            problems.append(Problem("parameters", 0, 0, "", f"a path is text, like 'ndtf.reviewers'; got {path!r}"))
+        elif why := path_problem(path, data):
+            problems.append(Problem("parameters", 0, 0, path, why))
+    names = list(METRICS) if metrics is None else ([metrics] if isinstance(metrics, str) else list(metrics))
+    for name in names:
+        if name not in METRICS:
+            from .batch.paths import suggest
+
+            problems.append(Problem("metrics", 0, 0, str(name), f"not a metric{suggest(str(name), METRICS)}; "
+                                                               f"known: {', '.join(METRICS)}"))
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63:
+        problems.append(Problem("seed", 0, 0, "", f"expected a whole number from 0 to 2^63 - 1, got {seed!r}"))
+    if isinstance(replication, bool) or not isinstance(replication, int) or not 0 <= replication < 2 ** 63:
+        problems.append(Problem("replication", 0, 0, "", f"expected a whole number from 0 up, got {replication!r}"))
+    if policy is not None and policy not in POLICIES:
+        problems.append(Problem("policy", 0, 0, "", f"expected one of {', '.join(POLICIES)}, got {policy!r}"))
+    until_min = None
+    if until is not None:
+        try:
+            until_min = minutes(until if isinstance(until, timedelta) else parse_duration(until))
+        except ValueError as e:
+            problems.append(Problem("until", 0, 0, "", str(e)))
+    if not problems and overrides:
+        # The values as the scenario loader would check them, located where the scenario has them.
+        problems += _scenario_problems(data, overrides, located)
+    if problems:
+        raise InputError(problems)
+
+    task = RunTask(run_id=f"{where}@{seed}/{replication}", point=0, replication=replication, overrides=overrides,
+                   scenario_data=data, seed=seed, until_min=until_min, policy=policy, metrics=tuple(names))
+    result = run_task(task)
+    if result["run"]["status"] != "ok":
+        raise RunError(f"the run failed: {result['run']['error']}")
+    return {m["metric"]: m["value"] for m in result["metrics"]}
+
+
 __all__ = [
+    "METRICS",
+    "POLICIES",
     "RATINGS",
     "VERDICTS",
     "Accepted",
@@ -117,6 +222,7 @@ __all__ = [
     "render_markdown",
     "request_checks",
     "request_form",
+    "run_scenario",
     "session_file_for",
     "view",
     "who_knew",

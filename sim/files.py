@@ -22,7 +22,6 @@ import errno
 import io
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -253,7 +252,7 @@ class _Pending:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         for attempt in range(8):
             part = os.path.join(folder, f".{os.path.basename(self.target)}.ncbsim-{os.getpid()}-"
-                                        f"{secrets.token_hex(8)}.part")
+                                        f"{os.urandom(8).hex()}.part")
             try:
                 self.fd = os.open(part, flags, 0o600)
                 break

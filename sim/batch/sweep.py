@@ -22,14 +22,24 @@ from .runs import RunTask, failed_result, run_task
 __all__ = ["Plan", "input_files", "load_experiment", "plan", "run_sweep", "status_counts"]
 
 
-def _progress(done: int, total: int, started: float, failed: int) -> None:
-    if not sys.stderr.isatty():
-        return
-    rate = done / max(1e-9, time.monotonic() - started)
-    eta = (total - done) / rate if rate else float("inf")
+def progress_line(done: int, total: int, done_now: int, seconds: float, failed: int) -> str:
+    """The sweep's progress: ``done`` of ``total`` runs stored, ``done_now`` of them in this session.
+
+    The rate and the time left count only the runs done in this session (a resumed sweep's
+    stored runs took no time now), and there is no rate until one has finished.
+    """
     bar = "#" * int(30 * done / max(1, total))
-    print(f"\r[{bar:<30}] {done}/{total} runs · {rate:.2f}/s · ETA {eta:,.0f}s"
-          + (f" · {failed} failed" if failed else ""), end="", file=sys.stderr, flush=True)
+    if done_now:
+        rate = done_now / max(1e-9, seconds)
+        pace = f"{rate:.2f}/s · ETA {(total - done) / rate:,.0f}s"
+    else:
+        pace = "–/s · ETA –"
+    return f"[{bar:<30}] {done}/{total} runs · {pace}" + (f" · {failed} failed" if failed else "")
+
+
+def _progress(line: str) -> None:
+    if sys.stderr.isatty():
+        print("\r" + line, end="", file=sys.stderr, flush=True)
 
 
 def _changed_inputs(manifest: dict[str, Any] | None, pl: Plan) -> str | None:
@@ -142,6 +152,7 @@ def manifest(pl: Plan, kind: str, workers: int) -> dict[str, Any]:
 
 def _execute(ex: Executor, store: Any, pl: Plan, todo: list[RunTask], workers: int, started: float) -> int:
     finished, failed = len(pl.tasks) - len(todo), 0
+    done_before = finished
     window = max(2, workers * 3)  # a few tasks in flight per worker: flat memory however large the sweep
     pending: dict[Future, RunTask] = {}
     queue = iter(todo)
@@ -166,7 +177,8 @@ def _execute(ex: Executor, store: Any, pl: Plan, todo: list[RunTask], workers: i
                                    "stored so far are kept, carry on with --resume") from None
                 finished += 1
                 failed += result["run"]["status"] != "ok"
-                _progress(finished, len(pl.tasks), started, failed)
+                _progress(progress_line(finished, len(pl.tasks), finished - done_before,
+                                        time.monotonic() - started, failed))
     except KeyboardInterrupt:
         for f in pending:
             f.cancel()

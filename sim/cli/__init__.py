@@ -1,4 +1,16 @@
-"""The ``ncbsim`` command. Exit codes: 0 ok, 1 the run failed, 2 bad input (design.md contract)."""
+"""The ``ncbsim`` command. Exit codes: 0 ok, 1 the run failed, 2 bad input (design.md contract).
+
+Each command is a module of this package named in ``COMMANDS``, with ``register(sub)`` adding
+its parser (``sub.add_parser(NAME, ...)``, its arguments, ``set_defaults(handler=...)``) and a
+handler ``NAME_command(args) -> int``. ``ncbsim --help`` imports every command module to list
+them, so a command module's top level imports only the standard library's light modules and
+the light helpers of ``sim`` (``sim.errors``, ``sim.text``, ``sim.durations``, ``sim.files``,
+``sim.cli.*``): whatever the command runs (the engine, the scenario loader, pydantic, yaml,
+networkx, the research stack, the UI) is imported inside its handler. A test
+(tests/cli/test_lazy_imports.py) runs every ``ncbsim [COMMAND] --help`` in a fresh process and
+fails when one of them imports a heavy module. Adding a command: its module, and its name on a
+line of its own in ``COMMANDS`` (the order of ``ncbsim --help``).
+"""
 
 from __future__ import annotations
 
@@ -20,17 +32,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+COMMANDS = (
+    "play",
+    "trainer",
+    "run",
+    "replay",
+    "report",
+    "note",
+    "batch",
+    "analyze",
+    "validate",
+    "schema",
+    "world",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from . import batch, note, play, replay, report, run, schema, trainer, validate, world
+    from importlib import import_module
 
     parser = _Parser(prog="ncbsim", description="Exercises for international police cooperation "
                                                 "(INTERPOL-style NCB network) on a discrete-event engine.")
     parser.add_argument("--version", action="version", version=f"ncbsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (play, trainer, run, replay, report, note, batch, validate, schema, world):
-        module.register(sub)
-    from . import analyze  # issue 16: sensitivity analysis of a sweep's results
-    analyze.register(sub)
+    for name in COMMANDS:
+        import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
@@ -59,9 +84,9 @@ def _main(argv: list[str] | None) -> int:
     except RunError as e:
         print(f"{command}: run failed: {for_terminal(e)}", file=sys.stderr)
         return EXIT_RUN_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:  # Ctrl-C, or a signal an executor turned into one (its exit code with it)
         print(f"{command}: interrupted", file=sys.stderr)
-        return 130
+        return getattr(e, "exit_code", 130)
     except BrokenPipeError:  # the reader has all it wanted (``| head``): not an error
         silence_stdout()
         return EXIT_OK

@@ -6,7 +6,7 @@ import importlib.util
 import os
 import sys
 
-from ..batch.executors import CONNECT_TIMEOUT_S
+from ..batch import CONNECT_TIMEOUT_S
 
 MAX_WORKERS = 256
 RESEARCH = ("pyarrow", "pandas", "scipy", "distributed")  # what pyproject's [research] extra brings
@@ -127,11 +127,12 @@ def _sweep(args, pl, out) -> int:
     try:
         stats = run_sweep(pl, out, args.executor, args.workers, args.scheduler, args.resume, args.force_changed,
                           starting=banner)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (executors.Interrupted): the workers are gone
         counts = status_counts(out)
-        print(f"\ninterrupted: {sum(counts.values())} of {len(pl.tasks)} runs are stored; "
-              f"carry on with: ncbsim batch {args.experiment} --out {out} --resume", file=sys.stderr)
-        return 130
+        print(f"\ninterrupted ({getattr(e, 'name', 'SIGINT')}): {sum(counts.values())} of {len(pl.tasks)} runs are "
+              f"stored, each whole; carry on with: ncbsim batch {args.experiment} --out {out} --resume",
+              file=sys.stderr)
+        return getattr(e, "exit_code", 130)
     if args.resume:
         print(f"resumed: {stats['skipped_as_done']} stored run(s) checked and kept, "
               f"{len(pl.tasks) - stats['skipped_as_done']} run now"

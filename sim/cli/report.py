@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import Executor
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 # Each replication replays the session to the decision and runs on to the end, per option and
 # per key decision: 50 already means hundreds of runs, and a larger N only looks like a hang.

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from ..text import for_terminal, json_for_terminal
-from ..world import REGIONS, all_members, all_offices, data_sources
+from ..world.members import REGIONS
 
 
 def register(sub) -> None:
@@ -18,6 +16,10 @@ def register(sub) -> None:
 
 
 def world_command(args) -> int:
+    from dataclasses import asdict
+
+    from ..world import all_members, all_offices, data_sources
+
     members = [m for m in all_members().values() if args.region in (None, m.region)]
     offices = list(all_offices().values())
     if args.json:

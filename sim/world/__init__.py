@@ -1,15 +1,32 @@
-"""The world an exercise runs in: members, offices and their networks."""
+"""The world an exercise runs in: members, offices and their networks.
+
+The networks (and networkx) are imported when first used: the members' table is needed by
+commands that must start fast (``ncbsim world --help`` lists the regions), the graphs only by runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from .members import LANGUAGES, REGIONS, Member, Office, all_members, all_offices, data_sources
-from .networks import HUB, I247Routes, build_i247, build_travel, travel_hours
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .networks import HUB, I247Routes, travel_hours
+
+_NETWORKS = ("HUB", "I247Routes", "build_i247", "build_travel", "travel_hours")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NETWORKS:
+        from . import networks
+
+        return getattr(networks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -38,6 +55,8 @@ class World:
     @classmethod
     @lru_cache(maxsize=8)
     def _build(cls, members, exclude, i247_down, travel_routes, travel_closed) -> World:
+        from .networks import build_i247, build_travel
+
         known = all_members()
         chosen = list(known) if members is None else list(members)
         unknown = [c for c in list(chosen) + list(exclude) if c not in known]
@@ -54,6 +73,8 @@ class World:
         )
 
     def routes(self) -> I247Routes:
+        from .networks import I247Routes
+
         return I247Routes(self.i247)
 
 

@@ -5,10 +5,8 @@ Loaded once from ``sim/data/*.csv`` (sources are in those files' comment headers
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 REGIONS = ("Africa", "Americas", "Asia & South Pacific", "Europe", "Middle East & North Africa")
 LANGUAGES = {"ar": "Arabic", "en": "English", "fr": "French", "es": "Spanish"}
@@ -44,14 +42,22 @@ class Office:
     timezone: str
 
 
+def _text(filename: str) -> str:
+    # Imported here: REGIONS is wanted by commands that must start fast (``ncbsim world --help``).
+    from importlib import resources
+
+    return resources.files("sim.data").joinpath(filename).read_text(encoding="utf-8")
+
+
 def _rows(filename: str) -> list[dict[str, str]]:
-    text = resources.files("sim.data").joinpath(filename).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    import csv
+
+    lines = [ln for ln in _text(filename).splitlines() if ln.strip() and not ln.startswith("#")]
     return list(csv.DictReader(lines))
 
 
 def data_sources(filename: str = "members.csv") -> list[str]:
-    text = resources.files("sim.data").joinpath(filename).read_text(encoding="utf-8")
+    text = _text(filename)
     return [ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")]
 
 
