@@ -198,7 +198,7 @@ def response(res: Results, metric: str) -> Any:
 
 
 class MissingValues(AnalysisError):
-    pass
+    """A metric this analysis cannot use (values missing, or no variance): skipped, the others go on."""
 
 
 def _complete(res: Results, metric: str, grid: Any, method: str) -> None:
@@ -249,7 +249,7 @@ def sobol(res: Results, metric: str, seed: int = 0) -> tuple[list[dict], list[di
     problem = _problem(res)
     y = grid.mean(axis=1)
     if not np.ptp(y):
-        raise AnalysisError(str(res.folder), metric, f"{metric} is the same ({y[0]:g}) at every design point: "
+        raise MissingValues(str(res.folder), metric, f"{metric} is the same ({y[0]:g}) at every design point: "
                                                      "it has no variance to apportion")
     si = salib_sobol.analyze(problem, y, calc_second_order=second, num_resamples=RESAMPLES,
                              conf_level=CONF_LEVEL, seed=seed)

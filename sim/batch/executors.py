@@ -149,7 +149,13 @@ def executor(kind: str, workers: int, scheduler: str | None = None) -> Iterator[
     elif kind == "process":
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_start, initargs=(os.getpid(),))
+        import multiprocessing
+
+        # Forked, on Linux whatever Python's default (forkserver from 3.14): a worker is then the
+        # main process's own child, which its death signal and parent watch rely on.
+        context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_start,
+                                   initargs=(os.getpid(),))
         # The workers are forked with everything this process holds: frozen, those objects are
         # never scanned by a worker's garbage collector (nor copied by it, page by page).
         gc.freeze()

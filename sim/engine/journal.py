@@ -143,6 +143,8 @@ class Journal:
     def listen(self, listener: Listener, kinds: Kinds | None = None) -> None:
         """Call ``listener`` with each event of ``kinds`` (names, or a test of a name; None: every
         kind) as it is written. Events of other kinds are not built for it."""
+        if isinstance(kinds, str):  # one kind named alone, not the set of its letters
+            kinds = (kinds,)
         self.listeners.append(listener if kinds is None else _Subscribed(listener, kinds))
 
     def _hearers(self, kind: str) -> tuple[Listener, ...]:

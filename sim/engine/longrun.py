@@ -7,8 +7,8 @@ year at eight times the volume far slower than eight years at one. During a run 
 that exist before it (the scenario, the world, the imported modules) are frozen out of the
 collector's sight and the youngest generation is collected less often; both are put back when
 the run ends, so a process that does other work (a batch worker, the TUI) is left as it was.
-Reference cycles are still collected: nothing is disabled. A process that froze its heap
-itself is left to its own tuning.
+Reference cycles are still collected: nothing is disabled. A heap the process froze itself
+stays frozen after the run.
 """
 
 from __future__ import annotations
@@ -26,18 +26,21 @@ _depth = 0
 def tuned_gc() -> Iterator[None]:
     """Tune the collector for the duration of the block (nested blocks leave it to the outermost)."""
     global _depth
-    if _depth or gc.get_freeze_count():
-        # Nested, or a long-lived host (the TUI) has settled its own heap: unfreezing at the end
-        # would hand that host's whole heap back to the collector after every tick.
+    if _depth:
         yield
         return
     _depth += 1
     saved = gc.get_threshold()
-    gc.freeze()
+    # A heap already frozen (the TUI's, settled once; a pool worker's, frozen before the fork)
+    # stays frozen: unfreezing it at the end would hand it back to the collector after each run.
+    freeze_here = not gc.get_freeze_count()
+    if freeze_here:
+        gc.freeze()
     gc.set_threshold(GEN0, saved[1], saved[2])
     try:
         yield
     finally:
         gc.set_threshold(*saved)
-        gc.unfreeze()
+        if freeze_here:
+            gc.unfreeze()
         _depth -= 1

@@ -277,3 +277,21 @@ def test_a_real_saltelli_sweep_is_analysed_end_to_end(tmp_path):
     assert list(table["parameter"]) == ["traffic.messages_per_ncb_per_day", "desks.default.staff"]
     assert table[["S1", "ST", "S1_conf", "ST_conf"]].notna().all().all()
     assert "Sobol indices of one replication" in text
+
+
+def test_a_metric_with_no_variance_is_skipped_and_the_others_analysed(tmp_path):
+    """Rule: a metric that is the same at every design point has no variance to apportion; it is
+    skipped with the reason, as a metric with missing values is, and the other metrics still get
+    their indices (it used to end the whole analysis with exit 2)."""
+    exp = experiment(design="saltelli", samples=64, parameters=[
+        {"path": f"parameters.x{i}", "range": {"low": -PI, "high": PI}} for i in (1, 2, 3)])
+    results = tmp_path / "r"
+    write_results(results, exp, ishigami)
+    runs = pd.read_parquet(results / "runs")
+    constant = [{"run_id": rid, "metric": "released", "value": 0.0} for rid in runs["run_id"]]
+    pq.write_table(pa.Table.from_pylist(constant), results / "metrics" / "part-1.parquet")
+    code, out, err = analyze(str(results), "--out", str(tmp_path / "an"), "--format", "csv")
+    assert code == 0, err
+    assert "== arrests" in out and "== released" not in out
+    assert "skipped released" in err and "same (0) at every design point" in err
+    assert set(pd.read_csv(tmp_path / "an" / "sobol.csv")["metric"]) == {"arrests"}

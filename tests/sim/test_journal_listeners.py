@@ -112,3 +112,12 @@ def test_the_journal_encoder_writes_the_standard_librarys_bytes_and_refuses_nan(
         assert _encode(e) == standard(e)
     with pytest.raises(ValueError):
         _encode({"seq": 1, "n": math.nan})
+
+
+def test_one_kind_named_alone_is_that_kind_not_its_letters():
+    """Rule: ``listen(fn, kinds="arrest.provisional")`` hears that kind (a bare string is one name)."""
+    j = _journal(keep=False)
+    heard: list[dict] = []
+    j.listen(heard.append, kinds="arrest.provisional")
+    j.emit(1.0, "arrest.provisional", "DE", case="A1")
+    assert [e["kind"] for e in heard] == ["arrest.provisional"]
