@@ -35,6 +35,8 @@ from .wording import Namer, decision_short, message_type
 SPEEDS = (("real time", 1.0), ("1 min/s", 60.0), ("10 min/s", 600.0), ("1 h/s", 3600.0), ("6 h/s", 21600.0),
           ("max", float("inf")))
 TICK_BUDGET_S = 0.015  # wall time the engine may use per UI tick (the rest is for drawing and keys)
+# Wall time a jump ("n") may search in one go before it carries on over the clock's ticks.
+JUMP_BUDGET_S = 0.5
 MAX = float("inf")
 # "Next" stops this many sim minutes before the end when nothing more reaches the seat: it says
 # so, and the person runs the clock to the end themselves (never past it without a word).
@@ -203,7 +205,7 @@ class Driver:
             self._saved_at = wall
             self.host.save_progress()
 
-    def jump_to_next_event(self, budget_s: float = 0.5) -> str:
+    def jump_to_next_event(self, budget_s: float | None = None) -> str:
         """Run to the next thing this seat will see (a message, a line of what it knows, a change
         on its board, a new decision); background traffic and what never reaches it do not count.
         Returns why it stopped — "news", "decision", "none" (nothing more reaches the seat before
@@ -211,6 +213,8 @@ class Driver:
         "seeking" when ``budget_s`` of wall time ran out first: the clock then goes on seeking on
         its ticks (the screen never freezes), and stops when it finds something. While one of
         the seat's decisions waits it does not move ("waiting"): a jump could pass its deadline."""
+        if budget_s is None:
+            budget_s = JUMP_BUDGET_S
         if self.host.finished:
             return "end"
         if self.my_decisions():

@@ -147,9 +147,8 @@ def executor(kind: str, workers: int, scheduler: str | None = None) -> Iterator[
         with interruptible():
             yield SerialExecutor()
     elif kind == "process":
-        from concurrent.futures import ProcessPoolExecutor
-
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         # Forked, on Linux whatever Python's default (forkserver from 3.14): a worker is then the
         # main process's own child, which its death signal and parent watch rely on.

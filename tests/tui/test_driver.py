@@ -228,3 +228,18 @@ def test_days_are_counted_in_calendar_days_of_the_seats_local_time(tmp_path):
     assert d.day()[0] == 1
     d.host.advance(17 * 60, 60.0)  # midnight in Paris
     assert d.day()[0] == 2 and d.host.utc(d.now).day == 2
+
+
+def test_a_jump_out_of_wall_time_carries_on_over_the_ticks_and_stops_at_the_same_news(tmp_path):
+    """Rule: a jump that runs out of its wall-time budget says "seeking" and goes on searching on
+    the clock's ticks, the screen never frozen; it stops where a jump in one go stops."""
+    whole = Driver.open(str(FLAGSHIP), None, str(tmp_path / "a.db"))
+    assert whole.jump_to_next_event(budget_s=60.0) == "news"
+    d = Driver.open(str(FLAGSHIP), None, str(tmp_path / "b.db"))
+    assert d.jump_to_next_event(budget_s=0.0) == "seeking" and d.seeking and not d.paused
+    for _ in range(10_000):
+        d.tick(0.1)
+        if not d.seeking:
+            break
+    assert not d.seeking and d.paused and d.now == whole.now
+    assert d.pause_reason == whole.pause_reason == "new incoming message from Paris investigating judge"
