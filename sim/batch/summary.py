@@ -113,20 +113,28 @@ def _cell(value: Any, kind: str = "") -> str:
     return str(value)
 
 
-def render(rows: list[dict[str, Any]], columns: Sequence[ParameterColumn]) -> str:
-    """The summary for the terminal, every name whole: mean ± half the 95% CI per point and metric."""
+PRINTED_ROWS = 60  # a saltelli sweep has thousands of rows: the terminal gets the head, the files the whole
+
+
+def render(rows: list[dict[str, Any]], columns: Sequence[ParameterColumn], limit: int | None = PRINTED_ROWS) -> str:
+    """The summary for the terminal, every name whole: mean ± half the 95% CI per point and metric
+    (the first ``limit`` rows, and how many more there are in summary.csv)."""
     head = ["point", *[c.column for c in columns], "metric", "n", "mean", "± 95% CI"]
     table = [head]
-    for r in rows:
+    shown = rows if limit is None else rows[:limit]
+    for r in shown:
         half = (r["ci95_high"] - r["ci95_low"]) / 2
         table.append([_cell(r["point"]), *[_cell(r[c.column]) for c in columns], r["metric"], _cell(r["n"]),
                       _cell(r["mean"]), _cell(half, "ci")])
     widths = [max(len(row[j]) for row in table) for j in range(len(head))]
     text = [j for j, h in enumerate(head) if h == "metric" or (2 <= j + 1 <= len(columns) + 1
                                                                 and columns[j - 1].dtype == "string")]
-    return "\n".join("  ".join(cell.ljust(w) if j in text else cell.rjust(w)
-                               for j, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-                     for row in table)
+    out = "\n".join("  ".join(cell.ljust(w) if j in text else cell.rjust(w)
+                              for j, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+                    for row in table)
+    if len(shown) < len(rows):
+        out += f"\n… {len(rows) - len(shown):,} more row(s) of {len(rows):,}: the whole summary is in summary.csv"
+    return out
 
 
 PLOT_FORMATS = ("png", "svg")

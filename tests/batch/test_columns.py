@@ -90,3 +90,18 @@ def test_a_cell_value_is_checked_against_its_column():
     col = ParameterColumn("parameters.x", "x_h", "h", "float64")
     with pytest.raises(ValueError, match="not a number"):
         col.value("soon")
+
+
+def test_the_printed_summary_of_a_large_design_is_its_head_and_says_where_the_rest_is():
+    """Rule: a sweep of thousands of design points prints the first rows of its summary and how
+    many more there are in summary.csv, not thousands of lines; a small one prints whole."""
+    from sim.batch.summary import PRINTED_ROWS, render
+
+    col = ParameterColumn("parameters.x", "x_h", "h", "float64")
+    rows = [{"point": k, "x_h": float(k), "metric": "arrests", "n": 2, "mean": 1.0, "ci95_low": 0.5,
+             "ci95_high": 1.5} for k in range(PRINTED_ROWS + 25)]
+    text = render(rows, [col])
+    lines = text.splitlines()
+    assert len(lines) == 1 + PRINTED_ROWS + 1
+    assert lines[-1] == f"… 25 more row(s) of {PRINTED_ROWS + 25}: the whole summary is in summary.csv"
+    assert "more row" not in render(rows[:5], [col]) and len(render(rows[:5], [col]).splitlines()) == 6
