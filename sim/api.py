@@ -140,8 +140,9 @@ def run_scenario(scenario: str | os.PathLike[str] | Scenario | LoadedScenario, *
                                                                f"known: {', '.join(METRICS)}"))
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2 ** 63:
         problems.append(Problem("seed", 0, 0, "", f"expected a whole number from 0 to 2^63 - 1, got {seed!r}"))
-    if isinstance(replication, bool) or not isinstance(replication, int) or not 0 <= replication < 2 ** 63:
-        problems.append(Problem("replication", 0, 0, "", f"expected a whole number from 0 up, got {replication!r}"))
+    # The same bound as ``ncbsim run --replication``, so every API run has its command.
+    if isinstance(replication, bool) or not isinstance(replication, int) or not 0 <= replication < 2 ** 32:
+        problems.append(Problem("replication", 0, 0, "", f"expected a whole number from 0 below 2^32, got {replication!r}"))
     if policy is not None and policy not in POLICIES:
         problems.append(Problem("policy", 0, 0, "", f"expected one of {', '.join(POLICIES)}, got {policy!r}"))
     until_min = None
