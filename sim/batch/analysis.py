@@ -278,6 +278,19 @@ def sobol(res: Results, metric: str, seed: int = 0) -> tuple[list[dict], list[di
     return rows, pairs
 
 
+WIDE_CI = 0.2  # a ± this wide on an index between 0 and 1 ranks little: say so beside the table
+
+
+def sobol_caution(rows: list[dict]) -> str | None:
+    """Words for indices whose intervals are too wide to read (too few base samples), or None."""
+    widest = max((max(r["S1_conf"], r["ST_conf"]) for r in rows), default=0.0)
+    if not widest > WIDE_CI:
+        return None
+    n = rows[0]["base_samples"]
+    return (f"caution: intervals up to ±{widest:.2f} with N = {n} base samples; an index outside [0, 1] or "
+            f"within its interval of another is noise. Four times the samples (samples: {4 * n}) halves them.")
+
+
 def morris(res: Results, metric: str, seed: int = 0) -> list[dict]:
     """Morris μ, μ*, σ and μ*'s CI per parameter, on the metric's mean over replications.
 

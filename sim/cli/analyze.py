@@ -167,6 +167,9 @@ def _analyse(an, res, metric, methods, pairs, seed, formats, out, tables, writte
         how = (f"of the mean over {res.replications} replications (sd/rep: the indices' spread across single "
                "replications)" if res.replications > 1 else "of one replication")
         blocks.append(f"Sobol indices {how}, 95% CI:\n" + an.render_sobol(rows))
+        caution = an.sobol_caution(rows)
+        if caution:
+            blocks.append(caution)
         if s2:
             blocks.append("second-order indices:\n" + an.render_s2(s2))
         written += an.plot_indices(out, metric, rows, "sobol", formats)

@@ -295,3 +295,20 @@ def test_a_metric_with_no_variance_is_skipped_and_the_others_analysed(tmp_path):
     assert "== arrests" in out and "== released" not in out
     assert "skipped released" in err and "same (0) at every design point" in err
     assert set(pd.read_csv(tmp_path / "an" / "sobol.csv")["metric"]) == {"arrests"}
+
+
+def test_intervals_too_wide_to_read_are_said_in_words_with_what_would_narrow_them(tmp_path):
+    """Rule: with too few base samples the Sobol intervals are wide (an S1 above 1 can appear);
+    the analysis says so beside the table, with the sample size that would halve them, and says
+    nothing when the intervals are narrow."""
+    exp = experiment(design="saltelli", samples=16, parameters=[
+        {"path": f"parameters.x{i}", "range": {"low": -PI, "high": PI}} for i in (1, 2, 3)])
+    write_results(tmp_path / "few", exp, ishigami)
+    code, out, err = analyze(str(tmp_path / "few"), "--format", "none")
+    assert code == 0, err
+    assert "caution: intervals up to ±" in out and "N = 16 base samples" in out and "samples: 64" in out
+    wide = experiment(design="saltelli", samples=1024, parameters=exp.model_dump()["parameters"])
+    write_results(tmp_path / "many", wide, ishigami)
+    code, out, err = analyze(str(tmp_path / "many"), "--format", "none")
+    assert code == 0, err
+    assert "caution" not in out
