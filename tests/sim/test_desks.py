@@ -18,6 +18,15 @@ def handled(ex: Exercise, inject: str) -> dict:
     return next(e for e in ex.journal.events if e["kind"] == "message.handled" and e.get("inject") == inject)
 
 
+def read_at(start: str, ncb: str) -> str:
+    """When ``ncb``'s desk reads a national police message sent at ``start`` (handling fixed at 10 min)."""
+    sc = scenario(start=start, duration="3d", parameters=FIXED_10M, world={"members": [ncb, "FR"]},
+                  injects=[{"id": "I1", "at": "0m", "from": "national-police", "to": ncb, "text": "x"}])
+    ex = Exercise(sc)
+    ex.run()
+    return handled(ex, "I1")["t"]
+
+
 def test_message_at_night_waits_for_local_morning():
     # 22:00 UTC Monday = 23:00 in Paris; the FR desk opens at 08:00 Paris (07:00 UTC in winter).
     sc = scenario(start="2026-03-02T22:00:00Z", parameters=FIXED_10M,
@@ -38,12 +47,7 @@ def test_night_staff_handles_at_once():
 
 def test_weekend_waits_for_monday_in_local_time():
     # Saturday 7 March 2026, noon UTC. Tokyo is UTC+9: opens Monday 08:00 JST = Sunday 23:00 UTC.
-    sc = scenario(start="2026-03-07T12:00:00Z", duration="3d", parameters=FIXED_10M,
-                  world={"members": ["JP", "FR"]},
-                  injects=[{"id": "I1", "at": "0m", "from": "national-police", "to": "JP", "text": "x"}])
-    ex = Exercise(sc)
-    ex.run()
-    assert handled(ex, "I1")["t"] == "2026-03-08T23:10:00Z"
+    assert read_at("2026-03-07T12:00:00Z", "JP") == "2026-03-08T23:10:00Z"
 
 
 def test_urgent_before_routine_when_the_desk_opens():
@@ -142,12 +146,7 @@ def test_the_night_backlog_is_read_when_the_shift_starts():
 def test_the_desk_opens_at_its_local_hour_on_the_monday_after_a_dst_change():
     # Washington springs forward in the night of Sunday 8 March 2026: the desk opens at 08:00 EDT
     # (12:00 UTC) on Monday 9th. A message from Saturday is read then, not an hour later.
-    sc = scenario(start="2026-03-07T15:00:00Z", duration="3d", parameters=FIXED_10M,
-                  world={"members": ["US", "FR"]},
-                  injects=[{"id": "I1", "at": "0m", "from": "national-police", "to": "US", "text": "x"}])
-    ex = Exercise(sc)
-    ex.run()
-    assert handled(ex, "I1")["t"] == "2026-03-09T12:10:00Z"
+    assert read_at("2026-03-07T15:00:00Z", "US") == "2026-03-09T12:10:00Z"
 
 
 def test_shift_changes_are_dst_safe_in_every_direction():
