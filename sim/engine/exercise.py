@@ -86,6 +86,9 @@ class Exercise:
         # Decisions: raised by the model, answered by people or policies.
         self.seat_config = seats or SeatConfig()
         self.seats = Seats(self, self.seat_config)
+        # The played seats a policy answers for in this run (all of them headless): what that
+        # policy does there counts as the player's (objectives with ``done_by: player``).
+        self.stand_ins = frozenset({p.seat for p in scenario.players} - self.seat_config.people)
         self.port = DecisionPort(self, self.seats.responder_for)
         self.played = {p.seat for p in scenario.players}
 

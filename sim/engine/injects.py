@@ -89,7 +89,7 @@ class Injects:
     # --- conditions ------------------------------------------------------------------------------
     def _count(self, event: Event) -> None:
         for leaf in self._watch.get(event["kind"], ()):
-            if leaf.matches(event):
+            if leaf.matches(event, self.ex.stand_ins):
                 self._seen[id(leaf)] = self._seen.get(id(leaf), 0) + 1
 
     def holds(self, node: EventCheck | Never | AllOf | AnyOf) -> bool:

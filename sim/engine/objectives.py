@@ -89,11 +89,11 @@ class ObjectiveTracker:
                 continue
             w = self._watch[oid]
             if leaf is None:
-                if not w.opened and w.objective.after is not None and w.objective.after.matches(event):
+                if not w.opened and w.objective.after is not None and w.objective.after.matches(event, self.ex.stand_ins):
                     w.triggers += 1
                     if w.triggers >= w.objective.after.count:
                         triggered.append((w, event))
-            elif w.opened and leaf.matches(event):
+            elif w.opened and leaf.matches(event, self.ex.stand_ins):
                 w.seen[id(leaf)] = w.seen.get(id(leaf), 0) + 1
                 touched[oid] = w
         for w in touched.values():

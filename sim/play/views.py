@@ -199,8 +199,11 @@ class SeatTracker:
         self._inbox: dict[int, dict[str, Any]] = {}
         self._read: set[int] = set()
         self._handled: set[int] = set()
+        self._items: dict[int, InboxItem] = {}  # msg -> its inbox item as last made
         self.inbox_version = 0
         self.board_version = 0  # bumps when something the board is made of reaches the seat
+        self._board: dict[str, list[tuple[str, Event]]] = {}
+        self._board_upto = 0  # how much of ``seen`` is filed on the board
         # How many things the seat has seen that its screen shows (an inbox message, a line of what
         # it knows, a change on its board): what "jump to the next thing" waits for.
         self.visible = 0
@@ -291,6 +294,7 @@ class SeatTracker:
         if kind == "message.sent" and e.get("type") not in ("traffic", "forward"):
             self.partners.update(c for c in (e.get("from"), e.get("to")) if c and c != self.home)
             if e.get("to") == self.home:
+                self._items.pop(e["msg"], None)
                 self._inbox[e["msg"]] = {
                     "since": since, "msg": e["msg"], "sender": e["from"], "type": e["type"], "priority": e["priority"],
                     "inject": e.get("inject"),
@@ -303,6 +307,7 @@ class SeatTracker:
                 self.inbox_version += 1
         elif kind == "message.escalated" and self.view.role == "ccc":
             # The CCC's desk: each urgent message it woke an NCB for, to relay or translate.
+            self._items.pop(e["msg"], None)
             self._inbox[e["msg"]] = {
                 "since": since, "msg": e["msg"], "sender": e.get("from", ""), "type": e["type"],
                 "priority": e["priority"], "inject": e.get("inject"),
@@ -312,9 +317,11 @@ class SeatTracker:
             self.inbox_version += 1
         elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
             self._handled.add(e["msg"])
+            self._items.pop(e["msg"], None)
             self.inbox_version += 1
         elif kind == "message.read" and e.get("seat") == self.seat and e["msg"] in self._inbox:
             self._read.add(e["msg"])
+            self._items.pop(e["msg"], None)
             self.inbox_version += 1
         elif kind == "diffusion.sent":
             self.partners.update(c for c in e.get("to", ()) if c != self.home)
@@ -325,8 +332,10 @@ class SeatTracker:
     def board(self) -> dict[str, list[tuple[str, Event]]]:
         """ref -> what reached the seat about it, in order: its own requests (from the draft on)
         and the arrest cases it is party to."""
-        out: dict[str, list[tuple[str, Event]]] = {}
-        for since, e in self.seen:
+        # Kept up as the seat sees more (the screen asks at every hit the seat sees, and a scan
+        # of all it ever saw was most of a tick at maximum speed).
+        out = self._board
+        for since, e in self.seen[self._board_upto:]:
             kind = e["kind"]
             if kind.startswith(("notice.", "diffusion.", "request.")) and e.get("requester") == self.home:
                 ref = e.get("notice") or e.get("diffusion") or e.get("request")
@@ -340,14 +349,23 @@ class SeatTracker:
                 continue
             if ref:
                 out.setdefault(ref, []).append((since, e))
-        return out
+        self._board_upto = len(self.seen)
+        return {ref: list(facts) for ref, facts in out.items()}
 
     def news(self) -> int:
         return sum(1 for _, e in self.seen if e.get("type") not in ("traffic", "forward"))
 
     def inbox(self) -> tuple[InboxItem, ...]:
-        return tuple(InboxItem(**row, read=msg in self._read, handled=msg in self._handled)
-                     for msg, row in reversed(self._inbox.items()))
+        # Items are made once and again only when their message changes (the screen asks at each
+        # change, and remaking thousands of them was most of a tick at maximum speed).
+        items = self._items
+        out = []
+        for msg, row in reversed(self._inbox.items()):
+            item = items.get(msg)
+            if item is None:
+                item = items[msg] = InboxItem(**row, read=msg in self._read, handled=msg in self._handled)
+            out.append(item)
+        return tuple(out)
 
     def case_files(self) -> tuple[CaseFile, ...]:
         files: dict[str, list[tuple[str, Event]]] = {}

@@ -235,6 +235,12 @@ def _check_event_check(path: tuple, check: EventCheck, sc: Scenario, scope: Scop
     elif check.done_by == "person" and not played:
         warn(path + ("done_by",), "the scenario has no players: only a session with a person "
                                   "at a seat (--as) can meet this objective")
+    if check.done_by == "player" and seat is not None and seat not in played:
+        warn(path + ("seat",), f"{seat} is not one of this scenario's players: done_by: player counts only "
+                               "what a players: seat does, so this objective cannot be met")
+    elif check.done_by == "player" and not played:
+        warn(path + ("done_by",), "the scenario has no players: done_by: player counts only what a "
+                                  "players: seat does, so this objective cannot be met")
     for key, message in match_problems(check.event, check.match, scope):
         err(path + ("match", key) if key else path + ("event",), message)
     awaited = check.match.get("inject")

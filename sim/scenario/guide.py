@@ -113,11 +113,18 @@ check. Every event a command or an answer caused says who caused it in its `by` 
 deadline passed) or `trainer`. `seat: ncb:FR` keeps only what that seat did: its decisions and
 its NCB's own messages, forms and requests.
 
+`done_by: player` is what an exercise's objectives usually want: whoever plays one of the
+`players` seats. In a session that is the person (`by: person`); in a headless run
+(`ncbsim run --policy by_the_book`) it is the policy standing in for them, so the same objective
+can be met by the book and failed by a careless stand-in. A default applied at a deadline, and
+the automation of seats nobody plays, never count. `done_by: person` counts only a person, so a
+headless run never meets it.
+
 ```yaml
 objectives:
   - id: O1
     title: NCB France's officer files the Red Notice request themselves
-    check: {{event: notice.requested, match: {{notice: N1}}, done_by: person, seat: "ncb:FR"}}
+    check: {{event: notice.requested, match: {{notice: N1}}, done_by: player, seat: "ncb:FR"}}
   - id: O2
     title: France answers Spain's request for information
     check: {{event: message.sent, match: {{type: rfi_reply, from: FR}}, done_by: person}}

@@ -6,6 +6,7 @@ generated from them), so they are written for scenario authors.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from ..events.registry import CHANNELS, event_kinds, objective_kinds
 from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
 from .chance import TIMING_HELP, Timing
 from .motion import ArrestSpec
+from .skills import SKILLS
 from .types import (
     LATEST,
     CountryCode,
@@ -253,16 +255,24 @@ class EventCheck(Strict):
     match: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
     count: int = Field(1, ge=1, le=1_000_000, description="how many matching events are needed")
-    done_by: Literal["person", "policy", "default", "trainer"] | None = Field(
-        None, description="only events caused by this: a person at a seat (not the automation), a policy, "
-                          "a default applied at a deadline, or the trainer; default: anyone")
+    done_by: Literal["player", "person", "policy", "default", "trainer"] | None = Field(
+        None, description="only events caused by this: `player` — whoever plays one of the exercise's "
+                          "`players` seats: the person in a session, the policy standing in for them in a "
+                          "headless run (never a default at a deadline, never the automation of another "
+                          "seat); `person` — only a person; `policy`, `default` (applied at a deadline) or "
+                          "`trainer`; default: anyone")
     seat: str | None = Field(
         None, pattern=r"^(ncb:[A-Z]{2}|ndtf|ccc)$",
         description="only what this seat did (ncb:FR, ndtf, ccc): its decisions, its NCB's messages and requests")
 
-    def matches(self, event: dict[str, Any]) -> bool:
-        """Whether one journal event counts towards this check."""
-        if self.done_by is not None and event.get("by") != self.done_by:
+    def matches(self, event: dict[str, Any], stand_ins: Collection[str] = ()) -> bool:
+        """Whether one journal event counts towards this check. ``stand_ins``: the played seats
+        a policy answers for in this run (headless), whose policy's acts count as the player's."""
+        by = event.get("by")
+        if self.done_by == "player":
+            if by != "person" and not (by == "policy" and any(_done_at(s, event) for s in stand_ins)):
+                return False
+        elif self.done_by is not None and by != self.done_by:
             return False
         if self.seat is not None and not _done_at(self.seat, event):
             return False
@@ -389,6 +399,9 @@ class Scenario(Strict):
     audience: list[str] = Field(default_factory=list, description="who the exercise is for")
     learning_objectives: list[str] = Field(default_factory=list,
                                            description="what trainees should be able to do afterwards")
+    skills: list[Literal[tuple(SKILLS)]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="the skills the exercise trains, from a closed list: "
+                                          + ", ".join(f"`{k}`" for k in SKILLS))
     start: Moment = Field(description="UTC start, ISO 8601, e.g. 2026-03-02T06:00:00Z")
     duration: Duration
     seed: int = Field(0, ge=0, lt=2 ** 63, description="seed of every random stream")

@@ -497,3 +497,30 @@ def test_a_headless_host_runs_and_reports_but_takes_no_command(loaded):
     assert state.counts["notice.requested"] == 1 and h.event_count() == len(seen) > 0
     assert h.summary()["events"] == h.event_count()
     h.close()
+
+
+@pytest.fixture(scope="module")
+def graded_as_player(tmp_path_factory):
+    path = tmp_path_factory.mktemp("player") / "player.yaml"
+    path.write_text(SCENARIO.replace("done_by: person", "done_by: player"), encoding="utf-8")
+    return path, load_scenario(path)
+
+
+def test_headless_the_policy_standing_in_for_the_player_meets_a_player_objective(graded_as_player):
+    """``done_by: player`` counts what the stand-in policy does at a played seat in a headless run,
+    so the same exercise is met by the book without a person."""
+    ex = Exercise(graded_as_player[1].scenario)
+    ex.run()
+    assert ex.stand_ins == {FR}
+    met = {e["objective"] for e in ex.journal.events if e["kind"] == "objective.met"}
+    assert {"O1", "O2"} <= met
+
+
+def test_in_a_session_a_player_objective_counts_the_person_not_the_automation(graded_as_player, tmp_path):
+    """With a person at the seat, what the automation does on their choice is not the player's."""
+    s = Session(tmp_path / "s.ncbsim", graded_as_player[1])
+    q = s.until("decision.requested", type="file_request")
+    s.submit(AnswerDecision(FR, q["decision"], "file"))  # delegated: the automation files it
+    s.host.catch_up(6 * 1440)
+    failed = {e["objective"] for e in s.events("objective.failed")}
+    assert "O1" in failed

@@ -142,10 +142,14 @@ class ClockedScreen(Screen):
         elapsed, self._last = now - self._last, now
         if self._modal_open:
             return
-        self.refresh_all(self.driver.tick(elapsed))
+        self.clock_moved(self.driver.tick(elapsed))
         if self.driver.stopped_for:
             self.notify(self.stop_alert(self.driver.stopped_for), title="Clock paused", timeout=10)
         self.after_tick()
+
+    def clock_moved(self, changed: bool) -> None:
+        """Draw after a clock tick (a screen with costly panels may spread them over ticks)."""
+        self.refresh_all(changed)
 
     def stop_alert(self, decisions: tuple[DecisionView, ...]) -> str:
         """Why the clock just stopped, and what to do."""

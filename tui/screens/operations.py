@@ -16,9 +16,10 @@ from textual.widgets import DataTable, Footer, Static
 from sim.api import InboxItem, Refused, all_members, describe, is_key, local_time
 from sim.play.commands import DraftRequest
 
-from ..driver import Driver
+from ..driver import MAX, Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
+from ..widgets.inbox_table import InboxTable
 from ..widgets.world_map import WorldMap
 from ..wording import Namer, decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 INBOX_LEGEND = "● unread · !! urgent · ! high"
 LOG_LINES_PER_TICK = 30
+STAGGERED = ("inbox", "log", "decisions", "map")  # the panels that take turns at maximum speed
 
 
 class OperationsScreen(ClockedScreen):
@@ -58,6 +60,8 @@ class OperationsScreen(ClockedScreen):
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__(driver, clock)
         self._inbox_drawn = -1
+        self._stale: set[str] = set()  # panels not drawn since their news (at maximum speed)
+        self._turn = 0
         self._bar_lines = 0  # the clock bar's height as last drawn
         self._prompts: dict[str, str] = {}  # decision id -> its question, for the log's lines
 
@@ -65,7 +69,7 @@ class OperationsScreen(ClockedScreen):
         yield Static(id="clock-bar")
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
-                yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
+                yield InboxTable(inbox_cells, id="inbox")
                 yield WrappingLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
@@ -95,12 +99,36 @@ class OperationsScreen(ClockedScreen):
 
     def refresh_all(self, changed: bool = True) -> None:
         self._clock_bar()
-        if changed:
+        if changed or self._stale:
             self._inbox()
             self._log()
             self._map()
             self._board_news()
         self._decisions()
+        self._stale.clear()
+
+    def clock_moved(self, changed: bool) -> None:
+        d = self.driver
+        if d.paused or d.speed[1] != MAX:
+            self.refresh_all(changed)
+            return
+        # At maximum speed days pass in a second and every panel has news at every tick: drawn
+        # all at once they took 70–90 ms a tick (of a 100 ms tick, the engine's 15 ms included),
+        # and keys waited. The clock bar moves every tick; the big panels take turns, one a tick,
+        # so each is at most a few tenths of a second behind while the clock races.
+        self._clock_bar()
+        if changed:
+            self._stale.update(STAGGERED)
+            self._board_news()
+        self._stale.add("decisions")  # their countdowns move with the clock
+        turn = next((p for p in self._turns() if p in self._stale), None)
+        if turn is not None:
+            self._stale.discard(turn)
+            {"inbox": self._inbox, "log": self._log, "decisions": self._decisions, "map": self._map}[turn]()
+
+    def _turns(self) -> tuple[str, ...]:
+        self._turn = (self._turn + 1) % len(STAGGERED)
+        return STAGGERED[self._turn:] + STAGGERED[:self._turn]
 
     def _board_news(self) -> None:
         """Tell the person when something they did has a consequence (a case on the board moved)."""
@@ -138,30 +166,14 @@ class OperationsScreen(ClockedScreen):
         self._bar_lines = lines
 
     def on_resize(self, event: events.Resize) -> None:
-        self.call_after_refresh(self._inbox_again)  # once the panels have their new sizes
-
-    def _inbox_again(self) -> None:
-        self._inbox_drawn = -1  # the message column takes the width there is
-        self._inbox()
-        self._clock_bar()
+        # Once the panels have their new sizes (the inbox refits its own text to its width).
+        self.call_after_refresh(self._clock_bar)
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
             return
         self._inbox_drawn = self.driver.inbox_version
-        table = self.query_one("#inbox", DataTable)
-        name = self.driver.name
-        rows = self.driver.inbox()
-        # Two lines a message, no ids: when and from whom, then what it says, in all the width
-        # the mark's column and the padding leave (the table's own width, not the terminal's).
-        room = max(24, table.scrollable_content_region.width - 7)
-        row = table.cursor_row
-        table.clear(columns=True)
-        table.add_column("", key="mark", width=3)
-        table.add_column("message", key="message", width=room)
-        for r in rows:
-            table.add_row(*inbox_cells(r, name, room), key=str(r.msg), height=2)
-        table.move_cursor(row=min(row, max(0, table.row_count - 1)))
+        self.query_one("#inbox", InboxTable).show(self.driver.inbox(), self.driver.name)
 
     def _decisions(self) -> None:
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)

@@ -18,6 +18,7 @@ from sim.api import is_key
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
+from ..widgets.inbox_table import InboxTable
 from .clocked import MIN_LOG_WIDTH, WrappingLog
 from .operations import inbox_cells, log_line
 
@@ -89,7 +90,7 @@ class SeatViewScreen(Screen[None]):
         yield Static(id="clock-bar")
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
-                yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
+                yield InboxTable(inbox_cells, id="inbox")
                 yield WrappingLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
@@ -119,13 +120,7 @@ class SeatViewScreen(Screen[None]):
 
     def _inbox(self) -> None:
         """The same lines as the seat's own screen (two a message, no ids), in this panel's width."""
-        inbox = self.query_one("#inbox", DataTable)
-        room = max(24, inbox.scrollable_content_region.width - 7)
-        inbox.clear(columns=True)
-        inbox.add_column("", key="mark", width=3)
-        inbox.add_column("message", key="message", width=room)
-        for r in self.driver.host.inbox(self.seat):
-            inbox.add_row(*inbox_cells(r, self.driver.name, room), key=str(r.msg), height=2)
+        self.query_one("#inbox", InboxTable).show(self.driver.host.inbox(self.seat), self.driver.name)
 
     def action_back(self) -> None:
         self.dismiss(None)

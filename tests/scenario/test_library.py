@@ -1,0 +1,56 @@
+"""The exercise library (issue 17): every exercise in scenarios/ — a scenario that names the skills
+it trains — is winnable by the book and lost by carelessness, headless, for several seeds, and
+says what a training unit needs to choose it.
+
+By the book, every objective is met: an objective a by-the-book stand-in fails measures the
+exercise's dice, not the trainee. Careless (a wrong option a third of the time, answers in about
+an hour), some objective fails for every seed: an exercise carelessness passes grades nothing.
+The objectives grade the players' own actions (``done_by: player`` or ``person``), so what is
+met is what the stand-in for the person did, not what the automation did for them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SCENARIOS
+
+from sim.api import PlayHost, load_scenario
+from sim.scenario.model import leaves_of
+
+SEEDS = (1, 2, 3)
+EXERCISES = sorted(p for p in SCENARIOS.glob("*.yaml") if load_scenario(p).scenario.skills)
+
+
+def _run(path, policy: str, seed: int) -> dict[str, str]:
+    scenario = load_scenario(path).scenario
+    host = PlayHost.headless(scenario, seed=seed, policy=policy, keep_events=False)
+    host.run()
+    assert host.finished
+    return dict(host.objective_status())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_by_the_book_every_objective_is_met(path, seed):
+    status = _run(path, "by_the_book", seed)
+    objectives = load_scenario(path).scenario.objectives
+    assert status == {o.id: "met" for o in objectives}, (
+        f"{path.name} seed {seed}, by the book: "
+        + "; ".join(f"{o.id} {status[o.id]}: {o.title}" for o in objectives if status[o.id] != "met"))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_careless_some_objective_fails(path, seed):
+    status = _run(path, "careless", seed)
+    assert any(v != "met" for v in status.values()), f"{path.name} seed {seed}: careless met every objective"
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_an_exercise_says_what_a_training_unit_needs_to_choose_it(path):
+    loaded = load_scenario(path)
+    sc = loaded.scenario
+    assert not loaded.warnings, [p.message for p in loaded.warnings]
+    assert sc.briefing.strip() and sc.summary.strip() and sc.learning_objectives and sc.players
+    assert sc.objectives and any(
+        leaf.done_by in ("player", "person") for o in sc.objectives for leaf in leaves_of(o.condition)), (
+        "no objective grades what the players themselves did")
