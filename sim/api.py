@@ -151,6 +151,9 @@ def run_scenario(scenario: str | os.PathLike[str] | Scenario | LoadedScenario, *
             until_min = minutes(until if isinstance(until, timedelta) else parse_duration(until))
         except ValueError as e:
             problems.append(Problem("until", 0, 0, "", str(e)))
+        else:
+            if until_min < 0:  # a timedelta is not parsed, so the parser's own refusal never saw it
+                problems.append(Problem("until", 0, 0, "", f"a duration cannot be negative, got {until!r}"))
     if not problems and overrides:
         # The values as the scenario loader would check them, located where the scenario has them.
         problems += _scenario_problems(data, overrides, located)

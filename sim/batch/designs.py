@@ -155,6 +155,11 @@ def salib_size(exp: Experiment) -> int:
     return exp.samples * (d + 1)
 
 
+def design_problems(exp: Experiment, locate: Locate) -> list[Problem]:
+    """What is wrong with the design's own settings, found without the scenario."""
+    return _salib_checks(exp, locate) if exp.design in ("saltelli", "morris") else []
+
+
 def _salib_checks(exp: Experiment, locate: Locate) -> list[Problem]:
     def at(path: tuple, message: str) -> Problem:
         return Problem(*locate(path)[:3], ".".join(str(x) for x in path), message)

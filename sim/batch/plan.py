@@ -22,7 +22,7 @@ from ..errors import InputError, Problem
 from ..files import read_input_bytes
 from ..scenario.loader import LoadedScenario, Located, dotted, load_scenario, locate, plain_data, validate_model
 from .columns import RESULTS_FORMAT, ParameterColumn, parameter_columns, reproduce_command, set_arguments
-from .designs import Design, Locate, Origin, build_design
+from .designs import Design, Locate, Origin, build_design, design_problems
 from .experiment import MAX_RUNS, Experiment, path_problem
 from .paths import PathError, resolve, set_path
 from .runs import RunTask
@@ -94,7 +94,9 @@ def plan(path: str | os.PathLike) -> Plan:
     problems = [Problem(*at(("parameters", i, "path")), f"{prm.path}: {why}")
                 for i, prm in enumerate(exp.parameters) if (why := path_problem(prm.path, data))]
     if problems:
-        raise InputError(problems)
+        # What the design itself gets wrong (its sample size, its options) is said in the same
+        # report: the path's typo fixed, the next run should not stop at the next mistake.
+        raise InputError(problems + design_problems(exp, at))
     design = build_design(exp, p.parent, at)
     runs = len(design.points) * exp.replications
     if runs > MAX_RUNS:

@@ -223,6 +223,11 @@ def test_validate_locates_the_new_design_fields(tmp_path):
                    "parameters:\n  - {path: ndtf.reviewers, range: {low: 1, high: 9, integer: true}}\n")
     code, _, err = main_capture("validate", str(exp))
     assert code == 2 and "parameters.0.range: a morris design over an integer range needs each of its 4 levels" in err
+    # A mistyped path does not hide the design's own mistakes: one report says both.
+    exp.write_text(f"id: t\ntitle: t\nscenario: {scen}\ndesign: saltelli\nsamples: 6\n"
+                   "parameters:\n  - {path: ndtf.reviwers, range: {low: 1, high: 9}}\n")
+    code, _, err = main_capture("validate", str(exp))
+    assert code == 2 and "did you mean 'reviewers'" in err and "power of 2 base samples" in err
 
 
 def main_capture(*args: str) -> tuple[int, str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -73,6 +74,10 @@ def test_bad_input_is_refused_before_any_run_with_one_located_problem_per_mistak
         run_scenario(EXAMPLE, parameters={"parameters.mind.refresh_interval": 36})  # a duration needs its unit
     (p,) = e.value.problems
     assert (Path(p.file).name, p.field) == ("annotated-example.yaml", "parameters.mind.refresh_interval") and p.line
+    for negative in (timedelta(hours=-3), "-3h"):  # a timedelta is not parsed: it is checked all the same
+        with pytest.raises(InputError) as e:
+            run_scenario(EXAMPLE, until=negative)
+        assert "cannot be negative" in e.value.problems[0].message
     with pytest.raises(InputError) as e:
         run_scenario(SCENARIOS / "no-such-scenario.yaml")
     assert "no-such-scenario.yaml" in str(e.value)

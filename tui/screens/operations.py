@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 from sim.api import InboxItem, Refused, all_members, describe, is_key, local_time
 from sim.play.commands import DraftRequest
 
-from ..driver import MAX, Driver
+from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.inbox_table import InboxTable
@@ -108,14 +108,13 @@ class OperationsScreen(ClockedScreen):
         self._stale.clear()
 
     def clock_moved(self, changed: bool) -> None:
-        d = self.driver
-        if d.paused or d.speed[1] != MAX:
+        if self.driver.paused:
             self.refresh_all(changed)
             return
-        # At maximum speed days pass in a second and every panel has news at every tick: drawn
-        # all at once they took 70–90 ms a tick (of a 100 ms tick, the engine's 15 ms included),
-        # and keys waited. The clock bar moves every tick; the big panels take turns, one a tick,
-        # so each is at most a few tenths of a second behind while the clock races.
+        # While the clock runs fast every panel has news at every tick: drawn all at once they
+        # took 70–90 ms of a 100 ms tick at maximum speed (the engine's 15 ms included), and keys
+        # waited. The clock bar moves every tick; the big panels take turns, one a tick, so each
+        # is at most a few tenths of a second behind the clock.
         self._clock_bar()
         if changed:
             self._stale.update(STAGGERED)
