@@ -40,7 +40,7 @@ def to_wire(value: Any) -> Any:
 
 def from_wire(cls: type[T], data: Any) -> T:
     """The view of type ``cls`` that ``data`` (plain JSON data) describes."""
-    return _decode(cls, data, cls.__name__)  # type: ignore[no-any-return]
+    return _decode(cls, data, cls.__name__)
 
 
 @cache
