@@ -1,0 +1,143 @@
+"""A connection to an exercise server, for one seat: its views kept as the server sends them.
+
+``SeatClient`` joins with a token, keeps the seat's state (decoded views, the clock, what the
+seat has learnt in order) and submits commands, each answered by the server's acknowledgement.
+The TUI's remote host and the load benchmark are built on it; tests drive the server with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from ..play.commands import Command, to_json
+from ..play.views import ArrestCaseView, BoardRow, CaseFile, DecisionView, InboxItem, InjectRow, RequestView
+from ..play.wire import from_wire
+
+VIEWS: dict[str, type] = {"decisions": DecisionView, "awaiting_people": DecisionView, "inbox": InboxItem,
+                          "requests": RequestView, "board": BoardRow, "case_files": CaseFile,
+                          "arrest_cases": ArrestCaseView, "msel": InjectRow}
+
+
+class Refused(Exception):
+    """The server would not open a seat for this token."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ack:
+    accepted: bool
+    reason: str = ""
+    at: str = ""
+
+
+@dataclass
+class SeatState:
+    """A seat's views as the server last sent them."""
+
+    seat: str = ""
+    briefing: dict[str, Any] = field(default_factory=dict)
+    clock: dict[str, Any] = field(default_factory=dict)
+    seen: list[tuple[str, Any]] = field(default_factory=list)
+    lists: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, msg: dict[str, Any]) -> None:
+        if "clock" in msg:
+            self.clock = msg["clock"]
+        if "seen" in msg:
+            # The server sends from where its last message stopped; a rejoin starts again at 0.
+            del self.seen[msg["seen_from"]:]
+            self.seen.extend((since, MappingProxyType(e)) for since, e in msg["seen"])
+        for name, value in msg.items():
+            if name in VIEWS:
+                self.lists[name] = tuple(from_wire(VIEWS[name], v) for v in value)
+            elif name in ("partners", "objectives"):
+                self.lists[name] = value
+
+
+class SeatClient:
+    def __init__(self, address: str, token: str) -> None:
+        self.address = address if "://" in address else f"ws://{address}"
+        self._token = token
+        self.state = SeatState()
+        self._ws: ClientConnection | None = None
+        self._ids = itertools.count(1)
+        self._acks: dict[int, asyncio.Future[Ack]] = {}
+        self._reader: asyncio.Task[None] | None = None
+        self.changed = asyncio.Event()  # set whenever a state message arrives
+
+    async def join(self) -> SeatClient:
+        ws = await connect(self.address, max_size=2 ** 24)
+        await ws.send(json.dumps({"type": "hello", "token": self._token}))
+        first = json.loads(await ws.recv())
+        if first.get("type") != "welcome":
+            await ws.close()
+            raise Refused(first.get("reason", "refused"))
+        self._ws = ws
+        self.state = SeatState(seat=first["seat"], briefing=first["briefing"])
+        self._reader = asyncio.create_task(self._read(ws))
+        return self
+
+    @property
+    def seat(self) -> str:
+        return self.state.seat
+
+    async def _read(self, ws: ClientConnection) -> None:
+        try:
+            async for raw in ws:
+                msg = json.loads(raw)
+                if msg.get("type") == "state":
+                    self.state.apply(msg)
+                    self.changed.set()
+                elif msg.get("type") == "ack":
+                    fut = self._acks.pop(msg.get("id"), None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(Ack(bool(msg["accepted"]), msg.get("reason", ""), msg.get("at", "")))
+        except ConnectionClosed:
+            pass
+        finally:
+            for fut in self._acks.values():  # never acknowledged: the caller must not count on it
+                if not fut.done():
+                    fut.set_exception(ConnectionError("the server went away before acknowledging"))
+            self._acks.clear()
+
+    async def submit(self, command: Command | dict[str, Any]) -> Ack:
+        """Send a command and wait for the server's acknowledgement (accepted: it is recorded)."""
+        assert self._ws is not None, "join first"
+        cid = next(self._ids)
+        fut: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        self._acks[cid] = fut
+        payload = command if isinstance(command, dict) else to_json(command)
+        await self._ws.send(json.dumps({"type": "command", "id": cid, "command": payload}))
+        return await fut
+
+    async def clock(self, *, running: bool | None = None, speed: float | str | None = None) -> None:
+        assert self._ws is not None, "join first"
+        msg: dict[str, Any] = {"type": "clock"}
+        if running is not None:
+            msg["running"] = running
+        if speed is not None:
+            msg["speed"] = speed
+        await self._ws.send(json.dumps(msg))
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
+        """Until ``predicate(state)`` holds (or TimeoutError)."""
+        async def until() -> None:
+            while True:
+                self.changed.clear()  # before looking: a state arriving after the look wakes the wait
+                if predicate(self.state):
+                    return
+                await self.changed.wait()
+        await asyncio.wait_for(until(), timeout)
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            await self._reader

@@ -1,0 +1,194 @@
+"""The exercise server: one play host behind a WebSocket, for every seat and the trainer at once.
+
+One process owns the engine and the session file. Each connection opens with a join token, which
+decides its seat for the life of the connection; from then on it is sent only that seat's views
+(``views.update``) and may give only that seat's commands (the host refuses the rest, as it does
+for a single player). The trainer's connection sees everything and owns the clock.
+
+Order and durability: messages are taken one at a time on one event loop, so commands from many
+clients apply in the order they arrived, each at the sim instant the clock stands at — the order
+the session records and a replay repeats. A command is acknowledged only once the host has
+recorded it in the session (SQLite, synchronous), so an acknowledged command survives the server
+being killed; a restarted server replays the session to where it was.
+
+The wire (JSON text frames):
+  client → server   {"type": "hello", "token": T}
+                    {"type": "command", "id": N, "command": {...a command's JSON...}}
+                    {"type": "clock", "running": true|false, "speed": S}   (the trainer only; S in
+                    sim seconds per wall second, or "max")
+  server → client   {"type": "welcome", "seat": ..., "briefing": {...}, "protocol": 1}
+                    {"type": "refused", "reason": ...}   (then the connection closes)
+                    {"type": "state", ...}   (views that changed; the whole state after welcome)
+                    {"type": "ack", "id": N, "accepted": bool, "reason"?: ..., "at"?: ...}
+                    {"type": "error", "reason": ...}   (a message the server could not take)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from ..play.commands import CommandError, command_from_json
+from ..play.host import Accepted, PlayHost
+from ..play.seat_rules import TRAINER
+from .tokens import Tokens
+from .views import Sent, public_briefing, update
+
+PROTOCOL = 1
+TICK_S = 0.1  # the clock's step in wall time
+ENGINE_BUDGET_S = 0.015  # wall time the engine may take per step (the rest answers the clients)
+SAVE_EVERY_S = 2.0  # how often the clock's position is made durable (each save is an fsync)
+HELLO_TIMEOUT_S = 10.0
+CLOSE_REFUSED = 4401  # a close code in the application range: the token opened no seat
+
+
+@dataclass(eq=False, slots=True)
+class Connection:
+    ws: ServerConnection
+    seat: str
+    sent: Sent = field(default_factory=Sent)
+
+
+class ExerciseServer:
+    def __init__(self, host: PlayHost, tokens: Tokens, *, log: Callable[[str], None] = print) -> None:
+        self.host = host
+        self.tokens = tokens
+        self.log = log
+        self.running = False
+        self.speed = 60.0  # sim seconds per wall second (1 min/s), until the trainer sets it
+        self.connections: list[Connection] = []
+        for seat in tokens.seats:
+            host.watch(seat)
+        self._saved_at = time.monotonic()
+
+    # --- connections ------------------------------------------------------------------------------
+    async def handle(self, ws: ServerConnection) -> None:
+        try:
+            hello = json.loads(await asyncio.wait_for(ws.recv(), HELLO_TIMEOUT_S))
+        except (TimeoutError, ValueError, ConnectionClosed):
+            await ws.close(CLOSE_REFUSED, "no hello")
+            return
+        seat = self.tokens.seat_of(hello.get("token")) if isinstance(hello, dict) and hello.get("type") == "hello" \
+            else None
+        if seat is None:
+            # Said the same way for a forged token, another exercise's, or none: nothing to learn.
+            await ws.send(json.dumps({"type": "refused", "reason": "this token opens no seat of this exercise"}))
+            await ws.close(CLOSE_REFUSED, "unknown token")
+            return
+        conn = Connection(ws, seat)
+        self.connections.append(conn)
+        self.log(f"{seat} joined")
+        try:
+            await ws.send(json.dumps({"type": "welcome", "seat": seat, "protocol": PROTOCOL,
+                                      "briefing": public_briefing(self.host, seat)}))
+            await self._push(conn)
+            async for raw in ws:
+                await self._take(conn, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.connections.remove(conn)
+            self.log(f"{seat} left")
+
+    async def _take(self, conn: Connection, raw: str | bytes) -> None:
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            await self._send(conn, {"type": "error", "reason": "not JSON"})
+            return
+        kind = msg.get("type") if isinstance(msg, dict) else None
+        if kind == "command":
+            await self._command(conn, msg)
+        elif kind == "clock":
+            await self._clock(conn, msg)
+        else:
+            await self._send(conn, {"type": "error", "reason": f"unknown message type {kind!r}"})
+
+    async def _command(self, conn: Connection, msg: dict[str, Any]) -> None:
+        cid = msg.get("id")
+        try:
+            command = command_from_json(msg.get("command"))
+        except CommandError as e:
+            await self._send(conn, {"type": "ack", "id": cid, "accepted": False, "reason": str(e)})
+            return
+        outcome = self.host.submit(conn.seat, command)  # recorded in the session before it acts
+        if isinstance(outcome, Accepted):
+            ack = {"type": "ack", "id": cid, "accepted": True, "at": outcome.at}
+        else:
+            ack = {"type": "ack", "id": cid, "accepted": False, "reason": outcome.reason}
+        await self._send(conn, ack)
+        await self.push_all()  # what it changed reaches every seat it concerns
+
+    async def _clock(self, conn: Connection, msg: dict[str, Any]) -> None:
+        if conn.seat != TRAINER:
+            await self._send(conn, {"type": "error", "reason": "the clock is the trainer's"})
+            return
+        if "running" in msg:
+            self.running = bool(msg["running"])
+        speed = msg.get("speed")
+        if speed == "max":
+            self.speed = math.inf
+        elif isinstance(speed, (int, float)) and not isinstance(speed, bool) and speed > 0:
+            self.speed = float(speed)
+        elif speed is not None:
+            await self._send(conn, {"type": "error", "reason": "speed: sim seconds per wall second, above 0, or max"})
+        await self.push_all()
+
+    # --- pushing views ----------------------------------------------------------------------------
+    async def _send(self, conn: Connection, msg: dict[str, Any]) -> None:
+        with contextlib.suppress(ConnectionClosed):  # its handler sees the close and lets it go
+            await conn.ws.send(json.dumps(msg))
+
+    async def _push(self, conn: Connection) -> None:
+        msg = update(self.host, conn.seat, conn.sent, (self.running, self.speed))
+        if msg is not None:
+            await self._send(conn, msg)
+
+    async def push_all(self) -> None:
+        for conn in list(self.connections):
+            await self._push(conn)
+
+    # --- the clock --------------------------------------------------------------------------------
+    def step(self, wall_s: float) -> None:
+        """Move the engine as the trainer's clock says, for about one tick's budget."""
+        host = self.host
+        if not self.running or host.finished:
+            return
+        target = host.duration if math.isinf(self.speed) else host.now + wall_s * self.speed / 60.0
+        host.advance(target, ENGINE_BUDGET_S)
+        if host.finished:
+            self.running = False
+        if host.finished or time.monotonic() - self._saved_at >= SAVE_EVERY_S:
+            host.save_progress()
+            self._saved_at = time.monotonic()
+
+    async def run_clock(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(TICK_S)
+            now = time.monotonic()
+            self.step(now - last)
+            last = now
+            await self.push_all()
+
+    async def serve(self, host: str, port: int, ready: Callable[[int], None] | None = None) -> None:
+        """Serve until cancelled; ``ready`` is told the port once it listens (0 asks for a free one)."""
+        async with serve(self.handle, host, port, max_size=2 ** 20) as server:
+            bound = next(iter(server.sockets)).getsockname()[1]
+            if ready is not None:
+                ready(bound)
+            clock = asyncio.create_task(self.run_clock())
+            try:
+                await asyncio.Future()  # until cancelled
+            finally:
+                clock.cancel()
+                self.host.save_progress()

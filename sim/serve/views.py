@@ -1,0 +1,73 @@
+"""What the server sends each connection: its seat's views, and nothing of any other seat's.
+
+Every view here is asked of the host *for the seat the token opened* — the host's per-seat views
+are the compartment (its SeatView rules decide what reached that seat, and when). The trainer's
+connection gets the trainer's views: every seat's decisions, the MSEL, the objectives. A seat's
+state is sent whole when the connection (re)joins, then as changes: what the seat newly learnt
+(``seen`` from where the last message stopped) and each list that changed since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..play.host import PlayHost
+from ..play.seat_rules import TRAINER
+from ..play.wire import to_wire
+
+
+@dataclass(slots=True)
+class Sent:
+    """What one connection has been sent so far (to send it only what is new)."""
+
+    seen: int = 0
+    lists: dict[str, Any] = field(default_factory=dict)  # name -> the wire form last sent
+    clock: tuple[float, bool, bool, float] | None = None
+
+
+def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
+    """What every player is told before the start (the scenario's ground truth stays on the server)."""
+    sc = host.scenario
+    player = next((p for p in sc.players if p.seat == seat), None)
+    return {"id": sc.id, "title": sc.title, "summary": sc.summary, "briefing": sc.briefing,
+            "learning_objectives": list(sc.learning_objectives), "start": host.iso(0.0),
+            "duration": host.duration, "seat": seat, "players": [p.seat for p in sc.players],
+            "hints": player.hints if player is not None else True}
+
+
+def _lists(host: PlayHost, seat: str) -> dict[str, Any]:
+    if seat == TRAINER:
+        return {"decisions": to_wire(host.open_decisions(TRAINER)),
+                "awaiting_people": to_wire(host.awaiting_people()),
+                "msel": to_wire(host.msel()),
+                "objectives": dict(host.objective_status())}
+    return {"decisions": to_wire(host.open_decisions(seat)),
+            "inbox": to_wire(host.inbox(seat)),
+            "partners": sorted(host.partners(seat)),
+            "requests": to_wire(host.requests(seat)),
+            "board": to_wire(host.board(seat)),
+            "case_files": to_wire(host.case_files(seat)),
+            "arrest_cases": to_wire(host.arrest_cases(seat))}
+
+
+def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> dict[str, Any] | None:
+    """The ``state`` message bringing a connection from what it was sent to now; None when
+    nothing changed. ``clock`` is (running, speed) as the trainer set them."""
+    out: dict[str, Any] = {}
+    now = (host.now, host.finished, *clock)
+    if now != sent.clock:
+        out["clock"] = {"now": host.now, "at": host.iso(host.now), "finished": host.finished,
+                        "running": clock[0], "speed": clock[1]}
+        sent.clock = now
+    if seat != TRAINER:
+        count = host.seen_count(seat)
+        if count > sent.seen:
+            out["seen_from"] = sent.seen
+            out["seen"] = to_wire(host.seen(seat, sent.seen))
+            sent.seen = count
+    for name, value in _lists(host, seat).items():
+        if sent.lists.get(name) != value:
+            out[name] = value
+            sent.lists[name] = value
+    return {"type": "state", **out} if out else None
