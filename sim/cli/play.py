@@ -22,6 +22,9 @@ def register(sub) -> None:
     p.add_argument("--as", dest="seat", metavar="ROLE:CC", help="the seat to play, e.g. ncb:FR (default: the "
                                                                "scenario's first player)")
     p.add_argument("--session", metavar="FILE.db", help="record in this session file; if it exists, resume it")
+    p.add_argument("--join", metavar="HOST:PORT", help="play a seat of an exercise served by ncbsim serve "
+                                                       "(with --token: the seat is the token's)")
+    p.add_argument("--token", metavar="T", help="with --join: the join token the trainer gave you for your seat")
     p.set_defaults(handler=play_command)
 
 
@@ -30,6 +33,9 @@ def play_command(args) -> int:
     from ..errors import InputError, Problem
     from ..files import check_outputs
     from ..scenario.loader import load_scenario
+
+    if args.join or args.token:
+        return _join(args)
 
     if args.seat:
         try:
@@ -68,6 +74,32 @@ def play_command(args) -> int:
     app.run()
     if app.return_value is not None:
         print(for_terminal(app.return_value, newlines=True))
+    if app.session_note:
+        print(for_terminal(app.session_note, newlines=True))
+    return app.return_code or 0
+
+
+def _join(args) -> int:
+    """Play the seat a token opens on an exercise server: its screens, fed by the server."""
+    from ..errors import InputError, Problem
+    from ..serve.client import Refused
+
+    if not (args.join and args.token):
+        raise InputError([Problem("--join" if not args.join else "--token", 0, 0, "",
+                                  "--join HOST:PORT and --token T go together")])
+    if args.scenario or args.session or args.seat:
+        raise InputError([Problem("--join", 0, 0, "", "the server says the exercise, the session and the seat: "
+                                                      "give only --join and --token")])
+    remote = importlib.import_module("tui.remote_driver")
+    try:
+        driver = remote.RemoteDriver.join(args.join, args.token)
+    except Refused as e:
+        raise InputError([Problem("--token", 0, 0, "", f"the server at {args.join} refused it: {e}")]) from None
+    except (OSError, TimeoutError) as e:
+        raise InputError([Problem("--join", 0, 0, "", f"cannot reach an exercise server at {args.join}: "
+                                                      f"{getattr(e, 'strerror', None) or e or 'no answer'}")]) from None
+    app = importlib.import_module("tui.app").make_app(driver=driver)
+    app.run()
     if app.session_note:
         print(for_terminal(app.session_note, newlines=True))
     return app.return_code or 0

@@ -37,7 +37,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ..play.commands import CommandError, command_from_json
+from ..play.commands import CommandError, DraftRequest, command_from_json, to_json
 from ..play.host import Accepted, PlayHost
 from ..play.seat_rules import TRAINER
 from .tokens import Tokens
@@ -110,6 +110,8 @@ class ExerciseServer:
             await self._command(conn, msg)
         elif kind == "clock":
             await self._clock(conn, msg)
+        elif kind == "ask":
+            await self._ask(conn, msg)
         else:
             await self._send(conn, {"type": "error", "reason": f"unknown message type {kind!r}"})
 
@@ -127,6 +129,44 @@ class ExerciseServer:
             ack = {"type": "ack", "id": cid, "accepted": False, "reason": outcome.reason}
         await self._send(conn, ack)
         await self.push_all()  # what it changed reaches every seat it concerns
+
+    async def _ask(self, conn: Connection, msg: dict[str, Any]) -> None:
+        """A question a seat's screen asks of its own data (the form it edits, the rules that form
+        breaks, an inject's text it received, the debrief once the exercise is over)."""
+        what, args = msg.get("what"), msg.get("args")
+        try:
+            if not isinstance(args, dict):
+                raise TypeError("args: expected an object")
+            value = self._answer(conn.seat, what, args)
+        except (CommandError, KeyError, TypeError, ValueError) as e:
+            await self._send(conn, {"type": "answer", "id": msg.get("id"), "error": str(e)})
+            return
+        await self._send(conn, {"type": "answer", "id": msg.get("id"), "value": value})
+
+    def _answer(self, seat: str, what: object, args: dict[str, Any]) -> Any:
+        host = self.host
+        if what == "form_for":
+            return to_json(host.form_for(seat, str(args["request"]), str(args.get("notice_kind", "red"))))
+        if what == "check_form":
+            draft = command_from_json(args["draft"])
+            if not isinstance(draft, DraftRequest):
+                raise ValueError("check_form: expected a draft_request")
+            return list(host.check_form(seat, draft))
+        if what == "request_form":
+            return host.request_form(seat, str(args["request"]))
+        if what == "request_checks":
+            return host.request_checks(seat, str(args["request"]))
+        if what == "inject_text":
+            inject = str(args["inject"])
+            # Only the text of an inject that reached this seat: the MSEL to come is the trainer's.
+            if seat != TRAINER and not any(e.get("inject") == inject for _, e in host.seen(seat)):
+                raise ValueError(f"no inject {inject!r} reached {seat}")
+            return host.inject_text(inject)
+        if what == "debrief":
+            if seat != TRAINER and not host.finished:
+                raise ValueError("the debrief comes when the exercise is over")
+            return host.debrief(source=str(args.get("source", "ncbsim serve")))
+        raise ValueError(f"unknown question {what!r}")
 
     async def _clock(self, conn: Connection, msg: dict[str, Any]) -> None:
         if conn.seat != TRAINER:

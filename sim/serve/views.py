@@ -27,22 +27,45 @@ class Sent:
 
 
 def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
-    """What every player is told before the start (the scenario's ground truth stays on the server)."""
+    """What every player is told before the start, and what their screens need from the
+    scenario: its title and briefing, the seats, the cases the seat's NCB works on, and the
+    references of the requests its NCB is to make. The rest of the scenario — subjects' real
+    movements, other countries' requests, the MSEL to come, the objectives — stays on the server."""
     sc = host.scenario
-    player = next((p for p in sc.players if p.seat == seat), None)
+    home = seat.partition(":")[2]
     return {"id": sc.id, "title": sc.title, "summary": sc.summary, "briefing": sc.briefing,
             "learning_objectives": list(sc.learning_objectives), "start": host.iso(0.0),
-            "duration": host.duration, "seat": seat, "players": [p.seat for p in sc.players],
-            "hints": player.hints if player is not None else True}
+            "duration": host.duration, "seat": seat,
+            "players": [{"seat": p.seat, "hints": p.hints, "pause_on_decision": p.pause_on_decision}
+                        for p in sc.players],
+            "cases": [{"id": c.id, "title": c.title} for c in sc.cases
+                      if seat == TRAINER or home in (c.lead, *c.partners)],
+            "requests": [r.id for r in sc.requests if seat == TRAINER or r.by == home],
+            "recipients": to_wire(host.recipients()), "regions": list(host.regions()),
+            "form_choices": to_wire(host.form_choices())}
+
+
+def known_names(host: PlayHost, seat: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(subjects, persons): id -> name of those the seat has learnt of (its case files) — every
+    subject for the trainer. The names of people nobody told the seat about are not sent."""
+    subjects, persons = dict(host.subject_names()), dict(host.person_names())
+    if seat == TRAINER:
+        return subjects, persons
+    known = {cf.id for cf in host.case_files(seat)}
+    return ({k: v for k, v in subjects.items() if k in known}, {k: v for k, v in persons.items() if k in known})
 
 
 def _lists(host: PlayHost, seat: str) -> dict[str, Any]:
     if seat == TRAINER:
+        subjects, persons = known_names(host, seat)
         return {"decisions": to_wire(host.open_decisions(TRAINER)),
+                "subject_names": subjects, "person_names": persons,
                 "awaiting_people": to_wire(host.awaiting_people()),
                 "msel": to_wire(host.msel()),
                 "objectives": dict(host.objective_status())}
+    subjects, persons = known_names(host, seat)
     return {"decisions": to_wire(host.open_decisions(seat)),
+            "subject_names": subjects, "person_names": persons,
             "inbox": to_wire(host.inbox(seat)),
             "partners": sorted(host.partners(seat)),
             "requests": to_wire(host.requests(seat)),
