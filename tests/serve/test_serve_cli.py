@@ -99,7 +99,7 @@ def test_a_server_killed_with_sigkill_keeps_every_acknowledged_command(scenario,
 
 
 def test_binding_beyond_loopback_is_said_and_a_scenario_without_players_refused(scenario, tmp_path):
-    proc, address, tokens = serve(str(scenario), "--session", str(tmp_path / "a.db"), "--host", "0.0.0.0",
+    proc, _address, _tokens = serve(str(scenario), "--session", str(tmp_path / "a.db"), "--host", "0.0.0.0",
                                   "--port", "0")
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=20)
