@@ -36,7 +36,12 @@ class NcbsimApp(App):
         self.report_written: str | None = None  # the debrief's HTML file, once written
 
     def on_mount(self) -> None:
-        if self.driver is not None:
+        if self.driver is not None:  # joined to an exercise server
+            if self.driver.seat == "trainer":
+                from .screens.trainer import TrainerScreen
+
+                self.push_screen(TrainerScreen(self.driver, clock=self.clock))
+                return
             sc = self.driver.host.scenario
             self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
         elif self.scenario_path or (self.session and os.path.exists(self.session)):
@@ -75,7 +80,7 @@ class NcbsimApp(App):
         (play, trainer and after the debrief alike), with the debrief report's file if one was written."""
         if self.driver is None:
             return None
-        if not self.driver.owns_clock:  # a seat of a served exercise: the server keeps the session
+        if self.driver.served:  # a seat of a served exercise: the server keeps the session
             note = (f"you played {self.driver.seat} on the exercise server; the session is kept there"
                     "\n  rejoin:     the same ncbsim play --join command, with your token")
             return note + (f"\n  report written to {self.report_written}" if self.report_written else "")
@@ -102,7 +107,7 @@ class NcbsimApp(App):
         debrief = self.opened.host.debrief(source="ncbsim play")
         # Beside the session file and named after it, so it is that session's report; numbered
         # rather than overwrite one already there. A served seat's, in the folder it was started from.
-        if self.opened.owns_clock:
+        if not self.opened.served:
             session = self.opened.host.session_path
             report = _free(session.resolve().parent / f"{session.stem}-report.html")
         else:

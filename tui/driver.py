@@ -56,6 +56,7 @@ def settle_heap() -> None:
 
 class Driver:
     owns_clock = True  # the person at this screen runs the clock (not so for a seat joined to a server)
+    served = False  # joined to an exercise server (ncbsim serve): the server keeps the session
 
     def __init__(self, host: PlayHost, seat: str, session_path: str | None) -> None:
         self.host = host

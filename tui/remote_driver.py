@@ -1,8 +1,10 @@
-"""The driver of a seat played against an exercise server (``ncbsim play --join``).
+"""The driver of a seat joined to an exercise server (``ncbsim play --join``, ``ncbsim trainer
+--join``).
 
-The same screens as single-seat play, fed by a remote host: the views are the server's, the
-clock is the trainer's. The clock keys say so instead of moving it, and a decision that reaches
-the seat is announced without stopping a clock this seat does not own.
+The same screens as single-seat play, fed by a remote host: the views are the server's, and the
+clock is the trainer's. At a seat the clock keys say so instead of moving it, and a decision that
+reaches the seat is announced without stopping a clock the seat does not own; at the trainer's
+console they tell the server, which runs the clock for everyone.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from .driver import MAX, SPEEDS, Driver
 
 
 class RemoteDriver(Driver):
-    owns_clock = False
+    served = True
 
     def __init__(self, host: RemoteHost) -> None:
-        super().__init__(host, host.seat, None)  # type: ignore[arg-type]  # the host's read API, remotely
         self.remote = host
+        self._ready = False  # the base class's settings (a paused clock) are not sent to the server
+        super().__init__(host, host.seat, None)  # type: ignore[arg-type]  # the host's read API, remotely
+        self.owns_clock = host.seat == "trainer"
         self._drawn = -1
+        self._ready = True
 
     @classmethod
     def join(cls, address: str, token: str) -> RemoteDriver:
@@ -37,7 +42,9 @@ class RemoteDriver(Driver):
 
     @paused.setter
     def paused(self, value: bool) -> None:
-        """The clock is the trainer's: nothing a seat does stops or starts it."""
+        """The trainer's console stops or starts the server's clock; a seat's does nothing."""
+        if self._ready and self.owns_clock:
+            self.remote.set_clock(running=not value)
 
     @property
     def pause_reason(self) -> str:
@@ -45,7 +52,9 @@ class RemoteDriver(Driver):
             return "reconnecting to the exercise server…"
         if self.remote.finished:
             return "the exercise is over"
-        return "" if self.remote.running else "the trainer has stopped the clock"
+        if self.remote.running or self.owns_clock:  # the trainer is told "(space)", as at a local console
+            return ""
+        return "the trainer has stopped the clock"
 
     @pause_reason.setter
     def pause_reason(self, value: str) -> None:
@@ -70,22 +79,31 @@ class RemoteDriver(Driver):
         return changed
 
     def toggle(self) -> bool:
+        self.paused = not self.paused
         return True
 
     def run_on(self, confirmed: bool = False) -> bool:
+        self.paused = False
         return True
 
     def needs_confirmation(self) -> bool:
-        return False
+        return False  # the server's clock does not stop for decisions: the trainer watches them
 
     def pause(self) -> None:
-        pass
+        self.paused = True
 
     def faster(self) -> None:
-        pass
+        self._set_speed(+1)
 
     def slower(self) -> None:
-        pass
+        self._set_speed(-1)
+
+    def _set_speed(self, step: int) -> None:
+        if not self.owns_clock:
+            return
+        rate = self.remote.speed
+        at = len(SPEEDS) - 1 if rate == MAX else min(range(len(SPEEDS) - 1), key=lambda i: abs(SPEEDS[i][1] - rate))
+        self.remote.set_clock(speed=SPEEDS[max(0, min(len(SPEEDS) - 1, at + step))][1])
 
     def jump_to_next_event(self, budget_s: float | None = None) -> str:
         return "trainer"

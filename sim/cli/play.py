@@ -80,24 +80,35 @@ def play_command(args) -> int:
 
 
 def _join(args) -> int:
-    """Play the seat a token opens on an exercise server: its screens, fed by the server."""
     from ..errors import InputError, Problem
-    from ..serve.client import Refused
 
-    if not (args.join and args.token):
-        raise InputError([Problem("--join" if not args.join else "--token", 0, 0, "",
-                                  "--join HOST:PORT and --token T go together")])
     if args.scenario or args.session or args.seat:
         raise InputError([Problem("--join", 0, 0, "", "the server says the exercise, the session and the seat: "
                                                       "give only --join and --token")])
+    return join_exercise(args.join, args.token, "seat")
+
+
+def join_exercise(address: str | None, token: str | None, role: str) -> int:
+    """Play what a token opens on an exercise server — a seat's screens (``role`` "seat") or the
+    trainer's console ("trainer") — fed by the server."""
+    from ..errors import InputError, Problem
+    from ..serve.client import Refused
+
+    if not (address and token):
+        raise InputError([Problem("--join" if not address else "--token", 0, 0, "",
+                                  "--join HOST:PORT and --token T go together")])
     remote = importlib.import_module("tui.remote_driver")
     try:
-        driver = remote.RemoteDriver.join(args.join, args.token)
+        driver = remote.RemoteDriver.join(address, token)
     except Refused as e:
-        raise InputError([Problem("--token", 0, 0, "", f"the server at {args.join} refused it: {e}")]) from None
+        raise InputError([Problem("--token", 0, 0, "", f"the server at {address} refused it: {e}")]) from None
     except (OSError, TimeoutError) as e:
-        raise InputError([Problem("--join", 0, 0, "", f"cannot reach an exercise server at {args.join}: "
+        raise InputError([Problem("--join", 0, 0, "", f"cannot reach an exercise server at {address}: "
                                                       f"{getattr(e, 'strerror', None) or e or 'no answer'}")]) from None
+    if (driver.seat == "trainer") != (role == "trainer"):
+        driver.close()
+        right = "ncbsim trainer --join" if driver.seat == "trainer" else "ncbsim play --join"
+        raise InputError([Problem("--token", 0, 0, "", f"this token opens {driver.seat}'s seat: use {right}")])
     app = importlib.import_module("tui.app").make_app(driver=driver)
     app.run()
     if app.session_note:

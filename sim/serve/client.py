@@ -50,11 +50,15 @@ class SeatState:
     briefing: dict[str, Any] = field(default_factory=dict)
     clock: dict[str, Any] = field(default_factory=dict)
     seen: list[tuple[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # the journal (the trainer's only)
     lists: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, msg: dict[str, Any]) -> None:
         if "clock" in msg:
             self.clock = msg["clock"]
+        if "events" in msg:
+            del self.events[msg["events_from"]:]
+            self.events.extend(msg["events"])
         if "seen" in msg:
             # The server sends from where its last message stopped; a rejoin starts again at 0.
             del self.seen[msg["seen_from"]:]
@@ -62,7 +66,7 @@ class SeatState:
         for name, value in msg.items():
             if name in VIEWS:
                 self.lists[name] = tuple(from_wire(VIEWS[name], v) for v in value)
-            elif name in ("partners", "objectives"):
+            elif name in ("partners", "objectives", "notes", "subject_names", "person_names"):
                 self.lists[name] = value
 
 

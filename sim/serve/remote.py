@@ -25,8 +25,9 @@ from types import MappingProxyType, SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..play.commands import Command, DraftRequest, command_from_json, to_json
+from ..play.commands import AddInject, Command, DraftRequest, command_from_json, to_json
 from ..play.host import Accepted, Outcome, Refused
+from ..play.seat_rules import TRAINER
 from ..play.views import (
     ArrestCaseView,
     BoardRow,
@@ -34,11 +35,14 @@ from ..play.views import (
     DecisionView,
     FormChoices,
     InboxItem,
+    InjectRow,
     Recipient,
     RequestView,
     Seen,
 )
 from ..play.wire import from_wire
+from ..report.scoring import score_expectations
+from ..scenario.model import Scenario
 from .client import AskError, SeatClient, SeatState
 from .client import Refused as TokenRefused
 
@@ -54,6 +58,7 @@ class Snapshot:
     seen: Seen
     lists: Mapping[str, Any]
     versions: Mapping[str, int] = field(default_factory=dict)  # list name -> bumps when it changes
+    events: tuple[Mapping[str, Any], ...] = ()  # the journal (the trainer's only)
 
 
 def _public_scenario(briefing: Mapping[str, Any]) -> SimpleNamespace:
@@ -87,7 +92,9 @@ class RemoteHost:
         briefing = self._client.state.briefing
         self.seat: str = self._client.seat
         self.briefing = briefing
-        self.scenario = _public_scenario(briefing)
+        # The trainer sees the ground truth and gets the whole scenario; a seat, what it was told.
+        self.scenario: Any = (Scenario.model_validate(briefing["scenario_data"]) if self.seat == TRAINER
+                              else _public_scenario(briefing))
         self.players = frozenset(p.seat for p in self.scenario.players)
         self._start = datetime.fromisoformat(briefing["start"].replace("Z", "+00:00"))
         self._duration = float(briefing["duration"])
@@ -111,7 +118,11 @@ class RemoteHost:
                 versions[name] = versions.get(name, 0) + 1
         self._subject_names.update(state.lists.get("subject_names", {}))
         self._person_names.update(state.lists.get("person_names", {}))
-        self._snap = Snapshot(dict(state.clock), tuple(state.seen), dict(state.lists), versions)
+        events = old.events
+        if len(state.events) != len(old.events):
+            events = tuple(MappingProxyType(e) for e in state.events)
+            versions["events"] = versions.get("events", 0) + 1
+        self._snap = Snapshot(dict(state.clock), tuple(state.seen), dict(state.lists), versions, events)
 
     async def _keep_connected(self) -> None:
         attempt = 0
@@ -191,13 +202,25 @@ class RemoteHost:
     def save_progress(self) -> None:
         """The server keeps the session."""
 
+    def _other(self, seat: str) -> dict[str, Any] | None:
+        """The trainer's look at another seat's views (None: this is that seat's own connection)."""
+        if seat in (self.seat, TRAINER) or self.seat != TRAINER:
+            return None
+        return dict(self._ask("seat_view", {"inbox": [], "seen": [], "decisions": []}, seat=seat))
+
     def open_decisions(self, seat: str) -> tuple[DecisionView, ...]:
+        other = self._other(seat)
+        if other is not None:
+            return tuple(from_wire(DecisionView, d) for d in other["decisions"])
         return self._list("decisions")
 
     def awaiting_people(self) -> tuple[DecisionView, ...]:
         return self._list("awaiting_people")
 
     def inbox(self, seat: str) -> tuple[InboxItem, ...]:
+        other = self._other(seat)
+        if other is not None:
+            return tuple(from_wire(InboxItem, i) for i in other["inbox"])
         return self._list("inbox")
 
     def inbox_version(self, seat: str) -> int:
@@ -207,6 +230,9 @@ class RemoteHost:
         return frozenset(self._snap.lists.get("partners", ()))
 
     def seen(self, seat: str, start: int = 0) -> Seen:
+        other = self._other(seat)
+        if other is not None:
+            return tuple((since, MappingProxyType(e)) for since, e in other["seen"])[start:]
         return self._snap.seen[start:]
 
     def seen_count(self, seat: str) -> int:
@@ -226,6 +252,33 @@ class RemoteHost:
 
     def arrest_cases(self, seat: str) -> tuple[ArrestCaseView, ...]:
         return self._list("arrest_cases")
+
+    # --- the trainer's views (the ground truth) ---------------------------------------------------
+    def events(self, start: int = 0) -> tuple[Mapping[str, Any], ...]:
+        return self._snap.events[start:]
+
+    def event_count(self) -> int:
+        return len(self._snap.events)
+
+    def msel(self) -> tuple[InjectRow, ...]:
+        return self._list("msel")
+
+    def notes(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(MappingProxyType(n) for n in self._snap.lists.get("notes", ()))
+
+    def expectations(self) -> tuple[Mapping[str, Any], ...]:
+        """As the host scores them: from the journal, which the trainer has whole."""
+        return tuple(MappingProxyType(x) for x in score_expectations([dict(e) for e in self._snap.events]))
+
+    def validations(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(e for e in self._snap.events if e["kind"] == "expectation.validated")
+
+    def adhoc_problems(self, command: AddInject) -> Mapping[str, str]:
+        return MappingProxyType(dict(self._ask("adhoc_problems", {}, command=to_json(command))))
+
+    def is_seat(self, seat: str) -> bool:
+        return seat == TRAINER or seat in self.players or seat in ("ndtf", "ccc") or (
+            seat.startswith("ncb:") and any(r.code == seat[4:] for r in self._recipients))
 
     def objective_status(self) -> Mapping[str, str]:
         return MappingProxyType(dict(self._snap.lists.get("objectives", {})))
@@ -278,6 +331,12 @@ class RemoteHost:
 
     def debrief(self, source: str) -> dict[str, Any]:
         return dict(self._call(self._client.ask("debrief", source=source)))
+
+    def set_clock(self, *, running: bool | None = None, speed: float | None = None) -> None:
+        """The trainer's clock keys: the server runs the clock as told (and tells every seat)."""
+        wire_speed: float | str | None = "max" if speed == float("inf") else speed
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            self._call(self._client.clock(running=running, speed=wire_speed))
 
     def submit(self, seat: str, command: Command) -> Outcome:
         try:

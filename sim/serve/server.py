@@ -37,9 +37,10 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ..play.commands import CommandError, DraftRequest, command_from_json, to_json
+from ..play.commands import AddInject, CommandError, DraftRequest, command_from_json, to_json
 from ..play.host import Accepted, PlayHost
 from ..play.seat_rules import TRAINER
+from ..play.wire import to_wire
 from .tokens import Tokens
 from .views import Sent, public_briefing, update
 
@@ -162,6 +163,22 @@ class ExerciseServer:
             if seat != TRAINER and not any(e.get("inject") == inject for _, e in host.seen(seat)):
                 raise ValueError(f"no inject {inject!r} reached {seat}")
             return host.inject_text(inject)
+        if what == "seat_view":  # the trainer's look at one seat's screen
+            if seat != TRAINER:
+                raise ValueError("only the trainer looks at another seat's view")
+            other = str(args["seat"])
+            if not host.is_seat(other):
+                raise ValueError(f"no seat {other!r} in this exercise")
+            host.watch(other)
+            return {"inbox": to_wire(host.inbox(other)), "seen": to_wire(host.seen(other)),
+                    "decisions": to_wire(host.open_decisions(other))}
+        if what == "adhoc_problems":
+            if seat != TRAINER:
+                raise ValueError("only the trainer adds injects")
+            command = command_from_json(args["command"])
+            if not isinstance(command, AddInject):
+                raise ValueError("adhoc_problems: expected an add_inject")
+            return dict(host.adhoc_problems(command))
         if what == "debrief":
             if seat != TRAINER and not host.finished:
                 raise ValueError("the debrief comes when the exercise is over")

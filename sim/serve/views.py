@@ -22,6 +22,7 @@ class Sent:
     """What one connection has been sent so far (to send it only what is new)."""
 
     seen: int = 0
+    events: int = 0  # the trainer's: how much of the journal it has been sent
     lists: dict[str, Any] = field(default_factory=dict)  # name -> the wire form last sent
     clock: tuple[float, bool, bool, float] | None = None
 
@@ -42,7 +43,10 @@ def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
                       if seat == TRAINER or home in (c.lead, *c.partners)],
             "requests": [r.id for r in sc.requests if seat == TRAINER or r.by == home],
             "recipients": to_wire(host.recipients()), "regions": list(host.regions()),
-            "form_choices": to_wire(host.form_choices())}
+            "form_choices": to_wire(host.form_choices()),
+            # The whole scenario for the trainer only, who sees the ground truth.
+            **({"scenario_data": sc.model_dump(mode="json", by_alias=True, exclude_unset=True)}
+               if seat == TRAINER else {})}
 
 
 def known_names(host: PlayHost, seat: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -62,7 +66,8 @@ def _lists(host: PlayHost, seat: str) -> dict[str, Any]:
                 "subject_names": subjects, "person_names": persons,
                 "awaiting_people": to_wire(host.awaiting_people()),
                 "msel": to_wire(host.msel()),
-                "objectives": dict(host.objective_status())}
+                "objectives": dict(host.objective_status()),
+                "notes": [dict(n) for n in host.notes()]}
     subjects, persons = known_names(host, seat)
     return {"decisions": to_wire(host.open_decisions(seat)),
             "subject_names": subjects, "person_names": persons,
@@ -83,7 +88,13 @@ def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> 
         out["clock"] = {"now": host.now, "at": host.iso(host.now), "finished": host.finished,
                         "running": clock[0], "speed": clock[1]}
         sent.clock = now
-    if seat != TRAINER:
+    if seat == TRAINER:  # the journal itself, from where the last message stopped
+        count = host.event_count()
+        if count > sent.events:
+            out["events_from"] = sent.events
+            out["events"] = [dict(e) for e in host.events(sent.events)]
+            sent.events = count
+    else:
         count = host.seen_count(seat)
         if count > sent.seen:
             out["seen_from"] = sent.seen
