@@ -19,6 +19,7 @@ given.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -207,6 +208,11 @@ class PlayHost:
         return self._run.store.path
 
     # --- commands -------------------------------------------------------------------------------
+    def group(self) -> contextlib.AbstractContextManager[None]:
+        """Commands submitted inside share one durable commit at its end (see SessionStore.group):
+        nothing they did may be acknowledged before the block has left."""
+        return self._run.store.group() if self._run is not None else contextlib.nullcontext()
+
     def submit(self, seat: str, command: Command) -> Outcome:
         """Check, record, apply: the command's outcome. A refusal changes nothing.
 

@@ -25,6 +25,8 @@ class Sent:
     events: int = 0  # the trainer's: how much of the journal it has been sent
     lists: dict[str, Any] = field(default_factory=dict)  # name -> the wire form last sent
     clock: tuple[float, bool, bool, float] | None = None
+    stamp: tuple[int, ...] | None = None  # what the lists were built from: unchanged, they are too
+    stale: bool = True  # the seat acted: its lists are built again whatever the stamp says
 
 
 def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
@@ -79,9 +81,19 @@ def _lists(host: PlayHost, seat: str) -> dict[str, Any]:
             "arrest_cases": to_wire(host.arrest_cases(seat))}
 
 
+def _stamp(host: PlayHost, seat: str) -> tuple[int, ...]:
+    """Cheap counters that move whenever one of the seat's lists can have changed: what reached it
+    (every list is built from that), its inbox and board, and its open decisions."""
+    if seat == TRAINER:
+        return (host.event_count(), len(host.open_decisions(TRAINER)))
+    return (host.seen_count(seat), host.inbox_version(seat), host.board_version(seat), len(host.open_decisions(seat)))
+
+
 def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> dict[str, Any] | None:
     """The ``state`` message bringing a connection from what it was sent to now; None when
-    nothing changed. ``clock`` is (running, speed) as the trainer set them."""
+    nothing changed. ``clock`` is (running, speed) as the trainer set them. The lists are built
+    (and compared with what was sent) only when the seat's stamp moved or the seat acted: with
+    many seats, building every list for every seat at every tick was most of the server's time."""
     out: dict[str, Any] = {}
     now = (host.now, host.finished, *clock)
     if now != sent.clock:
@@ -100,8 +112,11 @@ def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> 
             out["seen_from"] = sent.seen
             out["seen"] = to_wire(host.seen(seat, sent.seen))
             sent.seen = count
-    for name, value in _lists(host, seat).items():
-        if sent.lists.get(name) != value:
-            out[name] = value
-            sent.lists[name] = value
+    stamp = _stamp(host, seat)
+    if sent.stale or stamp != sent.stamp:
+        sent.stamp, sent.stale = stamp, False
+        for name, value in _lists(host, seat).items():
+            if sent.lists.get(name) != value:
+                out[name] = value
+                sent.lists[name] = value
     return {"type": "state", **out} if out else None

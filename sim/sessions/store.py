@@ -29,12 +29,13 @@ go on working beside it (WAL).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import sqlite3
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,7 @@ class SessionStore:
         self.format = fmt
         self.writable = writable
         self._lock_fd = lock_fd
+        self._grouped = False  # inside group(): records wait for the group's one commit
         self._key = _file_id(self.path)
         if self._key is not None:
             held = _HELD.setdefault(self._key, [0, 0])
@@ -378,15 +380,36 @@ class SessionStore:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}
 
     # --- writing ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def group(self) -> Iterator[None]:
+        """Several commands' records made durable by one commit, at the end: the exercise server
+        takes the commands that arrived together as one group and acknowledges none of them before
+        the commit. A crash inside the group loses the whole group, none of it acknowledged."""
+        if self._grouped:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._grouped = True
+        try:
+            yield
+        except BaseException:
+            self._grouped = False
+            self.conn.execute("ROLLBACK")
+            raise
+        self._grouped = False
+        self.conn.execute("COMMIT")
+
     def record_decision(self, decision: str, seat: str, option: str, sim_time: float, by: str) -> None:
-        """Durable when this returns (WAL + synchronous=FULL): only then may the engine act."""
+        """Durable when this returns (WAL + synchronous=FULL): only then may the engine act. In a
+        ``group``, written now and durable at the group's commit (before any acknowledgement)."""
         wall = _now()
         if self.format == "1":
             self.conn.execute("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
                               "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, wall, by))
             return
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with contextlib.nullcontext() if self._grouped else self.conn:
+            if not self._grouped:
+                self.conn.execute("BEGIN IMMEDIATE")
             head = self.meta("decisions_head") or ""
             n = self.conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM decisions").fetchone()[0]
             chain = link(head, n, decision, seat, option, sim_time, wall, by)
