@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--join", metavar="HOST:PORT", help="run the console of an exercise served by ncbsim serve "
                                                        "(with --token: the trainer's token)")
     p.add_argument("--token", metavar="T", help="with --join: the trainer's join token")
+    p.add_argument("--browser", metavar="PORT", type=int, help="with --join: serve the console to a web browser at "
+                                                               "http://127.0.0.1:PORT (needs pip install 'ncbsim[web]')")
     p.set_defaults(handler=trainer_command)
 
 
@@ -35,7 +37,7 @@ def trainer_command(args) -> int:
                                                           "give only --join and --token")])
         from .play import join_exercise
 
-        return join_exercise(args.join, args.token, "trainer")
+        return join_exercise(args.join, args.token, "trainer", args.browser)
     if args.source is None:
         raise InputError([Problem("SESSION|SCENARIO", 0, 0, "", "give a scenario or a session file "
                                                                 "(or --join and --token)")])
