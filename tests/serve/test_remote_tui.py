@@ -5,6 +5,7 @@ moving, a decision answered and acknowledged; the clock keys say the clock is th
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 
 import pytest
@@ -57,6 +58,7 @@ class ServerThread:
 
     def stop(self) -> None:
         self.task.cancel()
+        concurrent.futures.wait([self.task], timeout=10)  # its last save done before the host closes
 
         async def closed():
             self.host.close()
