@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sim.play.commands import SendMessage
+from sim.play.host import Accepted
 from sim.play.seat_rules import TRAINER
 from sim.serve.client import SeatClient
 
@@ -108,3 +109,34 @@ def test_binding_beyond_loopback_is_said_and_a_scenario_without_players_refused(
     r = subprocess.run([sys.executable, "-m", "sim", "serve", str(world)], cwd=ROOT, capture_output=True,
                        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert r.returncode == 2 and "nobody plays a seat" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_joined_client_reconnects_by_itself_after_the_server_is_killed_and_restarted(scenario, tmp_path):
+    from sim.serve.remote import RemoteHost
+
+    port, session = free_port(), tmp_path / "served.db"
+    proc, address, tokens = serve(str(scenario), "--session", str(session), "--port", str(port))
+    fr = RemoteHost(address, tokens["ncb:FR"])
+    try:
+        assert fr.connected and fr.seat == "ncb:FR"
+        assert isinstance(fr.submit("ncb:FR", SendMessage(("ES",), "before the crash")), Accepted)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        for _ in range(100):  # it notices the connection is gone
+            if not fr.connected:
+                break
+            time.sleep(0.05)
+        assert not fr.connected
+        again, _, _ = serve(str(session), "--port", str(port))
+        try:
+            for _ in range(200):  # and comes back by itself, with its token
+                if fr.connected:
+                    break
+                time.sleep(0.05)
+            assert fr.connected
+            assert isinstance(fr.submit("ncb:FR", SendMessage(("ES",), "after the restart")), Accepted)
+        finally:
+            again.send_signal(signal.SIGINT)
+            again.communicate(timeout=20)
+    finally:
+        fr.close()
