@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("source", metavar="SCENARIO|SESSION", help="a scenario (.yaml) or a session file (.db)")
     p.add_argument("--session", metavar="FILE.db", help="with a scenario: record in this session file "
                                                         "(default: one named after the scenario and the time)")
+    p.add_argument("--seed", type=int, help="with a scenario: the seed of its random streams (default: the "
+                                             "scenario's)")
     p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default: {LOOPBACK}, this machine "
                                                     "only; anything else lets other machines connect)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any free one)")
@@ -47,9 +49,9 @@ def serve_command(args) -> int:
     with open(args.source, "rb") as fh:
         is_session = fh.read(16) == b"SQLite format 3\x00"
     if is_session:
-        if args.session:
-            raise InputError([Problem("--session", 0, 0, "", "goes with a SCENARIO; the session file is the "
-                                                             "one given")])
+        if args.session or args.seed is not None:
+            raise InputError([Problem("--session" if args.session else "--seed", 0, 0, "",
+                                      "goes with a SCENARIO; a session file keeps its own")])
         check_outputs([("SESSION", args.source)])
         scenario, session = None, args.source
     else:
@@ -68,7 +70,9 @@ def serve_command(args) -> int:
               "seat (the connection is not encrypted: use it on a network you trust, or behind TLS)",
               file=sys.stderr)
 
-    host, tokens, issued = open_exercise(scenario, session)
+    if args.seed is not None and not 0 <= args.seed < 2 ** 63:
+        raise InputError([Problem("--seed", 0, 0, "", f"expected a whole number from 0 below 2^63, got {args.seed}")])
+    host, tokens, issued = open_exercise(scenario, session, seed=args.seed)
 
     def say(line: str) -> None:
         print(for_terminal(line), flush=True)
