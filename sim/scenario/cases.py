@@ -259,6 +259,16 @@ class Request(Strict):
                                           "from an SLTD hit say): from then on a check finds it under them too, "
                                           "a MIND copy after its next refresh")
     ccf: CcfChallenge | None = None
+    on_return: Literal["automatic", "decision"] = Field(
+        "automatic", description="when the NDTF returns the request for more: `automatic` — the NCB answers as "
+                                 "completes_on_request says; `decision` — the requesting NCB's officer decides "
+                                 "(decision complete_request: supply the case file's data and resubmit, withdraw the "
+                                 "request, or leave it to lapse at the NDTF's deadline). On a played seat that is "
+                                 "the player's own act, graded with done_by: player")
+    case_file: CaseFile | None = Field(
+        None, description="what the requesting NCB's case file really says where the form differs (a penalty "
+                          "left blank or mistyped): completing the form after a return writes these values. "
+                          "Absent: a blank penalty is on file and the form's other values stand")
 
     @field_validator("public_extract")
     @classmethod
@@ -285,6 +295,9 @@ class Request(Strict):
             raise ValueError("only a diffusion has recipients; notices go to every NCB")
         if self.kind == "diffusion" and self.ccf is not None:
             raise ValueError("a CCF challenge applies to a published notice, not to a diffusion")
+        if self.case_file is not None and self.kind not in ("red", "diffusion", "silver"):
+            raise ValueError("a case_file corrects the penalty of a red, silver or diffusion request; "
+                             f"a {self.kind} request has none")
         return self
 
     def fields_provided(self) -> frozenset[str]:
@@ -307,6 +320,10 @@ class Ndtf(Strict):
     doubt_share: Share = Field(0.12,
                                description="share of clean requests sent to detailed review all the same")
     info_deadline: Duration = Field(as_written("30d"), description="how long the NDTF waits for more information")
+    return_below_threshold: bool = Field(
+        False, description="a penalty declared below the RPD Art. 83 or Silver threshold is returned once, asking "
+                           "the NCB to confirm it (a typo can be corrected, a true one withdrawn), before it is "
+                           "refused; default: refused at screening")
 
 
 class Ccc(Strict):
@@ -438,3 +455,14 @@ class MajorEvent(Strict):
     country: CountryCode
     starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
     lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)
+
+
+class CaseFile(Strict):
+    """What the requesting NCB's case file says where its drafted form differs (package B)."""
+
+    max_penalty_years: float | None = Field(
+        None, ge=0, le=200, description="the maximum penalty the law provides for the offence")
+    sentence_months: float | None = Field(None, ge=0, le=2400, description="the remaining sentence to serve")
+
+
+Request.model_rebuild()
