@@ -25,6 +25,7 @@ from ..durations import minutes
 from ..rng import Draws
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
+from .filing import KIND_NAMES
 from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS, VALIDITY_YEARS
 from .registry import Record
 from .rules import (
@@ -335,7 +336,7 @@ class NdtfReview:
                 ex.registry.move(rec, "cancel", ex.env.now, rec.requester, reason="withdrawn")
                 supplied.succeed()  # the review stops waiting: there is nothing left to review
 
-        name = "diffusion" if rec.kind == "diffusion" else f"{rec.kind} notice request"
+        name = KIND_NAMES[rec.kind] + ("" if rec.kind == "diffusion" else " request")
         ex.port.raise_(f"ncb:{rec.requester}", "complete_request",
                        f"The NDTF returned your {name} {rec.id}: {case.question}", options, "leave",
                        self.info_deadline, act, request=rec.id, notice_kind=rec.kind,
