@@ -52,6 +52,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "answer_rfi": ("reply", "ignore"),  # sim/people/exchange.py
     # package B (law)
     "complete_request": ("supply", "withdraw", "leave"),  # sim/notices/review.py
+    "review_diffusion": ("approve", *(f"purge:{r}" for r in REASONS), "ask"),  # sim/notices/review.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 

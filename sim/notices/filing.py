@@ -43,17 +43,31 @@ class Filing:
         for req in ex.scenario.requests:
             if req.at is not None:
                 ex.after(settled_minutes(req.at), partial(self._file, req))
-            elif req.after_inject is not None:  # the model requires exactly one of the two
+            elif req.after_inject is not None:
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
+        # Requests filed on an event: only scenarios that have them listen, the others run as before.
+        self.waiting = [r for r in ex.scenario.requests if r.on is not None]
+        if self.waiting:
+            ex.journal.listen(self._heard, kinds=sorted({r.on.event for r in self.waiting if r.on is not None}))
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
         self.prompts: dict[str, str] = {}  # request id -> the open decision asking to file it
         self.with_form: set[str] = set()  # requests filed with a form through the seat's commands
         self.by_prompt: set[str] = set()  # requests filed by answering the prompt (scenario's form)
-        self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None}
+        self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None or r.on is not None}
         for s in ex.scenario.subjects:
             if s.refugee is not None:
                 ex.after(settled_minutes(s.refugee.at),
                          partial(self.confirm_refugee, s.id, s.refugee.confirmed_by, s.refugee.fearing))
+
+    def _heard(self, event: dict) -> None:
+        """A request waiting for an event (``on``) is filed after its delay, as a fact of the
+        scenario: nobody's decision, whoever caused the event."""
+        due = [r for r in self.waiting if r.on is not None and r.on.event == event["kind"]
+               and all(event.get(k) == v for k, v in r.on.match.items())]
+        for req in due:
+            self.waiting.remove(req)
+            with self.ex.journal.cause(None):
+                self.ex.after(settled_minutes(req.on.delay) if req.on else 0.0, partial(self._file, req))
 
     def inject_read(self, inject: str, ncb: str) -> None:
         for req in self.after.get((inject, ncb), ()):

@@ -244,22 +244,31 @@ class NdtfReview:
         visible = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
         right = visible[0].reason if visible else "publish"
         reasons = [r for r in REASONS if r != DATA_QUALITY and (rec.kind in GROUNDS.get(r, (rec.kind,)) or r == right)]
-        default = f"refuse:{automatic.reason}" if automatic is not None else "publish"
+        # A diffusion is already out: the reviewer finds it compliant or has it purged (package B).
+        ok, no, kind = ("approve", "purge", "review_diffusion") if rec.kind == "diffusion" else \
+            ("publish", "refuse", "review_request")
+        ok_words = "Compliant: leave it in circulation" if rec.kind == "diffusion" else "Publish"
+        no_words = "Purge it from its recipients" if rec.kind == "diffusion" else "Refuse"
+        default = f"{no}:{automatic.reason}" if automatic is not None else ok
         while True:
-            options = [Option("publish", "Publish", recommended=right == "publish")] + [
-                Option(f"refuse:{r}", f"Refuse: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
+            options = [Option(ok, ok_words, recommended=right == "publish")] + [
+                Option(f"{no}:{r}", f"{no_words}: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
             if case.asks < MAX_ASKS:
                 options.append(Option("ask", "Ask the NCB for more information first"))
             decided = self.ex.env.event()
             shows = self.shows(rec, case)
             seen = f"; it shows {', '.join(s.replace('_', ' ') for s in shows)}" if shows else ""
-            self.ex.port.raise_("ndtf", "review_request",
-                                f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}{seen}", options,
+            what = f"diffusion {rec.id} that NCB {rec.requester} circulated" + (
+                f" to {', '.join(sorted(rec.recipients))}" if rec.recipients else "") if rec.kind == "diffusion" \
+                else f"{rec.kind} request {rec.id} from NCB {rec.requester}"
+            self.ex.port.raise_("ndtf", kind, f"Review the {what}{seen}", options,
                                 default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
                                 **({"subject": rec.subject} if rec.subject else {}),
                                 **({"shows": list(shows)} if shows else {}))
             key = yield decided
-            if key == "publish":
+            if rec.kind == "diffusion" and rec.state not in ("circulated", "info_requested"):
+                return None  # cancelled or deleted while the reviewer looked at it
+            if key == ok:
                 return None
             if key != "ask":
                 reason = key.split(":", 1)[1]
@@ -426,6 +435,11 @@ class NdtfReview:
         refugee = self._refugee_now(rec)
         if refugee is not None:
             problems = [refugee]
+        if "ndtf" in self.ex.played and not rec.background:
+            verdict = yield from self._reviewer_decides(rec, case, problems[0] if problems else None)
+            if rec.state not in ("circulated", "info_requested"):
+                return  # withdrawn or deleted meanwhile
+            problems = [verdict] if verdict is not None else []
         if problems:
             reg.move(rec, "purge", env.now, GS, outcome="purged", reason=problems[0].reason,
                      detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))

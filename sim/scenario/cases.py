@@ -265,6 +265,11 @@ class Request(Strict):
                                  "(decision complete_request: supply the case file's data and resubmit, withdraw the "
                                  "request, or leave it to lapse at the NDTF's deadline). On a played seat that is "
                                  "the player's own act, graded with done_by: player")
+    on: RequestTrigger | None = Field(
+        None, description="file it when something happens, instead of at a set time: {event: notice.refused, match: "
+                          "{notice: N1}, delay: 6h} — the requester circulates a diffusion once its notice is "
+                          "refused. Filed once, at the first matching event plus the delay; never if none happens. "
+                          "Instead of 'at' or 'after_inject'")
     case_file: CaseFile | None = Field(
         None, description="what the requesting NCB's case file really says where the form differs (a penalty "
                           "left blank or mistyped): completing the form after a return writes these values. "
@@ -282,9 +287,9 @@ class Request(Strict):
     def _consistent(self) -> Request:
         if self.concealed and self.indications:
             raise ValueError("a concealed request shows nothing: give 'indications' or 'concealed: true', not both")
-        if sum(x is not None for x in (self.at, self.after_inject, self.published)) != 1:
-            raise ValueError("give exactly one of 'at' or 'after_inject'" if self.published is None else
-                             "a request already published has no 'at' or 'after_inject': remove them")
+        if sum(x is not None for x in (self.at, self.after_inject, self.published, self.on)) != 1:
+            raise ValueError("give exactly one of 'at', 'after_inject' or 'on'" if self.published is None else
+                             "a request already published has no 'at', 'after_inject' or 'on': remove them")
         allowed = PURPOSES.get(self.kind)
         if self.purpose is not None and (allowed is None or self.purpose not in allowed):
             raise ValueError(f"purpose {shown(self.purpose)} does not apply to a {self.kind} request"
@@ -463,6 +468,15 @@ class CaseFile(Strict):
     max_penalty_years: float | None = Field(
         None, ge=0, le=200, description="the maximum penalty the law provides for the offence")
     sentence_months: float | None = Field(None, ge=0, le=2400, description="the remaining sentence to serve")
+
+
+class RequestTrigger(Strict):
+    """An event that makes an NCB file a request (package B)."""
+
+    event: str = Field(description="the journal event kind, e.g. notice.refused (docs/scenarios.md lists them)")
+    match: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="fields the event must carry, e.g. {notice: N1}")
+    delay: Timing = Field(as_written("0m"), description="how long after the event the NCB files it" + TIMING_HELP)
 
 
 Request.model_rebuild()
