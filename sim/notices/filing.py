@@ -16,8 +16,9 @@ from ..decisions.port import Option
 from ..durations import minutes
 from ..scenario.cases import Request
 from ..scenario.chance import settled_minutes
+from .assets import AssetTracing
 from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
-from .rules import DATA_QUALITY, findings
+from .rules import COERCIVE_MEASURES, DATA_QUALITY, SILVER_COERCIVE, findings
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -33,7 +34,7 @@ def _findings(req: Request, provided: frozenset[str]):
     purpose = req.purpose or DEFAULT_PURPOSE.get(req.kind)
     return purpose, findings(req.kind, purpose=purpose, offence=req.offence, max_penalty_years=req.max_penalty_years,
                              sentence_months=req.sentence_months, provided=provided, character=req.character,
-                             human_rights_risk=req.human_rights_risk, requester=req.by)
+                             human_rights_risk=req.human_rights_risk, requester=req.by, measures=req.measures)
 
 
 class Filing:
@@ -53,7 +54,9 @@ class Filing:
         self.prompts: dict[str, str] = {}  # request id -> the open decision asking to file it
         self.with_form: set[str] = set()  # requests filed with a form through the seat's commands
         self.by_prompt: set[str] = set()  # requests filed by answering the prompt (scenario's form)
+        self.amended: set[str] = set()  # Silver requests whose coercive measures the NCB struck before filing
         self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None or r.on is not None}
+        self.assets = AssetTracing(ex)  # what a published Silver Notice finds (asset tracing)
         for s in ex.scenario.subjects:
             if s.refugee is not None:
                 ex.after(settled_minutes(s.refugee.at),
@@ -86,11 +89,16 @@ class Filing:
         drafted = req.fields_provided()
         _, found = _findings(req, drafted)
         missing = [f for f in REQUIRED_FIELDS[req.kind] if f not in drafted]
-        forbidden = [f for f in found if f.reason != DATA_QUALITY]
-        options = [Option("file", "File it as drafted", recommended=not forbidden and not missing)]
-        if missing:
-            options.append(Option("complete", f"Complete it first ({', '.join(missing)}), then file",
-                                  recommended=not forbidden))
+        # Coercive measures on a Silver request are struck when the NCB completes the form.
+        amendable = [f for f in found if f.reason == SILVER_COERCIVE]
+        forbidden = [f for f in found if f.reason not in (DATA_QUALITY, SILVER_COERCIVE)]
+        options = [Option("file", "File it as drafted", recommended=not forbidden and not missing and not amendable)]
+        if missing or amendable:
+            fixes = ([f"complete {', '.join(missing)}"] if missing else []) + (
+                [f"strike {', '.join(m for m in req.measures if m in COERCIVE_MEASURES)}"] if amendable else [])
+            label = (f"Amend it first ({'; '.join(fixes)}), then file" if amendable
+                     else f"Complete it first ({', '.join(missing)}), then file")
+            options.append(Option("complete", label, recommended=not forbidden))
         options.append(Option("hold", "Do not file it", recommended=bool(forbidden)))
         name = KIND_NAMES[req.kind]
         about = ""
@@ -110,6 +118,8 @@ class Filing:
         if key == "hold":
             return
         self.by_prompt.add(req.id)
+        if key == "complete" and req.measures:
+            self.amended.add(req.id)
         draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
         self.ex.after(draft, lambda: self.ex.acts.file_scenario_form(req, complete=complete))

@@ -10,7 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
-from ..notices.rules import indications_of, public_extract_problem
+from ..notices.rules import MEASURES, indications_of, public_extract_problem
 from .chance import ANSWER_HELP, TIMING_HELP, PartnerAnswer, Route, Timing
 from .motion import Past, TravelDocument
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
@@ -270,6 +270,16 @@ class Request(Strict):
                           "{notice: N1}, delay: 6h} — the requester circulates a diffusion once its notice is "
                           "refused. Filed once, at the first matching event plus the delay; never if none happens. "
                           "Instead of 'at' or 'after_inject'")
+    measures: list[Literal[MEASURES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="silver: what the form asks of the countries holding the assets — "
+                                          "locate, identify, monitor, obtain_information; a Silver Notice is "
+                                          "non-coercive, so freeze, seize or confiscate on the drafted form is "
+                                          "the NCB's to strike before filing (the NDTF refuses it otherwise)")
+    assets: list[AssetHolding] = Field(
+        default_factory=list, description="silver: ground truth, the assets the published notice finds — each "
+                                          "reported by the NCB of the country holding it, found_after its "
+                                          "publication; the requesting NCB's officer then decides how to follow "
+                                          "it up (decision act_on_asset)")
     case_file: CaseFile | None = Field(
         None, description="what the requesting NCB's case file really says where the form differs (a penalty "
                           "left blank or mistyped): completing the form after a return writes these values. "
@@ -300,6 +310,9 @@ class Request(Strict):
             raise ValueError("only a diffusion has recipients; notices go to every NCB")
         if self.kind == "diffusion" and self.ccf is not None:
             raise ValueError("a CCF challenge applies to a published notice, not to a diffusion")
+        if (self.measures or self.assets) and self.kind != "silver":
+            raise ValueError("measures and assets belong to a Silver Notice request (asset tracing); "
+                             f"a {self.kind} request has none")
         if self.case_file is not None and self.kind not in ("red", "diffusion", "silver"):
             raise ValueError("a case_file corrects the penalty of a red, silver or diffusion request; "
                              f"a {self.kind} request has none")
@@ -477,6 +490,17 @@ class RequestTrigger(Strict):
     match: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fields the event must carry, e.g. {notice: N1}")
     delay: Timing = Field(as_written("0m"), description="how long after the event the NCB files it" + TIMING_HELP)
+
+
+class AssetHolding(Strict):
+    """An asset a Silver Notice finds, and who reports it (package B)."""
+
+    id: Identifier = Field(description="unique among the request's assets, e.g. A1")
+    held_in: CountryCode = Field(description="the country where it is held; its NCB reports it")
+    description: str = Field(min_length=1, description="what it is, as the report describes it, e.g. "
+                                                       "'villa in Marbella, registered to a shell company'")
+    found_after: Timing = Field(as_written("3d"), description="how long after publication its NCB reports it"
+                                                              + TIMING_HELP)
 
 
 Request.model_rebuild()
