@@ -166,10 +166,10 @@ def describe(e: Event) -> str:
         found = f": {e['description']}" if e.get("description") else ""
         return f"{country(e['country'])} reports asset {e['asset']} on Silver Notice {e['notice']}{found}"
     if k == "asset.followed_up":
-        how = {"mla": "passes it to the prosecutor for a request for mutual legal assistance",
-               "ask_freeze": f"asks {country(e['country'])} to freeze it over I-24/7",
-               "note": "notes it on the file"}.get(e["route"], e["route"])
-        return f"{country(e['requester'])} {how} (asset {e['asset']}, Silver Notice {e['notice']})"
+        routes = {"mla": "passes it to the prosecutor for a request for mutual legal assistance",
+                  "ask_freeze": f"asks {country(e['country'])} to freeze it over I-24/7",
+                  "note": "notes it on the file"}
+        return f"{country(e['requester'])} {routes.get(str(e['route']), str(e['route']))} (asset {e['asset']}, Silver Notice {e['notice']})"
     if k == "refugee.confirmed":
         return f"{country(e['actor'])} confirms refugee status of {e['subject']} (fearing {country(e['fearing'])})"
     if k in ("objective.met", "objective.failed"):
