@@ -4,7 +4,7 @@ and the background volume of requests nobody plays."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -210,6 +210,10 @@ class CcfChallenge(Strict):
 
 class Request(Strict):
     """A notice or diffusion request an NCB makes during the exercise (a filled-in form)."""
+
+    # Package B: what the scenario says about a request that is not on its form (what happens
+    # after a return, the case file, what the notice will find, what triggers it).
+    NOT_ON_THE_FORM: ClassVar[frozenset[str]] = frozenset({"on_return", "case_file", "assets", "on"})
 
     id: Identifier = Field(description="unique among requests, e.g. N1")
     kind: Literal[REQUEST_KINDS] = Field(description="notice colour, un, or diffusion")  # type: ignore[valid-type]
