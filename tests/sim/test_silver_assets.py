@@ -105,3 +105,15 @@ def test_an_asset_report_reaches_the_requester_and_the_holding_country_only():
          "requester": "FR", "country": "ES"}
     assert SeatView("ncb:FR").reach(e) and SeatView("ncb:ES").reach(e)
     assert SeatView("ncb:DE").reach(e) is None
+
+
+def test_the_form_shown_at_a_seat_leaves_out_what_the_notice_will_find():
+    """Where the assets are is the scenario's truth, not something the requesting officer wrote."""
+    from conftest import scenario
+
+    from sim.api import request_form
+    sc = scenario(subjects=[person()], requests=[{**SILVER, "measures": ["locate"], "assets": [ASSET],
+                                                  "on_return": "decision"}])
+    form = request_form(sc, "SN1")
+    assert form["measures"] == ["locate"]
+    assert not {"assets", "on_return", "case_file", "on"} & set(form)
