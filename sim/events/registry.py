@@ -55,6 +55,8 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "complete_request": ("supply", "withdraw", "leave"),  # sim/notices/review.py
     "review_diffusion": ("approve", *(f"purge:{r}" for r in REASONS), "ask"),  # sim/notices/review.py
     "act_on_asset": ASSET_ROUTES,  # sim/notices/assets.py
+    "apply_refugee_rule": ("delete", "delete_naming_source", "keep"),  # sim/notices/filing.py
+    "release_on_lost_basis": ("release", "keep"),  # sim/notices/arrests.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -274,6 +276,10 @@ kind("asset.located", "a country reports an asset a Silver Notice asked about",
 kind("asset.followed_up", "the requesting NCB decides how to follow up a located asset",
      "asset! country! notice! requester! route!", key=True,
      types={"asset": TEXT, "route": _one_of("follow-up route", ASSET_ROUTES)})
+kind("refugee.source_disclosed", "the General Secretariat tells the feared country who granted refugee status",
+     "fearing! granted_by! subject!", key=True, types={"fearing": COUNTRY, "granted_by": COUNTRY})
+kind("detention.without_basis", "an NCB keeps holding a person after the notice or diffusion that held him fell",
+     "country! requester! subject! case detail? diffusion notice", key=True)
 kind("subject.moved", "a subject travels from one country to another", "checked from hours mode subject to transit",
      types={"checked": FLAG, "mode": TEXT})
 kind("border.checked", "a subject passes a border check", "country document subject system document_id name",

@@ -128,10 +128,42 @@ class Filing:
         self.ex.acts.file_scenario_form(req)  # looked up now: the exercise builds its acts after its filing
 
     def confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
-        """Refugee rule: the feared country's notices and diffusions about the person are deleted."""
+        """Refugee rule: the feared country's notices and diffusions about the person are deleted
+        (by the reviewer, when a person plays the NDTF)."""
         ex = self.ex
         ex.refugee_from.setdefault(subject, set()).add(fearing)
         ex.journal.emit(ex.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
+        if "ndtf" in ex.played:
+            self._ask_ndtf(subject, by, fearing)
+            return
+        self._delete_feared(subject, fearing)
+
+    def _ask_ndtf(self, subject: str, by: str, fearing: str) -> None:
+        """The reviewer applies the refugee rule: delete the feared country's records and tell it
+        only that they no longer comply (right), tell it also who granted the status (wrong: it
+        exposes the person and the protecting state), or keep them (wrong). Package B."""
+        ex = self.ex
+        subj = next((s for s in ex.scenario.subjects if s.id == subject), None)
+        name = subj.identity.name if subj is not None else subject
+        options = [Option("delete", f"Delete NCB {fearing}'s notices and diffusions on him; tell {fearing} only "
+                                    "that they no longer comply", recommended=True),
+                   Option("delete_naming_source", f"Delete them and tell {fearing} which country granted the status"),
+                   Option("keep", "Keep them: the requests look valid")]
+
+        def act(key: str) -> None:
+            if key == "keep":
+                return
+            if key == "delete_naming_source":
+                ex.journal.emit(ex.env.now, "refugee.source_disclosed", "GS", subject=subject, fearing=fearing,
+                                granted_by=by)
+            self._delete_feared(subject, fearing)
+
+        ex.port.raise_("ndtf", "apply_refugee_rule", f"NCB {by} confirms refugee status for {name}, who fears "
+                       f"persecution in {fearing}: what do you do with {fearing}'s requests on him?", options,
+                       "delete", 1440.0, act, subject=subject, country=fearing)
+
+    def _delete_feared(self, subject: str, fearing: str) -> None:
+        ex = self.ex
         for rec in ex.registry.by_subject.get(subject, ()):
             # Live or blocked records are deleted; requests still in review are refused by the NDTF.
             if rec.requester == fearing and rec.machine.allows(rec.state, "delete"):

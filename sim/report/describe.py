@@ -162,6 +162,12 @@ def describe(e: Event) -> str:
                 f"({e['yellow']}), found in {country(e['country'])}")
     if k == "subject.alarmed":
         return f"{e['subject']} takes fright ({e['cause'].replace('_', ' ')}) and moves on"
+    if k == "refugee.source_disclosed":
+        return (f"The General Secretariat tells {country(e['fearing'])} that {country(e['granted_by'])} granted "
+                f"{e['subject']} refugee status")
+    if k == "detention.without_basis":
+        return (f"{country(e['country'])} keeps holding {e['subject']} although the request that held him has "
+                "fallen, with no ground of its own")
     if k == "asset.located":
         found = f": {e['description']}" if e.get("description") else ""
         return f"{country(e['country'])} reports asset {e['asset']} on Silver Notice {e['notice']}{found}"
