@@ -202,6 +202,16 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return "an urgent message to pass on"
     if d.kind == "deploy_irt":
         return "sending an incident response team"
+    if d.kind == "apply_refugee_rule":
+        return f"the refugee rule{on}"
+    if d.kind == "release_on_lost_basis":
+        return f"releasing {person}" if person else "a release"
+    if d.kind == "act_on_asset":
+        return f"an asset {country + ' ' if country else ''}reports{on}".replace("  ", " ")
+    if d.kind == "review_diffusion":
+        return f"reviewing diffusion {c.get('request') or ''}".rstrip()
+    if d.kind == "complete_request":
+        return f"request {c.get('request', '')} returned by the NDTF".replace("  ", " ")
     return words(d.kind)
 
 

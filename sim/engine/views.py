@@ -110,6 +110,12 @@ class SeatView:
             return t if me in (e.get("to"), e.get("country"), e.get("requester")) else None
         if kind == "refugee.confirmed":
             return t if e.get("actor") == me else None
+        if kind in ("asset.located", "asset.followed_up"):  # package B: the requester and the holding country
+            return t if me in (e.get("requester"), e.get("country")) else None
+        if kind == "refugee.source_disclosed":  # package B: the breach reaches the feared country
+            return t if me == e.get("fearing") else None
+        if kind == "detention.without_basis":  # package B: the holding country and the requester
+            return t if me in (e.get("country"), e.get("requester")) else None
         if kind.startswith("operation."):
             return t if me in e.get("participants", ()) or e.get("country") == me else None
         if kind.startswith(("irt.", "imest.", "incident.")):

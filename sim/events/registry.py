@@ -22,6 +22,7 @@ from typing import Any, get_args
 
 from ..engine.messages import PRIORITY_RANK
 from ..notices.arrests import MATERIAL, MODES, RELEASE_REASONS
+from ..notices.assets import ROUTES as ASSET_ROUTES
 from ..notices.extradition import GROUNDS
 from ..notices.kinds import PURPOSES, REQUEST_KINDS
 from ..notices.machines import ARREST, DIFFUSION, NOTICE, PROCEEDINGS
@@ -50,6 +51,12 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "escalate_urgent": ("escalate_translated", "escalate", "hold"),  # sim/engine/transport.py
     "deploy_irt": ("deploy", "decline"),  # sim/people/operations.py
     "answer_rfi": ("reply", "ignore"),  # sim/people/exchange.py
+    # package B (law)
+    "complete_request": ("supply", "withdraw", "leave"),  # sim/notices/review.py
+    "review_diffusion": ("approve", *(f"purge:{r}" for r in REASONS), "ask"),  # sim/notices/review.py
+    "act_on_asset": ASSET_ROUTES,  # sim/notices/assets.py
+    "apply_refugee_rule": ("delete", "delete_naming_source", "keep"),  # sim/notices/filing.py
+    "release_on_lost_basis": ("release", "keep"),  # sim/notices/arrests.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -262,6 +269,17 @@ kind("diffusion.purged", "a diffusion is purged", "diffusion! reason? requester?
      types={"state": DIFFUSION_STATE})
 kind("refugee.confirmed", "a country confirms a subject's refugee status", "fearing! subject!", key=True,
      types={"fearing": COUNTRY})
+# package B (law): asset tracing with a Silver Notice
+kind("asset.located", "a country reports an asset a Silver Notice asked about",
+     "asset! country! notice! requester! description? subject", key=True,
+     types={"asset": TEXT, "description": TEXT})
+kind("asset.followed_up", "the requesting NCB decides how to follow up a located asset",
+     "asset! country! notice! requester! route!", key=True,
+     types={"asset": TEXT, "route": _one_of("follow-up route", ASSET_ROUTES)})
+kind("refugee.source_disclosed", "the General Secretariat tells the feared country who granted refugee status",
+     "fearing! granted_by! subject!", key=True, types={"fearing": COUNTRY, "granted_by": COUNTRY})
+kind("detention.without_basis", "an NCB keeps holding a person after the notice or diffusion that held him fell",
+     "country! requester! subject! case detail? diffusion notice", key=True)
 kind("subject.moved", "a subject travels from one country to another", "checked from hours mode subject to transit",
      types={"checked": FLAG, "mode": TEXT})
 kind("border.checked", "a subject passes a border check", "country document subject system document_id name",

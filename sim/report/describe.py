@@ -162,6 +162,20 @@ def describe(e: Event) -> str:
                 f"({e['yellow']}), found in {country(e['country'])}")
     if k == "subject.alarmed":
         return f"{e['subject']} takes fright ({e['cause'].replace('_', ' ')}) and moves on"
+    if k == "refugee.source_disclosed":
+        return (f"The General Secretariat tells {country(e['fearing'])} that {country(e['granted_by'])} granted "
+                f"{e['subject']} refugee status")
+    if k == "detention.without_basis":
+        return (f"{country(e['country'])} keeps holding {e['subject']} although the request that held him has "
+                "fallen, with no ground of its own")
+    if k == "asset.located":
+        found = f": {e['description']}" if e.get("description") else ""
+        return f"{country(e['country'])} reports asset {e['asset']} on Silver Notice {e['notice']}{found}"
+    if k == "asset.followed_up":
+        routes = {"mla": "passes it to the prosecutor for a request for mutual legal assistance",
+                  "ask_freeze": f"asks {country(e['country'])} to freeze it over I-24/7",
+                  "note": "notes it on the file"}
+        return f"{country(e['requester'])} {routes.get(str(e['route']), str(e['route']))} (asset {e['asset']}, Silver Notice {e['notice']})"
     if k == "refugee.confirmed":
         return f"{country(e['actor'])} confirms refugee status of {e['subject']} (fearing {country(e['fearing'])})"
     if k in ("objective.met", "objective.failed"):

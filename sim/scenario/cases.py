@@ -4,13 +4,13 @@ and the background volume of requests nobody plays."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
-from ..notices.rules import indications_of, public_extract_problem
+from ..notices.rules import MEASURES, indications_of, public_extract_problem
 from .chance import ANSWER_HELP, TIMING_HELP, PartnerAnswer, Route, Timing
 from .motion import Past, TravelDocument
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
@@ -211,6 +211,10 @@ class CcfChallenge(Strict):
 class Request(Strict):
     """A notice or diffusion request an NCB makes during the exercise (a filled-in form)."""
 
+    # Package B: what the scenario says about a request that is not on its form (what happens
+    # after a return, the case file, what the notice will find, what triggers it).
+    NOT_ON_THE_FORM: ClassVar[frozenset[str]] = frozenset({"on_return", "case_file", "assets", "on"})
+
     id: Identifier = Field(description="unique among requests, e.g. N1")
     kind: Literal[REQUEST_KINDS] = Field(description="notice colour, un, or diffusion")  # type: ignore[valid-type]
     by: CountryCode = Field(description="the requesting NCB")
@@ -259,6 +263,31 @@ class Request(Strict):
                                           "from an SLTD hit say): from then on a check finds it under them too, "
                                           "a MIND copy after its next refresh")
     ccf: CcfChallenge | None = None
+    on_return: Literal["automatic", "decision"] = Field(
+        "automatic", description="when the NDTF returns the request for more: `automatic` — the NCB answers as "
+                                 "completes_on_request says; `decision` — the requesting NCB's officer decides "
+                                 "(decision complete_request: supply the case file's data and resubmit, withdraw the "
+                                 "request, or leave it to lapse at the NDTF's deadline). On a played seat that is "
+                                 "the player's own act, graded with done_by: player")
+    on: RequestTrigger | None = Field(
+        None, description="file it when something happens, instead of at a set time: {event: notice.refused, match: "
+                          "{notice: N1}, delay: 6h} — the requester circulates a diffusion once its notice is "
+                          "refused. Filed once, at the first matching event plus the delay; never if none happens. "
+                          "Instead of 'at' or 'after_inject'")
+    measures: list[Literal[MEASURES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="silver: what the form asks of the countries holding the assets — "
+                                          "locate, identify, monitor, obtain_information; a Silver Notice is "
+                                          "non-coercive, so freeze, seize or confiscate on the drafted form is "
+                                          "the NCB's to strike before filing (the NDTF refuses it otherwise)")
+    assets: list[AssetHolding] = Field(
+        default_factory=list, description="silver: ground truth, the assets the published notice finds — each "
+                                          "reported by the NCB of the country holding it, found_after its "
+                                          "publication; the requesting NCB's officer then decides how to follow "
+                                          "it up (decision act_on_asset)")
+    case_file: CaseFile | None = Field(
+        None, description="what the requesting NCB's case file really says where the form differs (a penalty "
+                          "left blank or mistyped): completing the form after a return writes these values. "
+                          "Absent: a blank penalty is on file and the form's other values stand")
 
     @field_validator("public_extract")
     @classmethod
@@ -272,9 +301,9 @@ class Request(Strict):
     def _consistent(self) -> Request:
         if self.concealed and self.indications:
             raise ValueError("a concealed request shows nothing: give 'indications' or 'concealed: true', not both")
-        if sum(x is not None for x in (self.at, self.after_inject, self.published)) != 1:
-            raise ValueError("give exactly one of 'at' or 'after_inject'" if self.published is None else
-                             "a request already published has no 'at' or 'after_inject': remove them")
+        if sum(x is not None for x in (self.at, self.after_inject, self.published, self.on)) != 1:
+            raise ValueError("give exactly one of 'at', 'after_inject' or 'on'" if self.published is None else
+                             "a request already published has no 'at', 'after_inject' or 'on': remove them")
         allowed = PURPOSES.get(self.kind)
         if self.purpose is not None and (allowed is None or self.purpose not in allowed):
             raise ValueError(f"purpose {shown(self.purpose)} does not apply to a {self.kind} request"
@@ -285,6 +314,12 @@ class Request(Strict):
             raise ValueError("only a diffusion has recipients; notices go to every NCB")
         if self.kind == "diffusion" and self.ccf is not None:
             raise ValueError("a CCF challenge applies to a published notice, not to a diffusion")
+        if (self.measures or self.assets) and self.kind != "silver":
+            raise ValueError("measures and assets belong to a Silver Notice request (asset tracing); "
+                             f"a {self.kind} request has none")
+        if self.case_file is not None and self.kind not in ("red", "diffusion", "silver"):
+            raise ValueError("a case_file corrects the penalty of a red, silver or diffusion request; "
+                             f"a {self.kind} request has none")
         return self
 
     def fields_provided(self) -> frozenset[str]:
@@ -307,6 +342,10 @@ class Ndtf(Strict):
     doubt_share: Share = Field(0.12,
                                description="share of clean requests sent to detailed review all the same")
     info_deadline: Duration = Field(as_written("30d"), description="how long the NDTF waits for more information")
+    return_below_threshold: bool = Field(
+        False, description="a penalty declared below the RPD Art. 83 or Silver threshold is returned once, asking "
+                           "the NCB to confirm it (a typo can be corrected, a true one withdrawn), before it is "
+                           "refused; default: refused at screening")
 
 
 class Ccc(Strict):
@@ -438,3 +477,34 @@ class MajorEvent(Strict):
     country: CountryCode
     starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
     lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)
+
+
+class CaseFile(Strict):
+    """What the requesting NCB's case file says where its drafted form differs (package B)."""
+
+    max_penalty_years: float | None = Field(
+        None, ge=0, le=200, description="the maximum penalty the law provides for the offence")
+    sentence_months: float | None = Field(None, ge=0, le=2400, description="the remaining sentence to serve")
+
+
+class RequestTrigger(Strict):
+    """An event that makes an NCB file a request (package B)."""
+
+    event: str = Field(description="the journal event kind, e.g. notice.refused (docs/scenarios.md lists them)")
+    match: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="fields the event must carry, e.g. {notice: N1}")
+    delay: Timing = Field(as_written("0m"), description="how long after the event the NCB files it" + TIMING_HELP)
+
+
+class AssetHolding(Strict):
+    """An asset a Silver Notice finds, and who reports it (package B)."""
+
+    id: Identifier = Field(description="unique among the request's assets, e.g. A1")
+    held_in: CountryCode = Field(description="the country where it is held; its NCB reports it")
+    description: str = Field(min_length=1, description="what it is, as the report describes it, e.g. "
+                                                       "'villa in Marbella, registered to a shell company'")
+    found_after: Timing = Field(as_written("3d"), description="how long after publication its NCB reports it"
+                                                              + TIMING_HELP)
+
+
+Request.model_rebuild()

@@ -173,6 +173,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     played = {p.seat for p in sc.players}
     scope = Scope.of(sc, all_members())
+    _check_request_triggers(sc, scope, err)
     for i, inj in enumerate(sc.injects):
         for word, cond in (("when", inj.when), ("unless", inj.unless)):
             if cond is not None:
@@ -601,3 +602,14 @@ def _check_preparation_window(sc: Scenario, i: int, o: Objective, end: float, wa
                        f"than this objective's {_fmt(window)} in {late:.0%} of runs, whatever the trainee does "
                        f"(and the arrest comes first): wait for what the requester controls (decision.made "
                        f"request_extradition send, or extradition.preparing), or give it longer")
+
+
+def _check_request_triggers(sc: Scenario, scope: Scope, err) -> None:
+    """A request filed on an event (``on``) names an event kind and fields that can happen."""
+    for i, req in enumerate(sc.requests):
+        if req.on is None:
+            continue
+        for key, message in match_problems(req.on.event, req.on.match, scope):
+            message = message.replace(NEVER, "; no event can ever match it").replace(
+                "an objective cannot wait for", "a request cannot wait for")
+            err(("requests", i, "on", "match", key) if key else ("requests", i, "on", "event"), message)
