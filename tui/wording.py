@@ -202,6 +202,8 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return "an urgent message to pass on"
     if d.kind == "deploy_irt":
         return "sending an incident response team"
+    if d.kind == "stop_payment":  # package D
+        return f"a stop-payment request for transfer {c.get('funds', '')}".rstrip()
     return words(d.kind)
 
 

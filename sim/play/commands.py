@@ -235,15 +235,29 @@ class AskProsecution(_Command):
     mode: str = "prosecute"
 
 
+@dataclass(frozen=True, slots=True)
+class RequestStopPayment(_Command):
+    """Ask an NCB to have a bank freeze the account that received a fraudulent transfer
+    (``funds``, e.g. F1) before the money is withdrawn: INTERPOL's stop-payment mechanism (I-GRIP).
+    An urgent I-24/7 message; the bank acts once that NCB has read it. Sent to an NCB whose country
+    does not hold the account, it finds nothing there."""
+
+    kind: ClassVar[str] = "request_stop_payment"
+    funds: str
+    to: str
+    text: str = ""
+
+
 Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | RescheduleInject | SendMessage
            | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
-           | SendExtraditionDocuments | AbandonExtradition | AskProsecution | ValidateExpectation)
+           | SendExtraditionDocuments | AbandonExtradition | AskProsecution | ValidateExpectation
+           | RequestStopPayment)
 SeatCommand = (SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
-               | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
+               | SendExtraditionDocuments | AbandonExtradition | AskProsecution | RequestStopPayment)
 
 # Commands a seat gives about its own work (recorded as the seat's, replayed by the engine).
 SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest, RequestProvisionalArrest,
-                 SendExtraditionDocuments, AbandonExtradition, AskProsecution)
+                 SendExtraditionDocuments, AbandonExtradition, AskProsecution, RequestStopPayment)
 COMMANDS: dict[str, type] = {c.kind: c for c in (AnswerDecision, FireInject, HoldInject, ReleaseInject, AddInject,
                                                   AddNote, RescheduleInject, *SEAT_COMMANDS)}
 COMMANDS[ValidateExpectation.kind] = ValidateExpectation
