@@ -19,8 +19,8 @@ from sim.errors import InputError
 from sim.play.commands import RequestStopPayment, SendMessage, command_from_json
 from sim.play.host import Accepted, PlayHost, Refused
 from sim.scenario.loader import load_scenario
-from sim.world import all_members
 from sim.sessions.runner import SessionRun, new_session
+from sim.world import all_members
 
 SCENARIO = """\
 id: funds-rules
