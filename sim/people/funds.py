@@ -73,6 +73,17 @@ class StopPayments:
         if key == "request":
             self.request(f.requester, f.id, f.held_in)
 
+    def known_to(self, requester: str) -> list[tuple[Funds, tuple[str, ...], str]]:
+        """The transfers reported to ``requester``'s desk so far: each with the NCBs asked to stop
+        it and its state (what reaches the requester: its own requests, the freeze or the loss)."""
+        return [(f, tuple(self.asked[f.id]), self.state[f.id])
+                for f in self.funds.values() if f.requester == requester and self._known(f)]
+
+    def _known(self, f: Funds) -> bool:
+        """The report has reached the requester: its desk read it, or it is in the inbox (a person
+        at the seat may act on a message before the desk's routine handling of it)."""
+        return f.id in self.reported or f.reported_in in self.ex.injects.fired_at
+
     # --- the request and the bank ----------------------------------------------------------------
     def refusal(self, requester: str, fund: str, to: str) -> str | None:
         """Why ``requester`` cannot ask ``to`` to stop ``fund`` now, in words; None when it can."""
@@ -80,8 +91,8 @@ class StopPayments:
         if f is None or f.requester != requester:
             known = [k for k, v in self.funds.items() if v.requester == requester]
             return f"{requester} has no reported transfer '{fund}'" + (f"; it has {', '.join(known)}" if known else "")
-        if f.id not in self.reported:
-            return f"NCB {requester} has not yet read the report of transfer {f.id}"
+        if not self._known(f):
+            return f"no report of transfer {f.id} has reached NCB {requester} yet"
         if to == requester:
             return "the account is abroad: ask the NCB of the country that holds it"
         if to not in self.ex.world.members:

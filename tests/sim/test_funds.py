@@ -137,7 +137,7 @@ def s(tmp_path, loaded):
 def test_a_person_asks_the_wrong_country_then_the_right_one(s):
     h = s.host
     early = h.submit(IE, RequestStopPayment("F1", "SG"))
-    assert isinstance(early, Refused) and "not yet read the report" in early.reason
+    assert isinstance(early, Refused) and "no report of transfer F1" in early.reason
     s.until("decision.requested", type="stop_payment")
 
     assert isinstance(h.submit(IE, RequestStopPayment("F1", "AE")), Accepted)
