@@ -128,8 +128,8 @@ class ValidateExpectation(_Command):
 @dataclass(frozen=True, slots=True)
 class SendMessage(_Command):
     """An I-24/7 message from the seat's office (an NCB; the NDTF and the CCC write from the General
-    Secretariat) to one or several recipients: NCB codes (``ES``), ``GS``, a region
-    (``region:Europe``) or ``all`` members. ``reply_to`` answers a message of the seat's inbox (a
+    Secretariat) to one or several recipients: NCB codes (``ES``), ``GS``, INTERPOL's other
+    offices (``IGCI``, ``CCC-SIN``…), a region (``region:Europe``) or ``all`` members. ``reply_to`` answers a message of the seat's inbox (a
     reply to a request for information is the answer it waits for); ``forward_of`` passes one on
     with its text. ``language`` defaults, for each recipient, to the first of the office's working
     languages it reads (the office's first language when they share none)."""
