@@ -212,6 +212,8 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return f"reviewing diffusion {c.get('request') or ''}".rstrip()
     if d.kind == "complete_request":
         return f"request {c.get('request', '')} returned by the NDTF".replace("  ", " ")
+    if d.kind == "stop_payment":  # package D
+        return f"a stop-payment request for transfer {c.get('funds', '')}".rstrip()
     return words(d.kind)
 
 

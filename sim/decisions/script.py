@@ -20,7 +20,8 @@ DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_
                   "deploy_irt", "review_request",
                   "transfer_proceedings",
                   "complete_request", "review_diffusion", "act_on_asset",
-                  "apply_refugee_rule", "release_on_lost_basis")
+                  "apply_refugee_rule", "release_on_lost_basis",
+                  "stop_payment")  # package D
 
 
 class Answer(Strict):

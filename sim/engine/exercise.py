@@ -22,6 +22,7 @@ from ..notices.registry import MindCopies, Registry
 from ..notices.review import NdtfReview
 from ..notices.stats import arrest_totals, notice_totals
 from ..people.exchange import Exchange, schedule_cases
+from ..people.funds import StopPayments
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..rng import RandomStreams
@@ -125,6 +126,7 @@ class Exercise:
         schedule_cases(self, self.exchange)
         self.operations = Operations(self, self.exchange)
         self.filing = Filing(self)
+        self.funds = StopPayments(self)  # package D
         self.acts = SeatActs(self)
         self.in_motion = InMotion(self)
         self.transport.connect(self.port, "ccc" in self.played, self._read)
@@ -185,6 +187,7 @@ class Exercise:
         """What follows an NCB desk reading a message, beyond the message's own ``then``."""
         if msg.inject:
             self.filing.inject_read(msg.inject, code)
+            self.funds.inject_read(msg.inject, code)
         self.traffic.after_handled(code, msg.kind)
 
     @property

@@ -151,7 +151,8 @@ class Injects:
     def fire(self, inj: Inject, by: str | None = None) -> None:
         ex = self.ex
         # An NCB or the General Secretariat writes over I-24/7; anyone else on the national channel.
-        channel = inj.channel or ("i247" if inj.from_ in ex.world.members or inj.from_ == "GS" else "national")
+        channel = inj.channel or ("i247" if inj.from_ in ex.world.members or inj.from_ in ex.world.offices
+                                  else "national")
         self.fired.append(inj.id)
         self.fired_at[inj.id] = ex.env.now
         self._doomed.discard(inj.id)

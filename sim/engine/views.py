@@ -120,6 +120,8 @@ class SeatView:
             return t if me in e.get("participants", ()) or e.get("country") == me else None
         if kind.startswith(("irt.", "imest.", "incident.")):
             return t if e.get("country") == me else None
+        if kind.startswith("funds."):  # package D: the requester, and the NCB it asked or whose bank acted
+            return t if me in (e.get("requester"), e.get("to"), e.get("country")) else None
         return None  # unknown kinds are not shown: a new kind must be given a rule here
 
 

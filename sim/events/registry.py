@@ -31,7 +31,7 @@ from ..scenario.cases import Incident, OperationSpec, Subject
 from ..scenario.chance import Answer
 from ..scenario.motion import TravelDocument
 from ..world.legal import REQUEST_DEADLINE_DAYS
-from ..world.members import LANGUAGES
+from ..world.members import LANGUAGES, all_offices
 
 # Who caused an event (the journal's ``by``): a person at a seat, a policy, a default applied at a
 # deadline, or the trainer — as ``sim.decisions.port.journal_by`` writes it.
@@ -57,6 +57,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "act_on_asset": ASSET_ROUTES,  # sim/notices/assets.py
     "apply_refugee_rule": ("delete", "delete_naming_source", "keep"),  # sim/notices/filing.py
     "release_on_lost_basis": ("release", "keep"),  # sim/notices/arrests.py
+    "stop_payment": ("request", "wait"),  # sim/people/funds.py (package D)
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -383,6 +384,29 @@ kind("scenario.drawn", "a value the scenario leaves to chance is drawn from the 
             "answer": _one_of("partner's answer", ANSWERS), "minutes": NUMBER, "distribution": EXPECTATION})
 
 
+# --- package D (funds): stop-payment requests (I-GRIP) and the transfers they are about ---------------
+FUNDS = _ref("funds", what="transfer id (the scenario's funds)")
+_AMOUNT = Type("n", what="amount in US dollars")
+
+
+def extend_kind(name: str, fields: str, types: Mapping[str, Type]) -> None:
+    """Add optional fields to a kind declared above (a decision's context that a newer part of the
+    engine carries), keeping its other fields and order."""
+    k = KINDS[name]
+    extra = tuple(FieldSpec(f, types[f]) for f in fields.split() if k.field(f) is None)
+    KINDS[name] = EventKind(k.name, k.label, k.fields + extra, k.key, k.target, k.why_not)
+
+
+extend_kind("decision.requested", "funds", {"funds": FUNDS})
+kind("funds.stop_requested", "an NCB asks another to stop a fraudulent payment (I-GRIP)",
+     "amount_usd? funds! requester! to!", key=True, types={"funds": FUNDS, "amount_usd": _AMOUNT})
+kind("funds.stopped", "a bank freezes the account before the money is withdrawn",
+     "amount_usd! country! funds! requester!", key=True, types={"funds": FUNDS, "amount_usd": _AMOUNT})
+kind("funds.withdrawn", "the money mules withdraw the money before any freeze",
+     "amount_usd! country! funds! requester!", key=True, types={"funds": FUNDS, "amount_usd": _AMOUNT})
+kind("funds.not_found", "the NCB asked finds no such account in its country", "country! funds! requester!",
+     key=True, types={"funds": FUNDS})
+
 _JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}
 
 
@@ -443,6 +467,7 @@ class Scope:
             "case": {c.id for c in sc.cases} | operations, "operation": operations,
             "incident": {i.id for i in sc.incidents}, "event": {e.id for e in sc.major_events},
             "seat": {f"ncb:{c}" for c in world} | {"ndtf", "ccc"},
+            "funds": {f.id for f in sc.funds},  # package D
         }
         return cls(world, frozenset(members), {k: frozenset(v) for k, v in ids.items()})
 
@@ -510,7 +535,7 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
     if t.ref == "country":
         wrong = _country(value, scope)
         return wrong + NEVER if wrong else None
-    if t.ref == "recipient" and value == "GS":  # the General Secretariat (the NDTF's replies, a person's message)
+    if t.ref == "recipient" and (value == "GS" or value in all_offices()):  # GS (the NDTF's replies), IGCI…
         return None
     if t.ref == "recipient":
         wrong = _country(value, scope)

@@ -86,6 +86,7 @@ from .views import (
     RequestView,
     SeatTracker,
     Seen,
+    TransferView,
     Underway,
 )
 
@@ -538,6 +539,14 @@ class PlayHost:
                 refused(SendExtraditionDocuments(cid, ())), refused(AbandonExtradition(cid)), refused(AskProsecution(cid)),
                 self.iso(case.ready_at) if case.preparing and case.ready_at is not None else None))
         return tuple(out)
+
+    def transfers(self, seat: str) -> tuple[TransferView, ...]:
+        """The fraudulent transfers reported to the seat's NCB, for the stop-payment form (package D)."""
+        role, _, country = seat.partition(":")
+        if role != "ncb":
+            return ()
+        return tuple(TransferView(f.id, f.amount_usd, f.account, asked, state)
+                     for f, asked, state in self._ex.funds.known_to(country))
 
     def inject_text(self, inject_id: str) -> str:
         inj = self._ex.injects.by_id.get(inject_id)

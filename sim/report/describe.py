@@ -199,7 +199,7 @@ def describe(e: Event) -> str:
         return f"Drawn at the start from the seed: {e['path']} is {e['value']}"
     if k == "mind.refreshed":
         return f"{country(e['country'])}'s border posts get a fresh MIND copy"
-    return _law(e) or _movement(e) or k
+    return _law(e) or _movement(e) or _funds(e) or k
 
 
 def _movement(e: Event) -> str | None:
@@ -283,3 +283,18 @@ def _seat(seat: str) -> str:
     """A seat as people say it: NCB France for ``ncb:FR``, the NDTF or the CCC for their desks."""
     role, _, where = str(seat).partition(":")
     return f"NCB {country(where)}" if where else role.upper()
+
+
+def _funds(e: Event) -> str | None:
+    """Stop-payment requests (I-GRIP) and the money they race (package D)."""
+    k = e["kind"]
+    amount = f"USD {e['amount_usd']:,.0f}" if isinstance(e.get("amount_usd"), int | float) else "the money"
+    if k == "funds.stop_requested":
+        return f"{country(e['requester'])} asks {country(e['to'])} to stop payment on transfer {e['funds']} ({amount})"
+    if k == "funds.stopped":
+        return f"A bank in {country(e['country'])} freezes the account of transfer {e['funds']}: {amount} stopped"
+    if k == "funds.withdrawn":
+        return f"The money mules withdraw {amount} of transfer {e['funds']} in {country(e['country'])}"
+    if k == "funds.not_found":
+        return f"{country(e['country'])} finds no account of transfer {e['funds']} in its country"
+    return None

@@ -508,3 +508,30 @@ class AssetHolding(Strict):
 
 
 Request.model_rebuild()
+
+# --- package D (funds): money a fraud moved abroad, and INTERPOL's stop-payment mechanism (I-GRIP) ---
+class Funds(Strict):
+    """Money a fraud moved to an account abroad, which a stop-payment request through INTERPOL's
+    Global Rapid Intervention of Payments (I-GRIP) can freeze before the money mules withdraw it.
+
+    The NCB of the victims' country (``requester``) learns of the transfer when its desk reads the
+    inject ``reported_in``; it then sends a stop-payment request to the NCB where the receiving
+    account is (``held_in``). That NCB passes it to the bank once its desk has read it (an urgent
+    I-24/7 message: the CCC wakes a closed desk at night), and the bank freezes the account after
+    ``bank_time``. Frozen before ``withdrawn_at``: journalled ``funds.stopped``; otherwise the money
+    is gone at ``withdrawn_at`` (``funds.withdrawn``). A request sent to the wrong NCB finds no
+    account there (``funds.not_found``)."""
+
+    id: Identifier
+    requester: CountryCode = Field(description="the NCB of the victims' country, which asks for the stop")
+    held_in: CountryCode = Field(description="the country of the receiving account, whose NCB passes the "
+                                             "request to the bank")
+    amount_usd: float = Field(gt=0, le=1e12, description="the amount, in US dollars")
+    account: str = Field("", max_length=200, description="how the account is named in the report (bank, IBAN), "
+                                                         "shown to the trainee")
+    reported_in: Identifier = Field(description="the inject (to the requester) that reports the transfer: once its "
+                                                "desk has read it, the requester decides whether to ask for a stop")
+    withdrawn_at: Timing = Field(description="when the mules withdraw the money unless the account is frozen, "
+                                             "after the start" + TIMING_HELP)
+    bank_time: Timing = Field(as_written("1h"), description="how long the bank takes to freeze the account once "
+                                                            "the NCB there has read the request" + TIMING_HELP)

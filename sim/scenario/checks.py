@@ -13,7 +13,7 @@ from ..durations import format_minutes as _fmt
 from ..durations import minutes
 from ..errors import Problem, shown
 from ..events.registry import NEVER, Scope, match_problems
-from ..world import all_members
+from ..world import all_members, all_offices
 from .cases import PERSON_KINDS as PERSONS
 from .chance import RouteOneOf, late_warning, timing_range
 from .model import AllOf, EventCheck, Never, Objective, Scenario
@@ -114,8 +114,9 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         sender_is_ncb = inj.from_ in all_members()
         if sender_is_ncb:
             country(("injects", i, "from"), inj.from_)
-        if inj.channel == "i247" and not sender_is_ncb:
-            err(("injects", i, "channel"), f"only an NCB sends over I-24/7; {shown(inj.from_)} is not a member's ISO code")
+        if inj.channel == "i247" and not sender_is_ncb and inj.from_ not in all_offices():
+            err(("injects", i, "channel"), f"only an NCB or an INTERPOL office sends over I-24/7; {shown(inj.from_)} "
+                                           f"is not a member's ISO code nor an office's id (GS, IGCI, CCC-SIN…)")
         if inj.from_ == inj.to and inj.channel in (None, "i247") and sender_is_ncb:
             err(("injects", i, "from"), "an NCB does not send I-24/7 messages to itself")
         if inj.after is not None and inj.after.inject not in ids:
@@ -132,6 +133,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     _check_people(sc, ids, country, err, warn, end)
     _check_in_motion(sc, country, err, warn, end)
+    _check_funds(sc, country, err, warn, end)  # package D
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
@@ -613,3 +615,28 @@ def _check_request_triggers(sc: Scenario, scope: Scope, err) -> None:
             message = message.replace(NEVER, "; no event can ever match it").replace(
                 "an objective cannot wait for", "a request cannot wait for")
             err(("requests", i, "on", "match", key) if key else ("requests", i, "on", "event"), message)
+
+def _check_funds(sc: Scenario, country, err, warn, end: float) -> None:
+    """Fraudulent transfers (package D): unique ids, countries in the world, a report that reaches
+    the requester, and money that is still there when the exercise starts."""
+    injects = {inj.id: inj for inj in sc.injects}
+    seen: dict[str, int] = {}
+    for i, f in enumerate(sc.funds):
+        if f.id in seen:
+            err(("funds", i, "id"), f"transfer id '{f.id}' is already used by funds.{seen[f.id]}")
+        seen.setdefault(f.id, i)
+        country(("funds", i, "requester"), f.requester)
+        country(("funds", i, "held_in"), f.held_in)
+        if f.held_in == f.requester:
+            err(("funds", i, "held_in"), "the account is abroad: a stop-payment request goes from the victims' NCB "
+                                         "to another country's")
+        inj = injects.get(f.reported_in)
+        if inj is None:
+            err(("funds", i, "reported_in"), f"no inject has id '{f.reported_in}'{_suggest(f.reported_in, injects)}")
+        elif inj.to != f.requester:
+            err(("funds", i, "reported_in"), f"inject {inj.id} goes to {inj.to}, not to the requester {f.requester}: "
+                                             "the victims' NCB would never learn of the transfer")
+        if timing_range(f.withdrawn_at)[0] <= 0:
+            err(("funds", i, "withdrawn_at"), "the money is withdrawn at the start: nothing could stop it")
+        elif timing_range(f.withdrawn_at)[0] >= end:
+            warn(("funds", i, "withdrawn_at"), "withdrawn at or after the exercise ends: nothing is at stake")

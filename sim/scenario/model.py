@@ -14,7 +14,19 @@ from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, field
 
 from ..durations import format_duration
 from ..events.registry import CHANNELS, event_kinds, objective_kinds
-from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
+from .cases import (
+    Background,
+    CaseSpec,
+    Ccc,
+    Funds,
+    Incident,
+    MajorEvent,
+    Ndtf,
+    OperationSpec,
+    Policies,
+    Request,
+    Subject,
+)
 from .chance import TIMING_HELP, Timing
 from .motion import ArrestSpec
 from .skills import SKILLS
@@ -225,7 +237,8 @@ class Inject(Strict):
                           "unless: {event: database.hit, match: {subject: S1, country: MA}} so a partner never "
                           "asks about a man it already holds")
     from_: str = Field("national-police", alias="from", min_length=1,
-                       description="sender: a member's ISO code (then it travels over I-24/7) or a national body")
+                       description="sender: a member's ISO code or an INTERPOL office's id (GS, IGCI, CCC-SIN, "
+                                   "RB-NBO…; then it travels over I-24/7), or a national body")
     to: CountryCode = Field(description="the NCB that receives it")
     channel: Literal[CHANNELS] | None = Field(  # type: ignore[valid-type]
         None, description="how it arrives; default i247 when from is an NCB, national otherwise")
@@ -422,6 +435,9 @@ class Scenario(Strict):
     incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
     major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")
     policies: Policies = Field(default_factory=Policies, description="automation for the roles nobody plays")
+    funds: list[Funds] = Field(default_factory=list,
+                               description="money a fraud moved abroad, which the victims' NCB can stop with a "
+                                           "stop-payment request (I-GRIP) before it is withdrawn")
     ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
     ccc: Ccc = Field(default_factory=Ccc, description="the Command and Coordination Centre")
     background: Background = Field(default_factory=Background,

@@ -34,6 +34,7 @@ from sim.play.commands import (
     DraftRequest,
     ReadMessage,
     RequestProvisionalArrest,
+    RequestStopPayment,
     RescheduleInject,
     SendExtraditionDocuments,
     SendMessage,
@@ -94,6 +95,7 @@ EVERY_COMMAND = [AnswerDecision("ncb:FR", "Q1", "file"), FireInject("I3"), HoldI
                  SendExtraditionDocuments("A1", ("warrant", "facts")), AbandonExtradition("A1"),
                  AskProsecution("A1", "enforce")]
 EVERY_COMMAND.append(ValidateExpectation("partly_met", "I1", note="acknowledged late", author="Ana"))
+EVERY_COMMAND.append(RequestStopPayment("F1", "SG", "Freeze the account today"))  # package D
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c.kind)
