@@ -202,6 +202,8 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return "an urgent message to pass on"
     if d.kind == "deploy_irt":
         return "sending an incident response team"
+    if d.kind == "request_irt":
+        return "asking for an incident response team"
     return words(d.kind)
 
 

@@ -18,7 +18,8 @@ from .port import Decision
 
 DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_rfi", "escalate_urgent",
                   "deploy_irt", "review_request",
-                  "transfer_proceedings")
+                  "transfer_proceedings",
+                  "request_irt")
 
 
 class Answer(Strict):

@@ -50,6 +50,8 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "escalate_urgent": ("escalate_translated", "escalate", "hold"),  # sim/engine/transport.py
     "deploy_irt": ("deploy", "decline"),  # sim/people/operations.py
     "answer_rfi": ("reply", "ignore"),  # sim/people/exchange.py
+    # package C (people)
+    "request_irt": ("request", "national"),  # sim/people/operations.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 

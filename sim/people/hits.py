@@ -203,10 +203,20 @@ class Dvi:
         rng, p = ex.streams.stream("dvi"), ex.scenario.parameters
         self.team = distribution(p, "dvi.matching_time").sampler(rng)
         self.routine = distribution(p, "dvi.routine_matching_time").sampler(rng)
+        # A DVI operation needs its team on the ground: the IRT's when the country calls one in,
+        # its own from the incident otherwise.
+        self.with_irt = {inc.id: inc for inc in ex.scenario.incidents if inc.dvi and inc.irt}
         for inc in ex.scenario.incidents:
-            if inc.dvi:
+            if inc.dvi and not inc.irt:
                 ex.after(settled_minutes(inc.at), partial(self._operation, inc))
         ex.journal.listen(self._published, kinds=("notice.published",))
+        if self.with_irt:
+            ex.journal.listen(self._irt_on_ground, kinds=("irt.deployed",))
+
+    def _irt_on_ground(self, e: dict) -> None:
+        inc = self.with_irt.get(e.get("incident", ""))
+        if e["kind"] == "irt.deployed" and inc is not None:
+            self._operation(inc)
 
     def _live(self, subject: str, kind: str) -> Record | None:
         return next((r for r in self.ex.registry.by_subject.get(subject, ()) if r.kind == kind and r.visible), None)

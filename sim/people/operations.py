@@ -14,6 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
+from ..durations import minutes
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
 from .exchange import Ask, Exchange
@@ -91,6 +92,22 @@ class Operations:
                         type=inc.kind)
         if not inc.irt:
             return
+        if inc.irt == "ask":
+            # The affected country's NCB officer decides whether to call INTERPOL in; a lapsed
+            # prompt means the country copes with its own resources.
+            ex.port.raise_(f"ncb:{inc.country}", "request_irt",
+                           f"{inc.kind.replace('_', ' ').capitalize()} in {inc.country} ({inc.id}): ask INTERPOL for an "
+                           "Incident Response Team?",
+                           [Option("request", "Ask for an IRT", recommended=True),
+                            Option("national", "Rely on national resources")],
+                           "national", minutes(inc.irt_ask_within),
+                           lambda key: self._ask_ccc(inc, deploy_minutes) if key == "request" else None,
+                           incident=inc.id, country=inc.country)
+            return
+        self._ask_ccc(inc, deploy_minutes)
+
+    def _ask_ccc(self, inc: Incident, deploy_minutes: float) -> None:
+        ex = self.ex
         if "ccc" in ex.played:
             ex.port.raise_("ccc", "deploy_irt", f"{inc.country} asks for an Incident Response Team ({inc.kind}). Deploy?",
                            [Option("deploy", "Deploy an IRT", recommended=True), Option("decline", "Decline")],

@@ -422,12 +422,21 @@ class Incident(Strict):
     at: Timing = Field(description="when it happens, after the start" + TIMING_HELP)
     country: CountryCode
     kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
-    irt: bool = Field(True, description="the country requests an IRT (deployed in 12-24 h)")
-    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation runs in the country "
-                                         "from this moment: bodies found there with a published Black Notice "
-                                         "are compared with the published Yellow Notices and identified after "
-                                         "dvi.matching_time (without one, the General Secretariat's routine "
-                                         "comparison takes dvi.routine_matching_time)")
+    irt: bool | Literal["ask"] = Field(
+        True, description="whether the country asks for an IRT (deployed in 12-24 h, irt.deployment_time): "
+                          "`true`, it asks at once; `false`, it never does; `ask`, its NCB officer decides "
+                          "(a request_irt decision for the country's NCB seat, open for `irt_ask_within`; "
+                          "letting it lapse means national resources only)")
+    irt_ask_within: Duration = Field(
+        as_written("6h"), description="with `irt: ask`, how long the NCB officer has to ask for the IRT")
+    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation: bodies found in the "
+                                         "country with a published Black Notice are compared with the published "
+                                         "Yellow Notices and identified after dvi.matching_time. With an IRT "
+                                         "(`irt` true or ask) the operation starts when the IRT is on the ground "
+                                         "(irt.deployed), and never if no IRT comes; without one (`irt: false`) "
+                                         "the country's own team starts it at the incident. Bodies outside an "
+                                         "operation wait for the General Secretariat's routine comparison "
+                                         "(dvi.routine_matching_time)")
 
 
 class MajorEvent(Strict):
