@@ -42,7 +42,8 @@ HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 EVENT_KINDS = event_kinds()
 OBJECTIVE_KINDS = objective_kinds()
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
-           "request_extradition", "refuse_request")
+           "request_extradition", "refuse_request",
+           "request_irt")
 
 
 class DeskStaffing(Strict):
