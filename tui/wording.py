@@ -37,7 +37,8 @@ MESSAGE_TYPES = {"rfi": "request for information", "rfi_reply": "answer to a req
                  "basis_withdrawn": "notice no longer valid", "release_notice": "release",
                  "transfer_of_proceedings": "request to prosecute", "prosecution_outcome": "prosecution outcome",
                  "national_arrest": "arrest at the border", "whereabouts": "whereabouts", "locate_hit": "person located",
-                 "warning": "warning", "api_hit": "passenger data hit", "dvi_match": "victim identified"}
+                 "warning": "warning", "api_hit": "passenger data hit", "dvi_match": "victim identified",
+                 "sanctions_hit": "UN sanctions hit"}
 
 TRAVEL = {"air": "by air", "road": "by road", "sea": "by sea", "rail": "by rail"}
 
@@ -204,6 +205,10 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return "sending an incident response team"
     if d.kind == "request_irt":
         return "asking for an incident response team"
+    if d.kind == "request_imest":
+        return "asking for a major event support team"
+    if d.kind == "apply_travel_ban":
+        return f"a UN travel ban{' on ' + person if person else ''} at your border"
     return words(d.kind)
 
 

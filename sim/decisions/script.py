@@ -19,7 +19,7 @@ from .port import Decision
 DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_rfi", "escalate_urgent",
                   "deploy_irt", "review_request",
                   "transfer_proceedings",
-                  "request_irt")
+                  "request_irt", "request_imest", "apply_travel_ban")
 
 
 class Answer(Strict):

@@ -52,6 +52,8 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "answer_rfi": ("reply", "ignore"),  # sim/people/exchange.py
     # package C (people)
     "request_irt": ("request", "national"),  # sim/people/operations.py
+    "request_imest": ("request", "national"),  # sim/people/operations.py
+    "apply_travel_ban": ("refuse_entry", "admit"),  # sim/people/hits.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -365,6 +367,14 @@ kind("scenario.drawn", "a value the scenario leaves to chance is drawn from the 
      why_not="the draw is the exercise's setting, fixed at the start, not an outcome of play",
      types={"path": TEXT, "value": TEXT, "choice": WHOLE, "choices": Type("l", what="the choices as written"), "route": TEXTS,
             "answer": _one_of("partner's answer", ANSWERS), "minutes": NUMBER, "distribution": EXPECTATION})
+
+# --- package C (people): response teams and the UN travel ban ---------------------------------
+kind("imest.requested", "the host asks for a Major Event Support Team", "country! name? event", key=True,
+     types={"event": _ref("event", what="major event id")})
+for _how, _label in (("refused", "a country refuses entry under a UN travel ban"),
+                     ("admitted", "a country lets in a traveller under a UN travel ban")):
+    kind(f"entry.{_how}", _label, "country! notice! notice_kind? requester? subject! transit?"
+         + (" returned_to?" if _how == "refused" else ""), key=True, types={"returned_to": COUNTRY})
 
 
 _JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}

@@ -21,7 +21,7 @@ from .exchange import Ask, Exchange
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
-    from ..scenario.cases import Incident, OperationSpec
+    from ..scenario.cases import Incident, MajorEvent, OperationSpec
 
 DAY = 1440.0
 
@@ -124,9 +124,39 @@ class Operations:
             ex.env.now, "irt.deployed", site, incident=inc.id, country=inc.country,
             hours_to_deploy=round(deploy_minutes / 60, 1)))
 
-    def _imest(self, ev):
+    def _imest(self, ev: MajorEvent):
         env, ex = self.ex.env, self.ex
-        yield env.timeout(settled_minutes(ev.starts))
+        if ev.imest is False:
+            return
+        starts, lasts = settled_minutes(ev.starts), settled_minutes(ev.lasts)
+        ends = starts + lasts
+        if ev.imest == "ask":
+            # The host NCB's officer decides whether to ask; the team deploys on the event's first
+            # day, or on the day it is asked for if that is later, and never once the event is over.
+            requested = env.event()
+
+            def ask(key: str) -> None:
+                if key == "request":
+                    ex.journal.emit(env.now, "imest.requested", ev.country, event=ev.id, name=ev.name,
+                                    country=ev.country)
+                    requested.succeed()
+
+            ex.port.raise_(f"ncb:{ev.country}", "request_imest",
+                           f"{ev.name} in {ev.country} ({ev.id}): ask INTERPOL for a Major Event Support Team?",
+                           [Option("request", "Ask for an IMEST", recommended=True),
+                            Option("national", "Secure the event with national resources")],
+                           "national", minutes(ev.imest_ask_within), ask, event=ev.id, country=ev.country)
+            yield requested
+        yield env.timeout(max(0.0, starts - env.now))
+        if env.now >= ends:
+            return
         ex.journal.emit(env.now, "imest.deployed", "GS", event=ev.id, name=ev.name, country=ev.country)
-        yield env.timeout(settled_minutes(ev.lasts))
+        # While deployed, the team's tools change how the host checks travellers.
+        if ev.border_system is not None:
+            ex.imest_borders[ev.country] = ev.border_system
+        if ev.prescreen:
+            ex.imest_prescreen.add(ev.country)
+        yield env.timeout(lasts if env.now == starts else ends - env.now)
+        ex.imest_borders.pop(ev.country, None)
+        ex.imest_prescreen.discard(ev.country)
         ex.journal.emit(env.now, "imest.ended", "GS", event=ev.id, name=ev.name, country=ev.country)

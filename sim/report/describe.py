@@ -214,6 +214,13 @@ def _movement(e: Event) -> str | None:
         return f"{country(e.get('country'))} asks for an Incident Response Team"
     if k == "imest.ended":
         return f"The IMEST for {e.get('name', '?')} in {country(e.get('country'))} ends"
+    if k == "imest.requested":
+        return f"{country(e.get('country'))} asks for a Major Event Support Team ({e.get('event', '?')})"
+    if k in ("entry.refused", "entry.admitted"):
+        done = "refuses entry to" if k == "entry.refused" else "lets in"
+        back = f", sent back to {country(e['returned_to'])}" if e.get("returned_to") else ""
+        return (f"{country(e.get('country'))} {done} {e.get('subject', '?')} under the UN travel ban of "
+                f"{e.get('notice', '?')}{back}")
     return None
 
 

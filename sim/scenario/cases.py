@@ -447,3 +447,17 @@ class MajorEvent(Strict):
     country: CountryCode
     starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
     lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)
+    imest: bool | Literal["ask"] = Field(
+        True, description="whether the host asks for the IMEST: `true`, it has; `ask`, the host NCB's officer "
+                          "decides (a request_imest decision for its seat at the start, open for "
+                          "`imest_ask_within`; the IMEST deploys at `starts` only if asked by then); `false`, "
+                          "no IMEST comes (the event happens without one)")
+    imest_ask_within: Duration = Field(
+        as_written("1d"), description="with `imest: ask`, how long the host NCB's officer has to ask for it")
+    border_system: Literal["find", "mind"] | None = Field(
+        None, description="while the IMEST is deployed, the host's border posts check through this system "
+                          "(find: live queries of INTERPOL's databases, so a notice published an hour ago "
+                          "is found; mind: an offline copy); absent: the host's own system throughout")
+    prescreen: bool = Field(False, description="while the IMEST is deployed, the host screens the passengers "
+                                               "of arriving flights before they land (API/PNR), as if it had "
+                                               "its own passenger-data system")
