@@ -43,7 +43,7 @@ EVENT_KINDS = event_kinds()
 OBJECTIVE_KINDS = objective_kinds()
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
            "request_extradition", "refuse_request",
-           "request_irt")
+           "request_irt", "request_imest")
 
 
 class DeskStaffing(Strict):
