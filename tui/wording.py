@@ -38,7 +38,7 @@ MESSAGE_TYPES = {"rfi": "request for information", "rfi_reply": "answer to a req
                  "transfer_of_proceedings": "request to prosecute", "prosecution_outcome": "prosecution outcome",
                  "national_arrest": "arrest at the border", "whereabouts": "whereabouts", "locate_hit": "person located",
                  "warning": "warning", "api_hit": "passenger data hit", "dvi_match": "victim identified",
-                 "sanctions_hit": "UN sanctions hit"}
+                 "sanctions_hit": "UN sanctions hit", "operation_hit": "operation hit"}
 
 TRAVEL = {"air": "by air", "road": "by road", "sea": "by sea", "rail": "by rail"}
 
@@ -207,6 +207,8 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return "asking for an incident response team"
     if d.kind == "request_imest":
         return "asking for a major event support team"
+    if d.kind == "triage_hit":
+        return f"an operation hit to triage ({c.get('hit', '')})"
     if d.kind == "apply_travel_ban":
         return f"a UN travel ban{' on ' + person if person else ''} at your border"
     return words(d.kind)

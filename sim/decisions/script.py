@@ -19,7 +19,8 @@ from .port import Decision
 DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_rfi", "escalate_urgent",
                   "deploy_irt", "review_request",
                   "transfer_proceedings",
-                  "request_irt", "request_imest", "apply_travel_ban")
+                  "request_irt", "request_imest", "apply_travel_ban",
+                  "triage_hit")
 
 
 class Answer(Strict):

@@ -54,6 +54,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "request_irt": ("request", "national"),  # sim/people/operations.py
     "request_imest": ("request", "national"),  # sim/people/operations.py
     "apply_travel_ban": ("refuse_entry", "admit"),  # sim/people/hits.py
+    "triage_hit": ("urgent", "routine", "discard"),  # sim/people/triage.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -314,8 +315,9 @@ kind("operation.checks", "a participant's checks of one action day", "country? c
      types={"checks": WHOLE, "day": WHOLE, "hits": WHOLE})
 kind("operation.arrests", "a participant's arrests", "country? arrests intelligence operation",
      types={"arrests": WHOLE, "intelligence": NUMBER})
-kind("operation.ended", "an operation ends", "arrests! checks! hits! name! participants? operation", key=True,
-     types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE})
+kind("operation.ended", "an operation ends", "arrests! checks! hits! name! participants? operation "
+     "reported? victims? lost?", key=True,
+     types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE, "reported": WHOLE, "victims": WHOLE, "lost": WHOLE})
 kind("incident.reported", "a country reports an incident", "country? incident type",
      types={"type": _one_of("incident type", _literal(Incident, "kind"))})
 kind("irt.requested", "an Incident Response Team is requested", "ccc? country? incident", types={"ccc": TEXT})
@@ -375,6 +377,15 @@ for _how, _label in (("refused", "a country refuses entry under a UN travel ban"
                      ("admitted", "a country lets in a traveller under a UN travel ban")):
     kind(f"entry.{_how}", _label, "country! notice! notice_kind? requester? subject! transit?"
          + (" returned_to?" if _how == "refused" else ""), key=True, types={"returned_to": COUNTRY})
+
+_HIT_TYPE = _one_of("hit type", ("wanted", "victim", "false_positive"))
+kind("operation.hit", "an operation's check finds someone and the checkpoint reports it", "country! hit! operation! type!",
+     types={"hit": TEXT, "type": _HIT_TYPE})
+kind("operation.hit_resolved", "what an operation's reported hit came to after the NCB's triage",
+     "country! hit! operation! outcome! type! unread?", key=True,
+     types={"hit": TEXT, "type": _HIT_TYPE,
+            "outcome": _one_of("outcome", ("arrested", "victim_protected", "lost", "cleared", "wasted")),
+            "unread": FLAG})
 
 
 _JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}

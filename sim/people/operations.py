@@ -18,6 +18,7 @@ from ..durations import minutes
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
 from .exchange import Ask, Exchange
+from .triage import HitReports
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -65,6 +66,7 @@ class Operations:
         ex.journal.emit(env.now, "operation.started", op.coordinator, operation=op.id, name=op.name,
                         participants=parts, intelligence=round(sum(intel.values()) / len(parts), 3))
         checks = hits = 0
+        reports = HitReports(ex, op) if op.hit_reports is not None else None
         for day in range(op.action_days):
             for c in parts:
                 n = int(self.rng.poisson(op.checks_per_day_per_country))
@@ -72,6 +74,8 @@ class Operations:
                 checks, hits = checks + n, hits + h
                 ex.journal.emit(env.now, "operation.checks", c, operation=op.id, country=c, day=day + 1,
                                 checks=n, hits=h)
+                if reports is not None:
+                    reports.action_day(c, h)
             yield env.timeout(DAY)
         arrests = 0
         for c in parts:
@@ -82,8 +86,10 @@ class Operations:
                             intelligence=round(intel[c], 3))
         self.results[op.id] = {"arrests": arrests, "checks": checks, "hits": hits,
                                "intelligence": round(sum(intel.values()) / len(parts), 3)}
+        triaged = reports.totals() if reports is not None else {}
+        self.results[op.id].update(triaged)
         ex.journal.emit(env.now, "operation.ended", op.coordinator, operation=op.id, name=op.name,
-                        participants=parts, arrests=arrests, checks=checks, hits=hits)
+                        participants=parts, arrests=arrests, checks=checks, hits=hits, **triaged)
 
     def _incident(self, inc: Incident, deploy: Callable[[], float]) -> None:
         ex = self.ex

@@ -214,6 +214,13 @@ def _movement(e: Event) -> str | None:
         return f"{country(e.get('country'))} asks for an Incident Response Team"
     if k == "imest.ended":
         return f"The IMEST for {e.get('name', '?')} in {country(e.get('country'))} ends"
+    if k == "operation.hit":
+        return (f"Operation {e.get('operation', '?')}: a check in {country(e.get('country'))} finds "
+                f"{HIT_WORDS.get(str(e.get('type')), 'someone')} ({e.get('hit', '?')})")
+    if k == "operation.hit_resolved":
+        return (f"Operation {e.get('operation', '?')}, hit {e.get('hit', '?')} in {country(e.get('country'))}: "
+                f"{OUTCOME_WORDS.get(str(e.get('outcome')), str(e.get('outcome')))}"
+                + (" (the report was read too late)" if e.get("unread") else ""))
     if k == "imest.requested":
         return f"{country(e.get('country'))} asks for a Major Event Support Team ({e.get('event', '?')})"
     if k in ("entry.refused", "entry.admitted"):
@@ -276,3 +283,10 @@ def _seat(seat: str) -> str:
     """A seat as people say it: NCB France for ``ncb:FR``, the NDTF or the CCC for their desks."""
     role, _, where = str(seat).partition(":")
     return f"NCB {country(where)}" if where else role.upper()
+
+
+# package C: an operation's reported hits
+HIT_WORDS = {"wanted": "a wanted person", "victim": "a possible victim", "false_positive": "a name match"}
+OUTCOME_WORDS = {"arrested": "the wanted person is arrested", "victim_protected": "the victim is protected",
+                 "lost": "the person is lost", "cleared": "a false positive, cleared",
+                 "wasted": "a unit sent for a false positive"}

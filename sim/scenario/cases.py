@@ -389,6 +389,41 @@ class CaseSpec(Strict):
     max_reminders: int = Field(2, ge=0, le=10)
 
 
+HitKind = Literal["wanted", "victim", "false_positive"]
+
+
+def _hit_mix() -> dict[HitKind, float]:
+    # Liberterra II (2024, domain.md): 2,517 arrests and 3,222 victims rescued; false positives assumed.
+    return {"wanted": 0.35, "victim": 0.45, "false_positive": 0.2}
+
+
+class HitReports(Strict):
+    """Hits of an operation's checks that reach the NCB desks one by one, each to be triaged."""
+
+    countries: list[CountryCode] | None = Field(
+        None, description="participants whose hits are reported one by one (default: every participant); "
+                          "the others' hits stay aggregate counts")
+    share: Share = Field(1.0, description="share of those hits reported one by one (the rest stay counts)")
+    kinds: dict[HitKind, float] = Field(
+        default_factory=_hit_mix,
+        description="what a reported hit turns out to be, as relative weights: a wanted person, a victim "
+                    "(of trafficking, a missing child…) or a false positive (a name match that is not the "
+                    "person)")
+    hold: Duration = Field(
+        as_written("6h"), description="how long the checkpoint can hold the person after the hit: the NCB's "
+                                      "triage must send a unit (urgent) within it, or a wanted person walks "
+                                      "and a victim is moved on (operation.hit_resolved outcome lost). A report "
+                                      "the desk reads later than this is lost unread — a desk past capacity "
+                                      "loses people")
+
+    @field_validator("kinds")
+    @classmethod
+    def _weights(cls, v: dict[HitKind, float]) -> dict[HitKind, float]:
+        if not v or any(w < 0 for w in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("give at least one kind with a positive weight, and no negative weight")
+        return v
+
+
 class OperationSpec(Strict):
     """A coordinated cross-border operation (Pangea-, Liberterra-, HAECHI-like)."""
 
@@ -407,6 +442,9 @@ class OperationSpec(Strict):
     hit_rate: Share = Field(1e-4, description="hits per database check")
     arrest_base: Share = Field(0.1, description="share of targets arrested without intelligence")
     arrest_gain: Share = Field(0.6, description="extra share arrested with full intelligence")
+    hit_reports: HitReports | None = Field(
+        None, description="hits reported one by one to the participants' desks, each a triage_hit decision "
+                          "for a played NCB (urgent / routine / discard); absent: hits are only counted")
 
     @model_validator(mode="after")
     def _bounded(self) -> OperationSpec:

@@ -132,6 +132,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     _check_people(sc, ids, country, err, warn, end)
     _check_in_motion(sc, country, err, warn, end)
+    _check_response_and_operations(sc, err, warn)  # package C
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
@@ -601,3 +602,25 @@ def _check_preparation_window(sc: Scenario, i: int, o: Objective, end: float, wa
                        f"than this objective's {_fmt(window)} in {late:.0%} of runs, whatever the trainee does "
                        f"(and the arrest comes first): wait for what the requester controls (decision.made "
                        f"request_extradition send, or extradition.preparing), or give it longer")
+
+
+def _check_response_and_operations(sc: Scenario, err, warn) -> None:
+    """Package C: operation hit reports go to participants; a decision left to an NCB nobody plays
+    is answered by the book at once, which a trainer should know."""
+    played = {p.seat for p in sc.players}
+    for i, op in enumerate(sc.operations):
+        hr = op.hit_reports
+        if hr is None or hr.countries is None:
+            continue
+        for k, c in enumerate(hr.countries):
+            if c not in op.participants:
+                err(("operations", i, "hit_reports", "countries", k),
+                    f"{c} does not take part in operation {op.id}: hits are reported only to participants")
+    for i, inc in enumerate(sc.incidents):
+        if inc.irt == "ask" and f"ncb:{inc.country}" not in played:
+            warn(("incidents", i, "irt"), f"irt: ask leaves the IRT to NCB {inc.country}'s officer, but nobody plays "
+                                          f"ncb:{inc.country}: the automation decides for it")
+    for i, ev in enumerate(sc.major_events):
+        if ev.imest == "ask" and f"ncb:{ev.country}" not in played:
+            warn(("major_events", i, "imest"), f"imest: ask leaves the IMEST to NCB {ev.country}'s officer, but nobody "
+                                               f"plays ncb:{ev.country}: the automation decides for it")
