@@ -54,12 +54,12 @@ class HitReports:
             if self.spec.share < 1.0 and self.rng.random() >= self.spec.share:
                 continue
             kind = self.kinds[int(self.rng.choice(len(self.kinds), p=self.weights))]
-            self.count += 1
-            hit = f"{self.op.id}-H{self.count}"
-            self.ex.after(float(self.rng.uniform(0.0, DAY)), partial(self._found, country, kind, hit))
+            self.ex.after(float(self.rng.uniform(0.0, DAY)), partial(self._found, country, kind))
 
-    def _found(self, country: str, kind: str, hit: str) -> None:
+    def _found(self, country: str, kind: str) -> None:
         ex, now = self.ex, self.ex.env.now
+        self.count += 1  # numbered as found, so H1 is the first a desk hears of
+        hit = f"{self.op.id}-H{self.count}"
         ex.journal.emit(now, "operation.hit", country, operation=self.op.id, country=country, hit=hit, type=kind)
         text = f"Operation {self.op.name}, check {hit}: the person checked {SAYS[kind]}"
         ex.send(f"border:{country}", country, kind="operation_hit", priority="high", channel="national",
