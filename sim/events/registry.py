@@ -387,6 +387,11 @@ kind("operation.hit_resolved", "what an operation's reported hit came to after t
             "outcome": _one_of("outcome", ("arrested", "victim_protected", "lost", "cleared", "wasted")),
             "unread": FLAG})
 
+kind("desk.backlog", "an NCB desk falls behind: its watched queue reaches the limit", "country! queued! limit!", key=True,
+     types={"queued": WHOLE, "limit": WHOLE})
+kind("desk.caught_up", "an NCB desk that fell behind is back to half its limit", "country! queued! limit!", key=True,
+     types={"queued": WHOLE, "limit": WHOLE})
+
 
 _JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}
 

@@ -21,6 +21,7 @@ from .exchange import Ask, Exchange
 from .triage import HitReports
 
 if TYPE_CHECKING:
+    from ..engine.desks import NcbDesk
     from ..engine.exercise import Exercise
     from ..scenario.cases import Incident, MajorEvent, OperationSpec
 
@@ -40,6 +41,13 @@ class Operations:
             ex.after(settled_minutes(inc.at), partial(self._incident, inc, deploy))
         for ev in ex.scenario.major_events:
             ex.env.process(self._imest(ev))
+        # Desks past capacity during the surge: watched where the scenario asks for it.
+        for code, limit in ex.scenario.backlog_alerts.items():
+            ex.desks[code].watch_backlog(limit, self._backlog)
+
+    def _backlog(self, desk: NcbDesk, queued: int, behind: bool) -> None:
+        self.ex.journal.emit(self.ex.env.now, "desk.backlog" if behind else "desk.caught_up", desk.code,
+                             country=desk.code, queued=queued, limit=desk.alert_at)
 
     def _run(self, op: OperationSpec):
         env, ex = self.ex.env, self.ex

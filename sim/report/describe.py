@@ -221,6 +221,10 @@ def _movement(e: Event) -> str | None:
         return (f"Operation {e.get('operation', '?')}, hit {e.get('hit', '?')} in {country(e.get('country'))}: "
                 f"{OUTCOME_WORDS.get(str(e.get('outcome')), str(e.get('outcome')))}"
                 + (" (the report was read too late)" if e.get("unread") else ""))
+    if k == "desk.backlog":
+        return f"NCB {country(e.get('country'))}'s desk is past capacity: {e.get('queued')} messages wait unread"
+    if k == "desk.caught_up":
+        return f"NCB {country(e.get('country'))}'s desk catches up: {e.get('queued')} messages wait"
     if k == "imest.requested":
         return f"{country(e.get('country'))} asks for a Major Event Support Team ({e.get('event', '?')})"
     if k in ("entry.refused", "entry.admitted"):

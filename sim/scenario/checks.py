@@ -132,7 +132,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     _check_people(sc, ids, country, err, warn, end)
     _check_in_motion(sc, country, err, warn, end)
-    _check_response_and_operations(sc, err, warn)  # package C
+    _check_response_and_operations(sc, country, err, warn)  # package C
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
@@ -604,10 +604,12 @@ def _check_preparation_window(sc: Scenario, i: int, o: Objective, end: float, wa
                        f"request_extradition send, or extradition.preparing), or give it longer")
 
 
-def _check_response_and_operations(sc: Scenario, err, warn) -> None:
+def _check_response_and_operations(sc: Scenario, country, err, warn) -> None:
     """Package C: operation hit reports go to participants; a decision left to an NCB nobody plays
-    is answered by the book at once, which a trainer should know."""
+    is answered by the automation, which a trainer should know; watched desks are in the world."""
     played = {p.seat for p in sc.players}
+    for code in sc.backlog_alerts:
+        country(("backlog_alerts", code), code)
     for i, op in enumerate(sc.operations):
         hr = op.hit_reports
         if hr is None or hr.countries is None:

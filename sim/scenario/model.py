@@ -422,6 +422,11 @@ class Scenario(Strict):
     operations: list[OperationSpec] = Field(default_factory=list, description="coordinated cross-border operations")
     incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
     major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")
+    backlog_alerts: dict[CountryCode, Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        default_factory=dict,
+        description="NCB desks watched for a backlog, e.g. {ES: 15}: when that many messages wait unread, "
+                    "desk.backlog is journalled (the desk is past capacity, and its NCB sees it), and "
+                    "desk.caught_up once the queue is down to half of it")
     policies: Policies = Field(default_factory=Policies, description="automation for the roles nobody plays")
     ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
     ccc: Ccc = Field(default_factory=Ccc, description="the Command and Coordination Centre")

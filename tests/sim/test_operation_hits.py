@@ -6,7 +6,9 @@ Rules checked:
 - reporting hits one by one draws from its own stream: the operation's counts are unchanged;
 - a played NCB's triage decides the outcome: urgent on a false positive wastes a unit, anything but
   urgent on a wanted person or a victim loses them, and an unanswered triage falls to routine;
-- a report read after the checkpoint's hold has lost the person unread (a desk past capacity).
+- a report read after the checkpoint's hold has lost the person unread (a desk past capacity);
+- a watched desk journals desk.backlog when its unread queue reaches the limit, and desk.caught_up
+  once it is down to half; an unwatched desk says nothing.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ def kinds(ex: Exercise, kind: str) -> list[dict]:
 
 
 def operation(*, reports: dict | None, players: list | None = None, script: dict | None = None,
-              desks: dict = ROUND_CLOCK) -> Exercise:
+              desks: dict = ROUND_CLOCK, **fields) -> Exercise:
     op = {"id": "OP", "name": "Liberterra", "kind": "liberterra", "participants": ["FR", "ES"],
           "action_starts": "6h", "action_days": 2, "intelligence_requests": 0,
           "checks_per_day_per_country": 1000, "hit_rate": 0.006}
     if reports is not None:
         op["hit_reports"] = reports
-    sc = scenario(duration="4d", desks=desks, operations=[op], players=players or [])
+    sc = scenario(duration="4d", desks=desks, operations=[op], players=players or [], **fields)
     seats = SeatConfig(policy="scripted", script=Script.model_validate(script)) if script else None
     ex = Exercise(sc, seats=seats)
     ex.run()
@@ -97,3 +99,17 @@ def test_a_report_read_after_the_hold_has_lost_the_person_unread():
         return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() / 3600
 
     assert all(hours(found[e["hit"]], e["t"]) >= 1 for e in unread)  # read only after the hold
+
+
+def test_a_watched_desk_says_when_it_falls_behind_and_when_it_has_caught_up():
+    ex = operation(reports={"countries": ["FR"]}, desks=OFFICE_HOURS, backlog_alerts={"FR": 2})
+    alerts = [e for e in ex.journal.events if e["kind"] in ("desk.backlog", "desk.caught_up")]
+    assert alerts and alerts[0]["kind"] == "desk.backlog"
+    assert all(e["country"] == "FR" and e["limit"] == 2 for e in alerts)
+    # Alternating: behind when two reports wait overnight, caught up at one or none.
+    assert [e["kind"] for e in alerts] == ["desk.backlog", "desk.caught_up"] * (len(alerts) // 2) + (
+        ["desk.backlog"] if len(alerts) % 2 else [])
+    assert all(e["queued"] == 2 for e in alerts if e["kind"] == "desk.backlog")
+    assert all(e["queued"] <= 1 for e in alerts if e["kind"] == "desk.caught_up")
+    assert alerts[0]["t"][11:13] < "06"  # at night, while the desk is closed (opens 08:00 Paris)
+    assert not kinds(operation(reports={"countries": ["FR"]}, desks=OFFICE_HOURS), "desk.backlog")
