@@ -378,7 +378,7 @@ for _how, _label in (("refused", "a country refuses entry under a UN travel ban"
     kind(f"entry.{_how}", _label, "country! notice! notice_kind? requester? subject! transit?"
          + (" returned_to?" if _how == "refused" else ""), key=True, types={"returned_to": COUNTRY})
 
-_HIT_TYPE = _one_of("hit type", ("wanted", "victim", "false_positive"))
+_HIT_TYPE = _one_of("hit type", ("wanted", "victim", "not_the_person"))
 kind("operation.hit", "an operation's check finds someone and the checkpoint reports it", "country! hit! operation! type!",
      types={"hit": TEXT, "type": _HIT_TYPE})
 kind("operation.hit_resolved", "what an operation's reported hit came to after the NCB's triage",

@@ -106,7 +106,7 @@ class Operations:
                         type=inc.kind)
         if not inc.irt:
             return
-        if inc.irt == "ask":
+        if inc.irt_requested_by == "ncb":
             # The affected country's NCB officer decides whether to call INTERPOL in; a lapsed
             # prompt means the country copes with its own resources.
             ex.port.raise_(f"ncb:{inc.country}", "request_irt",
@@ -140,11 +140,11 @@ class Operations:
 
     def _imest(self, ev: MajorEvent):
         env, ex = self.ex.env, self.ex
-        if ev.imest is False:
+        if not ev.imest:
             return
         starts, lasts = settled_minutes(ev.starts), settled_minutes(ev.lasts)
         ends = starts + lasts
-        if ev.imest == "ask":
+        if ev.imest_requested_by == "ncb":
             # The host NCB's officer decides whether to ask; the team deploys on the event's first
             # day, or on the day it is asked for if that is later, and never once the event is over.
             requested = env.event()

@@ -29,7 +29,7 @@ SAVED = {"wanted": "arrested", "victim": "victim_protected"}
 SAYS = {"wanted": "matches a person wanted on a Red Notice for trafficking in human beings; held at the checkpoint",
         "victim": "is a minor travelling on a document that is not hers, matching a Yellow Notice: a possible "
                   "trafficking victim, kept with the checking officers",
-        "false_positive": "is a name match on a Red Notice; the date of birth and the photograph do not match"}
+        "not_the_person": "is a name match on a Red Notice; the date of birth and the photograph do not match"}
 
 
 class HitReports:

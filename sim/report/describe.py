@@ -290,7 +290,7 @@ def _seat(seat: str) -> str:
 
 
 # package C: an operation's reported hits
-HIT_WORDS = {"wanted": "a wanted person", "victim": "a possible victim", "false_positive": "a name match"}
+HIT_WORDS = {"wanted": "a wanted person", "victim": "a possible victim", "not_the_person": "a name match"}
 OUTCOME_WORDS = {"arrested": "the wanted person is arrested", "victim_protected": "the victim is protected",
                  "lost": "the person is lost", "cleared": "a false positive, cleared",
                  "wasted": "a unit sent for a false positive"}

@@ -389,12 +389,12 @@ class CaseSpec(Strict):
     max_reminders: int = Field(2, ge=0, le=10)
 
 
-HitKind = Literal["wanted", "victim", "false_positive"]
+HitKind = Literal["wanted", "victim", "not_the_person"]
 
 
 def _hit_mix() -> dict[HitKind, float]:
     # Liberterra II (2024, domain.md): 2,517 arrests and 3,222 victims rescued; false positives assumed.
-    return {"wanted": 0.35, "victim": 0.45, "false_positive": 0.2}
+    return {"wanted": 0.35, "victim": 0.45, "not_the_person": 0.2}
 
 
 class HitReports(Strict):
@@ -460,17 +460,17 @@ class Incident(Strict):
     at: Timing = Field(description="when it happens, after the start" + TIMING_HELP)
     country: CountryCode
     kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
-    irt: bool | Literal["ask"] = Field(
-        True, description="whether the country asks for an IRT (deployed in 12-24 h, irt.deployment_time): "
-                          "`true`, it asks at once; `false`, it never does; `ask`, its NCB officer decides "
-                          "(a request_irt decision for the country's NCB seat, open for `irt_ask_within`; "
-                          "letting it lapse means national resources only)")
+    irt: bool = Field(True, description="the country asks for an IRT (deployed in 12-24 h, irt.deployment_time)")
+    irt_requested_by: Literal["country", "ncb"] = Field(
+        "country", description="who decides to ask for the IRT: `country`, it asks at once; `ncb`, the "
+                               "country's NCB officer decides (a request_irt decision for its seat, open for "
+                               "`irt_ask_within`; letting it lapse means national resources only)")
     irt_ask_within: Duration = Field(
-        as_written("6h"), description="with `irt: ask`, how long the NCB officer has to ask for the IRT")
+        as_written("6h"), description="with `irt_requested_by: ncb`, how long the NCB officer has to ask")
     dvi: bool = Field(False, description="a disaster victim identification (DVI) operation: bodies found in the "
                                          "country with a published Black Notice are compared with the published "
                                          "Yellow Notices and identified after dvi.matching_time. With an IRT "
-                                         "(`irt` true or ask) the operation starts when the IRT is on the ground "
+                                         "(`irt: true`) the operation starts when the IRT is on the ground "
                                          "(irt.deployed), and never if no IRT comes; without one (`irt: false`) "
                                          "the country's own team starts it at the incident. Bodies outside an "
                                          "operation wait for the General Secretariat's routine comparison "
@@ -485,13 +485,14 @@ class MajorEvent(Strict):
     country: CountryCode
     starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
     lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)
-    imest: bool | Literal["ask"] = Field(
-        True, description="whether the host asks for the IMEST: `true`, it has; `ask`, the host NCB's officer "
-                          "decides (a request_imest decision for its seat at the start, open for "
-                          "`imest_ask_within`; the IMEST deploys at `starts` only if asked by then); `false`, "
-                          "no IMEST comes (the event happens without one)")
+    imest: bool = Field(True, description="an IMEST supports the event (false: the event happens without one)")
+    imest_requested_by: Literal["country", "ncb"] = Field(
+        "country", description="who decides to ask for the IMEST: `country`, it has; `ncb`, the host NCB's "
+                               "officer decides (a request_imest decision for its seat at the start, open for "
+                               "`imest_ask_within`; the IMEST deploys at `starts`, or when asked if later, and "
+                               "never if not asked)")
     imest_ask_within: Duration = Field(
-        as_written("1d"), description="with `imest: ask`, how long the host NCB's officer has to ask for it")
+        as_written("1d"), description="with `imest_requested_by: ncb`, how long the host NCB's officer has to ask")
     border_system: Literal["find", "mind"] | None = Field(
         None, description="while the IMEST is deployed, the host's border posts check through this system "
                           "(find: live queries of INTERPOL's databases, so a notice published an hour ago "

@@ -619,10 +619,10 @@ def _check_response_and_operations(sc: Scenario, country, err, warn) -> None:
                 err(("operations", i, "hit_reports", "countries", k),
                     f"{c} does not take part in operation {op.id}: hits are reported only to participants")
     for i, inc in enumerate(sc.incidents):
-        if inc.irt == "ask" and f"ncb:{inc.country}" not in played:
-            warn(("incidents", i, "irt"), f"irt: ask leaves the IRT to NCB {inc.country}'s officer, but nobody plays "
+        if inc.irt and inc.irt_requested_by == "ncb" and f"ncb:{inc.country}" not in played:
+            warn(("incidents", i, "irt_requested_by"), f"irt_requested_by: ncb leaves the IRT to NCB {inc.country}'s officer, but nobody plays "
                                           f"ncb:{inc.country}: the automation decides for it")
     for i, ev in enumerate(sc.major_events):
-        if ev.imest == "ask" and f"ncb:{ev.country}" not in played:
-            warn(("major_events", i, "imest"), f"imest: ask leaves the IMEST to NCB {ev.country}'s officer, but nobody "
+        if ev.imest and ev.imest_requested_by == "ncb" and f"ncb:{ev.country}" not in played:
+            warn(("major_events", i, "imest_requested_by"), f"imest_requested_by: ncb leaves the IMEST to NCB {ev.country}'s officer, but nobody "
                                                f"plays ncb:{ev.country}: the automation decides for it")

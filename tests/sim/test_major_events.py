@@ -5,7 +5,7 @@ Rules checked:
   notice published after the host's last MIND refresh is found; after the IMEST leaves, the host's
   own system is back;
 - with ``prescreen: true`` the host screens arriving flights (API) while the IMEST is there;
-- with ``imest: ask`` the host NCB's officer decides (``request_imest``); no request, no IMEST;
+- with ``imest_requested_by: ncb`` the host NCB's officer decides (``request_imest``); no request, no IMEST;
 - a UN Special Notice hit is a travel ban: entry refused and the person sent back where they came
   from (``entry.refused``), the General Secretariat told; a played border NCB decides
   (``apply_travel_ban``), and letting the person in lets them travel on; a state's own national is
@@ -72,7 +72,7 @@ def test_an_imest_with_prescreening_screens_flights_to_the_host_only_while_deplo
 
 
 def test_with_imest_ask_the_host_ncb_decides_and_no_request_means_no_imest():
-    asked = travel(GREEN, events=[{**GAMES, "imest": "ask", "border_system": "find"}],
+    asked = travel(GREEN, events=[{**GAMES, "imest_requested_by": "ncb", "border_system": "find"}],
                    players=[{"role": "ncb", "country": "MA"}])
     (q,) = [e for e in kinds(asked, "decision.requested") if e["type"] == "request_imest"]
     assert q["seat"] == "ncb:MA" and q["recommended"] == "request" and q["default"] == "national"
@@ -80,11 +80,11 @@ def test_with_imest_ask_the_host_ncb_decides_and_no_request_means_no_imest():
     assert req["by"] == "policy" and req["country"] == "MA"
     assert kinds(asked, "imest.deployed")[0]["t"] == "2026-03-02T18:00:00Z"  # on the event's first day
     assert kinds(asked, "warning.issued")
-    refused = travel(GREEN, events=[{**GAMES, "imest": "ask", "border_system": "find"}],
+    refused = travel(GREEN, events=[{**GAMES, "imest_requested_by": "ncb", "border_system": "find"}],
                      script={"answers": [{"type": "request_imest", "option": "national"}]})
     assert not kinds(refused, "imest.requested") and not kinds(refused, "imest.deployed")
     assert not kinds(refused, "warning.issued")  # the stale MIND copy again
-    late = travel(GREEN, events=[{**GAMES, "imest": "ask", "imest_ask_within": "2d"}],
+    late = travel(GREEN, events=[{**GAMES, "imest_requested_by": "ncb", "imest_ask_within": "2d"}],
                   script={"answers": [{"type": "request_imest", "option": "request", "after": "1d"}]})
     assert kinds(late, "imest.deployed")[0]["t"] == "2026-03-03T06:00:00Z"  # asked after the start: deploys then
     assert kinds(late, "imest.ended")[0]["t"] == "2026-03-05T18:00:00Z"  # the event's end all the same

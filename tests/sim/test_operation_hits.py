@@ -51,7 +51,7 @@ def test_each_hit_is_reported_and_triaged_by_the_book_where_nobody_plays():
     assert fr_hits > 5 and len(found) == fr_hits and {e["country"] for e in found} == {"FR"}
     resolved = {e["hit"]: e for e in kinds(ex, "operation.hit_resolved")}
     assert set(resolved) == {e["hit"] for e in found}
-    book = {"wanted": "arrested", "victim": "victim_protected", "false_positive": "cleared"}
+    book = {"wanted": "arrested", "victim": "victim_protected", "not_the_person": "cleared"}
     assert all(e["outcome"] == book[e["type"]] for e in resolved.values())
     (ended,) = kinds(ex, "operation.ended")
     assert ended["reported"] == fr_hits and ended["lost"] == 0
@@ -74,13 +74,13 @@ def test_a_played_ncbs_triage_decides_what_each_hit_comes_to():
     everything_urgent = operation(reports={"countries": ["FR"]}, players=fr,
                                   script={"answers": [{"type": "triage_hit", "option": "urgent"}]})
     out = Counter((e["type"], e["outcome"]) for e in kinds(everything_urgent, "operation.hit_resolved"))
-    assert out[("false_positive", "wasted")] > 0 and not out[("false_positive", "cleared")]
-    assert all(o in ("arrested", "victim_protected") for (t, o) in out if t != "false_positive")
+    assert out[("not_the_person", "wasted")] > 0 and not out[("not_the_person", "cleared")]
+    assert all(o in ("arrested", "victim_protected") for (t, o) in out if t != "not_the_person")
     asked = [e for e in kinds(everything_urgent, "decision.requested") if e["type"] == "triage_hit"]
     assert len(asked) == sum(out.values()) and all(e["default"] == "routine" for e in asked)
     discarded = operation(reports={"countries": ["FR"]}, players=fr,
                           script={"answers": [{"type": "triage_hit", "option": "discard"}]})
-    lost = [e for e in kinds(discarded, "operation.hit_resolved") if e["type"] != "false_positive"]
+    lost = [e for e in kinds(discarded, "operation.hit_resolved") if e["type"] != "not_the_person"]
     assert lost and all(e["outcome"] == "lost" for e in lost)
     unanswered = operation(reports={"countries": ["FR"], "hold": "2h"}, players=fr,
                            script={"answers": [{"type": "triage_hit", "option": "urgent", "after": "3h"}]})
@@ -94,7 +94,7 @@ def test_a_report_read_after_the_hold_has_lost_the_person_unread():
     found = {e["hit"]: e["t"] for e in kinds(ex, "operation.hit")}
     unread = [e for e in kinds(ex, "operation.hit_resolved") if e.get("unread")]
     assert unread  # night-time hits wait for the morning shift
-    assert all(e["outcome"] == ("cleared" if e["type"] == "false_positive" else "lost") for e in unread)
+    assert all(e["outcome"] == ("cleared" if e["type"] == "not_the_person" else "lost") for e in unread)
     def hours(a: str, b: str) -> float:
         return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() / 3600
 

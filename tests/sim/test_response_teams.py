@@ -1,9 +1,9 @@
 """Incident Response Teams and disaster victim identification (issue 17, exercise 7).
 
 Rules checked:
-- with an IRT (``irt: true`` or ``ask``), the DVI operation starts when the IRT is on the ground
+- with an IRT (``irt: true``, asked by the country or its NCB), the DVI operation starts when the IRT is on the ground
   (``irt.deployed``), not at the incident;
-- with ``irt: ask`` the affected country's NCB officer decides (``request_irt``); a refusal or a
+- with ``irt_requested_by: ncb`` the affected country's NCB officer decides (``request_irt``); a refusal or a
   lapsed prompt means no IRT, so no DVI operation: only the General Secretariat's routine
   comparison identifies the body;
 - without an IRT (``irt: false``) the country's own DVI team starts at the incident (unchanged).
@@ -35,7 +35,8 @@ def disaster(irt: bool | str, *, players: list | None = None, script: dict | Non
                              "location": "MA", "identified_as": "S2"},
                             {"id": "S2", "kind": "missing", "identity": {"name": "Jan DE VRIES"}, "location": "DE"}],
                   requests=REQUESTS, players=players or [],
-                  incidents=[{"id": "X1", "at": "0m", "country": "MA", "irt": irt, "dvi": True}])
+                  incidents=[{"id": "X1", "at": "0m", "country": "MA", "dvi": True,
+                              **({"irt_requested_by": "ncb"} if irt == "ask" else {"irt": irt})}])
     seats = SeatConfig(policy="scripted", script=Script.model_validate(script)) if script else None
     ex = Exercise(sc, seats=seats)
     ex.run()
