@@ -98,6 +98,8 @@ class Exercise:
         self.nationals_override = dict(w.extradites_nationals)
         self.treaty_override = {frozenset(e.between): e.basis for e in w.extradition}
         self._border = dict(w.border_systems)
+        self.imest_borders: dict[str, str] = {}  # host -> the system an IMEST brings while deployed (package C)
+        self.imest_prescreen: set[str] = set()  # hosts whose IMEST screens arriving flights (API) (package C)
         mind_rng = self.streams.stream("mind")
         refresh = distribution(params, "mind.refresh_interval").sampler(mind_rng)
         phases = {}
@@ -180,7 +182,7 @@ class Exercise:
         return self.transport.ccc_site_now()
 
     def border_system(self, country: str) -> str:
-        return self._border.get(country) or self.legal[country].border_system
+        return self.imest_borders.get(country) or self._border.get(country) or self.legal[country].border_system
 
     # --- messages ---------------------------------------------------------------------------
     def _read(self, code: str, msg: Message) -> None:

@@ -30,6 +30,8 @@ REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", 
                   "diffusion.info_requested", "diffusion.info_supplied"}
 CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located", "arrest.national", "whereabouts.reported", "warning.issued",
               "border.prescreened", "dvi.matched"}
+CASE_KINDS |= {"entry.refused", "entry.admitted",  # package C: the border's country and the notice's requester
+               "desk.backlog", "desk.caught_up"}  # and the desk's own NCB
 # The requesting state preparing its formal extradition request (sim/notices/arrests.py).
 PREPARATION_KINDS = {"extradition.preparing", "extradition.prepared"}
 SEATS_HELP = "ncb:CC (an NCB officer), ndtf (a reviewer), ccc (a CCC duty officer) or trainer (everything)"

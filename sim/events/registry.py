@@ -58,6 +58,13 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "apply_refugee_rule": ("delete", "delete_naming_source", "keep"),  # sim/notices/filing.py
     "release_on_lost_basis": ("release", "keep"),  # sim/notices/arrests.py
     "stop_payment": ("request", "wait"),  # sim/people/funds.py (package D)
+
+
+    # package C (people)
+    "request_irt": ("request", "national"),  # sim/people/operations.py
+    "request_imest": ("request", "national"),  # sim/people/operations.py
+    "apply_travel_ban": ("refuse_entry", "admit"),  # sim/people/hits.py
+    "triage_hit": ("urgent", "routine", "discard"),  # sim/people/triage.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -329,8 +336,9 @@ kind("operation.checks", "a participant's checks of one action day", "country? c
      types={"checks": WHOLE, "day": WHOLE, "hits": WHOLE})
 kind("operation.arrests", "a participant's arrests", "country? arrests intelligence operation",
      types={"arrests": WHOLE, "intelligence": NUMBER})
-kind("operation.ended", "an operation ends", "arrests! checks! hits! name! participants? operation", key=True,
-     types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE})
+kind("operation.ended", "an operation ends", "arrests! checks! hits! name! participants? operation "
+     "reported? victims? lost?", key=True,
+     types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE, "reported": WHOLE, "victims": WHOLE, "lost": WHOLE})
 kind("incident.reported", "a country reports an incident", "country? incident type",
      types={"type": _one_of("incident type", _literal(Incident, "kind"))})
 kind("irt.requested", "an Incident Response Team is requested", "ccc? country? incident", types={"ccc": TEXT})
@@ -382,6 +390,28 @@ kind("scenario.drawn", "a value the scenario leaves to chance is drawn from the 
      why_not="the draw is the exercise's setting, fixed at the start, not an outcome of play",
      types={"path": TEXT, "value": TEXT, "choice": WHOLE, "choices": Type("l", what="the choices as written"), "route": TEXTS,
             "answer": _one_of("partner's answer", ANSWERS), "minutes": NUMBER, "distribution": EXPECTATION})
+
+# --- package C (people): response teams and the UN travel ban ---------------------------------
+kind("imest.requested", "the host asks for a Major Event Support Team", "country! name? event", key=True,
+     types={"event": _ref("event", what="major event id")})
+for _how, _label in (("refused", "a country refuses entry under a UN travel ban"),
+                     ("admitted", "a country lets in a traveller under a UN travel ban")):
+    kind(f"entry.{_how}", _label, "country! notice! notice_kind? requester? subject! transit?"
+         + (" returned_to?" if _how == "refused" else ""), key=True, types={"returned_to": COUNTRY})
+
+_HIT_TYPE = _one_of("hit type", ("wanted", "victim", "not_the_person"))
+kind("operation.hit", "an operation's check finds someone and the checkpoint reports it", "country! hit! operation! type!",
+     types={"hit": TEXT, "type": _HIT_TYPE})
+kind("operation.hit_resolved", "what an operation's reported hit came to after the NCB's triage",
+     "country! hit! operation! outcome! type! unread?", key=True,
+     types={"hit": TEXT, "type": _HIT_TYPE,
+            "outcome": _one_of("outcome", ("arrested", "victim_protected", "lost", "cleared", "wasted")),
+            "unread": FLAG})
+
+kind("desk.backlog", "an NCB desk falls behind: its watched queue reaches the limit", "country! queued! limit!", key=True,
+     types={"queued": WHOLE, "limit": WHOLE})
+kind("desk.caught_up", "an NCB desk that fell behind is back to half its limit", "country! queued! limit!", key=True,
+     types={"queued": WHOLE, "limit": WHOLE})
 
 
 # --- package D (funds): stop-payment requests (I-GRIP) and the transfers they are about ---------------

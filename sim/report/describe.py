@@ -228,6 +228,24 @@ def _movement(e: Event) -> str | None:
         return f"{country(e.get('country'))} asks for an Incident Response Team"
     if k == "imest.ended":
         return f"The IMEST for {e.get('name', '?')} in {country(e.get('country'))} ends"
+    if k == "operation.hit":
+        return (f"Operation {e.get('operation', '?')}: a check in {country(e.get('country'))} finds "
+                f"{HIT_WORDS.get(str(e.get('type')), 'someone')} ({e.get('hit', '?')})")
+    if k == "operation.hit_resolved":
+        return (f"Operation {e.get('operation', '?')}, hit {e.get('hit', '?')} in {country(e.get('country'))}: "
+                f"{OUTCOME_WORDS.get(str(e.get('outcome')), str(e.get('outcome')))}"
+                + (" (the report was read too late)" if e.get("unread") else ""))
+    if k == "desk.backlog":
+        return f"NCB {country(e.get('country'))}'s desk is past capacity: {e.get('queued')} messages wait unread"
+    if k == "desk.caught_up":
+        return f"NCB {country(e.get('country'))}'s desk catches up: {e.get('queued')} messages wait"
+    if k == "imest.requested":
+        return f"{country(e.get('country'))} asks for a Major Event Support Team ({e.get('event', '?')})"
+    if k in ("entry.refused", "entry.admitted"):
+        done = "refuses entry to" if k == "entry.refused" else "lets in"
+        back = f", sent back to {country(e['returned_to'])}" if e.get("returned_to") else ""
+        return (f"{country(e.get('country'))} {done} {e.get('subject', '?')} under the UN travel ban of "
+                f"{e.get('notice', '?')}{back}")
     return None
 
 
@@ -298,3 +316,10 @@ def _funds(e: Event) -> str | None:
     if k == "funds.not_found":
         return f"{country(e['country'])} finds no account of transfer {e['funds']} in its country"
     return None
+
+
+# package C: an operation's reported hits
+HIT_WORDS = {"wanted": "a wanted person", "victim": "a possible victim", "not_the_person": "a name match"}
+OUTCOME_WORDS = {"arrested": "the wanted person is arrested", "victim_protected": "the victim is protected",
+                 "lost": "the person is lost", "cleared": "a false positive, cleared",
+                 "wasted": "a unit sent for a false positive"}

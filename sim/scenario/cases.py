@@ -428,6 +428,41 @@ class CaseSpec(Strict):
     max_reminders: int = Field(2, ge=0, le=10)
 
 
+HitKind = Literal["wanted", "victim", "not_the_person"]
+
+
+def _hit_mix() -> dict[HitKind, float]:
+    # Liberterra II (2024, domain.md): 2,517 arrests and 3,222 victims rescued; false positives assumed.
+    return {"wanted": 0.35, "victim": 0.45, "not_the_person": 0.2}
+
+
+class HitReports(Strict):
+    """Hits of an operation's checks that reach the NCB desks one by one, each to be triaged."""
+
+    countries: list[CountryCode] | None = Field(
+        None, description="participants whose hits are reported one by one (default: every participant); "
+                          "the others' hits stay aggregate counts")
+    share: Share = Field(1.0, description="share of those hits reported one by one (the rest stay counts)")
+    kinds: dict[HitKind, float] = Field(
+        default_factory=_hit_mix,
+        description="what a reported hit turns out to be, as relative weights: a wanted person, a victim "
+                    "(of trafficking, a missing child…) or a false positive (a name match that is not the "
+                    "person)")
+    hold: Duration = Field(
+        as_written("6h"), description="how long the checkpoint can hold the person after the hit: the NCB's "
+                                      "triage must send a unit (urgent) within it, or a wanted person walks "
+                                      "and a victim is moved on (operation.hit_resolved outcome lost). A report "
+                                      "the desk reads later than this is lost unread — a desk past capacity "
+                                      "loses people")
+
+    @field_validator("kinds")
+    @classmethod
+    def _weights(cls, v: dict[HitKind, float]) -> dict[HitKind, float]:
+        if not v or any(w < 0 for w in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("give at least one kind with a positive weight, and no negative weight")
+        return v
+
+
 class OperationSpec(Strict):
     """A coordinated cross-border operation (Pangea-, Liberterra-, HAECHI-like)."""
 
@@ -446,6 +481,9 @@ class OperationSpec(Strict):
     hit_rate: Share = Field(1e-4, description="hits per database check")
     arrest_base: Share = Field(0.1, description="share of targets arrested without intelligence")
     arrest_gain: Share = Field(0.6, description="extra share arrested with full intelligence")
+    hit_reports: HitReports | None = Field(
+        None, description="hits reported one by one to the participants' desks, each a triage_hit decision "
+                          "for a played NCB (urgent / routine / discard); absent: hits are only counted")
 
     @model_validator(mode="after")
     def _bounded(self) -> OperationSpec:
@@ -461,12 +499,21 @@ class Incident(Strict):
     at: Timing = Field(description="when it happens, after the start" + TIMING_HELP)
     country: CountryCode
     kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
-    irt: bool = Field(True, description="the country requests an IRT (deployed in 12-24 h)")
-    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation runs in the country "
-                                         "from this moment: bodies found there with a published Black Notice "
-                                         "are compared with the published Yellow Notices and identified after "
-                                         "dvi.matching_time (without one, the General Secretariat's routine "
-                                         "comparison takes dvi.routine_matching_time)")
+    irt: bool = Field(True, description="the country asks for an IRT (deployed in 12-24 h, irt.deployment_time)")
+    irt_requested_by: Literal["country", "ncb"] = Field(
+        "country", description="who decides to ask for the IRT: `country`, it asks at once; `ncb`, the "
+                               "country's NCB officer decides (a request_irt decision for its seat, open for "
+                               "`irt_ask_within`; letting it lapse means national resources only)")
+    irt_ask_within: Duration = Field(
+        as_written("6h"), description="with `irt_requested_by: ncb`, how long the NCB officer has to ask")
+    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation: bodies found in the "
+                                         "country with a published Black Notice are compared with the published "
+                                         "Yellow Notices and identified after dvi.matching_time. With an IRT "
+                                         "(`irt: true`) the operation starts when the IRT is on the ground "
+                                         "(irt.deployed), and never if no IRT comes; without one (`irt: false`) "
+                                         "the country's own team starts it at the incident. Bodies outside an "
+                                         "operation wait for the General Secretariat's routine comparison "
+                                         "(dvi.routine_matching_time)")
 
 
 class MajorEvent(Strict):
@@ -477,6 +524,21 @@ class MajorEvent(Strict):
     country: CountryCode
     starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
     lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)
+    imest: bool = Field(True, description="an IMEST supports the event (false: the event happens without one)")
+    imest_requested_by: Literal["country", "ncb"] = Field(
+        "country", description="who decides to ask for the IMEST: `country`, it has; `ncb`, the host NCB's "
+                               "officer decides (a request_imest decision for its seat at the start, open for "
+                               "`imest_ask_within`; the IMEST deploys at `starts`, or when asked if later, and "
+                               "never if not asked)")
+    imest_ask_within: Duration = Field(
+        as_written("1d"), description="with `imest_requested_by: ncb`, how long the host NCB's officer has to ask")
+    border_system: Literal["find", "mind"] | None = Field(
+        None, description="while the IMEST is deployed, the host's border posts check through this system "
+                          "(find: live queries of INTERPOL's databases, so a notice published an hour ago "
+                          "is found; mind: an offline copy); absent: the host's own system throughout")
+    prescreen: bool = Field(False, description="while the IMEST is deployed, the host screens the passengers "
+                                               "of arriving flights before they land (API/PNR), as if it had "
+                                               "its own passenger-data system")
 
 
 class CaseFile(Strict):

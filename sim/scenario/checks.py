@@ -134,6 +134,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     _check_people(sc, ids, country, err, warn, end)
     _check_in_motion(sc, country, err, warn, end)
     _check_funds(sc, country, err, warn, end)  # package D
+    _check_response_and_operations(sc, country, err, warn)  # package C
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
@@ -640,3 +641,27 @@ def _check_funds(sc: Scenario, country, err, warn, end: float) -> None:
             err(("funds", i, "withdrawn_at"), "the money is withdrawn at the start: nothing could stop it")
         elif timing_range(f.withdrawn_at)[0] >= end:
             warn(("funds", i, "withdrawn_at"), "withdrawn at or after the exercise ends: nothing is at stake")
+
+
+def _check_response_and_operations(sc: Scenario, country, err, warn) -> None:
+    """Package C: operation hit reports go to participants; a decision left to an NCB nobody plays
+    is answered by the automation, which a trainer should know; watched desks are in the world."""
+    played = {p.seat for p in sc.players}
+    for code in sc.backlog_alerts:
+        country(("backlog_alerts", code), code)
+    for i, op in enumerate(sc.operations):
+        hr = op.hit_reports
+        if hr is None or hr.countries is None:
+            continue
+        for k, c in enumerate(hr.countries):
+            if c not in op.participants:
+                err(("operations", i, "hit_reports", "countries", k),
+                    f"{c} does not take part in operation {op.id}: hits are reported only to participants")
+    for i, inc in enumerate(sc.incidents):
+        if inc.irt and inc.irt_requested_by == "ncb" and f"ncb:{inc.country}" not in played:
+            warn(("incidents", i, "irt_requested_by"), f"irt_requested_by: ncb leaves the IRT to NCB {inc.country}'s officer, but nobody plays "
+                                          f"ncb:{inc.country}: the automation decides for it")
+    for i, ev in enumerate(sc.major_events):
+        if ev.imest and ev.imest_requested_by == "ncb" and f"ncb:{ev.country}" not in played:
+            warn(("major_events", i, "imest_requested_by"), f"imest_requested_by: ncb leaves the IMEST to NCB {ev.country}'s officer, but nobody "
+                                               f"plays ncb:{ev.country}: the automation decides for it")

@@ -54,7 +54,8 @@ HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 EVENT_KINDS = event_kinds()
 OBJECTIVE_KINDS = objective_kinds()
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
-           "request_extradition", "refuse_request")
+           "request_extradition", "refuse_request",
+           "request_irt", "request_imest")
 
 
 class DeskStaffing(Strict):
@@ -434,6 +435,11 @@ class Scenario(Strict):
     operations: list[OperationSpec] = Field(default_factory=list, description="coordinated cross-border operations")
     incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
     major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")
+    backlog_alerts: dict[CountryCode, Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        default_factory=dict,
+        description="NCB desks watched for a backlog, e.g. {ES: 15}: when that many messages wait unread, "
+                    "desk.backlog is journalled (the desk is past capacity, and its NCB sees it), and "
+                    "desk.caught_up once the queue is down to half of it")
     policies: Policies = Field(default_factory=Policies, description="automation for the roles nobody plays")
     funds: list[Funds] = Field(default_factory=list,
                                description="money a fraud moved abroad, which the victims' NCB can stop with a "
