@@ -88,6 +88,10 @@ class Injects:
             return f"skipped: {SKIP_WHY[self.skipped[inject_id]]}"
         if inject_id in self.moved and st == "pending":
             return f"rescheduled to {format_minutes(self.due_at[inject_id])}"
+        inj = self.by_id.get(inject_id)
+        if st == "pending" and inj is not None and inj.on is not None:
+            due = self.due_at.get(inject_id)
+            return "waiting for its event" if due is None else f"its event came: due at {format_minutes(due)}"
         return st
 
     # --- conditions ------------------------------------------------------------------------------

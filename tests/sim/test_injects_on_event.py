@@ -69,6 +69,10 @@ def test_the_trainer_table_says_what_the_inject_waits_for():
     host = PlayHost.headless(sc, policy="by_the_book")
     row = next(r for r in host.msel() if r.id == "B")
     assert row.due == "on inject.fired (inject A) + 2h 00m" and row.status == "pending"
+    assert row.status_text == "waiting for its event"
+    host.advance(24 * 60 + 30, 30.0)  # A fires at 1d: B falls due two hours later
+    row = next(r for r in host.msel() if r.id == "B")
+    assert row.status_text == "its event came: due at 1d 2h 00m"
 
 
 def test_a_chain_behind_an_on_inject_is_not_called_a_cycle(tmp_path):
