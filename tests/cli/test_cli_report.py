@@ -111,7 +111,7 @@ def test_report_with_what_if_alternatives(noted_what_if_report):
     code, err = _outcome(noted_what_if_report, "report")
     assert code == 0, err
     text = (noted_what_if_report / "report.md").read_text()
-    assert "### What if Q3 had gone otherwise?" in text and "| decline | 1 |" in text
+    assert "### What if Q5 had gone otherwise?" in text and "| decline | 1 |" in text
 
 
 def test_evaluator_notes_reach_the_report(noted_what_if_report):

@@ -221,7 +221,7 @@ def test_after_a_branch_a_held_answer_goes_only_to_the_same_question(tmp_path):
     never left to lapse."""
     store, _ = play(tmp_path, lambda d: d.recommended)
     store.close()
-    for branch in (("Q3", "ask:photographs"), ("Q2", "hold")):
+    for branch in (("Q5", "ask:photographs"), ("Q2", "hold")):  # Q5: the hit on DUVAL (Q3, Q4: BENALI's requests)
         events = _branch_journal(tmp_path / "s.db", branch)
         lapsed = [e for e in events if e["kind"] == "decision.expired" and e["seat"] == "ncb:FR"]
         assert not lapsed, (branch, lapsed)
