@@ -84,8 +84,9 @@ class Type:
 
     @property
     def matchable(self) -> bool:
-        """An objective's ``match`` compares one scalar value: a list never equals one."""
-        return self.letter not in ("l", "x")
+        """An objective's ``match`` compares a value, or a list with includes/excludes; an
+        expectation is neither."""
+        return self.letter != "x"
 
 
 def _one_of(what: str, values) -> Type:
@@ -108,6 +109,7 @@ def _literal(model, name: str) -> tuple[str, ...]:
 TEXT, WHOLE, NUMBER, FLAG, TEXTS = Type("s"), Type("i"), Type("n"), Type("b"), Type("l")
 TIME, DEADLINE, EXPECTATION = Type("t"), Type("d"), Type("x")
 COUNTRY = _ref("country", what="member country (ISO code, in the exercise's world)")
+COUNTRIES = Type("l", ref="country", what="member countries (ISO codes, in the exercise's world)")
 SUBJECT = _ref("subject")
 REQUEST = _ref("request", pattern=r"B\d+", what="request id (a scenario's request, or B… from the background)")
 CASE = _ref("case", pattern=r"A\d+", what="case id (a scenario's case or operation, or A… for an arrest case)")
@@ -262,7 +264,7 @@ kind("notice.expired", "a notice expires", "notice! requester? notice_kind state
      types={"state": NOTICE_STATE})
 kind("diffusion.sent", "an NCB circulates a diffusion",
      "diffusion! notice_kind? purpose? requester! to? subject since? state aliases",
-     key=True, types={"to": TEXTS, "since": TIME, "state": DIFFUSION_STATE, "aliases": TEXTS})
+     key=True, types={"to": COUNTRIES, "since": TIME, "state": DIFFUSION_STATE, "aliases": TEXTS})
 kind("diffusion.reviewed", "the NDTF reviews a diffusion",
      "diffusion! outcome! reason? requester? detail notice_kind state subject", key=True,
      types={"state": DIFFUSION_STATE, "outcome": _one_of("review outcome", ("compliant", "purged")),
@@ -440,13 +442,26 @@ kind("funds.not_found", "the NCB asked finds no such account in its country", "c
 _JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}
 
 
+_BOUNDS = ("gt", "ge", "lt", "le")
+
+
 def field_schema(t: Type) -> dict[str, Any]:
-    """The JSON Schema of one matchable field's value."""
+    """The JSON Schema of one matchable field's value: a list takes includes/excludes, a number
+    its value or bounds (gt, ge, lt, le)."""
+    if t.letter == "l":
+        items = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+        return {"type": "object", "additionalProperties": False, "minProperties": 1,
+                "properties": {"includes": items, "excludes": items},
+                **({"description": t.what} if t.what else {})}
     out: dict[str, Any] = {"type": _JSON[t.letter]}
     if t.values:
         out["enum"] = list(t.values)
     if t.what:
         out["description"] = t.what
+    if t.letter in ("i", "n"):
+        bounds = {"type": "object", "additionalProperties": False, "minProperties": 1,
+                  "properties": {b: {"type": "number"} for b in _BOUNDS}}
+        return {"anyOf": [out, bounds]}
     return out
 
 
@@ -545,7 +560,12 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
         return f"'{ek.name}' events carry no field {_shown(key)}{suggest(key, ek.names)}{NEVER}"
     t = spec.type
     if not t.matchable:
-        return f"'{key}' is a list; match compares one value, which never equals a list{NEVER}"
+        return f"'{key}' is not something a match can compare{NEVER}"
+    if hasattr(value, "operators"):  # a comparison (sim.scenario.model.Compare)
+        return _comparison_problem(key, t, value.operators(), scope)
+    if t.letter == "l":
+        return (f"'{key}' is a list: compare it with {{includes: [...]}} or {{excludes: [...]}}, "
+                f"e.g. {key}: {{includes: [{_shown(value).strip(chr(39))}]}}{NEVER}")
     if not _fits(t.letter, value):
         return f"'{key}' is {_LETTER_WORDS[t.letter]}, not {_shown(value)}{NEVER}"
     if not isinstance(value, str):
@@ -585,6 +605,34 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
             hint = f" (known: {', '.join(sorted(known))})"
         return f"no {t.ref} has id {_shown(value)} in this scenario{hint}{NEVER}"
     return None
+
+
+def _comparison_problem(key: str, t: Type, ops: Mapping[str, Any], scope: Scope) -> str | None:
+    """What is wrong with a comparison on a field of type ``t``, or None."""
+    listed = [k for k in ops if k in ("includes", "excludes")]
+    if t.letter == "l":
+        if not listed:
+            return f"'{key}' is a list: compare it with includes or excludes, not {', '.join(ops)}{NEVER}"
+        if t.ref == "country":
+            for op in listed:
+                for item in ops[op]:
+                    wrong = _country(item, scope)
+                    if wrong:
+                        return f"{op}: {wrong}{NEVER}"
+        both = set(ops.get("includes", ())) & set(ops.get("excludes", ()))
+        if both:
+            return f"includes and excludes both name {', '.join(sorted(both))}: no list can do both{NEVER}"
+        return None
+    if t.letter in ("i", "n"):
+        if listed:
+            return f"'{key}' is a number: compare it with gt, ge, lt or le, not {', '.join(listed)}{NEVER}"
+        for lo in ("gt", "ge"):
+            for hi in ("lt", "le"):
+                if lo in ops and hi in ops and (ops[lo] > ops[hi] or (ops[lo] == ops[hi] and (lo, hi) != ("ge", "le"))):
+                    return f"no number is {' and '.join(f'{k} {v:g}' for k, v in ops.items())}{NEVER}"
+        return None
+    return (f"'{key}' is {_LETTER_WORDS.get(t.letter, 'a value')}: give the value itself; a comparison takes a "
+            f"list (includes, excludes) or a number (gt, ge, lt, le){NEVER}")
 
 
 def match_problems(kind_name: str, match: Mapping[str, object], scope: Scope) -> list[tuple[str, str]]:

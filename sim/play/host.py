@@ -565,6 +565,9 @@ class PlayHost:
                 due = format_minutes(settled_minutes(i.at))
             elif i.after is not None:
                 due = f"after {i.after.inject}"
+            elif i.on is not None:  # due when an event happens in play (A: on-event injects)
+                delay = settled_minutes(i.on.delay)
+                due = f"on {condition_words(i.on)}" + (f" + {format_minutes(delay)}" if delay else "")
             else:  # the model gives an inject exactly one of at, after and instead_of
                 due = f"with {i.instead_of}"
             expect = deadline = ""

@@ -138,9 +138,12 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
+    on_event = _waits_for_event(sc)
     for i, inj in enumerate(sc.injects):
         t = fire_at.get(inj.id)
-        if t is None and inj.after is not None and inj.after.inject in ids:
+        if inj.id in on_event:
+            pass  # due when an event happens in play: no time to check beforehand
+        elif t is None and inj.after is not None and inj.after.inject in ids:
             err(("injects", i, "after"), "this inject is part of a cycle of 'after' references and can never fire")
         elif t is None and inj.instead_of is not None and inj.instead_of in ids and inj.instead_of != inj.id:
             err(("injects", i, "instead_of"), "this inject is part of a cycle of 'instead_of' and 'after' references "
@@ -178,6 +181,11 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     scope = Scope.of(sc, all_members())
     _check_request_triggers(sc, scope, err)
     for i, inj in enumerate(sc.injects):
+        if inj.on is not None:
+            for key, message in match_problems(inj.on.event, inj.on.match, scope):
+                message = message.replace(NEVER, "; no event can ever match it, so this inject never fires").replace(
+                    "an objective cannot wait for", "on: cannot wait for")
+                err(("injects", i, "on", "match", key) if key else ("injects", i, "on", "event"), message)
         for word, cond in (("when", inj.when), ("unless", inj.unless)):
             if cond is not None:
                 for path, check in _condition_checks(("injects", i, word), cond):
@@ -378,6 +386,21 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
     for section in ("border_systems", "extradites_nationals"):
         for code in getattr(sc.world, section):
             country(("world", section, code), code)
+
+
+def _waits_for_event(sc: Scenario) -> set[str]:
+    """The injects due only when something happens in play: those with on:, and those that follow
+    one (after:) or stand in for one (instead_of:), however far down the chain."""
+    out = {inj.id for inj in sc.injects if inj.on is not None}
+    changed = True
+    while changed:
+        changed = False
+        for inj in sc.injects:
+            parent = inj.after.inject if inj.after is not None else inj.instead_of
+            if inj.id not in out and parent in out:
+                out.add(inj.id)
+                changed = True
+    return out
 
 
 def _fire_times(sc: Scenario, ids: dict[str, int], latest: bool = False) -> dict[str, float]:
