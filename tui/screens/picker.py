@@ -62,14 +62,15 @@ class PickerScreen(Screen):
         table.focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """The highlighted exercise in full under the table: its summary and every skill, which a
-        narrow terminal cuts off in the row."""
+        """The highlighted exercise in full under the table — what a narrow terminal cuts off in
+        the row: its difficulty, duration and seats, its summary, and every skill."""
         key = event.row_key.value
         if key is None:
             return
         r = self.rows[int(key)]
         self.query_one("#picker-detail", Static).update(
-            f"{shown(r['summary'])}\n[b]skills:[/b] {shown(r['skills'])}" if r["ok"] else "")
+            f"[b]{r['difficulty']}[/b] · {r['duration']} · {shown(r['roles'])}\n{shown(r['summary'])}\n"
+            f"[b]skills:[/b] {shown(r['skills'])}" if r["ok"] else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value
