@@ -40,6 +40,7 @@ from .report.debrief import build as build_debrief
 from .report.describe import describe, is_key, local_time
 from .report.render import html as render_html
 from .report.render import markdown as render_markdown
+from .scenario.cases import Request
 from .scenario.loader import LoadedScenario, load_scenario
 from .scenario.model import Scenario
 from .sessions.runner import SessionRun, check_same_scenario, new_session
@@ -65,7 +66,8 @@ def request_form(scenario: Scenario, request_id: str) -> dict:
     req = next((r for r in scenario.requests if r.id == request_id), None)
     # The case's truth (and whether it is concealed) is the controllers'; indications are not a form field.
     return {} if req is None else req.model_dump(mode="json", by_alias=True, exclude_none=True,
-                                                 exclude={"character", "human_rights_risk", "concealed", "indications"})
+                                                 exclude={"character", "human_rights_risk", "concealed", "indications",
+                                                          *Request.NOT_ON_THE_FORM})
 
 
 POLICIES = ("by_the_book", "overloaded", "careless")

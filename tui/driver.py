@@ -27,7 +27,7 @@ from sim.api import (
     is_key,
 )
 from sim.play.commands import DraftRequest, ReadMessage
-from sim.play.views import ArrestCaseView, BoardRow, FormChoices, Recipient, RequestView
+from sim.play.views import ArrestCaseView, BoardRow, FormChoices, Recipient, RequestView, TransferView
 
 from .wording import Namer, decision_short, message_type
 
@@ -341,6 +341,10 @@ class Driver:
 
     def arrest_case(self, case: str) -> ArrestCaseView | None:
         return next((c for c in self.arrest_cases() if c.case == case), None)
+
+    def transfers(self) -> tuple[TransferView, ...]:
+        """The fraudulent transfers reported to this seat's NCB (the stop-payment form's choices)."""
+        return self.host.transfers(self.seat)
 
     def persons(self) -> dict[str, str]:
         """The people of the exercise (not bodies or objects) by id -> name: whom an NCB can ask to arrest."""

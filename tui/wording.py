@@ -37,7 +37,8 @@ MESSAGE_TYPES = {"rfi": "request for information", "rfi_reply": "answer to a req
                  "basis_withdrawn": "notice no longer valid", "release_notice": "release",
                  "transfer_of_proceedings": "request to prosecute", "prosecution_outcome": "prosecution outcome",
                  "national_arrest": "arrest at the border", "whereabouts": "whereabouts", "locate_hit": "person located",
-                 "warning": "warning", "api_hit": "passenger data hit", "dvi_match": "victim identified"}
+                 "warning": "warning", "api_hit": "passenger data hit", "dvi_match": "victim identified",
+                 "sanctions_hit": "UN sanctions hit", "operation_hit": "operation hit"}
 
 TRAVEL = {"air": "by air", "road": "by road", "sea": "by sea", "rail": "by rail"}
 
@@ -202,6 +203,26 @@ def decision_short(d: DecisionView, name: Namer) -> str:
         return "an urgent message to pass on"
     if d.kind == "deploy_irt":
         return "sending an incident response team"
+    if d.kind == "apply_refugee_rule":
+        return f"the refugee rule{on}"
+    if d.kind == "release_on_lost_basis":
+        return f"releasing {person}" if person else "a release"
+    if d.kind == "act_on_asset":
+        return f"an asset {country + ' ' if country else ''}reports{on}".replace("  ", " ")
+    if d.kind == "review_diffusion":
+        return f"reviewing diffusion {c.get('request') or ''}".rstrip()
+    if d.kind == "complete_request":
+        return f"request {c.get('request', '')} returned by the NDTF".replace("  ", " ")
+    if d.kind == "stop_payment":  # package D
+        return f"a stop-payment request for transfer {c.get('funds', '')}".rstrip()
+    if d.kind == "request_irt":
+        return "asking for an incident response team"
+    if d.kind == "request_imest":
+        return "asking for a major event support team"
+    if d.kind == "triage_hit":
+        return f"an operation hit to triage ({c.get('hit', '')})"
+    if d.kind == "apply_travel_ban":
+        return f"a UN travel ban{' on ' + person if person else ''} at your border"
     return words(d.kind)
 
 

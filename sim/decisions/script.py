@@ -18,7 +18,12 @@ from .port import Decision
 
 DECISION_TYPES = ("file_request", "confirm_hit", "request_extradition", "answer_rfi", "escalate_urgent",
                   "deploy_irt", "review_request",
-                  "transfer_proceedings")
+                  "transfer_proceedings",
+                  "complete_request", "review_diffusion", "act_on_asset",
+                  "apply_refugee_rule", "release_on_lost_basis",
+                  "stop_payment",  # package D
+                  "request_irt", "request_imest", "apply_travel_ban",
+                  "triage_hit")
 
 
 class Answer(Strict):

@@ -15,7 +15,7 @@ cause): ``person`` for a seat's command.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +36,12 @@ class RecipientError(ValueError):
     """A recipient that names no NCB, region or office of this exercise's world."""
 
 
-def expand_recipients(tokens: Iterable[str], members: Mapping[str, Any], sender: str) -> list[str]:
+def expand_recipients(tokens: Iterable[str], members: Mapping[str, Any], sender: str,
+                      offices: Collection[str] = ()) -> list[str]:
     """NCB codes, ``GS``, ``region:NAME`` or ``all`` → the offices they name, each once, in the
-    order written (the sender itself left out)."""
+    order written (the sender itself left out). ``offices``: INTERPOL's offices a message may
+    also name on I-24/7 (``IGCI``, ``CCC-SIN``, ``RB-NBO``…); none for a diffusion, which goes to
+    NCBs only."""
     out: list[str] = []
     regions = sorted({m.region for m in members.values()})
     for token in tokens:
@@ -49,8 +52,11 @@ def expand_recipients(tokens: Iterable[str], members: Mapping[str, Any], sender:
             if region not in regions:
                 raise RecipientError(f"no region '{region}' in this exercise; regions: {', '.join(regions)}")
             named = [c for c, m in members.items() if m.region == region]
-        elif token == GS or token in members:
+        elif token == GS or token in members or token in offices:
             named = [token]
+        elif offices:
+            raise RecipientError(f"'{token}' is not an NCB of this exercise, GS, an INTERPOL office "
+                                 f"({', '.join(o for o in offices if o != GS)}), region:NAME or all")
         else:
             raise RecipientError(f"'{token}' is not an NCB of this exercise, GS, region:NAME or all")
         out.extend(c for c in named if c != sender and c not in out)
@@ -121,6 +127,7 @@ class SeatActs:
                "withdraw_request": self._withdraw_request, "request_provisional_arrest": self._request_arrest,
                "send_extradition_documents": self._send_documents, "abandon_extradition": self._abandon,
                "ask_prosecution": self._ask_prosecution,
+               "request_stop_payment": self._request_stop_payment,
                "validate_expectation": self._validate_expectation}.get(payload.get("kind", ""))
         if act is None:
             raise ValueError(f"'{payload.get('kind')}' is not a seat's command")
@@ -152,7 +159,7 @@ class SeatActs:
         if forward_of is not None:
             extra["forward_of"] = forward_of
         ask = ex.exchange.ask_of(reply_to) if reply_to is not None else None
-        for dst in expand_recipients(p["to"], ex.world.members, src):
+        for dst in expand_recipients(p["to"], ex.world.members, src, ex.world.offices):
             if ask is not None and dst == ask.sender and not (ask.answered or ask.answering):
                 ex.exchange.answered_by_message(ask, p["priority"], p.get("language"), extra)
                 continue
@@ -260,3 +267,7 @@ class SeatActs:
 
     def _ask_prosecution(self, seat: str, p: Mapping[str, Any]) -> None:
         self.ex.arrests.ask_prosecution(self.ex.arrests.cases[p["case"]], p["mode"])
+
+    # --- stop-payment requests (package D) ---------------------------------------------------
+    def _request_stop_payment(self, seat: str, p: Mapping[str, Any]) -> None:
+        self.ex.funds.request(self.office(seat), p["funds"], p["to"], p.get("text", ""))

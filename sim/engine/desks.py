@@ -169,14 +169,34 @@ class NcbDesk:
         self.handled = 0
         self.busy_minutes = 0.0
         self._order = count()
+        self.alert_at: int | None = None  # a watched backlog (watch_backlog); None: not watched
+        self._alerted = False
+        self._on_backlog: Callable[[NcbDesk, int, bool], None] | None = None
         for i in range(max(plan.day, plan.night)):
             env.process(self._officer(i))
+
+    def watch_backlog(self, limit: int, on_backlog: Callable[[NcbDesk, int, bool], None]) -> None:
+        """Call ``on_backlog(desk, queued, True)`` when ``limit`` messages wait unread, and
+        ``(desk, queued, False)`` once the queue is back down to half of it (so a queue hovering
+        at the limit is not reported at every message)."""
+        self.alert_at, self._on_backlog = limit, on_backlog
+
+    def _backlog(self) -> None:
+        queued, limit = len(self._heap), cast(int, self.alert_at)
+        if not self._alerted and queued >= limit:
+            self._alerted = True
+            cast(Callable[[NcbDesk, int, bool], None], self._on_backlog)(self, queued, True)
+        elif self._alerted and queued <= limit // 2:
+            self._alerted = False
+            cast(Callable[[NcbDesk, int, bool], None], self._on_backlog)(self, queued, False)
 
     def deliver(self, msg: Message) -> None:
         msg.delivered_at = self.env.now
         # (rank, arrival order) keeps the heap total-ordered without ever comparing messages.
         heappush(self._heap, (msg.rank, next(self._order), msg))
         self._dispatch()
+        if self.alert_at is not None:
+            self._backlog()
 
     def _dispatch(self) -> None:
         """Hand queued messages to officers on duty and idle, the longest idle first; if some
@@ -257,6 +277,8 @@ class NcbDesk:
         self.handled += 1
         self.busy_minutes += duration
         self.on_handled(self, msg, started - msg.delivered_at, duration)
+        if self.alert_at is not None:
+            self._backlog()
 
     def on_call(self, msg: Message, delay: float):
         """Closed desk, urgent message: the CCC reaches the NCB's on-call officer, who handles it

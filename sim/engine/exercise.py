@@ -22,6 +22,7 @@ from ..notices.registry import MindCopies, Registry
 from ..notices.review import NdtfReview
 from ..notices.stats import arrest_totals, notice_totals
 from ..people.exchange import Exchange, schedule_cases
+from ..people.funds import StopPayments
 from ..people.operations import Operations
 from ..people.subjects import Movements
 from ..rng import RandomStreams
@@ -97,6 +98,8 @@ class Exercise:
         self.nationals_override = dict(w.extradites_nationals)
         self.treaty_override = {frozenset(e.between): e.basis for e in w.extradition}
         self._border = dict(w.border_systems)
+        self.imest_borders: dict[str, str] = {}  # host -> the system an IMEST brings while deployed (package C)
+        self.imest_prescreen: set[str] = set()  # hosts whose IMEST screens arriving flights (API) (package C)
         mind_rng = self.streams.stream("mind")
         refresh = distribution(params, "mind.refresh_interval").sampler(mind_rng)
         phases = {}
@@ -125,6 +128,7 @@ class Exercise:
         schedule_cases(self, self.exchange)
         self.operations = Operations(self, self.exchange)
         self.filing = Filing(self)
+        self.funds = StopPayments(self)  # package D
         self.acts = SeatActs(self)
         self.in_motion = InMotion(self)
         self.transport.connect(self.port, "ccc" in self.played, self._read)
@@ -178,13 +182,14 @@ class Exercise:
         return self.transport.ccc_site_now()
 
     def border_system(self, country: str) -> str:
-        return self._border.get(country) or self.legal[country].border_system
+        return self.imest_borders.get(country) or self._border.get(country) or self.legal[country].border_system
 
     # --- messages ---------------------------------------------------------------------------
     def _read(self, code: str, msg: Message) -> None:
         """What follows an NCB desk reading a message, beyond the message's own ``then``."""
         if msg.inject:
             self.filing.inject_read(msg.inject, code)
+            self.funds.inject_read(msg.inject, code)
         self.traffic.after_handled(code, msg.kind)
 
     @property

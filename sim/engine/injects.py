@@ -2,7 +2,8 @@
 hand on it: fire one now, hold one back, release it, move it to another time, or add one that was
 never written (now or at a chosen time).
 
-An MSEL adapts to play: an inject with ``when:`` fires only if that has happened by its due time,
+An MSEL adapts to play: an inject with ``on:`` falls due when an event happens (plus its delay),
+one with ``when:`` fires only if that has happened by its due time,
 one with ``unless:`` is skipped if that has happened (conditions in the language of objectives,
 counted live from the journal, so they work when the journal keeps no events). A skipped inject
 is journalled with why (``inject.skipped``); the injects that follow it (``after:``) are skipped
@@ -51,6 +52,7 @@ class Injects:
         self._contingencies: dict[str, list[Inject]] = {}  # inject id → the injects instead_of it
         self._seen: dict[int, int] = {}  # id(leaf of a when/unless) → matching events so far
         self._watch: dict[str, list[EventCheck]] = {}  # event kind → leaves that count it
+        self._on: dict[str, list[Inject]] = {}  # event kind → injects triggered by it (on:)
         for inj in ex.scenario.injects:
             for cond in (inj.when, inj.unless):
                 if cond is not None:
@@ -60,10 +62,12 @@ class Injects:
                 self._contingencies.setdefault(inj.instead_of, []).append(inj)
             elif inj.after is not None:
                 self._followers.setdefault(inj.after.inject, []).append((settled_minutes(inj.after.delay), inj))
-            elif inj.at is not None:  # the model requires exactly one of the three
+            elif inj.on is not None:
+                self._on.setdefault(inj.on.event, []).append(inj)
+            elif inj.at is not None:  # the model requires exactly one of the four
                 self._at(settled_minutes(inj.at), inj)
-        if self._watch:  # only scenarios with conditions listen: the others run as before
-            ex.journal.listen(self._count, kinds=self._watch)
+        if self._watch or self._on:  # only scenarios with conditions listen: the others run as before
+            ex.journal.listen(self._count, kinds={*self._watch, *self._on})
 
     # --- what the trainer's table shows ----------------------------------------------------------
     def status(self, inject_id: str) -> str:
@@ -84,6 +88,10 @@ class Injects:
             return f"skipped: {SKIP_WHY[self.skipped[inject_id]]}"
         if inject_id in self.moved and st == "pending":
             return f"rescheduled to {format_minutes(self.due_at[inject_id])}"
+        inj = self.by_id.get(inject_id)
+        if st == "pending" and inj is not None and inj.on is not None:
+            due = self.due_at.get(inject_id)
+            return "waiting for its event" if due is None else f"its event came: due at {format_minutes(due)}"
         return st
 
     # --- conditions ------------------------------------------------------------------------------
@@ -91,6 +99,15 @@ class Injects:
         for leaf in self._watch.get(event["kind"], ()):
             if leaf.matches(event, self.ex.stand_ins):
                 self._seen[id(leaf)] = self._seen.get(id(leaf), 0) + 1
+        for inj in self._on.get(event["kind"], ()):
+            on = inj.on
+            if on is None or not on.matches(event, self.ex.stand_ins):
+                continue
+            seen = self._seen[id(on)] = self._seen.get(id(on), 0) + 1
+            # Due once, at the count-th match; not when the trainer already moved, fired or settled it.
+            if seen == on.count and inj.id not in self.moved and inj.id not in self.due_at \
+                    and inj.id not in self.fired_at and inj.id not in self.skipped:
+                self._at(self.ex.env.now + settled_minutes(on.delay), inj)
 
     def holds(self, node: EventCheck | Never | AllOf | AnyOf) -> bool:
         """Whether a condition holds on what has happened so far."""
@@ -151,7 +168,8 @@ class Injects:
     def fire(self, inj: Inject, by: str | None = None) -> None:
         ex = self.ex
         # An NCB or the General Secretariat writes over I-24/7; anyone else on the national channel.
-        channel = inj.channel or ("i247" if inj.from_ in ex.world.members or inj.from_ == "GS" else "national")
+        channel = inj.channel or ("i247" if inj.from_ in ex.world.members or inj.from_ in ex.world.offices
+                                  else "national")
         self.fired.append(inj.id)
         self.fired_at[inj.id] = ex.env.now
         self._doomed.discard(inj.id)

@@ -30,6 +30,8 @@ REQUESTER_ONLY = {"request.drafted", "request.resubmitted", "notice.requested", 
                   "diffusion.info_requested", "diffusion.info_supplied"}
 CASE_KINDS = {*CASE_EVENT_KINDS, "subject.located", "arrest.national", "whereabouts.reported", "warning.issued",
               "border.prescreened", "dvi.matched"}
+CASE_KINDS |= {"entry.refused", "entry.admitted",  # package C: the border's country and the notice's requester
+               "desk.backlog", "desk.caught_up"}  # and the desk's own NCB
 # The requesting state preparing its formal extradition request (sim/notices/arrests.py).
 PREPARATION_KINDS = {"extradition.preparing", "extradition.prepared"}
 SEATS_HELP = "ncb:CC (an NCB officer), ndtf (a reviewer), ccc (a CCC duty officer) or trainer (everything)"
@@ -110,10 +112,18 @@ class SeatView:
             return t if me in (e.get("to"), e.get("country"), e.get("requester")) else None
         if kind == "refugee.confirmed":
             return t if e.get("actor") == me else None
+        if kind in ("asset.located", "asset.followed_up"):  # package B: the requester and the holding country
+            return t if me in (e.get("requester"), e.get("country")) else None
+        if kind == "refugee.source_disclosed":  # package B: the breach reaches the feared country
+            return t if me == e.get("fearing") else None
+        if kind == "detention.without_basis":  # package B: the holding country and the requester
+            return t if me in (e.get("country"), e.get("requester")) else None
         if kind.startswith("operation."):
             return t if me in e.get("participants", ()) or e.get("country") == me else None
         if kind.startswith(("irt.", "imest.", "incident.")):
             return t if e.get("country") == me else None
+        if kind.startswith("funds."):  # package D: the requester, and the NCB it asked or whose bank acted
+            return t if me in (e.get("requester"), e.get("to"), e.get("country")) else None
         return None  # unknown kinds are not shown: a new kind must be given a rule here
 
 

@@ -22,6 +22,7 @@ from typing import Any, get_args
 
 from ..engine.messages import PRIORITY_RANK
 from ..notices.arrests import MATERIAL, MODES, RELEASE_REASONS
+from ..notices.assets import ROUTES as ASSET_ROUTES
 from ..notices.extradition import GROUNDS
 from ..notices.kinds import PURPOSES, REQUEST_KINDS
 from ..notices.machines import ARREST, DIFFUSION, NOTICE, PROCEEDINGS
@@ -30,7 +31,7 @@ from ..scenario.cases import Incident, OperationSpec, Subject
 from ..scenario.chance import Answer
 from ..scenario.motion import TravelDocument
 from ..world.legal import REQUEST_DEADLINE_DAYS
-from ..world.members import LANGUAGES
+from ..world.members import LANGUAGES, all_offices
 
 # Who caused an event (the journal's ``by``): a person at a seat, a policy, a default applied at a
 # deadline, or the trainer — as ``sim.decisions.port.journal_by`` writes it.
@@ -50,6 +51,20 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "escalate_urgent": ("escalate_translated", "escalate", "hold"),  # sim/engine/transport.py
     "deploy_irt": ("deploy", "decline"),  # sim/people/operations.py
     "answer_rfi": ("reply", "ignore"),  # sim/people/exchange.py
+    # package B (law)
+    "complete_request": ("supply", "withdraw", "leave"),  # sim/notices/review.py
+    "review_diffusion": ("approve", *(f"purge:{r}" for r in REASONS), "ask"),  # sim/notices/review.py
+    "act_on_asset": ASSET_ROUTES,  # sim/notices/assets.py
+    "apply_refugee_rule": ("delete", "delete_naming_source", "keep"),  # sim/notices/filing.py
+    "release_on_lost_basis": ("release", "keep"),  # sim/notices/arrests.py
+    "stop_payment": ("request", "wait"),  # sim/people/funds.py (package D)
+
+
+    # package C (people)
+    "request_irt": ("request", "national"),  # sim/people/operations.py
+    "request_imest": ("request", "national"),  # sim/people/operations.py
+    "apply_travel_ban": ("refuse_entry", "admit"),  # sim/people/hits.py
+    "triage_hit": ("urgent", "routine", "discard"),  # sim/people/triage.py
 }
 _ALL_OPTIONS = tuple(dict.fromkeys(o for opts in DECISIONS.values() for o in opts))
 
@@ -69,8 +84,9 @@ class Type:
 
     @property
     def matchable(self) -> bool:
-        """An objective's ``match`` compares one scalar value: a list never equals one."""
-        return self.letter not in ("l", "x")
+        """An objective's ``match`` compares a value, or a list with includes/excludes; an
+        expectation is neither."""
+        return self.letter != "x"
 
 
 def _one_of(what: str, values) -> Type:
@@ -93,6 +109,7 @@ def _literal(model, name: str) -> tuple[str, ...]:
 TEXT, WHOLE, NUMBER, FLAG, TEXTS = Type("s"), Type("i"), Type("n"), Type("b"), Type("l")
 TIME, DEADLINE, EXPECTATION = Type("t"), Type("d"), Type("x")
 COUNTRY = _ref("country", what="member country (ISO code, in the exercise's world)")
+COUNTRIES = Type("l", ref="country", what="member countries (ISO codes, in the exercise's world)")
 SUBJECT = _ref("subject")
 REQUEST = _ref("request", pattern=r"B\d+", what="request id (a scenario's request, or B… from the background)")
 CASE = _ref("case", pattern=r"A\d+", what="case id (a scenario's case or operation, or A… for an arrest case)")
@@ -247,7 +264,7 @@ kind("notice.expired", "a notice expires", "notice! requester? notice_kind state
      types={"state": NOTICE_STATE})
 kind("diffusion.sent", "an NCB circulates a diffusion",
      "diffusion! notice_kind? purpose? requester! to? subject since? state aliases",
-     key=True, types={"to": TEXTS, "since": TIME, "state": DIFFUSION_STATE, "aliases": TEXTS})
+     key=True, types={"to": COUNTRIES, "since": TIME, "state": DIFFUSION_STATE, "aliases": TEXTS})
 kind("diffusion.reviewed", "the NDTF reviews a diffusion",
      "diffusion! outcome! reason? requester? detail notice_kind state subject", key=True,
      types={"state": DIFFUSION_STATE, "outcome": _one_of("review outcome", ("compliant", "purged")),
@@ -262,6 +279,17 @@ kind("diffusion.purged", "a diffusion is purged", "diffusion! reason? requester?
      types={"state": DIFFUSION_STATE})
 kind("refugee.confirmed", "a country confirms a subject's refugee status", "fearing! subject!", key=True,
      types={"fearing": COUNTRY})
+# package B (law): asset tracing with a Silver Notice
+kind("asset.located", "a country reports an asset a Silver Notice asked about",
+     "asset! country! notice! requester! description? subject", key=True,
+     types={"asset": TEXT, "description": TEXT})
+kind("asset.followed_up", "the requesting NCB decides how to follow up a located asset",
+     "asset! country! notice! requester! route!", key=True,
+     types={"asset": TEXT, "route": _one_of("follow-up route", ASSET_ROUTES)})
+kind("refugee.source_disclosed", "the General Secretariat tells the feared country who granted refugee status",
+     "fearing! granted_by! subject!", key=True, types={"fearing": COUNTRY, "granted_by": COUNTRY})
+kind("detention.without_basis", "an NCB keeps holding a person after the notice or diffusion that held him fell",
+     "country! requester! subject! case detail? diffusion notice", key=True)
 kind("subject.moved", "a subject travels from one country to another", "checked from hours mode subject to transit",
      types={"checked": FLAG, "mode": TEXT})
 kind("border.checked", "a subject passes a border check", "country document subject system document_id name",
@@ -310,8 +338,9 @@ kind("operation.checks", "a participant's checks of one action day", "country? c
      types={"checks": WHOLE, "day": WHOLE, "hits": WHOLE})
 kind("operation.arrests", "a participant's arrests", "country? arrests intelligence operation",
      types={"arrests": WHOLE, "intelligence": NUMBER})
-kind("operation.ended", "an operation ends", "arrests! checks! hits! name! participants? operation", key=True,
-     types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE})
+kind("operation.ended", "an operation ends", "arrests! checks! hits! name! participants? operation "
+     "reported? victims? lost?", key=True,
+     types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE, "reported": WHOLE, "victims": WHOLE, "lost": WHOLE})
 kind("incident.reported", "a country reports an incident", "country? incident type",
      types={"type": _one_of("incident type", _literal(Incident, "kind"))})
 kind("irt.requested", "an Incident Response Team is requested", "ccc? country? incident", types={"ccc": TEXT})
@@ -364,17 +393,75 @@ kind("scenario.drawn", "a value the scenario leaves to chance is drawn from the 
      types={"path": TEXT, "value": TEXT, "choice": WHOLE, "choices": Type("l", what="the choices as written"), "route": TEXTS,
             "answer": _one_of("partner's answer", ANSWERS), "minutes": NUMBER, "distribution": EXPECTATION})
 
+# --- package C (people): response teams and the UN travel ban ---------------------------------
+kind("imest.requested", "the host asks for a Major Event Support Team", "country! name? event", key=True,
+     types={"event": _ref("event", what="major event id")})
+for _how, _label in (("refused", "a country refuses entry under a UN travel ban"),
+                     ("admitted", "a country lets in a traveller under a UN travel ban")):
+    kind(f"entry.{_how}", _label, "country! notice! notice_kind? requester? subject! transit?"
+         + (" returned_to?" if _how == "refused" else ""), key=True, types={"returned_to": COUNTRY})
+
+_HIT_TYPE = _one_of("hit type", ("wanted", "victim", "not_the_person"))
+kind("operation.hit", "an operation's check finds someone and the checkpoint reports it", "country! hit! operation! type!",
+     types={"hit": TEXT, "type": _HIT_TYPE})
+kind("operation.hit_resolved", "what an operation's reported hit came to after the NCB's triage",
+     "country! hit! operation! outcome! type! unread?", key=True,
+     types={"hit": TEXT, "type": _HIT_TYPE,
+            "outcome": _one_of("outcome", ("arrested", "victim_protected", "lost", "cleared", "wasted")),
+            "unread": FLAG})
+
+kind("desk.backlog", "an NCB desk falls behind: its watched queue reaches the limit", "country! queued! limit!", key=True,
+     types={"queued": WHOLE, "limit": WHOLE})
+kind("desk.caught_up", "an NCB desk that fell behind is back to half its limit", "country! queued! limit!", key=True,
+     types={"queued": WHOLE, "limit": WHOLE})
+
+
+# --- package D (funds): stop-payment requests (I-GRIP) and the transfers they are about ---------------
+FUNDS = _ref("funds", what="transfer id (the scenario's funds)")
+_AMOUNT = Type("n", what="amount in US dollars")
+
+
+def extend_kind(name: str, fields: str, types: Mapping[str, Type]) -> None:
+    """Add optional fields to a kind declared above (a decision's context that a newer part of the
+    engine carries), keeping its other fields and order."""
+    k = KINDS[name]
+    extra = tuple(FieldSpec(f, types[f]) for f in fields.split() if k.field(f) is None)
+    KINDS[name] = EventKind(k.name, k.label, k.fields + extra, k.key, k.target, k.why_not)
+
+
+extend_kind("decision.requested", "funds", {"funds": FUNDS})
+kind("funds.stop_requested", "an NCB asks another to stop a fraudulent payment (I-GRIP)",
+     "amount_usd? funds! requester! to!", key=True, types={"funds": FUNDS, "amount_usd": _AMOUNT})
+kind("funds.stopped", "a bank freezes the account before the money is withdrawn",
+     "amount_usd! country! funds! requester!", key=True, types={"funds": FUNDS, "amount_usd": _AMOUNT})
+kind("funds.withdrawn", "the money mules withdraw the money before any freeze",
+     "amount_usd! country! funds! requester!", key=True, types={"funds": FUNDS, "amount_usd": _AMOUNT})
+kind("funds.not_found", "the NCB asked finds no such account in its country", "country! funds! requester!",
+     key=True, types={"funds": FUNDS})
 
 _JSON = {"s": "string", "t": "string", "d": "string", "i": "integer", "n": "number", "b": "boolean"}
 
 
+_BOUNDS = ("gt", "ge", "lt", "le")
+
+
 def field_schema(t: Type) -> dict[str, Any]:
-    """The JSON Schema of one matchable field's value."""
+    """The JSON Schema of one matchable field's value: a list takes includes/excludes, a number
+    its value or bounds (gt, ge, lt, le)."""
+    if t.letter == "l":
+        items = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+        return {"type": "object", "additionalProperties": False, "minProperties": 1,
+                "properties": {"includes": items, "excludes": items},
+                **({"description": t.what} if t.what else {})}
     out: dict[str, Any] = {"type": _JSON[t.letter]}
     if t.values:
         out["enum"] = list(t.values)
     if t.what:
         out["description"] = t.what
+    if t.letter in ("i", "n"):
+        bounds = {"type": "object", "additionalProperties": False, "minProperties": 1,
+                  "properties": {b: {"type": "number"} for b in _BOUNDS}}
+        return {"anyOf": [out, bounds]}
     return out
 
 
@@ -425,6 +512,7 @@ class Scope:
             "case": {c.id for c in sc.cases} | operations, "operation": operations,
             "incident": {i.id for i in sc.incidents}, "event": {e.id for e in sc.major_events},
             "seat": {f"ncb:{c}" for c in world} | {"ndtf", "ccc"},
+            "funds": {f.id for f in sc.funds},  # package D
         }
         return cls(world, frozenset(members), {k: frozenset(v) for k, v in ids.items()})
 
@@ -472,7 +560,12 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
         return f"'{ek.name}' events carry no field {_shown(key)}{suggest(key, ek.names)}{NEVER}"
     t = spec.type
     if not t.matchable:
-        return f"'{key}' is a list; match compares one value, which never equals a list{NEVER}"
+        return f"'{key}' is not something a match can compare{NEVER}"
+    if hasattr(value, "operators"):  # a comparison (sim.scenario.model.Compare)
+        return _comparison_problem(key, t, value.operators(), scope)
+    if t.letter == "l":
+        return (f"'{key}' is a list: compare it with {{includes: [...]}} or {{excludes: [...]}}, "
+                f"e.g. {key}: {{includes: [{_shown(value).strip(chr(39))}]}}{NEVER}")
     if not _fits(t.letter, value):
         return f"'{key}' is {_LETTER_WORDS[t.letter]}, not {_shown(value)}{NEVER}"
     if not isinstance(value, str):
@@ -492,7 +585,7 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
     if t.ref == "country":
         wrong = _country(value, scope)
         return wrong + NEVER if wrong else None
-    if t.ref == "recipient" and value == "GS":  # the General Secretariat (the NDTF's replies, a person's message)
+    if t.ref == "recipient" and (value == "GS" or value in all_offices()):  # GS (the NDTF's replies), IGCI…
         return None
     if t.ref == "recipient":
         wrong = _country(value, scope)
@@ -512,6 +605,34 @@ def value_problem(ek: EventKind, key: str, value: object, match: Mapping[str, ob
             hint = f" (known: {', '.join(sorted(known))})"
         return f"no {t.ref} has id {_shown(value)} in this scenario{hint}{NEVER}"
     return None
+
+
+def _comparison_problem(key: str, t: Type, ops: Mapping[str, Any], scope: Scope) -> str | None:
+    """What is wrong with a comparison on a field of type ``t``, or None."""
+    listed = [k for k in ops if k in ("includes", "excludes")]
+    if t.letter == "l":
+        if not listed:
+            return f"'{key}' is a list: compare it with includes or excludes, not {', '.join(ops)}{NEVER}"
+        if t.ref == "country":
+            for op in listed:
+                for item in ops[op]:
+                    wrong = _country(item, scope)
+                    if wrong:
+                        return f"{op}: {wrong}{NEVER}"
+        both = set(ops.get("includes", ())) & set(ops.get("excludes", ()))
+        if both:
+            return f"includes and excludes both name {', '.join(sorted(both))}: no list can do both{NEVER}"
+        return None
+    if t.letter in ("i", "n"):
+        if listed:
+            return f"'{key}' is a number: compare it with gt, ge, lt or le, not {', '.join(listed)}{NEVER}"
+        for lo in ("gt", "ge"):
+            for hi in ("lt", "le"):
+                if lo in ops and hi in ops and (ops[lo] > ops[hi] or (ops[lo] == ops[hi] and (lo, hi) != ("ge", "le"))):
+                    return f"no number is {' and '.join(f'{k} {v:g}' for k, v in ops.items())}{NEVER}"
+        return None
+    return (f"'{key}' is {_LETTER_WORDS.get(t.letter, 'a value')}: give the value itself; a comparison takes a "
+            f"list (includes, excludes) or a number (gt, ge, lt, le){NEVER}")
 
 
 def match_problems(kind_name: str, match: Mapping[str, object], scope: Scope) -> list[tuple[str, str]]:

@@ -47,6 +47,8 @@ NO_REQUEST = "no_extradition_request_in_time"
 DECLINED = "requester_declined"
 ABANDONED = "requester_abandoned"
 BASIS_LOST = "legal_basis_lost"
+RELEASE_WINDOW = 4 * 60.0  # a played holding NCB decides within hours; then the duty judge orders the release
+RELEASE_REMINDER = 12 * 60.0  # a person kept without a basis: the question comes back this often
 REFUSED = "extradition_refused"
 RELEASE_REASONS = (NO_CONFIRMATION, NO_LONGER_VALID, NATIONAL, NO_BASIS, NO_REQUEST, DECLINED, ABANDONED, BASIS_LOST,
                    REFUSED)
@@ -100,6 +102,7 @@ class Arrests:
         self.languages = {code: m.languages for code, m in ex.world.members.items()}
         self.cancel_record = lambda rec, reason, actor: ex.review.cancel_if_valid(rec, reason, actor)
         self.movements = lambda: ex.movements
+        self.played = frozenset(ex.played)  # the seats people (or their stand-ins) play
         self.political = {r.id for r in ex.scenario.requests if r.character in ("political", "military")}
         p, rng = ex.scenario.parameters, ex.streams.stream("extradition")
         self.hold = distribution(p, "border.hold_time").sampler(rng)
@@ -458,7 +461,35 @@ class Arrests:
 
     def _basis_lost(self, case: ArrestCase, reason: str, detail: str) -> None:
         # A prompt still open on the case stays open: answering it now changes nothing.
+        if f"ncb:{case.country}" in self.played and case.country not in case.subject.spec.law.own_warrant_in:
+            self._ask_release(case, reason, detail)
+            return
         self._let_go(case, case.country, reason, detail)
+
+    def _ask_release(self, case: ArrestCase, reason: str, detail: str) -> None:
+        """A person plays the NCB holding him, with no ground of its own: release him now (right), or
+        keep him while it checks — detention without a basis, asked again every twelve hours.
+        Package B."""
+        name = case.subject.spec.identity.name
+
+        def act(key: str) -> None:
+            if not case.active:
+                return
+            if key == "release":
+                self._let_go(case, case.country, reason, detail)
+                return
+            self.journal.emit(self.env.now, "detention.without_basis", case.country, case=case.id,
+                              subject=case.subject.id, country=case.country, requester=case.requester,
+                              **case.reference(), detail=detail)
+            self.env.timeout(RELEASE_REMINDER).callbacks.append(
+                lambda _e: self._ask_release(case, reason, detail) if case.active else None)
+
+        options = [Option("release", f"Release {name} now: nothing else holds him", recommended=True),
+                   Option("keep", f"Keep holding {name} while you check")]
+        self.port.raise_(f"ncb:{case.country}", "release_on_lost_basis",
+                         f"The basis for holding {name} has fallen ({detail}). You have no warrant of your own.",
+                         options, "release", RELEASE_WINDOW, act, case=case.id, subject=case.subject.id,
+                         country=case.country)
 
     # --- the requester gives up -------------------------------------------------------------------------
     def abandon(self, case: ArrestCase) -> None:

@@ -16,8 +16,9 @@ from ..decisions.port import Option
 from ..durations import minutes
 from ..scenario.cases import Request
 from ..scenario.chance import settled_minutes
+from .assets import AssetTracing
 from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
-from .rules import DATA_QUALITY, findings
+from .rules import COERCIVE_MEASURES, DATA_QUALITY, SILVER_COERCIVE, findings
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
@@ -33,7 +34,7 @@ def _findings(req: Request, provided: frozenset[str]):
     purpose = req.purpose or DEFAULT_PURPOSE.get(req.kind)
     return purpose, findings(req.kind, purpose=purpose, offence=req.offence, max_penalty_years=req.max_penalty_years,
                              sentence_months=req.sentence_months, provided=provided, character=req.character,
-                             human_rights_risk=req.human_rights_risk, requester=req.by)
+                             human_rights_risk=req.human_rights_risk, requester=req.by, measures=req.measures)
 
 
 class Filing:
@@ -43,17 +44,33 @@ class Filing:
         for req in ex.scenario.requests:
             if req.at is not None:
                 ex.after(settled_minutes(req.at), partial(self._file, req))
-            elif req.after_inject is not None:  # the model requires exactly one of the two
+            elif req.after_inject is not None:
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
+        # Requests filed on an event: only scenarios that have them listen, the others run as before.
+        self.waiting = [r for r in ex.scenario.requests if r.on is not None]
+        if self.waiting:
+            ex.journal.listen(self._heard, kinds=sorted({r.on.event for r in self.waiting if r.on is not None}))
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
         self.prompts: dict[str, str] = {}  # request id -> the open decision asking to file it
         self.with_form: set[str] = set()  # requests filed with a form through the seat's commands
         self.by_prompt: set[str] = set()  # requests filed by answering the prompt (scenario's form)
-        self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None}
+        self.amended: set[str] = set()  # Silver requests whose coercive measures the NCB struck before filing
+        self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None or r.on is not None}
+        self.assets = AssetTracing(ex)  # what a published Silver Notice finds (asset tracing)
         for s in ex.scenario.subjects:
             if s.refugee is not None:
                 ex.after(settled_minutes(s.refugee.at),
                          partial(self.confirm_refugee, s.id, s.refugee.confirmed_by, s.refugee.fearing))
+
+    def _heard(self, event: dict) -> None:
+        """A request waiting for an event (``on``) is filed after its delay, as a fact of the
+        scenario: nobody's decision, whoever caused the event."""
+        due = [r for r in self.waiting if r.on is not None and r.on.event == event["kind"]
+               and all(event.get(k) == v for k, v in r.on.match.items())]
+        for req in due:
+            self.waiting.remove(req)
+            with self.ex.journal.cause(None):
+                self.ex.after(settled_minutes(req.on.delay) if req.on else 0.0, partial(self._file, req))
 
     def inject_read(self, inject: str, ncb: str) -> None:
         for req in self.after.get((inject, ncb), ()):
@@ -72,11 +89,16 @@ class Filing:
         drafted = req.fields_provided()
         _, found = _findings(req, drafted)
         missing = [f for f in REQUIRED_FIELDS[req.kind] if f not in drafted]
-        forbidden = [f for f in found if f.reason != DATA_QUALITY]
-        options = [Option("file", "File it as drafted", recommended=not forbidden and not missing)]
-        if missing:
-            options.append(Option("complete", f"Complete it first ({', '.join(missing)}), then file",
-                                  recommended=not forbidden))
+        # Coercive measures on a Silver request are struck when the NCB completes the form.
+        amendable = [f for f in found if f.reason == SILVER_COERCIVE]
+        forbidden = [f for f in found if f.reason not in (DATA_QUALITY, SILVER_COERCIVE)]
+        options = [Option("file", "File it as drafted", recommended=not forbidden and not missing and not amendable)]
+        if missing or amendable:
+            fixes = ([f"complete {', '.join(missing)}"] if missing else []) + (
+                [f"strike {', '.join(m for m in req.measures if m in COERCIVE_MEASURES)}"] if amendable else [])
+            label = (f"Amend it first ({'; '.join(fixes)}), then file" if amendable
+                     else f"Complete it first ({', '.join(missing)}), then file")
+            options.append(Option("complete", label, recommended=not forbidden))
         options.append(Option("hold", "Do not file it", recommended=bool(forbidden)))
         name = KIND_NAMES[req.kind]
         about = ""
@@ -96,6 +118,8 @@ class Filing:
         if key == "hold":
             return
         self.by_prompt.add(req.id)
+        if key == "complete" and req.measures:
+            self.amended.add(req.id)
         draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
         self.ex.after(draft, lambda: self.ex.acts.file_scenario_form(req, complete=complete))
@@ -104,10 +128,42 @@ class Filing:
         self.ex.acts.file_scenario_form(req)  # looked up now: the exercise builds its acts after its filing
 
     def confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
-        """Refugee rule: the feared country's notices and diffusions about the person are deleted."""
+        """Refugee rule: the feared country's notices and diffusions about the person are deleted
+        (by the reviewer, when a person plays the NDTF)."""
         ex = self.ex
         ex.refugee_from.setdefault(subject, set()).add(fearing)
         ex.journal.emit(ex.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
+        if "ndtf" in ex.played:
+            self._ask_ndtf(subject, by, fearing)
+            return
+        self._delete_feared(subject, fearing)
+
+    def _ask_ndtf(self, subject: str, by: str, fearing: str) -> None:
+        """The reviewer applies the refugee rule: delete the feared country's records and tell it
+        only that they no longer comply (right), tell it also who granted the status (wrong: it
+        exposes the person and the protecting state), or keep them (wrong). Package B."""
+        ex = self.ex
+        subj = next((s for s in ex.scenario.subjects if s.id == subject), None)
+        name = subj.identity.name if subj is not None else subject
+        options = [Option("delete", f"Delete NCB {fearing}'s notices and diffusions on him; tell {fearing} only "
+                                    "that they no longer comply", recommended=True),
+                   Option("delete_naming_source", f"Delete them and tell {fearing} which country granted the status"),
+                   Option("keep", "Keep them: the requests look valid")]
+
+        def act(key: str) -> None:
+            if key == "keep":
+                return
+            if key == "delete_naming_source":
+                ex.journal.emit(ex.env.now, "refugee.source_disclosed", "GS", subject=subject, fearing=fearing,
+                                granted_by=by)
+            self._delete_feared(subject, fearing)
+
+        ex.port.raise_("ndtf", "apply_refugee_rule", f"NCB {by} confirms refugee status for {name}, who fears "
+                       f"persecution in {fearing}: what do you do with {fearing}'s requests on him?", options,
+                       "delete", 1440.0, act, subject=subject, country=fearing)
+
+    def _delete_feared(self, subject: str, fearing: str) -> None:
+        ex = self.ex
         for rec in ex.registry.by_subject.get(subject, ()):
             # Live or blocked records are deleted; requests still in review are refused by the NDTF.
             if rec.requester == fearing and rec.machine.allows(rec.state, "delete"):

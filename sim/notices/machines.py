@@ -51,6 +51,7 @@ NOTICE = Machine("notice", "requested", {
     ("blocked", "delete"): ("deleted", "notice.deleted"),
     ("published", "delete"): ("deleted", "notice.deleted"),
     ("published", "expire"): ("expired", "notice.expired"),
+    ("info_requested", "cancel"): ("cancelled", "notice.cancelled"),  # the NCB withdraws a returned request
 })
 
 DIFFUSION = Machine("diffusion", "circulated", {

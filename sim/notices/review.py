@@ -25,7 +25,8 @@ from ..durations import minutes
 from ..rng import Draws
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
-from .kinds import VALIDITY_YEARS
+from .filing import KIND_NAMES
+from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS, VALIDITY_YEARS
 from .registry import Record
 from .rules import (
     ART83_EXCLUDED,
@@ -35,8 +36,10 @@ from .rules import (
     OVERT,
     REASONS,
     REFUGEE,
+    SILVER_COERCIVE,
     SILVER_PENALTY,
     Finding,
+    findings,
     indicated,
     is_public,
 )
@@ -49,7 +52,7 @@ GS = "GS"
 MAX_ASKS = 3  # the NDTF asks for missing data at most this often before it refuses the request
 # The refusal grounds that apply only to some kinds (the others apply to every kind).
 GROUNDS = {ART83_PENALTY: ("red", "diffusion"), ART83_EXCLUDED: ("red", "diffusion", "silver"),
-           SILVER_PENALTY: ("silver",)}
+           SILVER_PENALTY: ("silver",), SILVER_COERCIVE: ("silver",)}
 VALIDITY_MINUTES = VALIDITY_YEARS * 365.25 * 1440
 
 
@@ -72,6 +75,7 @@ class Case:
     supplied: simpy.Event | None = None  # while the NDTF waits for more: succeeds when the answer arrives
     asks: int = 0  # how often the NDTF has asked the NCB for more (screening and reviewer together)
     question: str = ""  # what it asked for last
+    threshold_asked: bool = False  # a penalty below the threshold was returned once (Ndtf.return_below_threshold)
 
 
 def aftermath(req: Request | None) -> dict[str, Any]:
@@ -169,13 +173,33 @@ class NdtfReview:
     def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
         """The rules the request visibly breaks now: its form's, what it shows, the refugee rule."""
         out = [f for f in case.findings if f.reason != REFUGEE and f.reason not in COVERT]
+        out += self._coercion(rec, case)
         out += indicated(self.shows(rec, case))
         refugee = self._refugee_now(rec)
         return out + [refugee] if refugee else out
 
+    def _coercion(self, rec: Record, case: Case) -> list[Finding]:
+        """A scenario's Silver request that still asks for coercive measures (``measures``) unless
+        its NCB amended them before filing; a person's form asks for none."""
+        if rec.kind != "silver" or case.person or any(f.reason == SILVER_COERCIVE for f in case.findings):
+            return []
+        req = self.ex.acts.truth(rec.id, rec.requester)
+        if req is None or not req.measures or rec.id in self.ex.filing.amended:
+            return []
+        return [f for f in findings("silver", measures=req.measures, max_penalty_years=1e9,
+                                    provided=frozenset(REQUIRED_FIELDS["silver"])) if f.reason == SILVER_COERCIVE]
+
     def _hands_on(self, factor: float = 1.0):
         work = self.work
         return self.reviewers.work(work if factor == 1.0 else lambda: work() * factor)
+
+    def _returned(self, found: list[Finding], case: Case) -> list[Finding]:
+        """Penalties below the threshold the NDTF returns for confirmation rather than refusing:
+        once, and only where the NDTF is set to (``Ndtf.return_below_threshold``)."""
+        if not self.settings.return_below_threshold or case.threshold_asked:
+            return []
+        return [Finding(f.reason, f.detail + "; confirm the penalty the law provides, or withdraw the request")
+                for f in found if f.reason in (ART83_PENALTY, SILVER_PENALTY)]
 
     def _review_notice(self, rec: Record, case: Case):
         env, reg = self.ex.env, self.ex.registry
@@ -183,18 +207,23 @@ class NdtfReview:
         yield from self._hands_on()
         found = self._current_findings(rec, case)
         while True:
-            overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
+            returned = self._returned(found, case)
+            overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY
+                     and not any(r.reason == f.reason for r in returned)]
             if overt:
                 reg.move(rec, "refuse", env.now, GS, reason=overt[0].reason, detail=overt[0].detail)
                 return
-            gaps = [f for f in found if f.reason == DATA_QUALITY]
+            gaps = returned + [f for f in found if f.reason == DATA_QUALITY]
             if not gaps:
                 break
+            case.threshold_asked = case.threshold_asked or bool(returned)
             if case.asks >= MAX_ASKS:
                 reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
                          detail=gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
                 return
             completed = yield from self._ask_for_info(rec, case, gaps[0])
+            if rec.state == "cancelled":
+                return  # the NCB withdrew it instead of completing it
             if not completed:
                 reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
                          detail=gaps[0].detail + "; the NCB did not complete the request in time")
@@ -210,6 +239,8 @@ class NdtfReview:
         verdict = verdict or self._refugee_now(rec)  # confirmed while the request waited
         if "ndtf" in self.ex.played and not rec.background:
             verdict = yield from self._reviewer_decides(rec, case, verdict)
+            if rec.state == "cancelled":
+                return  # withdrawn by its NCB while the reviewer asked for more
         if verdict is not None:
             reg.move(rec, "refuse", env.now, GS, reason=verdict.reason, detail=verdict.detail)
             return
@@ -226,22 +257,31 @@ class NdtfReview:
         visible = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
         right = visible[0].reason if visible else "publish"
         reasons = [r for r in REASONS if r != DATA_QUALITY and (rec.kind in GROUNDS.get(r, (rec.kind,)) or r == right)]
-        default = f"refuse:{automatic.reason}" if automatic is not None else "publish"
+        # A diffusion is already out: the reviewer finds it compliant or has it purged (package B).
+        ok, no, kind = ("approve", "purge", "review_diffusion") if rec.kind == "diffusion" else \
+            ("publish", "refuse", "review_request")
+        ok_words = "Compliant: leave it in circulation" if rec.kind == "diffusion" else "Publish"
+        no_words = "Purge it from its recipients" if rec.kind == "diffusion" else "Refuse"
+        default = f"{no}:{automatic.reason}" if automatic is not None else ok
         while True:
-            options = [Option("publish", "Publish", recommended=right == "publish")] + [
-                Option(f"refuse:{r}", f"Refuse: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
+            options = [Option(ok, ok_words, recommended=right == "publish")] + [
+                Option(f"{no}:{r}", f"{no_words}: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
             if case.asks < MAX_ASKS:
                 options.append(Option("ask", "Ask the NCB for more information first"))
             decided = self.ex.env.event()
             shows = self.shows(rec, case)
             seen = f"; it shows {', '.join(s.replace('_', ' ') for s in shows)}" if shows else ""
-            self.ex.port.raise_("ndtf", "review_request",
-                                f"Review the {rec.kind} request {rec.id} from NCB {rec.requester}{seen}", options,
+            what = f"diffusion {rec.id} that NCB {rec.requester} circulated" + (
+                f" to {', '.join(sorted(rec.recipients))}" if rec.recipients else "") if rec.kind == "diffusion" \
+                else f"{rec.kind} request {rec.id} from NCB {rec.requester}"
+            self.ex.port.raise_("ndtf", kind, f"Review the {what}{seen}", options,
                                 default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
                                 **({"subject": rec.subject} if rec.subject else {}),
                                 **({"shows": list(shows)} if shows else {}))
             key = yield decided
-            if key == "publish":
+            if rec.kind == "diffusion" and rec.state not in ("circulated", "info_requested"):
+                return None  # cancelled or deleted while the reviewer looked at it
+            if key == ok:
                 return None
             if key != "ask":
                 reason = key.split(":", 1)[1]
@@ -271,19 +311,58 @@ class NdtfReview:
         if supplied not in outcome or rec.state != "info_requested":
             return False
         if not case.person:  # the automation's answer completes the form
+            req = self.ex.acts.truth(rec.id, rec.requester)
             case.findings = (case.completed if case.completed is not None
+                             else completed_form(req) if req is not None and req.case_file is not None
                              else [f for f in case.findings if f.reason != DATA_QUALITY])
         reg.move(rec, "info_supplied", env.now, rec.requester)
         yield from self._hands_on(0.5)
         return True
 
     def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event) -> None:
-        """The requesting NCB has read the NDTF's question; it drafts an answer if it can."""
+        """The requesting NCB has read the NDTF's question; it drafts an answer if it can, or its
+        officer decides how to answer (a scenario request with ``on_return: decision``)."""
+        req = None if case.person else self.ex.acts.truth(rec.id, rec.requester)
+        if req is not None and req.on_return == "decision":
+            self._officer_decides(rec, case, req, supplied)
+            return
         if not case.completes_on_request:
             return
         self.ex.after(self.drafting(), lambda: self.ex.send(
             rec.requester, GS, kind="info_reply", priority="high",
             then=lambda _m: supplied.succeed() if not supplied.triggered else None))
+
+    def _officer_decides(self, rec: Record, case: Case, req: Request, supplied: simpy.Event) -> None:
+        """The requesting NCB's officer answers a returned request: supply what the case file
+        holds and resubmit (right when that makes it compliant), withdraw it (right when the file
+        confirms what the NDTF objects to: a true penalty below the threshold cannot be repaired),
+        or leave it, and the NDTF refuses it at its deadline. The officer's answer is their own
+        act (``request.resubmitted`` / the cancellation carry their cause); the reply then travels."""
+        ex = self.ex
+        completed = completed_form(req)
+        repairable = not [f for f in completed if f.reason in OVERT]
+        options = [Option("supply", "Complete it from the case file and resubmit", recommended=repairable),
+                   Option("withdraw", "Withdraw the request", recommended=not repairable),
+                   Option("leave", "Leave it for now (the NDTF refuses it at its deadline)")]
+
+        def act(key: str) -> None:
+            if rec.state != "info_requested" or supplied.triggered:
+                return  # the NDTF has moved on meanwhile
+            if key == "supply":
+                case.completed = completed
+                ex.journal.emit(ex.env.now, "request.resubmitted", rec.requester, request=rec.id,
+                                notice_kind=rec.kind, requester=rec.requester)
+                ex.send(rec.requester, GS, kind="info_reply", priority="high", about=rec.subject,
+                        then=lambda _m: supplied.succeed() if not supplied.triggered else None)
+            elif key == "withdraw":
+                ex.registry.move(rec, "cancel", ex.env.now, rec.requester, reason="withdrawn")
+                supplied.succeed()  # the review stops waiting: there is nothing left to review
+
+        name = KIND_NAMES[rec.kind] + ("" if rec.kind == "diffusion" else " request")
+        ex.port.raise_(f"ncb:{rec.requester}", "complete_request",
+                       f"The NDTF returned your {name} {rec.id}: {case.question}", options, "leave",
+                       self.info_deadline, act, request=rec.id, notice_kind=rec.kind,
+                       **({"subject": rec.subject} if rec.subject else {}))
 
     def already_published(self, rec: Record, case: Case, ago: float, **fields: object) -> None:
         """A request published (a diffusion: circulated and found compliant) ``ago`` minutes
@@ -369,8 +448,28 @@ class NdtfReview:
         refugee = self._refugee_now(rec)
         if refugee is not None:
             problems = [refugee]
+        if "ndtf" in self.ex.played and not rec.background:
+            verdict = yield from self._reviewer_decides(rec, case, problems[0] if problems else None)
+            if rec.state not in ("circulated", "info_requested"):
+                return  # withdrawn or deleted meanwhile
+            problems = [verdict] if verdict is not None else []
         if problems:
             reg.move(rec, "purge", env.now, GS, outcome="purged", reason=problems[0].reason,
                      detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))
         else:
             reg.move(rec, "approve", env.now, GS, outcome="compliant")
+
+
+def completed_form(req: Request) -> list[Finding]:
+    """The rules a scenario's request breaks once its NCB completes it from the case file: every
+    field filled, the penalty as the file says (``case_file``; a blank one is on file)."""
+    file = req.case_file
+    penalty = file.max_penalty_years if file is not None and file.max_penalty_years is not None \
+        else req.max_penalty_years
+    sentence = file.sentence_months if file is not None and file.sentence_months is not None \
+        else req.sentence_months
+    found = findings(req.kind, purpose=req.purpose or DEFAULT_PURPOSE.get(req.kind), offence=req.offence,
+                     max_penalty_years=penalty, sentence_months=sentence,
+                     provided=frozenset(REQUIRED_FIELDS[req.kind]), character=req.character,
+                     human_rights_risk=req.human_rights_risk, requester=req.by)
+    return [f for f in found if f.reason != DATA_QUALITY]

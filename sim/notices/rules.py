@@ -34,10 +34,17 @@ ART83_EXCLUDED = "art83_excluded_offence"
 SILVER_PENALTY = "silver_penalty_threshold"
 DATA_QUALITY = "data_quality"
 REFUGEE = "refugee_rule"
-REASONS = (ART2, ART3, ART83_PENALTY, ART83_EXCLUDED, SILVER_PENALTY, DATA_QUALITY, REFUGEE)
+SILVER_COERCIVE = "silver_coercive_measure"
+REASONS = (ART2, ART3, ART83_PENALTY, ART83_EXCLUDED, SILVER_PENALTY, DATA_QUALITY, REFUGEE, SILVER_COERCIVE)
 
 # Overt rules are checked by screening every time; covert ones need a reviewer to notice them.
-OVERT = (ART83_PENALTY, ART83_EXCLUDED, SILVER_PENALTY, DATA_QUALITY, REFUGEE)
+OVERT = (ART83_PENALTY, ART83_EXCLUDED, SILVER_PENALTY, DATA_QUALITY, REFUGEE, SILVER_COERCIVE)
+
+# What a Silver Notice may ask of the countries holding the assets: information, never coercion
+# (freezing, seizure and confiscation are judicial measures, asked by mutual legal assistance).
+NON_COERCIVE_MEASURES = ("locate", "identify", "monitor", "obtain_information")
+COERCIVE_MEASURES = ("freeze", "seize", "confiscate")
+MEASURES = NON_COERCIVE_MEASURES + COERCIVE_MEASURES
 COVERT = (ART2, ART3)
 
 
@@ -56,7 +63,7 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
              provided: frozenset[str] | set[str] = frozenset(), character: str | None = None,
              human_rights_risk: bool = False, requester: str = "",
              refugee_protection_from: frozenset[str] | set[str] = frozenset(),
-             penalty_unknown_is_gap: bool = True) -> list[Finding]:
+             penalty_unknown_is_gap: bool = True, measures: tuple[str, ...] | list[str] = ()) -> list[Finding]:
     """Every rule the request breaks. ``character`` and ``human_rights_risk`` are the ground truth
     of the case, which the requester does not declare (for controllers and the debrief; the
     reviewer judges from ``indicated``). A penalty (or a remaining sentence) left blank is missing
@@ -92,6 +99,11 @@ def findings(kind: str, *, purpose: str | None = None, offence: str | None = Non
     elif kind == "silver" and (max_penalty_years is None or max_penalty_years < SILVER_MIN_YEARS):
         out.append(Finding(SILVER_PENALTY, f"maximum penalty {_num(max_penalty_years)} years is below "
                                            f"{SILVER_MIN_YEARS:g} years (Silver Notice rule)"))
+    coercion = [m for m in measures if m in COERCIVE_MEASURES]
+    if kind == "silver" and coercion:
+        out.append(Finding(SILVER_COERCIVE, f"it asks to {', '.join(coercion)}: a Silver Notice asks only to locate, "
+                                            "identify or monitor assets; coercive measures need a request for "
+                                            "mutual legal assistance"))
     gaps = missing_fields(kind, provided) + blank
     if gaps:
         out.append(Finding(DATA_QUALITY, "missing " + ", ".join(gaps)))

@@ -8,6 +8,9 @@
   Yellow hit while the person changes planes in a country that checks connecting passengers is a
   sighting in transit: the requester is told, the person goes on, the notice stays.
 - Green or Orange Notice: a warning to the NCB of the country whose border saw the person.
+- INTERPOL-UN Security Council Special Notice: a travel ban. The country refuses entry (its NCB
+  decides when played) and sends the person back, except its own nationals; the General
+  Secretariat is told.
 - A wanted person entering the country that asked for his arrest: its own border post arrests him
   on the national warrant; no INTERPOL channel is needed, and the NCB then cancels its requests.
 - Advance passenger information: the destination screens a flight's passengers at departure.
@@ -23,6 +26,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ..decisions.port import Option
 from ..durations import minutes
 from ..notices.kinds import ARRESTING
 from ..scenario.chance import settled_minutes
@@ -39,6 +43,9 @@ if TYPE_CHECKING:
 NEVER_A_PERSON = ("purple",)  # kinds about modus operandi and objects: no person hit at a border
 WARNING_KINDS = ("green", "orange")
 DETAINED = "detained"  # SubjectState.status: held on the country's own warrant
+BAN_PENDING = "at_the_border"  # SubjectState.status: stopped on a UN travel ban while the NCB decides
+REFUSED_ENTRY = "refused_entry"  # sent back under a UN travel ban: the journey ends
+BAN_WINDOW = 2 * 60.0  # how long a border post holds a traveller with papers in order for the NCB's decision
 
 
 def ref(rec: Record) -> dict[str, str]:
@@ -159,6 +166,61 @@ class Hits:
                 extra={"text": f"{self._name(st)} crossed our border: {rec.kind} notice {rec.id} of "
                                f"{self._country(rec.requester)} warns of {what}"})
 
+    # --- INTERPOL-UN Security Council Special Notice -------------------------------------------
+    def travel_ban(self, st: SubjectState, country: str, rec: Record, came_from: str | None,
+                   in_transit: bool) -> None:
+        """A UN Special Notice hit: the person is under a Security Council travel ban, which binds
+        every member state except towards its own nationals. The border post holds the traveller
+        while the NCB decides (a played NCB's officer; otherwise the ban is applied): refuse entry
+        and send the person back where they came from, or let them in. Either way the General
+        Secretariat, which keeps the notice for the Security Council, is told."""
+        ex = self.ex
+        nationalities = {st.spec.identity.nationality, *st.spec.identity.other_nationalities}
+        if country in nationalities or st.status != "free":
+            return  # a state admits its own nationals; a person already held is not travelling on
+        st.status = BAN_PENDING
+        seat = f"ncb:{country}"
+        if seat not in ex.played:
+            self._refuse_entry(st, country, rec, came_from, in_transit)
+            return
+        ex.port.raise_(seat, "apply_travel_ban",
+                       f"{self._name(st)} is at your border and is the subject of UN Special Notice {rec.id} "
+                       "(Security Council travel ban). Refuse entry?",
+                       [Option("refuse_entry", "Refuse entry and send the person back", recommended=True),
+                        Option("admit", "Let the person in")],
+                       "admit", BAN_WINDOW,
+                       lambda key: (self._refuse_entry(st, country, rec, came_from, in_transit) if key == "refuse_entry"
+                                    else self._admit(st, country, rec, in_transit)),
+                       subject=st.id, notice=rec.id, country=country)
+
+    def _refuse_entry(self, st: SubjectState, country: str, rec: Record, came_from: str | None,
+                      in_transit: bool) -> None:
+        ex = self.ex
+        st.status = REFUSED_ENTRY
+        if came_from is not None:
+            st.location = came_from  # removed on the next service back; the journey ends there
+        ex.journal.emit(ex.env.now, "entry.refused", country, subject=st.id, country=country, **ref(rec),
+                        notice_kind=rec.kind, requester=rec.requester, transit=in_transit,
+                        **({"returned_to": came_from} if came_from else {}))
+        self._tell_gs(st, country, rec, f"{self._name(st)}, subject of UN Special Notice {rec.id}, was refused entry "
+                                        f"at our border" + (f" and returned to {self._country(came_from)}" if came_from else ""))
+
+    def _admit(self, st: SubjectState, country: str, rec: Record, in_transit: bool) -> None:
+        ex = self.ex
+        ex.journal.emit(ex.env.now, "entry.admitted", country, subject=st.id, country=country, **ref(rec),
+                        notice_kind=rec.kind, requester=rec.requester, transit=in_transit)
+        self._tell_gs(st, country, rec, f"{self._name(st)}, subject of UN Special Notice {rec.id}, was admitted")
+        ex.movements.released(st)
+
+    def _tell_gs(self, st: SubjectState, country: str, rec: Record, text: str) -> None:
+        ex = self.ex
+
+        def report(_m: object) -> None:
+            ex.send(country, "GS", kind="sanctions_hit", priority="high", about=st.id, extra={"text": text})
+
+        ex.send(f"border:{country}", country, kind="sanctions_hit", priority="urgent", channel="national",
+                about=st.id, extra={"text": text}, then=report)
+
     # --- API/PNR --------------------------------------------------------------------------------
     def prescreen(self, st: SubjectState, country: str, origin: str, hours: float) -> None:
         """The destination screens a passenger of a flight at departure (API/PNR): the same
@@ -203,10 +265,20 @@ class Dvi:
         rng, p = ex.streams.stream("dvi"), ex.scenario.parameters
         self.team = distribution(p, "dvi.matching_time").sampler(rng)
         self.routine = distribution(p, "dvi.routine_matching_time").sampler(rng)
+        # A DVI operation needs its team on the ground: the IRT's when the country calls one in,
+        # its own from the incident otherwise.
+        self.with_irt = {inc.id: inc for inc in ex.scenario.incidents if inc.dvi and inc.irt}
         for inc in ex.scenario.incidents:
-            if inc.dvi:
+            if inc.dvi and not inc.irt:
                 ex.after(settled_minutes(inc.at), partial(self._operation, inc))
         ex.journal.listen(self._published, kinds=("notice.published",))
+        if self.with_irt:
+            ex.journal.listen(self._irt_on_ground, kinds=("irt.deployed",))
+
+    def _irt_on_ground(self, e: dict) -> None:
+        inc = self.with_irt.get(e.get("incident", ""))
+        if e["kind"] == "irt.deployed" and inc is not None:
+            self._operation(inc)
 
     def _live(self, subject: str, kind: str) -> Record | None:
         return next((r for r in self.ex.registry.by_subject.get(subject, ()) if r.kind == kind and r.visible), None)

@@ -14,13 +14,16 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..decisions.port import Option
+from ..durations import minutes
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
 from .exchange import Ask, Exchange
+from .triage import HitReports
 
 if TYPE_CHECKING:
+    from ..engine.desks import NcbDesk
     from ..engine.exercise import Exercise
-    from ..scenario.cases import Incident, OperationSpec
+    from ..scenario.cases import Incident, MajorEvent, OperationSpec
 
 DAY = 1440.0
 
@@ -38,6 +41,13 @@ class Operations:
             ex.after(settled_minutes(inc.at), partial(self._incident, inc, deploy))
         for ev in ex.scenario.major_events:
             ex.env.process(self._imest(ev))
+        # Desks past capacity during the surge: watched where the scenario asks for it.
+        for code, limit in ex.scenario.backlog_alerts.items():
+            ex.desks[code].watch_backlog(limit, self._backlog)
+
+    def _backlog(self, desk: NcbDesk, queued: int, behind: bool) -> None:
+        self.ex.journal.emit(self.ex.env.now, "desk.backlog" if behind else "desk.caught_up", desk.code,
+                             country=desk.code, queued=queued, limit=desk.alert_at)
 
     def _run(self, op: OperationSpec):
         env, ex = self.ex.env, self.ex
@@ -64,6 +74,7 @@ class Operations:
         ex.journal.emit(env.now, "operation.started", op.coordinator, operation=op.id, name=op.name,
                         participants=parts, intelligence=round(sum(intel.values()) / len(parts), 3))
         checks = hits = 0
+        reports = HitReports(ex, op) if op.hit_reports is not None else None
         for day in range(op.action_days):
             for c in parts:
                 n = int(self.rng.poisson(op.checks_per_day_per_country))
@@ -71,6 +82,8 @@ class Operations:
                 checks, hits = checks + n, hits + h
                 ex.journal.emit(env.now, "operation.checks", c, operation=op.id, country=c, day=day + 1,
                                 checks=n, hits=h)
+                if reports is not None:
+                    reports.action_day(c, h)
             yield env.timeout(DAY)
         arrests = 0
         for c in parts:
@@ -81,8 +94,10 @@ class Operations:
                             intelligence=round(intel[c], 3))
         self.results[op.id] = {"arrests": arrests, "checks": checks, "hits": hits,
                                "intelligence": round(sum(intel.values()) / len(parts), 3)}
+        triaged = reports.totals() if reports is not None else {}
+        self.results[op.id].update(triaged)
         ex.journal.emit(env.now, "operation.ended", op.coordinator, operation=op.id, name=op.name,
-                        participants=parts, arrests=arrests, checks=checks, hits=hits)
+                        participants=parts, arrests=arrests, checks=checks, hits=hits, **triaged)
 
     def _incident(self, inc: Incident, deploy: Callable[[], float]) -> None:
         ex = self.ex
@@ -91,6 +106,22 @@ class Operations:
                         type=inc.kind)
         if not inc.irt:
             return
+        if inc.irt_requested_by == "ncb":
+            # The affected country's NCB officer decides whether to call INTERPOL in; a lapsed
+            # prompt means the country copes with its own resources.
+            ex.port.raise_(f"ncb:{inc.country}", "request_irt",
+                           f"{inc.kind.replace('_', ' ').capitalize()} in {inc.country} ({inc.id}): ask INTERPOL for an "
+                           "Incident Response Team?",
+                           [Option("request", "Ask for an IRT", recommended=True),
+                            Option("national", "Rely on national resources")],
+                           "national", minutes(inc.irt_ask_within),
+                           lambda key: self._ask_ccc(inc, deploy_minutes) if key == "request" else None,
+                           incident=inc.id, country=inc.country)
+            return
+        self._ask_ccc(inc, deploy_minutes)
+
+    def _ask_ccc(self, inc: Incident, deploy_minutes: float) -> None:
+        ex = self.ex
         if "ccc" in ex.played:
             ex.port.raise_("ccc", "deploy_irt", f"{inc.country} asks for an Incident Response Team ({inc.kind}). Deploy?",
                            [Option("deploy", "Deploy an IRT", recommended=True), Option("decline", "Decline")],
@@ -107,9 +138,39 @@ class Operations:
             ex.env.now, "irt.deployed", site, incident=inc.id, country=inc.country,
             hours_to_deploy=round(deploy_minutes / 60, 1)))
 
-    def _imest(self, ev):
+    def _imest(self, ev: MajorEvent):
         env, ex = self.ex.env, self.ex
-        yield env.timeout(settled_minutes(ev.starts))
+        if not ev.imest:
+            return
+        starts, lasts = settled_minutes(ev.starts), settled_minutes(ev.lasts)
+        ends = starts + lasts
+        if ev.imest_requested_by == "ncb":
+            # The host NCB's officer decides whether to ask; the team deploys on the event's first
+            # day, or on the day it is asked for if that is later, and never once the event is over.
+            requested = env.event()
+
+            def ask(key: str) -> None:
+                if key == "request":
+                    ex.journal.emit(env.now, "imest.requested", ev.country, event=ev.id, name=ev.name,
+                                    country=ev.country)
+                    requested.succeed()
+
+            ex.port.raise_(f"ncb:{ev.country}", "request_imest",
+                           f"{ev.name} in {ev.country} ({ev.id}): ask INTERPOL for a Major Event Support Team?",
+                           [Option("request", "Ask for an IMEST", recommended=True),
+                            Option("national", "Secure the event with national resources")],
+                           "national", minutes(ev.imest_ask_within), ask, event=ev.id, country=ev.country)
+            yield requested
+        yield env.timeout(max(0.0, starts - env.now))
+        if env.now >= ends:
+            return
         ex.journal.emit(env.now, "imest.deployed", "GS", event=ev.id, name=ev.name, country=ev.country)
-        yield env.timeout(settled_minutes(ev.lasts))
+        # While deployed, the team's tools change how the host checks travellers.
+        if ev.border_system is not None:
+            ex.imest_borders[ev.country] = ev.border_system
+        if ev.prescreen:
+            ex.imest_prescreen.add(ev.country)
+        yield env.timeout(lasts if env.now == starts else ends - env.now)
+        ex.imest_borders.pop(ev.country, None)
+        ex.imest_prescreen.discard(ev.country)
         ex.journal.emit(env.now, "imest.ended", "GS", event=ev.id, name=ev.name, country=ev.country)

@@ -17,7 +17,7 @@ from ..scenario.cases import Plan, Subject
 from ..scenario.chance import settled, settled_minutes
 from ..world import travel_hours
 from ..world.legal import checked_crossing
-from .borders import AIRSIDE, CHECKED, screens_in_advance, transit
+from .borders import AIR, AIRSIDE, CHECKED, screens_in_advance, transit
 from .hits import NEVER_A_PERSON, WARNING_KINDS, Dvi, Hits, arrest_requested, asks_to_locate
 
 if TYPE_CHECKING:
@@ -100,7 +100,8 @@ class Movements:
                         onward = self.ex.world.travel.edges[nxt, path[i + 1]]
                         passing = transit(st.location, nxt, path[i + 1], edge["mode"], onward["mode"], self.ex.legal)
                     checked = passing != AIRSIDE and checked_crossing(st.location, nxt)
-                    if checked and screens_in_advance(nxt, edge["mode"], self.ex.legal):
+                    if checked and (screens_in_advance(nxt, edge["mode"], self.ex.legal)
+                                    or (edge["mode"] == AIR and nxt in self.ex.imest_prescreen)):
                         self.hits.prescreen(st, nxt, st.location, edge["hours"])
                     yield env.timeout(edge["hours"] * 60.0)
                     if st.status != "free" or st.trip != trip:
@@ -110,7 +111,7 @@ class Movements:
                                          to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked,
                                          **({"transit": passing} if passing else {}))
                     if checked:
-                        self.border_check(st, nxt, in_transit=passing == CHECKED)
+                        self.border_check(st, nxt, in_transit=passing == CHECKED, came_from=previous)
             st.route_pos += 1
             if st.status == "free" and st.route_pos < len(route):
                 yield from self._wait(st, settled_minutes(plan.stay))
@@ -125,7 +126,8 @@ class Movements:
             st.trip += 1
             self.ex.env.process(self._travel(st, plan, first_wait=settled_minutes(plan.stay)))
 
-    def border_check(self, st: SubjectState, country: str, in_transit: bool = False) -> None:
+    def border_check(self, st: SubjectState, country: str, in_transit: bool = False,
+                     came_from: str | None = None) -> None:
         """A border post of ``country`` checks the person (``in_transit``: a connecting passenger
         checked without entering). Its own wanted list is checked whatever its INTERPOL connection."""
         ex, now = self.ex, self.ex.env.now
@@ -167,3 +169,5 @@ class Movements:
                 self.hits.whereabouts(st, country, rec, in_transit)
             elif rec.kind in WARNING_KINDS:
                 self.hits.warn(st, country, rec, in_transit)
+            elif rec.kind == "un":
+                self.hits.travel_ban(st, country, rec, came_from, in_transit)

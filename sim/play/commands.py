@@ -128,8 +128,8 @@ class ValidateExpectation(_Command):
 @dataclass(frozen=True, slots=True)
 class SendMessage(_Command):
     """An I-24/7 message from the seat's office (an NCB; the NDTF and the CCC write from the General
-    Secretariat) to one or several recipients: NCB codes (``ES``), ``GS``, a region
-    (``region:Europe``) or ``all`` members. ``reply_to`` answers a message of the seat's inbox (a
+    Secretariat) to one or several recipients: NCB codes (``ES``), ``GS``, INTERPOL's other
+    offices (``IGCI``, ``CCC-SIN``…), a region (``region:Europe``) or ``all`` members. ``reply_to`` answers a message of the seat's inbox (a
     reply to a request for information is the answer it waits for); ``forward_of`` passes one on
     with its text. ``language`` defaults, for each recipient, to the first of the office's working
     languages it reads (the office's first language when they share none)."""
@@ -235,15 +235,29 @@ class AskProsecution(_Command):
     mode: str = "prosecute"
 
 
+@dataclass(frozen=True, slots=True)
+class RequestStopPayment(_Command):
+    """Ask an NCB to have a bank freeze the account that received a fraudulent transfer
+    (``funds``, e.g. F1) before the money is withdrawn: INTERPOL's stop-payment mechanism (I-GRIP).
+    An urgent I-24/7 message; the bank acts once that NCB has read it. Sent to an NCB whose country
+    does not hold the account, it finds nothing there."""
+
+    kind: ClassVar[str] = "request_stop_payment"
+    funds: str
+    to: str
+    text: str = ""
+
+
 Command = (AnswerDecision | FireInject | HoldInject | ReleaseInject | AddInject | AddNote | RescheduleInject | SendMessage
            | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
-           | SendExtraditionDocuments | AbandonExtradition | AskProsecution | ValidateExpectation)
+           | SendExtraditionDocuments | AbandonExtradition | AskProsecution | ValidateExpectation
+           | RequestStopPayment)
 SeatCommand = (SendMessage | ReadMessage | DraftRequest | SubmitRequest | WithdrawRequest | RequestProvisionalArrest
-               | SendExtraditionDocuments | AbandonExtradition | AskProsecution)
+               | SendExtraditionDocuments | AbandonExtradition | AskProsecution | RequestStopPayment)
 
 # Commands a seat gives about its own work (recorded as the seat's, replayed by the engine).
 SEAT_COMMANDS = (SendMessage, ReadMessage, DraftRequest, SubmitRequest, WithdrawRequest, RequestProvisionalArrest,
-                 SendExtraditionDocuments, AbandonExtradition, AskProsecution)
+                 SendExtraditionDocuments, AbandonExtradition, AskProsecution, RequestStopPayment)
 COMMANDS: dict[str, type] = {c.kind: c for c in (AnswerDecision, FireInject, HoldInject, ReleaseInject, AddInject,
                                                   AddNote, RescheduleInject, *SEAT_COMMANDS)}
 COMMANDS[ValidateExpectation.kind] = ValidateExpectation

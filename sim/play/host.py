@@ -87,6 +87,7 @@ from .views import (
     RequestView,
     SeatTracker,
     Seen,
+    TransferView,
     Underway,
 )
 
@@ -566,6 +567,14 @@ class PlayHost:
                 self.iso(case.ready_at) if case.preparing and case.ready_at is not None else None))
         return tuple(out)
 
+    def transfers(self, seat: str) -> tuple[TransferView, ...]:
+        """The fraudulent transfers reported to the seat's NCB, for the stop-payment form (package D)."""
+        role, _, country = seat.partition(":")
+        if role != "ncb":
+            return ()
+        return tuple(TransferView(f.id, f.amount_usd, f.account, asked, state)
+                     for f, asked, state in self._ex.funds.known_to(country))
+
     def inject_text(self, inject_id: str) -> str:
         inj = self._ex.injects.by_id.get(inject_id)
         return inj.text.strip() if inj else ""
@@ -583,6 +592,9 @@ class PlayHost:
                 due = format_minutes(settled_minutes(i.at))
             elif i.after is not None:
                 due = f"after {i.after.inject}"
+            elif i.on is not None:  # due when an event happens in play (A: on-event injects)
+                delay = settled_minutes(i.on.delay)
+                due = f"on {condition_words(i.on)}" + (f" + {format_minutes(delay)}" if delay else "")
             else:  # the model gives an inject exactly one of at, after and instead_of
                 due = f"with {i.instead_of}"
             expect = deadline = ""

@@ -29,6 +29,7 @@ from .commands import (
     DraftRequest,
     ReadMessage,
     RequestProvisionalArrest,
+    RequestStopPayment,
     SeatCommand,
     SendExtraditionDocuments,
     SendMessage,
@@ -99,6 +100,12 @@ def refusal(ex: Exercise, tracker: Inbox, seat: str, command: SeatCommand) -> st
         return _message(ex, tracker, seat, command)
     if isinstance(command, ReadMessage):
         return None if command.msg in tracker.inbox_ids() else f"message {command.msg} is not in {seat}'s inbox"
+    if isinstance(command, RequestStopPayment):  # package D
+        if role != "ncb":
+            return "only an NCB asks another for a stop payment"
+        if len(command.text) > MAX_TEXT:
+            return f"a message's text is at most {MAX_TEXT:,} characters"
+        return ex.funds.refusal(seat.partition(":")[2], command.funds, command.to)
     if role != "ncb":
         return "only an NCB requests notices and diffusions"
     country = seat.partition(":")[2]
@@ -200,7 +207,7 @@ def _message(ex: Exercise, tracker: Inbox, seat: str, m: SendMessage) -> str | N
     if not m.to:
         return "a message needs at least one recipient"
     try:
-        to = expand_recipients(m.to, ex.world.members, src)
+        to = expand_recipients(m.to, ex.world.members, src, ex.world.offices)
     except RecipientError as e:
         return str(e)
     if not to:

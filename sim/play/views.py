@@ -392,3 +392,15 @@ class FormChoices:
     offences: tuple[str, ...]
     priorities: tuple[str, ...]
     languages: Mapping[str, str]  # code -> name
+
+
+@dataclass(frozen=True, slots=True)
+class TransferView:
+    """A fraudulent transfer as the victims' NCB knows it once its desk has read the report: what
+    the stop-payment form shows (package D)."""
+
+    funds: str
+    amount_usd: float
+    account: str
+    asked: tuple[str, ...]  # the NCBs asked to stop it, in order
+    state: str  # open, stopped, withdrawn

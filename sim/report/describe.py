@@ -162,6 +162,20 @@ def describe(e: Event) -> str:
                 f"({e['yellow']}), found in {country(e['country'])}")
     if k == "subject.alarmed":
         return f"{e['subject']} takes fright ({e['cause'].replace('_', ' ')}) and moves on"
+    if k == "refugee.source_disclosed":
+        return (f"The General Secretariat tells {country(e['fearing'])} that {country(e['granted_by'])} granted "
+                f"{e['subject']} refugee status")
+    if k == "detention.without_basis":
+        return (f"{country(e['country'])} keeps holding {e['subject']} although the request that held him has "
+                "fallen, with no ground of its own")
+    if k == "asset.located":
+        found = f": {e['description']}" if e.get("description") else ""
+        return f"{country(e['country'])} reports asset {e['asset']} on Silver Notice {e['notice']}{found}"
+    if k == "asset.followed_up":
+        routes = {"mla": "passes it to the prosecutor for a request for mutual legal assistance",
+                  "ask_freeze": f"asks {country(e['country'])} to freeze it over I-24/7",
+                  "note": "notes it on the file"}
+        return f"{country(e['requester'])} {routes.get(str(e['route']), str(e['route']))} (asset {e['asset']}, Silver Notice {e['notice']})"
     if k == "refugee.confirmed":
         return f"{country(e['actor'])} confirms refugee status of {e['subject']} (fearing {country(e['fearing'])})"
     if k in ("objective.met", "objective.failed"):
@@ -185,7 +199,7 @@ def describe(e: Event) -> str:
         return f"Drawn at the start from the seed: {e['path']} is {e['value']}"
     if k == "mind.refreshed":
         return f"{country(e['country'])}'s border posts get a fresh MIND copy"
-    return _law(e) or _movement(e) or k
+    return _law(e) or _movement(e) or _funds(e) or k
 
 
 def _movement(e: Event) -> str | None:
@@ -214,6 +228,24 @@ def _movement(e: Event) -> str | None:
         return f"{country(e.get('country'))} asks for an Incident Response Team"
     if k == "imest.ended":
         return f"The IMEST for {e.get('name', '?')} in {country(e.get('country'))} ends"
+    if k == "operation.hit":
+        return (f"Operation {e.get('operation', '?')}: a check in {country(e.get('country'))} finds "
+                f"{HIT_WORDS.get(str(e.get('type')), 'someone')} ({e.get('hit', '?')})")
+    if k == "operation.hit_resolved":
+        return (f"Operation {e.get('operation', '?')}, hit {e.get('hit', '?')} in {country(e.get('country'))}: "
+                f"{OUTCOME_WORDS.get(str(e.get('outcome')), str(e.get('outcome')))}"
+                + (" (the report was read too late)" if e.get("unread") else ""))
+    if k == "desk.backlog":
+        return f"NCB {country(e.get('country'))}'s desk is past capacity: {e.get('queued')} messages wait unread"
+    if k == "desk.caught_up":
+        return f"NCB {country(e.get('country'))}'s desk catches up: {e.get('queued')} messages wait"
+    if k == "imest.requested":
+        return f"{country(e.get('country'))} asks for a Major Event Support Team ({e.get('event', '?')})"
+    if k in ("entry.refused", "entry.admitted"):
+        done = "refuses entry to" if k == "entry.refused" else "lets in"
+        back = f", sent back to {country(e['returned_to'])}" if e.get("returned_to") else ""
+        return (f"{country(e.get('country'))} {done} {e.get('subject', '?')} under the UN travel ban of "
+                f"{e.get('notice', '?')}{back}")
     return None
 
 
@@ -269,3 +301,25 @@ def _seat(seat: str) -> str:
     """A seat as people say it: NCB France for ``ncb:FR``, the NDTF or the CCC for their desks."""
     role, _, where = str(seat).partition(":")
     return f"NCB {country(where)}" if where else role.upper()
+
+
+def _funds(e: Event) -> str | None:
+    """Stop-payment requests (I-GRIP) and the money they race (package D)."""
+    k = e["kind"]
+    amount = f"USD {e['amount_usd']:,.0f}" if isinstance(e.get("amount_usd"), int | float) else "the money"
+    if k == "funds.stop_requested":
+        return f"{country(e['requester'])} asks {country(e['to'])} to stop payment on transfer {e['funds']} ({amount})"
+    if k == "funds.stopped":
+        return f"A bank in {country(e['country'])} freezes the account of transfer {e['funds']}: {amount} stopped"
+    if k == "funds.withdrawn":
+        return f"The money mules withdraw {amount} of transfer {e['funds']} in {country(e['country'])}"
+    if k == "funds.not_found":
+        return f"{country(e['country'])} finds no account of transfer {e['funds']} in its country"
+    return None
+
+
+# package C: an operation's reported hits
+HIT_WORDS = {"wanted": "a wanted person", "victim": "a possible victim", "not_the_person": "a name match"}
+OUTCOME_WORDS = {"arrested": "the wanted person is arrested", "victim_protected": "the victim is protected",
+                 "lost": "the person is lost", "cleared": "a false positive, cleared",
+                 "wasted": "a unit sent for a false positive"}

@@ -35,6 +35,10 @@ def _evidence(action: str, ncb: str, e: Event) -> bool:
         return kind == "extradition.requested" and e["requester"] == ncb
     if action == "refuse_request":
         return kind == "decision.made" and e["seat"] == seat and e["type"] == "file_request" and e["option"] == "hold"
+    if action == "request_irt":
+        return kind == "irt.requested" and e["actor"] == ncb
+    if action == "request_imest":
+        return kind == "imest.requested" and e["actor"] == ncb
     return False
 
 

@@ -4,13 +4,13 @@ and the background volume of requests nobody plays."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ..errors import shown
 from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
-from ..notices.rules import indications_of, public_extract_problem
+from ..notices.rules import MEASURES, indications_of, public_extract_problem
 from .chance import ANSWER_HELP, TIMING_HELP, PartnerAnswer, Route, Timing
 from .motion import Past, TravelDocument
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
@@ -211,6 +211,10 @@ class CcfChallenge(Strict):
 class Request(Strict):
     """A notice or diffusion request an NCB makes during the exercise (a filled-in form)."""
 
+    # Package B: what the scenario says about a request that is not on its form (what happens
+    # after a return, the case file, what the notice will find, what triggers it).
+    NOT_ON_THE_FORM: ClassVar[frozenset[str]] = frozenset({"on_return", "case_file", "assets", "on"})
+
     id: Identifier = Field(description="unique among requests, e.g. N1")
     kind: Literal[REQUEST_KINDS] = Field(description="notice colour, un, or diffusion")  # type: ignore[valid-type]
     by: CountryCode = Field(description="the requesting NCB")
@@ -259,6 +263,31 @@ class Request(Strict):
                                           "from an SLTD hit say): from then on a check finds it under them too, "
                                           "a MIND copy after its next refresh")
     ccf: CcfChallenge | None = None
+    on_return: Literal["automatic", "decision"] = Field(
+        "automatic", description="when the NDTF returns the request for more: `automatic` — the NCB answers as "
+                                 "completes_on_request says; `decision` — the requesting NCB's officer decides "
+                                 "(decision complete_request: supply the case file's data and resubmit, withdraw the "
+                                 "request, or leave it to lapse at the NDTF's deadline). On a played seat that is "
+                                 "the player's own act, graded with done_by: player")
+    on: RequestTrigger | None = Field(
+        None, description="file it when something happens, instead of at a set time: {event: notice.refused, match: "
+                          "{notice: N1}, delay: 6h} — the requester circulates a diffusion once its notice is "
+                          "refused. Filed once, at the first matching event plus the delay; never if none happens. "
+                          "Instead of 'at' or 'after_inject'")
+    measures: list[Literal[MEASURES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="silver: what the form asks of the countries holding the assets — "
+                                          "locate, identify, monitor, obtain_information; a Silver Notice is "
+                                          "non-coercive, so freeze, seize or confiscate on the drafted form is "
+                                          "the NCB's to strike before filing (the NDTF refuses it otherwise)")
+    assets: list[AssetHolding] = Field(
+        default_factory=list, description="silver: ground truth, the assets the published notice finds — each "
+                                          "reported by the NCB of the country holding it, found_after its "
+                                          "publication; the requesting NCB's officer then decides how to follow "
+                                          "it up (decision act_on_asset)")
+    case_file: CaseFile | None = Field(
+        None, description="what the requesting NCB's case file really says where the form differs (a penalty "
+                          "left blank or mistyped): completing the form after a return writes these values. "
+                          "Absent: a blank penalty is on file and the form's other values stand")
 
     @field_validator("public_extract")
     @classmethod
@@ -272,9 +301,9 @@ class Request(Strict):
     def _consistent(self) -> Request:
         if self.concealed and self.indications:
             raise ValueError("a concealed request shows nothing: give 'indications' or 'concealed: true', not both")
-        if sum(x is not None for x in (self.at, self.after_inject, self.published)) != 1:
-            raise ValueError("give exactly one of 'at' or 'after_inject'" if self.published is None else
-                             "a request already published has no 'at' or 'after_inject': remove them")
+        if sum(x is not None for x in (self.at, self.after_inject, self.published, self.on)) != 1:
+            raise ValueError("give exactly one of 'at', 'after_inject' or 'on'" if self.published is None else
+                             "a request already published has no 'at', 'after_inject' or 'on': remove them")
         allowed = PURPOSES.get(self.kind)
         if self.purpose is not None and (allowed is None or self.purpose not in allowed):
             raise ValueError(f"purpose {shown(self.purpose)} does not apply to a {self.kind} request"
@@ -285,6 +314,12 @@ class Request(Strict):
             raise ValueError("only a diffusion has recipients; notices go to every NCB")
         if self.kind == "diffusion" and self.ccf is not None:
             raise ValueError("a CCF challenge applies to a published notice, not to a diffusion")
+        if (self.measures or self.assets) and self.kind != "silver":
+            raise ValueError("measures and assets belong to a Silver Notice request (asset tracing); "
+                             f"a {self.kind} request has none")
+        if self.case_file is not None and self.kind not in ("red", "diffusion", "silver"):
+            raise ValueError("a case_file corrects the penalty of a red, silver or diffusion request; "
+                             f"a {self.kind} request has none")
         return self
 
     def fields_provided(self) -> frozenset[str]:
@@ -307,6 +342,10 @@ class Ndtf(Strict):
     doubt_share: Share = Field(0.12,
                                description="share of clean requests sent to detailed review all the same")
     info_deadline: Duration = Field(as_written("30d"), description="how long the NDTF waits for more information")
+    return_below_threshold: bool = Field(
+        False, description="a penalty declared below the RPD Art. 83 or Silver threshold is returned once, asking "
+                           "the NCB to confirm it (a typo can be corrected, a true one withdrawn), before it is "
+                           "refused; default: refused at screening")
 
 
 class Ccc(Strict):
@@ -389,6 +428,41 @@ class CaseSpec(Strict):
     max_reminders: int = Field(2, ge=0, le=10)
 
 
+HitKind = Literal["wanted", "victim", "not_the_person"]
+
+
+def _hit_mix() -> dict[HitKind, float]:
+    # Liberterra II (2024, domain.md): 2,517 arrests and 3,222 victims rescued; false positives assumed.
+    return {"wanted": 0.35, "victim": 0.45, "not_the_person": 0.2}
+
+
+class HitReports(Strict):
+    """Hits of an operation's checks that reach the NCB desks one by one, each to be triaged."""
+
+    countries: list[CountryCode] | None = Field(
+        None, description="participants whose hits are reported one by one (default: every participant); "
+                          "the others' hits stay aggregate counts")
+    share: Share = Field(1.0, description="share of those hits reported one by one (the rest stay counts)")
+    kinds: dict[HitKind, float] = Field(
+        default_factory=_hit_mix,
+        description="what a reported hit turns out to be, as relative weights: a wanted person, a victim "
+                    "(of trafficking, a missing child…) or a false positive (a name match that is not the "
+                    "person)")
+    hold: Duration = Field(
+        as_written("6h"), description="how long the checkpoint can hold the person after the hit: the NCB's "
+                                      "triage must send a unit (urgent) within it, or a wanted person walks "
+                                      "and a victim is moved on (operation.hit_resolved outcome lost). A report "
+                                      "the desk reads later than this is lost unread — a desk past capacity "
+                                      "loses people")
+
+    @field_validator("kinds")
+    @classmethod
+    def _weights(cls, v: dict[HitKind, float]) -> dict[HitKind, float]:
+        if not v or any(w < 0 for w in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("give at least one kind with a positive weight, and no negative weight")
+        return v
+
+
 class OperationSpec(Strict):
     """A coordinated cross-border operation (Pangea-, Liberterra-, HAECHI-like)."""
 
@@ -407,6 +481,9 @@ class OperationSpec(Strict):
     hit_rate: Share = Field(1e-4, description="hits per database check")
     arrest_base: Share = Field(0.1, description="share of targets arrested without intelligence")
     arrest_gain: Share = Field(0.6, description="extra share arrested with full intelligence")
+    hit_reports: HitReports | None = Field(
+        None, description="hits reported one by one to the participants' desks, each a triage_hit decision "
+                          "for a played NCB (urgent / routine / discard); absent: hits are only counted")
 
     @model_validator(mode="after")
     def _bounded(self) -> OperationSpec:
@@ -422,12 +499,21 @@ class Incident(Strict):
     at: Timing = Field(description="when it happens, after the start" + TIMING_HELP)
     country: CountryCode
     kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
-    irt: bool = Field(True, description="the country requests an IRT (deployed in 12-24 h)")
-    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation runs in the country "
-                                         "from this moment: bodies found there with a published Black Notice "
-                                         "are compared with the published Yellow Notices and identified after "
-                                         "dvi.matching_time (without one, the General Secretariat's routine "
-                                         "comparison takes dvi.routine_matching_time)")
+    irt: bool = Field(True, description="the country asks for an IRT (deployed in 12-24 h, irt.deployment_time)")
+    irt_requested_by: Literal["country", "ncb"] = Field(
+        "country", description="who decides to ask for the IRT: `country`, it asks at once; `ncb`, the "
+                               "country's NCB officer decides (a request_irt decision for its seat, open for "
+                               "`irt_ask_within`; letting it lapse means national resources only)")
+    irt_ask_within: Duration = Field(
+        as_written("6h"), description="with `irt_requested_by: ncb`, how long the NCB officer has to ask")
+    dvi: bool = Field(False, description="a disaster victim identification (DVI) operation: bodies found in the "
+                                         "country with a published Black Notice are compared with the published "
+                                         "Yellow Notices and identified after dvi.matching_time. With an IRT "
+                                         "(`irt: true`) the operation starts when the IRT is on the ground "
+                                         "(irt.deployed), and never if no IRT comes; without one (`irt: false`) "
+                                         "the country's own team starts it at the incident. Bodies outside an "
+                                         "operation wait for the General Secretariat's routine comparison "
+                                         "(dvi.routine_matching_time)")
 
 
 class MajorEvent(Strict):
@@ -438,3 +524,76 @@ class MajorEvent(Strict):
     country: CountryCode
     starts: Timing = Field(description="when the IMEST deploys, after the start" + TIMING_HELP)
     lasts: Timing = Field(as_written("7d"), description="how long it stays" + TIMING_HELP)
+    imest: bool = Field(True, description="an IMEST supports the event (false: the event happens without one)")
+    imest_requested_by: Literal["country", "ncb"] = Field(
+        "country", description="who decides to ask for the IMEST: `country`, it has; `ncb`, the host NCB's "
+                               "officer decides (a request_imest decision for its seat at the start, open for "
+                               "`imest_ask_within`; the IMEST deploys at `starts`, or when asked if later, and "
+                               "never if not asked)")
+    imest_ask_within: Duration = Field(
+        as_written("1d"), description="with `imest_requested_by: ncb`, how long the host NCB's officer has to ask")
+    border_system: Literal["find", "mind"] | None = Field(
+        None, description="while the IMEST is deployed, the host's border posts check through this system "
+                          "(find: live queries of INTERPOL's databases, so a notice published an hour ago "
+                          "is found; mind: an offline copy); absent: the host's own system throughout")
+    prescreen: bool = Field(False, description="while the IMEST is deployed, the host screens the passengers "
+                                               "of arriving flights before they land (API/PNR), as if it had "
+                                               "its own passenger-data system")
+
+
+class CaseFile(Strict):
+    """What the requesting NCB's case file says where its drafted form differs (package B)."""
+
+    max_penalty_years: float | None = Field(
+        None, ge=0, le=200, description="the maximum penalty the law provides for the offence")
+    sentence_months: float | None = Field(None, ge=0, le=2400, description="the remaining sentence to serve")
+
+
+class RequestTrigger(Strict):
+    """An event that makes an NCB file a request (package B)."""
+
+    event: str = Field(description="the journal event kind, e.g. notice.refused (docs/scenarios.md lists them)")
+    match: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="fields the event must carry, e.g. {notice: N1}")
+    delay: Timing = Field(as_written("0m"), description="how long after the event the NCB files it" + TIMING_HELP)
+
+
+class AssetHolding(Strict):
+    """An asset a Silver Notice finds, and who reports it (package B)."""
+
+    id: Identifier = Field(description="unique among the request's assets, e.g. A1")
+    held_in: CountryCode = Field(description="the country where it is held; its NCB reports it")
+    description: str = Field(min_length=1, description="what it is, as the report describes it, e.g. "
+                                                       "'villa in Marbella, registered to a shell company'")
+    found_after: Timing = Field(as_written("3d"), description="how long after publication its NCB reports it"
+                                                              + TIMING_HELP)
+
+
+Request.model_rebuild()
+
+# --- package D (funds): money a fraud moved abroad, and INTERPOL's stop-payment mechanism (I-GRIP) ---
+class Funds(Strict):
+    """Money a fraud moved to an account abroad, which a stop-payment request through INTERPOL's
+    Global Rapid Intervention of Payments (I-GRIP) can freeze before the money mules withdraw it.
+
+    The NCB of the victims' country (``requester``) learns of the transfer when its desk reads the
+    inject ``reported_in``; it then sends a stop-payment request to the NCB where the receiving
+    account is (``held_in``). That NCB passes it to the bank once its desk has read it (an urgent
+    I-24/7 message: the CCC wakes a closed desk at night), and the bank freezes the account after
+    ``bank_time``. Frozen before ``withdrawn_at``: journalled ``funds.stopped``; otherwise the money
+    is gone at ``withdrawn_at`` (``funds.withdrawn``). A request sent to the wrong NCB finds no
+    account there (``funds.not_found``)."""
+
+    id: Identifier
+    requester: CountryCode = Field(description="the NCB of the victims' country, which asks for the stop")
+    held_in: CountryCode = Field(description="the country of the receiving account, whose NCB passes the "
+                                             "request to the bank")
+    amount_usd: float = Field(gt=0, le=1e12, description="the amount, in US dollars")
+    account: str = Field("", max_length=200, description="how the account is named in the report (bank, IBAN), "
+                                                         "shown to the trainee")
+    reported_in: Identifier = Field(description="the inject (to the requester) that reports the transfer: once its "
+                                                "desk has read it, the requester decides whether to ask for a stop")
+    withdrawn_at: Timing = Field(description="when the mules withdraw the money unless the account is frozen, "
+                                             "after the start" + TIMING_HELP)
+    bank_time: Timing = Field(as_written("1h"), description="how long the bank takes to freeze the account once "
+                                                            "the NCB there has read the request" + TIMING_HELP)

@@ -13,7 +13,7 @@ from ..durations import format_minutes as _fmt
 from ..durations import minutes
 from ..errors import Problem, shown
 from ..events.registry import NEVER, Scope, match_problems
-from ..world import all_members
+from ..world import all_members, all_offices
 from .cases import PERSON_KINDS as PERSONS
 from .chance import RouteOneOf, late_warning, timing_range
 from .model import AllOf, EventCheck, Never, Objective, Scenario
@@ -114,8 +114,9 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
         sender_is_ncb = inj.from_ in all_members()
         if sender_is_ncb:
             country(("injects", i, "from"), inj.from_)
-        if inj.channel == "i247" and not sender_is_ncb:
-            err(("injects", i, "channel"), f"only an NCB sends over I-24/7; {shown(inj.from_)} is not a member's ISO code")
+        if inj.channel == "i247" and not sender_is_ncb and inj.from_ not in all_offices():
+            err(("injects", i, "channel"), f"only an NCB or an INTERPOL office sends over I-24/7; {shown(inj.from_)} "
+                                           f"is not a member's ISO code nor an office's id (GS, IGCI, CCC-SIN…)")
         if inj.from_ == inj.to and inj.channel in (None, "i247") and sender_is_ncb:
             err(("injects", i, "from"), "an NCB does not send I-24/7 messages to itself")
         if inj.after is not None and inj.after.inject not in ids:
@@ -132,12 +133,17 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     _check_people(sc, ids, country, err, warn, end)
     _check_in_motion(sc, country, err, warn, end)
+    _check_funds(sc, country, err, warn, end)  # package D
+    _check_response_and_operations(sc, country, err, warn)  # package C
 
     fire_at = _fire_times(sc, ids)
     latest = _fire_times(sc, ids, latest=True)
+    on_event = _waits_for_event(sc)
     for i, inj in enumerate(sc.injects):
         t = fire_at.get(inj.id)
-        if t is None and inj.after is not None and inj.after.inject in ids:
+        if inj.id in on_event:
+            pass  # due when an event happens in play: no time to check beforehand
+        elif t is None and inj.after is not None and inj.after.inject in ids:
             err(("injects", i, "after"), "this inject is part of a cycle of 'after' references and can never fire")
         elif t is None and inj.instead_of is not None and inj.instead_of in ids and inj.instead_of != inj.id:
             err(("injects", i, "instead_of"), "this inject is part of a cycle of 'instead_of' and 'after' references "
@@ -173,7 +179,13 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
 
     played = {p.seat for p in sc.players}
     scope = Scope.of(sc, all_members())
+    _check_request_triggers(sc, scope, err)
     for i, inj in enumerate(sc.injects):
+        if inj.on is not None:
+            for key, message in match_problems(inj.on.event, inj.on.match, scope):
+                message = message.replace(NEVER, "; no event can ever match it, so this inject never fires").replace(
+                    "an objective cannot wait for", "on: cannot wait for")
+                err(("injects", i, "on", "match", key) if key else ("injects", i, "on", "event"), message)
         for word, cond in (("when", inj.when), ("unless", inj.unless)):
             if cond is not None:
                 for path, check in _condition_checks(("injects", i, word), cond):
@@ -374,6 +386,21 @@ def _check_people(sc: Scenario, inject_ids: dict[str, int], country, err, warn, 
     for section in ("border_systems", "extradites_nationals"):
         for code in getattr(sc.world, section):
             country(("world", section, code), code)
+
+
+def _waits_for_event(sc: Scenario) -> set[str]:
+    """The injects due only when something happens in play: those with on:, and those that follow
+    one (after:) or stand in for one (instead_of:), however far down the chain."""
+    out = {inj.id for inj in sc.injects if inj.on is not None}
+    changed = True
+    while changed:
+        changed = False
+        for inj in sc.injects:
+            parent = inj.after.inject if inj.after is not None else inj.instead_of
+            if inj.id not in out and parent in out:
+                out.add(inj.id)
+                changed = True
+    return out
 
 
 def _fire_times(sc: Scenario, ids: dict[str, int], latest: bool = False) -> dict[str, float]:
@@ -601,3 +628,63 @@ def _check_preparation_window(sc: Scenario, i: int, o: Objective, end: float, wa
                        f"than this objective's {_fmt(window)} in {late:.0%} of runs, whatever the trainee does "
                        f"(and the arrest comes first): wait for what the requester controls (decision.made "
                        f"request_extradition send, or extradition.preparing), or give it longer")
+
+
+def _check_request_triggers(sc: Scenario, scope: Scope, err) -> None:
+    """A request filed on an event (``on``) names an event kind and fields that can happen."""
+    for i, req in enumerate(sc.requests):
+        if req.on is None:
+            continue
+        for key, message in match_problems(req.on.event, req.on.match, scope):
+            message = message.replace(NEVER, "; no event can ever match it").replace(
+                "an objective cannot wait for", "a request cannot wait for")
+            err(("requests", i, "on", "match", key) if key else ("requests", i, "on", "event"), message)
+
+def _check_funds(sc: Scenario, country, err, warn, end: float) -> None:
+    """Fraudulent transfers (package D): unique ids, countries in the world, a report that reaches
+    the requester, and money that is still there when the exercise starts."""
+    injects = {inj.id: inj for inj in sc.injects}
+    seen: dict[str, int] = {}
+    for i, f in enumerate(sc.funds):
+        if f.id in seen:
+            err(("funds", i, "id"), f"transfer id '{f.id}' is already used by funds.{seen[f.id]}")
+        seen.setdefault(f.id, i)
+        country(("funds", i, "requester"), f.requester)
+        country(("funds", i, "held_in"), f.held_in)
+        if f.held_in == f.requester:
+            err(("funds", i, "held_in"), "the account is abroad: a stop-payment request goes from the victims' NCB "
+                                         "to another country's")
+        inj = injects.get(f.reported_in)
+        if inj is None:
+            err(("funds", i, "reported_in"), f"no inject has id '{f.reported_in}'{_suggest(f.reported_in, injects)}")
+        elif inj.to != f.requester:
+            err(("funds", i, "reported_in"), f"inject {inj.id} goes to {inj.to}, not to the requester {f.requester}: "
+                                             "the victims' NCB would never learn of the transfer")
+        if timing_range(f.withdrawn_at)[0] <= 0:
+            err(("funds", i, "withdrawn_at"), "the money is withdrawn at the start: nothing could stop it")
+        elif timing_range(f.withdrawn_at)[0] >= end:
+            warn(("funds", i, "withdrawn_at"), "withdrawn at or after the exercise ends: nothing is at stake")
+
+
+def _check_response_and_operations(sc: Scenario, country, err, warn) -> None:
+    """Package C: operation hit reports go to participants; a decision left to an NCB nobody plays
+    is answered by the automation, which a trainer should know; watched desks are in the world."""
+    played = {p.seat for p in sc.players}
+    for code in sc.backlog_alerts:
+        country(("backlog_alerts", code), code)
+    for i, op in enumerate(sc.operations):
+        hr = op.hit_reports
+        if hr is None or hr.countries is None:
+            continue
+        for k, c in enumerate(hr.countries):
+            if c not in op.participants:
+                err(("operations", i, "hit_reports", "countries", k),
+                    f"{c} does not take part in operation {op.id}: hits are reported only to participants")
+    for i, inc in enumerate(sc.incidents):
+        if inc.irt and inc.irt_requested_by == "ncb" and f"ncb:{inc.country}" not in played:
+            warn(("incidents", i, "irt_requested_by"), f"irt_requested_by: ncb leaves the IRT to NCB {inc.country}'s officer, but nobody plays "
+                                          f"ncb:{inc.country}: the automation decides for it")
+    for i, ev in enumerate(sc.major_events):
+        if ev.imest and ev.imest_requested_by == "ncb" and f"ncb:{ev.country}" not in played:
+            warn(("major_events", i, "imest_requested_by"), f"imest_requested_by: ncb leaves the IMEST to NCB {ev.country}'s officer, but nobody "
+                                               f"plays ncb:{ev.country}: the automation decides for it")

@@ -10,14 +10,16 @@ import argparse
 import json
 from pathlib import Path
 
-from ..durations import DURATION_HELP, DURATION_PATTERN
+from ..durations import DURATION_HELP, DURATION_PATTERN, format_minutes, minutes
 from ..events.registry import DECISIONS, KINDS, describe_type
+from ..notices.kinds import REQUEST_KINDS
 from . import cookbook
-from .model import ACTIONS
+from .model import ACTIONS, EventCheck, Scenario, leaves_of
 from .parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "annotated-example.yaml"
+SCENARIOS = ROOT / "scenarios"
 
 INTRO = """\
 # Writing scenarios
@@ -149,8 +151,10 @@ objectives:
 ```
 
 Events, what they mean, whether an objective can wait for them, and the fields `match` can
-compare (any event may also carry `by` and `actor`; list fields such as `to` of a diffusion
-cannot be matched). `validate` refuses a `match` key the event does not carry, a value outside
+compare (any event may also carry `by` and `actor`). A list field (such as `to` of a
+diffusion) is compared by what it holds: `to: {{includes: [TR, AE]}}` (every one of them),
+`to: {{excludes: [IR]}}` (none of them); a number by bounds: `waited_min: {{gt: 240}}`, `ge`,
+`lt`, `le` (several together must all hold). `validate` refuses a `match` key the event does not carry, a value outside
 its values below, and an id the scenario does not have (subject, inject, request, case…), a
 country outside the exercise's world, or a code in lower case.
 
@@ -171,7 +175,18 @@ Expected actions of injects (`expect.action`): {actions}.
 
 {lifecycle}
 {cookbook}
+{library}
 ## Field reference
+"""
+
+LIBRARY_INTRO = """\
+## The exercise library
+
+The exercises in `scenarios/` that name the skills they train (`skills:`): what a training unit
+needs to choose one. Each is won by the book and lost by carelessness, headless, for several
+seeds (tests/scenario/test_library.py). The notice kinds are those the exercise's requests file
+and its objectives and injects wait for (`notice_kind`, or a `diffusion.*` event).
+
 """
 
 LIFECYCLE = """\
@@ -313,6 +328,62 @@ def _bounds(prop: dict) -> str:
     return f", {low} to {high}"
 
 
+def notice_kinds(sc: Scenario) -> tuple[str, ...]:
+    """The notice kinds (and ``diffusion``) an exercise exercises: those its requests file, and
+    those its objectives and injects wait for, by ``notice_kind`` or a ``diffusion.*`` event."""
+    found = {r.kind for r in sc.requests}
+    checks: list[EventCheck] = []
+    for o in sc.objectives:
+        checks += leaves_of(o.condition)
+        if o.after is not None:
+            checks.append(o.after)
+    for inj in sc.injects:
+        for cond in (inj.when, inj.unless):
+            if cond is not None:
+                checks += leaves_of(cond)
+        if inj.on is not None:
+            checks.append(inj.on)
+    for c in checks:
+        named = c.match.get("notice_kind")
+        if isinstance(named, str):
+            found.add(named)
+        if c.event.startswith("diffusion."):
+            found.add("diffusion")
+    return tuple(k for k in REQUEST_KINDS if k in found)
+
+
+def library(folder: Path = SCENARIOS) -> list[tuple[Path, Scenario]]:
+    """The exercise library: every scenario in ``folder`` that names the skills it trains."""
+    from .loader import load_scenario
+
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        sc = load_scenario(path).scenario
+        if sc.skills:
+            out.append((path, sc))
+    return out
+
+
+def kinds_covered(folder: Path = SCENARIOS) -> frozenset[str]:
+    """Every notice kind (and ``diffusion``) that some exercise of the library exercises."""
+    return frozenset(k for _, sc in library(folder) for k in notice_kinds(sc))
+
+
+def _library(folder: Path = SCENARIOS) -> str:
+    out = [LIBRARY_INTRO]
+    exercises = library(folder)
+    for path, sc in exercises:
+        seats = ", ".join(f"`{p.seat}`" for p in sc.players)
+        kinds = ", ".join(f"`{k}`" for k in notice_kinds(sc)) or "none"
+        out.append(f"### {sc.title}\n\n`scenarios/{path.name}` · {sc.difficulty} · {format_minutes(minutes(sc.duration))} · "
+                   f"seats {seats}\n\n{_cell(' '.join(sc.summary.split()))}\n\n"
+                   f"- **Skills:** {', '.join(f'`{k}`' for k in sc.skills)}\n- **Notice kinds:** {kinds}\n"
+                   f"- **Learning objectives:**\n" + "".join(f"  - {_cell(lo)}\n" for lo in sc.learning_objectives))
+    missing = [k for k in REQUEST_KINDS if k not in {k for _, sc in exercises for k in notice_kinds(sc)}]
+    out.append("Notice kinds no exercise exercises yet: " + (", ".join(f"`{k}`" for k in missing) or "none") + ".\n")
+    return "\n".join(out)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -339,7 +410,7 @@ def render_guide() -> str:
     out = INTRO.format(duration=DURATION_HELP, example=EXAMPLE.read_text(encoding="utf-8"),
                        parameters=params, events=events, domains=domains, decisions=decisions,
                        actions=", ".join(f"`{a}`" for a in ACTIONS),
-                       lifecycle=_lifecycle(), cookbook=cookbook.render())
+                       lifecycle=_lifecycle(), cookbook=cookbook.render(), library=_library())
     out += "\n" + _table("Scenario", schema)
     for name, obj in schema["$defs"].items():
         if obj.get("properties"):

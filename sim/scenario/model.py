@@ -14,7 +14,19 @@ from pydantic import BaseModel, Discriminator, Field, Tag, ValidationInfo, field
 
 from ..durations import format_duration
 from ..events.registry import CHANNELS, event_kinds, objective_kinds
-from .cases import Background, CaseSpec, Ccc, Incident, MajorEvent, Ndtf, OperationSpec, Policies, Request, Subject
+from .cases import (
+    Background,
+    CaseSpec,
+    Ccc,
+    Funds,
+    Incident,
+    MajorEvent,
+    Ndtf,
+    OperationSpec,
+    Policies,
+    Request,
+    Subject,
+)
 from .chance import TIMING_HELP, Timing
 from .motion import ArrestSpec
 from .skills import SKILLS
@@ -42,7 +54,8 @@ HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|24:00$"
 EVENT_KINDS = event_kinds()
 OBJECTIVE_KINDS = objective_kinds()
 ACTIONS = ("acknowledge", "share_intelligence", "request_notice", "send_diffusion", "answer_hit",
-           "request_extradition", "refuse_request")
+           "request_extradition", "refuse_request",
+           "request_irt", "request_imest")
 
 
 class DeskStaffing(Strict):
@@ -211,6 +224,11 @@ class Inject(Strict):
     at: Timing | None = Field(None, description="time after the exercise start" + TIMING_HELP)
     after: InjectAfter | None = Field(None, description="fire after another inject instead of at a time; when "
                                                         "that inject is skipped, this one is skipped too")
+    on: OnEvent | None = Field(
+        None, description="fire when something happens in play, in the language of objectives, plus a delay: "
+                          "{event: database.hit, match: {subject: S1}, delay: 2h}. Due once, at the count-th "
+                          "matching event plus the delay; never due if it never happens. when:/unless: are still "
+                          "judged at the due time")
     instead_of: Identifier | None = Field(
         None, description="a contingency: the id of another inject this one replaces. It has no time of its own: "
                           "it is due when that inject was due, and fires only if that inject was skipped (its "
@@ -225,7 +243,8 @@ class Inject(Strict):
                           "unless: {event: database.hit, match: {subject: S1, country: MA}} so a partner never "
                           "asks about a man it already holds")
     from_: str = Field("national-police", alias="from", min_length=1,
-                       description="sender: a member's ISO code (then it travels over I-24/7) or a national body")
+                       description="sender: a member's ISO code or an INTERPOL office's id (GS, IGCI, CCC-SIN, "
+                                   "RB-NBO…; then it travels over I-24/7), or a national body")
     to: CountryCode = Field(description="the NCB that receives it")
     channel: Literal[CHANNELS] | None = Field(  # type: ignore[valid-type]
         None, description="how it arrives; default i247 when from is an NCB, national otherwise")
@@ -240,20 +259,66 @@ class Inject(Strict):
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Inject:
-        given = [name for name, v in (("at", self.at), ("after", self.after), ("instead_of", self.instead_of))
-                 if v is not None]
+        given = [name for name, v in (("at", self.at), ("after", self.after), ("on", self.on),
+                                      ("instead_of", self.instead_of)) if v is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'at', 'after' or 'instead_of'"
+            raise ValueError("give exactly one of 'at', 'after', 'on' or 'instead_of'"
                              + (f" (got {', '.join(given)})" if given else ""))
         return self
+
+
+class Compare(Strict):
+    """A comparison in place of one value in a ``match``: a list field holds (``includes``) or
+    leaves out (``excludes``) values; a number is above or below a bound (``gt``, ``ge``, ``lt``,
+    ``le``). Several given: all must hold."""
+
+    includes: list[str] | None = Field(
+        None, min_length=1, description="a list field holds every one of these, e.g. to: {includes: [TR, AE]}")
+    excludes: list[str] | None = Field(
+        None, min_length=1, description="a list field holds none of these, e.g. to: {excludes: [IR]}")
+    gt: float | None = Field(None, description="a number greater than this, e.g. waited_min: {gt: 240}")
+    ge: float | None = Field(None, description="a number at least this")
+    lt: float | None = Field(None, description="a number less than this")
+    le: float | None = Field(None, description="a number at most this")
+
+    @model_validator(mode="after")
+    def _something(self) -> Compare:
+        given = self.operators()
+        if not given:
+            raise ValueError("give includes or excludes (a list field), or gt, ge, lt or le (a number)")
+        if {"includes", "excludes"} & set(given) and {"gt", "ge", "lt", "le"} & set(given):
+            raise ValueError("includes and excludes compare a list, gt, ge, lt and le a number: one field is not both")
+        return self
+
+    def operators(self) -> dict[str, Any]:
+        """The comparisons given, by name, in a fixed order."""
+        return {k: v for k in ("includes", "excludes", "gt", "ge", "lt", "le") if (v := getattr(self, k)) is not None}
+
+    def holds(self, value: object) -> bool:
+        """Whether an event's value passes every comparison; an absent list counts as empty, an
+        absent number passes none."""
+        ops = self.operators()
+        if "includes" in ops or "excludes" in ops:
+            items = set(value) if isinstance(value, list | tuple) else set()
+            return set(ops.get("includes", ())) <= items and not set(ops.get("excludes", ())) & items
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        return all({"gt": value > b, "ge": value >= b, "lt": value < b, "le": value <= b}[k] for k, b in ops.items())
+
+    def __str__(self) -> str:
+        signs = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+        return " ".join(f"{k} {', '.join(v)}" if isinstance(v, list) else f"{signs[k]} {v:g}"
+                        for k, v in self.operators().items())
 
 
 class EventCheck(Strict):
     """Met when ``count`` journal events of this kind carry every field in ``match``."""
 
     event: Literal[OBJECTIVE_KINDS] = Field(description="journal event kind to look for")  # type: ignore[valid-type]
-    match: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="fields the event must carry, e.g. {inject: I1}")
+    match: dict[str, str | int | float | bool | Compare] = Field(
+        default_factory=dict, description="fields the event must carry, e.g. {inject: I1}; a list field or a "
+                                          "number takes a comparison instead of a value: {to: {includes: [TR, AE]}}, "
+                                          "{waited_min: {gt: 240}}")
     count: int = Field(1, ge=1, le=1_000_000, description="how many matching events are needed")
     done_by: Literal["player", "person", "policy", "default", "trainer"] | None = Field(
         None, description="only events caused by this: `player` — whoever plays one of the exercise's "
@@ -276,7 +341,14 @@ class EventCheck(Strict):
             return False
         if self.seat is not None and not _done_at(self.seat, event):
             return False
-        return all(event.get(k) == v for k, v in self.match.items())
+        return all(v.holds(event.get(k)) if isinstance(v, Compare) else event.get(k) == v
+                   for k, v in self.match.items())
+
+
+class OnEvent(EventCheck):
+    """An inject's trigger: the event (with ``count``, the count-th one) and the delay after it."""
+
+    delay: Timing = Field(as_written("0m"), description="time after the event" + TIMING_HELP)
 
 
 def _done_at(seat: str, event: dict[str, Any]) -> bool:
@@ -421,7 +493,15 @@ class Scenario(Strict):
     operations: list[OperationSpec] = Field(default_factory=list, description="coordinated cross-border operations")
     incidents: list[Incident] = Field(default_factory=list, description="incidents that call for an IRT")
     major_events: list[MajorEvent] = Field(default_factory=list, description="events supported by an IMEST")
+    backlog_alerts: dict[CountryCode, Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        default_factory=dict,
+        description="NCB desks watched for a backlog, e.g. {ES: 15}: when that many messages wait unread, "
+                    "desk.backlog is journalled (the desk is past capacity, and its NCB sees it), and "
+                    "desk.caught_up once the queue is down to half of it")
     policies: Policies = Field(default_factory=Policies, description="automation for the roles nobody plays")
+    funds: list[Funds] = Field(default_factory=list,
+                               description="money a fraud moved abroad, which the victims' NCB can stop with a "
+                                           "stop-payment request (I-GRIP) before it is withdrawn")
     ndtf: Ndtf = Field(default_factory=Ndtf, description="the NDTF's capacity and judgement")
     ccc: Ccc = Field(default_factory=Ccc, description="the Command and Coordination Centre")
     background: Background = Field(default_factory=Background,
@@ -445,5 +525,5 @@ def weekday_index(day: str) -> int:
     return WEEKDAYS.index(day)
 
 
-__all__ = ["ACTIONS", "EVENT_KINDS", "AllOf", "AnyOf", "Condition", "DeskStaffing", "EventCheck", "Inject", "Never", "Objective",
-           "Player", "Scenario"]
+__all__ = ["ACTIONS", "EVENT_KINDS", "AllOf", "AnyOf", "Compare", "Condition", "DeskStaffing", "EventCheck", "Inject", "Never",
+           "Objective", "OnEvent", "Player", "Scenario"]

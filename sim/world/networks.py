@@ -53,6 +53,13 @@ def build_i247(members: Mapping[str, Member], offices: Mapping[str, Office],
                 g.add_node(rb.id, kind="bureau", lat=rb.lat, lon=rb.lon)
                 g.add_edge(rb.id, HUB, latency=link_latency(great_circle_km(rb.lat, rb.lon, gs.lat, gs.lon)))
             g.add_edge(m.iso2, rb.id, latency=link_latency(great_circle_km(m.lat, m.lon, rb.lat, rb.lon)))
+    # INTERPOL's other offices (IGCI, the CCC sites, bureaus no member in this world reports to…)
+    # are I-24/7 endpoints too, linked to the General Secretariat: leaves, so no route between two
+    # NCBs passes through one.
+    for o in offices.values():
+        if o.id not in g:
+            g.add_node(o.id, kind="office", lat=o.lat, lon=o.lon)
+            g.add_edge(o.id, HUB, latency=link_latency(great_circle_km(o.lat, o.lon, gs.lat, gs.lon)))
     for one, other in combinations(members.values(), 2):
         g.add_edge(one.iso2, other.iso2,
                    latency=link_latency(great_circle_km(one.lat, one.lon, other.lat, other.lon)))

@@ -20,7 +20,7 @@ from conftest import SCRIPT_FLAGSHIP as SCRIPT
 @pytest.fixture(scope="module")
 def scripted_flagship(tmp_path_factory) -> Path:
     """The flagship recorded once with the script (the shipped-scenario replay records it too):
-    a finished, headless session whose Q3 is the hit, confirmed."""
+    a finished, headless session whose Q5 is the hit, confirmed."""
     return scripted_recording(tmp_path_factory, FLAGSHIP.name) / "s.db"
 
 
@@ -38,7 +38,7 @@ def test_every_shipped_scenario_replays_to_an_identical_journal(tmp_path_factory
 
 def test_branch_from_the_cli(scripted_flagship):
     db = scripted_flagship
-    r = ncbsim("replay", str(db), "--branch", "Q3=decline", "--json")
+    r = ncbsim("replay", str(db), "--branch", "Q5=decline", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert s["replay"]["identical"] is None and s["arrests"]["released"].get("requester_declined")

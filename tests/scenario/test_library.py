@@ -54,3 +54,17 @@ def test_an_exercise_says_what_a_training_unit_needs_to_choose_it(path):
     assert sc.objectives and any(
         leaf.done_by in ("player", "person") for o in sc.objectives for leaf in leaves_of(o.condition)), (
         "no objective grades what the players themselves did")
+
+
+def test_the_library_has_ten_exercises_covering_every_notice_kind_and_diffusions():
+    """Issue 17: ten exercises, and every notice kind and diffusions exercised by at least one
+    (as the generated guide's library section lists them)."""
+    from sim.notices.kinds import NOTICE_KINDS
+    from sim.scenario.guide import kinds_covered
+
+    assert len(EXERCISES) >= 10
+    missing = ({*NOTICE_KINDS, "diffusion"}) - kinds_covered(SCENARIOS)
+    assert not missing, f"no exercise exercises {sorted(missing)}"
+    guide = (SCENARIOS.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    for path in EXERCISES:
+        assert load_scenario(path).scenario.title in guide, f"{path.name} is not in the library section"

@@ -59,7 +59,11 @@ def as_editor_sees_it(value):
 
 
 def load_as_json(path: Path) -> dict:
-    return as_editor_sees_it(yaml.safe_load(path.read_text(encoding="utf-8")))
+    """As a YAML 1.2 editor reads it (yaml-language-server, and ncbsim itself): ``on:`` is a key
+    and ``NO`` is Norway — not the YAML 1.1 booleans PyYAML would make of them."""
+    from sim.scenario.loader import locate, plain_data
+
+    return as_editor_sees_it(plain_data(locate(path).data))
 
 
 def errors(validator, data) -> list[str]:

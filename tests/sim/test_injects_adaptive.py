@@ -160,7 +160,7 @@ def test_adhoc_problems_are_per_field_in_words():
 
 
 def test_an_inject_gives_exactly_one_of_at_after_instead_of():
-    with pytest.raises((InputError, ValueError), match="exactly one of 'at', 'after' or 'instead_of'"):
+    with pytest.raises((InputError, ValueError), match="exactly one of 'at', 'after', 'on' or 'instead_of'"):
         Inject.model_validate({"id": "B", "at": "1h", "instead_of": "A", "to": "FR", "text": "b"})
 
 

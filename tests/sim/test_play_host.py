@@ -34,6 +34,7 @@ from sim.play.commands import (
     DraftRequest,
     ReadMessage,
     RequestProvisionalArrest,
+    RequestStopPayment,
     RescheduleInject,
     SendExtraditionDocuments,
     SendMessage,
@@ -94,6 +95,7 @@ EVERY_COMMAND = [AnswerDecision("ncb:FR", "Q1", "file"), FireInject("I3"), HoldI
                  SendExtraditionDocuments("A1", ("warrant", "facts")), AbandonExtradition("A1"),
                  AskProsecution("A1", "enforce")]
 EVERY_COMMAND.append(ValidateExpectation("partly_met", "I1", note="acknowledged late", author="Ana"))
+EVERY_COMMAND.append(RequestStopPayment("F1", "SG", "Freeze the account today"))  # package D
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c.kind)
@@ -187,17 +189,17 @@ def test_a_closed_decision_is_refused(played):
 
 def test_trainer_controls_and_notes_are_recorded_and_replayed(played):
     h = played.host
-    for command in (HoldInject("I4"), FireInject("I3"), AddInject("X1", "FR", "Sighting", "high", "ES"),
+    for command in (HoldInject("I5"), FireInject("I2"), AddInject("X1", "FR", "Sighting", "high", "ES"),
                     AddNote("Quick read", "evaluator", "O1", "performed_with_some_challenges")):
         before = h.event_count()
         assert isinstance(h.submit("trainer", command), Accepted)
         if not isinstance(command, AddNote):
             assert played.rows_at[played.store.decisions()[-1].decision] == before
     status = {i.id: i.status for i in h.msel()}
-    assert status["I4"] == "held" and status["I3"] == "fired" and status["X1"] == "fired"
+    assert status["I5"] == "held" and status["I2"] == "fired" and status["X1"] == "fired"
     h.catch_up(6 * 1440)
-    assert isinstance(h.submit("trainer", ReleaseInject("I4")), Accepted)  # due on day 5: fires now
-    assert {i.id: i.status for i in h.msel()}["I4"] == "fired"
+    assert isinstance(h.submit("trainer", ReleaseInject("I5")), Accepted)  # due on day 1: fires now
+    assert {i.id: i.status for i in h.msel()}["I5"] == "fired"
     assert [r.by for r in played.store.decisions()].count("control") == 4
     assert played.store.notes()[-1]["rating"] == "performed_with_some_challenges"
     h.catch_up(7 * 1440)

@@ -14,7 +14,7 @@ from tui.screens.clocked import WrappingLog
 from tui.screens.message import MessageScreen
 from tui.screens.operations import OperationsScreen
 
-WARRANT_END = "Believed to have left Paris by car on Saturday."
+WARRANT_END = "reported lost in 2025."
 
 
 def _log_text(log: WrappingLog) -> tuple[str, int]:

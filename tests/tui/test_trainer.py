@@ -21,7 +21,7 @@ async def test_trainer_controls_the_msel_and_rates_objectives(in_tmp):
         def status(inject):
             return next(i.status for i in host.msel() if i.id == inject)
 
-        await pilot.press(*["down"] * 6, "h")  # hold I4 (after I3 and its contingencies I3b-I3d)
+        await pilot.press(*["down"] * 7, "h")  # hold I4 (after I5, I2, I3, its contingencies I3b-I3c and I6)
         assert status("I4") == "held"
         await pilot.press(*["up"] * 4, "f")  # fire I3 now, ahead of its time
         await pilot.pause()

@@ -70,15 +70,15 @@ def test_a_hit_report_reaching_france_carries_where_when_and_on_what(tmp_path):
     host.watch("ncb:FR")
     host.watch("ncb:MA")
     host.run()
-    report = next(i for i in host.inbox("ncb:FR") if i.type == "hit_report")
+    report = next(i for i in host.inbox("ncb:FR") if i.type == "hit_report" and i.about == "S1")
     assert (report.where, report.came_from, report.travel, report.reference, report.notice_kind) == (
         "MA", "ES", "air", "D1", "diffusion")
-    assert report.seen_at == "2026-03-03T20:25:12Z"
-    border = next(i for i in host.inbox("ncb:MA") if i.type == "hit_report")
-    assert border.sender == "border:MA" and border.about == "S1" and border.reference == "D1"
+    assert report.seen_at == "2026-03-04T14:25:12Z"
+    border = next(i for i in host.inbox("ncb:MA") if i.type == "hit_report")  # BENALI's, on France's D2
+    assert border.sender == "border:MA" and border.about == "S2" and border.reference == "D2"
     names = Namer(host.subject_names(), {"MA": "Morocco", "ES": "Spain", "FR": "France"})
     text = names(message_text(report, names, "Morocco"))
-    assert "Marc DUVAL" in text and "Tue 3 Mar 20:25 UTC" in text and not RAW.search(text)
+    assert "Marc DUVAL" in text and "Wed 4 Mar 14:25 UTC" in text and not RAW.search(text)
 
 
 def test_decisions_in_the_log_are_their_questions_not_their_ids():

@@ -34,6 +34,7 @@ tells you. The clock holds still while a message, a form or a decision is open.
 | `m` | write an I-24/7 message |
 | `r` | request a notice or a diffusion: a new form |
 | `p` | ask another NCB to arrest a person provisionally |
+| `s` | ask another NCB to stop a fraudulent payment (I-GRIP) |
 | `b` | the case board: your requests and arrest cases, their state and history |
 | `c` | the case file: the people you know of, and what you know about each |
 | `tab` | move between panels |
@@ -91,6 +92,14 @@ your live notices or diffusions on that person, or on your national warrant when
 none; write what the other desk needs to know. `ctrl+s` send · `escape` put it away. The other
 NCB acts once it has read it: the arrest appears on your case board, or word comes that the
 person could not be found.
+
+## Stop-payment request (I-GRIP)
+
+Choose a transfer reported to your NCB and, with `ctrl+o`, the NCB of the country that holds the
+receiving account (the report names the bank and the account); write what the other desk needs.
+`ctrl+s` send · `escape` put it away. It goes as an urgent I-24/7 message: the other NCB passes it
+to the bank once it has read it, and the bank freezes the account if the money is still there.
+An NCB whose country does not hold the account answers that it found nothing.
 
 ## Case board
 

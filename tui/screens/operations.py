@@ -29,6 +29,7 @@ from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .message import EDIT_REQUEST, MessageScreen
 from .request_form import RequestFormScreen
+from .stop_payment import StopPaymentScreen
 
 if TYPE_CHECKING:
     from ..app import NcbsimApp
@@ -51,6 +52,7 @@ class OperationsScreen(ClockedScreen):
         Binding("m", "compose", "Write"),
         Binding("r", "new_request", "Request"),
         Binding("p", "provisional_arrest", "Arrest", show=False),
+        Binding("s", "stop_payment", "Stop payment", show=False),  # package D
         Binding("b", "board", "Board"),
         Binding("c", "case_file", "Case file"),
         Binding("question_mark", "help", "Help"),
@@ -293,6 +295,15 @@ class OperationsScreen(ClockedScreen):
             self.notify("Only an NCB asks another to arrest a person.", severity="warning")
             return
         self._dialog(ProvisionalArrestScreen(self.driver))
+
+    def action_stop_payment(self) -> None:
+        if not self.driver.seat.startswith("ncb:"):
+            self.notify("Only an NCB asks another for a stop payment.", severity="warning")
+            return
+        if not self.driver.transfers():
+            self.notify("No fraudulent transfer has been reported to your NCB yet.", severity="warning")
+            return
+        self._dialog(StopPaymentScreen(self.driver))
 
     def action_board(self) -> None:
         self.app.push_screen(BoardScreen(self.driver, self))

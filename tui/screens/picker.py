@@ -25,11 +25,14 @@ def library(folder: Path) -> list[dict]:
             sc = load_scenario(path).scenario
         except InputError as e:
             rows.append({"path": path, "title": f"{path.name} (does not validate: {e.problems[0].message})",
-                         "difficulty": "—", "duration": "—", "roles": "—", "ok": False})
+                         "difficulty": "—", "duration": "—", "roles": "—", "skills": "—", "summary": "", "ok": False})
             continue
         roles = ", ".join(p.seat for p in sc.players) or "(watch only)"
+        # A skill's name with spaces reads as words; the closed vocabulary keeps them one spelling.
+        skills = ", ".join(k.replace("_", " ") for k in sc.skills) or "—"
         rows.append({"path": path, "title": sc.title, "difficulty": sc.difficulty,
-                     "duration": format_minutes(minutes(sc.duration)), "roles": roles, "ok": True})
+                     "duration": format_minutes(minutes(sc.duration)), "roles": roles, "skills": skills,
+                     "summary": " ".join(sc.summary.split()), "ok": True})
     return rows
 
 
@@ -44,17 +47,30 @@ class PickerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(f"[b]ncbsim[/b] — choose an exercise ({shown(self.folder.name)}/) · enter: open · q: quit", id="picker-title")
         yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="picker-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("exercise", "difficulty", "duration", "roles")
+        table.add_columns("exercise", "difficulty", "duration", "seats", "skills")
         for i, r in enumerate(self.rows):
-            table.add_row(shown(r["title"]), r["difficulty"], r["duration"], shown(r["roles"]), key=str(i))
+            table.add_row(shown(r["title"]), r["difficulty"], r["duration"], shown(r["roles"]), shown(r["skills"]),
+                          key=str(i))
         if not self.rows:
             self.query_one("#picker-title", Static).update(f"No scenarios in {shown(self.folder)}. "
                                                            "Run ncbsim play SCENARIO.yaml, or from the repository.")
         table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted exercise in full under the table — what a narrow terminal cuts off in
+        the row: its difficulty, duration and seats, its summary, and every skill."""
+        key = event.row_key.value
+        if key is None:
+            return
+        r = self.rows[int(key)]
+        self.query_one("#picker-detail", Static).update(
+            f"[b]{r['difficulty']}[/b] · {r['duration']} · {shown(r['roles'])}\n{shown(r['summary'])}\n"
+            f"[b]skills:[/b] {shown(r['skills'])}" if r["ok"] else "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value
