@@ -63,6 +63,16 @@ class SeatState:
             # The server sends from where its last message stopped; a rejoin starts again at 0.
             del self.seen[msg["seen_from"]:]
             self.seen.extend((since, MappingProxyType(e)) for since, e in msg["seen"])
+        if "inbox_upsert" in msg:  # newest first: a known message changed, an unknown one is newer than all
+            inbox = {item.msg: item for item in self.lists.get("inbox", ())}
+            fresh = []
+            for raw in msg["inbox_upsert"]:
+                item = from_wire(InboxItem, raw)
+                if item.msg in inbox:
+                    inbox[item.msg] = item
+                else:
+                    fresh.append(item)
+            self.lists["inbox"] = (*fresh, *(inbox[m] for m in inbox))
         for name, value in msg.items():
             if name in VIEWS:
                 self.lists[name] = tuple(from_wire(VIEWS[name], v) for v in value)
@@ -85,7 +95,7 @@ class SeatClient:
         self.on_state: Callable[[SeatState], None] | None = None  # told after each state message
 
     async def join(self) -> SeatClient:
-        ws = await connect(self.address, max_size=2 ** 24)
+        ws = await connect(self.address, max_size=2 ** 24, compression=None)
         await ws.send(json.dumps({"type": "hello", "token": self._token}))
         first = json.loads(await ws.recv())
         if first.get("type") != "welcome":

@@ -267,7 +267,9 @@ class ExerciseServer:
 
     async def serve(self, host: str, port: int, ready: Callable[[int], None] | None = None) -> None:
         """Serve until cancelled; ``ready`` is told the port once it listens (0 asks for a free one)."""
-        async with serve(self.handle, host, port, max_size=2 ** 20) as server:
+        # No compression: the views go out as changes, small, many times a second to every seat,
+        # and deflating each was a third of a busy server's time.
+        async with serve(self.handle, host, port, max_size=2 ** 20, compression=None) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:
                 ready(bound)

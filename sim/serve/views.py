@@ -14,6 +14,7 @@ from typing import Any
 
 from ..play.host import PlayHost
 from ..play.seat_rules import TRAINER
+from ..play.views import CaseFile
 from ..play.wire import to_wire
 
 
@@ -27,6 +28,7 @@ class Sent:
     clock: tuple[float, bool, bool, float] | None = None
     stamp: tuple[int, ...] | None = None  # what the lists were built from: unchanged, they are too
     stale: bool = True  # the seat acted: its lists are built again whatever the stamp says
+    inbox: dict[int, Any] = field(default_factory=dict)  # msg -> the inbox item sent (the host's own object)
 
 
 def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
@@ -51,13 +53,13 @@ def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
                if seat == TRAINER else {})}
 
 
-def known_names(host: PlayHost, seat: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(subjects, persons): id -> name of those the seat has learnt of (its case files) — every
+def known_names(host: PlayHost, seat: str, case_files: tuple[CaseFile, ...] = ()) -> tuple[dict[str, str], dict[str, str]]:
+    """(subjects, persons): id -> name of those the seat has learnt of (its ``case_files``) — every
     subject for the trainer. The names of people nobody told the seat about are not sent."""
     subjects, persons = dict(host.subject_names()), dict(host.person_names())
     if seat == TRAINER:
         return subjects, persons
-    known = {cf.id for cf in host.case_files(seat)}
+    known = {cf.id for cf in case_files}
     return ({k: v for k, v in subjects.items() if k in known}, {k: v for k, v in persons.items() if k in known})
 
 
@@ -70,14 +72,14 @@ def _lists(host: PlayHost, seat: str) -> dict[str, Any]:
                 "msel": to_wire(host.msel()),
                 "objectives": dict(host.objective_status()),
                 "notes": [dict(n) for n in host.notes()]}
-    subjects, persons = known_names(host, seat)
+    case_files = host.case_files(seat)
+    subjects, persons = known_names(host, seat, case_files)
     return {"decisions": to_wire(host.open_decisions(seat)),
             "subject_names": subjects, "person_names": persons,
-            "inbox": to_wire(host.inbox(seat)),
             "partners": sorted(host.partners(seat)),
             "requests": to_wire(host.requests(seat)),
             "board": to_wire(host.board(seat)),
-            "case_files": to_wire(host.case_files(seat)),
+            "case_files": to_wire(case_files),
             "arrest_cases": to_wire(host.arrest_cases(seat))}
 
 
@@ -115,8 +117,25 @@ def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> 
     stamp = _stamp(host, seat)
     if sent.stale or stamp != sent.stamp:
         sent.stamp, sent.stale = stamp, False
+        if seat != TRAINER:
+            _inbox(host, seat, sent, out)
         for name, value in _lists(host, seat).items():
             if sent.lists.get(name) != value:
                 out[name] = value
                 sent.lists[name] = value
     return {"type": "state", **out} if out else None
+
+
+def _inbox(host: PlayHost, seat: str, sent: Sent, out: dict[str, Any]) -> None:
+    """The inbox as what changed in it: new messages and those opened or handled since (``inbox``
+    whole only the first time). An inbox of thousands sent whole at every change was most of a
+    busy server's time; the host keeps an item the same object until its message changes."""
+    items = host.inbox(seat)
+    if not sent.inbox:
+        if items:
+            out["inbox"] = to_wire(items)
+    else:
+        changed = [it for it in items if sent.inbox.get(it.msg) is not it]
+        if changed:
+            out["inbox_upsert"] = to_wire(changed)
+    sent.inbox = {it.msg: it for it in items}
