@@ -112,8 +112,10 @@ class SeatView:
             return t if me in (e.get("to"), e.get("country"), e.get("requester")) else None
         if kind == "refugee.confirmed":
             return t if e.get("actor") == me else None
-        if kind in ("asset.located", "asset.followed_up"):  # package B: the requester and the holding country
+        if kind == "asset.located":  # the holding country reports it to the requester
             return t if me in (e.get("requester"), e.get("country")) else None
+        if kind == "asset.followed_up":  # the requester's own choice; the holding country hears only what it is sent
+            return t if me == e.get("requester") or (me == e.get("country") and e.get("route") == "ask_freeze") else None
         if kind == "refugee.source_disclosed":  # package B: the breach reaches the feared country
             return t if me == e.get("fearing") else None
         if kind == "detention.without_basis":  # package B: the holding country and the requester

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 DAY = 1440.0
 TRUE_HITS = ("wanted", "victim")
 SAVED = {"wanted": "arrested", "victim": "victim_protected"}
-SAYS = {"wanted": "matches a person wanted on a Red Notice for trafficking in human beings; held at the checkpoint",
-        "victim": "is a minor travelling on a document that is not hers, matching a Yellow Notice: a possible "
-                  "trafficking victim, kept with the checking officers",
+# What a hit report says, for any operation (its story is the scenario's briefing, not the engine's).
+SAYS = {"wanted": "matches a person wanted on a Red Notice; held at the checkpoint",
+        "victim": "matches a Yellow Notice on a missing person: a possible victim, kept with the checking officers",
         "not_the_person": "is a name match on a Red Notice; the date of birth and the photograph do not match"}
 
 

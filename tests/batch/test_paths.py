@@ -22,7 +22,7 @@ EXAMPLE = plain_data(load_scenario(SCENARIOS / "annotated-example.yaml").located
     ("requests.0.to", ("requests", 0, "to")),              # by position as a dotted number
     ("requests[D1].to", ("requests", 1, "to")),            # by id
     ("subjects[S1].plan.route", ("subjects", 0, "plan", "route")),  # nested below an item
-    ("injects[I3].at", ("injects", 2, "at")),
+    ("injects[I3].at", ("injects", 3, "at")),
     ("requests[D1]", ("requests", 1)),                     # a whole item
     ("world.extradites_nationals.FR", ("world", "extradites_nationals", "FR")),  # a mapping's key
     ("parameters.ndtf.screening_time", ("parameters", "ndtf.screening_time")),  # one key after parameters.
@@ -34,8 +34,8 @@ def test_a_path_resolves_to_keys_and_positions(path, keys):
 
 
 @pytest.mark.parametrize("path, words", [
-    ("requests[D9].to", "no item of 'requests' has the id 'D9' (did you mean 'D1'?); its ids: N1, D1"),
-    ("requests[7].to", "'requests' has 2 item(s), positions 0 to 1; there is no item 7"),
+    ("requests[D9].to", "no item of 'requests' has the id 'D9' (did you mean 'D2'?); its ids: N1, D1, N2, D2"),
+    ("requests[7].to", "'requests' has 4 item(s), positions 0 to 3; there is no item 7"),
     ("requests.7.to", "there is no item 7"),
     ("subjects[S1].plan.rout", "'subjects[S1].plan' has no field 'rout' (did you mean 'route'?)"),
     ("requests.to", "'requests' is a list; choose an item by id or position, like requests[N1] or requests[0].to"),

@@ -31,7 +31,7 @@ QUICK = 20  # seconds: a refused command answers at once; the subprocess start i
 # copied (``_edited``, ``shutil.copyfile``) before a test changes or opens them.
 @pytest.fixture(scope="module")
 def policy_session(tmp_path_factory) -> Path:
-    """Two days of the flagship answered by a script: decisions Q1–Q3, all made by a policy."""
+    """Two days of the flagship answered by a script: decisions Q1–Q4, all made by a policy."""
     def make(folder: Path) -> None:
         r = ncbsim("run", str(FLAGSHIP), "--session", str(folder / "policy.db"), "--until", "2d",
                    "--policy", f"scripted:{SCRIPT}")
@@ -155,15 +155,15 @@ TAMPERING = [
                  "decision Q2 was changed after it was recorded", id="policy-made-a-person"),
     pytest.param("policy", "DELETE FROM decisions WHERE decision = 'Q2'",
                  "a decision recorded between Q1 and Q3 was deleted", id="deleted"),
-    pytest.param("policy", "DELETE FROM decisions WHERE decision = 'Q3'",
-                 "1 decision(s) recorded after Q2 were deleted", id="last-deleted"),
+    pytest.param("policy", "DELETE FROM decisions WHERE decision = 'Q4'",
+                 "1 decision(s) recorded after Q3 were deleted", id="last-deleted"),
     pytest.param("policy", "INSERT INTO decisions VALUES (99, 'Q99', 'ncb:FR', 'file', 9000.0, "
                            "'2026-03-02T06:00:00Z', 'seat', '" + "0" * 64 + "')",
                  "decision Q99 was inserted after the session was recorded", id="inserted"),
     pytest.param("policy", "UPDATE decisions SET n = n + 100 WHERE decision IN ('Q1', 'Q2')",
                  "decision Q1 'sim_time': recorded out of order", id="reordered"),
-    pytest.param("policy", "UPDATE decisions SET n = n + 100 WHERE decision = 'Q3'",
-                 "decisions: a decision recorded between Q2 and Q3", id="renumbered"),
+    pytest.param("policy", "UPDATE decisions SET n = n + 100 WHERE decision = 'Q4'",
+                 "decisions: a decision recorded between Q3 and Q4", id="renumbered"),
     pytest.param("policy", _meta("seed", "12345"),
                  "session meta 'seed': was changed after the session was created", id="seed-changed"),
     pytest.param("policy", _meta("scenario_data", '{"id": "other"}'),

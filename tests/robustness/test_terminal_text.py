@@ -57,7 +57,9 @@ OBJECTIVE = "Obj \\e[31mred\\nsecond line"
 def hostile_scenario(tmp_path):
     text = FLAGSHIP.read_text(encoding="utf-8")
     text = text.replace("title: Murder suspect on the run across three borders", f'title: "{TITLE}"', 1)
-    text = text.replace("    title: NCB France reads the warrant within an hour", f'    title: "{OBJECTIVE}"', 1)
+    head, objectives = text.split("\nobjectives:\n", 1)  # the first objective's title, whatever it says
+    objectives = re.sub(r"(?m)^(\s+)title: .*$", lambda m: f'{m.group(1)}title: "{OBJECTIVE}"', objectives, count=1)
+    text = head + "\nobjectives:\n" + objectives
     assert TITLE in text and OBJECTIVE in text
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "bad.yaml").write_text('id: t\ntitle: test\nstart: 2026-03-02T06:00:00Z\nduration: 2d\nseed: 7\n'
