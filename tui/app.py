@@ -25,18 +25,26 @@ class NcbsimApp(App):
 
     def __init__(self, scenario: str | None = None, seat: str | None = None, session: str | None = None,
                  library: Path | None = None, clock: bool = True, trainer: bool = False,
-                 automate: bool = False) -> None:
+                 automate: bool = False, driver: Driver | None = None) -> None:
         super().__init__()
         self.trainer, self.automate = trainer, automate
         self.scenario_path, self.seat, self.session = scenario, seat, session
         self.library = library or Path.cwd() / "scenarios"
         self.clock = clock  # tests turn the wall clock off and step the engine themselves
-        self.driver: Driver | None = None
+        self.driver: Driver | None = driver  # given: a seat joined to an exercise server
         self._debriefed = False
         self.report_written: str | None = None  # the debrief's HTML file, once written
 
     def on_mount(self) -> None:
-        if self.scenario_path or (self.session and os.path.exists(self.session)):
+        if self.driver is not None:  # joined to an exercise server
+            if self.driver.seat == "trainer":
+                from .screens.trainer import TrainerScreen
+
+                self.push_screen(TrainerScreen(self.driver, clock=self.clock))
+                return
+            sc = self.driver.host.scenario
+            self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
+        elif self.scenario_path or (self.session and os.path.exists(self.session)):
             self.open_scenario(self.scenario_path)
         else:
             self.push_screen(PickerScreen(self.library))
@@ -72,6 +80,10 @@ class NcbsimApp(App):
         (play, trainer and after the debrief alike), with the debrief report's file if one was written."""
         if self.driver is None:
             return None
+        if self.driver.served:  # a seat of a served exercise: the server keeps the session
+            note = (f"you played {self.driver.seat} on the exercise server; the session is kept there"
+                    "\n  rejoin:     the same ncbsim play --join command, with your token")
+            return note + (f"\n  report written to {self.report_written}" if self.report_written else "")
         path = _shown(self.driver.host.session_path)
         again = "ncbsim trainer" if self.trainer else "ncbsim play --session"
         report = _shown(Path(path).with_name(Path(path).stem + "-report.html"))
@@ -94,9 +106,13 @@ class NcbsimApp(App):
         self._debriefed = True
         debrief = self.opened.host.debrief(source="ncbsim play")
         # Beside the session file and named after it, so it is that session's report; numbered
-        # rather than overwrite one already there.
-        session = self.opened.host.session_path
-        report = _free(session.resolve().parent / f"{session.stem}-report.html")
+        # rather than overwrite one already there. A served seat's, in the folder it was started from.
+        if not self.opened.served:
+            session = self.opened.host.session_path
+            report = _free(session.resolve().parent / f"{session.stem}-report.html")
+        else:
+            seat = "".join(c if c.isalnum() else "-" for c in self.opened.seat)
+            report = _free(Path.cwd() / f"{self.opened.host.scenario.id}-{seat}-report.html")
         # The debrief on screen does not depend on the file: a report that cannot be written
         # (read-only folder, full disk, or a path that is one of the exercise's own files) is skipped.
         inputs = [p for p in (self.scenario_path, self.session) if p]
@@ -126,5 +142,5 @@ def _free(path: Path) -> Path:
 
 def make_app(scenario: str | None = None, seat: str | None = None, session: str | None = None,
              library: Path | None = None, clock: bool = True, trainer: bool = False,
-             automate: bool = False) -> NcbsimApp:
-    return NcbsimApp(scenario, seat, session, library, clock, trainer, automate)
+             automate: bool = False, driver: Driver | None = None) -> NcbsimApp:
+    return NcbsimApp(scenario, seat, session, library, clock, trainer, automate, driver)

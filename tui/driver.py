@@ -55,6 +55,9 @@ def settle_heap() -> None:
 
 
 class Driver:
+    owns_clock = True  # the person at this screen runs the clock (not so for a seat joined to a server)
+    served = False  # joined to an exercise server (ncbsim serve): the server keeps the session
+
     def __init__(self, host: PlayHost, seat: str, session_path: str | None) -> None:
         self.host = host
         self.seat = seat
@@ -313,6 +316,14 @@ class Driver:
 
     def check_form(self, draft: DraftRequest) -> tuple[str, ...]:
         return self.host.check_form(self.seat, draft)
+
+    def request_form(self, request: str) -> dict:
+        """The form the scenario prepared for the seat's request (what "file it" files)."""
+        return self.host.request_form(self.seat, request)
+
+    def request_checks(self, request: str) -> list[str]:
+        """What the review rules' overt checks say of that prepared form."""
+        return self.host.request_checks(self.seat, request)
 
     def recipients(self) -> tuple[Recipient, ...]:
         """Every office the seat can write to, except its own."""

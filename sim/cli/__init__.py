@@ -35,6 +35,7 @@ class _Parser(argparse.ArgumentParser):
 COMMANDS = (
     "play",
     "trainer",
+    "serve",
     "run",
     "replay",
     "report",

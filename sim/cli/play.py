@@ -22,6 +22,12 @@ def register(sub) -> None:
     p.add_argument("--as", dest="seat", metavar="ROLE:CC", help="the seat to play, e.g. ncb:FR (default: the "
                                                                "scenario's first player)")
     p.add_argument("--session", metavar="FILE.db", help="record in this session file; if it exists, resume it")
+    p.add_argument("--join", metavar="HOST:PORT", help="play a seat of an exercise served by ncbsim serve "
+                                                       "(with --token: the seat is the token's)")
+    p.add_argument("--token", metavar="T", help="with --join: the join token the trainer gave you for your seat")
+    p.add_argument("--browser", metavar="PORT", type=int, help="with --join: serve these screens to a web browser "
+                                                               "at http://127.0.0.1:PORT instead of this terminal "
+                                                               "(needs the web extra: pip install 'ncbsim[web]')")
     p.set_defaults(handler=play_command)
 
 
@@ -30,6 +36,9 @@ def play_command(args) -> int:
     from ..errors import InputError, Problem
     from ..files import check_outputs
     from ..scenario.loader import load_scenario
+
+    if args.join or args.token:
+        return _join(args)
 
     if args.seat:
         try:
@@ -71,3 +80,64 @@ def play_command(args) -> int:
     if app.session_note:
         print(for_terminal(app.session_note, newlines=True))
     return app.return_code or 0
+
+
+def _join(args) -> int:
+    from ..errors import InputError, Problem
+
+    if args.scenario or args.session or args.seat:
+        raise InputError([Problem("--join", 0, 0, "", "the server says the exercise, the session and the seat: "
+                                                      "give only --join and --token")])
+    return join_exercise(args.join, args.token, "seat", args.browser)
+
+
+def join_exercise(address: str | None, token: str | None, role: str, browser: int | None = None) -> int:
+    """Play what a token opens on an exercise server — a seat's screens (``role`` "seat") or the
+    trainer's console ("trainer") — fed by the server; with ``browser``, in a web browser."""
+    from ..errors import InputError, Problem
+    from ..serve.client import Refused
+
+    if not (address and token):
+        raise InputError([Problem("--join" if not address else "--token", 0, 0, "",
+                                  "--join HOST:PORT and --token T go together")])
+    if browser is not None:
+        return _in_browser(address, token, role, browser)
+    remote = importlib.import_module("tui.remote_driver")
+    try:
+        driver = remote.RemoteDriver.join(address, token)
+    except Refused as e:
+        raise InputError([Problem("--token", 0, 0, "", f"the server at {address} refused it: {e}")]) from None
+    except (OSError, TimeoutError) as e:
+        raise InputError([Problem("--join", 0, 0, "", f"cannot reach an exercise server at {address}: "
+                                                      f"{getattr(e, 'strerror', None) or e or 'no answer'}")]) from None
+    if (driver.seat == "trainer") != (role == "trainer"):
+        driver.close()
+        right = "ncbsim trainer --join" if driver.seat == "trainer" else "ncbsim play --join"
+        raise InputError([Problem("--token", 0, 0, "", f"this token opens {driver.seat}'s seat: use {right}")])
+    app = importlib.import_module("tui.app").make_app(driver=driver)
+    app.run()
+    if app.session_note:
+        print(for_terminal(app.session_note, newlines=True))
+    return app.return_code or 0
+
+
+def _in_browser(address: str, token: str, role: str, port: int) -> int:
+    """The same client, served to a web browser by textual-serve: each browser tab that opens the
+    page runs it, as a terminal would. Only this machine can open the page."""
+    import shlex
+    import sys
+
+    from ..errors import InputError, Problem
+
+    if not 0 < port <= 65535:
+        raise InputError([Problem("--browser", 0, 0, "", f"expected a port from 1 to 65535, got {port}")])
+    try:
+        server_module = importlib.import_module("textual_serve.server")
+    except ImportError:
+        raise InputError([Problem("--browser", 0, 0, "", "serving to a browser needs textual-serve: "
+                                                         "pip install 'ncbsim[web]'")]) from None
+    tool = "trainer" if role == "trainer" else "play"
+    command = shlex.join([sys.executable, "-m", "sim", tool, "--join", address, "--token", token])
+    print(f"open http://127.0.0.1:{port} in a browser on this machine (Ctrl+C stops serving the page)", flush=True)
+    server_module.Server(command, host="127.0.0.1", port=port, title=f"ncbsim {tool}").serve()
+    return 0

@@ -12,10 +12,16 @@ def register(sub) -> None:
                                    "hold or release it, add an ad-hoc inject; answer any seat's decision; pause, "
                                    "resume and change speed; evaluators' notes and ratings per objective. Give a "
                                    "scenario to start a session, or a session file to resume one.")
-    p.add_argument("source", metavar="SESSION|SCENARIO", help="a session file (.db) or a scenario (.yaml)")
+    p.add_argument("source", metavar="SESSION|SCENARIO", nargs="?",
+                   help="a session file (.db) or a scenario (.yaml)")
     p.add_argument("--session", metavar="FILE.db", help="with a scenario: record in this session file")
     p.add_argument("--automate", action="store_true", help="with a scenario: policies answer the players' seats "
                                                            "(default: their decisions wait for you)")
+    p.add_argument("--join", metavar="HOST:PORT", help="run the console of an exercise served by ncbsim serve "
+                                                       "(with --token: the trainer's token)")
+    p.add_argument("--token", metavar="T", help="with --join: the trainer's join token")
+    p.add_argument("--browser", metavar="PORT", type=int, help="with --join: serve the console to a web browser at "
+                                                               "http://127.0.0.1:PORT (needs pip install 'ncbsim[web]')")
     p.set_defaults(handler=trainer_command)
 
 
@@ -25,6 +31,16 @@ def trainer_command(args) -> int:
     from ..scenario.loader import load_scenario
     from ..text import for_terminal
 
+    if args.join or args.token:
+        if args.source or args.session or args.automate:
+            raise InputError([Problem("--join", 0, 0, "", "the server says the exercise and keeps its session: "
+                                                          "give only --join and --token")])
+        from .play import join_exercise
+
+        return join_exercise(args.join, args.token, "trainer", args.browser)
+    if args.source is None:
+        raise InputError([Problem("SESSION|SCENARIO", 0, 0, "", "give a scenario or a session file "
+                                                                "(or --join and --token)")])
     if not os.path.exists(args.source):
         raise InputError([Problem(args.source, 0, 0, "", "no such file")])
     if not os.path.isfile(args.source):

@@ -19,6 +19,7 @@ given.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -208,6 +209,11 @@ class PlayHost:
         return self._run.store.path
 
     # --- commands -------------------------------------------------------------------------------
+    def group(self) -> contextlib.AbstractContextManager[None]:
+        """Commands submitted inside share one durable commit at its end (see SessionStore.group):
+        nothing they did may be acknowledged before the block has left."""
+        return self._run.store.group() if self._run is not None else contextlib.nullcontext()
+
     def submit(self, seat: str, command: Command) -> Outcome:
         """Check, record, apply: the command's outcome. A refusal changes nothing.
 
@@ -455,6 +461,27 @@ class PlayHost:
         if draft.notice_kind == "diffusion" and not draft.to:
             return ("a diffusion needs recipients",)
         return tuple(f.detail for f in d.problems())
+
+    def request_form(self, seat: str, request: str) -> dict[str, Any]:
+        """The form the scenario prepared for ``request``, when it is the seat's NCB's (any, for
+        the trainer): what "file it" files, without the case's hidden truth."""
+        from ..api import request_form  # the one definition of what a prepared form shows
+
+        req = self._scenario_request(seat, request)
+        return request_form(self.scenario, req.id) if req is not None else {}
+
+    def request_checks(self, seat: str, request: str) -> list[str]:
+        """What the review rules' overt checks say of that prepared form (see ``request_form``)."""
+        from ..api import request_checks
+
+        req = self._scenario_request(seat, request)
+        return request_checks(self.scenario, req.id) if req is not None else []
+
+    def _scenario_request(self, seat: str, request: str) -> Any:
+        req = next((r for r in self.scenario.requests if r.id == request), None)
+        if req is None or (seat != TRAINER and req.by != seat.partition(":")[2]):
+            return None
+        return req
 
     def recipients(self) -> tuple[Recipient, ...]:
         """Every office a seat can write to in this exercise: GS, then the NCBs by name."""

@@ -25,10 +25,20 @@ class WireError(ValueError):
     """A JSON value that is not the view it should be."""
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a view's type -> its fields' names (asked once a type)
+
+
 def to_wire(value: Any) -> Any:
     """A view (or a value inside one) as plain JSON data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_wire(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    t = type(value)
+    if t in _PLAIN:  # most of what a view holds: first, and cheap (the server sends views often)
+        return value
+    names = _FIELDS.get(t)
+    if names is None and dataclasses.is_dataclass(t):
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(t))
+    if names is not None:
+        return {n: to_wire(getattr(value, n)) for n in names}
     if isinstance(value, Mapping):
         return {str(k): to_wire(v) for k, v in value.items()}
     if isinstance(value, (tuple, list)):

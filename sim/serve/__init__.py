@@ -7,15 +7,28 @@ from pathlib import Path
 
 from ..play.host import PlayHost
 from ..play.seat_rules import TRAINER
+from ..scenario.loader import load_scenario
+from ..sessions.runner import SessionRun, new_session
 from .tokens import Tokens
 
 
-def open_exercise(scenario: str | None, session: str) -> tuple[PlayHost, Tokens, dict[str, str]]:
-    """The host for a served exercise — a new session of ``scenario`` at ``session``, or the
-    existing session there resumed — with its tokens. Returns the tokens to hand out when they
-    were issued now (a new session, or an old one without a token file); none when the session's
-    own are kept (a restart: the people at the seats keep theirs)."""
-    host, _ = PlayHost.open(scenario, TRAINER, session, trainer=True)
+def open_exercise(scenario: str | None, session: str, seed: int | None = None) -> tuple[PlayHost, Tokens, dict[str, str]]:
+    """The host for a served exercise — a new session of ``scenario`` at ``session`` (with
+    ``seed``, or the scenario's), or the existing session there resumed — with its tokens.
+    Returns the tokens to hand out when they were issued now (a new session, or an old one without
+    a token file); none when the session's own are kept (a restart: the people at the seats keep
+    theirs). Every player's seat waits for its person; the trainer may answer for any."""
+    if seed is not None and scenario is not None and not Path(session).exists():
+        loaded = load_scenario(scenario)
+        store = new_session(session, loaded, seed=seed, policy=None, script=None,
+                            people=[p.seat for p in loaded.scenario.players])
+        try:
+            host = PlayHost(SessionRun(store))
+        except BaseException:
+            store.close()
+            raise
+    else:
+        host, _ = PlayHost.open(scenario, TRAINER, session, trainer=True)
     try:
         path = Path(session)
         tokens = Tokens.load(path)

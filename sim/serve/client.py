@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +31,10 @@ class Refused(Exception):
     """The server would not open a seat for this token."""
 
 
+class AskError(Exception):
+    """The server would not answer the question (it is not this seat's to ask, or not now)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ack:
     accepted: bool
@@ -45,19 +50,33 @@ class SeatState:
     briefing: dict[str, Any] = field(default_factory=dict)
     clock: dict[str, Any] = field(default_factory=dict)
     seen: list[tuple[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # the journal (the trainer's only)
     lists: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, msg: dict[str, Any]) -> None:
         if "clock" in msg:
             self.clock = msg["clock"]
+        if "events" in msg:
+            del self.events[msg["events_from"]:]
+            self.events.extend(msg["events"])
         if "seen" in msg:
             # The server sends from where its last message stopped; a rejoin starts again at 0.
             del self.seen[msg["seen_from"]:]
             self.seen.extend((since, MappingProxyType(e)) for since, e in msg["seen"])
+        if "inbox_upsert" in msg:  # newest first: a known message changed, an unknown one is newer than all
+            inbox = {item.msg: item for item in self.lists.get("inbox", ())}
+            fresh = []
+            for raw in msg["inbox_upsert"]:
+                item = from_wire(InboxItem, raw)
+                if item.msg in inbox:
+                    inbox[item.msg] = item
+                else:
+                    fresh.append(item)
+            self.lists["inbox"] = (*fresh, *(inbox[m] for m in inbox))
         for name, value in msg.items():
             if name in VIEWS:
                 self.lists[name] = tuple(from_wire(VIEWS[name], v) for v in value)
-            elif name in ("partners", "objectives"):
+            elif name in ("partners", "objectives", "notes", "subject_names", "person_names"):
                 self.lists[name] = value
 
 
@@ -69,11 +88,14 @@ class SeatClient:
         self._ws: ClientConnection | None = None
         self._ids = itertools.count(1)
         self._acks: dict[int, asyncio.Future[Ack]] = {}
+        self._answers: dict[int, asyncio.Future[Any]] = {}
         self._reader: asyncio.Task[None] | None = None
         self.changed = asyncio.Event()  # set whenever a state message arrives
+        self.closed = asyncio.Event()  # set when the connection is gone
+        self.on_state: Callable[[SeatState], None] | None = None  # told after each state message
 
     async def join(self) -> SeatClient:
-        ws = await connect(self.address, max_size=2 ** 24)
+        ws = await connect(self.address, max_size=2 ** 24, compression=None)
         await ws.send(json.dumps({"type": "hello", "token": self._token}))
         first = json.loads(await ws.recv())
         if first.get("type") != "welcome":
@@ -94,18 +116,29 @@ class SeatClient:
                 msg = json.loads(raw)
                 if msg.get("type") == "state":
                     self.state.apply(msg)
+                    if self.on_state is not None:
+                        self.on_state(self.state)
                     self.changed.set()
                 elif msg.get("type") == "ack":
                     fut = self._acks.pop(msg.get("id"), None)
                     if fut is not None and not fut.done():
                         fut.set_result(Ack(bool(msg["accepted"]), msg.get("reason", ""), msg.get("at", "")))
+                elif msg.get("type") == "answer":
+                    answer = self._answers.pop(msg.get("id"), None)
+                    if answer is not None and not answer.done():
+                        if "error" in msg:
+                            answer.set_exception(AskError(msg["error"]))
+                        else:
+                            answer.set_result(msg.get("value"))
         except ConnectionClosed:
             pass
         finally:
-            for fut in self._acks.values():  # never acknowledged: the caller must not count on it
-                if not fut.done():
-                    fut.set_exception(ConnectionError("the server went away before acknowledging"))
+            for pending in (*self._acks.values(), *self._answers.values()):
+                if not pending.done():  # never acknowledged: the caller must not count on it
+                    pending.set_exception(ConnectionError("the server went away before answering"))
             self._acks.clear()
+            self._answers.clear()
+            self.closed.set()
 
     async def submit(self, command: Command | dict[str, Any]) -> Ack:
         """Send a command and wait for the server's acknowledgement (accepted: it is recorded)."""
@@ -115,6 +148,15 @@ class SeatClient:
         self._acks[cid] = fut
         payload = command if isinstance(command, dict) else to_json(command)
         await self._ws.send(json.dumps({"type": "command", "id": cid, "command": payload}))
+        return await fut
+
+    async def ask(self, what: str, **args: Any) -> Any:
+        """Ask the server a question about the seat's own data (AskError when it will not say)."""
+        assert self._ws is not None, "join first"
+        qid = next(self._ids)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._answers[qid] = fut
+        await self._ws.send(json.dumps({"type": "ask", "id": qid, "what": what, "args": args}))
         return await fut
 
     async def clock(self, *, running: bool | None = None, speed: float | str | None = None) -> None:

@@ -37,9 +37,10 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ..play.commands import CommandError, command_from_json
+from ..play.commands import AddInject, CommandError, DraftRequest, command_from_json, to_json
 from ..play.host import Accepted, PlayHost
 from ..play.seat_rules import TRAINER
+from ..play.wire import to_wire
 from .tokens import Tokens
 from .views import Sent, public_briefing, update
 
@@ -48,6 +49,8 @@ TICK_S = 0.1  # the clock's step in wall time
 ENGINE_BUDGET_S = 0.015  # wall time the engine may take per step (the rest answers the clients)
 SAVE_EVERY_S = 2.0  # how often the clock's position is made durable (each save is an fsync)
 HELLO_TIMEOUT_S = 10.0
+PUSH_DELAY_S = 0.01
+MAX_GROUP = 64  # commands recorded by one commit at most  # commands arriving within this share one push of the views
 CLOSE_REFUSED = 4401  # a close code in the application range: the token opened no seat
 
 
@@ -69,6 +72,8 @@ class ExerciseServer:
         for seat in tokens.seats:
             host.watch(seat)
         self._saved_at = time.monotonic()
+        self._pending_push: asyncio.TimerHandle | None = None
+        self._commands: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
 
     # --- connections ------------------------------------------------------------------------------
     async def handle(self, ws: ServerConnection) -> None:
@@ -110,23 +115,95 @@ class ExerciseServer:
             await self._command(conn, msg)
         elif kind == "clock":
             await self._clock(conn, msg)
+        elif kind == "ask":
+            await self._ask(conn, msg)
         else:
             await self._send(conn, {"type": "error", "reason": f"unknown message type {kind!r}"})
 
     async def _command(self, conn: Connection, msg: dict[str, Any]) -> None:
+        await self._commands.put((conn, msg))  # taken in the order they arrived, from every client
+
+    async def apply_commands(self) -> None:
+        """Take the commands as they arrive, the ones waiting together as one group: each applied
+        in turn, all recorded by one commit, then all acknowledged. One fsync per group instead of
+        per command is what lets many seats at once be acknowledged quickly."""
+        while True:
+            batch = [await self._commands.get()]
+            while not self._commands.empty() and len(batch) < MAX_GROUP:
+                batch.append(self._commands.get_nowait())
+            with self.host.group():
+                acks = [(conn, self._apply(conn, msg)) for conn, msg in batch]
+            for conn, ack in acks:  # durable now
+                await self._send(conn, ack)
+            self._push_soon()  # what they changed reaches every seat they concern
+
+    def _apply(self, conn: Connection, msg: dict[str, Any]) -> dict[str, Any]:
         cid = msg.get("id")
         try:
             command = command_from_json(msg.get("command"))
         except CommandError as e:
-            await self._send(conn, {"type": "ack", "id": cid, "accepted": False, "reason": str(e)})
-            return
+            return {"type": "ack", "id": cid, "accepted": False, "reason": str(e)}
         outcome = self.host.submit(conn.seat, command)  # recorded in the session before it acts
-        if isinstance(outcome, Accepted):
-            ack = {"type": "ack", "id": cid, "accepted": True, "at": outcome.at}
-        else:
-            ack = {"type": "ack", "id": cid, "accepted": False, "reason": outcome.reason}
-        await self._send(conn, ack)
-        await self.push_all()  # what it changed reaches every seat it concerns
+        if not isinstance(outcome, Accepted):
+            return {"type": "ack", "id": cid, "accepted": False, "reason": outcome.reason}
+        for other in self.connections:  # its own views (a draft, a note) may change with no event
+            if other.seat in (conn.seat, TRAINER):
+                other.sent.stale = True
+        return {"type": "ack", "id": cid, "accepted": True, "at": outcome.at}
+
+    async def _ask(self, conn: Connection, msg: dict[str, Any]) -> None:
+        """A question a seat's screen asks of its own data (the form it edits, the rules that form
+        breaks, an inject's text it received, the debrief once the exercise is over)."""
+        what, args = msg.get("what"), msg.get("args")
+        try:
+            if not isinstance(args, dict):
+                raise TypeError("args: expected an object")
+            value = self._answer(conn.seat, what, args)
+        except (CommandError, KeyError, TypeError, ValueError) as e:
+            await self._send(conn, {"type": "answer", "id": msg.get("id"), "error": str(e)})
+            return
+        await self._send(conn, {"type": "answer", "id": msg.get("id"), "value": value})
+
+    def _answer(self, seat: str, what: object, args: dict[str, Any]) -> Any:
+        host = self.host
+        if what == "form_for":
+            return to_json(host.form_for(seat, str(args["request"]), str(args.get("notice_kind", "red"))))
+        if what == "check_form":
+            draft = command_from_json(args["draft"])
+            if not isinstance(draft, DraftRequest):
+                raise ValueError("check_form: expected a draft_request")
+            return list(host.check_form(seat, draft))
+        if what == "request_form":
+            return host.request_form(seat, str(args["request"]))
+        if what == "request_checks":
+            return host.request_checks(seat, str(args["request"]))
+        if what == "inject_text":
+            inject = str(args["inject"])
+            # Only the text of an inject that reached this seat: the MSEL to come is the trainer's.
+            if seat != TRAINER and not any(e.get("inject") == inject for _, e in host.seen(seat)):
+                raise ValueError(f"no inject {inject!r} reached {seat}")
+            return host.inject_text(inject)
+        if what == "seat_view":  # the trainer's look at one seat's screen
+            if seat != TRAINER:
+                raise ValueError("only the trainer looks at another seat's view")
+            other = str(args["seat"])
+            if not host.is_seat(other):
+                raise ValueError(f"no seat {other!r} in this exercise")
+            host.watch(other)
+            return {"inbox": to_wire(host.inbox(other)), "seen": to_wire(host.seen(other)),
+                    "decisions": to_wire(host.open_decisions(other))}
+        if what == "adhoc_problems":
+            if seat != TRAINER:
+                raise ValueError("only the trainer adds injects")
+            command = command_from_json(args["command"])
+            if not isinstance(command, AddInject):
+                raise ValueError("adhoc_problems: expected an add_inject")
+            return dict(host.adhoc_problems(command))
+        if what == "debrief":
+            if seat != TRAINER and not host.finished:
+                raise ValueError("the debrief comes when the exercise is over")
+            return host.debrief(source=str(args.get("source", "ncbsim serve")))
+        raise ValueError(f"unknown question {what!r}")
 
     async def _clock(self, conn: Connection, msg: dict[str, Any]) -> None:
         if conn.seat != TRAINER:
@@ -154,8 +231,16 @@ class ExerciseServer:
             await self._send(conn, msg)
 
     async def push_all(self) -> None:
+        self._pending_push = None
         for conn in list(self.connections):
             await self._push(conn)
+
+    def _push_soon(self) -> None:
+        """Push once the commands waiting now are taken: many at once share one push (each push
+        looks at every seat), and no acknowledgement waits for one."""
+        if self._pending_push is None:
+            self._pending_push = asyncio.get_running_loop().call_later(
+                PUSH_DELAY_S, lambda: asyncio.ensure_future(self.push_all()))
 
     # --- the clock --------------------------------------------------------------------------------
     def step(self, wall_s: float) -> None:
@@ -182,13 +267,16 @@ class ExerciseServer:
 
     async def serve(self, host: str, port: int, ready: Callable[[int], None] | None = None) -> None:
         """Serve until cancelled; ``ready`` is told the port once it listens (0 asks for a free one)."""
-        async with serve(self.handle, host, port, max_size=2 ** 20) as server:
+        # No compression: the views go out as changes, small, many times a second to every seat,
+        # and deflating each was a third of a busy server's time.
+        async with serve(self.handle, host, port, max_size=2 ** 20, compression=None) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:
                 ready(bound)
-            clock = asyncio.create_task(self.run_clock())
+            workers = [asyncio.create_task(self.run_clock()), asyncio.create_task(self.apply_commands())]
             try:
-                await asyncio.Future()  # until cancelled
+                await asyncio.gather(*workers)  # until cancelled (or one of them fails: the server stops)
             finally:
-                clock.cancel()
+                for w in workers:
+                    w.cancel()
                 self.host.save_progress()

@@ -36,7 +36,7 @@ class Tokens:
     def issue(cls, seats: Iterable[str], session: Path) -> tuple[Tokens, dict[str, str]]:
         """New tokens for ``seats``, their digests written beside ``session``; returns the tokens
         to hand out (seat -> token), which are kept nowhere else."""
-        plain = {seat: secrets.token_urlsafe(TOKEN_BYTES) for seat in seats}
+        plain = {seat: secrets.token_hex(TOKEN_BYTES) for seat in seats}  # hex: never read as an option
         tokens = cls({seat: _digest(t) for seat, t in plain.items()})
         path = tokens_path(session)
         tmp = path.with_name(path.name + ".tmp")

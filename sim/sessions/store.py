@@ -29,12 +29,13 @@ go on working beside it (WAL).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import sqlite3
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,8 @@ class SessionStore:
         self.format = fmt
         self.writable = writable
         self._lock_fd = lock_fd
+        self._grouped = False  # inside group(): records wait for the group's one commit
+        self._chain: tuple[str, int] | None = None  # in a group: (the chain's head, the next number)
         self._key = _file_id(self.path)
         if self._key is not None:
             held = _HELD.setdefault(self._key, [0, 0])
@@ -378,22 +381,57 @@ class SessionStore:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}
 
     # --- writing ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def group(self) -> Iterator[None]:
+        """Several commands' records made durable by one commit, at the end: the exercise server
+        takes the commands that arrived together as one group and acknowledges none of them before
+        the commit. A crash inside the group loses the whole group, none of it acknowledged."""
+        if self._grouped:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._grouped = True
+        self._chain = None
+        try:
+            yield
+            if self._chain is not None:  # the chain's head and count, once for the whole group
+                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (self._chain[0],))
+                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(self._chain[1] - 1),))
+        except BaseException:
+            self._grouped, self._chain = False, None
+            self.conn.execute("ROLLBACK")
+            raise
+        self._grouped, self._chain = False, None
+        self.conn.execute("COMMIT")
+
     def record_decision(self, decision: str, seat: str, option: str, sim_time: float, by: str) -> None:
-        """Durable when this returns (WAL + synchronous=FULL): only then may the engine act."""
+        """Durable when this returns (WAL + synchronous=FULL): only then may the engine act. In a
+        ``group``, written now and durable at the group's commit (before any acknowledgement)."""
         wall = _now()
         if self.format == "1":
             self.conn.execute("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
                               "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, wall, by))
             return
+        if self._grouped:  # the head and count move in memory; the group writes them once, at its end
+            head, n = self._chain if self._chain is not None else self._chain_head()
+            chain = link(head, n, decision, seat, option, sim_time, wall, by)
+            self.conn.execute("INSERT INTO decisions(n, decision, seat, option, sim_time, wall_time, by, chain) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (n, decision, seat, option, sim_time, wall, by, chain))
+            self._chain = (chain, n + 1)
+            return
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            head = self.meta("decisions_head") or ""
-            n = self.conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM decisions").fetchone()[0]
+            head, n = self._chain_head()
             chain = link(head, n, decision, seat, option, sim_time, wall, by)
             self.conn.execute("INSERT INTO decisions(n, decision, seat, option, sim_time, wall_time, by, chain) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (n, decision, seat, option, sim_time, wall, by, chain))
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (chain,))
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(n),))
+
+    def _chain_head(self) -> tuple[str, int]:
+        """The tamper chain's head and the next decision's number, as the file has them."""
+        head = self.meta("decisions_head") or ""
+        return head, int(self.conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM decisions").fetchone()[0])
 
     def progress(self, sim_time: float, finished: bool = False, journal_sha256: str | None = None) -> None:
         with self.conn:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.play.commands import AnswerDecision, ReadMessage, SendMessage
 from sim.play.seat_rules import TRAINER
@@ -230,3 +233,35 @@ def test_a_restarted_server_keeps_the_seats_tokens(exercise, tmp_path):
         assert issued == {} and all(kept.seat_of(t) == s for s, t in plain.items())
     finally:
         again.close()
+
+
+SHIPPED_PLAYED = sorted(p for p in (Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")
+                        if "players:" in p.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(SHIPPED_PLAYED), seed=st.integers(0, 2 ** 31))
+async def test_property_over_shipped_scenarios_and_seeds_each_seat_gets_exactly_its_view(tmp_path_factory, path, seed):
+    """Whatever the scenario, seed and instant, what crosses each seat's socket is exactly that seat's view,
+    as the host's per-seat views (its compartments) give it: no more, no less, in order."""
+    folder = tmp_path_factory.mktemp("prop")
+    host, tokens, plain = open_exercise(str(path), str(folder / "s.db"), seed=seed)
+    try:
+        seats = [s for s in plain if s != TRAINER]
+        _server, task, address = await started(host, tokens)
+        clients = {s: await SeatClient(address, plain[s]).join() for s in plain}
+        await clients[TRAINER].clock(running=True, speed="max")
+        await asyncio.sleep(1.0)  # some way into the exercise: the property holds at any instant
+        await clients[TRAINER].clock(running=False)
+        await asyncio.sleep(0.3)
+        for seat in seats:
+            mirror = clients[seat].state
+            assert [e for _, e in mirror.seen] == [e for _, e in host.seen(seat)]
+            for name, views in seat_views(host, seat).items():
+                assert mirror.lists.get(name, ()) == views, (path.name, seed, seat, name)
+            assert mirror.events == []  # the journal is the trainer's
+        for c in clients.values():
+            await c.close()
+        await stopped(task)
+    finally:
+        host.close()

@@ -144,8 +144,19 @@ class ClockedScreen(Screen):
             return
         self.clock_moved(self.driver.tick(elapsed))
         if self.driver.stopped_for:
-            self.notify(self.stop_alert(self.driver.stopped_for), title="Clock paused", timeout=10)
+            if self.driver.owns_clock:
+                self.notify(self.stop_alert(self.driver.stopped_for), title="Clock paused", timeout=10)
+            else:  # the trainer's clock runs on: the deadline comes whether or not the seat answers
+                self.notify("A decision is waiting: press d to decide (at its deadline the default applies).",
+                            title="Decision", timeout=10)
         self.after_tick()
+
+    def _trainers_clock(self) -> bool:
+        """Said, and True, when the clock is the trainer's (a seat joined to an exercise server)."""
+        if self.driver.owns_clock:
+            return False
+        self.notify("The trainer runs the clock in this exercise.", title="Clock")
+        return True
 
     def clock_moved(self, changed: bool) -> None:
         """Draw after a clock tick (a screen with costly panels may spread them over ticks)."""
@@ -160,6 +171,8 @@ class ClockedScreen(Screen):
         """Hook for what follows a tick (the trainee's screen shows the debrief at the end)."""
 
     def action_toggle_clock(self) -> None:
+        if self._trainers_clock():
+            return
         if not self.driver.toggle():  # at max speed with a decision waiting: ask once
             self._modal_open = True
 
@@ -176,10 +189,14 @@ class ClockedScreen(Screen):
         self.refresh_all(False)
 
     def action_faster(self) -> None:
+        if self._trainers_clock():
+            return
         self.driver.faster()
         self.refresh_all(False)
 
     def action_slower(self) -> None:
+        if self._trainers_clock():
+            return
         self.driver.slower()
         self.refresh_all(False)
 

@@ -11,8 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option as ListOption
 
-from sim.api import DecisionView, format_minutes, request_checks, request_form
+from sim.api import DecisionView, format_minutes
 
+from ..driver import Driver
 from ..text import shown
 from ..wording import Namer, field_label, kind_label, words
 
@@ -25,12 +26,12 @@ class DecisionScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Later"),
                                              Binding("f", "open_form", "Write the form")]
 
-    def __init__(self, decision: DecisionView, now: float, scenario, hints: bool,
+    def __init__(self, decision: DecisionView, now: float, driver: Driver, hints: bool,
                  name: Namer | None = None) -> None:
         super().__init__()
         self.decision = decision
         self.now = now
-        self.scenario = scenario
+        self.driver = driver  # the seat's prepared form and its checks, as its host gives them
         self.hints = hints
         self.namer = name or Namer({})
 
@@ -47,14 +48,14 @@ class DecisionScreen(ModalScreen[str | None]):
             yield OptionList(*[ListOption(shown(o.label), id=o.key) for o in d.options], id="decision-options")
             yield Label("enter: choose · f: write the form yourself · escape: decide later"
                         if d.kind == "file_request" else "enter: choose · escape: decide later", classes="muted")
-            form = request_form(self.scenario, d.context.get("request", "")) if d.kind == "file_request" else {}
+            form = self.driver.request_form(str(d.context.get("request", ""))) if d.kind == "file_request" else {}
             if form:
                 hidden = {"id", "after_inject", "at", "completes_on_request", "withdraw_after", "ccf"}
                 lines = [f"[b]{shown(field_label(k))}[/b]: {shown(self._value(k, v))}"
                          for k, v in form.items() if k not in hidden and v not in ([], None, "")]
                 yield Static("\n".join(lines), id="decision-form")
                 if self.hints:
-                    checks = request_checks(self.scenario, d.context["request"])
+                    checks = self.driver.request_checks(str(d.context["request"]))
                     yield Static("\n".join(f"⚠ {shown(c)}" for c in checks) or "✓ The form meets the review rules' checks.",
                                  id="decision-checks")
 

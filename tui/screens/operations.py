@@ -199,6 +199,8 @@ class OperationsScreen(ClockedScreen):
 
     # --- actions ----------------------------------------------------------------------------
     def action_next_event(self) -> None:
+        if self._trainers_clock():
+            return
         outcome = self.driver.jump_to_next_event()
         if outcome == "waiting":
             self.notify("A decision is waiting: press d to decide, or space to let the clock run on "
@@ -255,8 +257,7 @@ class OperationsScreen(ClockedScreen):
                 self.notify(outcome.reason, severity="warning")
             self.refresh_all()
 
-        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, hints,
-                                            self.driver.name), chosen)
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver, hints, self.driver.name), chosen)
 
     def _hints(self) -> bool:
         return next((p.hints for p in self.driver.host.scenario.players if p.seat == self.driver.seat), True)

@@ -375,7 +375,7 @@ class TrainerScreen(ClockedScreen):
                     self.notify(outcome.reason, severity="warning")
             self.refresh_all()
 
-        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver.host.scenario, True), chosen)
+        self.app.push_screen(DecisionScreen(q, self.driver.now, self.driver, True), chosen)
 
     def action_help(self) -> None:
         self.app.push_screen(TrainerHelpScreen())
