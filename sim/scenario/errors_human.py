@@ -35,8 +35,14 @@ def data_path(data: Any, loc: tuple) -> tuple:
     """Keep the loc elements that address the data; drop pydantic's union and tag markers."""
     path: list = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
         if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            # A union's tag can also be a key of the data (a condition tagged "event" has a field
+            # "event"): when the next element addresses this node and not the child, it is the tag.
+            after = loc[i + 1] if i + 1 < len(loc) else None
+            if (isinstance(node, dict) and after is not None and after in node
+                    and not (isinstance(node[part], dict) and after in node[part])):
+                continue
             path.append(part)
             node = node[part]
     return tuple(path)

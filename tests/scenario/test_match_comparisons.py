@@ -110,3 +110,15 @@ def test_equal_bounds_are_possible_only_when_both_include_the_bound(tmp_path, bo
     else:
         with pytest.raises(InputError, match="no number is"):
             load_scenario(path)
+
+
+def test_a_bad_comparison_inside_an_all_is_located_at_its_own_field(tmp_path):
+    """A condition tagged "event" also has a field "event": the error of a comparison inside it
+    points at the comparison (match.to.includes), not at the event's name."""
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL_SCENARIO + "objectives:\n  - id: O1\n    title: t\n    all:\n"
+                    "      - {event: diffusion.sent, match: {to: {includes: ES}}}\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_scenario(path)
+    (p,) = e.value.problems
+    assert p.field == "objectives.0.all.0.match.to.includes" and "expected a list" in p.message
