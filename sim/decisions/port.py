@@ -119,7 +119,7 @@ class DecisionPort:
         journal = self.ex.journal
         with journal.cause(who):
             journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
-                         option=key, **fields)
+                         option=key, **fields, **_about(d))
             d.apply(key)
         return d
 
@@ -134,7 +134,7 @@ class DecisionPort:
         who = by or "person"  # the cause of what settles it: a person's command, or a scripted policy's
         with self.ex.journal.cause(who):
             self.ex.journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
-                                 option=key, by=who)
+                                 option=key, by=who, **_about(d))
 
     def _expire(self, d: Decision) -> None:
         if d.state != "open":
@@ -153,3 +153,11 @@ def journal_by(by: str) -> tuple[str, dict[str, str]]:
         return "policy", {"by": "policy", "policy": by[7:]}
     who = "person" if by == "seat" else by
     return who, {"by": who}
+
+
+def _about(d: Decision) -> dict[str, str]:
+    """The request a decision is about, on its decision.made: so an objective can grade the
+    person's answer on one request (filing N1) — the filing the automation then carries out on
+    that answer is the automation's act, not the person's."""
+    request = d.context.get("request")
+    return {"request": request} if isinstance(request, str) and request else {}

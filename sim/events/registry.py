@@ -326,8 +326,8 @@ kind("decision.requested", "a seat is asked to decide",
      why_not="the engine asking is not an outcome: wait for decision.made (or decision.expired)",
      types={"prompt": TEXT, "recommended": OPTION, "default": OPTION, "options": TEXTS, "shows": TEXTS,
             "type": DECISION_TYPE})
-kind("decision.made", "a seat decides", "decision! option! policy? seat! type! by!", key=True,
-     types={"option": OPTION, "type": DECISION_TYPE, "policy": TEXT})
+kind("decision.made", "a seat decides", "decision! option! policy? seat! type! by! request?", key=True,
+     types={"option": OPTION, "type": DECISION_TYPE, "policy": TEXT, "request": REQUEST})
 kind("decision.expired", "a decision's deadline passes and its default applies", "applied! decision! seat! type!",
      key=True, types={"applied": OPTION, "type": DECISION_TYPE})
 kind("operation.planned", "an operation is planned", "name? participants? operation type",
@@ -649,3 +649,9 @@ def match_problems(kind_name: str, match: Mapping[str, object], scope: Scope) ->
         if wrong is not None:
             out.append((key, wrong))
     return out
+# The context other prompts carry on decision.requested (an operation's hit to triage, the major
+# event an IMEST is asked for), and who a purged diffusion's recipients were: declared, so views,
+# objectives and the journal's checks know them (principle 9: one registry of fields).
+extend_kind("decision.requested", "hit operation event", {"hit": TEXT, "operation": COMMON["operation"],
+                                                          "event": TEXT})
+extend_kind("diffusion.reviewed", "recipients_told", {"recipients_told": COUNTRIES})
