@@ -14,6 +14,7 @@ import pytest
 from conftest import SCENARIOS
 
 from sim.api import PlayHost, load_scenario
+from sim.events.registry import KINDS
 from sim.scenario.model import leaves_of
 
 SEEDS = (1, 2, 3)
@@ -23,8 +24,17 @@ EXERCISES = sorted(p for p in SCENARIOS.glob("*.yaml") if load_scenario(p).scena
 def _run(path, policy: str, seed: int) -> dict[str, str]:
     scenario = load_scenario(path).scenario
     host = PlayHost.headless(scenario, seed=seed, policy=policy, keep_events=False)
+    undeclared: set[tuple[str, str]] = set()
+
+    def declared(e) -> None:  # principle 9, whichever way the exercise is played: every field in the registry
+        if e["kind"] not in KINDS:
+            undeclared.add((e["kind"], "(the kind)"))
+        else:
+            undeclared.update((e["kind"], f) for f in set(e) - {"seq", "t", "kind"} - set(KINDS[e["kind"]].names))
+    host.listen(declared)
     host.run()
     assert host.finished
+    assert not undeclared, f"{path.name} ({policy}, seed {seed}) writes undeclared kinds or fields: {sorted(undeclared)}"
     return dict(host.objective_status())
 
 
