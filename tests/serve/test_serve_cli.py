@@ -33,9 +33,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_server_outlives_its_test():
+    """A failed assertion must not leave a server listening behind the suite."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def serve(*args: str) -> tuple[subprocess.Popen, str, dict[str, str]]:
     proc = subprocess.Popen([sys.executable, "-m", "sim", "serve", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    STARTED.append(proc)
     assert proc.stdout is not None
     lines, tokens = [], {}
     deadline = time.monotonic() + 60
