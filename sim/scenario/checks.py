@@ -180,6 +180,7 @@ def check_scenario(sc: Scenario, loc: Located) -> list[Problem]:
     played = {p.seat for p in sc.players}
     scope = Scope.of(sc, all_members())
     _check_request_triggers(sc, scope, err)
+    _check_assets(sc, country, err)
     for i, inj in enumerate(sc.injects):
         if inj.on is not None:
             for key, message in match_problems(inj.on.event, inj.on.match, scope):
@@ -628,6 +629,22 @@ def _check_preparation_window(sc: Scenario, i: int, o: Objective, end: float, wa
                        f"than this objective's {_fmt(window)} in {late:.0%} of runs, whatever the trainee does "
                        f"(and the arrest comes first): wait for what the requester controls (decision.made "
                        f"request_extradition send, or extradition.preparing), or give it longer")
+
+
+def _check_assets(sc: Scenario, country, err) -> None:
+    """A Silver Notice's assets are held in countries of the exercise's world, abroad, each once:
+    an asset no NCB of the world holds would never be reported, and its objectives quietly fail."""
+    for i, req in enumerate(sc.requests):
+        seen: dict[str, int] = {}
+        for k, asset in enumerate(req.assets):
+            path = ("requests", i, "assets", k)
+            if asset.id in seen:
+                err(path + ("id",), f"asset id '{asset.id}' is already used by assets.{seen[asset.id]} of this request")
+            seen.setdefault(asset.id, k)
+            country(path + ("held_in",), asset.held_in)
+            if asset.held_in == req.by:
+                err(path + ("held_in",), f"the asset is in {req.by}, the requesting country itself: a Silver Notice "
+                                         "asks other countries to find assets abroad")
 
 
 def _check_request_triggers(sc: Scenario, scope: Scope, err) -> None:

@@ -117,3 +117,27 @@ def test_the_form_shown_at_a_seat_leaves_out_what_the_notice_will_find():
     form = request_form(sc, "SN1")
     assert form["measures"] == ["locate"]
     assert not {"assets", "on_return", "case_file", "on"} & set(form)
+
+
+
+def test_a_silver_notices_assets_are_checked_against_the_world(tmp_path):
+    """An asset held outside the exercise's world, in the requesting country itself, or under an
+    id used twice would never be reported as written: each is a located error, not a silent miss."""
+    from conftest import SCENARIOS
+
+    from sim.errors import InputError
+    from sim.scenario.loader import load_scenario
+
+    text = (SCENARIOS / "silver-asset-tracing.yaml").read_text(encoding="utf-8")
+    bad = (text.replace("{id: A1, held_in: ES,", "{id: A1, held_in: DE,", 1)
+               .replace("{id: A2, held_in: CH,", "{id: A2, held_in: JP,", 1)
+               .replace("{id: A3, held_in: AE,", "{id: A1, held_in: AE,", 1))
+    assert bad.count("held_in: DE") == 1 and "held_in: JP" in bad
+    path = tmp_path / "s.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_scenario(path)
+    found = {p.field: p.message for p in e.value.problems}
+    assert "the requesting country itself" in found["requests.0.assets.0.held_in"], found
+    assert "JP is not in this exercise's world" in found["requests.0.assets.1.held_in"], found
+    assert "already used by assets.0" in found["requests.0.assets.2.id"], found
