@@ -17,6 +17,7 @@ from .decisions.port import Decision, DecisionError, Option
 from .decisions.seats import SeatConfig
 from .durations import format_minutes, minutes, parse_duration
 from .engine.exercise import Exercise
+from .engine.longrun import freeze_for_life
 from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
@@ -217,6 +218,7 @@ __all__ = [
     "describe",
     "for_terminal",
     "format_minutes",
+    "freeze_for_life",
     "is_key",
     "load_scenario",
     "local_time",

@@ -24,6 +24,7 @@ from sim.api import (
     Seen,
     all_members,
     describe,
+    freeze_for_life,
     is_key,
 )
 from sim.play.commands import DraftRequest, ReadMessage
@@ -50,7 +51,7 @@ def settle_heap() -> None:
     collects the young less often. At maximum speed a tick of the UI allocated enough for eleven
     young collections and, every tenth tick, a full one that stalled the screen for 100-200 ms
     (bench/tui_tick.py; docs/benchmarks.md)."""
-    gc.freeze()
+    freeze_for_life()
     gc.set_threshold(10_000, 10, 10)
 
 

@@ -17,7 +17,6 @@ every ``WATCH_S`` seconds that its parent is still the process that started it.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import signal
@@ -29,6 +28,7 @@ from concurrent.futures import Executor, Future
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from ..engine.longrun import frozen_while
 from ..errors import RunError
 from . import CONNECT_TIMEOUT_S
 
@@ -157,16 +157,13 @@ def executor(kind: str, workers: int, scheduler: str | None = None) -> Iterator[
                                    initargs=(os.getpid(),))
         # The workers are forked with everything this process holds: frozen, those objects are
         # never scanned by a worker's garbage collector (nor copied by it, page by page).
-        gc.freeze()
-        with interruptible():
+        with frozen_while(), interruptible():
             try:
                 yield pool
                 pool.shutdown(wait=True)
             except BaseException:
                 _kill_workers(pool)
                 raise
-            finally:
-                gc.unfreeze()
     elif kind == "dask":
         with interruptible():
             yield from _dask(workers, scheduler)

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from conftest import scenario
 
+from sim.engine import longrun
 from sim.engine.exercise import Exercise
-from sim.engine.longrun import GEN0, tuned_gc
+from sim.engine.longrun import GEN0, frozen_while, tuned_gc
 
 
-def test_a_run_tunes_the_collector_and_leaves_it_as_it_found_it():
+@pytest.fixture
+def thawed(monkeypatch):
+    """A process whose heap nobody froze for life (another test in this worker may have: the TUI's)."""
+    monkeypatch.setattr(longrun, "_frozen", False)
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    yield
+    if frozen:
+        gc.freeze()
+
+
+def test_a_run_tunes_the_collector_and_leaves_it_as_it_found_it(thawed):
     before = gc.get_threshold()
     seen = []
     ex = Exercise(scenario(duration="1d"))
@@ -20,7 +33,7 @@ def test_a_run_tunes_the_collector_and_leaves_it_as_it_found_it():
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
-def test_nested_runs_leave_the_tuning_to_the_outermost():
+def test_nested_runs_leave_the_tuning_to_the_outermost(thawed):
     before = gc.get_threshold()
     with tuned_gc():
         with tuned_gc():
@@ -29,11 +42,11 @@ def test_nested_runs_leave_the_tuning_to_the_outermost():
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
-def test_a_heap_the_process_froze_itself_stays_frozen_after_a_run():
-    # The TUI freezes its heap once (tui/driver.settle_heap); a run per tick must not unfreeze it,
-    # or every tick would hand the whole session back to the collector.
-    gc.freeze()
-    try:
+def test_a_heap_frozen_for_the_process_stays_frozen_after_a_run(thawed):
+    # The TUI freezes its heap once (tui/driver.settle_heap), a process pool before its workers
+    # fork: a run per tick must not unfreeze it, or every tick would hand the whole session back
+    # to the collector.
+    with frozen_while():
         frozen = gc.get_freeze_count()
         threshold = gc.get_threshold()
         seen = []
@@ -42,5 +55,16 @@ def test_a_heap_the_process_froze_itself_stays_frozen_after_a_run():
         ex.run()
         assert seen == [GEN0]  # the run is still tuned (a pool worker's heap is frozen at its fork)
         assert gc.get_freeze_count() > frozen // 2 and gc.get_threshold() == threshold  # (frozen objects may die)
-    finally:
-        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_run_never_counts_the_frozen_heap(thawed, monkeypatch):
+    # gc.get_freeze_count() walks the whole frozen heap: asked at every run (every UI tick, every
+    # step of a jump), it made a Pilot test ten times slower once a large heap was frozen.
+    def walks_the_heap():
+        raise AssertionError("gc.get_freeze_count() called during a run")
+
+    monkeypatch.setattr(gc, "get_freeze_count", walks_the_heap)
+    Exercise(scenario(duration="1h")).run()
+    with frozen_while():
+        Exercise(scenario(duration="1h")).run()
