@@ -27,9 +27,9 @@ from ..notices.extradition import GROUNDS
 from ..notices.kinds import PURPOSES, REQUEST_KINDS
 from ..notices.machines import ARREST, DIFFUSION, NOTICE, PROCEEDINGS
 from ..notices.rules import REASONS
-from ..scenario.cases import Incident, OperationSpec, Subject
 from ..scenario.chance import Answer
 from ..scenario.motion import TravelDocument
+from ..scenario.vocabulary import FLEES_ON, INCIDENT_KINDS, OPERATION_KINDS
 from ..world.legal import REQUEST_DEADLINE_DAYS
 from ..world.members import LANGUAGES, all_offices
 
@@ -95,15 +95,6 @@ def _one_of(what: str, values) -> Type:
 
 def _ref(ref: str, pattern: str = "", what: str = "") -> Type:
     return Type("s", ref=ref, pattern=pattern, what=what or f"{ref} id")
-
-
-def _literal(model, name: str) -> tuple[str, ...]:
-    """The choices of a scenario field declared as a Literal (or a list of one)."""
-    ann = model.model_fields[name].annotation
-    args = get_args(ann)
-    while args and not isinstance(args[0], str):
-        args = get_args(args[0])
-    return tuple(args)
 
 
 TEXT, WHOLE, NUMBER, FLAG, TEXTS = Type("s"), Type("i"), Type("n"), Type("b"), Type("l")
@@ -319,7 +310,7 @@ kind("subject.released", "a held subject is released",
      "country! detail? reason! requester? subject! case diffusion notice notice_kind state", key=True,
      types={"state": CASE_STATE, "reason": RELEASE_REASON})
 kind("subject.alarmed", "a subject takes fright and moves on", "cause! subject!", key=True,
-     types={"cause": _one_of("cause", _literal(Subject, "flees_on"))})
+     types={"cause": _one_of("cause", FLEES_ON)})
 kind("decision.requested", "a seat is asked to decide",
      "deadline? decision! prompt? recommended? seat? case country default diffusion incident msg notice notice_kind "
      "options request shows subject type", target=False,
@@ -331,7 +322,7 @@ kind("decision.made", "a seat decides", "decision! option! policy? seat! type! b
 kind("decision.expired", "a decision's deadline passes and its default applies", "applied! decision! seat! type!",
      key=True, types={"applied": OPTION, "type": DECISION_TYPE})
 kind("operation.planned", "an operation is planned", "name? participants? operation type",
-     types={"type": _one_of("operation type", _literal(OperationSpec, "kind"))})
+     types={"type": _one_of("operation type", OPERATION_KINDS)})
 kind("operation.started", "an operation's action days start", "intelligence! name! participants? operation", key=True,
      types={"intelligence": NUMBER})
 kind("operation.checks", "a participant's checks of one action day", "country? checks day hits operation",
@@ -342,7 +333,7 @@ kind("operation.ended", "an operation ends", "arrests! checks! hits! name! parti
      "reported? victims? lost?", key=True,
      types={"arrests": WHOLE, "checks": WHOLE, "hits": WHOLE, "reported": WHOLE, "victims": WHOLE, "lost": WHOLE})
 kind("incident.reported", "a country reports an incident", "country? incident type",
-     types={"type": _one_of("incident type", _literal(Incident, "kind"))})
+     types={"type": _one_of("incident type", INCIDENT_KINDS)})
 kind("irt.requested", "an Incident Response Team is requested", "ccc? country? incident", types={"ccc": TEXT})
 kind("irt.deployed", "an Incident Response Team is on the ground", "country! hours_to_deploy! incident", key=True,
      types={"hours_to_deploy": NUMBER})

@@ -48,6 +48,7 @@ class Filing:
                 self.after.setdefault((req.after_inject, req.by), []).append(req)
         # Requests filed on an event: only scenarios that have them listen, the others run as before.
         self.waiting = [r for r in ex.scenario.requests if r.on is not None]
+        self.heard: dict[str, int] = {}  # request id -> matching events so far (its on: count)
         if self.waiting:
             ex.journal.listen(self._heard, kinds=sorted({r.on.event for r in self.waiting if r.on is not None}))
         self.windows = {inj.id: minutes(inj.expect.within) for inj in ex.scenario.injects if inj.expect}
@@ -63,14 +64,18 @@ class Filing:
                          partial(self.confirm_refugee, s.id, s.refugee.confirmed_by, s.refugee.fearing))
 
     def _heard(self, event: dict) -> None:
-        """A request waiting for an event (``on``) is filed after its delay, as a fact of the
-        scenario: nobody's decision, whoever caused the event."""
-        due = [r for r in self.waiting if r.on is not None and r.on.event == event["kind"]
-               and all(event.get(k) == v for k, v in r.on.match.items())]
-        for req in due:
+        """A request waiting for an event (``on``) is filed after its delay, at the count-th
+        matching event, as a fact of the scenario: nobody's decision, whoever caused the event."""
+        for req in list(self.waiting):
+            on = req.on
+            if on is None or on.event != event["kind"] or not on.matches(event, self.ex.stand_ins):
+                continue
+            seen = self.heard[req.id] = self.heard.get(req.id, 0) + 1
+            if seen < on.count:
+                continue
             self.waiting.remove(req)
             with self.ex.journal.cause(None):
-                self.ex.after(settled_minutes(req.on.delay) if req.on else 0.0, partial(self._file, req))
+                self.ex.after(settled_minutes(on.delay), partial(self._file, req))
 
     def inject_read(self, inject: str, ncb: str) -> None:
         for req in self.after.get((inject, ncb), ()):

@@ -13,7 +13,9 @@ from ..notices.kinds import ALL_OFFENCES, ARTICLE3_CHARACTERS, INDICATIONS, PURP
 from ..notices.rules import MEASURES, indications_of, public_extract_problem
 from .chance import ANSWER_HELP, TIMING_HELP, PartnerAnswer, Route, Timing
 from .motion import Past, TravelDocument
+from .triggers import OnEvent
 from .types import CountryCode, Day, Duration, Identifier, PerYear, Share, Strict, as_written
+from .vocabulary import FLEES_ON, INCIDENT_KINDS, OPERATION_KINDS
 
 FIELD_NAMES = tuple(sorted({f for fs in REQUIRED_FIELDS.values() for f in fs}))
 
@@ -119,7 +121,7 @@ class Subject(Strict):
         None, description="the document (an id in documents) shown at that entry; default: the plan's document")
     plan: Plan | None = Field(None, description="movement; absent means the subject stays")
     refugee: Refugee | None = Field(None, description="refugee status, which triggers the refugee rule")
-    flees_on: list[Literal["public_extract", "associate_arrest"]] = Field(
+    flees_on: list[Literal[FLEES_ON]] = Field(  # type: ignore[valid-type]
         default_factory=list, description="pressure that makes the subject move on at once")
     associates: list[Identifier] = Field(default_factory=list, description="subjects whose arrest alarms this one")
     law: Law = Field(default_factory=Law, description="what courts would find: grounds to refuse extradition, "
@@ -269,11 +271,12 @@ class Request(Strict):
                                  "(decision complete_request: supply the case file's data and resubmit, withdraw the "
                                  "request, or leave it to lapse at the NDTF's deadline). On a played seat that is "
                                  "the player's own act, graded with done_by: player")
-    on: RequestTrigger | None = Field(
+    on: OnEvent | None = Field(
         None, description="file it when something happens, instead of at a set time: {event: notice.refused, match: "
                           "{notice: N1}, delay: 6h} — the requester circulates a diffusion once its notice is "
-                          "refused. Filed once, at the first matching event plus the delay; never if none happens. "
-                          "Instead of 'at' or 'after_inject'")
+                          "refused. In the language of objectives and of an inject's on: (comparisons, count, "
+                          "done_by, seat). Filed once, at the count-th matching event plus the delay; never if "
+                          "none happens. Instead of 'at' or 'after_inject'")
     measures: list[Literal[MEASURES]] = Field(  # type: ignore[valid-type]
         default_factory=list, description="silver: what the form asks of the countries holding the assets — "
                                           "locate, identify, monitor, obtain_information; a Silver Notice is "
@@ -468,7 +471,7 @@ class OperationSpec(Strict):
 
     id: Identifier
     name: str = Field(min_length=1)
-    kind: Literal["pangea", "liberterra", "haechi", "first_light", "lionfish", "custom"] = "custom"
+    kind: Literal[OPERATION_KINDS] = "custom"  # type: ignore[valid-type]
     coordinator: Literal["GS", "RB-BUE", "RB-SAL", "RB-YAO", "RB-ABJ", "RB-NBO", "RB-HRE"] = "GS"
     participants: list[CountryCode] = Field(min_length=2)
     planning_starts: Timing = Field(as_written("0m"), description="the intelligence phase begins" + TIMING_HELP)
@@ -498,7 +501,7 @@ class Incident(Strict):
     id: Identifier
     at: Timing = Field(description="when it happens, after the start" + TIMING_HELP)
     country: CountryCode
-    kind: Literal["disaster", "terror_attack", "mass_casualty", "crime"] = "disaster"
+    kind: Literal[INCIDENT_KINDS] = "disaster"  # type: ignore[valid-type]
     irt: bool = Field(True, description="the country asks for an IRT (deployed in 12-24 h, irt.deployment_time)")
     irt_requested_by: Literal["country", "ncb"] = Field(
         "country", description="who decides to ask for the IRT: `country`, it asks at once; `ncb`, the "
@@ -547,15 +550,6 @@ class CaseFile(Strict):
     max_penalty_years: float | None = Field(
         None, ge=0, le=200, description="the maximum penalty the law provides for the offence")
     sentence_months: float | None = Field(None, ge=0, le=2400, description="the remaining sentence to serve")
-
-
-class RequestTrigger(Strict):
-    """An event that makes an NCB file a request (package B)."""
-
-    event: str = Field(description="the journal event kind, e.g. notice.refused (docs/scenarios.md lists them)")
-    match: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="fields the event must carry, e.g. {notice: N1}")
-    delay: Timing = Field(as_written("0m"), description="how long after the event the NCB files it" + TIMING_HELP)
 
 
 class AssetHolding(Strict):

@@ -110,3 +110,18 @@ requests:
         load_scenario(path)
     message = str(err.value)
     assert "x.yaml:9:11" in message and "requests.0.on.event" in message and "did you mean 'notice.refused'" in message
+
+
+def test_request_on_an_event_speaks_the_language_of_objectives_comparisons_and_count():
+    # One trigger model for injects and requests (sim/scenario/triggers.py): a request's on: takes
+    # comparisons and a count too.
+    via_ma = diffusion("D2", to=("DE",), at=None,
+                       on={"event": "diffusion.sent", "match": {"to": {"includes": ["MA"]}}, "delay": "1h"})
+    never = diffusion("D3", to=("DE",), at=None,
+                      on={"event": "diffusion.sent", "match": {"to": {"includes": ["GB"]}}})
+    second = diffusion("D4", to=("DE",), at=None, on={"event": "diffusion.sent", "count": 2, "delay": "2h"})
+    ex = run(reviewer("approve"), [diffusion(to=("ES", "MA")), via_ma, never, second], players=())
+    d1, d2 = one(ex, "diffusion.sent", diffusion="D1"), one(ex, "diffusion.sent", diffusion="D2")
+    assert at(ex, d2) - at(ex, d1) == 60
+    assert not events(ex, "diffusion.sent", diffusion="D3")
+    assert at(ex, one(ex, "diffusion.sent", diffusion="D4")) - at(ex, d2) == 120  # the second diffusion sent
