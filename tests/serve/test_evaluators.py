@@ -176,5 +176,9 @@ async def test_an_evaluators_console_has_no_clock_inject_or_answer_keys(scenario
             assert "EVALUATOR" in str(screen.query_one("#clock-bar").render())
             footer = " ".join(b.binding.description for b in app.active_bindings.values() if b.enabled and b.binding.show)
             assert "Clock" not in footer and "Fire" not in footer and "Rate" in footer
+            from tui.screens.trainer import TrainerCommands
+            provider = TrainerCommands(screen)
+            offered = [str(hit.help) async for hit in provider.search("i")]  # the palette offers the same
+            assert offered and not any(a in h for h in offered for a in ("(fire)", "(hold)", "(adhoc)"))
     finally:
         server.stop()

@@ -165,7 +165,8 @@ class TrainerCommands(Provider):
         screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, TrainerScreen):
             return
-        for hit in screen_hits(self, query, screen, TRAINER_COMMANDS):
+        offered = tuple(c for c in TRAINER_COMMANDS if screen.check_action(c[1], ()))  # (an evaluator's: fewer)
+        for hit in screen_hits(self, query, screen, offered):
             yield hit
 
 
