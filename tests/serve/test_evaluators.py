@@ -163,7 +163,7 @@ async def test_an_evaluators_console_has_no_clock_inject_or_answer_keys(scenario
     try:
         driver = RemoteDriver.join(server.address, server.tokens["evaluator:1"])
         assert driver.evaluator and not driver.owns_clock
-        app = make_app(driver=driver, trainer=True)
+        app = make_app(driver=driver)  # as ncbsim trainer --join makes it
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, TrainerScreen))
             screen = app.screen
