@@ -54,8 +54,10 @@ def scenario(seats: int, folder: Path) -> tuple[Path, list[str]]:
     return path, codes
 
 
-def serve(path: Path, session: Path, port: int) -> tuple[subprocess.Popen, dict[str, str]]:
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "serve", str(path), "--session", str(session),
+def serve(path: Path, session: Path, port: int, profile: str | None = None) -> tuple[subprocess.Popen, dict[str, str]]:
+    # --profile: the server under cProfile (written when it stops), to see where its time goes.
+    python = [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else [])]
+    proc = subprocess.Popen([*python, "-m", "sim", "serve", str(path), "--session", str(session),
                              "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     tokens: dict[str, str] = {}
@@ -148,6 +150,13 @@ async def reference_load(address: str, seats: int, seconds: float) -> list[float
     return latencies
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system), from /proc: what it cost, whatever else the
+    machine was doing — the wall-clock figures of a shared machine move with its load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def summary(name: str, latencies: list[float], seconds: float) -> str:
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
@@ -160,15 +169,19 @@ def main() -> None:
     ap.add_argument("--seats", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--speed", type=float, default=600.0, help="the trainer's clock (sim seconds per wall second)")
+    ap.add_argument("--profile", metavar="FILE.prof", help="profile the server with cProfile into FILE.prof")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         path, codes = scenario(a.seats, folder)
         port = free_port()
-        proc, tokens = serve(path, folder / "load.db", port)
+        proc, tokens = serve(path, folder / "load.db", port,
+                             str(Path(a.profile).resolve()) if a.profile else None)
         try:
+            cpu0 = cpu_seconds(proc.pid)
             latencies, acked, lost = asyncio.run(load(f"127.0.0.1:{port}", tokens, codes, a.seconds, a.speed))
+            server_cpu = cpu_seconds(proc.pid) - cpu0
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
@@ -177,13 +190,17 @@ def main() -> None:
                                stdout=subprocess.PIPE, text=True)
         assert ref.stdout is not None and ref.stdout.readline().startswith("ready")
         try:
+            cpu0 = cpu_seconds(ref.pid)
             ref_latencies = asyncio.run(reference_load(f"127.0.0.1:{ref_port}", a.seats, a.seconds))
+            ref_cpu = cpu_seconds(ref.pid) - cpu0
         finally:
             ref.terminate()
             ref.wait(timeout=10)
     print(f"{a.seats} seats on loopback for {a.seconds:g} s, the trainer's clock at {a.speed:g} sim s per wall s")
     print(summary("ncbsim serve", latencies, a.seconds))
     print(summary("reference (bare write)", ref_latencies, a.seconds))
+    print(f"server CPU per command: ncbsim serve {1000 * server_cpu / max(1, len(latencies)):.2f} ms, "
+          f"reference {1000 * ref_cpu / max(1, len(ref_latencies)):.2f} ms")
     print(f"acknowledged {len(acked)}, lost {lost}; throughput ratio engine/reference "
           f"{len(latencies) / max(1, len(ref_latencies)):.2f} (target: p99 <= 100 ms, none lost)")
 

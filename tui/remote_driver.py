@@ -22,7 +22,8 @@ class RemoteDriver(Driver):
         self.remote = host
         self._ready = False  # the base class's settings (a paused clock) are not sent to the server
         super().__init__(host, host.seat, None)  # type: ignore[arg-type]  # the host's read API, remotely
-        self.owns_clock = host.seat == "trainer"
+        self.evaluator = host.evaluator  # the trainer's console, without its clock, injects or answers
+        self.owns_clock = host.seat == "trainer" and not host.evaluator
         self._drawn = -1
         self._ready = True
 

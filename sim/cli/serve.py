@@ -9,6 +9,7 @@ import sys
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8724
+MAX_EVALUATORS = 50
 
 
 def register(sub) -> None:
@@ -23,6 +24,10 @@ def register(sub) -> None:
                                                         "(default: one named after the scenario and the time)")
     p.add_argument("--seed", type=int, help="with a scenario: the seed of its random streams (default: the "
                                              "scenario's)")
+    p.add_argument("--evaluators", type=int, default=0, metavar="N",
+                   help="with a scenario: print N evaluator tokens as well (default: 0). An evaluator joins with "
+                        "ncbsim trainer --join and sees what the trainer sees, and adds notes, ratings and "
+                        "validations, but does not run the clock, fire injects or answer for a seat")
     p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default: {LOOPBACK}, this machine "
                                                     "only; anything else lets other machines connect)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0: any free one)")
@@ -38,6 +43,7 @@ def serve_command(args) -> int:
     from ..scenario.loader import load_scenario
     from ..serve import open_exercise
     from ..serve.server import ExerciseServer
+    from ..serve.tokens import is_evaluator
     from ..sessions.store import session_file_for
     from ..text import for_terminal
 
@@ -49,8 +55,9 @@ def serve_command(args) -> int:
     with open(args.source, "rb") as fh:
         is_session = fh.read(16) == b"SQLite format 3\x00"
     if is_session:
-        if args.session or args.seed is not None:
-            raise InputError([Problem("--session" if args.session else "--seed", 0, 0, "",
+        if args.session or args.seed is not None or args.evaluators:
+            option = "--session" if args.session else "--seed" if args.seed is not None else "--evaluators"
+            raise InputError([Problem(option, 0, 0, "",
                                       "goes with a SCENARIO; a session file keeps its own")])
         check_outputs([("SESSION", args.source)])
         scenario, session = None, args.source
@@ -72,7 +79,9 @@ def serve_command(args) -> int:
 
     if args.seed is not None and not 0 <= args.seed < 2 ** 63:
         raise InputError([Problem("--seed", 0, 0, "", f"expected a whole number from 0 below 2^63, got {args.seed}")])
-    host, tokens, issued = open_exercise(scenario, session, seed=args.seed)
+    if not 0 <= args.evaluators <= MAX_EVALUATORS:
+        raise InputError([Problem("--evaluators", 0, 0, "", f"expected 0 to {MAX_EVALUATORS}, got {args.evaluators}")])
+    host, tokens, issued = open_exercise(scenario, session, seed=args.seed, evaluators=args.evaluators)
 
     def say(line: str) -> None:
         print(for_terminal(line), flush=True)
@@ -82,8 +91,8 @@ def serve_command(args) -> int:
         if issued:
             say("join tokens — give each to the person at that seat; they are shown only now:")
             for seat, token in issued.items():
-                tool = "trainer" if seat == "trainer" else "play"
-                say(f"  {seat:<9} ncbsim {tool} --join {args.host}:{port} --token {token}")
+                tool = "trainer" if seat == "trainer" or is_evaluator(seat) else "play"
+                say(f"  {seat:<11} ncbsim {tool} --join {args.host}:{port} --token {token}")
         else:
             say("the seats keep the tokens they were given when this session was first served")
         say("stop with Ctrl+C (the session is kept; serve it again to go on)")

@@ -9,12 +9,14 @@ from ..play.host import PlayHost
 from ..play.seat_rules import TRAINER
 from ..scenario.loader import load_scenario
 from ..sessions.runner import SessionRun, new_session
-from .tokens import Tokens
+from .tokens import Tokens, evaluator_seats
 
 
-def open_exercise(scenario: str | None, session: str, seed: int | None = None) -> tuple[PlayHost, Tokens, dict[str, str]]:
+def open_exercise(scenario: str | None, session: str, seed: int | None = None,
+                  evaluators: int = 0) -> tuple[PlayHost, Tokens, dict[str, str]]:
     """The host for a served exercise — a new session of ``scenario`` at ``session`` (with
-    ``seed``, or the scenario's), or the existing session there resumed — with its tokens.
+    ``seed``, or the scenario's), or the existing session there resumed — with its tokens (one
+    per player's seat, the trainer's, and ``evaluators`` evaluators').
     Returns the tokens to hand out when they were issued now (a new session, or an old one without
     a token file); none when the session's own are kept (a restart: the people at the seats keep
     theirs). Every player's seat waits for its person; the trainer may answer for any."""
@@ -34,7 +36,7 @@ def open_exercise(scenario: str | None, session: str, seed: int | None = None) -
         tokens = Tokens.load(path)
         if tokens is not None:
             return host, tokens, {}
-        seats = [*sorted({p.seat for p in host.scenario.players}), TRAINER]
+        seats = [*sorted({p.seat for p in host.scenario.players}), TRAINER, *evaluator_seats(evaluators)]
         tokens, plain = Tokens.issue(seats, path)
         return host, tokens, plain
     except BaseException:

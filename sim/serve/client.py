@@ -47,6 +47,8 @@ class SeatState:
     """A seat's views as the server last sent them."""
 
     seat: str = ""
+    role: str = ""  # the seat, or "evaluator" (whose seat is the trainer's views, without its controls)
+    name: str = ""  # what the token opened: the seat, or evaluator:N
     briefing: dict[str, Any] = field(default_factory=dict)
     clock: dict[str, Any] = field(default_factory=dict)
     seen: list[tuple[str, Any]] = field(default_factory=list)
@@ -102,13 +104,19 @@ class SeatClient:
             await ws.close()
             raise Refused(first.get("reason", "refused"))
         self._ws = ws
-        self.state = SeatState(seat=first["seat"], briefing=first["briefing"])
+        seat = first["seat"]
+        self.state = SeatState(seat=seat, role=first.get("role", seat), name=first.get("name", seat),
+                               briefing=first["briefing"])
         self._reader = asyncio.create_task(self._read(ws))
         return self
 
     @property
     def seat(self) -> str:
         return self.state.seat
+
+    @property
+    def evaluator(self) -> bool:
+        return self.state.role == "evaluator"
 
     async def _read(self, ws: ClientConnection) -> None:
         try:

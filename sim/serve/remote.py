@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from .client import AskError, SeatClient, SeatState
 from .client import Refused as TokenRefused
 
 TIMEOUT_S = 10.0  # how long a command or a question waits for the server's answer
+SEAT_VIEW_FRESH_S = 0.5  # the trainer's look at a seat is asked again after this (one screen's reads share one)
 RETRY_S = (0.2, 0.5, 1.0, 2.0)  # the waits between attempts to reconnect, the last repeated
 
 
@@ -82,6 +84,7 @@ class RemoteHost:
         self._person_names: dict[str, str] = {}
         self._inject_texts: dict[str, str] = {}
         self._snap = Snapshot({}, (), {})
+        self._seat_view: tuple[str, float, dict[str, Any]] | None = None  # the trainer's last look: seat, when, view
         self.connected = True
         self._thread.start()
         try:
@@ -91,6 +94,9 @@ class RemoteHost:
             raise
         briefing = self._client.state.briefing
         self.seat: str = self._client.seat
+        # An evaluator has the trainer's views; the server refuses it the clock, the injects and the seats.
+        self.evaluator: bool = self._client.evaluator
+        self.name: str = self._client.state.name
         self.briefing = briefing
         # The trainer sees the ground truth and gets the whole scenario; a seat, what it was told.
         self.scenario: Any = (Scenario.model_validate(briefing["scenario_data"]) if self.seat == TRAINER
@@ -203,10 +209,18 @@ class RemoteHost:
         """The server keeps the session."""
 
     def _other(self, seat: str) -> dict[str, Any] | None:
-        """The trainer's look at another seat's views (None: this is that seat's own connection)."""
+        """The trainer's look at another seat's views (None: this is that seat's own connection):
+        the whole seat view in one round trip, kept for a moment, so a
+        screen reading its inbox, what it saw and its decisions asks the server once, not thrice."""
         if seat in (self.seat, TRAINER) or self.seat != TRAINER:
             return None
-        return dict(self._ask("seat_view", {"inbox": [], "seen": [], "decisions": []}, seat=seat))
+        asked = time.monotonic()
+        if self._seat_view is None or self._seat_view[0] != seat or asked - self._seat_view[1] > SEAT_VIEW_FRESH_S:
+            view = self._ask("seat_view", None, seat=seat)
+            if view is None:  # not now (the connection is down): shown empty, and asked again next time
+                return {"inbox": [], "seen": [], "decisions": []}
+            self._seat_view = (seat, asked, dict(view))
+        return self._seat_view[2]
 
     def open_decisions(self, seat: str) -> tuple[DecisionView, ...]:
         other = self._other(seat)

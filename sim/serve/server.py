@@ -11,12 +11,18 @@ the session records and a replay repeats. A command is acknowledged only once th
 recorded it in the session (SQLite, synchronous), so an acknowledged command survives the server
 being killed; a restarted server replays the session to where it was.
 
+Evaluators: an evaluator's token opens ``evaluator:N``, which is sent the trainer's views (every
+seat, the ground truth) and may add notes, HSEEP ratings and validations — recorded as the
+trainer's, with the evaluator as their author — but not run the clock, fire, hold or add injects,
+nor answer for a seat: those are refused, with the reason.
+
 The wire (JSON text frames):
   client → server   {"type": "hello", "token": T}
                     {"type": "command", "id": N, "command": {...a command's JSON...}}
                     {"type": "clock", "running": true|false, "speed": S}   (the trainer only; S in
                     sim seconds per wall second, or "max")
-  server → client   {"type": "welcome", "seat": ..., "briefing": {...}, "protocol": 1}
+  server → client   {"type": "welcome", "seat": ..., "role": ..., "name": ..., "briefing": {...}, "protocol": 1}
+                    (an evaluator's seat is "trainer", its role "evaluator", its name "evaluator:N")
                     {"type": "refused", "reason": ...}   (then the connection closes)
                     {"type": "state", ...}   (views that changed; the whole state after welcome)
                     {"type": "ack", "id": N, "accepted": bool, "reason"?: ..., "at"?: ...}
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import math
 import time
@@ -37,11 +44,20 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ..play.commands import AddInject, CommandError, DraftRequest, command_from_json, to_json
+from ..play.commands import (
+    AddInject,
+    AddNote,
+    Command,
+    CommandError,
+    DraftRequest,
+    ValidateExpectation,
+    command_from_json,
+    to_json,
+)
 from ..play.host import Accepted, PlayHost
 from ..play.seat_rules import TRAINER
 from ..play.wire import to_wire
-from .tokens import Tokens
+from .tokens import Tokens, is_evaluator
 from .views import Sent, public_briefing, update
 
 PROTOCOL = 1
@@ -49,16 +65,31 @@ TICK_S = 0.1  # the clock's step in wall time
 ENGINE_BUDGET_S = 0.015  # wall time the engine may take per step (the rest answers the clients)
 SAVE_EVERY_S = 2.0  # how often the clock's position is made durable (each save is an fsync)
 HELLO_TIMEOUT_S = 10.0
-PUSH_DELAY_S = 0.01
-MAX_GROUP = 64  # commands recorded by one commit at most  # commands arriving within this share one push of the views
+PUSH_DELAY_S = 0.01  # commands arriving within this share one push of the views
+PUSH_SLICE_S = 0.005  # a push of the views lets the commands that arrived meanwhile in this often
+SEAT_CLOCK_EVERY_S = 0.5  # a seat is told the clock moved at most this often (with nothing else new)
+MAX_GROUP = 64  # commands recorded by one commit at most
 CLOSE_REFUSED = 4401  # a close code in the application range: the token opened no seat
+
+
+EVALUATOR_COMMANDS = (AddNote, ValidateExpectation)  # what an evaluator may record: its own judgement
 
 
 @dataclass(eq=False, slots=True)
 class Connection:
     ws: ServerConnection
-    seat: str
+    name: str  # what the token opened: a seat, the trainer, or evaluator:N
     sent: Sent = field(default_factory=Sent)
+    clock_at: float = -math.inf  # when it was last sent the clock (monotonic)
+    evaluator: bool = field(init=False)
+    # The seat whose views it is sent and whose rights it has: an evaluator's are the trainer's
+    # views, with the rights cut down to notes and ratings by the server. (Fields, not properties:
+    # every command looks at every connection's.)
+    seat: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.evaluator = is_evaluator(self.name)
+        self.seat = TRAINER if self.evaluator else self.name
 
 
 class ExerciseServer:
@@ -70,9 +101,11 @@ class ExerciseServer:
         self.speed = 60.0  # sim seconds per wall second (1 min/s), until the trainer sets it
         self.connections: list[Connection] = []
         for seat in tokens.seats:
-            host.watch(seat)
+            if not is_evaluator(seat):
+                host.watch(seat)
         self._saved_at = time.monotonic()
         self._pending_push: asyncio.TimerHandle | None = None
+        self._pushing = asyncio.Lock()  # one push of the views at a time: each connection's in order
         self._commands: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
 
     # --- connections ------------------------------------------------------------------------------
@@ -93,8 +126,9 @@ class ExerciseServer:
         self.connections.append(conn)
         self.log(f"{seat} joined")
         try:
-            await ws.send(json.dumps({"type": "welcome", "seat": seat, "protocol": PROTOCOL,
-                                      "briefing": public_briefing(self.host, seat)}))
+            await ws.send(json.dumps({"type": "welcome", "seat": conn.seat, "protocol": PROTOCOL,
+                                      "role": "evaluator" if conn.evaluator else conn.seat, "name": conn.name,
+                                      "briefing": public_briefing(self.host, conn.seat)}))
             await self._push(conn)
             async for raw in ws:
                 await self._take(conn, raw)
@@ -143,6 +177,10 @@ class ExerciseServer:
             command = command_from_json(msg.get("command"))
         except CommandError as e:
             return {"type": "ack", "id": cid, "accepted": False, "reason": str(e)}
+        if conn.evaluator:
+            if not isinstance(command, EVALUATOR_COMMANDS):
+                return {"type": "ack", "id": cid, "accepted": False, "reason": _not_for_evaluators(command)}
+            command = dataclasses.replace(command, author=conn.name)  # said by this evaluator, nobody else
         outcome = self.host.submit(conn.seat, command)  # recorded in the session before it acts
         if not isinstance(outcome, Accepted):
             return {"type": "ack", "id": cid, "accepted": False, "reason": outcome.reason}
@@ -158,6 +196,8 @@ class ExerciseServer:
         try:
             if not isinstance(args, dict):
                 raise TypeError("args: expected an object")
+            if conn.evaluator and what == "adhoc_problems":
+                raise ValueError("an evaluator does not add injects: the trainer does")
             value = self._answer(conn.seat, what, args)
         except (CommandError, KeyError, TypeError, ValueError) as e:
             await self._send(conn, {"type": "answer", "id": msg.get("id"), "error": str(e)})
@@ -206,7 +246,7 @@ class ExerciseServer:
         raise ValueError(f"unknown question {what!r}")
 
     async def _clock(self, conn: Connection, msg: dict[str, Any]) -> None:
-        if conn.seat != TRAINER:
+        if conn.seat != TRAINER or conn.evaluator:
             await self._send(conn, {"type": "error", "reason": "the clock is the trainer's"})
             return
         if "running" in msg:
@@ -226,14 +266,26 @@ class ExerciseServer:
             await conn.ws.send(json.dumps(msg))
 
     async def _push(self, conn: Connection) -> None:
-        msg = update(self.host, conn.seat, conn.sent, (self.running, self.speed))
+        at = time.monotonic()
+        due = conn.seat == TRAINER or at - conn.clock_at >= SEAT_CLOCK_EVERY_S
+        msg = update(self.host, conn.seat, conn.sent, (self.running, self.speed), due)
         if msg is not None:
+            if "clock" in msg:
+                conn.clock_at = at
             await self._send(conn, msg)
 
     async def push_all(self) -> None:
+        """Bring every connection up to date, one at a time, letting the loop run between them:
+        an acknowledgement never waits behind every seat's views being built and sent."""
         self._pending_push = None
-        for conn in list(self.connections):
-            await self._push(conn)
+        async with self._pushing:
+            slice_end = time.monotonic() + PUSH_SLICE_S
+            for conn in list(self.connections):
+                if conn in self.connections:  # (it may have left while the others were pushed)
+                    await self._push(conn)
+                if time.monotonic() >= slice_end:  # not after each: every turn of the loop costs a poll
+                    await asyncio.sleep(0)
+                    slice_end = time.monotonic() + PUSH_SLICE_S
 
     def _push_soon(self) -> None:
         """Push once the commands waiting now are taken: many at once share one push (each push
@@ -280,3 +332,8 @@ class ExerciseServer:
                 for w in workers:
                     w.cancel()
                 self.host.save_progress()
+
+
+def _not_for_evaluators(command: Command) -> str:
+    return (f"an evaluator adds notes, ratings and validations; {command.kind.replace('_', ' ')} is the trainer's "
+            "(the clock, the injects, and answering for a seat)")

@@ -1,4 +1,4 @@
-"""Join tokens: one per seat and one for the trainer, random, kept only as digests.
+"""Join tokens: one per seat, one for the trainer and one per evaluator, random, kept only as digests.
 
 A token is shown once, when the server first opens the session, and handed to the person who
 takes that seat. The server keeps only the SHA-256 of each, in a file beside the session
@@ -18,6 +18,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 TOKEN_BYTES = 24  # 192 bits: not guessable over any number of connection attempts
+EVALUATOR = "evaluator"  # an evaluator's token opens ``evaluator:N``: the trainer's view, notes and ratings only
+
+
+def evaluator_seats(count: int) -> list[str]:
+    return [f"{EVALUATOR}:{n}" for n in range(1, count + 1)]
+
+
+def is_evaluator(seat: str) -> bool:
+    return seat.startswith(EVALUATOR + ":")
 
 
 def tokens_path(session: Path) -> Path:

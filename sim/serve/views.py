@@ -91,17 +91,14 @@ def _stamp(host: PlayHost, seat: str) -> tuple[int, ...]:
     return (host.seen_count(seat), host.inbox_version(seat), host.board_version(seat), len(host.open_decisions(seat)))
 
 
-def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> dict[str, Any] | None:
+def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float],
+           clock_due: bool = True) -> dict[str, Any] | None:
     """The ``state`` message bringing a connection from what it was sent to now; None when
-    nothing changed. ``clock`` is (running, speed) as the trainer set them. The lists are built
+    nothing changed. ``clock`` is (running, speed) as the trainer set them; ``clock_due``, whether
+    the clock's having moved is worth a message of its own. The lists are built
     (and compared with what was sent) only when the seat's stamp moved or the seat acted: with
     many seats, building every list for every seat at every tick was most of the server's time."""
     out: dict[str, Any] = {}
-    now = (host.now, host.finished, *clock)
-    if now != sent.clock:
-        out["clock"] = {"now": host.now, "at": host.iso(host.now), "finished": host.finished,
-                        "running": clock[0], "speed": clock[1]}
-        sent.clock = now
     if seat == TRAINER:  # the journal itself, from where the last message stopped
         count = host.event_count()
         if count > sent.events:
@@ -123,6 +120,14 @@ def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float]) -> 
             if sent.lists.get(name) != value:
                 out[name] = value
                 sent.lists[name] = value
+    now = (host.now, host.finished, *clock)
+    # The clock alone moving is sent only when ``clock_due``; with anything else, or when the
+    # trainer starts, stops or speeds it, or it ends, at once. Fifty seats told every tick that
+    # the clock moved was most of what a busy server sent.
+    if now != sent.clock and (out or clock_due or sent.clock is None or now[1:] != sent.clock[1:]):
+        out["clock"] = {"now": host.now, "at": host.iso(host.now), "finished": host.finished,
+                        "running": clock[0], "speed": clock[1]}
+        sent.clock = now
     return {"type": "state", **out} if out else None
 
 

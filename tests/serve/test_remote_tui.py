@@ -26,7 +26,7 @@ class ServerThread:
     on it (a command waits for its acknowledgement) without stopping it. The host (and its
     session's SQLite connection) is made and used on that thread only."""
 
-    def __init__(self, scenario: str, session: str) -> None:
+    def __init__(self, scenario: str, session: str, evaluators: int = 0) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -38,7 +38,7 @@ class ServerThread:
             ready.set()
 
         async def opened():
-            return open_exercise(scenario, session)
+            return open_exercise(scenario, session, evaluators=evaluators)
         self.host, tokens, self.tokens = self.run(opened())
         self.server = ExerciseServer(self.host, tokens, log=lambda _: None)
         self.task = asyncio.run_coroutine_threadsafe(self.server.serve("127.0.0.1", 0, listening), self.loop)

@@ -155,3 +155,23 @@ def test_a_joined_client_reconnects_by_itself_after_the_server_is_killed_and_res
             again.communicate(timeout=20)
     finally:
         fr.close()
+
+
+def test_evaluators_get_tokens_of_their_own_that_join_as_at_the_trainers_console(scenario, tmp_path):
+    session = tmp_path / "e.db"
+    proc, address, tokens = serve(str(scenario), "--session", str(session), "--port", "0", "--evaluators", "2")
+    try:
+        assert set(tokens) == {"ncb:FR", "ncb:ES", "ndtf", TRAINER, "evaluator:1", "evaluator:2"}
+        assert len(set(tokens.values())) == 6
+
+        async def joined() -> tuple[str, bool]:
+            ev = await SeatClient(address, tokens["evaluator:2"]).join()
+            await ev.close()
+            return ev.seat, ev.evaluator
+        assert asyncio.run(joined()) == (TRAINER, True)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    r = subprocess.run([sys.executable, "-m", "sim", "serve", str(session), "--evaluators", "1"], cwd=ROOT,
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert r.returncode == 2 and "--evaluators" in r.stderr and "goes with a SCENARIO" in r.stderr

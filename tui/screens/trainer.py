@@ -165,7 +165,8 @@ class TrainerCommands(Provider):
         screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, TrainerScreen):
             return
-        for hit in screen_hits(self, query, screen, TRAINER_COMMANDS):
+        offered = tuple(c for c in TRAINER_COMMANDS if screen.check_action(c[1], ()))  # (an evaluator's: fewer)
+        for hit in screen_hits(self, query, screen, offered):
             yield hit
 
 
@@ -188,6 +189,18 @@ class TrainerScreen(ClockedScreen):
         Binding("q", "quit_session", "Quit"),
     ]
     COMMANDS: ClassVar[set[Any]] = {TrainerCommands}
+    # An evaluator's console (an evaluator's token, ncbsim trainer --join): the trainer's views, its
+    # notes, ratings and validations; the clock, the injects and answering for a seat stay the
+    # trainer's (the server refuses them too). Their keys are hidden and do nothing.
+    EVALUATOR_DENIED: ClassVar[frozenset[str]] = frozenset(
+        {"toggle_clock", "faster", "slower", "fire", "hold", "adhoc", "reschedule", "answer"})
+
+    @property
+    def evaluator(self) -> bool:
+        return bool(getattr(self.driver, "evaluator", False))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.evaluator and action in self.EVALUATOR_DENIED)
 
     def compose(self) -> ComposeResult:
         yield Static(id="clock-bar")
@@ -227,7 +240,8 @@ class TrainerScreen(ClockedScreen):
         if host.finished:
             self._show_end()
         bar = self.query_one("#clock-bar", Static)
-        when, rest = f"{host.utc(d.now):%a %d %b %H:%M} UTC", f" · {state} · TRAINER · "
+        role = "EVALUATOR" if self.evaluator else "TRAINER"
+        when, rest = f"{host.utc(d.now):%a %d %b %H:%M} UTC", f" · {state} · {role} · "
         title = host.scenario.title
         room = bar.content_size.width - len(when) - len(rest) if bar.content_size.width else len(title)
         if len(title) > room:  # the title gives way, with an ellipsis: the terminal never cuts the bar
@@ -360,6 +374,9 @@ class TrainerScreen(ClockedScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         qid = event.row_key.value
         if event.data_table.id != "decisions" or qid is None:
+            return
+        if self.evaluator:
+            self.notify("An evaluator watches the decisions; answering for a seat is the trainer's.")
             return
         q = next((d for d in self.driver.my_decisions() if d.id == qid), None)
         if q is None:  # answered or expired since the table was drawn
