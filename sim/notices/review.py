@@ -152,8 +152,12 @@ class NdtfReview:
         self.info_deadline = minutes(settings.info_deadline)
 
     def submit(self, rec: Record, case: Case) -> None:
-        self.ex.registry.add(rec, self.ex.env.now, **({"purpose": rec.purpose} if rec.purpose else {}),
-                             **({"to": sorted(rec.recipients)} if rec.recipients is not None else {}))
+        fields: dict[str, Any] = {}
+        if rec.purpose:
+            fields["purpose"] = rec.purpose
+        if rec.recipients is not None:
+            fields["to"] = sorted(rec.recipients)
+        self.ex.registry.add(rec, self.ex.env.now, **fields)
         proc = self._review_diffusion if rec.kind == "diffusion" else self._review_notice
         drive(proc(rec, case))
 
