@@ -6,6 +6,11 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+# "HH:MM:" of each minute of a day and "SSZ" of each second: a timestamp is three strings joined
+# (one per journal event of a long run; formatting the numbers each time cost a tenth of the journal).
+_HOURS_MINUTES = tuple(f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60))
+_SECONDS_Z = tuple(f"{s:02d}Z" for s in range(60))
+
 
 @cache
 def zone(name: str) -> ZoneInfo:
@@ -37,10 +42,9 @@ class SimClock:
         if day != self._day:  # the date part changes once a sim day; format it once
             self._day = day
             self._day_prefix = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT")
-        h, rem = divmod(rem, 3600)
-        m, s = divmod(rem, 60)
+        minute, s = divmod(rem, 60)
         self._secs = secs
-        self._iso = text = f"{self._day_prefix}{h:02d}:{m:02d}:{s:02d}Z"
+        self._iso = text = self._day_prefix + _HOURS_MINUTES[minute] + _SECONDS_Z[s]
         return text
 
     def local(self, t: float, tz: str) -> datetime:

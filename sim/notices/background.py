@@ -101,27 +101,29 @@ class BackgroundRequests:
                 return rid
 
     def _stream(self, kind: str, mean_gap: float):
-        env, review = self.ex.env, self.ex.review
+        # Names bound once: this loop makes every background request of the run.
+        env, submit, u, gap, codes = self.ex.env, self.ex.review.submit, self.u, self.gap, self.codes
+        timeout, make_case, free_id = env.timeout, self._case, self._free_id
+        diffusion, arrestable = kind == "diffusion", kind in ("red", "diffusion")
         while True:
-            yield env.timeout(self.gap() * mean_gap)
-            purpose, case, public = self._case(kind)
-            codes = self.codes
-            at = int(self.u() * len(codes))  # as _pick(codes)
+            yield timeout(gap() * mean_gap)
+            purpose, case, public = make_case(kind)
+            at = int(u() * len(codes))  # as _pick(codes)
             requester = codes[at]
             recipients = None
-            if kind == "diffusion":
+            if diffusion:
                 # As _pick from the other codes, without building that list: the k-th other code is
                 # codes[k], or codes[k + 1] from the requester's place on.
                 n = len(codes) - 1
                 recipients = frozenset(codes[k + (k >= at)] for k in
-                                       (int(self.u() * n) for _ in range(1 + int(self.u() * 8)))) if n else frozenset()
-            rec = Record(self._free_id(), kind, requester, None, env.now, purpose=purpose,
+                                       (int(u() * n) for _ in range(1 + int(u() * 8)))) if n else frozenset()
+            rec = Record(free_id(), kind, requester, None, env.now, purpose=purpose,
                          recipients=recipients, public=public, background=True)
-            if kind in ("red", "diffusion"):
+            if arrestable:
                 case.on_published.append(self.arrestable.append)
-                if kind == "diffusion":
+                if diffusion:
                     self.arrestable.append(rec)
-            review.submit(rec, case)
+            submit(rec, case)
 
     def _arrests(self, mean_gap: float):
         env = self.ex.env

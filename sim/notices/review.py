@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -88,13 +89,14 @@ def aftermath(req: Request | None) -> dict[str, Any]:
                                                  req.ccf.outcome)}
 
 
-def drive(steps: Generator[simpy.Event, Any, None], value: Any = None) -> None:
+def drive(steps: Generator[simpy.Event, Any, None], resumed_by: simpy.Event | None = None) -> None:
     """Run a review's steps now and on each event it waits for: a SimPy process without its
     start and end events (two of a review's five), which nobody waits on or interrupts.
 
-    Each step resumes from the event's callbacks, in the same step a process would, so what
-    happens at an instant keeps its order; the first runs at once, where the process's start
-    would have run right after the current step."""
+    Each step resumes from the event's callbacks (``resumed_by``), in the same step a process
+    would, so what happens at an instant keeps its order; the first runs at once, where the
+    process's start would have run right after the current step."""
+    value = None if resumed_by is None else resumed_by.value
     while True:
         try:
             event = steps.send(value)
@@ -102,7 +104,8 @@ def drive(steps: Generator[simpy.Event, Any, None], value: Any = None) -> None:
             return
         if event.callbacks is not None:
             # (A failed event is not defused: the run stops with its error, as with a process.)
-            event.callbacks.append(lambda e: drive(steps, e.value))
+            # A partial, not a lambda: one Python call per step of every request of the run.
+            event.callbacks.append(partial(drive, steps))
             return
         value = event.value  # already processed: go on at once, as a process does
 
@@ -152,8 +155,12 @@ class NdtfReview:
         self.info_deadline = minutes(settings.info_deadline)
 
     def submit(self, rec: Record, case: Case) -> None:
-        self.ex.registry.add(rec, self.ex.env.now, **({"purpose": rec.purpose} if rec.purpose else {}),
-                             **({"to": sorted(rec.recipients)} if rec.recipients is not None else {}))
+        fields: dict[str, Any] = {}
+        if rec.purpose:
+            fields["purpose"] = rec.purpose
+        if rec.recipients is not None:
+            fields["to"] = sorted(rec.recipients)
+        self.ex.registry.add(rec, self.ex.env.now, **fields)
         proc = self._review_diffusion if rec.kind == "diffusion" else self._review_notice
         drive(proc(rec, case))
 

@@ -121,6 +121,8 @@ def indicated(indications: tuple[str, ...] | list[str] | frozenset[str]) -> list
     """What a reviewer can conclude from what the request and open sources show: an Art. 3
     problem from a political, military, religious or racial context, an Art. 2 problem from a
     human-rights concern (in that order, as ``findings``). Nothing shown, nothing found."""
+    if not indications:
+        return []  # most requests of a year's run show nothing
     out = [Finding(ART3, f"the request shows a predominantly {c} character (Constitution Art. 3)")
            for c, context in CONTEXT_OF.items() if context in indications][:1]
     if HUMAN_RIGHTS_CONCERN in indications:
