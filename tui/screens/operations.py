@@ -19,12 +19,13 @@ from sim.play.commands import DraftRequest
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
+from ..widgets.event_log import EventLog
 from ..widgets.inbox_table import InboxTable
 from ..widgets.world_map import WorldMap
 from ..wording import Namer, decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
+from .clocked import MIN_LOG_WIDTH, ClockedScreen, clock_state
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .message import EDIT_REQUEST, MessageScreen
@@ -72,7 +73,7 @@ class OperationsScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield InboxTable(inbox_cells, id="inbox")
-                yield WrappingLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
+                yield EventLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
@@ -180,7 +181,7 @@ class OperationsScreen(ClockedScreen):
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
 
     def _log(self) -> None:
-        log = self.query_one("#event-log", WrappingLog)
+        log = self.query_one("#event-log", EventLog)
         items = self.driver.seen(self._logged)
         fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]

@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 from sim.api import InboxItem
 
 from ..wording import Namer
+from .fixed_frame import FixedFrame
 
 
 class _Placed(str):
@@ -25,7 +26,7 @@ class _Placed(str):
     place: int
 
 
-class InboxTable(DataTable):
+class InboxTable(FixedFrame, DataTable):
     def __init__(self, cells: Callable[[InboxItem, Namer, int], tuple[str, str]], **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self._cells = cells  # the line function the seat's own screen uses (one source of wording)
