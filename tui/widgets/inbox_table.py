@@ -63,6 +63,17 @@ class InboxTable(FixedFrame, DataTable):
             # The host appends in arrival order, so a message's place never changes: the sort
             # puts the new ones on top and leaves the cursor where it was (by row, as before).
             self.sort("mark", key=lambda mark: -mark.place)
+            self._measure_now()
+
+    def _measure_now(self) -> None:
+        """Measure the new rows now rather than when the table next idles (DataTable's
+        ``_on_idle``, textual is pinned): measured then, the table was drawn twice for one batch
+        of messages, once before and once after — at maximum speed, most of the inbox's frame."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def _refill(self, rows: Sequence[InboxItem], name: Namer, room: int) -> None:
         row = self.cursor_row
