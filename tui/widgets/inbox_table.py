@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.style import Style
 from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 from sim.api import InboxItem
@@ -33,6 +37,7 @@ class InboxTable(FixedFrame, DataTable):
         self._drawn: dict[str, InboxItem] = {}
         self._room = 0
         self._last: tuple[Sequence[InboxItem], Namer] | None = None
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1000)  # see _render_line
 
     def room(self) -> int:
         """The message column's width: what the mark's column and the padding leave."""
@@ -66,14 +71,16 @@ class InboxTable(FixedFrame, DataTable):
             self._measure_now()
 
     def _measure_now(self) -> None:
-        """Measure the new rows now rather than when the table next idles (DataTable's
-        ``_on_idle``, textual is pinned): measured then, the table was drawn twice for one batch
-        of messages, once before and once after — at maximum speed, most of the inbox's frame."""
+        """Size the table for its new rows now, rather than when it next idles (DataTable's
+        ``_on_idle``; textual is pinned). Then, the table was drawn twice for one batch of
+        messages, before and after; and it measured every new cell's text, which changes nothing
+        here: the columns have set widths and the rows two lines each. The new virtual size is
+        all there is to know."""
         if self._require_update_dimensions:
             self._require_update_dimensions = False
-            new_rows = self._new_rows.copy()
             self._new_rows.clear()
-            self._update_dimensions(new_rows)
+            width = sum(c.get_render_width(self) for c in self.ordered_columns) + self._row_label_column_width
+            self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
 
     def _refill(self, rows: Sequence[InboxItem], name: Namer, room: int) -> None:
         row = self.cursor_row
@@ -92,6 +99,34 @@ class InboxTable(FixedFrame, DataTable):
         placed = _Placed(mark)
         placed.place = place
         return placed, text
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """A line of a message's row, drawn again only when the message, the row's stripe or the
+        cursor on it changes. DataTable keys its caches by a count of every change to the table,
+        so a new message drew every row again, though they only moved down: at maximum speed,
+        most of the inbox's frame. The strip's mouse meta says which row it is on (a click
+        selects by it), and is set anew where the row now is."""
+        try:
+            row_key, in_row = self._get_offsets(y)
+        except LookupError:
+            return super()._render_line(y, x1, x2, base_style)
+        message = self._drawn.get(str(row_key.value))
+        if message is None:  # the header
+            return super()._render_line(y, x1, x2, base_style)
+        row = self._row_locations.get(row_key)
+        key = (row_key, in_row, message, row % 2, row == self.cursor_coordinate.row,
+               row == self.hover_coordinate.row, x1, x2, self.size.width, base_style, self.cursor_type,
+               self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = super()._render_line(y, x1, x2, base_style)
+            self._strips[key] = strip
+            return strip
+        return strip.apply_meta({"row": row})
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # a new theme or focus style: every row is drawn again
+        super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._last is not None and self.room() != self._room:
