@@ -206,9 +206,12 @@ class OperationsScreen(ClockedScreen):
         items = self.driver.seen(self._logged)
         fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
-        if len(fresh) > LOG_LINES_PER_TICK:  # at full speed the log shows the latest, not a backlog
-            log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
-            fresh = fresh[-LOG_LINES_PER_TICK:]
+        # At full speed the log shows the latest, not a backlog: no more than its panel shows
+        # at once (each line takes a row or more), the rest said in one line.
+        most = max(1, min(LOG_LINES_PER_TICK, log.scrollable_content_region.height - 1))
+        if len(fresh) > most:
+            fresh, dropped = fresh[-most:], len(fresh) - most
+            log.write(f"[dim]… {dropped} earlier events not shown[/dim]", scroll_end=False)
         for _since, e in items:  # every question, so a later answer in the log can say what it was
             if e["kind"] == "decision.requested":
                 self._prompts[str(e["decision"])] = str(e.get("prompt", ""))

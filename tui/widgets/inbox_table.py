@@ -38,6 +38,7 @@ class InboxTable(FixedFrame, DataTable):
         self._room = 0
         self._last: tuple[Sequence[InboxItem], Namer] | None = None
         self._strips: LRUCache[tuple, Strip] = LRUCache(1000)  # see _render_line
+        self._row_styles: dict[tuple, Style] = {}  # see _get_row_style
 
     def room(self) -> int:
         """The message column's width: what the mark's column and the padding leave."""
@@ -124,8 +125,18 @@ class InboxTable(FixedFrame, DataTable):
             return strip
         return strip.apply_meta({"row": row})
 
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        # DataTable works a stripe's style out from the widget's ancestors for every line it
+        # draws; it only changes with the theme or the focus (see notify_style_update).
+        key = (row_index == -1, row_index % 2, base_style, self._pseudo_class_state)
+        style = self._row_styles.get(key)
+        if style is None:
+            style = self._row_styles[key] = super()._get_row_style(row_index, base_style)
+        return style
+
     def notify_style_update(self) -> None:
         self._strips.clear()  # a new theme or focus style: every row is drawn again
+        self._row_styles.clear()
         super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
