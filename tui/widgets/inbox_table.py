@@ -112,9 +112,9 @@ class InboxTable(FixedFrame, DataTable):
         except LookupError:
             return super()._render_line(y, x1, x2, base_style)
         message = self._drawn.get(str(row_key.value))
-        if message is None:  # the header
-            return super()._render_line(y, x1, x2, base_style)
         row = self._row_locations.get(row_key)
+        if message is None or row is None:  # the header
+            return super()._render_line(y, x1, x2, base_style)
         key = (row_key, in_row, message, row % 2, row == self.cursor_coordinate.row,
                row == self.hover_coordinate.row, x1, x2, self.size.width, base_style, self.cursor_type,
                self.show_cursor, self._show_hover_cursor, self._pseudo_class_state)
