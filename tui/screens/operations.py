@@ -122,8 +122,8 @@ class OperationsScreen(ClockedScreen):
         a big panel's repaint (20-45 ms) in one frame kept keys waiting 50-80 ms; apart, each
         frame is about half that. The engine still ticks every 0.1 s, so the clock covers as
         much sim time a second as before."""
-        self._paint_frame = not self._paint_frame
-        if not self._paint_frame:
+        paint, self._paint_frame = self._paint_frame, not self._paint_frame
+        if not paint:
             self._tick()
         elif not self.driver.paused and not self._modal_open:
             self.paint_turn()
