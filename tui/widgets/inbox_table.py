@@ -104,8 +104,9 @@ class InboxTable(FixedFrame, DataTable):
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         """A line of a message's row, drawn again only when the message, the row's stripe or the
         cursor on it changes. DataTable keys its caches by a count of every change to the table,
-        so a new message drew every row again, though they only moved down: at maximum speed,
-        most of the inbox's frame. The strip's mouse meta says which row it is on (a click
+        so a new message drew every row again, though they only moved down (on a desk, most of
+        the rows in view; the observer's inbox at maximum speed is new from top to bottom at
+        each turn, and gains nothing). The strip's mouse meta says which row it is on (a click
         selects by it), and is set anew where the row now is."""
         try:
             row_key, in_row = self._get_offsets(y)
