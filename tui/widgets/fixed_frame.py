@@ -5,9 +5,9 @@ is a layout reactive), in case the view's own size depends on it. The inbox and 
 take the height the stylesheet gives them (``1fr``), so the new layout changes nothing on the
 screen — but at maximum speed both grow at nearly every tick, and the layouts were the costliest
 part of the drawing (a profile of bench/tui_tick.py: 48 layouts in 95 ticks, a third of the event
-loop's time). Here new content only updates the
-scrollbars and repaints the panel; a scrollbar that appears or goes still lays the screen out
-(``show_vertical_scrollbar`` is a layout reactive of its own), once.
+loop's time). Here new content only updates the scrollbars and repaints the panel; a scrollbar
+that appears or goes still lays the screen out (``show_vertical_scrollbar`` is a layout reactive
+of its own), once.
 """
 
 from __future__ import annotations
