@@ -19,12 +19,13 @@ from sim.play.commands import DraftRequest
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
+from ..widgets.event_log import EventLog
 from ..widgets.inbox_table import InboxTable
 from ..widgets.world_map import WorldMap
 from ..wording import Namer, decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
+from .clocked import MIN_LOG_WIDTH, ClockedScreen, clock_state
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .message import EDIT_REQUEST, MessageScreen
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 INBOX_LEGEND = "● unread · !! urgent · ! high"
 LOG_LINES_PER_TICK = 30
-STAGGERED = ("inbox", "log", "decisions", "map")  # the panels that take turns at maximum speed
+STAGGERED = ("inbox", "log", "decisions", "map")  # the panels that take turns while the clock runs
+FRAME_S = 0.05  # the screen's frame: the engine ticks in one, a panel is drawn in the next
 
 
 class OperationsScreen(ClockedScreen):
@@ -64,6 +66,7 @@ class OperationsScreen(ClockedScreen):
         self._inbox_drawn = -1
         self._stale: set[str] = set()  # panels not drawn since their news (at maximum speed)
         self._turn = 0
+        self._paint_frame = False  # the next frame is the engine's (see frame)
         self._bar_lines = 0  # the clock bar's height as last drawn
         self._prompts: dict[str, str] = {}  # decision id -> its question, for the log's lines
 
@@ -72,7 +75,7 @@ class OperationsScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield InboxTable(inbox_cells, id="inbox")
-                yield WrappingLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
+                yield EventLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
@@ -109,19 +112,38 @@ class OperationsScreen(ClockedScreen):
         self._decisions()
         self._stale.clear()
 
+    def start_clock(self) -> None:
+        if self.clock:
+            self.set_interval(FRAME_S, self.frame)
+
+    def frame(self) -> None:
+        """One frame of the running screen: the engine's tick and a panel's turn take alternate
+        frames, so neither waits for the other. At maximum speed the engine's slice (15 ms) and
+        a big panel's repaint (20-45 ms) in one frame kept keys waiting 50-80 ms; apart, each
+        frame is about half that. The engine still ticks every 0.1 s, so the clock covers as
+        much sim time a second as before."""
+        paint, self._paint_frame = self._paint_frame, not self._paint_frame
+        if not paint:
+            self._tick()
+        elif not self.driver.paused and not self._modal_open:
+            self.paint_turn()
+
     def clock_moved(self, changed: bool) -> None:
         if self.driver.paused:
             self.refresh_all(changed)
             return
         # While the clock runs fast every panel has news at every tick: drawn all at once they
         # took 70–90 ms of a 100 ms tick at maximum speed (the engine's 15 ms included), and keys
-        # waited. The clock bar moves every tick; the big panels take turns, one a tick, so each
-        # is at most a few tenths of a second behind the clock.
+        # waited. The clock bar moves every tick; the big panels take turns in the frames between
+        # the engine's ticks (``frame``), one a frame, so each is at most half a second behind.
         self._clock_bar()
         if changed:
             self._stale.update(STAGGERED)
             self._board_news()
         self._stale.add("decisions")  # their countdowns move with the clock
+
+    def paint_turn(self) -> None:
+        """Draw the next panel whose news is not shown yet (at most one a frame)."""
         turn = next((p for p in self._turns() if p in self._stale), None)
         if turn is not None:
             self._stale.discard(turn)
@@ -180,18 +202,25 @@ class OperationsScreen(ClockedScreen):
         self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now, self.driver.name.engine)
 
     def _log(self) -> None:
-        log = self.query_one("#event-log", WrappingLog)
+        log = self.query_one("#event-log", EventLog)
         items = self.driver.seen(self._logged)
         fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
-        if len(fresh) > LOG_LINES_PER_TICK:  # at full speed the log shows the latest, not a backlog
-            log.write(f"[dim]… {len(fresh) - LOG_LINES_PER_TICK} earlier events not shown[/dim]")
-            fresh = fresh[-LOG_LINES_PER_TICK:]
+        # At full speed the log shows the latest, not a backlog: no more than its panel shows
+        # at once (each line takes a row or more), the rest said in one line.
+        most = max(1, min(LOG_LINES_PER_TICK, log.scrollable_content_region.height - 1))
+        if len(fresh) > most:
+            fresh, dropped = fresh[-most:], len(fresh) - most
+            log.write(f"[dim]… {dropped} earlier events not shown[/dim]", scroll_end=False)
         for _since, e in items:  # every question, so a later answer in the log can say what it was
             if e["kind"] == "decision.requested":
                 self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
         if fresh:  # one write a tick: RichLog's cost is per write, its lines wrap one by one all the same
-            log.write("\n".join(log_line(since, e, self.driver, self._prompts) for since, e in fresh))
+            # Scrolled to the end at once, not after the next repaint as RichLog would: that
+            # drew the log twice for each write.
+            log.write("\n".join(log_line(since, e, self.driver, self._prompts) for since, e in fresh),
+                      scroll_end=False)
+            log.scroll_end(animate=False, immediate=True, x_axis=False)
         self._logged += len(items)
 
     def _map(self) -> None:
