@@ -17,7 +17,7 @@ from .decisions.port import Decision, DecisionError, Option
 from .decisions.seats import SeatConfig
 from .durations import format_minutes, minutes, parse_duration
 from .engine.exercise import Exercise
-from .engine.longrun import freeze_for_life
+from .engine.longrun import settle_for_a_session
 from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
@@ -218,7 +218,6 @@ __all__ = [
     "describe",
     "for_terminal",
     "format_minutes",
-    "freeze_for_life",
     "is_key",
     "load_scenario",
     "local_time",
@@ -232,6 +231,7 @@ __all__ = [
     "request_form",
     "run_scenario",
     "session_file_for",
+    "settle_for_a_session",
     "view",
     "who_knew",
     "write_output_text",

@@ -8,7 +8,6 @@ Textual), so its behaviour is tested without a terminal.
 
 from __future__ import annotations
 
-import gc
 import time
 from functools import cache
 
@@ -24,8 +23,8 @@ from sim.api import (
     Seen,
     all_members,
     describe,
-    freeze_for_life,
     is_key,
+    settle_for_a_session,
 )
 from sim.play.commands import DraftRequest, ReadMessage
 from sim.play.views import ArrestCaseView, BoardRow, FormChoices, Recipient, RequestView, TransferView
@@ -51,8 +50,7 @@ def settle_heap() -> None:
     collects the young less often. At maximum speed a tick of the UI allocated enough for eleven
     young collections and, every tenth tick, a full one that stalled the screen for 100-200 ms
     (bench/tui_tick.py; docs/benchmarks.md)."""
-    freeze_for_life()
-    gc.set_threshold(10_000, 10, 10)
+    settle_for_a_session()
 
 
 class Driver:

@@ -36,6 +36,15 @@ def freeze_for_life() -> None:
     _frozen = True
 
 
+def settle_for_a_session(young: int = 10_000) -> None:
+    """For a process that holds one exercise for hours (the TUI, an exercise server): what exists
+    now lives as long as the session, so it is frozen out of the collector's sight, and the young
+    are collected less often. Without it a busy server's full collections rescanned the session's
+    whole heap and stalled every seat's acknowledgements (bench/multiseat_load.py)."""
+    freeze_for_life()
+    gc.set_threshold(young, 10, 10)
+
+
 @contextmanager
 def frozen_while() -> Iterator[None]:
     """Freeze what exists now for the block (and for processes forked in it), then thaw it."""

@@ -44,6 +44,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from ..engine.longrun import settle_for_a_session
 from ..play.commands import (
     AddInject,
     AddNote,
@@ -321,6 +322,7 @@ class ExerciseServer:
         """Serve until cancelled; ``ready`` is told the port once it listens (0 asks for a free one)."""
         # No compression: the views go out as changes, small, many times a second to every seat,
         # and deflating each was a third of a busy server's time.
+        settle_for_a_session()
         async with serve(self.handle, host, port, max_size=2 ** 20, compression=None) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:

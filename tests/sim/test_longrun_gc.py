@@ -68,3 +68,16 @@ def test_a_run_never_counts_the_frozen_heap(thawed, monkeypatch):
     Exercise(scenario(duration="1h")).run()
     with frozen_while():
         Exercise(scenario(duration="1h")).run()
+
+
+def test_a_session_process_settles_once_and_its_runs_leave_it_settled(thawed):
+    # The TUI and the exercise server hold one exercise for hours: settled once, every run (a UI
+    # tick, a served command's step) keeps the heap frozen and the session's threshold.
+    saved = gc.get_threshold()
+    try:
+        longrun.settle_for_a_session(young=12_345)
+        Exercise(scenario(duration="1h")).run()
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 12_345
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
