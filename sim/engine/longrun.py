@@ -27,13 +27,14 @@ GEN0 = 50_000  # allocations between young collections during a run (CPython's d
 
 _depth = 0
 _frozen = False  # the heap was frozen by freeze_for_life or frozen_while (and is not to be thawed by a run)
+_for_life = False  # frozen by freeze_for_life: no block thaws it, nor puts back the collector's settings
 
 
 def freeze_for_life() -> None:
     """Freeze what exists now for the rest of the process: it lives as long as the process does."""
-    global _frozen
+    global _frozen, _for_life
     gc.freeze()
-    _frozen = True
+    _frozen = _for_life = True
 
 
 def settle_for_a_session(young: int = 10_000) -> None:
@@ -55,8 +56,8 @@ def frozen_while() -> Iterator[None]:
     try:
         yield
     finally:
-        _frozen = was
-        if not was:
+        if not was and not _for_life:  # (settled for life meanwhile: it stays frozen)
+            _frozen = False
             gc.unfreeze()
 
 
@@ -71,14 +72,17 @@ def tuned_gc() -> Iterator[None]:
     saved = gc.get_threshold()
     # A heap already frozen (the TUI's, settled once; a pool worker's, frozen before the fork)
     # stays frozen: unfreezing it at the end would hand it back to the collector after each run.
-    freeze_here = not _frozen
+    freeze_here, settled = not _frozen, _for_life
     if freeze_here:
         gc.freeze()
     gc.set_threshold(GEN0, saved[1], saved[2])
     try:
         yield
     finally:
-        gc.set_threshold(*saved)
-        if freeze_here:
-            gc.unfreeze()
+        if _for_life and not settled:
+            pass  # settled for the session during the run: its heap stays frozen, its settings stay
+        else:
+            gc.set_threshold(*saved)
+            if freeze_here:
+                gc.unfreeze()
         _depth -= 1

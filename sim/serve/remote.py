@@ -117,6 +117,7 @@ class RemoteHost:
 
     def _take(self, state: SeatState) -> None:
         """A state message arrived: a new snapshot (and the names the seat has learnt)."""
+        self._seat_view = None  # the exercise moved: the trainer's look at a seat is asked again
         old = self._snap
         versions = dict(old.versions)
         for name, value in state.lists.items():
@@ -353,11 +354,13 @@ class RemoteHost:
             self._call(self._client.clock(running=running, speed=wire_speed))
 
     def submit(self, seat: str, command: Command) -> Outcome:
+        self._seat_view = None  # what the command changes is asked again, not read from the last look
         try:
             ack = self._call(self._client.submit(command))
         except (ConnectionError, TimeoutError) as e:
             return Refused(command, seat, f"not acknowledged by the server ({e or 'no answer'}); "
                                           "it may not have been taken: look before you give it again")
+        self._seat_view = None
         if not ack.accepted:
             return Refused(command, seat, ack.reason)
         at = datetime.fromisoformat(ack.at.replace("Z", "+00:00"))

@@ -16,6 +16,7 @@ from sim.engine.longrun import GEN0, frozen_while, tuned_gc
 def thawed(monkeypatch):
     """A process whose heap nobody froze for life (another test in this worker may have: the TUI's)."""
     monkeypatch.setattr(longrun, "_frozen", False)
+    monkeypatch.setattr(longrun, "_for_life", False)
     frozen = gc.get_freeze_count()
     gc.unfreeze()
     yield
@@ -78,6 +79,23 @@ def test_a_session_process_settles_once_and_its_runs_leave_it_settled(thawed):
         longrun.settle_for_a_session(young=12_345)
         Exercise(scenario(duration="1h")).run()
         assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 12_345
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
+
+
+def test_a_heap_settled_inside_a_run_or_a_frozen_block_is_never_thawed_by_it(thawed, monkeypatch):
+    saved = gc.get_threshold()
+    try:
+        with frozen_while():
+            longrun.settle_for_a_session(young=23_456)
+        assert longrun._frozen and gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 23_456
+        gc.unfreeze()
+        monkeypatch.setattr(longrun, "_for_life", False)
+        monkeypatch.setattr(longrun, "_frozen", False)
+        with tuned_gc():
+            longrun.settle_for_a_session(young=34_567)
+        assert longrun._frozen and gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 34_567
     finally:
         gc.unfreeze()
         gc.set_threshold(*saved)

@@ -206,9 +206,14 @@ class OperationsScreen(ClockedScreen):
         items = self.driver.seen(self._logged)
         fresh = [(since, e) for since, e in items
                  if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
-        # At full speed the log shows the latest, not a backlog: no more than its panel shows
-        # at once (each line takes a row or more), the rest said in one line.
-        most = max(1, min(LOG_LINES_PER_TICK, log.scrollable_content_region.height - 1))
+        # While the clock runs the log shows the latest, not a backlog: no more than its panel
+        # shows at once (each line takes a row or more), the rest said in one line. Paused, or
+        # before the panel has a size (a resumed session's first draw), it keeps up to the
+        # backlog's cap.
+        most = LOG_LINES_PER_TICK
+        rows = log.scrollable_content_region.height
+        if not self.driver.paused and rows > 1:
+            most = min(most, rows - 1)
         if len(fresh) > most:
             fresh, dropped = fresh[-most:], len(fresh) - most
             log.write(f"[dim]… {dropped} earlier events not shown[/dim]", scroll_end=False)
