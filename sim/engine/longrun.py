@@ -8,7 +8,7 @@ that exist before it (the scenario, the world, the imported modules) are frozen 
 collector's sight and the youngest generation is collected less often; both are put back when
 the run ends, so a process that does other work (a batch worker, the TUI) is left as it was.
 Reference cycles are still collected: nothing is disabled. A heap the process froze for its
-whole life (``freeze_for_life``: the TUI's, settled once; ``frozen_while``: a process pool's,
+whole life (``settle_for_a_session``: the TUI's, the exercise server's; ``frozen_while``: a process pool's,
 frozen before its workers fork) stays frozen after the run.
 
 Whether the heap is frozen is kept here rather than asked of ``gc.get_freeze_count()``: that walks
@@ -26,15 +26,8 @@ from contextlib import contextmanager
 GEN0 = 50_000  # allocations between young collections during a run (CPython's default: 700)
 
 _depth = 0
-_frozen = False  # the heap was frozen by freeze_for_life or frozen_while (and is not to be thawed by a run)
-_for_life = False  # frozen by freeze_for_life: no block thaws it, nor puts back the collector's settings
-
-
-def freeze_for_life() -> None:
-    """Freeze what exists now for the rest of the process: it lives as long as the process does."""
-    global _frozen, _for_life
-    gc.freeze()
-    _frozen = _for_life = True
+_frozen = False  # the heap was frozen by settle_for_a_session or frozen_while (and is not to be thawed by a run)
+_for_life = False  # frozen by settle_for_a_session: no block thaws it, nor puts back the collector's settings
 
 
 def settle_for_a_session(young: int = 10_000) -> None:
@@ -42,7 +35,9 @@ def settle_for_a_session(young: int = 10_000) -> None:
     now lives as long as the session, so it is frozen out of the collector's sight, and the young
     are collected less often. Without it a busy server's full collections rescanned the session's
     whole heap and stalled every seat's acknowledgements (bench/multiseat_load.py)."""
-    freeze_for_life()
+    global _frozen, _for_life
+    gc.freeze()
+    _frozen = _for_life = True
     gc.set_threshold(young, 10, 10)
 
 
@@ -79,9 +74,7 @@ def tuned_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        if _for_life and not settled:
-            pass  # settled for the session during the run: its heap stays frozen, its settings stay
-        else:
+        if settled or not _for_life:  # (settled for the session during the run: all stays as it set)
             gc.set_threshold(*saved)
             if freeze_here:
                 gc.unfreeze()
