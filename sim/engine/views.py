@@ -59,6 +59,7 @@ class SeatView:
         self.role, self.country = parse_seat(seat)
         self.recipients: dict[str, set[str]] = {}  # diffusion id -> countries it was sent to
         self.seen_notices: set[str] = set()
+        self.asked_funds: set[str] = set()  # transfers this NCB was asked to stop
 
     def reach(self, e: Event) -> str | None:
         kind = e["kind"]
@@ -125,6 +126,10 @@ class SeatView:
         if kind.startswith(("irt.", "imest.", "incident.")):
             return t if e.get("country") == me else None
         if kind.startswith("funds."):  # package D: the requester, and the NCB it asked or whose bank acted
+            if kind == "funds.stop_requested" and e.get("to") == me:
+                self.asked_funds.add(e["funds"])
+            if kind == "funds.withdrawn":  # a bank nobody asked tells no NCB of a withdrawal
+                return t if me == e.get("requester") or e["funds"] in self.asked_funds else None
             return t if me in (e.get("requester"), e.get("to"), e.get("country")) else None
         return None  # unknown kinds are not shown: a new kind must be given a rule here
 

@@ -10,6 +10,7 @@ and send I-24/7 messages."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -205,3 +206,24 @@ def test_validation_says_what_is_wrong_with_a_transfer(tmp_path, written, rewrit
     with pytest.raises(InputError) as e:
         load_scenario(path)
     assert said in str(e.value) and "funds." in str(e.value), str(e.value)
+
+
+def test_a_withdrawal_reaches_the_holding_ncb_only_if_it_was_asked(loaded):
+    """A bank nobody asked tells no NCB: SG, never asked, learns nothing of F1's withdrawal; AE,
+    asked but with a bank too slow, hears of F2's; the requester hears of both."""
+    from sim.engine.views import view
+
+    slow = loaded.scenario.model_copy(update={"funds": [
+        loaded.scenario.funds[0], loaded.scenario.funds[1].model_copy(update={"bank_time": timedelta(hours=10)})]})
+    ex = Exercise(slow, seed=5)
+    minute = 0
+    while not ex.port.open and minute < 60:
+        minute += 1
+        ex.run(minute)
+    for d in list(ex.port.open):
+        ex.answer(d.id, "request" if d.context["funds"] == "F2" else "wait")
+    ex.run()
+    assert {e["funds"] for e in _kinds(ex.journal.events, "funds.withdrawn")} == {"F1", "F2"}
+    withdrawn = {seat: {e["funds"] for _, e in view(ex.journal.events, seat) if e["kind"] == "funds.withdrawn"}
+                 for seat in ("ncb:IE", "ncb:SG", "ncb:AE")}
+    assert withdrawn == {"ncb:IE": {"F1", "F2"}, "ncb:SG": set(), "ncb:AE": {"F2"}}
