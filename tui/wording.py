@@ -61,6 +61,11 @@ def words(value: str) -> str:
     return value.replace("_", " ")
 
 
+def measure_label(measure: str) -> str:
+    """A Silver request's measure, short enough for four to a line of an 80-column form."""
+    return "obtain info" if measure == "obtain_information" else words(measure)
+
+
 def message_type(kind: str) -> str:
     return MESSAGE_TYPES.get(kind, words(kind))
 

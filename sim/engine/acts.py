@@ -77,13 +77,15 @@ class Draft:
     sentence_months: float | None
     to: tuple[str, ...]  # a diffusion's recipients, expanded to codes
     form: dict[str, str] = field(default_factory=dict)
+    measures: tuple[str, ...] = ()  # a Silver request's
     sent: bool = False  # the text as it stands has been submitted
 
     @classmethod
     def written(cls, p: Mapping[str, Any], requester: str, to: tuple[str, ...]) -> Draft:
         """The draft a ``draft_request`` command's JSON describes (recipients already expanded)."""
         return cls(p["request"], requester, p["notice_kind"], p.get("subject"), p.get("purpose"), p.get("offence"),
-                   p.get("max_penalty_years"), p.get("sentence_months"), to, dict(p.get("form", {})))
+                   p.get("max_penalty_years"), p.get("sentence_months"), to, dict(p.get("form", {})),
+                   tuple(p.get("measures", ())))
 
     def provided(self) -> frozenset[str]:
         return frozenset(k for k, v in self.form.items() if v.strip())
@@ -96,7 +98,7 @@ class Draft:
                         sentence_months=self.sentence_months, provided=self.provided(),
                         character=truth.character if truth else None,
                         human_rights_risk=truth.human_rights_risk if truth else False,
-                        requester=self.requester, penalty_unknown_is_gap=True)
+                        requester=self.requester, penalty_unknown_is_gap=True, measures=self.measures)
 
     def missing(self) -> list[str]:
         """The fields the NDTF would ask for: the kind's own, and the penalty where one is needed."""
@@ -189,6 +191,8 @@ class SeatActs:
             fields["subject"] = d.subject
         if to:
             fields["to"] = list(to)
+        if d.measures:
+            fields["measures"] = list(d.measures)
         ex.journal.emit(ex.env.now, "request.drafted", requester, **fields)
 
     def _submit_request(self, seat: str, p: Mapping[str, Any]) -> None:

@@ -224,8 +224,8 @@ kind("message.handled", "an NCB desk handles a message",
 kind("message.read", "a person at a seat opens a message", "msg! seat!")
 kind("command.refused", "a seat's command is refused, with the reason", "command! reason! seat!", key=True,
      types={"command": TEXT})
-kind("request.drafted", "an NCB drafts a notice or diffusion request", "missing? notice_kind? request! requester! subject to",
-     types={"to": TEXTS})
+kind("request.drafted", "an NCB drafts a notice or diffusion request",
+     "measures? missing? notice_kind? request! requester! subject to", types={"to": TEXTS, "measures": TEXTS})
 kind("request.resubmitted", "an NCB resubmits a request after completing it",
      "missing? notice_kind? request! requester!", key=True)
 kind("message.escalated", "the CCC wakes a closed NCB's on-call officer",

@@ -171,6 +171,9 @@ class DraftRequest(_Command):
     sentence_months: float | None = None
     to: tuple[str, ...] = ()  # a diffusion's recipients: codes, region:NAME or all
     form: Form = ()
+    # A Silver request's measures: locate, identify, monitor, obtain_information — or freeze,
+    # seize, confiscate, which a Silver Notice can never ask (the NDTF refuses the request).
+    measures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

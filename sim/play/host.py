@@ -40,6 +40,7 @@ from ..engine.exercise import Exercise
 from ..engine.injects import condition_words
 from ..notices.extradition import PAPER_NAMES, PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..notices.rules import MEASURES
 from ..notices.stats import notice_totals
 from ..report.debrief import build as build_debrief
 from ..report.describe import describe
@@ -445,7 +446,7 @@ class PlayHost:
         d = ex.acts.drafts.get(request)
         if d is not None and d.requester == home:
             return DraftRequest(d.request, d.kind, d.subject, d.purpose, d.offence, d.max_penalty_years,
-                                d.sentence_months, d.to, tuple(d.form.items()))
+                                d.sentence_months, d.to, tuple(d.form.items()), d.measures)
         truth = ex.acts.truth(request, home)
         if truth is None:
             return DraftRequest(request, notice_kind)
@@ -497,7 +498,7 @@ class PlayHost:
         """The vocabulary of forms and messages: kinds and their fields, purposes, offences,
         priorities, languages (what a front end offers in its pickers)."""
         return FormChoices(REQUEST_KINDS, MappingProxyType(dict(REQUIRED_FIELDS)), MappingProxyType(dict(PURPOSES)),
-                           ALL_OFFENCES, PRIORITIES, MappingProxyType(dict(LANGUAGES)))
+                           ALL_OFFENCES, PRIORITIES, MappingProxyType(dict(LANGUAGES)), MEASURES)
 
     def subject_names(self) -> Mapping[str, str]:
         """Subject id -> the name people know them by (screens show names, never ids)."""

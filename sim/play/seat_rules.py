@@ -17,6 +17,7 @@ from ..engine.views import parse_seat
 from ..notices.arrests import MODES
 from ..notices.extradition import PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..notices.rules import MEASURES
 from ..people.subjects import arrest_requested
 from ..scenario.cases import OBJECT_KINDS
 from ..world.members import LANGUAGES
@@ -258,6 +259,13 @@ def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
         return "the remaining sentence is between 0 and 2400 months"
     if d.to and d.notice_kind != "diffusion":
         return "only a diffusion has recipients; a notice goes to every NCB"
+    if d.measures and d.notice_kind != "silver":
+        return "only a Silver request names measures on assets"
+    unknown = [m for m in d.measures if m not in MEASURES]
+    if unknown:
+        return f"unknown measure '{unknown[0]}'; expected some of {', '.join(MEASURES)}"
+    if len(set(d.measures)) != len(d.measures):
+        return "a measure is named twice"
     if "GS" in d.to:
         return "a diffusion goes to NCBs, not to the General Secretariat (it reviews every diffusion anyway)"
     try:

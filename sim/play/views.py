@@ -399,6 +399,7 @@ class FormChoices:
     offences: tuple[str, ...]
     priorities: tuple[str, ...]
     languages: Mapping[str, str]  # code -> name
+    measures: tuple[str, ...] = ()  # what a Silver request may name (the coercive ones it never may)
 
 
 @dataclass(frozen=True, slots=True)

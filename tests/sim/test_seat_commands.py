@@ -524,3 +524,38 @@ def test_in_a_session_a_player_objective_counts_the_person_not_the_automation(gr
     s.host.catch_up(6 * 1440)
     failed = {e["objective"] for e in s.events("objective.failed")}
     assert "O1" in failed
+
+
+FULL_SILVER = (("name", "DUVAL Marc"), ("born", "1986-04-11"), ("nationality", "FR"),
+               ("asset", "a villa in Marbella"), ("charge", "fraud"), ("law", "Art. 313-1 Code pénal"))
+
+
+def test_a_silver_form_that_asks_to_freeze_is_flagged_and_refused_and_one_that_only_locates_is_published(s):
+    """A Silver Notice locates, identifies and monitors assets; freezing is a judicial measure,
+    asked by mutual legal assistance. The person's form says so as they type, and the NDTF
+    refuses a request filed with it."""
+    h = s.host
+    assert "freeze" in h.form_choices().measures
+    freeze = DraftRequest("SN1", "silver", "S1", None, "fraud", 5.0, form=FULL_SILVER, measures=("locate", "freeze"))
+    assert any("freeze" in p for p in h.check_form(FR, freeze))
+    s.submit(freeze)
+    assert s.events("request.drafted", request="SN1")[0]["measures"] == ["locate", "freeze"]
+    assert h.form_for(FR, "SN1").measures == ("locate", "freeze")  # the draft reopens as written
+    s.submit(SubmitRequest("SN1"))
+    assert s.until("notice.refused", notice="SN1")["reason"] == "silver_coercive_measure"
+
+    locate = DraftRequest("SN2", "silver", "S1", None, "fraud", 5.0, form=FULL_SILVER, measures=("locate", "monitor"))
+    assert h.check_form(FR, locate) == ()
+    s.submit(locate)
+    s.submit(SubmitRequest("SN2"))
+    s.until("notice.published", notice="SN2")
+
+
+@pytest.mark.parametrize("draft, words", [
+    (DraftRequest("N5", "red", "S1", measures=("locate",)), "only a Silver request"),
+    (DraftRequest("SN5", "silver", "S1", measures=("burn",)), "unknown measure 'burn'"),
+    (DraftRequest("SN5", "silver", "S1", measures=("locate", "locate")), "named twice"),
+])
+def test_measures_belong_to_a_silver_form_and_are_known(s, draft, words):
+    out = s.host.submit(FR, draft)
+    assert isinstance(out, Refused) and words in out.reason, out

@@ -202,3 +202,39 @@ async def test_a_person_at_ncb_france_works_the_case_at_80x24(in_tmp):
     assert any(e["kind"] == "decision.made" and e["type"] == "confirm_hit" and e["option"] == "confirm"
                for e in by_person)
     assert any(e["kind"] == "message.read" for e in by_person)
+
+
+async def test_a_silver_form_offers_the_measures_and_warns_against_freezing_at_80x24(in_tmp):
+    """The form shows the measures only for a Silver Notice; ticking "freeze" is flagged as the
+    person ticks it (a judicial measure, asked by mutual legal assistance), and the saved draft
+    keeps the measures as ticked."""
+    from textual.widgets import Checkbox
+
+    app = app_for(WORKSTATION)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RequestFormScreen)
+        assert not form.query_one("#form-measures-row").display  # a Red Notice asks for no measures
+        await _select(pilot, form, "#form-kind", "silver")
+        assert form.query_one("#form-measures-row").display
+        await _select(pilot, form, "#form-subject", "S1")
+        await _select(pilot, form, "#form-offence", "fraud")
+        await _fill(pilot, form, "#form-penalty", "5")
+        for field, text in [("name", "Marc DUVAL"), ("born", "1986-04-11"), ("nationality", "FR"),
+                            ("asset", "a villa in Marbella"), ("charge", "fraud"), ("law", "Art. 313-1")]:
+            await _set(pilot, form, f"#field-{field}", text)
+        checks = form.query_one("#form-checks", Static)
+        assert "meets the review rules" in str(checks.render())
+        for measure in ("locate", "freeze"):
+            form.query_one(f"#measure-{measure}", Checkbox).focus()
+            await pilot.press("space")
+            await pilot.pause()
+        assert "it asks to freeze" in str(checks.render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        ref = form.form.request
+        assert app.driver.host.form_for("ncb:FR", ref).measures == ("locate", "freeze")

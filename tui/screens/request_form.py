@@ -1,7 +1,8 @@
 """A notice or diffusion request form: the kind's full form, checked as the person types.
 
-Reference, kind, subject (by name), purpose, offence, penalty or sentence, the kind's own fields
-and, for a diffusion, its recipients (the same picker as messages). The review rules the form
+Reference, kind, subject (by name), purpose, offence, penalty or sentence, the kind's own fields,
+for a diffusion its recipients (the same picker as messages) and for a Silver Notice the measures
+it asks for. The review rules the form
 breaks as written are shown under it at every keystroke (unless the exercise turns hints off).
 "Save draft" keeps it; "Submit" sends it to the General Secretariat (a diffusion circulates at
 once); a request the NDTF sent back is corrected here and submitted again.
@@ -14,16 +15,16 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from sim.api import Refused
 from sim.play.commands import DraftRequest, SubmitRequest
 
 from ..driver import Driver
 from ..text import shown
-from ..wording import field_label, kind_label, words
+from ..wording import field_label, kind_label, measure_label, words
 from .compose import row
 from .recipients import RecipientsScreen, recipient_label
 
@@ -95,6 +96,12 @@ class RequestFormScreen(Screen[bool]):
                           Input(_shown_number(f.sentence_months), placeholder="months (to serve a sentence)",
                                 type="number", compact=True, id="form-sentence"))
                 yield row("Recipients", Static(id="form-to"), id="form-to-row")
+                # All of them, the judicial ones too: knowing a Silver Notice cannot ask to freeze
+                # is the lesson, so the form lets a person tick it and its checks say why not.
+                yield row("Measures", Grid(*(Checkbox(measure_label(m), m in f.measures, compact=True, id=f"measure-{m}",
+                                                      tooltip=words(m))
+                                             for m in choices.measures), id="form-measures"),
+                          id="form-measures-row")
                 yield Vertical(id="form-fields")
             yield Static(id="form-checks")
             yield Static(id="form-status")
@@ -124,6 +131,7 @@ class RequestFormScreen(Screen[bool]):
             select.value = purpose
         select.disabled = not purposes
         self.query_one("#form-to-row").display = kind == "diffusion"
+        self.query_one("#form-measures-row").display = kind == "silver"
         box = self.query_one("#form-fields", Vertical)
         box.remove_children()
         box.mount_all([row(field_label(name).capitalize(),
@@ -158,7 +166,10 @@ class RequestFormScreen(Screen[bool]):
                             chosen("#form-purpose"), chosen("#form-offence"),
                             _number(self.query_one("#form-penalty", Input).value),
                             _number(self.query_one("#form-sentence", Input).value),
-                            self.to if kind == "diffusion" else (), fields)
+                            self.to if kind == "diffusion" else (), fields, self._measures() if kind == "silver" else ())
+
+    def _measures(self) -> tuple[str, ...]:
+        return tuple(m for m in self.driver.choices.measures if self.query_one(f"#measure-{m}", Checkbox).value)
 
     def _recheck(self) -> None:
         checks = self.query_one("#form-checks", Static)
@@ -172,7 +183,8 @@ class RequestFormScreen(Screen[bool]):
 
     @on(Input.Changed)
     @on(Select.Changed)
-    def _edited(self, event: Input.Changed | Select.Changed) -> None:
+    @on(Checkbox.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         if event.control.id == "form-kind" and isinstance(event.value, str) and event.value != self._shown_kind:
             self.command()  # keep what was typed in the old kind's fields
             self._kind_changed(event.value)
