@@ -4,12 +4,12 @@ that grow without a layout of the screen, and inbox rows drawn once yet clicked 
 from __future__ import annotations
 
 from conftest import FLAGSHIP
-from textual.widgets import DataTable
 from tui_helpers import app_for
 
 from tui.driver import SPEEDS
 from tui.screens.operations import STAGGERED, OperationsScreen
 from tui.widgets.event_log import EventLog
+from tui.widgets.inbox_table import InboxTable
 
 
 async def _running_at_max(pilot, app) -> OperationsScreen:
@@ -74,13 +74,13 @@ async def test_an_inbox_row_drawn_before_knows_its_new_place_for_a_click(in_tmp)
     app = app_for(FLAGSHIP)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _running_at_max(pilot, app)
-        inbox = screen.query_one("#inbox", DataTable)
+        inbox = screen.query_one("#inbox", InboxTable)
         while inbox.row_count < 2 and not app.driver.host.finished:
             screen.clock_moved(app.driver.tick(0.1))
             screen._inbox()
             await pilot.pause()
         assert inbox.row_count >= 2
-        header = inbox.header_height
+        inbox.scroll_to(y=0, animate=False, immediate=True)
         for row in range(inbox.row_count)[:4]:  # every row's first line carries its own index
-            strip = inbox._render_line(header + 2 * row, 0, inbox.size.width, inbox.rich_style)
+            strip = inbox.render_line(1 + 2 * row)  # below the header
             assert {s.style.meta.get("row") for s in strip if s.style and s.style.meta} == {row}

@@ -83,7 +83,7 @@ class OperationsScreen(ClockedScreen):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it (see help)
 
     def on_mount(self) -> None:
-        inbox = self.query_one("#inbox", DataTable)
+        inbox = self.query_one("#inbox", InboxTable)
         inbox.border_title = "I-24/7 inbox"
         inbox.border_subtitle = INBOX_LEGEND
         self.query_one("#decisions").border_title = "Decisions waiting"
@@ -366,8 +366,9 @@ class OperationsScreen(ClockedScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "decisions":
             self.action_open_decision(event.row_key.value)
-        elif event.data_table.id == "inbox" and event.row_key.value is not None:
-            self.open_message(int(event.row_key.value))
+
+    def on_inbox_table_selected(self, event: InboxTable.Selected) -> None:
+        self.open_message(event.item.msg)
 
 
 def inbox_cells(r: InboxItem, name: Namer, room: int) -> tuple[str, str]:
