@@ -134,7 +134,11 @@ class InboxTable(FixedFrame, ScrollView, can_focus=True):
         self._texts: LRUCache[tuple[InboxItem, int], tuple[str, str, str]] = LRUCache(1000)
         self._strips: LRUCache[tuple, Strip] = LRUCache(1000)
         self._styles: dict[tuple, Style] = {}  # see _style
-        self._pseudo_state: object = None  # as last drawn (focus changes the cursor's colours)
+        # What every line of one repaint shares, read once a repaint (the widget's style is worked
+        # out from its ancestors at each asking: a third of the inbox's drawing, asked per line).
+        self._pseudo_state: object = None  # focus changes the cursor's colours
+        self._base = Style()
+        self._room = 0
 
     # --- what it shows --------------------------------------------------------------------------
     @property
@@ -179,7 +183,9 @@ class InboxTable(FixedFrame, ScrollView, can_focus=True):
 
     # --- drawing --------------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._pseudo_state = self.get_pseudo_class_state()  # focus: the cursor's colours
+        self._pseudo_state = self.get_pseudo_class_state()
+        self._base = self.rich_style
+        self._room = self.room()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -189,13 +195,13 @@ class InboxTable(FixedFrame, ScrollView, can_focus=True):
         y += int(self.scroll_y) - 1
         row, in_row = divmod(y, ROW_HEIGHT)
         if row >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         return self._strip(row, in_row, self._rows[row], width)
 
     def _strip(self, row: int, in_row: int, item: InboxItem | None, width: int) -> Strip:
         cursor = row == self.cursor_row and row >= 0
         hover = row == self._hover_row and self._show_hover
-        key = (item, in_row, row % 2, cursor, hover, width, self.room(), self._pseudo_state, self.rich_style)
+        key = (item, in_row, row % 2, cursor, hover, width, self._room, self._pseudo_state, self._base)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._make_strip(row, in_row, item, width, cursor, hover)
@@ -204,7 +210,7 @@ class InboxTable(FixedFrame, ScrollView, can_focus=True):
 
     def _make_strip(self, row: int, in_row: int, item: InboxItem | None, width: int,
                     cursor: bool, hover: bool) -> Strip:
-        room = self.room()
+        room = self._room
         if item is None:
             mark, text = HEADER
         else:
@@ -216,7 +222,7 @@ class InboxTable(FixedFrame, ScrollView, can_focus=True):
             Segment(pad + _fit(mark, MARK_WIDTH) + pad + pad + _fit(text, room) + pad, style),
             Segment(" " * max(0, width - room - MARK_WIDTH - 4 * PADDING), style),
         ]
-        return Strip(segments).adjust_cell_length(width, self.rich_style).simplify()
+        return Strip(segments).adjust_cell_length(width, self._base).simplify()
 
     def _texts_of(self, item: InboxItem, room: int) -> tuple[str, str, str]:
         """The row's mark and two lines as shown: the cell function's markup read as text."""
@@ -232,7 +238,7 @@ class InboxTable(FixedFrame, ScrollView, can_focus=True):
     def _style(self, row: int, cursor: bool, hover: bool) -> Style:
         """A row's colours as DataTable makes them: the stripe (or the header's), then the hover
         and the cursor over it, whose colours win over the text's."""
-        key = (row == -1, row % 2, cursor, hover, self._pseudo_state, self.rich_style)
+        key = (row == -1, row % 2, cursor, hover, self._pseudo_state, self._base)
         style = self._styles.get(key)
         if style is None:
             part = self.get_component_rich_style
