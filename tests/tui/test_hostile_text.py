@@ -16,6 +16,7 @@ from tui.screens.debrief import DebriefScreen
 from tui.screens.operations import OperationsScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.trainer import RatingScreen, TrainerScreen
+from tui.widgets.inbox_table import InboxTable
 
 HOSTILE_TITLE_YAML = "[/b] Murder [red]suspect[/red] [@click=app.quit]on the run[/] \\e[2J"
 TITLES = {"fugitive-three-borders.yaml": "Murder suspect on the run across three borders",
@@ -61,7 +62,7 @@ async def test_a_hostile_scenario_plays_from_picker_to_debrief(tmp_path, monkeyp
 
         async def open_the_message(answered: int) -> None:
             nonlocal seen_message
-            inbox = app.screen.query_one("#inbox", DataTable)
+            inbox = app.screen.query_one("#inbox", InboxTable)
             if seen_message or not inbox.row_count:
                 return
             inbox.focus()

@@ -12,6 +12,7 @@ from tui.screens.decision import DecisionScreen
 from tui.screens.help import HelpScreen
 from tui.screens.operations import OperationsScreen
 from tui.screens.picker import PickerScreen
+from tui.widgets.inbox_table import InboxTable
 
 
 async def test_a_whole_exercise_by_key_presses_alone(in_tmp):
@@ -42,7 +43,7 @@ async def test_operations_screen_shows_inbox_decisions_and_log(in_tmp):
         await pilot.press("n")  # France has read it: two requests to decide on
         await pilot.pause()
         screen = app.screen
-        inbox = screen.query_one("#inbox", DataTable)
+        inbox = screen.query_one("#inbox", InboxTable)
         decisions = screen.query_one("#decisions", DataTable)
         assert inbox.row_count >= 1 and decisions.row_count == 2
         await pilot.press("n")  # refused while a decision waits

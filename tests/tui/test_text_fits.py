@@ -7,12 +7,13 @@ from dataclasses import replace
 
 from conftest import FLAGSHIP
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from tui_helpers import app_for
 
 from tui.screens.clocked import WrappingLog
 from tui.screens.message import MessageScreen
 from tui.screens.operations import OperationsScreen
+from tui.widgets.inbox_table import InboxTable
 
 WARRANT_END = "reported lost in 2025."
 
@@ -80,8 +81,8 @@ async def test_the_inbox_shows_the_message_at_80_columns_and_the_clock_bar_why_i
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, OperationsScreen)
-        inbox = screen.query_one("#inbox", DataTable)
-        cell = str(inbox.get_row_at(0)[1])
+        inbox = screen.query_one("#inbox", InboxTable)
+        cell = inbox.cells_at(0)[1]
         head, what = cell.split("\n")
         assert head == "2 Mar 06:00 · Paris investigating judge"
         assert what.startswith("Arrest warrant TJ-Paris-2026-118 issue") and len(what) >= 35

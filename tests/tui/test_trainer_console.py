@@ -19,6 +19,7 @@ from tui.screens.decision import DecisionScreen
 from tui.screens.help import TRAINER_HELP, TrainerHelpScreen
 from tui.screens.seat_view import SeatPickerScreen, SeatViewScreen
 from tui.screens.trainer import TRAINER_COMMANDS, RatingScreen, TrainerScreen, ValidateScreen
+from tui.widgets.inbox_table import InboxTable
 
 
 def trainer_app(**kw):
@@ -159,9 +160,9 @@ async def test_a_seat_view_shows_that_seats_inbox_and_not_anothers(in_tmp):
         await pilot.press(*"spain", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SeatViewScreen) and app.screen.seat == "ncb:ES"
-        inbox = app.screen.query_one("#inbox", DataTable)
-        assert {k.value for k in inbox.rows} == spain
-        (row,) = [inbox.get_row(k) for k in spain]
+        inbox = app.screen.query_one("#inbox", InboxTable)
+        assert {str(r.msg) for r in inbox.items} == spain
+        (row,) = [inbox.cells_at(inbox.index_of(int(k))) for k in spain]
         # the ad-hoc inject from Morocco, as Spain's desk received it: its sender by name, its text
         assert "Morocco" in str(row[1]) and "Only Spain receives this" in str(row[1])
         unread_before = [m.read for m in host.inbox("ncb:ES")]

@@ -17,6 +17,7 @@ from tui.screens.message import MessageScreen
 from tui.screens.operations import OperationsScreen
 from tui.screens.recipients import RecipientsScreen
 from tui.screens.request_form import RequestFormScreen
+from tui.widgets.inbox_table import InboxTable
 
 SIZE = (80, 24)
 
@@ -60,9 +61,9 @@ def _inbox_row(app, type_: str):
 
 
 async def _open_inbox(pilot, app, msg: int) -> None:
-    table = app.screen.query_one("#inbox", DataTable)
+    table = app.screen.query_one("#inbox", InboxTable)
     table.focus()
-    table.move_cursor(row=table.get_row_index(str(msg)))
+    table.move_cursor(row=table.index_of(msg))
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()

@@ -20,6 +20,7 @@ from ..driver import Driver
 from ..text import shown
 from .help import HelpScreen
 
+FRAME_S = 0.05  # a clocked screen's frame: the engine ticks in one, a panel is drawn in the next
 # RichLog renders each line at least this wide (Textual's default is 78): a panel narrower than
 # that would hide the end of every wrapped line, so logs wrap at the panel's own width instead.
 MIN_LOG_WIDTH = 20
@@ -117,13 +118,26 @@ def clock_state(driver: Driver) -> str:
 
 
 class ClockedScreen(Screen):
-    """A screen driven by the UI clock.
+    """A screen driven by the UI clock, in frames of ``FRAME_S``.
 
     Each screen defines ``refresh_all(changed=True)``: draw what changed (``changed`` is False
-    when only the clock moved). Declared here, not stubbed, so the clock keys can call it.
+    when only the clock moved); ``clock_bar()``: the line that moves at every tick; and
+    ``paint(panel)``: draw one of its ``STAGGERED`` panels. Declared here, not stubbed, so the
+    clock keys and the frames can call them.
+
+    While the clock runs, the engine's tick and a panel's turn take alternate frames, so neither
+    waits for the other: at maximum speed every panel has news at every tick, and drawn all at
+    once with the engine's slice (15 ms) they kept keys waiting 50-100 ms. The clock bar moves
+    every tick; the panels take turns in the frames between the engine's ticks, one a frame, so
+    each is at most a few frames behind. The engine still ticks every 0.1 s, so the clock covers
+    as much sim time a second as it would in one callback. Paused, a tick draws everything behind.
     """
 
     refresh_all: Callable[..., None]
+    clock_bar: Callable[[], None]
+    paint: Callable[[str], None]
+    STAGGERED: ClassVar[tuple[str, ...]] = ()  # the panels that take turns while the clock runs
+    EVERY_TICK: ClassVar[tuple[str, ...]] = ()  # those with news at every tick (countdowns)
 
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__()
@@ -132,10 +146,30 @@ class ClockedScreen(Screen):
         self._last = time.monotonic()
         self._logged = 0
         self._modal_open = False  # the clock holds still while a dialog is open
+        self._stale: set[str] = set()  # panels not drawn since their news (while the clock runs)
+        self._turn = 0
+        self._paint_frame = False  # the next frame is the engine's (see frame)
 
     def start_clock(self) -> None:
         if self.clock:
-            self.set_interval(0.1, self._tick)
+            self.set_interval(FRAME_S, self.frame)
+
+    def frame(self) -> None:
+        """One frame of the running screen: the engine's tick or a panel's turn, in turn."""
+        paint, self._paint_frame = self._paint_frame, not self._paint_frame
+        if not paint:
+            self._tick()
+        elif not self.driver.paused and not self._modal_open:
+            self.paint_turn()
+
+    def paint_turn(self) -> None:
+        """Draw the next panel whose news is not shown yet (at most one a frame)."""
+        self._turn = (self._turn + 1) % len(self.STAGGERED)
+        turns = self.STAGGERED[self._turn:] + self.STAGGERED[:self._turn]
+        turn = next((p for p in turns if p in self._stale), None)
+        if turn is not None:
+            self._stale.discard(turn)
+            self.paint(turn)
 
     def _tick(self) -> None:
         now = time.monotonic()
@@ -159,8 +193,20 @@ class ClockedScreen(Screen):
         return True
 
     def clock_moved(self, changed: bool) -> None:
-        """Draw after a clock tick (a screen with costly panels may spread them over ticks)."""
-        self.refresh_all(changed)
+        """Draw after a clock tick: paused, all that is behind; running, the clock bar, and the
+        panels with news wait for their turns (``frame``)."""
+        if self.driver.paused:
+            self.refresh_all(changed)
+            self._stale.clear()
+            return
+        self.clock_bar()
+        if changed:
+            self._stale.update(self.STAGGERED)
+            self.news()
+        self._stale.update(self.EVERY_TICK)
+
+    def news(self) -> None:
+        """Hook for what a tick that changed something says at once (the desk's board news)."""
 
     def stop_alert(self, decisions: tuple[DecisionView, ...]) -> str:
         """Why the clock just stopped, and what to do."""

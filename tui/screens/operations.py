@@ -39,10 +39,11 @@ PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 INBOX_LEGEND = "● unread · !! urgent · ! high"
 LOG_LINES_PER_TICK = 30
 STAGGERED = ("inbox", "log", "decisions", "map")  # the panels that take turns while the clock runs
-FRAME_S = 0.05  # the screen's frame: the engine ticks in one, a panel is drawn in the next
 
 
 class OperationsScreen(ClockedScreen):
+    STAGGERED = STAGGERED
+    EVERY_TICK = ("decisions",)  # their countdowns move with the clock
     # Short words, and +/- and p only in the help (p is also on the case board's footer): at 80
     # columns every other key of the desk must show.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,9 +65,6 @@ class OperationsScreen(ClockedScreen):
     def __init__(self, driver: Driver, clock: bool = True) -> None:
         super().__init__(driver, clock)
         self._inbox_drawn = -1
-        self._stale: set[str] = set()  # panels not drawn since their news (at maximum speed)
-        self._turn = 0
-        self._paint_frame = False  # the next frame is the engine's (see frame)
         self._bar_lines = 0  # the clock bar's height as last drawn
         self._prompts: dict[str, str] = {}  # decision id -> its question, for the log's lines
 
@@ -83,7 +81,7 @@ class OperationsScreen(ClockedScreen):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p still opens it (see help)
 
     def on_mount(self) -> None:
-        inbox = self.query_one("#inbox", DataTable)
+        inbox = self.query_one("#inbox", InboxTable)
         inbox.border_title = "I-24/7 inbox"
         inbox.border_subtitle = INBOX_LEGEND
         self.query_one("#decisions").border_title = "Decisions waiting"
@@ -103,64 +101,26 @@ class OperationsScreen(ClockedScreen):
         cast("NcbsimApp", self.app).show_debrief()
 
     def refresh_all(self, changed: bool = True) -> None:
-        self._clock_bar()
+        self.clock_bar()
         if changed or self._stale:
             self._inbox()
             self._log()
             self._map()
-            self._board_news()
+            self.news()
         self._decisions()
         self._stale.clear()
 
-    def start_clock(self) -> None:
-        if self.clock:
-            self.set_interval(FRAME_S, self.frame)
+    def paint(self, panel: str) -> None:
+        {"inbox": self._inbox, "log": self._log, "decisions": self._decisions, "map": self._map}[panel]()
 
-    def frame(self) -> None:
-        """One frame of the running screen: the engine's tick and a panel's turn take alternate
-        frames, so neither waits for the other. At maximum speed the engine's slice (15 ms) and
-        a big panel's repaint (20-45 ms) in one frame kept keys waiting 50-80 ms; apart, each
-        frame is about half that. The engine still ticks every 0.1 s, so the clock covers as
-        much sim time a second as before."""
-        paint, self._paint_frame = self._paint_frame, not self._paint_frame
-        if not paint:
-            self._tick()
-        elif not self.driver.paused and not self._modal_open:
-            self.paint_turn()
-
-    def clock_moved(self, changed: bool) -> None:
-        if self.driver.paused:
-            self.refresh_all(changed)
-            return
-        # While the clock runs fast every panel has news at every tick: drawn all at once they
-        # took 70–90 ms of a 100 ms tick at maximum speed (the engine's 15 ms included), and keys
-        # waited. The clock bar moves every tick; the big panels take turns in the frames between
-        # the engine's ticks (``frame``), one a frame, so each is at most half a second behind.
-        self._clock_bar()
-        if changed:
-            self._stale.update(STAGGERED)
-            self._board_news()
-        self._stale.add("decisions")  # their countdowns move with the clock
-
-    def paint_turn(self) -> None:
-        """Draw the next panel whose news is not shown yet (at most one a frame)."""
-        turn = next((p for p in self._turns() if p in self._stale), None)
-        if turn is not None:
-            self._stale.discard(turn)
-            {"inbox": self._inbox, "log": self._log, "decisions": self._decisions, "map": self._map}[turn]()
-
-    def _turns(self) -> tuple[str, ...]:
-        self._turn = (self._turn + 1) % len(STAGGERED)
-        return STAGGERED[self._turn:] + STAGGERED[:self._turn]
-
-    def _board_news(self) -> None:
+    def news(self) -> None:
         """Tell the person when something they did has a consequence (a case on the board moved)."""
         name = self.driver.name
         for row, lines in self.driver.board_news():
             about = f" on {name.subject(row.subject)}" if row.subject else ""
             self.app.notify(shown(name.engine(lines[-1])), title=f"{what(row)} {row.ref}{about}", timeout=8)
 
-    def _clock_bar(self) -> None:
+    def clock_bar(self) -> None:
         d, host = self.driver, self.driver.host
         utc = host.utc(d.now)
         local = ""
@@ -190,7 +150,7 @@ class OperationsScreen(ClockedScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         # Once the panels have their new sizes (the inbox refits its own text to its width).
-        self.call_after_refresh(self._clock_bar)
+        self.call_after_refresh(self.clock_bar)
 
     def _inbox(self) -> None:
         if self._inbox_drawn == self.driver.inbox_version:
@@ -366,8 +326,9 @@ class OperationsScreen(ClockedScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "decisions":
             self.action_open_decision(event.row_key.value)
-        elif event.data_table.id == "inbox" and event.row_key.value is not None:
-            self.open_message(int(event.row_key.value))
+
+    def on_inbox_table_selected(self, event: InboxTable.Selected) -> None:
+        self.open_message(event.item.msg)
 
 
 def inbox_cells(r: InboxItem, name: Namer, room: int) -> tuple[str, str]:

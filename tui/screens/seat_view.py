@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as ListOption
 
 from sim.api import is_key
@@ -102,7 +102,7 @@ class SeatViewScreen(Screen[None]):
         who = name.split(" (")[0]
         self.query_one("#clock-bar", Static).update(
             f"[b]{host.utc(d.now):%a %d %b %H:%M} UTC[/b] · read-only: what {shown(who)} sees")
-        self.query_one("#inbox", DataTable).border_title = f"{shown(who)}'s I-24/7 inbox"
+        self.query_one("#inbox", InboxTable).border_title = f"{shown(who)}'s I-24/7 inbox"
         decisions = self.query_one(DecisionTable)
         decisions.border_title = f"{shown(who)}'s decisions"
         log = self.query_one("#event-log", WrappingLog)

@@ -171,6 +171,8 @@ class TrainerCommands(Provider):
 
 
 class TrainerScreen(ClockedScreen):
+    STAGGERED = ("msel", "log", "objectives", "decisions")
+    EVERY_TICK = ("decisions",)  # their countdowns move with the clock
     # Short words, and the secondary keys only in the help and the palette: at 80 columns the
     # footer must still show ? and q.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -235,6 +237,21 @@ class TrainerScreen(ClockedScreen):
                 "Decisions), or press space to let the clock run on to the deadline, where the default applies.")
 
     def refresh_all(self, changed: bool = True) -> None:
+        self.clock_bar()
+        self._decisions()
+        # The MSEL and objectives change only with the journal or the trainer's notes: rebuilding
+        # them on every tick of a paused clock kept half a core busy doing nothing.
+        if changed or self._stale or self._tables_drawn() != self._drawn:
+            self._msel()
+            self._objectives()
+        if changed or "log" in self._stale:
+            self._log()
+        self._stale.clear()
+
+    def paint(self, panel: str) -> None:
+        {"msel": self._msel, "objectives": self._objectives, "log": self._log, "decisions": self._decisions}[panel]()
+
+    def clock_bar(self) -> None:
         d, host = self.driver, self.driver.host
         state = clock_state(d)  # the speed stays shown while paused, and why it stopped by itself
         if host.finished:
@@ -247,14 +264,21 @@ class TrainerScreen(ClockedScreen):
         if len(title) > room:  # the title gives way, with an ellipsis: the terminal never cuts the bar
             title = title[:room - 1] + "…" if room > 1 else ""
         bar.update(f"[b]{when}[/b]{rest}{shown(title)}")
-        self.query_one(DecisionTable).sync(d.my_decisions(), d.now)  # in place: only the countdowns change
-        # The MSEL and objectives change only with the journal or the trainer's notes: rebuilding
-        # them on every tick of a paused clock kept half a core busy doing nothing.
-        drawn = (host.event_count(), len(self._notes), host.finished)
-        if not changed and drawn == self._drawn:
-            return
-        self._drawn = drawn
-        self.query_one(MselTable).sync(host.msel())
+
+    def _decisions(self) -> None:
+        self.query_one(DecisionTable).sync(self.driver.my_decisions(), self.driver.now)  # in place: the countdowns
+
+    def _tables_drawn(self) -> tuple[int, int, bool]:
+        host = self.driver.host
+        return host.event_count(), len(self._notes), host.finished
+
+    def _msel(self) -> None:
+        self._drawn = self._tables_drawn()
+        self.query_one(MselTable).sync(self.driver.host.msel())
+
+    def _objectives(self) -> None:
+        host = self.driver.host
+        self._drawn = self._tables_drawn()
         obj = self.query_one("#objectives", DataTable)
         orow = obj.cursor_row
         obj.clear()
@@ -268,13 +292,14 @@ class TrainerScreen(ClockedScreen):
                         shown(o.title[:50]), key=o.id)
         obj.move_cursor(row=min(orow, max(0, obj.row_count - 1)))
         self._show_objective()
-        if changed:
-            log = self.query_one("#event-log", WrappingLog)
-            events = host.events(self._logged)
-            fresh = [e for e in events if is_key(e)][-30:]  # the latest, not a backlog
-            for e in fresh:
-                log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
-            self._logged += len(events)
+
+    def _log(self) -> None:
+        log = self.query_one("#event-log", WrappingLog)
+        events = self.driver.host.events(self._logged)
+        fresh = [e for e in events if is_key(e)][-30:]  # the latest, not a backlog
+        for e in fresh:
+            log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
+        self._logged += len(events)
 
     def _show_objective(self) -> None:
         """The selected objective in full under its table: a narrow panel cuts its title."""
