@@ -24,6 +24,9 @@ from .clock import SimClock, zone
 from .messages import Message
 
 INF = float("inf")
+CHUNK_DAYS = 28  # local days a shift plan works out at a time: a short exercise never pays for a year
+# From a chunk's first local midnight to the noon of each day from the one before it to the one after it.
+_NOON_STEPS = tuple(timedelta(days=j - 1, hours=12) for j in range(CHUNK_DAYS + 2))
 
 
 class ShiftPlan:
@@ -31,10 +34,9 @@ class ShiftPlan:
     a time from the NCB's local working hours (DST-safe via zoneinfo), then looked up by bisection
     (with the current stretch cached: most look-ups fall in it)."""
 
-    __slots__ = ("_day0", "_days_done", "_done_to", "_k", "_levels", "_since", "_times", "_until", "clock",
+    __slots__ = ("_day0", "_days_done", "_done_to", "_k", "_levels", "_moves", "_since", "_times", "_until", "clock",
                  "close_min", "constant", "day", "days", "night", "open_min", "tz")
 
-    CHUNK_DAYS = 28  # local days worked out at a time: a short exercise never pays for a year
 
     def __init__(self, clock: SimClock, tz: str, staffing: DeskStaffing) -> None:
         self.clock = clock
@@ -44,6 +46,13 @@ class ShiftPlan:
         self.days = frozenset(WEEKDAYS.index(d) for d in staffing.days)
         self.constant = self.day == self.night or not self.days or (
             len(self.days) == 7 and self.open_min == 0 and self.close_min == 1440)
+        op, cl = self.open_min, self.close_min
+        # Per weekday, its opening and its closing as (local minute, level from then on). A closing
+        # at 24:00 is the next day's 00:00: open then only if the desk opens at midnight that day.
+        self._moves = tuple(
+            ((op, self.day if wd in self.days else self.night),
+             (cl, self.day if cl == 1440 and op == 0 and (wd + 1) % 7 in self.days else self.night))
+            for wd in range(7))
         start = clock.local(0.0, self.tz.key).replace(tzinfo=None)
         # _times: the instants (sim minutes) the level changes; _levels[k] holds before _times[k]
         # and from _times[k - 1] on.
@@ -75,35 +84,35 @@ class ShiftPlan:
         In minutes: a day's local midnight as if it were UTC, less the zone's offset. The offset
         is read once per day (at noon); a day whose noon offset differs from a neighbour's holds a
         DST change, and its times are converted one by one."""
-        times, levels, days = self._times, self._levels, self.days
+        times, levels = self._times, self._levels
         level = levels[-1]
         first = self._days_done
-        op, cl = self.open_min, self.close_min
-        day_lvl, night_lvl = self.day, self.night
         base = self._day0 + timedelta(days=first)
         # The first day's local midnight as if it were UTC, in sim minutes; the others follow by 1440.
         midnight0 = (base - self.clock.start.replace(tzinfo=None)).total_seconds() / 60.0
         wd0 = base.weekday()
-        offset = self._offset
-        noons = [offset(base + timedelta(days=j - 1, hours=12)) for j in range(self.CHUNK_DAYS + 2)]
-        for j in range(self.CHUNK_DAYS):
-            wd = (wd0 + j) % 7
-            opens = day_lvl if wd in days else night_lvl
-            # A closing at 24:00 is the next day's 00:00: open then only if the desk opens at midnight.
-            closes = day_lvl if cl == 1440 and op == 0 and (wd + 1) % 7 in days else night_lvl
-            for m, new in ((op, opens), (cl, closes)):
+        moves = self._moves
+        # Each day's noon offset, from the day before to the day after the chunk: the datetimes by
+        # C additions of steps made once (building a timedelta per day was most of a year's cost
+        # of the shift plans: 196 desks, 13 chunks).
+        noons = [off.total_seconds() / 60.0 if off is not None else 0.0
+                 for off in map(self.tz.utcoffset, [base + d for d in _NOON_STEPS])]
+        for j in range(CHUNK_DAYS):
+            midnight = midnight0 + j * 1440
+            before, noon, after = noons[j], noons[j + 1], noons[j + 2]
+            for m, new in moves[(wd0 + j) % 7]:
                 if new == level:
                     continue
-                if noons[j] == noons[j + 1] == noons[j + 2]:
-                    at = midnight0 + j * 1440 + m - noons[j + 1]
+                if before == noon == after:
+                    at = midnight + m - noon
                 else:  # a DST change near this day: this time's own offset
-                    at = midnight0 + j * 1440 + m - offset(base + timedelta(days=j, minutes=m))
+                    at = midnight + m - self._offset(base + timedelta(days=j, minutes=m))
                 if at <= 0.0 or (times and at <= times[-1]):
                     continue  # before the start (whose own level holds) or a repeated local time
                 times.append(at)
                 levels.append(new)
                 level = new
-        self._days_done = first + self.CHUNK_DAYS
+        self._days_done = first + CHUNK_DAYS
         # A later local day's times fall after this instant in any zone (offsets differ by < 1 day).
         self._done_to = self._instant(self._day0 + timedelta(days=self._days_done - 1))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .members import LANGUAGES, REGIONS, Member, Office, all_members, all_offices, data_sources
@@ -36,7 +36,17 @@ class World:
     members: dict[str, Member]
     offices: dict[str, Office]
     i247: nx.Graph = field(repr=False)
-    travel: nx.Graph = field(repr=False)
+    # What the travel graph is built from: (routes added, links closed).
+    travel_changes: tuple[tuple[tuple[str, str, float], ...], tuple[tuple[str, str], ...]] = field(repr=False)
+
+    @cached_property
+    def travel(self) -> nx.Graph:
+        """The travel graph, built when first asked for: only subjects on the move need it, and
+        the 19,110 pairs of the 196 members cost about a quarter of a second (a twentieth of
+        the world-baseline year, which has nobody travelling)."""
+        from .networks import build_travel
+
+        return build_travel(self.members, *self.travel_changes)
 
     @classmethod
     def build(cls, members: Iterable[str] | None = None, exclude: Iterable[str] = (),
@@ -55,7 +65,7 @@ class World:
     @classmethod
     @lru_cache(maxsize=8)
     def _build(cls, members, exclude, i247_down, travel_routes, travel_closed) -> World:
-        from .networks import build_i247, build_travel
+        from .networks import build_i247
 
         known = all_members()
         chosen = list(known) if members is None else list(members)
@@ -69,7 +79,7 @@ class World:
             members=selected,
             offices=dict(offices),
             i247=build_i247(selected, offices, i247_down),
-            travel=build_travel(selected, travel_routes, travel_closed),
+            travel_changes=(travel_routes, travel_closed),
         )
 
     def routes(self) -> I247Routes:

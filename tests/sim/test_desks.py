@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from conftest import ALL_WEEK, scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.engine.clock import SimClock
+from sim.engine.clock import SimClock, zone
 from sim.engine.desks import ShiftPlan
 from sim.engine.exercise import Exercise
 from sim.scenario.model import DeskStaffing
@@ -179,3 +181,28 @@ def test_a_backlog_is_read_by_every_officer_coming_on_duty_at_once():
     ex.run()
     assert sorted(handled(ex, f"I{k}")["t"] for k in range(1, 6)) == [
         "2026-03-03T07:10:00Z"] * 3 + ["2026-03-03T07:20:00Z"] * 2
+
+
+@given(st.sampled_from(["Europe/Paris", "Africa/Casablanca", "Australia/Lord_Howe", "Pacific/Chatham",
+                        "America/Santiago", "Asia/Kathmandu", "Pacific/Kiritimati", "America/St_Johns"]),
+       st.sampled_from([(0, 1440), (0, 600), (480, 1080), (450, 1440), (1, 1439)]),
+       st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1),
+       st.integers(0, 2), st.integers(0, 400 * 24), st.lists(st.integers(0, 200 * 1440), min_size=20, max_size=20))
+@settings(max_examples=60, deadline=None)
+def test_the_staffing_at_any_instant_is_the_local_hours_rule(tz, window, days, night, start_h, instants):
+    # Whatever the zone (half-hour DST, a Ramadan suspension, midnight changes), hours (a 24:00
+    # closing, a midnight opening) and days, the plan's level is the rule read in local time —
+    # away from a DST change, where a local time may be skipped or repeated.
+    op, cl = window
+    hours = f"{op // 60:02d}:{op % 60:02d}-{cl // 60:02d}:{cl % 60:02d}"
+    clock = SimClock(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=start_h))
+    plan = ShiftPlan(clock, tz, DeskStaffing(staff=3, night_staff=night, hours=hours, days=sorted(days)))
+    z, order = zone(tz), ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    for t in sorted(instants):
+        offsets = {clock.local(t + d, tz).utcoffset() for d in (-200.0, 0.0, 200.0)}
+        if len(offsets) > 1:
+            continue
+        local = clock.utc(t).astimezone(z)
+        minute = local.hour * 60 + local.minute
+        on = order[local.weekday()] in days and op <= minute < cl
+        assert plan.staff(t) == (3 if on else night), (local, hours, sorted(days))
