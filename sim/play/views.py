@@ -8,7 +8,7 @@ as the journal grows, one event at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -18,6 +18,7 @@ from ..decisions.port import Decision, Option
 from ..engine.views import PREPARATION_KINDS, SeatView
 from ..notices.machines import CASE_EVENT_KINDS
 from ..report.describe import is_key
+from .sightings import Sightings
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -184,7 +185,8 @@ ARREST_KINDS = (*CASE_EVENT_KINDS, *sorted(PREPARATION_KINDS))
 class SeatTracker:
     """The host's running account of what one seat has learnt (mutable; never handed out)."""
 
-    def __init__(self, seat: str, scenario: Scenario, injects: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, seat: str, scenario: Scenario, injects: Mapping[str, Any] | None = None,
+                 sightings: Sightings | None = None) -> None:
         self.seat = seat
         self._injects = injects  # the MSEL as it runs (ad-hoc injects too), when the host has one
         self.view = SeatView(seat)
@@ -208,31 +210,48 @@ class SeatTracker:
         # How many things the seat has seen that its screen shows (an inbox message, a line of what
         # it knows, a change on its board): what "jump to the next thing" waits for.
         self.visible = 0
-        # The latest border check per (country, subject), crossing per subject and arrest request
-        # per (requester, country, subject): what the messages that report them say (the journal's
-        # message carries no text of its own).
-        self._hits: dict[tuple[str, str, str], Event] = {}
-        self._moves: dict[str, Event] = {}
-        self._arrest_asks: dict[tuple[str, str, str], Event] = {}
+        # What the engine's own messages report (they carry no text): shared by the host's seats.
+        self._sightings = sightings if sightings is not None else Sightings()
 
     def inject_text(self, inject_id: str) -> str:
         if inject_id not in self._texts and self._injects is not None and inject_id in self._injects:
             return str(self._injects[inject_id].text).strip()  # an ad-hoc inject the trainer added
         return self._texts.get(inject_id, "")
 
-    def absorb(self, events: list[dict[str, Any]], now_iso: str) -> bool:
-        """Take in the journal's new events; True when something new reached the seat by now."""
+    def absorb(self, events: Sequence[Event], now_iso: str) -> bool:
+        """Take in the journal's new events, asking of each whether it reached the seat; True
+        when something new reached the seat by now. (A host keeping many seats' views hands each
+        one only the events that concern it, with ``take`` and ``settle``.)"""
+        self._sightings.absorb(events)  # what the messages taken in below report, known before them
         for e in events[self._cursor:]:
-            self._index(e)
-            since = self.view.reach(e)
-            if since is not None:
-                self._pending.append((since, MappingProxyType(e)))
-                self._pending_due = min(self._pending_due, since)
+            self.take(e)
         self._cursor = len(events)
+        return self.settle(now_iso)
+
+    def take(self, e: Event) -> None:
+        """One event, in journal order, that may have reached the seat: kept until it is known
+        at the seat (``settle``) if it did. Every event whose ``audience`` may include the seat
+        must be taken, in order — ``SeatView.reach`` keeps what it was told (diffusions'
+        recipients, published notices)."""
+        since = self.view.reach(e)
+        if since is not None:
+            self._pending.append((since, e if isinstance(e, MappingProxyType) else MappingProxyType(e)))
+            if since < self._pending_due:
+                self._pending_due = since
+
+    @property
+    def pending_due(self) -> str:
+        """The earliest instant (UTC ISO 8601) something taken in becomes known at the seat;
+        "~", after any, when nothing is in transit."""
+        return self._pending_due
+
+    def settle(self, now_iso: str) -> bool:
+        """What was taken in and is known at the seat by ``now_iso`` joins what it has seen; True
+        when there was any."""
         new = False
         if self._pending_due > now_iso:
-            # Nothing in transit is due yet: the exercise server absorbs after every command, for
-            # every seat, and rescanning each seat's messages in transit each time was a third of its time.
+            # Nothing in transit is due yet: the exercise server settles after every command, and
+            # rescanning each seat's messages in transit each time was a third of its time.
             return new
         keep: list[tuple[str, Event]] = []
         for since, item in self._pending:
@@ -253,48 +272,11 @@ class SeatTracker:
         self._pending_due = min((since for since, _ in keep), default="~")
         return new
 
-    def _index(self, e: Event) -> None:
-        kind = e["kind"]
-        if kind == "database.hit":
-            db = "SLTD" if e.get("database") == "SLTD" else "notices"
-            self._hits[(e["country"], e["subject"], db)] = e
-            self._hits[(e["country"], "", db)] = e  # a border post's report is of the last hit it had
-        elif kind == "subject.moved":
-            self._moves[e["subject"]] = e
-        elif kind == "arrest.requested":
-            self._arrest_asks[(e["requester"], e["to"], e["subject"])] = e
-
     def _on_board(self, e: Event) -> bool:
         kind = e["kind"]
         if kind.startswith(("notice.", "diffusion.", "request.")):
             return e.get("requester") == self.home
         return kind in ARREST_KINDS
-
-    def _details(self, e: Event) -> dict[str, Any]:
-        """What a hit report, an SLTD hit, a hit confirmation or an arrest request is about: where
-        and when the border check found whom, coming from where, on which notice."""
-        kind, sender, about = e["type"], str(e["from"]), e.get("about") or ""
-        if kind == "arrest_request":
-            ask = self._arrest_asks.get((sender, str(e["to"]), about))
-            if ask is None:
-                return {}
-            return {"reference": ask.get("notice") or ask.get("diffusion"),
-                    "notice_kind": "diffusion" if ask.get("diffusion") else ("notice" if ask.get("notice") else "")}
-        if kind not in ("hit_report", "sltd_hit", "hit_confirmation"):
-            return {}
-        country = sender.partition(":")[2] if sender.startswith("border:") else (
-            str(e["to"]) if kind == "hit_confirmation" else sender)
-        hit = self._hits.get((country, about, "SLTD" if kind == "sltd_hit" else "notices"))
-        if hit is None:
-            return {}
-        move = self._moves.get(hit["subject"])
-        arrived = move is not None and move["to"] == country and move["t"] == hit["t"]
-        return {"where": country, "seen_at": hit["t"], "about": about or hit["subject"],
-                "came_from": move["from"] if arrived and move else None,
-                "travel": str(move.get("mode", "")) if arrived and move else "",
-                "reference": hit.get("notice") or hit.get("diffusion"), "notice_kind": str(hit.get("notice_kind", "")),
-                "database": str(hit.get("database", "")),
-                "document": str(hit.get("document", ""))}
 
     def _note(self, since: str, e: Event) -> None:
         kind = e["kind"]
@@ -310,7 +292,7 @@ class SeatTracker:
                     "about": e.get("about"), "request": e.get("request"), "reply_to": e.get("reply_to"),
                     "forward_of": e.get("forward_of")}
                 if not e.get("text") and not e.get("inject"):
-                    self._inbox[e["msg"]].update(self._details(e))
+                    self._inbox[e["msg"]].update(self._sightings.details(e))
                 self.inbox_version += 1
         elif kind == "message.escalated" and self.view.role == "ccc":
             # The CCC's desk: each urgent message it woke an NCB for, to relay or translate.
