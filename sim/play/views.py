@@ -8,6 +8,7 @@ as the journal grows, one event at a time.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -195,8 +196,9 @@ class SeatTracker:
         self._texts = {i.id: i.text.strip() for i in scenario.injects}
         self._subjects = {s.id: s for s in scenario.subjects}
         self.seen: list[tuple[str, Event]] = []
-        self._pending: list[tuple[str, Event]] = []  # known later than now (in transit)
-        self._pending_due = "~"  # the earliest ``since`` among them ("~" sorts after any ISO time)
+        # Taken in, not yet known at the seat (in transit): a heap of (since, order taken, event).
+        self._pending: list[tuple[str, int, Event]] = []
+        self._taken = 0
         self._cursor = 0
         self.partners: set[str] = set()
         self._inbox: dict[int, dict[str, Any]] = {}
@@ -207,6 +209,9 @@ class SeatTracker:
         self.board_version = 0  # bumps when something the board is made of reaches the seat
         self._board: dict[str, list[tuple[str, Event]]] = {}
         self._board_upto = 0  # how much of ``seen`` is filed on the board
+        self._files: dict[str, list[tuple[str, Event]]] = {}  # subject -> what the seat knows of them
+        self._files_upto = 0  # how much of ``seen`` is filed in them
+        self._case_files: tuple[CaseFile, ...] | None = None  # as last made
         # How many things the seat has seen that its screen shows (an inbox message, a line of what
         # it knows, a change on its board): what "jump to the next thing" waits for.
         self.visible = 0
@@ -235,42 +240,39 @@ class SeatTracker:
         recipients, published notices)."""
         since = self.view.reach(e)
         if since is not None:
-            self._pending.append((since, e if isinstance(e, MappingProxyType) else MappingProxyType(e)))
-            if since < self._pending_due:
-                self._pending_due = since
+            item = e if isinstance(e, MappingProxyType) else MappingProxyType(e)
+            heapq.heappush(self._pending, (since, self._taken, item))
+            self._taken += 1
 
     @property
     def pending_due(self) -> str:
         """The earliest instant (UTC ISO 8601) something taken in becomes known at the seat;
         "~", after any, when nothing is in transit."""
-        return self._pending_due
+        return self._pending[0][0] if self._pending else "~"
 
     def settle(self, now_iso: str) -> bool:
-        """What was taken in and is known at the seat by ``now_iso`` joins what it has seen; True
-        when there was any."""
-        new = False
-        if self._pending_due > now_iso:
-            # Nothing in transit is due yet: the exercise server settles after every command, and
-            # rescanning each seat's messages in transit each time was a third of its time.
-            return new
-        keep: list[tuple[str, Event]] = []
-        for since, item in self._pending:
-            if since <= now_iso:
-                self.seen.append((since, item))
-                inbox = len(self._inbox)
-                self._note(since, item)
-                on_board = self._on_board(item)
-                if on_board or item["kind"] == "database.hit":  # (``board`` may file a hit under a request)
-                    self.board_version += 1
-                if len(self._inbox) > inbox or is_key(item) or on_board or (
-                        item["kind"] == "message.sent" and item.get("inject")):
-                    self.visible += 1
-                new = True
-            else:
-                keep.append((since, item))
-        self._pending = keep
-        self._pending_due = min((since for since, _ in keep), default="~")
-        return new
+        """What was taken in and is known at the seat by ``now_iso`` joins what it has seen, in
+        the order it was taken; True when there was any."""
+        pending = self._pending
+        if not pending or pending[0][0] > now_iso:
+            return False
+        # A heap by when each becomes known: a seat with hundreds of messages in transit pays for
+        # the few due now, not for a rescan of all of them at each command.
+        due = []
+        while pending and pending[0][0] <= now_iso:
+            due.append(heapq.heappop(pending))
+        due.sort(key=lambda x: x[1])  # in journal order, as the seat learns them
+        for since, _, item in due:
+            self.seen.append((since, item))
+            inbox = len(self._inbox)
+            self._note(since, item)
+            on_board = self._on_board(item)
+            if on_board or item["kind"] == "database.hit":  # (``board`` may file a hit under a request)
+                self.board_version += 1
+            if len(self._inbox) > inbox or is_key(item) or on_board or (
+                    item["kind"] == "message.sent" and item.get("inject")):
+                self.visible += 1
+        return True
 
     def _on_board(self, e: Event) -> bool:
         kind = e["kind"]
@@ -357,17 +359,23 @@ class SeatTracker:
         return tuple(out)
 
     def case_files(self) -> tuple[CaseFile, ...]:
-        files: dict[str, list[tuple[str, Event]]] = {}
-        for since, e in self.seen:
+        # Filed as the seat sees more, and made again only then (the server asks each time a seat
+        # learns anything, and rescanning all it ever saw grew with the exercise).
+        files, filed = self._files, False
+        for since, e in self.seen[self._files_upto:]:
             sid = e.get("subject") or e.get("about")
             if sid not in self._subjects or e["kind"].startswith(("message.", "decision.")):
                 continue
             files.setdefault(sid, []).append((since, e))
-        out = []
-        for sid, facts in files.items():
-            ident = self._subjects[sid].identity
-            out.append(CaseFile(sid, ident.name, ident.born, ident.nationality, tuple(facts)))
-        return tuple(out)
+            filed = True
+        self._files_upto = len(self.seen)
+        if filed or self._case_files is None:
+            out = []
+            for sid, facts in files.items():
+                ident = self._subjects[sid].identity
+                out.append(CaseFile(sid, ident.name, ident.born, ident.nationality, tuple(facts)))
+            self._case_files = tuple(out)
+        return self._case_files
 
 
 @dataclass(frozen=True, slots=True)
