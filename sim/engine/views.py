@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..notices.machines import CASE_EVENT_KINDS
@@ -46,6 +47,7 @@ def parse_seat(seat: str) -> tuple[str, str | None]:
     raise ValueError(f"'{seat}' is not a seat; expected {SEATS_HELP}")
 
 
+@lru_cache(maxsize=4096)  # many messages leave at one instant with the same latency: parse it once
 def _later(t: str, minutes: float) -> str:
     dt = datetime.fromisoformat(t.replace("Z", "+00:00")) + timedelta(minutes=minutes)
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")

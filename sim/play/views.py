@@ -205,6 +205,7 @@ class SeatTracker:
         self._read: set[int] = set()
         self._handled: set[int] = set()
         self._items: dict[int, InboxItem] = {}  # msg -> its inbox item as last made
+        self._inbox_log: list[int] = []  # the message of each change to the inbox, in order
         self.inbox_version = 0
         self.board_version = 0  # bumps when something the board is made of reaches the seat
         self._board: dict[str, list[tuple[str, Event]]] = {}
@@ -285,7 +286,6 @@ class SeatTracker:
         if kind == "message.sent" and e.get("type") not in ("traffic", "forward"):
             self.partners.update(c for c in (e.get("from"), e.get("to")) if c and c != self.home)
             if e.get("to") == self.home:
-                self._items.pop(e["msg"], None)
                 self._inbox[e["msg"]] = {
                     "since": since, "msg": e["msg"], "sender": e["from"], "type": e["type"], "priority": e["priority"],
                     "inject": e.get("inject"),
@@ -295,25 +295,22 @@ class SeatTracker:
                     "forward_of": e.get("forward_of")}
                 if not e.get("text") and not e.get("inject"):
                     self._inbox[e["msg"]].update(self._sightings.details(e))
-                self.inbox_version += 1
+                self._changed(e["msg"])
         elif kind == "message.escalated" and self.view.role == "ccc":
             # The CCC's desk: each urgent message it woke an NCB for, to relay or translate.
-            self._items.pop(e["msg"], None)
             self._inbox[e["msg"]] = {
                 "since": since, "msg": e["msg"], "sender": e.get("from", ""), "type": e["type"],
                 "priority": e["priority"], "inject": e.get("inject"),
                 "text": self.inject_text(e["inject"]) if e.get("inject") else e.get("text", ""),
                 "subject": "", "language": e.get("language", ""), "case": None, "about": None, "request": None,
                 "reply_to": None, "forward_of": None}
-            self.inbox_version += 1
+            self._changed(e["msg"])
         elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
             self._handled.add(e["msg"])
-            self._items.pop(e["msg"], None)
-            self.inbox_version += 1
+            self._changed(e["msg"])
         elif kind == "message.read" and e.get("seat") == self.seat and e["msg"] in self._inbox:
             self._read.add(e["msg"])
-            self._items.pop(e["msg"], None)
-            self.inbox_version += 1
+            self._changed(e["msg"])
         elif kind == "diffusion.sent":
             self.partners.update(c for c in e.get("to", ()) if c != self.home)
 
@@ -346,17 +343,29 @@ class SeatTracker:
     def news(self) -> int:
         return sum(1 for _, e in self.seen if e.get("type") not in ("traffic", "forward"))
 
-    def inbox(self) -> tuple[InboxItem, ...]:
+    def _changed(self, msg: int) -> None:
+        self._items.pop(msg, None)  # made again when next asked for
+        self._inbox_log.append(msg)
+        self.inbox_version += 1
+
+    def _item(self, msg: int) -> InboxItem:
         # Items are made once and again only when their message changes (the screen asks at each
         # change, and remaking thousands of them was most of a tick at maximum speed).
-        items = self._items
-        out = []
-        for msg, row in reversed(self._inbox.items()):
-            item = items.get(msg)
-            if item is None:
-                item = items[msg] = InboxItem(**row, read=msg in self._read, handled=msg in self._handled)
-            out.append(item)
-        return tuple(out)
+        item = self._items.get(msg)
+        if item is None:
+            item = self._items[msg] = InboxItem(**self._inbox[msg], read=msg in self._read, handled=msg in self._handled)
+        return item
+
+    def inbox(self) -> tuple[InboxItem, ...]:
+        return tuple(self._item(msg) for msg in reversed(self._inbox))
+
+    def inbox_changes(self, start: int) -> tuple[tuple[InboxItem, ...], int]:
+        """The inbox items new or changed since the ``start``-th change (from 0: the whole inbox),
+        newest first, and where the changes stand now: what a connection sent the inbox up to
+        ``start`` needs, without going through an inbox of thousands at each change."""
+        log = self._inbox_log
+        changed = dict.fromkeys(log[start:])  # each once, in the order first changed: new ones as they came
+        return tuple(self._item(msg) for msg in reversed(changed)), len(log)
 
     def case_files(self) -> tuple[CaseFile, ...]:
         # Filed as the seat sees more, and made again only then (the server asks each time a seat
