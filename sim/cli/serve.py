@@ -25,7 +25,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, help="with a scenario: the seed of its random streams (default: the "
                                              "scenario's)")
     p.add_argument("--evaluators", type=int, default=0, metavar="N",
-                   help="with a scenario: print N evaluator tokens as well (default: 0). An evaluator joins with "
+                   help="print N evaluator tokens as well (default: 0); with a session, only those of the first N "
+                        "evaluators that have none yet (the others keep theirs). An evaluator joins with "
                         "ncbsim trainer --join and sees what the trainer sees, and adds notes, ratings and "
                         "validations, but does not run the clock, fire injects or answer for a seat")
     p.add_argument("--host", default=LOOPBACK, help=f"address to listen on (default: {LOOPBACK}, this machine "
@@ -55,8 +56,8 @@ def serve_command(args) -> int:
     with open(args.source, "rb") as fh:
         is_session = fh.read(16) == b"SQLite format 3\x00"
     if is_session:
-        if args.session or args.seed is not None or args.evaluators:
-            option = "--session" if args.session else "--seed" if args.seed is not None else "--evaluators"
+        if args.session or args.seed is not None:
+            option = "--session" if args.session else "--seed"
             raise InputError([Problem(option, 0, 0, "",
                                       "goes with a SCENARIO; a session file keeps its own")])
         check_outputs([("SESSION", args.source)])
@@ -88,13 +89,14 @@ def serve_command(args) -> int:
 
     def ready(port: int) -> None:
         say(f"serving {host.scenario.title!r} on ws://{args.host}:{port}  (session: {session})")
+        if scenario is None:
+            say("the seats keep the tokens they were given when this session was first served"
+                + ("; new evaluators' tokens follow" if issued else ""))
         if issued:
             say("join tokens — give each to the person at that seat; they are shown only now:")
             for seat, token in issued.items():
                 tool = "trainer" if seat == "trainer" or is_evaluator(seat) else "play"
                 say(f"  {seat:<11} ncbsim {tool} --join {args.host}:{port} --token {token}")
-        else:
-            say("the seats keep the tokens they were given when this session was first served")
         say("stop with Ctrl+C (the session is kept; serve it again to go on)")
 
     async def main() -> None:

@@ -10,8 +10,9 @@ what, when" and the trainee's screens are both built from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..notices.machines import CASE_EVENT_KINDS
@@ -46,6 +47,7 @@ def parse_seat(seat: str) -> tuple[str, str | None]:
     raise ValueError(f"'{seat}' is not a seat; expected {SEATS_HELP}")
 
 
+@lru_cache(maxsize=4096)  # many messages leave at one instant with the same latency: parse it once
 def _later(t: str, minutes: float) -> str:
     dt = datetime.fromisoformat(t.replace("Z", "+00:00")) + timedelta(minutes=minutes)
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -61,7 +63,7 @@ class SeatView:
         self.seen_notices: set[str] = set()
         self.asked_funds: set[str] = set()  # transfers this NCB was asked to stop
 
-    def reach(self, e: Event) -> str | None:
+    def reach(self, e: Mapping[str, Any]) -> str | None:
         kind = e["kind"]
         if kind.startswith(("decision.", "command.")):  # a seat sees its own decisions, the trainer all of them
             return e["t"] if self.role == "trainer" or e.get("seat") == self.seat else None
@@ -78,7 +80,7 @@ class SeatView:
             return e["t"] if ok else None
         return self._ncb(e)
 
-    def _ncb(self, e: Event) -> str | None:
+    def _ncb(self, e: Mapping[str, Any]) -> str | None:
         me, kind, t = self.country, e["kind"], e["t"]
         if kind in GROUND_TRUTH:
             return None
@@ -132,6 +134,29 @@ class SeatView:
                 return t if me == e.get("requester") or e["funds"] in self.asked_funds else None
             return t if me in (e.get("requester"), e.get("to"), e.get("country")) else None
         return None  # unknown kinds are not shown: a new kind must be given a rule here
+
+
+def audience(e: Mapping[str, Any]) -> frozenset[str] | None:
+    """The seats other than the trainer that ``e`` may reach — ``SeatView.reach`` still decides
+    whether it does, and since when — or None when it may be any seat. A host that keeps many
+    seats' views asks only those seats about the event: the messages, decisions and commands
+    that make up most of a busy exercise concern two or three seats, not every one. Kinds not
+    narrowed here go to every seat, so a kind given a rule in ``reach`` and forgotten here is
+    still shown; narrowing one must name every seat ``reach`` can let it through to
+    (tests/sim/test_seat_audience.py checks it over the shipped scenarios)."""
+    kind = e["kind"]
+    if kind.startswith(("decision.", "command.")):
+        seat = e.get("seat")
+        return frozenset((seat,)) if isinstance(seat, str) else frozenset()
+    if kind.startswith("message."):
+        parties = [p for p in (e.get("from"), e.get("to"), e.get("actor")) if isinstance(p, str)]
+        seats = {f"ncb:{p}" for p in parties}
+        if "GS" in parties:
+            seats.add("ndtf")
+        if kind == "message.escalated":
+            seats.add("ccc")
+        return frozenset(seats)
+    return None
 
 
 def view(events: Iterable[Event], seat: str, until: str | None = None) -> Iterator[tuple[str, Event]]:

@@ -20,6 +20,7 @@ given.)
 from __future__ import annotations
 
 import contextlib
+import heapq
 import os
 import tempfile
 import time
@@ -38,6 +39,7 @@ from ..durations import format_minutes, minutes
 from ..engine.acts import Draft
 from ..engine.exercise import Exercise
 from ..engine.injects import condition_words
+from ..engine.views import audience
 from ..notices.extradition import PAPER_NAMES, PAPERS
 from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
 from ..notices.rules import MEASURES
@@ -74,6 +76,7 @@ from .commands import (
 )
 from .seat_rules import PRIORITIES, answer_refusal, control_refusal, is_seat, validation_refusal
 from .seat_rules import refusal as seat_refusal
+from .sightings import Sightings
 from .views import (
     ARREST_KINDS,
     ArrestCaseView,
@@ -144,6 +147,12 @@ class PlayHost:
         # for that person, or for the trainer, who answers for them.
         self.people: frozenset[str] = frozenset(people)
         self._trackers: dict[str, SeatTracker] = {}
+        # The same trackers by the seat as ``audience`` names it (``ncb:FR``, ``ndtf``, ``trainer``),
+        # with how much of the journal they were handed and when each next has something due.
+        self._by_audience: dict[str, list[SeatTracker]] = {}
+        self._routed = 0
+        self._due: list[tuple[str, str]] = []  # a heap of (due, seat); a seat may appear more than once
+        self._sightings = Sightings()
         self._asked: set[str] = set()  # seats a decision was raised for during the current advance
         self._ex.port.listeners.append(self._decision_raised)
 
@@ -215,16 +224,18 @@ class PlayHost:
         nothing they did may be acknowledged before the block has left."""
         return self._run.store.group() if self._run is not None else contextlib.nullcontext()
 
-    def submit(self, seat: str, command: Command) -> Outcome:
+    def submit(self, seat: str, command: Command, *, from_json: bool = False) -> Outcome:
         """Check, record, apply: the command's outcome. A refusal changes nothing.
 
         Once the clock has started, what the command set going at this instant happens before
         the call returns — as in a replay, where each recorded command is followed by what it
-        scheduled for the same instant before the next one applies."""
-        try:  # a command built in Python gets the same type checks as one that came as JSON
-            command_from_json(to_json(command))
-        except (CommandError, TypeError, AttributeError) as e:
-            return Refused(command, seat, f"not a well-formed command: {e}")
+        scheduled for the same instant before the next one applies. ``from_json``: the command
+        is as ``command_from_json`` built it, its types checked already (the exercise server's)."""
+        if not from_json:
+            try:  # a command built in Python gets the same type checks as one that came as JSON
+                command_from_json(to_json(command))
+            except (CommandError, TypeError, AttributeError) as e:
+                return Refused(command, seat, f"not a well-formed command: {e}")
         reason = self._refusal(seat, command)
         if reason is not None:
             return Refused(command, seat, reason)
@@ -381,17 +392,60 @@ class PlayHost:
         self._tracker(seat)
 
     def _tracker(self, seat: str) -> SeatTracker:
-        if seat not in self._trackers:
-            tracker = SeatTracker(seat, self.scenario, self._ex.injects.by_id)
-            tracker.absorb(self._ex.journal.events, self._ex.clock.iso(self.now))
+        tracker = self._trackers.get(seat)
+        if tracker is None:
+            self._route()  # the seats already watched take what came before: from here on, this one too
+            tracker = SeatTracker(seat, self.scenario, self._ex.injects.by_id, self._sightings)
+            tracker.absorb(self._ex.journal.events, self._ex.clock.iso(self.now))  # its past, whole
             self._trackers[seat] = tracker
-        return self._trackers[seat]
+            self._by_audience.setdefault(_audience_key(tracker), []).append(tracker)
+            self._expect(tracker)
+        return tracker
+
+    def _route(self) -> None:
+        """Hand each new journal event to the trackers of the seats it may reach (its
+        ``audience``, and the trainer's), once: with fifty seats watched, every tracker asking
+        whether every event reached it was most of the server's work per command."""
+        events = self._ex.journal.events
+        if self._routed >= len(events):
+            return
+        self._sightings.absorb(events)  # before any seat notes a message that reports one
+        by_audience = self._by_audience
+        everyone = tuple(self._trackers.values())
+        trainers = by_audience.get(TRAINER, [])  # the trainer sees everything
+        for e in events[self._routed:]:
+            item = MappingProxyType(e)
+            seats = audience(e)
+            if seats is None:
+                concerned: Iterable[SeatTracker] = everyone
+            else:
+                concerned = [t for s in seats if s != TRAINER for t in by_audience.get(s, ())]
+                concerned += trainers
+            for tracker in concerned:
+                before = tracker.pending_due
+                tracker.take(item)
+                if tracker.pending_due < before:
+                    self._expect(tracker)
+        self._routed = len(events)
+
+    def _expect(self, tracker: SeatTracker) -> None:
+        """Remember when the tracker next has something to settle (nothing: "~", never)."""
+        if tracker.pending_due != "~":
+            heapq.heappush(self._due, (tracker.pending_due, tracker.seat))
 
     def _absorb(self) -> bool:
+        """Bring every watched seat up to the journal and the clock; True when something new
+        reached one of them. Only the seats with something due now are settled."""
+        self._route()
         now_iso = self._ex.clock.iso(self.now)
+        due, settle = self._due, []
+        while due and due[0][0] <= now_iso:
+            settle.append(heapq.heappop(due)[1])
         changed = False
-        for tracker in self._trackers.values():
-            changed = tracker.absorb(self._ex.journal.events, now_iso) or changed
+        for seat in dict.fromkeys(settle):  # once each, in the order they fell due
+            tracker = self._trackers[seat]
+            changed = tracker.settle(now_iso) or changed
+            self._expect(tracker)
         return changed
 
     def awaiting_people(self) -> tuple[DecisionView, ...]:
@@ -405,6 +459,11 @@ class PlayHost:
     def inbox(self, seat: str) -> tuple[InboxItem, ...]:
         """Messages delivered to the seat's NCB (newest first): what an I-24/7 inbox shows."""
         return self._tracker(seat).inbox()
+
+    def inbox_changes(self, seat: str, start: int) -> tuple[tuple[InboxItem, ...], int]:
+        """The seat's inbox items new or changed since its ``start``-th change (0: all of them),
+        newest first, and the count of changes now: to pass on only what changed."""
+        return self._tracker(seat).inbox_changes(start)
 
     def inbox_version(self, seat: str) -> int:
         """Bumps when the seat's inbox changes, so a screen redraws it only then."""
@@ -678,6 +737,12 @@ class PlayHost:
                              notes=self._run.store.notes() if self._run is not None else [], source=source,
                              unfinished_at=None if self.finished else self.iso(self.now),
                              thinking=self._run.store.thinking() if self._run is not None else {})
+
+
+def _audience_key(tracker: SeatTracker) -> str:
+    """The seat as ``audience`` names it, whatever case it was watched under."""
+    view = tracker.view
+    return f"ncb:{view.country}" if view.role == "ncb" else view.role
 
 
 _STATE = {"request.drafted": "draft", "request.resubmitted": "resubmitted", "notice.requested": "requested",

@@ -8,7 +8,8 @@ as the journal grows, one event at a time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import heapq
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -18,6 +19,7 @@ from ..decisions.port import Decision, Option
 from ..engine.views import PREPARATION_KINDS, SeatView
 from ..notices.machines import CASE_EVENT_KINDS
 from ..report.describe import is_key
+from .sightings import Sightings
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -184,7 +186,8 @@ ARREST_KINDS = (*CASE_EVENT_KINDS, *sorted(PREPARATION_KINDS))
 class SeatTracker:
     """The host's running account of what one seat has learnt (mutable; never handed out)."""
 
-    def __init__(self, seat: str, scenario: Scenario, injects: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, seat: str, scenario: Scenario, injects: Mapping[str, Any] | None = None,
+                 sightings: Sightings | None = None) -> None:
         self.seat = seat
         self._injects = injects  # the MSEL as it runs (ad-hoc injects too), when the host has one
         self.view = SeatView(seat)
@@ -193,76 +196,84 @@ class SeatTracker:
         self._texts = {i.id: i.text.strip() for i in scenario.injects}
         self._subjects = {s.id: s for s in scenario.subjects}
         self.seen: list[tuple[str, Event]] = []
-        self._pending: list[tuple[str, Event]] = []  # known later than now (in transit)
-        self._pending_due = "~"  # the earliest ``since`` among them ("~" sorts after any ISO time)
+        # Taken in, not yet known at the seat (in transit): a heap of (since, order taken, event).
+        self._pending: list[tuple[str, int, Event]] = []
+        self._taken = 0
         self._cursor = 0
         self.partners: set[str] = set()
         self._inbox: dict[int, dict[str, Any]] = {}
         self._read: set[int] = set()
         self._handled: set[int] = set()
         self._items: dict[int, InboxItem] = {}  # msg -> its inbox item as last made
+        self._inbox_log: list[int] = []  # the message of each change to the inbox, in order
         self.inbox_version = 0
         self.board_version = 0  # bumps when something the board is made of reaches the seat
         self._board: dict[str, list[tuple[str, Event]]] = {}
         self._board_upto = 0  # how much of ``seen`` is filed on the board
+        self._files: dict[str, list[tuple[str, Event]]] = {}  # subject -> what the seat knows of them
+        self._files_upto = 0  # how much of ``seen`` is filed in them
+        self._case_files: tuple[CaseFile, ...] | None = None  # as last made
         # How many things the seat has seen that its screen shows (an inbox message, a line of what
         # it knows, a change on its board): what "jump to the next thing" waits for.
         self.visible = 0
-        # The latest border check per (country, subject), crossing per subject and arrest request
-        # per (requester, country, subject): what the messages that report them say (the journal's
-        # message carries no text of its own).
-        self._hits: dict[tuple[str, str, str], Event] = {}
-        self._moves: dict[str, Event] = {}
-        self._arrest_asks: dict[tuple[str, str, str], Event] = {}
+        # What the engine's own messages report (they carry no text): shared by the host's seats.
+        self._sightings = sightings if sightings is not None else Sightings()
 
     def inject_text(self, inject_id: str) -> str:
         if inject_id not in self._texts and self._injects is not None and inject_id in self._injects:
             return str(self._injects[inject_id].text).strip()  # an ad-hoc inject the trainer added
         return self._texts.get(inject_id, "")
 
-    def absorb(self, events: list[dict[str, Any]], now_iso: str) -> bool:
-        """Take in the journal's new events; True when something new reached the seat by now."""
+    def absorb(self, events: Sequence[Event], now_iso: str) -> bool:
+        """Take in the journal's new events, asking of each whether it reached the seat; True
+        when something new reached the seat by now. (A host keeping many seats' views hands each
+        one only the events that concern it, with ``take`` and ``settle``.)"""
+        self._sightings.absorb(events)  # what the messages taken in below report, known before them
         for e in events[self._cursor:]:
-            self._index(e)
-            since = self.view.reach(e)
-            if since is not None:
-                self._pending.append((since, MappingProxyType(e)))
-                self._pending_due = min(self._pending_due, since)
+            self.take(e)
         self._cursor = len(events)
-        new = False
-        if self._pending_due > now_iso:
-            # Nothing in transit is due yet: the exercise server absorbs after every command, for
-            # every seat, and rescanning each seat's messages in transit each time was a third of its time.
-            return new
-        keep: list[tuple[str, Event]] = []
-        for since, item in self._pending:
-            if since <= now_iso:
-                self.seen.append((since, item))
-                inbox = len(self._inbox)
-                self._note(since, item)
-                on_board = self._on_board(item)
-                if on_board or item["kind"] == "database.hit":  # (``board`` may file a hit under a request)
-                    self.board_version += 1
-                if len(self._inbox) > inbox or is_key(item) or on_board or (
-                        item["kind"] == "message.sent" and item.get("inject")):
-                    self.visible += 1
-                new = True
-            else:
-                keep.append((since, item))
-        self._pending = keep
-        self._pending_due = min((since for since, _ in keep), default="~")
-        return new
+        return self.settle(now_iso)
 
-    def _index(self, e: Event) -> None:
-        kind = e["kind"]
-        if kind == "database.hit":
-            db = "SLTD" if e.get("database") == "SLTD" else "notices"
-            self._hits[(e["country"], e["subject"], db)] = e
-            self._hits[(e["country"], "", db)] = e  # a border post's report is of the last hit it had
-        elif kind == "subject.moved":
-            self._moves[e["subject"]] = e
-        elif kind == "arrest.requested":
-            self._arrest_asks[(e["requester"], e["to"], e["subject"])] = e
+    def take(self, e: Event) -> None:
+        """One event, in journal order, that may have reached the seat: kept until it is known
+        at the seat (``settle``) if it did. Every event whose ``audience`` may include the seat
+        must be taken, in order — ``SeatView.reach`` keeps what it was told (diffusions'
+        recipients, published notices)."""
+        since = self.view.reach(e)
+        if since is not None:
+            item = e if isinstance(e, MappingProxyType) else MappingProxyType(e)
+            heapq.heappush(self._pending, (since, self._taken, item))
+            self._taken += 1
+
+    @property
+    def pending_due(self) -> str:
+        """The earliest instant (UTC ISO 8601) something taken in becomes known at the seat;
+        "~", after any, when nothing is in transit."""
+        return self._pending[0][0] if self._pending else "~"
+
+    def settle(self, now_iso: str) -> bool:
+        """What was taken in and is known at the seat by ``now_iso`` joins what it has seen, in
+        the order it was taken; True when there was any."""
+        pending = self._pending
+        if not pending or pending[0][0] > now_iso:
+            return False
+        # A heap by when each becomes known: a seat with hundreds of messages in transit pays for
+        # the few due now, not for a rescan of all of them at each command.
+        due = []
+        while pending and pending[0][0] <= now_iso:
+            due.append(heapq.heappop(pending))
+        due.sort(key=lambda x: x[1])  # in journal order, as the seat learns them
+        for since, _, item in due:
+            self.seen.append((since, item))
+            inbox = len(self._inbox)
+            self._note(since, item)
+            on_board = self._on_board(item)
+            if on_board or item["kind"] == "database.hit":  # (``board`` may file a hit under a request)
+                self.board_version += 1
+            if len(self._inbox) > inbox or is_key(item) or on_board or (
+                    item["kind"] == "message.sent" and item.get("inject")):
+                self.visible += 1
+        return True
 
     def _on_board(self, e: Event) -> bool:
         kind = e["kind"]
@@ -270,38 +281,11 @@ class SeatTracker:
             return e.get("requester") == self.home
         return kind in ARREST_KINDS
 
-    def _details(self, e: Event) -> dict[str, Any]:
-        """What a hit report, an SLTD hit, a hit confirmation or an arrest request is about: where
-        and when the border check found whom, coming from where, on which notice."""
-        kind, sender, about = e["type"], str(e["from"]), e.get("about") or ""
-        if kind == "arrest_request":
-            ask = self._arrest_asks.get((sender, str(e["to"]), about))
-            if ask is None:
-                return {}
-            return {"reference": ask.get("notice") or ask.get("diffusion"),
-                    "notice_kind": "diffusion" if ask.get("diffusion") else ("notice" if ask.get("notice") else "")}
-        if kind not in ("hit_report", "sltd_hit", "hit_confirmation"):
-            return {}
-        country = sender.partition(":")[2] if sender.startswith("border:") else (
-            str(e["to"]) if kind == "hit_confirmation" else sender)
-        hit = self._hits.get((country, about, "SLTD" if kind == "sltd_hit" else "notices"))
-        if hit is None:
-            return {}
-        move = self._moves.get(hit["subject"])
-        arrived = move is not None and move["to"] == country and move["t"] == hit["t"]
-        return {"where": country, "seen_at": hit["t"], "about": about or hit["subject"],
-                "came_from": move["from"] if arrived and move else None,
-                "travel": str(move.get("mode", "")) if arrived and move else "",
-                "reference": hit.get("notice") or hit.get("diffusion"), "notice_kind": str(hit.get("notice_kind", "")),
-                "database": str(hit.get("database", "")),
-                "document": str(hit.get("document", ""))}
-
     def _note(self, since: str, e: Event) -> None:
         kind = e["kind"]
         if kind == "message.sent" and e.get("type") not in ("traffic", "forward"):
             self.partners.update(c for c in (e.get("from"), e.get("to")) if c and c != self.home)
             if e.get("to") == self.home:
-                self._items.pop(e["msg"], None)
                 self._inbox[e["msg"]] = {
                     "since": since, "msg": e["msg"], "sender": e["from"], "type": e["type"], "priority": e["priority"],
                     "inject": e.get("inject"),
@@ -310,26 +294,23 @@ class SeatTracker:
                     "about": e.get("about"), "request": e.get("request"), "reply_to": e.get("reply_to"),
                     "forward_of": e.get("forward_of")}
                 if not e.get("text") and not e.get("inject"):
-                    self._inbox[e["msg"]].update(self._details(e))
-                self.inbox_version += 1
+                    self._inbox[e["msg"]].update(self._sightings.details(e))
+                self._changed(e["msg"])
         elif kind == "message.escalated" and self.view.role == "ccc":
             # The CCC's desk: each urgent message it woke an NCB for, to relay or translate.
-            self._items.pop(e["msg"], None)
             self._inbox[e["msg"]] = {
                 "since": since, "msg": e["msg"], "sender": e.get("from", ""), "type": e["type"],
                 "priority": e["priority"], "inject": e.get("inject"),
                 "text": self.inject_text(e["inject"]) if e.get("inject") else e.get("text", ""),
                 "subject": "", "language": e.get("language", ""), "case": None, "about": None, "request": None,
                 "reply_to": None, "forward_of": None}
-            self.inbox_version += 1
+            self._changed(e["msg"])
         elif kind == "message.handled" and e["actor"] == self.home and e["msg"] in self._inbox:
             self._handled.add(e["msg"])
-            self._items.pop(e["msg"], None)
-            self.inbox_version += 1
+            self._changed(e["msg"])
         elif kind == "message.read" and e.get("seat") == self.seat and e["msg"] in self._inbox:
             self._read.add(e["msg"])
-            self._items.pop(e["msg"], None)
-            self.inbox_version += 1
+            self._changed(e["msg"])
         elif kind == "diffusion.sent":
             self.partners.update(c for c in e.get("to", ()) if c != self.home)
 
@@ -362,30 +343,48 @@ class SeatTracker:
     def news(self) -> int:
         return sum(1 for _, e in self.seen if e.get("type") not in ("traffic", "forward"))
 
-    def inbox(self) -> tuple[InboxItem, ...]:
+    def _changed(self, msg: int) -> None:
+        self._items.pop(msg, None)  # made again when next asked for
+        self._inbox_log.append(msg)
+        self.inbox_version += 1
+
+    def _item(self, msg: int) -> InboxItem:
         # Items are made once and again only when their message changes (the screen asks at each
         # change, and remaking thousands of them was most of a tick at maximum speed).
-        items = self._items
-        out = []
-        for msg, row in reversed(self._inbox.items()):
-            item = items.get(msg)
-            if item is None:
-                item = items[msg] = InboxItem(**row, read=msg in self._read, handled=msg in self._handled)
-            out.append(item)
-        return tuple(out)
+        item = self._items.get(msg)
+        if item is None:
+            item = self._items[msg] = InboxItem(**self._inbox[msg], read=msg in self._read, handled=msg in self._handled)
+        return item
+
+    def inbox(self) -> tuple[InboxItem, ...]:
+        return tuple(self._item(msg) for msg in reversed(self._inbox))
+
+    def inbox_changes(self, start: int) -> tuple[tuple[InboxItem, ...], int]:
+        """The inbox items new or changed since the ``start``-th change (from 0: the whole inbox),
+        newest first, and where the changes stand now: what a connection sent the inbox up to
+        ``start`` needs, without going through an inbox of thousands at each change."""
+        log = self._inbox_log
+        changed = dict.fromkeys(log[start:])  # each once, in the order first changed: new ones as they came
+        return tuple(self._item(msg) for msg in reversed(changed)), len(log)
 
     def case_files(self) -> tuple[CaseFile, ...]:
-        files: dict[str, list[tuple[str, Event]]] = {}
-        for since, e in self.seen:
+        # Filed as the seat sees more, and made again only then (the server asks each time a seat
+        # learns anything, and rescanning all it ever saw grew with the exercise).
+        files, filed = self._files, False
+        for since, e in self.seen[self._files_upto:]:
             sid = e.get("subject") or e.get("about")
             if sid not in self._subjects or e["kind"].startswith(("message.", "decision.")):
                 continue
             files.setdefault(sid, []).append((since, e))
-        out = []
-        for sid, facts in files.items():
-            ident = self._subjects[sid].identity
-            out.append(CaseFile(sid, ident.name, ident.born, ident.nationality, tuple(facts)))
-        return tuple(out)
+            filed = True
+        self._files_upto = len(self.seen)
+        if filed or self._case_files is None:
+            out = []
+            for sid, facts in files.items():
+                ident = self._subjects[sid].identity
+                out.append(CaseFile(sid, ident.name, ident.born, ident.nationality, tuple(facts)))
+            self._case_files = tuple(out)
+        return self._case_files
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ class WireError(ValueError):
 
 
 _PLAIN = (str, int, float, bool, type(None))
-_FIELDS: dict[type, tuple[str, ...]] = {}  # a view's type -> its fields' names (asked once a type)
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # a type -> its fields' names if a view, else None
 
 
 def to_wire(value: Any) -> Any:
@@ -34,14 +34,14 @@ def to_wire(value: Any) -> Any:
     t = type(value)
     if t in _PLAIN:  # most of what a view holds: first, and cheap (the server sends views often)
         return value
-    names = _FIELDS.get(t)
-    if names is None and dataclasses.is_dataclass(t):
-        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(t))
+    names = _FIELDS.get(t, ())
+    if names == ():  # a type not met yet: is it a view? (asked once: events, lists and tuples are most of it)
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(t)) if dataclasses.is_dataclass(t) else None
     if names is not None:
         return {n: to_wire(getattr(value, n)) for n in names}
-    if isinstance(value, Mapping):
+    if t is dict or t is MappingProxyType or isinstance(value, Mapping):
         return {str(k): to_wire(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
+    if t is tuple or t is list or isinstance(value, (tuple, list)):
         return [to_wire(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()

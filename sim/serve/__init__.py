@@ -17,9 +17,12 @@ def open_exercise(scenario: str | None, session: str, seed: int | None = None,
     """The host for a served exercise — a new session of ``scenario`` at ``session`` (with
     ``seed``, or the scenario's), or the existing session there resumed — with its tokens (one
     per player's seat, the trainer's, and ``evaluators`` evaluators').
-    Returns the tokens to hand out when they were issued now (a new session, or an old one without
-    a token file); none when the session's own are kept (a restart: the people at the seats keep
-    theirs). Every player's seat waits for its person; the trainer may answer for any."""
+    Returns the tokens to hand out that were issued now: every seat's for a new session (or an old
+    one without a token file); for a session resumed, whose people keep their tokens, only those of
+    the ``evaluators`` first evaluators who have none yet. Every player's seat waits for its
+    person; the trainer may answer for any."""
+    path = Path(session)
+    new = not path.exists()  # a token file left beside it from an earlier session opens none of this one's seats
     if seed is not None and scenario is not None and not Path(session).exists():
         loaded = load_scenario(scenario)
         store = new_session(session, loaded, seed=seed, policy=None, script=None,
@@ -32,10 +35,9 @@ def open_exercise(scenario: str | None, session: str, seed: int | None = None,
     else:
         host, _ = PlayHost.open(scenario, TRAINER, session, trainer=True)
     try:
-        path = Path(session)
-        tokens = Tokens.load(path)
+        tokens = None if new else Tokens.load(path)
         if tokens is not None:
-            return host, tokens, {}
+            return (host, *tokens.add(evaluator_seats(evaluators), path))
         seats = [*sorted({p.seat for p in host.scenario.players}), TRAINER, *evaluator_seats(evaluators)]
         tokens, plain = Tokens.issue(seats, path)
         return host, tokens, plain

@@ -178,11 +178,14 @@ class ExerciseServer:
             command = command_from_json(msg.get("command"))
         except CommandError as e:
             return {"type": "ack", "id": cid, "accepted": False, "reason": str(e)}
-        if conn.evaluator:
-            if not isinstance(command, EVALUATOR_COMMANDS):
-                return {"type": "ack", "id": cid, "accepted": False, "reason": _not_for_evaluators(command)}
-            command = dataclasses.replace(command, author=conn.name)  # said by this evaluator, nobody else
-        outcome = self.host.submit(conn.seat, command)  # recorded in the session before it acts
+        if isinstance(command, EVALUATOR_COMMANDS):
+            # Said by whoever the token opened (the trainer, or this evaluator), whatever the client wrote.
+            command = dataclasses.replace(command, author=conn.name)
+        elif conn.evaluator:
+            return {"type": "ack", "id": cid, "accepted": False, "reason": _not_for_evaluators(command)}
+        # Recorded in the session before it acts; built by command_from_json just now (only an
+        # author put in since), so the host need not check its types again.
+        outcome = self.host.submit(conn.seat, command, from_json=True)
         if not isinstance(outcome, Accepted):
             return {"type": "ack", "id": cid, "accepted": False, "reason": outcome.reason}
         for other in self.connections:  # its own views (a draft, a note) may change with no event

@@ -45,8 +45,13 @@ class Tokens:
     def issue(cls, seats: Iterable[str], session: Path) -> tuple[Tokens, dict[str, str]]:
         """New tokens for ``seats``, their digests written beside ``session``; returns the tokens
         to hand out (seat -> token), which are kept nowhere else."""
-        plain = {seat: secrets.token_hex(TOKEN_BYTES) for seat in seats}  # hex: never read as an option
-        tokens = cls({seat: _digest(t) for seat, t in plain.items()})
+        return cls({}).add(seats, session)
+
+    def add(self, seats: Iterable[str], session: Path) -> tuple[Tokens, dict[str, str]]:
+        """These tokens and new ones for those of ``seats`` that have none, all written beside
+        ``session``; returns them and the new tokens to hand out (seat -> token)."""
+        plain = {seat: secrets.token_hex(TOKEN_BYTES) for seat in seats if seat not in self._digests}  # hex: never read as an option
+        tokens = Tokens({**self._digests, **{seat: _digest(t) for seat, t in plain.items()}})
         path = tokens_path(session)
         tmp = path.with_name(path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -28,7 +28,7 @@ class Sent:
     clock: tuple[float, bool, bool, float] | None = None
     stamp: tuple[int, ...] | None = None  # what the lists were built from: unchanged, they are too
     stale: bool = True  # the seat acted: its lists are built again whatever the stamp says
-    inbox: dict[int, Any] = field(default_factory=dict)  # msg -> the inbox item sent (the host's own object)
+    inbox: int = 0  # how many of the seat's inbox changes it has been sent
 
 
 def public_briefing(host: PlayHost, seat: str) -> dict[str, Any]:
@@ -134,13 +134,8 @@ def update(host: PlayHost, seat: str, sent: Sent, clock: tuple[bool, float],
 def _inbox(host: PlayHost, seat: str, sent: Sent, out: dict[str, Any]) -> None:
     """The inbox as what changed in it: new messages and those opened or handled since (``inbox``
     whole only the first time). An inbox of thousands sent whole at every change was most of a
-    busy server's time; the host keeps an item the same object until its message changes."""
-    items = host.inbox(seat)
-    if not sent.inbox:
-        if items:
-            out["inbox"] = to_wire(items)
-    else:
-        changed = [it for it in items if sent.inbox.get(it.msg) is not it]
-        if changed:
-            out["inbox_upsert"] = to_wire(changed)
-    sent.inbox = {it.msg: it for it in items}
+    busy server's time, and going through it to find what changed grew with the exercise."""
+    items, sent_to = host.inbox_changes(seat, sent.inbox)
+    if items:
+        out["inbox" if sent.inbox == 0 else "inbox_upsert"] = to_wire(items)
+    sent.inbox = sent_to

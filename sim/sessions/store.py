@@ -35,8 +35,9 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -87,7 +88,15 @@ def session_file_for(scenario_path: str | os.PathLike, seat: str, folder: str | 
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Made once a second at most: a busy exercise server records hundreds of commands a second.
+    global _now_made
+    second = int(time.time())
+    if _now_made[0] != second:
+        _now_made = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _now_made[1]
+
+
+_now_made: tuple[int, str] = (-1, "")
 
 
 def _refuse(path: str | os.PathLike, message: str, field: str = "") -> InputError:

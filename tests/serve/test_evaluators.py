@@ -87,6 +87,22 @@ async def test_an_evaluators_notes_ratings_and_validations_are_recorded_under_it
     await stopped(task)
 
 
+async def test_the_trainer_cannot_write_under_an_evaluators_name(exercise):
+    """The author is whoever the token opened: the trainer's console naming an evaluator (or
+    anyone) as the author of a note or a validation records the trainer as its author."""
+    host, tokens, plain, _ = exercise
+    _server, task, address = await started(host, tokens)
+    trainer = await SeatClient(address, plain[TRAINER]).join()
+    ack = await trainer.submit(AddNote("Spain was slow", "evaluator:1", "O1", "performed_with_some_challenges"))
+    assert ack.accepted, ack.reason
+    ack = await trainer.submit(ValidateExpectation("not_met", objective="O1", author="evaluator:2"))
+    assert ack.accepted, ack.reason
+    assert host.notes()[-1]["author"] == TRAINER
+    assert [e for e in host.events() if e["kind"] == "expectation.validated"][-1]["author"] == TRAINER
+    await trainer.close()
+    await stopped(task)
+
+
 async def test_an_evaluator_cannot_run_the_clock_fire_injects_or_act_for_a_seat(exercise):
     host, tokens, plain, _ = exercise
     server, task, address = await started(host, tokens)

@@ -20,7 +20,7 @@ import pytest
 from sim.play.commands import SendMessage
 from sim.play.host import Accepted
 from sim.play.seat_rules import TRAINER
-from sim.serve.client import SeatClient
+from sim.serve.client import Refused, SeatClient
 
 from .test_serve import SCENARIO
 
@@ -172,6 +172,45 @@ def test_evaluators_get_tokens_of_their_own_that_join_as_at_the_trainers_console
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=20)
-    r = subprocess.run([sys.executable, "-m", "sim", "serve", str(session), "--evaluators", "1"], cwd=ROOT,
-                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
-    assert r.returncode == 2 and "--evaluators" in r.stderr and "goes with a SCENARIO" in r.stderr
+    # Served again with more evaluators: the new one gets a token, nobody else a new one.
+    proc, address, more = serve(str(session), "--port", "0", "--evaluators", "3")
+    try:
+        assert set(more) == {"evaluator:3"} and more["evaluator:3"] not in tokens.values()
+
+        async def both() -> list[str]:
+            out = []
+            for token in (more["evaluator:3"], tokens["evaluator:1"], tokens["ncb:FR"]):
+                client = await SeatClient(address, token).join()
+                out.append(client.state.name)
+                await client.close()
+            return out
+        assert asyncio.run(both()) == ["evaluator:3", "evaluator:1", "ncb:FR"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    proc, _address, again = serve(str(session), "--port", "0", "--evaluators", "2")  # they all have theirs
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=20)
+    assert again == {}
+
+
+def test_a_new_session_never_takes_the_tokens_left_beside_an_old_one(scenario, tmp_path):
+    session = tmp_path / "n.db"
+    proc, _address, first = serve(str(scenario), "--session", str(session), "--port", "0")
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=20)
+    session.unlink()  # the session goes; its token file stays behind
+    proc, address, second = serve(str(scenario), "--session", str(session), "--port", "0", "--evaluators", "1")
+    try:
+        assert set(second) == {*first, "evaluator:1"} and not set(second.values()) & set(first.values())
+
+        async def refused() -> bool:
+            try:
+                await SeatClient(address, first["ncb:FR"]).join()
+            except Refused:
+                return True
+            return False
+        assert asyncio.run(refused())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
