@@ -89,7 +89,7 @@ def serve_command(args) -> int:
 
     def ready(port: int) -> None:
         say(f"serving {host.scenario.title!r} on ws://{args.host}:{port}  (session: {session})")
-        if scenario is None:
+        if scenario is None and all(is_evaluator(seat) for seat in issued):  # the token file was kept
             say("the seats keep the tokens they were given when this session was first served"
                 + ("; new evaluators' tokens follow" if issued else ""))
         if issued:

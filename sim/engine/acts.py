@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..notices.kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
 from ..notices.registry import Record
 from ..notices.review import Case, aftermath
-from ..notices.rules import DATA_QUALITY, Finding, findings
+from ..notices.rules import COERCIVE_MEASURES, DATA_QUALITY, Finding, findings
 
 if TYPE_CHECKING:
     from ..scenario.cases import Request
@@ -226,7 +226,8 @@ class SeatActs:
         person gives (by whoever is the cause now: a policy, the automation after a person's
         "file it", or nobody for a request the scenario files itself). The fields it declares
         are filled (every field the kind needs when ``complete``); what they say is the case
-        file's, which the model does not write out."""
+        file's, which the model does not write out. A Silver request asks for its measures; an NCB
+        that amends it before filing (``complete``) strikes the coercive ones."""
         provided = REQUIRED_FIELDS[req.kind] if complete else sorted(req.fields_provided())
         known = self.identity_form(req.subject)
         form = {f: known.get(f) or ON_FILE for f in provided}
@@ -234,7 +235,8 @@ class SeatActs:
         self._draft_request(seat, {"kind": "draft_request", "request": req.id, "notice_kind": req.kind,
                                    "subject": req.subject, "purpose": req.purpose, "offence": req.offence,
                                    "max_penalty_years": req.max_penalty_years, "sentence_months": req.sentence_months,
-                                   "to": list(req.to), "form": form})
+                                   "to": list(req.to), "form": form,
+                                   "measures": [m for m in req.measures if not (complete and m in COERCIVE_MEASURES)]})
         self._submit_request(seat, {"kind": "submit_request", "request": req.id})
 
     def _first_submission(self, d: Draft, truth: Request | None) -> None:

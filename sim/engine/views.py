@@ -130,8 +130,8 @@ class SeatView:
         if kind.startswith("funds."):  # package D: the requester, and the NCB it asked or whose bank acted
             if kind == "funds.stop_requested" and e.get("to") == me:
                 self.asked_funds.add(e["funds"])
-            if kind == "funds.withdrawn":  # a bank nobody asked tells no NCB of a withdrawal
-                return t if me == e.get("requester") or e["funds"] in self.asked_funds else None
+            if kind == "funds.withdrawn":  # only the NCB asked where the money was: a bank nobody asked tells nobody
+                return t if me == e.get("requester") or (me == e.get("country") and e["funds"] in self.asked_funds) else None
             return t if me in (e.get("requester"), e.get("to"), e.get("country")) else None
         return None  # unknown kinds are not shown: a new kind must be given a rule here
 

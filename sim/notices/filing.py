@@ -55,7 +55,6 @@ class Filing:
         self.prompts: dict[str, str] = {}  # request id -> the open decision asking to file it
         self.with_form: set[str] = set()  # requests filed with a form through the seat's commands
         self.by_prompt: set[str] = set()  # requests filed by answering the prompt (scenario's form)
-        self.amended: set[str] = set()  # Silver requests whose coercive measures the NCB struck before filing
         self.scheduled = {r.id for r in ex.scenario.requests if r.at is not None or r.on is not None}
         self.assets = AssetTracing(ex)  # what a published Silver Notice finds (asset tracing)
         for s in ex.scenario.subjects:
@@ -123,8 +122,6 @@ class Filing:
         if key == "hold":
             return
         self.by_prompt.add(req.id)
-        if key == "complete" and req.measures:
-            self.amended.add(req.id)
         draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
         self.ex.after(draft, lambda: self.ex.acts.file_scenario_form(req, complete=complete))

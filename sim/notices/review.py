@@ -180,21 +180,9 @@ class NdtfReview:
     def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
         """The rules the request visibly breaks now: its form's, what it shows, the refugee rule."""
         out = [f for f in case.findings if f.reason != REFUGEE and f.reason not in COVERT]
-        out += self._coercion(rec, case)
         out += indicated(self.shows(rec, case))
         refugee = self._refugee_now(rec)
         return out + [refugee] if refugee else out
-
-    def _coercion(self, rec: Record, case: Case) -> list[Finding]:
-        """A scenario's Silver request that still asks for coercive measures (``measures``) unless
-        its NCB amended them before filing; a person's form asks for none."""
-        if rec.kind != "silver" or case.person or any(f.reason == SILVER_COERCIVE for f in case.findings):
-            return []
-        req = self.ex.acts.truth(rec.id, rec.requester)
-        if req is None or not req.measures or rec.id in self.ex.filing.amended:
-            return []
-        return [f for f in findings("silver", measures=req.measures, max_penalty_years=1e9,
-                                    provided=frozenset(REQUIRED_FIELDS["silver"])) if f.reason == SILVER_COERCIVE]
 
     def _hands_on(self, factor: float = 1.0):
         work = self.work

@@ -38,7 +38,8 @@ def body(scenario: Path | str = EXAMPLE, design: str = "values: [5, 40]") -> str
 
 
 def batch(*args: str, cwd: Path = ROOT, script: str | None = None, env: dict | None = None,
-          timeout: float = 60) -> subprocess.CompletedProcess:
+          timeout: float = 300) -> subprocess.CompletedProcess:
+    # A hang guard, not a speed check: on a loaded machine a two-run sweep took over 60 s.
     head = ["-c", script] if script else ["-m", "sim"]
     return subprocess.run([sys.executable, *head, "batch", *args, "--executor", "serial", "--workers", "1"],
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)

@@ -209,8 +209,9 @@ def test_validation_says_what_is_wrong_with_a_transfer(tmp_path, written, rewrit
 
 
 def test_a_withdrawal_reaches_the_holding_ncb_only_if_it_was_asked(loaded):
-    """A bank nobody asked tells no NCB: SG, never asked, learns nothing of F1's withdrawal; AE,
-    asked but with a bank too slow, hears of F2's; the requester hears of both."""
+    """A bank nobody asked tells no NCB: SG, never asked, learns nothing of F1's withdrawal, nor
+    does LT, asked about F1 by mistake; AE, asked but with a bank too slow, hears of F2's; the
+    requester hears of both."""
     from sim.engine.views import view
 
     slow = loaded.scenario.model_copy(update={"funds": [
@@ -222,8 +223,10 @@ def test_a_withdrawal_reaches_the_holding_ncb_only_if_it_was_asked(loaded):
         ex.run(minute)
     for d in list(ex.port.open):
         ex.answer(d.id, "request" if d.context["funds"] == "F2" else "wait")
+    ex.funds.request("IE", "F1", "LT")  # the wrong NCB: it finds nothing, and must not learn where the money was
     ex.run()
     assert {e["funds"] for e in _kinds(ex.journal.events, "funds.withdrawn")} == {"F1", "F2"}
     withdrawn = {seat: {e["funds"] for _, e in view(ex.journal.events, seat) if e["kind"] == "funds.withdrawn"}
-                 for seat in ("ncb:IE", "ncb:SG", "ncb:AE")}
-    assert withdrawn == {"ncb:IE": {"F1", "F2"}, "ncb:SG": set(), "ncb:AE": {"F2"}}
+                 for seat in ("ncb:IE", "ncb:SG", "ncb:AE", "ncb:LT")}
+    assert withdrawn == {"ncb:IE": {"F1", "F2"}, "ncb:SG": set(), "ncb:AE": {"F2"}, "ncb:LT": set()}
+    assert _kinds(ex.journal.events, "funds.not_found", funds="F1", country="LT")

@@ -59,11 +59,13 @@ def test_filing_prompt_recommends_striking_the_coercive_measure():
     ex = _filed_after_inject("complete")
     asked = one(ex, "decision.requested", type="file_request")
     assert asked["recommended"] == "complete"
+    assert one(ex, "request.drafted", request="SN1")["measures"] == ["locate"]  # freeze struck
     assert one(ex, "notice.published", notice="SN1")
 
 
 def test_silver_request_filed_with_a_freezing_request_is_refused():
     ex = _filed_after_inject("file")
+    assert one(ex, "request.drafted", request="SN1")["measures"] == ["locate", "freeze"]  # the form as drafted
     assert one(ex, "notice.refused", notice="SN1")["reason"] == SILVER_COERCIVE
 
 

@@ -164,6 +164,8 @@ class ClockedScreen(Screen):
 
     def paint_turn(self) -> None:
         """Draw the next panel whose news is not shown yet (at most one a frame)."""
+        if not self.STAGGERED:  # nothing takes turns on a screen without staggered panels
+            return
         self._turn = (self._turn + 1) % len(self.STAGGERED)
         turns = self.STAGGERED[self._turn:] + self.STAGGERED[:self._turn]
         turn = next((p for p in turns if p in self._stale), None)
