@@ -43,12 +43,12 @@ def expand_recipients(tokens: Iterable[str], members: Mapping[str, Any], sender:
     also name on I-24/7 (``IGCI``, ``CCC-SIN``, ``RB-NBO``…); none for a diffusion, which goes to
     NCBs only."""
     out: list[str] = []
-    regions = sorted({m.region for m in members.values()})
     for token in tokens:
         if token == "all":
             named = list(members)
         elif token.startswith("region:"):
             region = token[7:]
+            regions = sorted({m.region for m in members.values()})  # (only here: most messages name NCBs)
             if region not in regions:
                 raise RecipientError(f"no region '{region}' in this exercise; regions: {', '.join(regions)}")
             named = [c for c, m in members.items() if m.region == region]

@@ -41,6 +41,16 @@ def settle_for_a_session(young: int = 10_000) -> None:
     gc.set_threshold(young, 10, 10)
 
 
+def resettle() -> None:
+    """For a settled process, now and then: what has survived since is kept for the session too
+    (the journal, the seats' views), so it is frozen as well, and the full collections that would
+    rescan it, longer with every minute of the session, stay short. (Cycles that die later among
+    what is frozen now are not collected: calling this every few tens of seconds bounds those to
+    what was alive at those instants.)"""
+    if _for_life:
+        gc.freeze()
+
+
 @contextmanager
 def frozen_while() -> Iterator[None]:
     """Freeze what exists now for the block (and for processes forked in it), then thaw it."""
@@ -70,7 +80,8 @@ def tuned_gc() -> Iterator[None]:
     freeze_here, settled = not _frozen, _for_life
     if freeze_here:
         gc.freeze()
-    gc.set_threshold(GEN0, saved[1], saved[2])
+    if not settled:  # a settled process chose its own (a server's for short pauses, not throughput)
+        gc.set_threshold(GEN0, saved[1], saved[2])
     try:
         yield
     finally:

@@ -12,7 +12,8 @@ of texts (``tuple[str, ...]``), and a form (``Form``: text field → text, a JSO
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, Field, dataclass, fields
+from functools import cache
 from typing import Any, ClassVar, get_type_hints
 
 Form = tuple[tuple[str, str], ...]  # (field, value) pairs, in the order written; JSON: an object
@@ -297,6 +298,7 @@ _TYPES: dict[str, tuple[str, Any, dict[str, Any]]] = {
 }
 
 
+@cache  # a command class's fields never change, and a busy server reads them for every command
 def _field_types(cls: type) -> dict[str, tuple[str, bool]]:
     """Each field's base type name and whether it may be null, from the annotations."""
     out = {}
@@ -307,6 +309,11 @@ def _field_types(cls: type) -> dict[str, tuple[str, bool]]:
     return out
 
 
+@cache
+def _fields_by_name(cls: type) -> dict[str, Field]:
+    return {f.name: f for f in fields(cls)}
+
+
 def command_from_json(data: Any) -> Command:
     """The command ``data`` describes, or CommandError saying what is wrong with it."""
     if not isinstance(data, dict):
@@ -315,7 +322,7 @@ def command_from_json(data: Any) -> Command:
     cls = COMMANDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise CommandError(f"unknown command kind {kind!r}; expected one of {', '.join(sorted(COMMANDS))}")
-    known = {f.name: f for f in fields(cls)}
+    known = _fields_by_name(cls)
     types = _field_types(cls)
     values: dict[str, Any] = {}
     for key, value in data.items():

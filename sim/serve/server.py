@@ -44,7 +44,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from ..engine.longrun import settle_for_a_session
+from ..engine.longrun import resettle, settle_for_a_session
 from ..play.commands import (
     AddInject,
     AddNote,
@@ -70,6 +70,7 @@ PUSH_DELAY_S = 0.01  # commands arriving within this share one push of the views
 PUSH_SLICE_S = 0.005  # a push of the views lets the commands that arrived meanwhile in this often
 SEAT_CLOCK_EVERY_S = 0.5  # a seat is told the clock moved at most this often (with nothing else new)
 MAX_GROUP = 64  # commands recorded by one commit at most
+RESETTLE_S = 20.0  # how often what survived is frozen for the session (longrun.resettle)
 CLOSE_REFUSED = 4401  # a close code in the application range: the token opened no seat
 
 
@@ -105,6 +106,7 @@ class ExerciseServer:
             if not is_evaluator(seat):
                 host.watch(seat)
         self._saved_at = time.monotonic()
+        self._resettle_at = time.monotonic() + RESETTLE_S
         self._pending_push: asyncio.TimerHandle | None = None
         self._pushing = asyncio.Lock()  # one push of the views at a time: each connection's in order
         self._commands: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
@@ -171,6 +173,9 @@ class ExerciseServer:
             for conn, ack in acks:  # durable now
                 await self._send(conn, ack)
             self._push_soon()  # what they changed reaches every seat they concern
+            if time.monotonic() >= self._resettle_at:
+                resettle()
+                self._resettle_at = time.monotonic() + RESETTLE_S
 
     def _apply(self, conn: Connection, msg: dict[str, Any]) -> dict[str, Any]:
         cid = msg.get("id")
@@ -325,7 +330,9 @@ class ExerciseServer:
         """Serve until cancelled; ``ready`` is told the port once it listens (0 asks for a free one)."""
         # No compression: the views go out as changes, small, many times a second to every seat,
         # and deflating each was a third of a busy server's time.
-        settle_for_a_session()
+        # Young collections every 2,000 allocations: a few ms each, where the 10,000 a TUI uses cost
+        # 10-15 ms and the middle generation's 100+ ms, pauses that every seat in flight waits for.
+        settle_for_a_session(young=2_000)
         async with serve(self.handle, host, port, max_size=2 ** 20, compression=None) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:

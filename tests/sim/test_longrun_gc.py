@@ -99,3 +99,25 @@ def test_a_heap_settled_inside_a_run_or_a_frozen_block_is_never_thawed_by_it(tha
     finally:
         gc.unfreeze()
         gc.set_threshold(*saved)
+
+
+def test_a_settled_process_keeps_its_threshold_during_a_run_and_resettles_its_survivors(thawed):
+    # A server settles for short pauses (young collections every 2,000 allocations): a run inside
+    # it must not raise that to the batch runs' 50,000, whose collections paused every seat.
+    saved = gc.get_threshold()
+    try:
+        longrun.resettle()  # not settled: nothing is frozen
+        assert gc.get_freeze_count() == 0
+        longrun.settle_for_a_session(young=2_000)
+        seen = []
+        ex = Exercise(scenario(duration="1h"))
+        ex.after(30.0, lambda: seen.append(gc.get_threshold()[0]))
+        ex.run()
+        assert seen == [2_000]
+        frozen = gc.get_freeze_count()
+        kept = [[] for _ in range(1_000)]  # survivors of the session's last seconds (lists: tracked by the collector)
+        longrun.resettle()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
