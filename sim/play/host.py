@@ -500,7 +500,9 @@ class PlayHost:
 
     def form_for(self, seat: str, request: str, notice_kind: str = "red") -> DraftRequest:
         """The form to edit: the seat's draft as it stands, or a new one — for a request the
-        scenario foresees (its id), with its kind and the subject's identity filled in."""
+        scenario foresees (its id), with its kind and the subject's identity filled in, and a
+        Silver request's measures as the scenario's draft asks them (striking any coercive one is
+        the person's to do)."""
         ex, home = self._ex, seat.partition(":")[2]
         d = ex.acts.drafts.get(request)
         if d is not None and d.requester == home:
@@ -511,7 +513,7 @@ class PlayHost:
             return DraftRequest(request, notice_kind)
         form = ex.acts.identity_form(truth.subject)
         return DraftRequest(request, truth.kind, truth.subject, truth.purpose, truth.offence, None, None, (),
-                            tuple((k, form.get(k, "")) for k in REQUIRED_FIELDS[truth.kind]))
+                            tuple((k, form.get(k, "")) for k in REQUIRED_FIELDS[truth.kind]), tuple(truth.measures))
 
     def check_form(self, seat: str, draft: DraftRequest) -> tuple[str, ...]:
         """The review rules the form breaks as written (what the NDTF would object to), checked

@@ -11,7 +11,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from conftest import SCENARIOS
 from pydantic import ValidationError
 from test_notice_flow import INSTANT, at, events, one, person, run
 
@@ -143,3 +146,16 @@ def test_a_silver_notices_assets_are_checked_against_the_world(tmp_path):
     assert "the requesting country itself" in found["requests.0.assets.0.held_in"], found
     assert "JP is not in this exercise's world" in found["requests.0.assets.1.held_in"], found
     assert "already used by assets.0" in found["requests.0.assets.2.id"], found
+
+
+def test_a_person_drafting_the_scenarios_silver_request_starts_from_its_measures():
+    """The prosecutor's draft asks to freeze: the form a person opens says so, and its checks flag
+    it until the person strikes it (exercise 9, as played at the seat)."""
+    from sim.api import PlayHost, load_scenario
+
+    host = PlayHost.headless(load_scenario(SCENARIOS / "silver-asset-tracing.yaml").scenario, seed=1)
+    form = host.form_for("ncb:DE", "SN1")
+    assert form.measures == ("locate", "identify", "freeze")
+    assert any("it asks to freeze" in p for p in host.check_form("ncb:DE", form))
+    struck = dataclasses.replace(form, measures=("locate", "identify"))
+    assert not any("freeze" in p for p in host.check_form("ncb:DE", struck))
