@@ -71,6 +71,8 @@ class SeatView:
             self.recipients[e["diffusion"]] = set(e.get("to", ()))
         if self.role == "trainer":
             return e["t"]
+        if kind == "message.read" and self.role in ("ndtf", "ccc"):  # both read as GS: each sees only its own
+            return e["t"] if e.get("seat") == self.role else None
         if self.role == "ndtf":
             ok = kind.startswith(("notice.", "diffusion.")) or (
                 kind.startswith("message.") and "GS" in (e.get("from"), e.get("to"), e.get("actor")))
@@ -154,6 +156,8 @@ def audience(e: Mapping[str, Any]) -> frozenset[str] | None:
         if "GS" in parties:
             seats.add("ndtf")
         if kind == "message.escalated":
+            seats.add("ccc")
+        if kind == "message.read" and e.get("seat") == "ccc":
             seats.add("ccc")
         return frozenset(seats)
     return None

@@ -110,3 +110,16 @@ def test_an_ncb_view_holds_nothing_that_did_not_reach_it(sc):
                 assert e["country"] == code
             elif kind in ("arrest.provisional", "extradition.requested", "extradition.completed", "subject.released"):
                 assert code in (e["country"], e["requester"])
+
+
+def test_the_ccc_and_the_ndtf_each_see_only_their_own_reading():
+    """Both seats read as GS (the message.read's actor): the CCC's reading of an escalated message
+    reaches the CCC (its inbox shows it read), never the NDTF, and the other way round."""
+    from sim.engine.views import SeatView, audience
+
+    base = {"t": "2026-03-02T06:00:00Z", "kind": "message.read", "actor": "GS", "msg": 7}
+    for reader, other in (("ccc", "ndtf"), ("ndtf", "ccc")):
+        e = {**base, "seat": reader}
+        assert SeatView(reader).reach(e) == e["t"] and SeatView(other).reach(e) is None
+        assert reader in audience(e)
+        assert SeatView("ncb:FR").reach(e) is None and SeatView("trainer").reach(e) == e["t"]
