@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import FLAGSHIP
+from conftest import FLAGSHIP, MINIMAL_SCENARIO
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -50,9 +50,9 @@ class Recorded:
     """A host on the flagship (NCB France played by a person), with its journal as text and, for
     every session row, how long the journal was when the row was written."""
 
-    def __init__(self, path, people=("ncb:FR",)) -> None:
+    def __init__(self, path, people=("ncb:FR",), loaded=LOADED) -> None:
         self.path = path
-        self.store = new_session(path, LOADED, seed=None, policy=None, script=None, people=list(people))
+        self.store = new_session(path, loaded, seed=None, policy=None, script=None, people=list(people))
         self.journal = io.StringIO()
         self.host = PlayHost(SessionRun(self.store, journal=self.journal))
         self.rows_at: dict[str, int] = {}
@@ -217,10 +217,18 @@ def test_controls_before_the_clock_moves_replay_identically(tmp_path):
         r.close()
 
 
-def test_nothing_is_taken_once_the_exercise_has_ended(played):
-    played.host.catch_up(None)
-    out = played.host.submit("trainer", AddNote("late"))
-    assert isinstance(out, Refused) and "ended" in out.reason
+def test_nothing_is_taken_once_the_exercise_has_ended(tmp_path):
+    # The host's rule, whatever the exercise: a two-day one is run to its end (the flagship's 22
+    # days took half a minute for the same check).
+    (tmp_path / "t.yaml").write_text(MINIMAL_SCENARIO, encoding="utf-8")
+    r = Recorded(tmp_path / "s.db", loaded=load_scenario(tmp_path / "t.yaml"))
+    try:
+        r.host.catch_up(None)
+        assert r.host.finished
+        out = r.host.submit("trainer", AddNote("late"))
+        assert isinstance(out, Refused) and "ended" in out.reason
+    finally:
+        r.close()
 
 
 def test_views_are_immutable_data(played):
