@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FLAGSHIP
+from conftest import FLAGSHIP, MINIMAL_SCENARIO
 from textual.widgets import DataTable, Input, OptionList, Static
 from tui_helpers import app_for, cut_lines
 
@@ -22,8 +22,8 @@ from tui.screens.trainer import TRAINER_COMMANDS, RatingScreen, TrainerScreen, V
 from tui.widgets.inbox_table import InboxTable
 
 
-def trainer_app(**kw):
-    return make_app(str(FLAGSHIP), None, "t.db", clock=False, trainer=True, **kw)
+def trainer_app(scenario=FLAGSHIP, **kw):
+    return make_app(str(scenario), None, "t.db", clock=False, trainer=True, **kw)
 
 
 def tick(screen: TrainerScreen, seconds: float = 0.1) -> None:
@@ -174,7 +174,9 @@ async def test_a_seat_view_shows_that_seats_inbox_and_not_anothers(in_tmp):
 
 
 async def test_the_end_of_the_exercise_shows_a_panel_with_the_report_a_key_away(in_tmp):
-    app = trainer_app(automate=True)
+    # Any exercise's end: a two-day one (the flagship's 22 days took most of a minute to reach it).
+    Path("short.yaml").write_text(MINIMAL_SCENARIO, encoding="utf-8")
+    app = trainer_app(Path("short.yaml"), automate=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         panel = app.screen.query_one("#end-panel", Static)
