@@ -9,7 +9,8 @@ collector's sight and the youngest generation is collected less often; both are 
 the run ends, so a process that does other work (a batch worker, the TUI) is left as it was.
 Reference cycles are still collected: nothing is disabled. A heap the process froze for its
 whole life (``settle_for_a_session``: the TUI's, the exercise server's; ``frozen_while``: a process pool's,
-frozen before its workers fork) stays frozen after the run.
+frozen before its workers fork) stays frozen after the run; a settled process also keeps its own
+thresholds during a run (a server's are set for short pauses: every seat in flight waits for one).
 
 Whether the heap is frozen is kept here rather than asked of ``gc.get_freeze_count()``: that walks
 the whole frozen heap (about 0.07 ms per thousand objects), and a run is entered at every UI
