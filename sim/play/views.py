@@ -206,7 +206,6 @@ class SeatTracker:
         self._handled: set[int] = set()
         self._items: dict[int, InboxItem] = {}  # msg -> its inbox item as last made
         self._inbox_log: list[int] = []  # the message of each change to the inbox, in order
-        self.inbox_version = 0
         self.board_version = 0  # bumps when something the board is made of reaches the seat
         self._board: dict[str, list[tuple[str, Event]]] = {}
         self._board_upto = 0  # how much of ``seen`` is filed on the board
@@ -346,7 +345,6 @@ class SeatTracker:
     def _changed(self, msg: int) -> None:
         self._items.pop(msg, None)  # made again when next asked for
         self._inbox_log.append(msg)
-        self.inbox_version += 1
 
     def _item(self, msg: int) -> InboxItem:
         # Items are made once and again only when their message changes (the screen asks at each
@@ -355,6 +353,11 @@ class SeatTracker:
         if item is None:
             item = self._items[msg] = InboxItem(**self._inbox[msg], read=msg in self._read, handled=msg in self._handled)
         return item
+
+    @property
+    def inbox_version(self) -> int:
+        """Bumps at each change to the inbox: how many there have been."""
+        return len(self._inbox_log)
 
     def inbox(self) -> tuple[InboxItem, ...]:
         return tuple(self._item(msg) for msg in reversed(self._inbox))
