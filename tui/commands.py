@@ -27,7 +27,8 @@ class ExerciseCommands(Provider):
         screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, OperationsScreen):
             return
-        for hit in screen_hits(self, query, screen, COMMANDS):
+        offered = tuple(c for c in COMMANDS if screen.check_action(c[1], ()))  # (the trainer's: fewer)
+        for hit in screen_hits(self, query, screen, offered):
             yield hit
 
 

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from sim.api import Refused
+from sim.api import Refused, sentence_start
 from sim.play.commands import WithdrawRequest
 from sim.play.views import ArrestCaseView, BoardRow
 
@@ -225,7 +225,7 @@ class BoardScreen(Screen[None]):
         if isinstance(outcome, Refused):
             self.notify(f"Not withdrawn: {outcome.reason}", severity="warning")
         else:
-            self.notify(f"{what(r).capitalize()} {r.ref} withdrawn.")
+            self.notify(f"{sentence_start(what(r))} {r.ref} withdrawn.")
         self.redraw()
 
     # --- an arrest case on the seat's request ----------------------------------------------------
