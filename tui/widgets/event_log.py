@@ -5,18 +5,18 @@ A line-API widget. It was a RichLog, which renders each write at once into strip
 whole exercise, asks the widget's style (worked out from its ancestors at each asking) for every
 line it draws, and draws every line in view again after each write (its line cache is keyed by a
 line's place, and every line moves when the log scrolls); on a resize it wrote everything again.
-At maximum speed the log takes a screenful of new lines at each of its turns, so that was the
-log's turn: the new lines rendered, then all of them drawn again. Here a write parses the markup
-and wraps each new line at the panel's width (its height is what the scrollbar needs); a line's
-strip is made when it is drawn and kept while its text, its width and the panel's style stay the
-same, wherever it moves; the log keeps its last ``keep`` lines, so a long exercise holds a bounded
-log, not every line it ever showed.
+Here a write parses the markup and wraps each new line at the panel's width (its height is what
+the scrollbar needs); a line's strip is made when it is drawn and kept while its text, its width
+and the panel's style stay the same, wherever it moves; the style is read once a repaint; and the
+log keeps its last ``keep`` lines, so a long exercise holds a bounded log, not every line it
+showed. (The observer's log at maximum speed gets a screenful of new lines at each turn, so there
+every line in view is new and made once; a desk's log mostly moves by a line or two.)
 
 It looks and answers as the RichLog did: the same wrapping (Rich's, at the panel's width up to the
-app's console width, or at ``min_width`` in a narrower panel), colours (RichLog's stylesheet under this widget's name), keys
-and scrollbars (a scroll view's); a write scrolls to the end at once. Its frame is fixed
-(``FixedFrame``): every log is ``1fr`` high in the stylesheet, so new lines repaint the panel
-without a layout of the screen.
+app's console width, or at ``min_width`` in a narrower panel), colours (RichLog's stylesheet under
+this widget's name), keys and scrollbars (a scroll view's); a write scrolls to the end at once.
+Its frame is fixed (``FixedFrame``): every log is ``1fr`` high in the stylesheet, so new lines
+repaint the panel without a layout of the screen.
 """
 
 from __future__ import annotations
