@@ -25,7 +25,7 @@ from ..widgets.world_map import WorldMap
 from ..wording import Namer, decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import MIN_LOG_WIDTH, ClockedScreen, clock_state
+from .clocked import ClockedScreen, clock_state
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
 from .help import HelpScreen, WatchHelpScreen
@@ -78,7 +78,7 @@ class OperationsScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield InboxTable(watched_cells if self.driver.watching else inbox_cells, id="inbox")
-                yield EventLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
+                yield EventLog(id="event-log")
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
@@ -181,18 +181,16 @@ class OperationsScreen(ClockedScreen):
         rows = log.scrollable_content_region.height
         if not self.driver.paused and rows > 1:
             most = min(most, rows - 1)
+        lines = []
         if len(fresh) > most:
             fresh, dropped = fresh[-most:], len(fresh) - most
-            log.write(f"[dim]… {dropped} earlier events not shown[/dim]", scroll_end=False)
+            lines.append(f"[dim]… {dropped} earlier events not shown[/dim]")
         for _since, e in items:  # every question, so a later answer in the log can say what it was
             if e["kind"] == "decision.requested":
                 self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
-        if fresh:  # one write a tick: RichLog's cost is per write, its lines wrap one by one all the same
-            # Scrolled to the end at once, not after the next repaint as RichLog would: that
-            # drew the log twice for each write.
-            log.write("\n".join(log_line(since, e, self.driver, self._prompts) for since, e in fresh),
-                      scroll_end=False)
-            log.scroll_end(animate=False, immediate=True, x_axis=False)
+        lines += (log_line(since, e, self.driver, self._prompts) for since, e in fresh)
+        if lines:  # one write a turn, scrolled to its end at once
+            log.write("\n".join(lines))
         self._logged += len(items)
 
     def _map(self) -> None:
