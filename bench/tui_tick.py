@@ -25,8 +25,9 @@ to find which frames make the p95. Every frame also counts the Pilot's own wait 
 (``pilot.pause()``: about 1.2 ms of CPU an idle frame on the 2-core box), which Textual's timer
 does not have.
 
-Without ``--seat`` the screen is the observer's (the world baseline has no players): every NCB's
-traffic reaches its inbox, the heaviest view there is. ``--seat ncb:FR`` is a trainee's desk.
+Without ``--seat`` the screen is the observer's, the trainer's seat watching (the world baseline has
+no players): what every NCB sends the General Secretariat reaches its inbox, and everything that
+happens anywhere its log, the heaviest view there is. ``--seat ncb:FR`` is a trainee's desk.
 """
 
 from __future__ import annotations
