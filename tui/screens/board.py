@@ -123,6 +123,7 @@ class BoardScreen(Screen[None]):
                           _when(r.since), _when(r.deadline) if r.deadline else "—", key=r.ref)
         if not rows:
             self.query_one("#board-history", Static).update(
+                "No arrest yet: each arrest of the exercise appears here with its history." if d.watching else
                 "No case yet: a request you draft (r on the operations screen) appears here, and an arrest "
                 "made on your request (p: ask an NCB to arrest a person).")
             return

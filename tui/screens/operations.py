@@ -236,7 +236,7 @@ class OperationsScreen(ClockedScreen):
     def action_open_decision(self, decision_id: str | None = None) -> None:
         waiting = self.driver.my_decisions()
         if not waiting:
-            self.notify("No decision is waiting for you.")
+            self.notify("No decision is waiting." if self.driver.watching else "No decision is waiting for you.")
             return
         q = next((d for d in waiting if d.id == decision_id), waiting[0])
         hints = next((p.hints for p in self.driver.host.scenario.players if p.seat == self.driver.seat), True)

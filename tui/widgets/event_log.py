@@ -148,8 +148,8 @@ class EventLog(FixedFrame, ScrollView, can_focus=True):
         # end panel, would otherwise hide the newest lines): judged at the size it had.
         at_end = not self._wrap_width or self.scroll_y >= self.line_count - self._rows
         self._rows = self.scrollable_content_region.height
-        # As RichLog wrapped: at the panel's width, or the app's console's if narrower (Rich's
-        # default 80: RichLog measures a line against it), and never under ``min_width``.
+        # As RichLog wrapped: at the panel's width, or the app's console's if narrower (the
+        # terminal's width; 80 in a headless test), and never under ``min_width``.
         width = max(min(self.scrollable_content_region.width, self.app.console.width), self.min_width)
         if width != self._wrap_width:
             self._wrap_width, self._widest = width, 0
