@@ -87,3 +87,22 @@ async def test_a_shorter_panel_still_shows_the_newest_line():
         await pilot.pause()
         await pilot.pause()
         assert log.scroll_y == 0
+
+
+async def test_a_reader_scrolled_back_keeps_the_line_they_read_when_the_panel_is_narrowed():
+    app = LogApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        log = app.query_one(EventLog)
+        for n in range(200):
+            log.write(f"{LONG} {n}")
+        await pilot.pause()
+        log.scroll_to(y=log._ends[119], animate=False, immediate=True)  # line 120 at the top
+        await pilot.pause()
+        assert _shown(log)[0].startswith("03-04 15:32") and log.line_count > 200
+        top = _shown(log)[0]
+        await pilot.resize_terminal(50, 12)  # every line now wraps onto more rows
+        await pilot.pause()
+        await pilot.pause()
+        shown = _shown(log)
+        assert shown[0].startswith("03-04 15:32")
+        assert any(line.rstrip().endswith("file 120") for line in shown[:4]), (top, shown)

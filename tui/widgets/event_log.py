@@ -152,6 +152,8 @@ class EventLog(FixedFrame, ScrollView, can_focus=True):
         # terminal's width; 80 in a headless test), and never under ``min_width``.
         width = max(min(self.scrollable_content_region.width, self.app.console.width), self.min_width)
         if width != self._wrap_width:
+            # A reader scrolled back keeps the line at the top of the panel there, wrapped anew.
+            top = bisect_right(self._ends, int(self.scroll_y)) if self._ends else 0
             self._wrap_width, self._widest = width, 0
             self._wrapped.clear()
             self._strips.clear()
@@ -162,6 +164,8 @@ class EventLog(FixedFrame, ScrollView, can_focus=True):
                 self._ends.append(total)
             self._sized()
             self.refresh()
+            if not at_end:
+                self.scroll_to(y=self._ends[top - 1] if top else 0, animate=False, immediate=True)
         if at_end:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
 
