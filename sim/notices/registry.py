@@ -41,7 +41,10 @@ class Record:
     visible_since: float = math.inf  # when it entered a visible state (publication, circulation)
     background: bool = False
     reason: str | None = None  # why it was refused, purged, cancelled or deleted
-    history: list[tuple[float, str]] = field(default_factory=list)
+    # (when, state) of every move, in time order. A tuple of tuples of a number and a text, which
+    # the garbage collector stops tracking the first time it sees them: a year's records keep
+    # theirs to the end, hundreds of thousands at eight times the volume.
+    history: tuple[tuple[float, str], ...] = ()
     # Names it lists beyond the subject's own, with when each was listed: a check finds it under these.
     aliases: dict[str, float] = field(default_factory=dict)
 
@@ -133,7 +136,7 @@ class Registry:
         self._enter(rec)
         if rec.visible:
             rec.visible_since = t
-        rec.history.append((t, rec.state))
+        rec.history += ((t, rec.state),)
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
         journal = self.journal
         if not journal.skip(t, kind):
@@ -148,12 +151,12 @@ class Registry:
         ``since``: ``notice.published``, or ``diffusion.sent`` for a diffusion (which was also
         reviewed and found compliant before the start)."""
         self._enter(rec)
-        rec.history.append((published_at, rec.state))
+        rec.history += ((published_at, rec.state),)
         for action in ("approve",) if rec.kind == "diffusion" else ("publish",):
             new, _event = rec.machine.next(rec.state, action)
             self._count(rec.state, new)
             rec.state = new
-            rec.history.append((published_at, new))
+            rec.history += ((published_at, new),)
         rec.visible_since = published_at
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.published"
         self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state,
@@ -170,7 +173,7 @@ class Registry:
             rec.visible_since = t
         elif not rec.visible:
             rec.visible_since = math.inf
-        rec.history.append((t, new))
+        rec.history += ((t, new),)
         if "reason" in fields:
             rec.reason = fields["reason"]
         journal = self.journal
