@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .machines import DIFFUSION, NOTICE, VISIBLE, Machine
 from .rules import Finding
@@ -41,10 +41,11 @@ class Record:
     visible_since: float = math.inf  # when it entered a visible state (publication, circulation)
     background: bool = False
     reason: str | None = None  # why it was refused, purged, cancelled or deleted
-    # (when, state) of every move, in time order. A tuple of tuples of a number and a text, which
-    # the garbage collector stops tracking the first time it sees them: a year's records keep
-    # theirs to the end, hundreds of thousands at eight times the volume.
-    history: tuple[tuple[float, str], ...] = ()
+    # Every move as when, state, when, state, ... in time order (``history`` pairs them): one
+    # tuple of numbers and texts, which the garbage collector stops tracking the first time it
+    # sees it. A year's records keep theirs to the end, hundreds of thousands at eight times the
+    # volume, and a tuple per move was most of what the collector scanned.
+    moves: tuple[float | str, ...] = ()
     # Names it lists beyond the subject's own, with when each was listed: a check finds it under these.
     aliases: dict[str, float] = field(default_factory=dict)
 
@@ -71,13 +72,18 @@ class Record:
         answers when a hit is checked with it): visible, and sent to it if a diffusion."""
         return self.visible and (self.recipients is None or country in self.recipients)
 
+    @property
+    def history(self) -> tuple[tuple[float, str], ...]:
+        """(when, state) of every move, in time order."""
+        moves = self.moves
+        return tuple(zip(cast("tuple[float, ...]", moves[0::2]), cast("tuple[str, ...]", moves[1::2]), strict=True))
+
     def visible_then(self, t: float) -> bool:
         """Whether the record was in a visible state at instant ``t`` (the last move at or
-        before ``t`` counts; history is in time order)."""
-        states = VISIBLE[self.machine.name]
+        before ``t`` counts; moves are in time order)."""
         for when, state in reversed(self.history):
             if when <= t:
-                return state in states
+                return state in VISIBLE[self.machine.name]
         return False
 
 
@@ -136,7 +142,7 @@ class Registry:
         self._enter(rec)
         if rec.visible:
             rec.visible_since = t
-        rec.history += ((t, rec.state),)
+        rec.moves += (t, rec.state)
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
         journal = self.journal
         if not journal.skip(t, kind):
@@ -151,12 +157,12 @@ class Registry:
         ``since``: ``notice.published``, or ``diffusion.sent`` for a diffusion (which was also
         reviewed and found compliant before the start)."""
         self._enter(rec)
-        rec.history += ((published_at, rec.state),)
+        rec.moves += (published_at, rec.state)
         for action in ("approve",) if rec.kind == "diffusion" else ("publish",):
             new, _event = rec.machine.next(rec.state, action)
             self._count(rec.state, new)
             rec.state = new
-            rec.history += ((published_at, new),)
+            rec.moves += (published_at, new)
         rec.visible_since = published_at
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.published"
         self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state,
@@ -173,7 +179,7 @@ class Registry:
             rec.visible_since = t
         elif not rec.visible:
             rec.visible_since = math.inf
-        rec.history += ((t, new),)
+        rec.moves += (t, new)
         if "reason" in fields:
             rec.reason = fields["reason"]
         journal = self.journal

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -254,7 +255,7 @@ class NdtfReview:
         self.ex.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,
                      extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. " + (
                          "Complete the form and resubmit it." if case.person else "Please complete the request.")},
-                     then=lambda _m: self._answer_info(rec, case, supplied))
+                     then=partial(self._answer_info, rec, case, supplied))  # (no closure over this frame)
         outcome = yield supplied | env.timeout(self.info_deadline)
         case.supplied = None
         if supplied not in outcome or rec.state != "info_requested":
@@ -268,7 +269,7 @@ class NdtfReview:
         yield from self._hands_on(0.5)
         return True
 
-    def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event) -> None:
+    def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event, _question: object = None) -> None:
         """The requesting NCB has read the NDTF's question; it drafts an answer if it can, or its
         officer decides how to answer (a scenario request with ``on_return: decision``)."""
         req = None if case.person else self.ex.acts.truth(rec.id, rec.requester)
