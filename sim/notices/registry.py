@@ -10,13 +10,16 @@ General Secretariat's live answer) before acting on it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 from .machines import DIFFUSION, NOTICE, VISIBLE, Machine
 from .rules import Finding
 
 _NOTICE_VISIBLE, _DIFFUSION_VISIBLE = VISIBLE[NOTICE.name], VISIBLE[DIFFUSION.name]
+NO_ALIASES: Mapping[str, float] = MappingProxyType({})
 
 if TYPE_CHECKING:
     import simpy
@@ -46,8 +49,10 @@ class Record:
     # sees it. A year's records keep theirs to the end, hundreds of thousands at eight times the
     # volume, and a tuple per move was most of what the collector scanned.
     moves: tuple[float | str, ...] = ()
-    # Names it lists beyond the subject's own, with when each was listed: a check finds it under these.
-    aliases: dict[str, float] = field(default_factory=dict)
+    # Names it lists beyond the subject's own, with when each was listed: a check finds it under
+    # these. Most records (every background one) list none and share one empty mapping; adding
+    # names gives the record a dict of its own (Registry.add_aliases).
+    aliases: Mapping[str, float] = field(default_factory=lambda: NO_ALIASES)
 
     def lists_name(self, name: str, real_name: str, t: float = math.inf) -> bool:
         """Whether a nominal check under ``name`` finds this record as it was at ``t`` (a MIND
@@ -207,8 +212,10 @@ class Registry:
         """The requester adds names the person uses to its record (``notice.updated`` or
         ``diffusion.updated``): from now on a check finds it under them too."""
         added = [n for n in names if n not in rec.aliases]
+        aliases = dict(rec.aliases)
         for n in added:
-            rec.aliases[n] = t
+            aliases[n] = t
+        rec.aliases = aliases
         kind = "diffusion.updated" if rec.kind == "diffusion" else "notice.updated"
         self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state, aliases=sorted(rec.aliases),
                           added=added)
