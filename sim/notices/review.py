@@ -57,10 +57,10 @@ GROUNDS = {ART83_PENALTY: ("red", "diffusion"), ART83_EXCLUDED: ("red", "diffusi
 VALIDITY_MINUTES = VALIDITY_YEARS * 365.25 * 1440
 
 
-@dataclass(slots=True)
-class Case:
+@dataclass(slots=True, eq=False)
+class Case(Review):
     """What the review needs beyond the record: the rules its form breaks, what it shows the
-    reviewer, and how its NCB behaves. Art. 2 / Art. 3 findings in ``findings`` (the case's ground
+    reviewer, and how its NCB behaves; and the review itself, step by step (``Review``). Art. 2 / Art. 3 findings in ``findings`` (the case's ground
     truth) are never read by the review: it judges those from ``indications``."""
 
     findings: Sequence[Finding]  # (never changed in place: replaced as the form is completed)
@@ -113,11 +113,7 @@ class NdtfReview:
         if rec.recipients is not None:
             fields["to"] = sorted(rec.recipients)
         self.ex.registry.add(rec, self.env.now, **fields)
-        review = Review(self, rec, case)  # its first step runs now, its next on the events it waits for
-        if rec.kind == "diffusion":
-            review.diffusion()
-        else:
-            review.notice()
+        case.start(self, rec)
 
     def refugee_now(self, rec: Record) -> Finding | None:
         # The refugee rule depends on the moment: status may be confirmed while the request waits.

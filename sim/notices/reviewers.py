@@ -14,9 +14,9 @@ garbage collector scanned as they aged; a waiting ``Review`` is one object.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import simpy
 
@@ -101,19 +101,32 @@ Step = Callable[["Review"], None]
 class Review:
     """One request's way through the NDTF's review: each event it waits for calls it, and it runs
     its next step (``then``). What a step needs later is kept here (the reviewer's work factor and
-    the step after it, the covert findings a detailed review may confirm)."""
+    the step after it, the covert findings a detailed review may confirm).
 
-    __slots__ = ("after", "case", "covert", "factor", "ndtf", "rec", "then")
-    # Set by the step that needs them before any step reads them.
+    It is the base of the request's ``Case`` (review.py): a request in flight is one object, not a
+    case and a review that points to it; at eight times the world's volume tens of thousands
+    wait for a reviewer at once, and each object of theirs is scanned by the garbage collector."""
+
+    __slots__ = ("after", "covert", "factor", "ndtf", "rec", "then")
+    # Set by ``start`` (ndtf, rec), or by the step that needs them before any step reads them.
+    ndtf: NdtfReview
+    rec: Record
     then: Step
     after: Step
     factor: float
-    covert: list[Finding]
+    covert: Sequence[Finding]
 
-    def __init__(self, ndtf: NdtfReview, rec: Record, case: Case) -> None:
-        self.ndtf = ndtf
-        self.rec = rec
-        self.case = case
+    @property
+    def case(self) -> Case:
+        return cast("Case", self)
+
+    def start(self, ndtf: NdtfReview, rec: Record) -> None:
+        """The review of ``rec`` begins: its first step runs now, its next on the events it waits for."""
+        self.ndtf, self.rec = ndtf, rec
+        if rec.kind == "diffusion":
+            self.diffusion()
+        else:
+            self.notice()
 
     def __call__(self, _event: simpy.Event) -> None:
         self.then(self)
@@ -168,7 +181,7 @@ class Review:
         ndtf = self.ndtf
         covert = [f for f in found if f.reason in COVERT]
         if covert or ndtf.u() < ndtf.settings.doubt_share:
-            self.covert = covert
+            self.covert = covert or ()  # (most have none: no empty list kept while they wait)
             self.wait(ndtf.detailed(), Review._notice_detailed)
             return
         self._notice_verdict(None)
