@@ -28,7 +28,7 @@ from ..scenario.parameters import distribution
 from .filing import KIND_NAMES
 from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS, VALIDITY_YEARS
 from .registry import Record
-from .reviewers import Review, Reviewers
+from .reviewers import MAX_ASKS, Review, Reviewers
 from .rules import (
     ART83_EXCLUDED,
     ART83_PENALTY,
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from ..scenario.cases import Request
 
 GS = "GS"
-MAX_ASKS = 3  # the NDTF asks for missing data at most this often before it refuses the request
 # The refusal grounds that apply only to some kinds (the others apply to every kind).
 GROUNDS = {ART83_PENALTY: ("red", "diffusion"), ART83_EXCLUDED: ("red", "diffusion", "silver"),
            SILVER_PENALTY: ("silver",), SILVER_COERCIVE: ("silver",)}
@@ -151,33 +150,6 @@ class NdtfReview:
     def refuse(self, rec: Record, reason: str, detail: str) -> None:
         self.ex.registry.move(rec, "refuse", self.env.now, GS, reason=reason, detail=detail)
 
-    def notice_checks(self, review: Review, found: list[Finding]):
-        """A notice request's overt checks when its form has gaps: the NCB is asked for more
-        (at most ``MAX_ASKS`` times) and the completed form checked again; then on as any other."""
-        rec, case = review.rec, review.case
-        while True:
-            returned = self.returned(found, case)
-            overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY
-                     and not any(r.reason == f.reason for r in returned)]
-            if overt:
-                self.refuse(rec, overt[0].reason, overt[0].detail)
-                return
-            gaps = returned + [f for f in found if f.reason == DATA_QUALITY]
-            if not gaps:
-                break
-            case.threshold_asked = case.threshold_asked or bool(returned)
-            if case.asks >= MAX_ASKS:
-                self.refuse(rec, DATA_QUALITY, gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
-                return
-            completed = yield from self._ask_for_info(rec, case, gaps[0])
-            if rec.state == "cancelled":
-                return  # the NCB withdrew it instead of completing it
-            if not completed:
-                self.refuse(rec, DATA_QUALITY, gaps[0].detail + "; the NCB did not complete the request in time")
-                return
-            found = self.current_findings(rec, case)  # the form as the NCB completed it
-        review.notice_checked(found)
-
     def notice_decided(self, review: Review, verdict: Finding | None):
         """A person playing the NDTF decides on a notice request (the automated verdict recommended)."""
         rec = review.rec
@@ -241,7 +213,17 @@ class NdtfReview:
             right = visible[0].reason if visible else "publish"
 
     def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
-        """Ask the requesting NCB for the missing data; True when it arrives before the deadline."""
+        """Ask the requesting NCB for the missing data; True when it arrives before the deadline
+        (a generator's way; ``Review.ask`` for the common one)."""
+        yield self.ask_for_info(rec, case, gap)
+        if not self.info_arrived(rec, case):
+            return False
+        yield from self._hands_on(0.5)
+        return True
+
+    def ask_for_info(self, rec: Record, case: Case, gap: Finding) -> simpy.Event:
+        """Send the NCB the question; the event that succeeds when its answer arrives or the
+        deadline passes, whichever first (then ``info_arrived``)."""
         env, reg = self.ex.env, self.ex.registry
         reg.move(rec, "ask_info", env.now, GS, detail=gap.detail)
         case.asks += 1
@@ -252,9 +234,15 @@ class NdtfReview:
                      extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. " + (
                          "Complete the form and resubmit it." if case.person else "Please complete the request.")},
                      then=partial(self._answer_info, rec, case, supplied))  # (no closure over this frame)
-        outcome = yield supplied | env.timeout(self.info_deadline)
-        case.supplied = None
-        if supplied not in outcome or rec.state != "info_requested":
+        return supplied | env.timeout(self.info_deadline)
+
+    def info_arrived(self, rec: Record, case: Case) -> bool:
+        """Whether the NCB's answer arrived in time (and the request is still waiting for it):
+        then the form is as the NCB completed it, and the record says so."""
+        env, reg = self.ex.env, self.ex.registry
+        supplied, case.supplied = case.supplied, None
+        # Processed by the time the first of it and the deadline is: what the condition's value holds.
+        if supplied is None or not supplied.processed or rec.state != "info_requested":
             return False
         if not case.person:  # the automation's answer completes the form
             req = self.ex.acts.truth(rec.id, rec.requester)
@@ -262,7 +250,6 @@ class NdtfReview:
                              else completed_form(req) if req is not None and req.case_file is not None
                              else [f for f in case.findings if f.reason != DATA_QUALITY])
         reg.move(rec, "info_supplied", env.now, rec.requester)
-        yield from self._hands_on(0.5)
         return True
 
     def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event, _question: object = None) -> None:
@@ -362,28 +349,6 @@ class NdtfReview:
         if rec.state == "blocked":
             self.ex.registry.move(rec, "keep" if outcome == "keep" else "delete", self.ex.env.now, "CCF",
                                   reason="ccf_decision")
-
-    def diffusion_checks(self, review: Review, found: list[Finding]):
-        """A diffusion's checks when its form has gaps: the NCB is asked for more (at most
-        ``MAX_ASKS`` times) and the completed form checked again; then on as any other."""
-        rec, case = review.rec, review.case
-        problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
-        while not problems:
-            gaps = [f for f in found if f.reason == DATA_QUALITY]
-            if not gaps:
-                break
-            if case.asks >= MAX_ASKS:
-                problems = gaps
-                break
-            completed = yield from self._ask_for_info(rec, case, gaps[0])
-            if rec.state not in ("circulated", "info_requested"):
-                return  # cancelled or deleted meanwhile
-            if not completed:
-                problems = gaps
-                break
-            found = self.current_findings(rec, case)  # the form as the NCB completed it
-            problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
-        review.diffusion_checked(found, problems)
 
     def diffusion_decided(self, review: Review, problems: list[Finding]):
         """A person playing the NDTF decides on a diffusion (the automated verdict recommended)."""

@@ -1,14 +1,15 @@
 """The NDTF's reviewers, and a request's way through their review one event at a time.
 
 A request's review is a chain of steps, each run from the callbacks of the event it waits for
-(its screening's end, a reviewer's turn, the reviewer's work done), in the step of the
-simulation a SimPy process would resume in, so what happens at an instant keeps its order. The
-common way (screened, looked at, perhaps a detailed review, the verdict) is one ``Review`` object
-per request in flight, whose steps are plain functions; the rarer ways (asking the NCB for more,
-a person playing the NDTF) go on as generators run by ``drive``. In a year at eight times the
-request volume tens of thousands of requests wait for a reviewer at once: as generators, each
-held two generators, a wake-up event, its callbacks, a closure and its cells, all of which the
-garbage collector scanned as they aged; a waiting ``Review`` is one object.
+(its screening's end, a reviewer's turn, the reviewer's work done, the NCB's answer or the
+deadline for it), in the step of the simulation a SimPy process would resume in, so what happens
+at an instant keeps its order. Its way (screened, looked at, the NCB asked for more if the form
+has gaps, perhaps a detailed review, the verdict) is run by the request's ``Case``, a ``Review``,
+whose steps are plain functions; only a person playing the NDTF goes on as a generator run by
+``drive``. In a year at eight times the request volume tens of thousands of requests wait for a
+reviewer or an NCB at once: as generators, each held two or three generators, a wake-up event,
+its callbacks, a closure and its cells, all of which the garbage collector scanned as they aged;
+a waiting request is one object.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING, Any, cast
 import simpy
 
 from .rules import COVERT, DATA_QUALITY, OVERT, Finding
+
+MAX_ASKS = 3  # the NDTF asks for missing data at most this often before it refuses the request
 
 if TYPE_CHECKING:
     from .registry import Record
@@ -96,6 +99,7 @@ class Reviewers:
 
 
 Step = Callable[["Review"], None]
+Answered = Callable[["Review", bool], None]  # True: the NCB completed the request in time
 
 
 class Review:
@@ -107,7 +111,7 @@ class Review:
     case and a review that points to it; at eight times the world's volume tens of thousands
     wait for a reviewer at once, and each object of theirs is scanned by the garbage collector."""
 
-    __slots__ = ("after", "covert", "factor", "ndtf", "rec", "then")
+    __slots__ = ("after", "answered", "covert", "factor", "found", "gap", "ndtf", "rec", "then")
     # Set by ``start`` (ndtf, rec), or by the step that needs them before any step reads them.
     ndtf: NdtfReview
     rec: Record
@@ -115,6 +119,9 @@ class Review:
     after: Step
     factor: float
     covert: Sequence[Finding]
+    gap: Finding  # what the NDTF asked the NCB for last
+    answered: Answered  # the step once the NCB has answered (or not, by the deadline)
+    found: list[Finding]  # a diffusion's findings when the NCB was asked for more
 
     @property
     def case(self) -> Case:
@@ -154,6 +161,21 @@ class Review:
         self.ndtf.reviewers.done()  # handed over first, as the reviewer's generator did
         self.after(self)
 
+    def ask(self, gap: Finding, answered: Answered) -> None:
+        """Ask the requesting NCB for what ``gap`` says is missing; when it answers or the deadline
+        passes (whichever first), and a reviewer has looked at an answer, ``answered``."""
+        self.gap, self.answered, self.then = gap, answered, Review._info_arrived
+        self.ndtf.ask_for_info(self.rec, self.case, gap).callbacks.append(self)
+
+    def _info_arrived(self) -> None:
+        if not self.ndtf.info_arrived(self.rec, self.case):
+            self.answered(self, False)
+            return
+        self.hands_on(0.5, Review._answer_read)
+
+    def _answer_read(self) -> None:
+        self.answered(self, True)
+
     # A notice request: screened (calendar time), a reviewer's first look, the NCB asked for more
     # if the form has gaps (a generator: NdtfReview.notice_checks), a detailed review for those in
     # doubt and those whose indications show a problem, the verdict.
@@ -168,13 +190,42 @@ class Review:
         ndtf, rec, case = self.ndtf, self.rec, self.case
         found = ndtf.current_findings(rec, case)
         if any(f.reason == DATA_QUALITY for f in found) or ndtf.returned(found, case):
-            drive(ndtf.notice_checks(self, found))  # (it runs the checks from the start)
+            self.notice_checks(found)  # (it runs the checks from the start)
             return
         overt = [f for f in found if f.reason in OVERT]
         if overt:
             ndtf.refuse(rec, overt[0].reason, overt[0].detail)
             return
         self.notice_checked(found)
+
+    def notice_checks(self, found: list[Finding]) -> None:
+        """The overt checks when the form has gaps: the NCB is asked for more (at most
+        ``MAX_ASKS`` times) and the completed form checked again; then on as any other."""
+        ndtf, rec, case = self.ndtf, self.rec, self.case
+        returned = ndtf.returned(found, case)
+        overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY
+                 and not any(r.reason == f.reason for r in returned)]
+        if overt:
+            ndtf.refuse(rec, overt[0].reason, overt[0].detail)
+            return
+        gaps = returned + [f for f in found if f.reason == DATA_QUALITY]
+        if not gaps:
+            self.notice_checked(found)
+            return
+        case.threshold_asked = case.threshold_asked or bool(returned)
+        if case.asks >= MAX_ASKS:
+            ndtf.refuse(rec, DATA_QUALITY, gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
+            return
+        self.ask(gaps[0], Review._notice_answered)
+
+    def _notice_answered(self, completed: bool) -> None:
+        ndtf, rec = self.ndtf, self.rec
+        if rec.state == "cancelled":
+            return  # the NCB withdrew it instead of completing it
+        if not completed:
+            ndtf.refuse(rec, DATA_QUALITY, self.gap.detail + "; the NCB did not complete the request in time")
+            return
+        self.notice_checks(ndtf.current_findings(rec, self.case))  # the form as the NCB completed it
 
     def notice_checked(self, found: list[Finding]) -> None:
         """The form passed the overt checks: a detailed review if in doubt, then the verdict."""
@@ -219,9 +270,33 @@ class Review:
         found = ndtf.current_findings(rec, self.case)
         problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
         if not problems and any(f.reason == DATA_QUALITY for f in found):
-            drive(ndtf.diffusion_checks(self, found))  # (it runs the checks from the start)
+            self.diffusion_checks(found)  # (it runs the checks from the start)
             return
         self.diffusion_checked(found, problems)
+
+    def diffusion_checks(self, found: list[Finding]) -> None:
+        """The checks when the form has gaps: the NCB is asked for more (at most ``MAX_ASKS``
+        times) and the completed form checked again; then on as any other."""
+        problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
+        if not problems:
+            gaps = [f for f in found if f.reason == DATA_QUALITY]
+            if gaps and self.case.asks >= MAX_ASKS:
+                problems = gaps
+            elif gaps:
+                self.found = found
+                self.ask(gaps[0], Review._diffusion_answered)
+                return
+        self.diffusion_checked(found, problems)
+
+    def _diffusion_answered(self, completed: bool) -> None:
+        ndtf, rec = self.ndtf, self.rec
+        if rec.state not in ("circulated", "info_requested"):
+            return  # cancelled or deleted meanwhile
+        if not completed:
+            found = self.found
+            self.diffusion_checked(found, [f for f in found if f.reason == DATA_QUALITY])
+            return
+        self.diffusion_checks(ndtf.current_findings(rec, self.case))  # the form as the NCB completed it
 
     def diffusion_checked(self, found: list[Finding], problems: list[Finding]) -> None:
         ndtf, rec = self.ndtf, self.rec
