@@ -243,7 +243,7 @@ class SeatActs:
         ex = self.ex
         rec = Record(d.request, d.kind, d.requester, d.subject, ex.env.now,
                      purpose=d.purpose or DEFAULT_PURPOSE.get(d.kind),
-                     recipients=frozenset(d.to) if d.kind == "diffusion" else None,
+                     recipients=tuple(sorted(set(d.to))) if d.kind == "diffusion" else None,
                      public=truth.public_extract if truth else False,
                      aliases=dict.fromkeys(truth.aliases, ex.env.now) if truth else {})
         # A person answers the NDTF by correcting the form; the automation as the scenario says.

@@ -49,7 +49,7 @@ class InMotion:
             ago = minutes(req.published)
             rec = Record(req.id, req.kind, req.by, req.subject, ex.env.now - ago,
                          purpose=req.purpose or DEFAULT_PURPOSE.get(req.kind),
-                         recipients=frozenset(req.to) if req.kind == "diffusion" else None,
+                         recipients=tuple(sorted(set(req.to))) if req.kind == "diffusion" else None,
                          public=req.public_extract, aliases=dict.fromkeys(req.aliases, ex.env.now - ago))
             case = Case([], **aftermath(req))
             fields: dict[str, Any] = {"aliases": sorted(req.aliases)} if req.aliases else {}

@@ -121,8 +121,8 @@ class BackgroundRequests:
                 # As _pick from the other codes, without building that list: the k-th other code is
                 # codes[k], or codes[k + 1] from the requester's place on.
                 n = len(codes) - 1
-                recipients = frozenset(codes[k + (k >= at)] for k in
-                                       (int(u() * n) for _ in range(1 + int(u() * 8)))) if n else frozenset()
+                recipients = tuple(sorted({codes[k + (k >= at)] for k in
+                                           (int(u() * n) for _ in range(1 + int(u() * 8)))})) if n else ()
             rec = Record(free_id(), kind, requester, None, env.now, purpose=purpose,
                          recipients=recipients, public=public, background=True)
             if diffusion:

@@ -43,7 +43,10 @@ class Record:
     subject: str | None
     requested_at: float
     purpose: str | None = None
-    recipients: frozenset[str] | None = None  # None: every NCB (notices)
+    # A diffusion's recipients, in order and each once; None: every NCB (notices). A tuple, not a
+    # frozenset: read by membership (a few codes) and sorted, and a tuple of texts is dropped by
+    # the garbage collector once it has seen it (a year's diffusions keep theirs to the end).
+    recipients: tuple[str, ...] | None = None
     public: bool = False
     findings: tuple[Finding, ...] = ()
     state: str = ""

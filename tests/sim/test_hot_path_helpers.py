@@ -89,7 +89,7 @@ def test_a_move_writes_the_records_fields_then_state_then_its_own_and_keeps_the_
 
 def test_a_move_nobody_reads_is_counted_and_still_moves_the_record():
     reg, _sink, journal = _journaled(keep=False)
-    rec = Record("B2", "diffusion", "FR", None, 0.0, recipients=frozenset({"DE"}))
+    rec = Record("B2", "diffusion", "FR", None, 0.0, recipients=("DE",))
     reg.add(rec, 0.0, to=["DE"])
     assert rec.visible and rec.visible_since == 0.0
     reg.move(rec, "purge", 3.0, "GS", reason="art3")

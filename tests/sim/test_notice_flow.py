@@ -358,7 +358,7 @@ def test_record_leaving_visible_state_disappears_everywhere():
 
 def test_diffusion_record_is_visible_only_to_its_recipients():
     reg = _registry()
-    rec = reg.add(Record("D1", "diffusion", "FR", "S1", 0.0, purpose="arrest", recipients=frozenset({"ES"})), 5.0)
+    rec = reg.add(Record("D1", "diffusion", "FR", "S1", 0.0, purpose="arrest", recipients=("ES",)), 5.0)
     assert rec.visible and rec.visible_since == 5.0
     assert [r.id for r in reg.visible_at("S1", "ES", "find", 5.0, None)] == ["D1"]
     assert reg.visible_at("S1", "DE", "find", 5.0, None) == []
