@@ -352,7 +352,9 @@ class ExerciseServer:
         # and deflating each was a third of a busy server's time.
         # Young collections every 2,000 allocations: a few ms each, where the 10,000 a TUI uses cost
         # 10-15 ms and the middle generation's 100+ ms, pauses that every seat in flight waits for.
-        settle_for_a_session(young=2_000)
+        # No full collection by itself: what survives is frozen every RESETTLE_S anyway, and on
+        # the 50-seat load a full one collected nothing and paused every seat 40-130 ms.
+        settle_for_a_session(young=2_000, full=False)
         async with serve(self.handle, host, port, max_size=2 ** 20, compression=None) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:
