@@ -19,7 +19,6 @@ given.)
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import os
 import tempfile
@@ -219,11 +218,6 @@ class PlayHost:
         return self._run.store.path
 
     # --- commands -------------------------------------------------------------------------------
-    def group(self) -> contextlib.AbstractContextManager[None]:
-        """Commands submitted inside share one durable commit at its end (see SessionStore.group):
-        nothing they did may be acknowledged before the block has left."""
-        return self._run.store.group() if self._run is not None else contextlib.nullcontext()
-
     def stage_writes(self) -> None:
         """From now on what the session records waits in memory for ``take_writes`` and ``write``
         (SessionStore.stage): the exercise server applies commands while earlier ones are being

@@ -36,7 +36,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -145,8 +145,7 @@ class SessionStore:
         self.format = fmt
         self.writable = writable
         self._lock_fd = lock_fd
-        self._grouped = False  # inside group(): records wait for the group's one commit
-        self._chain: tuple[str, int] | None = None  # in a group: (the chain's head, the next number)
+        self._chain: tuple[str, int] | None = None  # staging: (the chain's head, the next number)
         # Staging (the exercise server's): writes wait here, in order, for ``write_staged``.
         self._staged: list[tuple[str, tuple[Any, ...]]] | None = None
         self._writer: sqlite3.Connection | None = None  # write_staged's own connection
@@ -411,41 +410,16 @@ class SessionStore:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}
 
     # --- writing ----------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def group(self) -> Iterator[None]:
-        """Several commands' records made durable by one commit, at the end: the exercise server
-        takes the commands that arrived together as one group and acknowledges none of them before
-        the commit. A crash inside the group loses the whole group, none of it acknowledged."""
-        if self._grouped:
-            yield
-            return
-        if self._staged is not None:
-            raise RuntimeError("a group in a staging store: its records wait for write_staged")
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._grouped = True
-        self._chain = None
-        try:
-            yield
-            if self._chain is not None:  # the chain's head and count, once for the whole group
-                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (self._chain[0],))
-                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(self._chain[1] - 1),))
-        except BaseException:
-            self._grouped, self._chain = False, None
-            self.conn.execute("ROLLBACK")
-            raise
-        self._grouped, self._chain = False, None
-        self.conn.execute("COMMIT")
-
     def record_decision(self, decision: str, seat: str, option: str, sim_time: float, by: str) -> None:
         """Durable when this returns (WAL + synchronous=FULL): only then may the engine act. In a
-        ``group``, written now and durable at the group's commit (before any acknowledgement)."""
+        staging store, durable when the write that takes it has returned (before any acknowledgement)."""
         wall = _now()
         if self.format == "1":
             self._write("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
                         "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, wall, by))
             return
-        if self._grouped or self._staged is not None:
-            # The head and count move in memory; the group's end, or each staged write, stores them once.
+        if self._staged is not None:
+            # The head and count move in memory; each staged write stores them once.
             head, n = self._chain if self._chain is not None else self._chain_head()
             chain = link(head, n, decision, seat, option, sim_time, wall, by)
             self._write(_INSERT_DECISION, (n, decision, seat, option, sim_time, wall, by, chain))
@@ -473,8 +447,6 @@ class SessionStore:
         last ones are being made durable on a thread (the fsync no longer stops everything else),
         and acknowledges a command only once the write that holds it has returned. Reads see what
         was committed. ``unstage`` goes back to writing at once."""
-        if self._grouped:
-            raise RuntimeError("staging inside a group: the group's commit would write what is staged")
         if self._staged is None:
             self._staged = []
             self._chain = None  # read from the file at the first record: nothing is staged before it
