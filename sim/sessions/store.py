@@ -6,7 +6,9 @@ every decision with its sim time and seat, and evaluators' notes and ratings. Th
 stored: replaying (scenario, seed, decisions) rebuilds it byte for byte.
 
 A decision is committed before the engine acts on it, so killing the process at any moment
-loses no decision that was acknowledged.
+loses no decision that was acknowledged. The exercise server stages its writes instead
+(``stage``): recorded in memory before the engine acts, committed by a writer thread, and
+acknowledged only once that commit has returned.
 
 Opening checks the file before anything trusts it (``integrity``): SQLite's own
 ``quick_check``, the format, the type of every meta field and row, and — from format 2 — the
