@@ -1,6 +1,6 @@
 """TUI responsiveness on the world-baseline scenario (196 NCBs): start-up and one clock tick.
 
-    python bench/tui_tick.py [--ticks 100] [--speed max] [--seat ncb:FR]
+    python bench/tui_tick.py [--ticks 100] [--speed max] [--seat ncb:FR] [--split]
 
 Start-up: from creating the app to the first screen drawn (headless). Tick: one frame of the
 operations screen as its timer runs it (``OperationsScreen.frame``, every ``FRAME_S`` = 50 ms):
@@ -18,8 +18,16 @@ Over a long run (``--ticks 800``: months of the baseline's year at maximum speed
 thousands of messages: the last line compares the first and the last tenth of the frames, and
 says how many rows the inbox then had, to show whether a frame costs more as the inbox grows.
 
-Without ``--seat`` the screen is the observer's (the world baseline has no players): every NCB's
-traffic reaches its inbox, the heaviest view there is. ``--seat ncb:FR`` is a trainee's desk.
+``--split`` also gives the frames by kind (median, p95, how many): the engine's frame, split into
+the engine's tick (``driver.tick``) and the drawing that follows it (the clock bar and Textual's
+repaint), and each panel's turn by its panel (what the screen's ``paint`` draws, then the repaint),
+to find which frames make the p95. Every frame also counts the Pilot's own wait for the screen
+(``pilot.pause()``: about 1.2 ms of CPU an idle frame on the 2-core box), which Textual's timer
+does not have.
+
+Without ``--seat`` the screen is the observer's, the trainer's seat watching (the world baseline has
+no players): what every NCB sends the General Secretariat reaches its inbox, and everything that
+happens anywhere its log, the heaviest view there is. ``--seat ncb:FR`` is a trainee's desk.
 """
 
 from __future__ import annotations
@@ -34,7 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def measure(ticks: int, speed: str, seat: str | None = None) -> tuple[float, list[float], list[float], int]:
+Kinds = dict[str, list[float]]
+
+
+async def measure(ticks: int, speed: str, seat: str | None = None) -> tuple[float, list[float], list[float], int, Kinds]:
     from tui.app import make_app
     from tui.driver import SPEEDS
     from tui.screens.operations import OperationsScreen
@@ -54,19 +65,41 @@ async def measure(ticks: int, speed: str, seat: str | None = None) -> tuple[floa
         driver.paused = False
         driver.pause_on_decision = False
         times, covered = [], []
+        kinds: Kinds = {}
+        painted: list[str] = []
+        paint = screen.paint
+
+        def paint_noted(panel: str) -> None:
+            painted.append(panel)
+            paint(panel)
+
+        screen.paint = paint_noted  # type: ignore[method-assign]
         for _ in range(ticks):
             # The two frames OperationsScreen.frame alternates (its timer's wall clock aside).
             t, was = time.process_time(), driver.now
-            screen.clock_moved(driver.tick(0.1))
+            changed = driver.tick(0.1)
+            engine = time.process_time()
+            screen.clock_moved(changed)
             await pilot.pause()
-            times.append(time.process_time() - t)
+            end = time.process_time()
+            times.append(end - t)
+            kinds.setdefault("engine frame", []).append(end - t)
+            kinds.setdefault("  engine tick", []).append(engine - t)
+            kinds.setdefault("  clock bar + repaint", []).append(end - engine)
             covered.append(driver.now - was)
+            painted.clear()
             t = time.process_time()
             screen.paint_turn()
+            drawn = time.process_time()
             await pilot.pause()
-            times.append(time.process_time() - t)
+            end = time.process_time()
+            times.append(end - t)
+            panel = painted[0] if painted else "nothing"
+            kinds.setdefault(f"{panel} turn", []).append(end - t)
+            kinds.setdefault(f"  {panel}: paint", []).append(drawn - t)
+            kinds.setdefault(f"  {panel}: repaint", []).append(end - drawn)
         rows = len(driver.inbox())
-    return startup, times, covered, rows
+    return startup, times, covered, rows, kinds
 
 
 def main() -> None:
@@ -74,8 +107,9 @@ def main() -> None:
     ap.add_argument("--ticks", type=int, default=100)
     ap.add_argument("--speed", default="max")
     ap.add_argument("--seat", default=None, help="a seat to play (default: the observer's screen)")
+    ap.add_argument("--split", action="store_true", help="also the frames by kind: the engine's, each panel's turn")
     a = ap.parse_args()
-    startup, times, covered, rows = asyncio.run(measure(a.ticks, a.speed, a.seat))
+    startup, times, covered, rows, kinds = asyncio.run(measure(a.ticks, a.speed, a.seat))
     ms = sorted(t * 1000 for t in times)
     print(f"start-up to the first screen: {startup * 1000:.0f} ms (target <= 1000 ms)")
     print(f"frame at {a.speed} ({len(times)} frames, {a.seat or 'observer'}), CPU: median {statistics.median(ms):.1f} ms, "
@@ -88,6 +122,11 @@ def main() -> None:
     print(f"growth: the first {tenth} frames median {statistics.median(early):.1f} ms, p95 {_p95(early):.1f} ms; "
           f"the last {tenth} median {statistics.median(late):.1f} ms, p95 {_p95(late):.1f} ms; "
           f"the inbox ends with {rows} messages")
+    if a.split:
+        print("by kind, CPU ms (median, p95, frames):")
+        for kind, spent in kinds.items():
+            part = sorted(t * 1000 for t in spent)
+            print(f"  {kind:<28} {statistics.median(part):6.1f} {_p95(part):6.1f} {len(part):5d}")
 
 
 def _p95(ms: list[float]) -> float:

@@ -46,7 +46,7 @@ from .scenario.loader import LoadedScenario, load_scenario
 from .scenario.model import Scenario
 from .sessions.runner import SessionRun, check_same_scenario, new_session
 from .sessions.store import RATINGS, SessionStore, session_file_for
-from .text import for_terminal
+from .text import for_terminal, sentence_start
 from .world import all_members, all_offices
 
 
@@ -230,6 +230,7 @@ __all__ = [
     "request_checks",
     "request_form",
     "run_scenario",
+    "sentence_start",
     "session_file_for",
     "settle_for_a_session",
     "view",

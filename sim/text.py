@@ -48,3 +48,9 @@ def json_for_terminal(doc: Any, **dumps: Any) -> str:
     ``\\uXXXX`` escapes: the same JSON value, safe to print."""
     text = json.dumps(doc, ensure_ascii=False, **dumps)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter made upper case and the rest left alone: unlike
+    ``str.capitalize``, "answer to the NDTF" and "UN special" keep their acronyms."""
+    return text[:1].upper() + text[1:]

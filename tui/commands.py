@@ -13,7 +13,7 @@ COMMANDS = (
     ("Write an I-24/7 message", "compose"),
     ("Request a notice or a diffusion", "new_request"),
     ("Ask an NCB to arrest a person provisionally", "provisional_arrest"),
-    ("Case board (your requests and arrests)", "board"),
+    ("Case board (requests and arrests)", "board"),
     ("Show the case file (people you know of)", "case_file"),
     ("Help", "help"),
     ("Quit (the session is saved)", "quit_session"),
@@ -27,7 +27,8 @@ class ExerciseCommands(Provider):
         screen = self.screen  # the screen the palette was opened over
         if not isinstance(screen, OperationsScreen):
             return
-        for hit in screen_hits(self, query, screen, COMMANDS):
+        offered = tuple(c for c in COMMANDS if screen.check_action(c[1], ()))  # (the trainer's: fewer)
+        for hit in screen_hits(self, query, screen, offered):
             yield hit
 
 

@@ -301,9 +301,16 @@ class Driver:
         """The subjects this seat knows of, with what it knows about each (in the order learnt)."""
         return self.host.case_files(self.seat)
 
+    @property
+    def watching(self) -> bool:
+        """The trainer's seat on the desk's screen (a scenario nobody plays): every NCB's traffic
+        passes by, and nobody's work is done from here — the host refuses the trainer a seat's acts."""
+        return self.seat == "trainer"
+
     def read(self, item: InboxItem) -> None:
-        """The person opened ``item``: say so to the host (once; opening it again changes nothing)."""
-        if not item.read:
+        """The person opened ``item``: say so to the host (once; opening it again changes nothing).
+        The trainer reads at no seat, so nothing is said for it."""
+        if not item.read and not self.watching:
             self.submit(ReadMessage(item.msg))
 
     # --- requests, the form and the case board ---------------------------------------------------

@@ -1,6 +1,6 @@
 """Scenario text on the screen: shown as written, never obeyed.
 
-Textual reads square brackets in a Static, a Label, a RichLog with markup or a DataTable cell as
+Textual reads square brackets in a Static, a Label, the event log or a DataTable cell as
 markup: a title such as ``[/b] Warrant`` raises MarkupError and ends the exercise, and
 ``[@click=app.quit]`` would make a link in the trainee's screen that quits. Control characters
 (ESC sequences, bidi overrides) from a scenario are shown as visible escapes, as on the command

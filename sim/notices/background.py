@@ -29,10 +29,14 @@ if TYPE_CHECKING:
 
 YEAR_MIN = 365.25 * 1440
 COERCIVE = ("red", "diffusion", "silver")
+ARRESTABLE = ("red", "diffusion")  # an arrest cancels those published (a diffusion: once circulated)
 _EXCLUDED = tuple(EXCLUDED_OFFENCES)
 PENALTY = "max_penalty_years"
 # What an incomplete form can miss: the kind's fields, and the penalty where a threshold applies.
 MISSABLE = {k: fs + ((PENALTY,) if k in COERCIVE else ()) for k, fs in REQUIRED_FIELDS.items()}
+# What a request shows, by (an Art. 3 context, an Art. 2 concern), in this order.
+INDICATIONS = {(False, False): (), (True, False): (CONTEXT_OF["political"],), (False, True): (HUMAN_RIGHTS_CONCERN,),
+               (True, True): (CONTEXT_OF["political"], HUMAN_RIGHTS_CONCERN)}
 
 
 class BackgroundRequests:
@@ -46,7 +50,9 @@ class BackgroundRequests:
         self.gap = Draws(lambda k: rng.exponential(1.0, k))
         self._ids = count(1)
         self.arrestable: list[Record] = []
-        self._forms: dict[tuple[str, str | None, str, str | None, float], tuple[list[Finding], list[Finding]]] = {}
+        self._forms: dict[tuple[str, str | None, str, str | None, float],
+                          tuple[tuple[Finding, ...], tuple[Finding, ...]]] = {}
+        self._on_published = (self.arrestable.append,)  # a published Red Notice becomes arrestable
         for kind, per_year in sorted(bg.requests_per_year.items()):
             if per_year > 0 and self.codes:
                 ex.env.process(self._stream(kind, YEAR_MIN / per_year))
@@ -57,20 +63,21 @@ class BackgroundRequests:
         return seq[int(self.u() * len(seq))]
 
     def _findings(self, kind: str, purpose: str | None, offence: str, blank: str | None,
-                  penalty: float) -> tuple[list[Finding], list[Finding]]:
-        """The form's findings, and the completed form's: a few dozen distinct forms, worked out once each."""
+                  penalty: float) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        """The form's findings, and the completed form's: a few dozen distinct forms, worked out
+        once each, and shared by the cases of that form (the review never changes a case's
+        findings in place: it replaces them as the form is completed)."""
         key = (kind, purpose, offence, blank, penalty)
         got = self._forms.get(key)
         if got is None:
             provided = set(REQUIRED_FIELDS[kind])
             provided.discard(blank or "")
             got = self._forms[key] = (
-                findings(kind, purpose=purpose, offence=offence, provided=provided,
-                         max_penalty_years=None if blank == PENALTY else penalty),
-                findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty,
-                         provided=set(REQUIRED_FIELDS[kind])))
-        # Copies: a case's lists are its own (the review replaces them as the form is completed).
-        return list(got[0]), list(got[1])
+                tuple(findings(kind, purpose=purpose, offence=offence, provided=provided,
+                               max_penalty_years=None if blank == PENALTY else penalty)),
+                tuple(findings(kind, purpose=purpose, offence=offence, max_penalty_years=penalty,
+                               provided=set(REQUIRED_FIELDS[kind]))))
+        return got
 
     def _case(self, kind: str) -> tuple[str | None, Case, bool]:
         p, u = self.profile, self.u
@@ -83,12 +90,11 @@ class BackgroundRequests:
         complete = u() >= p.incomplete_share
         blank = None if complete else self._pick(MISSABLE[kind])
         # Drawn in this order (Art. 3, then Art. 2) from one stream, so the calibration's draws stay put.
-        indications: tuple[str, ...] = (CONTEXT_OF["political"],) if u() < p.art3_share else ()
-        if u() < p.art2_share:
-            indications += (HUMAN_RIGHTS_CONCERN,)
+        indications = INDICATIONS[u() < p.art3_share, u() < p.art2_share]
         found, completed = self._findings(kind, purpose, offence, blank, penalty)
         completes = complete or u() >= p.never_completed_share
-        case = Case(found, indications=indications, completed=completed, completes_on_request=completes)
+        case = Case(found, indications=indications, completed=completed, completes_on_request=completes,
+                    on_published=self._on_published if kind in ARRESTABLE else ())
         return purpose, case, u() < p.public_extract_share
 
     def _free_id(self) -> str:
@@ -104,7 +110,7 @@ class BackgroundRequests:
         # Names bound once: this loop makes every background request of the run.
         env, submit, u, gap, codes = self.ex.env, self.ex.review.submit, self.u, self.gap, self.codes
         timeout, make_case, free_id = env.timeout, self._case, self._free_id
-        diffusion, arrestable = kind == "diffusion", kind in ("red", "diffusion")
+        diffusion = kind == "diffusion"
         while True:
             yield timeout(gap() * mean_gap)
             purpose, case, public = make_case(kind)
@@ -119,10 +125,8 @@ class BackgroundRequests:
                                        (int(u() * n) for _ in range(1 + int(u() * 8)))) if n else frozenset()
             rec = Record(free_id(), kind, requester, None, env.now, purpose=purpose,
                          recipients=recipients, public=public, background=True)
-            if arrestable:
-                case.on_published.append(self.arrestable.append)
-                if diffusion:
-                    self.arrestable.append(rec)
+            if diffusion:
+                self.arrestable.append(rec)
             submit(rec, case)
 
     def _arrests(self, mean_gap: float):

@@ -10,13 +10,16 @@ General Secretariat's live answer) before acting on it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, cast
 
 from .machines import DIFFUSION, NOTICE, VISIBLE, Machine
 from .rules import Finding
 
 _NOTICE_VISIBLE, _DIFFUSION_VISIBLE = VISIBLE[NOTICE.name], VISIBLE[DIFFUSION.name]
+NO_ALIASES: Mapping[str, float] = MappingProxyType({})
 
 if TYPE_CHECKING:
     import simpy
@@ -41,9 +44,15 @@ class Record:
     visible_since: float = math.inf  # when it entered a visible state (publication, circulation)
     background: bool = False
     reason: str | None = None  # why it was refused, purged, cancelled or deleted
-    history: list[tuple[float, str]] = field(default_factory=list)
-    # Names it lists beyond the subject's own, with when each was listed: a check finds it under these.
-    aliases: dict[str, float] = field(default_factory=dict)
+    # Every move as when, state, when, state, ... in time order (``history`` pairs them): one
+    # tuple of numbers and texts, which the garbage collector stops tracking the first time it
+    # sees it. A year's records keep theirs to the end, hundreds of thousands at eight times the
+    # volume, and a tuple per move was most of what the collector scanned.
+    moves: tuple[float | str, ...] = ()
+    # Names it lists beyond the subject's own, with when each was listed: a check finds it under
+    # these. Most records (every background one) list none and share one empty mapping; adding
+    # names gives the record a dict of its own (Registry.add_aliases).
+    aliases: Mapping[str, float] = field(default_factory=lambda: NO_ALIASES)
 
     def lists_name(self, name: str, real_name: str, t: float = math.inf) -> bool:
         """Whether a nominal check under ``name`` finds this record as it was at ``t`` (a MIND
@@ -68,13 +77,18 @@ class Record:
         answers when a hit is checked with it): visible, and sent to it if a diffusion."""
         return self.visible and (self.recipients is None or country in self.recipients)
 
+    @property
+    def history(self) -> tuple[tuple[float, str], ...]:
+        """(when, state) of every move, in time order."""
+        moves = self.moves
+        return tuple(zip(cast("tuple[float, ...]", moves[0::2]), cast("tuple[str, ...]", moves[1::2]), strict=True))
+
     def visible_then(self, t: float) -> bool:
         """Whether the record was in a visible state at instant ``t`` (the last move at or
-        before ``t`` counts; history is in time order)."""
-        states = VISIBLE[self.machine.name]
+        before ``t`` counts; moves are in time order)."""
         for when, state in reversed(self.history):
             if when <= t:
-                return state in states
+                return state in VISIBLE[self.machine.name]
         return False
 
 
@@ -133,7 +147,7 @@ class Registry:
         self._enter(rec)
         if rec.visible:
             rec.visible_since = t
-        rec.history.append((t, rec.state))
+        rec.moves += (t, rec.state)
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
         journal = self.journal
         if not journal.skip(t, kind):
@@ -148,12 +162,12 @@ class Registry:
         ``since``: ``notice.published``, or ``diffusion.sent`` for a diffusion (which was also
         reviewed and found compliant before the start)."""
         self._enter(rec)
-        rec.history.append((published_at, rec.state))
+        rec.moves += (published_at, rec.state)
         for action in ("approve",) if rec.kind == "diffusion" else ("publish",):
             new, _event = rec.machine.next(rec.state, action)
             self._count(rec.state, new)
             rec.state = new
-            rec.history.append((published_at, new))
+            rec.moves += (published_at, new)
         rec.visible_since = published_at
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.published"
         self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state,
@@ -170,7 +184,7 @@ class Registry:
             rec.visible_since = t
         elif not rec.visible:
             rec.visible_since = math.inf
-        rec.history.append((t, new))
+        rec.moves += (t, new)
         if "reason" in fields:
             rec.reason = fields["reason"]
         journal = self.journal
@@ -198,8 +212,10 @@ class Registry:
         """The requester adds names the person uses to its record (``notice.updated`` or
         ``diffusion.updated``): from now on a check finds it under them too."""
         added = [n for n in names if n not in rec.aliases]
+        aliases = dict(rec.aliases)
         for n in added:
-            rec.aliases[n] = t
+            aliases[n] = t
+        rec.aliases = aliases
         kind = "diffusion.updated" if rec.kind == "diffusion" else "notice.updated"
         self.journal.emit(t, kind, actor, **self._fields(rec), state=rec.state, aliases=sorted(rec.aliases),
                           added=added)

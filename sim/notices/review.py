@@ -1,4 +1,4 @@
-"""The NDTF review at the General Secretariat, as a SimPy process per request.
+"""The NDTF review at the General Secretariat, request by request (its steps: reviewers.Review).
 
 Notices: registration and screening (calendar time) → a reviewer checks the overt rules →
 missing data (a required field, the penalty, the judicial data) is asked of the requesting NCB
@@ -13,9 +13,8 @@ its recipients. Reviewers are a limited resource, so a surge of requests slows e
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from ..scenario.parameters import distribution
 from .filing import KIND_NAMES
 from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS, VALIDITY_YEARS
 from .registry import Record
+from .reviewers import Review, Reviewers
 from .rules import (
     ART83_EXCLUDED,
     ART83_PENALTY,
@@ -63,15 +63,15 @@ class Case:
     reviewer, and how its NCB behaves. Art. 2 / Art. 3 findings in ``findings`` (the case's ground
     truth) are never read by the review: it judges those from ``indications``."""
 
-    findings: list[Finding]
+    findings: Sequence[Finding]  # (never changed in place: replaced as the form is completed)
     # What the request and open sources show; None: those of the scenario's request of the same
     # id and requester (``Request.shows``), none for a form no scenario foresaw.
     indications: tuple[str, ...] | None = None
-    completed: list[Finding] | None = None  # the form's findings once the NCB completes it (default: no gaps)
+    completed: Sequence[Finding] | None = None  # the form's findings once the NCB completes it (default: no gaps)
     completes_on_request: bool = True
     withdraw_after: float | None = None
     ccf: tuple[float, float, str] | None = None  # (after, study, outcome)
-    on_published: list[Callable[[Record], None]] = field(default_factory=list)
+    on_published: tuple[Callable[[Record], None], ...] = ()
     person: bool = False  # a person filed it: they answer the NDTF by correcting and resubmitting the form
     supplied: simpy.Event | None = None  # while the NDTF waits for more: succeeds when the answer arrives
     asks: int = 0  # how often the NDTF has asked the NCB for more (screening and reviewer together)
@@ -89,60 +89,12 @@ def aftermath(req: Request | None) -> dict[str, Any]:
                                                  req.ccf.outcome)}
 
 
-def drive(steps: Generator[simpy.Event, Any, None], resumed_by: simpy.Event | None = None) -> None:
-    """Run a review's steps now and on each event it waits for: a SimPy process without its
-    start and end events (two of a review's five), which nobody waits on or interrupts.
-
-    Each step resumes from the event's callbacks (``resumed_by``), in the same step a process
-    would, so what happens at an instant keeps its order; the first runs at once, where the
-    process's start would have run right after the current step."""
-    value = None if resumed_by is None else resumed_by.value
-    while True:
-        try:
-            event = steps.send(value)
-        except StopIteration:
-            return
-        if event.callbacks is not None:
-            # (A failed event is not defused: the run stops with its error, as with a process.)
-            # A partial, not a lambda: one Python call per step of every request of the run.
-            event.callbacks.append(partial(drive, steps))
-            return
-        value = event.value  # already processed: go on at once, as a process does
-
-
-class Reviewers:
-    """The NDTF's reviewers as a count and a queue: what ``simpy.Resource`` does, without its
-    request and release events. A free reviewer is taken at once; a request that finds none waits
-    its turn (first come, first served) and is woken by the reviewer who finishes."""
-
-    __slots__ = ("busy", "capacity", "env", "waiting")
-
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        self.env = env
-        self.capacity = capacity
-        self.busy = 0
-        self.waiting: deque[simpy.Event] = deque()
-
-    def work(self, minutes: Callable[[], float]):
-        """Hold a reviewer for ``minutes()`` (drawn once one is free)."""
-        if self.busy < self.capacity:
-            self.busy += 1
-        else:
-            turn = self.env.event()
-            self.waiting.append(turn)
-            yield turn  # the reviewer who finishes hands over (busy stays counted)
-        yield self.env.timeout(minutes())
-        if self.waiting:
-            self.waiting.popleft().succeed()
-        else:
-            self.busy -= 1
-
-
 class NdtfReview:
     def __init__(self, ex: Exercise) -> None:
         self.ex = ex
         settings = ex.scenario.ndtf
         self.settings = settings
+        self.env = ex.env
         self.reviewers = Reviewers(ex.env, settings.reviewers)
         rng = ex.streams.stream("ndtf")
         p = ex.scenario.parameters
@@ -160,11 +112,14 @@ class NdtfReview:
             fields["purpose"] = rec.purpose
         if rec.recipients is not None:
             fields["to"] = sorted(rec.recipients)
-        self.ex.registry.add(rec, self.ex.env.now, **fields)
-        proc = self._review_diffusion if rec.kind == "diffusion" else self._review_notice
-        drive(proc(rec, case))
+        self.ex.registry.add(rec, self.env.now, **fields)
+        review = Review(self, rec, case)  # its first step runs now, its next on the events it waits for
+        if rec.kind == "diffusion":
+            review.diffusion()
+        else:
+            review.notice()
 
-    def _refugee_now(self, rec: Record) -> Finding | None:
+    def refugee_now(self, rec: Record) -> Finding | None:
         # The refugee rule depends on the moment: status may be confirmed while the request waits.
         if rec.subject and rec.requester in self.ex.refugee_from.get(rec.subject, ()):
             return Finding(REFUGEE, f"refugee status confirmed against {rec.requester}")
@@ -177,18 +132,19 @@ class NdtfReview:
         req = self.ex.acts.truth(rec.id, rec.requester)
         return req.shows() if req is not None else ()
 
-    def _current_findings(self, rec: Record, case: Case) -> list[Finding]:
+    def current_findings(self, rec: Record, case: Case) -> list[Finding]:
         """The rules the request visibly breaks now: its form's, what it shows, the refugee rule."""
         out = [f for f in case.findings if f.reason != REFUGEE and f.reason not in COVERT]
         out += indicated(self.shows(rec, case))
-        refugee = self._refugee_now(rec)
+        refugee = self.refugee_now(rec)
         return out + [refugee] if refugee else out
 
     def _hands_on(self, factor: float = 1.0):
+        """The reviewer's work for a generator's way (``Review.hands_on`` for the common one)."""
         work = self.work
         return self.reviewers.work(work if factor == 1.0 else lambda: work() * factor)
 
-    def _returned(self, found: list[Finding], case: Case) -> list[Finding]:
+    def returned(self, found: list[Finding], case: Case) -> list[Finding]:
         """Penalties below the threshold the NDTF returns for confirmation rather than refusing:
         once, and only where the NDTF is set to (``Ndtf.return_below_threshold``)."""
         if not self.settings.return_below_threshold or case.threshold_asked:
@@ -196,51 +152,50 @@ class NdtfReview:
         return [Finding(f.reason, f.detail + "; confirm the penalty the law provides, or withdraw the request")
                 for f in found if f.reason in (ART83_PENALTY, SILVER_PENALTY)]
 
-    def _review_notice(self, rec: Record, case: Case):
-        env, reg = self.ex.env, self.ex.registry
-        yield env.timeout(self.screening())
-        yield from self._hands_on()
-        found = self._current_findings(rec, case)
+    def refuse(self, rec: Record, reason: str, detail: str) -> None:
+        self.ex.registry.move(rec, "refuse", self.env.now, GS, reason=reason, detail=detail)
+
+    def notice_checks(self, review: Review, found: list[Finding]):
+        """A notice request's overt checks when its form has gaps: the NCB is asked for more
+        (at most ``MAX_ASKS`` times) and the completed form checked again; then on as any other."""
+        rec, case = review.rec, review.case
         while True:
-            returned = self._returned(found, case)
+            returned = self.returned(found, case)
             overt = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY
                      and not any(r.reason == f.reason for r in returned)]
             if overt:
-                reg.move(rec, "refuse", env.now, GS, reason=overt[0].reason, detail=overt[0].detail)
+                self.refuse(rec, overt[0].reason, overt[0].detail)
                 return
             gaps = returned + [f for f in found if f.reason == DATA_QUALITY]
             if not gaps:
                 break
             case.threshold_asked = case.threshold_asked or bool(returned)
             if case.asks >= MAX_ASKS:
-                reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
-                         detail=gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
+                self.refuse(rec, DATA_QUALITY, gaps[0].detail + f"; still incomplete after {MAX_ASKS} requests for more")
                 return
             completed = yield from self._ask_for_info(rec, case, gaps[0])
             if rec.state == "cancelled":
                 return  # the NCB withdrew it instead of completing it
             if not completed:
-                reg.move(rec, "refuse", env.now, GS, reason=DATA_QUALITY,
-                         detail=gaps[0].detail + "; the NCB did not complete the request in time")
+                self.refuse(rec, DATA_QUALITY, gaps[0].detail + "; the NCB did not complete the request in time")
                 return
-            found = self._current_findings(rec, case)  # the form as the NCB completed it
-        covert = [f for f in found if f.reason in COVERT]
-        verdict: Finding | None = None
-        if covert or self.u() < self.settings.doubt_share:
-            yield env.timeout(self.detailed())
-            yield from self._hands_on(3.0)
-            if covert and self.u() < self.settings.detect_covert:
-                verdict = covert[0]
-        verdict = verdict or self._refugee_now(rec)  # confirmed while the request waited
-        if "ndtf" in self.ex.played and not rec.background:
-            verdict = yield from self._reviewer_decides(rec, case, verdict)
-            if rec.state == "cancelled":
-                return  # withdrawn by its NCB while the reviewer asked for more
+            found = self.current_findings(rec, case)  # the form as the NCB completed it
+        review.notice_checked(found)
+
+    def notice_decided(self, review: Review, verdict: Finding | None):
+        """A person playing the NDTF decides on a notice request (the automated verdict recommended)."""
+        rec = review.rec
+        verdict = yield from self._reviewer_decides(rec, review.case, verdict)
+        if rec.state == "cancelled":
+            return  # withdrawn by its NCB while the reviewer asked for more
+        self.conclude_notice(rec, review.case, verdict)
+
+    def conclude_notice(self, rec: Record, case: Case, verdict: Finding | None) -> None:
         if verdict is not None:
-            reg.move(rec, "refuse", env.now, GS, reason=verdict.reason, detail=verdict.detail)
+            self.refuse(rec, verdict.reason, verdict.detail)
             return
         rec.public = is_public(rec.kind, rec.public)
-        reg.move(rec, "publish", env.now, GS, public=rec.public)
+        self.ex.registry.move(rec, "publish", self.env.now, GS, public=rec.public)
         for hook in case.on_published:
             hook(rec)
         self._after_publication(rec, case)
@@ -249,7 +204,7 @@ class NdtfReview:
         """A person plays the NDTF: they publish, refuse on a ground that fits the kind, or ask
         the NCB for more (and decide again once it answers), before the deadline. What they are
         shown and recommended comes from what the request shows, as for the automated reviewer."""
-        visible = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
+        visible = [f for f in self.current_findings(rec, case) if f.reason != DATA_QUALITY]
         right = visible[0].reason if visible else "publish"
         reasons = [r for r in REASONS if r != DATA_QUALITY and (rec.kind in GROUNDS.get(r, (rec.kind,)) or r == right)]
         # A diffusion is already out: the reviewer finds it compliant or has it purged (package B).
@@ -286,7 +241,7 @@ class NdtfReview:
             if not (yield from self._ask_for_info(rec, case, question)):
                 return Finding(DATA_QUALITY, question.detail + "; the NCB did not answer in time")
             # The answer may have changed the form: the rules and the recommendation are read again.
-            visible = [f for f in self._current_findings(rec, case) if f.reason != DATA_QUALITY]
+            visible = [f for f in self.current_findings(rec, case) if f.reason != DATA_QUALITY]
             right = visible[0].reason if visible else "publish"
 
     def _ask_for_info(self, rec: Record, case: Case, gap: Finding):
@@ -300,7 +255,7 @@ class NdtfReview:
         self.ex.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,
                      extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. " + (
                          "Complete the form and resubmit it." if case.person else "Please complete the request.")},
-                     then=lambda _m: self._answer_info(rec, case, supplied))
+                     then=partial(self._answer_info, rec, case, supplied))  # (no closure over this frame)
         outcome = yield supplied | env.timeout(self.info_deadline)
         case.supplied = None
         if supplied not in outcome or rec.state != "info_requested":
@@ -314,7 +269,7 @@ class NdtfReview:
         yield from self._hands_on(0.5)
         return True
 
-    def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event) -> None:
+    def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event, _question: object = None) -> None:
         """The requesting NCB has read the NDTF's question; it drafts an answer if it can, or its
         officer decides how to answer (a scenario request with ``on_return: decision``)."""
         req = None if case.person else self.ex.acts.truth(rec.id, rec.requester)
@@ -368,7 +323,7 @@ class NdtfReview:
             reg.on_file(rec, now - ago, now, rec.requester, purpose=rec.purpose, to=sorted(rec.recipients or ()),
                         **fields)
             if case.withdraw_after is not None:
-                self._later(max(0.0, case.withdraw_after - ago),
+                self.later(max(0.0, case.withdraw_after - ago),
                             lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
             return
         rec.public = is_public(rec.kind, rec.public)
@@ -380,18 +335,18 @@ class NdtfReview:
     def _after_publication(self, rec: Record, case: Case, ago: float = 0.0) -> None:
         # ``ago``: published that long before now (a notice already live at the start).
         if case.withdraw_after is not None:
-            self._later(max(0.0, case.withdraw_after - ago) if ago else case.withdraw_after,
+            self.later(max(0.0, case.withdraw_after - ago) if ago else case.withdraw_after,
                         lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
         if case.ccf is not None:
             after, study, outcome = case.ccf
-            self._later(max(0.0, after - ago) if ago else after, lambda: self._ccf(rec, study, outcome))
-        self._later(max(0.0, VALIDITY_MINUTES - ago) if ago else VALIDITY_MINUTES, lambda: self._expire(rec))
+            self.later(max(0.0, after - ago) if ago else after, lambda: self._ccf(rec, study, outcome))
+        self.later(max(0.0, VALIDITY_MINUTES - ago) if ago else VALIDITY_MINUTES, lambda: self._expire(rec))
 
     def _expire(self, rec: Record) -> None:
         if rec.state == "published":
             self.ex.registry.move(rec, "expire", self.ex.env.now, GS)
 
-    def _later(self, delay: float, action: Callable[[], object]) -> None:
+    def later(self, delay: float, action: Callable[[], object]) -> None:
         if self.ex.env.now + delay >= self.ex.duration:
             return  # beyond the exercise: nothing to schedule
         self.ex.after(delay, action)
@@ -405,22 +360,17 @@ class NdtfReview:
         if rec.state != "published":
             return
         self.ex.registry.move(rec, "challenge", self.ex.env.now, "CCF", reason="ccf_study")
-        self._later(study, lambda: self._ccf_decides(rec, outcome))
+        self.later(study, lambda: self._ccf_decides(rec, outcome))
 
     def _ccf_decides(self, rec: Record, outcome: str) -> None:
         if rec.state == "blocked":
             self.ex.registry.move(rec, "keep" if outcome == "keep" else "delete", self.ex.env.now, "CCF",
                                   reason="ccf_decision")
 
-    def _review_diffusion(self, rec: Record, case: Case):
-        env, reg = self.ex.env, self.ex.registry
-        if case.withdraw_after is not None:
-            self._later(case.withdraw_after, lambda: self.cancel_if_valid(rec, "withdrawn", rec.requester))
-        yield env.timeout(self.diffusion_delay())
-        yield from self._hands_on()
-        if rec.state != "circulated":
-            return  # cancelled or deleted before review
-        found = self._current_findings(rec, case)
+    def diffusion_checks(self, review: Review, found: list[Finding]):
+        """A diffusion's checks when its form has gaps: the NCB is asked for more (at most
+        ``MAX_ASKS`` times) and the completed form checked again; then on as any other."""
+        rec, case = review.rec, review.case
         problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
         while not problems:
             gaps = [f for f in found if f.reason == DATA_QUALITY]
@@ -435,24 +385,24 @@ class NdtfReview:
             if not completed:
                 problems = gaps
                 break
-            found = self._current_findings(rec, case)  # the form as the NCB completed it
+            found = self.current_findings(rec, case)  # the form as the NCB completed it
             problems = [f for f in found if f.reason in OVERT and f.reason != DATA_QUALITY]
-        covert = [f for f in found if f.reason in COVERT]
-        if not problems and covert and self.u() < self.settings.detect_covert:
-            problems = covert
-        refugee = self._refugee_now(rec)
-        if refugee is not None:
-            problems = [refugee]
-        if "ndtf" in self.ex.played and not rec.background:
-            verdict = yield from self._reviewer_decides(rec, case, problems[0] if problems else None)
-            if rec.state not in ("circulated", "info_requested"):
-                return  # withdrawn or deleted meanwhile
-            problems = [verdict] if verdict is not None else []
+        review.diffusion_checked(found, problems)
+
+    def diffusion_decided(self, review: Review, problems: list[Finding]):
+        """A person playing the NDTF decides on a diffusion (the automated verdict recommended)."""
+        rec = review.rec
+        verdict = yield from self._reviewer_decides(rec, review.case, problems[0] if problems else None)
+        if rec.state not in ("circulated", "info_requested"):
+            return  # withdrawn or deleted meanwhile
+        self.conclude_diffusion(rec, [verdict] if verdict is not None else [])
+
+    def conclude_diffusion(self, rec: Record, problems: list[Finding]) -> None:
         if problems:
-            reg.move(rec, "purge", env.now, GS, outcome="purged", reason=problems[0].reason,
-                     detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))
+            self.ex.registry.move(rec, "purge", self.env.now, GS, outcome="purged", reason=problems[0].reason,
+                                  detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))
         else:
-            reg.move(rec, "approve", env.now, GS, outcome="compliant")
+            self.ex.registry.move(rec, "approve", self.env.now, GS, outcome="compliant")
 
 
 def completed_form(req: Request) -> list[Finding]:

@@ -23,7 +23,7 @@ def notice_totals(registry: Registry) -> dict[str, Any]:
     purged: Counter[str] = Counter()
     pending = 0
     for rec in registry.records.values():
-        states = {s for _, s in rec.history}
+        states = set(rec.moves[1::2])
         if rec.kind == "diffusion":
             diffusions["sent"] += 1
             if "compliant" in states:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..events.registry import INJECT_SKIPPED_WHY as SKIP_WHY
 from ..events.registry import KINDS
+from ..text import sentence_start
 from ..world import LANGUAGES, all_members
 
 Event = Mapping[str, Any]
@@ -100,9 +101,9 @@ def describe(e: Event) -> str:
         return (f"{country(e['requester'])} adds {', '.join(e.get('added', ())) or 'nothing new'} to "
                 f"{kind} {_ref(e)} as names {e.get('subject', 'the subject')} uses")
     if k == "notice.published":
-        return f"{kind.capitalize()} notice {e['notice']} published" + (" with a public extract" if e.get("public") else "")
+        return f"{sentence_start(kind)} notice {e['notice']} published" + (" with a public extract" if e.get("public") else "")
     if k == "notice.refused":
-        return f"{kind.capitalize()} notice {e['notice']} refused: {e['reason'].replace('_', ' ')}"
+        return f"{sentence_start(kind)} notice {e['notice']} refused: {e['reason'].replace('_', ' ')}"
     if k in ("notice.cancelled", "notice.deleted", "notice.blocked", "notice.restored"):
         return f"Notice {e['notice']} {k.split('.')[1]}" + (f" ({e['reason'].replace('_', ' ')})" if e.get("reason") else "")
     if k == "diffusion.sent":
@@ -286,7 +287,7 @@ def _before_start(k: str, e: Event, kind: str) -> str:
     """What was already so at the start (``since``: when it really happened, before it)."""
     when = str(e["since"])[:16].replace("T", " ")
     if k == "notice.published":
-        what = f"{kind.capitalize()} notice {e['notice']} live at the start (published {when})"
+        what = f"{sentence_start(kind)} notice {e['notice']} live at the start (published {when})"
         return what + (" with a public extract" if e.get("public") else "")
     if k == "diffusion.sent":
         to = ", ".join(country(c) for c in e.get("to", []))

@@ -43,9 +43,11 @@ def start_held_sweep(tmp_path: Path, executor: str, preamble: str = "") -> tuple
                                                                                 list[psutil.Process]]:
     """A sweep whose workers each finish one run, then hold the next until they are killed."""
     out = tmp_path / "out"
-    # A shell without job control starts background jobs with SIGINT ignored; give the sweep the
-    # Ctrl-C handler a terminal gives it.
-    ctrl_c = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    # A shell without job control starts background jobs with SIGINT ignored, and a suite run under
+    # nohup passes SIGHUP ignored on (where the sweep rightly goes on); give the sweep the handlers a
+    # terminal gives it.
+    ctrl_c = ("import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              "signal.signal(signal.SIGHUP, signal.SIG_DFL)\n")
     cmd = [sys.executable, "-c", ctrl_c + preamble + SLOW_SWEEP, "batch", str(experiment(tmp_path)), "--executor", executor,
            "--workers", "2", "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

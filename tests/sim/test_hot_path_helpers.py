@@ -84,7 +84,7 @@ def test_a_move_writes_the_records_fields_then_state_then_its_own_and_keeps_the_
     assert list(lines[0]) == ["seq", "t", "kind", "actor", "notice", "notice_kind", "requester", "purpose"]
     assert list(lines[1]) == ["seq", "t", "kind", "actor", "notice", "notice_kind", "requester", "state",
                               "reason", "detail"]
-    assert rec.reason == "art3" and rec.state == "refused" and rec.history == [(0.0, "requested"), (5.0, "refused")]
+    assert rec.reason == "art3" and rec.state == "refused" and rec.history == ((0.0, "requested"), (5.0, "refused"))
 
 
 def test_a_move_nobody_reads_is_counted_and_still_moves_the_record():

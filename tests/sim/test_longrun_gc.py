@@ -103,7 +103,7 @@ def test_a_heap_settled_inside_a_run_or_a_frozen_block_is_never_thawed_by_it(tha
 
 def test_a_settled_process_keeps_its_threshold_during_a_run_and_resettles_its_survivors(thawed):
     # A server settles for short pauses (young collections every 2,000 allocations): a run inside
-    # it must not raise that to the batch runs' 50,000, whose collections paused every seat.
+    # it must not raise that to the batch runs' GEN0, whose collections paused every seat.
     saved = gc.get_threshold()
     try:
         longrun.resettle()  # not settled: nothing is frozen

@@ -65,6 +65,21 @@ async def _decide(pilot, app, request: str, option: str) -> None:
     assert isinstance(app.screen, OperationsScreen)
 
 
+async def test_at_80_columns_the_picker_cuts_titles_not_difficulty_or_duration(in_tmp):
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PickerScreen)
+        lines = [line.text for line in (screen.query_one("#library", DataTable).render_line(y) for y in range(1, 14))]
+        for r, line in zip(screen.rows, lines, strict=False):
+            assert f" {r['difficulty']} " in line and r["duration"] in line, line
+        assert any(line.count("…") == 1 for line in lines)  # the longest titles, cut
+        await pilot.resize_terminal(160, 24)
+        await pilot.pause()
+        lines = [screen.query_one("#library", DataTable).render_line(y).text for y in range(1, 14)]
+        assert all(r["title"] in line and r["roles"] in line for r, line in zip(screen.rows, lines, strict=False))
+
+
 async def test_the_picker_lists_an_exercise_with_its_seats_and_skills(in_tmp):
     app = app_for()
     async with app.run_test(size=(120, 30)) as pilot:

@@ -10,42 +10,43 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 from tui_helpers import app_for
 
-from tui.screens.clocked import WrappingLog
 from tui.screens.message import MessageScreen
 from tui.screens.operations import OperationsScreen
+from tui.widgets.event_log import EventLog
 from tui.widgets.inbox_table import InboxTable
 
 WARRANT_END = "reported lost in 2025."
 
 
-def _log_text(log: WrappingLog) -> tuple[str, int]:
+def _log_text(log: EventLog) -> tuple[str, int]:
     """The log's text as one string (line breaks as spaces) and its widest line."""
-    return " ".join(" ".join(s.text.split()) for s in log.lines), max(s.cell_length for s in log.lines)
+    rows = log.wrapped()
+    return " ".join(" ".join(row.plain.split()) for row in rows), max(row.cell_len for row in rows)
 
 
 async def test_the_log_wraps_again_at_the_panels_width_when_the_terminal_is_resized(in_tmp):
     """Rule: no line of "What you know" is cut at the panel's edge, at any size: on resize the
-    log writes its lines again at the new width (RichLog keeps them as first rendered)."""
+    log wraps its lines again at the new width."""
     app = app_for(FLAGSHIP)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("n")  # the warrant arrives: a long line in the log
         await pilot.pause()
-        log = app.screen.query_one("#event-log", WrappingLog)
+        log = app.screen.query_one("#event-log", EventLog)
         text, widest = _log_text(log)
-        narrow = len(log.lines)
+        narrow = log.line_count
         assert WARRANT_END in text and widest <= log.scrollable_content_region.width
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         text, widest = _log_text(log)
         assert WARRANT_END in text and widest <= log.scrollable_content_region.width
-        assert len(log.lines) < narrow  # wider panel, fewer lines: wrapped again, not kept
+        assert log.line_count < narrow  # wider panel, fewer lines: wrapped again, not kept
         await pilot.resize_terminal(60, 24)
         await pilot.pause()
         text, widest = _log_text(log)
         assert WARRANT_END in text and widest <= log.scrollable_content_region.width
-        assert len(log.lines) > narrow
+        assert log.line_count > narrow
 
 
 async def test_a_long_message_scrolls_in_the_message_panel(in_tmp):

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from sim.api import Refused
+from sim.api import Refused, sentence_start
 from sim.play.commands import WithdrawRequest
 from sim.play.views import ArrestCaseView, BoardRow
 
@@ -123,6 +123,7 @@ class BoardScreen(Screen[None]):
                           _when(r.since), _when(r.deadline) if r.deadline else "—", key=r.ref)
         if not rows:
             self.query_one("#board-history", Static).update(
+                "No arrest yet: each arrest of the exercise appears here with its history." if d.watching else
                 "No case yet: a request you draft (r on the operations screen) appears here, and an arrest "
                 "made on your request (p: ask an NCB to arrest a person).")
             return
@@ -225,7 +226,7 @@ class BoardScreen(Screen[None]):
         if isinstance(outcome, Refused):
             self.notify(f"Not withdrawn: {outcome.reason}", severity="warning")
         else:
-            self.notify(f"{what(r).capitalize()} {r.ref} withdrawn.")
+            self.notify(f"{sentence_start(what(r))} {r.ref} withdrawn.")
         self.redraw()
 
     # --- an arrest case on the seat's request ----------------------------------------------------

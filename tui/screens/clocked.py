@@ -6,13 +6,11 @@ import time
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.console import RenderableType
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, RichLog, Static
+from textual.widgets import Footer, Label, Static
 
 from sim.api import DecisionView
 
@@ -21,59 +19,11 @@ from ..text import shown
 from .help import HelpScreen
 
 FRAME_S = 0.05  # a clocked screen's frame: the engine ticks in one, a panel is drawn in the next
-# RichLog renders each line at least this wide (Textual's default is 78): a panel narrower than
-# that would hide the end of every wrapped line, so logs wrap at the panel's own width instead.
-MIN_LOG_WIDTH = 20
 CLOCK_BINDINGS: list[BindingType] = [
     Binding("space", "toggle_clock", "Start/pause"),
     Binding("plus,equals_sign", "faster", "Faster"),
     Binding("minus", "slower", "Slower"),
 ]
-
-
-class WrappingLog(RichLog):
-    """A RichLog that wraps its lines again at the panel's new width when the panel is resized.
-
-    RichLog keeps its lines as rendered at the width they were written at: a terminal made
-    narrower would cut the end of each, a wider one leave them short. This one keeps what was
-    written and writes it again at the new width."""
-
-    def __init__(self, *args, keep: int = 2000, **kw) -> None:
-        super().__init__(*args, **kw)
-        self._source: list[RenderableType] = []
-        self._keep = keep  # the last lines re-written on a resize (a long exercise writes many)
-        self._wrapped_at = 0
-
-    def write(self, content: RenderableType, *args, **kw) -> WrappingLog:  # type: ignore[override]
-        if not kw.pop("_again", False):
-            self._source.append(content)
-            del self._source[:-self._keep]
-        super().write(content, *args, **kw)
-        return self
-
-    def on_resize(self, event: events.Resize) -> None:
-        # Runs before RichLog's own handler (a subclass's comes first): the first time the size is
-        # known this writes what was deferred, from the source, so RichLog has nothing left to.
-        if not event.size.width:
-            return
-        width = self.scrollable_content_region.width
-        first = not self._size_known
-        if not first and width == self._wrapped_at:
-            return
-        self._size_known = True
-        self._deferred_renders.clear()
-        self._wrapped_at = width
-        at_end = first or self.is_vertical_scroll_end
-        super().clear()
-        for content in self._source:
-            self.write(content, _again=True, scroll_end=False)
-        if at_end:
-            self.scroll_end(animate=False, immediate=True)
-
-    def clear(self) -> WrappingLog:
-        self._source.clear()
-        super().clear()
-        return self
 
 
 class RunOnScreen(ModalScreen[bool]):

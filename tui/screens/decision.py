@@ -36,7 +36,8 @@ class DecisionScreen(ModalScreen[str | None]):
         self.namer = name or Namer({})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "open_form" or self.decision.kind == "file_request"
+        # The trainer answers for a seat but writes no NCB's form.
+        return action != "open_form" or (self.decision.kind == "file_request" and not self.driver.watching)
 
     def compose(self) -> ComposeResult:
         d = self.decision
@@ -46,8 +47,13 @@ class DecisionScreen(ModalScreen[str | None]):
                         f"(then: {d.default})", id="decision-title")
             yield Static(shown(self.namer.engine(d.prompt), newlines=True), id="decision-prompt")
             yield OptionList(*[ListOption(shown(o.label), id=o.key) for o in d.options], id="decision-options")
-            yield Label("enter: choose · f: write the form yourself · escape: decide later"
-                        if d.kind == "file_request" else "enter: choose · escape: decide later", classes="muted")
+            if self.driver.watching:
+                hint = f"enter: choose for {self.namer.seat(d.seat)}, as the trainer · escape: decide later"
+            elif d.kind == "file_request":
+                hint = "enter: choose · f: write the form yourself · escape: decide later"
+            else:
+                hint = "enter: choose · escape: decide later"
+            yield Label(shown(hint), classes="muted")
             form = self.driver.request_form(str(d.context.get("request", ""))) if d.kind == "file_request" else {}
             if form:
                 hidden = {"id", "after_inject", "at", "completes_on_request", "withdraw_after", "ccf"}

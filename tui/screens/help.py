@@ -127,6 +127,44 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(HELP)
 
 
+WATCH_HELP = """\
+# ncbsim — watching the exercise
+
+Nobody plays a desk here: you watch from the trainer's seat. The **inbox** is the General
+Secretariat's: what the NCBs send it over I-24/7 (their answers to the NDTF, hit reports…) as it
+arrives; the **event log** shows what happens everywhere — requests, verdicts, hits, arrests —
+with each NCB's local time; **decisions** list those a seat must take, and the **map** lights
+the NCBs in touch with the General Secretariat. Writing, requesting and arresting are a desk's
+work, not done from here; a seat's decision can be answered for it (`d`), as from the trainer's
+console. To steer an exercise (injects, holds, ratings), open
+it with `ncbsim trainer`.
+
+| key | what it does |
+|---|---|
+| `space` | start / pause the clock |
+| `+` / `-` | faster / slower (real time … as fast as the machine goes) |
+| `n` | jump to the next thing that happens |
+| `d` | open the first waiting decision of a seat (or select one and press `enter`): what you choose, you choose for that seat, as the trainer |
+| `enter` | open the selected message or decision |
+| `b` | the case board: the arrest cases so far, their state and history |
+| `c` | the case file: the people in the exercise, and what is known about each |
+| `tab` | move between panels |
+| `ctrl+p` | command palette |
+| `?` | this help |
+| `q` | quit — the session is saved; `ncbsim play --session FILE` resumes it |
+
+Inbox: `!!` urgent · `!` high priority. Map: `•` an NCB in touch · `·` any other NCB.
+"""
+
+
+class WatchHelpScreen(HelpScreen):
+    """Help for the trainer's seat on the desk's screen: what is watched, and no desk's keys."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(WATCH_HELP)
+
+
 TRAINER_HELP = """\
 # ncbsim — the trainer's console
 

@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from sim.api import sentence_start
 from sim.play.views import InboxItem
 
 from ..driver import Driver
@@ -45,8 +46,9 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
         self.text = message_text(item, driver.name, self.sender)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit_request":
-            return self.item.request is not None
+        if action in (REPLY, FORWARD, "edit_request"):
+            # The trainer, watching every NCB's traffic, neither answers nor passes a message on.
+            return not self.driver.watching and (action != "edit_request" or self.item.request is not None)
         return True
 
     def compose(self) -> ComposeResult:
@@ -61,16 +63,18 @@ class MessageScreen(ModalScreen[tuple[str, Draft | str] | None]):
             facts.append(f"[b]About[/b] {shown(self.driver.name.subject(i.about))}")
         if i.case:
             facts.append(f"[b]Case[/b] {shown(self.driver.name.case(i.case))}")
-        if i.request:
+        if i.request and not self.driver.watching:
             facts.append(f"[b]Request[/b] {shown(i.request)} (e: open the form to complete it)")
         with Vertical(id="message"):
-            yield Label(f"[b]{shown(message_type(i.type)).capitalize()}[/b] from {shown(self.sender)}",
+            yield Label(f"[b]{sentence_start(shown(message_type(i.type)))}[/b] from {shown(self.sender)}",
                         id="message-title")
             yield Static("\n".join(facts), id="message-facts")
             with VerticalScroll(id="message-body"):
                 yield Static(shown(self.driver.name(self.text), newlines=True), id="message-text")
             hint = "r: reply · f: forward · escape: close" if self.replyable else (
                 "f: forward (the sender is not on I-24/7) · escape: close")
+            if self.driver.watching:
+                hint = "escape: close"
             yield Label(hint, classes="muted")
         yield Footer()
 

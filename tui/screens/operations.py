@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
-from sim.api import InboxItem, Refused, all_members, describe, is_key, local_time
+from sim.api import InboxItem, Refused, all_members, describe, is_key, local_time, sentence_start
 from sim.play.commands import DraftRequest
 
 from ..driver import Driver
@@ -25,9 +25,10 @@ from ..widgets.world_map import WorldMap
 from ..wording import Namer, decision_line, message_text, message_type, when
 from .arrest_request import ProvisionalArrestScreen
 from .board import BoardScreen, what
-from .clocked import MIN_LOG_WIDTH, ClockedScreen, clock_state
+from .clocked import ClockedScreen, clock_state
 from .compose import ComposeScreen, Draft
 from .decision import OPEN_FORM, DecisionScreen
+from .help import HelpScreen, WatchHelpScreen
 from .message import EDIT_REQUEST, MessageScreen
 from .request_form import RequestFormScreen
 from .stop_payment import StopPaymentScreen
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 INBOX_LEGEND = "● unread · !! urgent · ! high"
+WATCHED_LEGEND = "!! urgent · ! high"  # the trainer reads at no seat: nothing is unread there
+# A seat's own work: the trainer, watching from the desk's screen, has none of it (the host
+# would refuse each), so its keys are neither shown nor taken there.
+SEATS_WORK = frozenset({"compose", "new_request", "provisional_arrest", "stop_payment"})
 LOG_LINES_PER_TICK = 30
 STAGGERED = ("inbox", "log", "decisions", "map")  # the panels that take turns while the clock runs
 
@@ -72,8 +77,8 @@ class OperationsScreen(ClockedScreen):
         yield Static(id="clock-bar")
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
-                yield InboxTable(inbox_cells, id="inbox")
-                yield EventLog(id="event-log", wrap=True, markup=True, auto_scroll=True, min_width=MIN_LOG_WIDTH)
+                yield InboxTable(watched_cells if self.driver.watching else inbox_cells, id="inbox")
+                yield EventLog(id="event-log")
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
                 yield Static(id="detail")
@@ -82,13 +87,15 @@ class OperationsScreen(ClockedScreen):
 
     def on_mount(self) -> None:
         inbox = self.query_one("#inbox", InboxTable)
-        inbox.border_title = "I-24/7 inbox"
-        inbox.border_subtitle = INBOX_LEGEND
+        # The trainer's seat reads the General Secretariat's inbox (SeatTracker.home).
+        inbox.border_title = "I-24/7 inbox, General Secretariat" if self.driver.watching else "I-24/7 inbox"
+        inbox.border_subtitle = WATCHED_LEGEND if self.driver.watching else INBOX_LEGEND
         self.query_one("#decisions").border_title = "Decisions waiting"
-        self.query_one("#event-log").border_title = "What you know"
+        self.query_one("#event-log").border_title = "What happens" if self.driver.watching else "What you know"
         self.query_one("#detail").border_title = "Selected"
         self.query_one("#world-map").border_title = "NCB network"
-        self.query_one("#world-map").border_subtitle = WorldMap.LEGEND
+        self.query_one("#world-map").border_subtitle = (WorldMap.WATCHED_LEGEND if self.driver.watching
+                                                        else WorldMap.LEGEND)
         self.refresh_all()
         self.start_clock()
 
@@ -174,18 +181,16 @@ class OperationsScreen(ClockedScreen):
         rows = log.scrollable_content_region.height
         if not self.driver.paused and rows > 1:
             most = min(most, rows - 1)
+        lines = []
         if len(fresh) > most:
             fresh, dropped = fresh[-most:], len(fresh) - most
-            log.write(f"[dim]… {dropped} earlier events not shown[/dim]", scroll_end=False)
+            lines.append(f"[dim]… {dropped} earlier events not shown[/dim]")
         for _since, e in items:  # every question, so a later answer in the log can say what it was
             if e["kind"] == "decision.requested":
                 self._prompts[str(e["decision"])] = str(e.get("prompt", ""))
-        if fresh:  # one write a tick: RichLog's cost is per write, its lines wrap one by one all the same
-            # Scrolled to the end at once, not after the next repaint as RichLog would: that
-            # drew the log twice for each write.
-            log.write("\n".join(log_line(since, e, self.driver, self._prompts) for since, e in fresh),
-                      scroll_end=False)
-            log.scroll_end(animate=False, immediate=True, x_axis=False)
+        lines += (log_line(since, e, self.driver, self._prompts) for since, e in fresh)
+        if lines:  # one write a turn, scrolled to its end at once
+            log.write("\n".join(lines))
         self._logged += len(items)
 
     def _map(self) -> None:
@@ -231,7 +236,7 @@ class OperationsScreen(ClockedScreen):
     def action_open_decision(self, decision_id: str | None = None) -> None:
         waiting = self.driver.my_decisions()
         if not waiting:
-            self.notify("No decision is waiting for you.")
+            self.notify("No decision is waiting." if self.driver.watching else "No decision is waiting for you.")
             return
         q = next((d for d in waiting if d.id == decision_id), waiting[0])
         hints = next((p.hints for p in self.driver.host.scenario.players if p.seat == self.driver.seat), True)
@@ -277,6 +282,12 @@ class OperationsScreen(ClockedScreen):
             self.notify("Only an NCB requests notices and diffusions.", severity="warning")
             return
         self._dialog(RequestFormScreen(self.driver, form, self._hints()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.driver.watching and action in SEATS_WORK)
+
+    def action_help(self) -> None:
+        self.app.push_screen(WatchHelpScreen() if self.driver.watching else HelpScreen())
 
     def action_compose(self) -> None:
         self.open_compose(Draft())
@@ -338,10 +349,16 @@ def inbox_cells(r: InboxItem, name: Namer, room: int) -> tuple[str, str]:
     label = message_type(r.type)
     # A text that already says what it is ("Request for information about …") needs no label.
     what = text if text.lower().startswith(label.lower()) or r.type in ("inject", "message") else (
-        f"{label.capitalize()}: {text}")
+        f"{sentence_start(label)}: {text}")
     head = f"{when(r.since)[4:-4]} · {name.sender(r.sender)}"
     return (("" if r.read else "●") + PRIORITY_MARK[r.priority],
             shown(_cut(head, room)) + "\n" + shown(_cut(what, room)))
+
+
+def watched_cells(r: InboxItem, name: Namer, room: int) -> tuple[str, str]:
+    """An inbox row on the trainer's desk screen: no unread mark (the trainer reads at no seat)."""
+    mark, lines = inbox_cells(r, name, room)
+    return mark.removeprefix("●"), lines
 
 
 def log_line(since: str, e: Mapping[str, Any], driver: Driver, prompts: dict[str, str]) -> str:

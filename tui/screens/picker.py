@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -36,6 +37,9 @@ def library(folder: Path) -> list[dict]:
     return rows
 
 
+MIN_TITLE = 24  # below this a title says too little; the table scrolls sideways instead
+
+
 class PickerScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit"), Binding("question_mark", "app.help", "Help")]
 
@@ -43,6 +47,7 @@ class PickerScreen(Screen):
         super().__init__()
         self.folder = folder
         self.rows = library(folder)
+        self._filled_at = 0  # the terminal width the rows were laid out for
 
     def compose(self) -> ComposeResult:
         yield Static(f"[b]ncbsim[/b] — choose an exercise ({shown(self.folder.name)}/) · enter: open · q: quit", id="picker-title")
@@ -52,14 +57,36 @@ class PickerScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("exercise", "difficulty", "duration", "seats", "skills")
-        for i, r in enumerate(self.rows):
-            table.add_row(shown(r["title"]), r["difficulty"], r["duration"], shown(r["roles"]), shown(r["skills"]),
-                          key=str(i))
+        self._fill(table, self.app.size.width)
         if not self.rows:
             self.query_one("#picker-title", Static).update(f"No scenarios in {shown(self.folder)}. "
                                                            "Run ncbsim play SCENARIO.yaml, or from the repository.")
         table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        table = self.query_one(DataTable)
+        if event.size.width != self._filled_at:
+            row = table.cursor_row
+            self._fill(table, event.size.width)
+            table.move_cursor(row=row)
+
+    def _fill(self, table: DataTable, width: int) -> None:
+        """The rows, with the title cut to leave room for the difficulty and the duration: a
+        narrow terminal cuts a long title (in full under the table) rather than what tells
+        exercises apart at a glance. Seats and skills come after, off screen when it is narrow."""
+        self._filled_at = width
+        table.clear(columns=True)
+        level = max([len("difficulty"), *(len(r["difficulty"]) for r in self.rows)])
+        length = max([len("duration"), *(len(r["duration"]) for r in self.rows)])
+        # Each column is padded by one cell on either side; one more for the edge of the screen.
+        longest = max([len("exercise"), *(len(r["title"]) for r in self.rows)])
+        room = min(longest, max(MIN_TITLE, width - (level + 2) - (length + 2) - 2 - 1))
+        table.add_column("exercise", width=room)
+        table.add_columns("difficulty", "duration", "seats", "skills")
+        for i, r in enumerate(self.rows):
+            title = r["title"] if len(r["title"]) <= room else r["title"][:room - 1] + "…"
+            table.add_row(shown(title), r["difficulty"], r["duration"], shown(r["roles"]), shown(r["skills"]),
+                          key=str(i))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The highlighted exercise in full under the table — what a narrow terminal cuts off in

@@ -19,7 +19,7 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
-from sim.api import Refused
+from sim.api import Refused, sentence_start
 from sim.play.commands import DraftRequest, SubmitRequest
 
 from ..driver import Driver
@@ -134,7 +134,7 @@ class RequestFormScreen(Screen[bool]):
         self.query_one("#form-measures-row").display = kind == "silver"
         box = self.query_one("#form-fields", Vertical)
         box.remove_children()
-        box.mount_all([row(field_label(name).capitalize(),
+        box.mount_all([row(sentence_start(field_label(name)),
                            Input(self.values.get(name, ""), compact=True, id=f"field-{name}",
                                  placeholder=field_label(name)))
                        for name in choices.fields.get(kind, ())])

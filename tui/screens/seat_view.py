@@ -18,8 +18,8 @@ from sim.api import is_key
 from ..driver import Driver
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
+from ..widgets.event_log import EventLog
 from ..widgets.inbox_table import InboxTable
-from .clocked import MIN_LOG_WIDTH, WrappingLog
 from .operations import inbox_cells, log_line
 
 
@@ -91,7 +91,7 @@ class SeatViewScreen(Screen[None]):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield InboxTable(inbox_cells, id="inbox")
-                yield WrappingLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
+                yield EventLog(id="event-log")
             with Vertical(id="ops-right"):
                 yield DecisionTable(id="decisions")
         yield Footer()
@@ -105,16 +105,17 @@ class SeatViewScreen(Screen[None]):
         self.query_one("#inbox", InboxTable).border_title = f"{shown(who)}'s I-24/7 inbox"
         decisions = self.query_one(DecisionTable)
         decisions.border_title = f"{shown(who)}'s decisions"
-        log = self.query_one("#event-log", WrappingLog)
+        log = self.query_one("#event-log", EventLog)
         log.border_title = f"What {shown(who)} knows"
         prompts: dict[str, str] = {}
         seen = host.seen(seat)
         for _since, e in seen:  # every question, so a later answer can say what it was
             if e["kind"] == "decision.requested":
                 prompts[str(e["decision"])] = str(e.get("prompt", ""))
-        for since, e in seen:
-            if is_key(e) or (e["kind"] == "message.sent" and e.get("inject")):
-                log.write(log_line(since, e, d, prompts))
+        lines = [log_line(since, e, d, prompts) for since, e in seen
+                 if is_key(e) or (e["kind"] == "message.sent" and e.get("inject"))]
+        if lines:
+            log.write("\n".join(lines))
         self.call_after_refresh(self._decisions)
         self.call_after_refresh(self._inbox)  # once laid out: the message column takes the panel's width
 

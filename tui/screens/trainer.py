@@ -40,7 +40,8 @@ from sim.api import (
 from ..commands import screen_hits
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
-from .clocked import MIN_LOG_WIDTH, ClockedScreen, WrappingLog, clock_state
+from ..widgets.event_log import EventLog
+from .clocked import ClockedScreen, clock_state
 from .decision import DecisionScreen
 from .help import TrainerHelpScreen
 from .msel import AdhocInjectScreen, MselTable, RescheduleScreen
@@ -210,7 +211,7 @@ class TrainerScreen(ClockedScreen):
         with Horizontal(id="ops"):
             with Vertical(id="ops-left"):
                 yield MselTable(id="msel")
-                yield WrappingLog(id="event-log", wrap=True, markup=True, min_width=MIN_LOG_WIDTH)
+                yield EventLog(id="event-log")
             with Vertical(id="ops-right"):
                 yield DecisionTable(with_seat=True, id="decisions")
                 yield DataTable(id="objectives", cursor_type="row")
@@ -294,11 +295,11 @@ class TrainerScreen(ClockedScreen):
         self._show_objective()
 
     def _log(self) -> None:
-        log = self.query_one("#event-log", WrappingLog)
+        log = self.query_one("#event-log", EventLog)
         events = self.driver.host.events(self._logged)
         fresh = [e for e in events if is_key(e)][-30:]  # the latest, not a backlog
-        for e in fresh:
-            log.write(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}")
+        if fresh:  # one write a turn
+            log.write("\n".join(f"[dim]{e['t'][5:16].replace('T', ' ')}[/dim] {shown(describe(e))}" for e in fresh))
         self._logged += len(events)
 
     def _show_objective(self) -> None:

@@ -14,6 +14,7 @@ class WorldMap(Static):
     """Equirectangular dots: ``·`` an NCB, ``•`` one this seat has traffic with, ``@`` the seat."""
 
     LEGEND = "@ you · • in touch · · NCB"
+    WATCHED_LEGEND = "• in touch · · NCB"  # the trainer's seat has no NCB of its own
 
     def __init__(self, home: str | None = None, **kw) -> None:
         super().__init__(**kw)
