@@ -30,21 +30,24 @@ from contextlib import contextmanager
 # meant 25 young and 2 middle collections (1.6 s of 15 s), 200,000 means 7 young ones (1.0 s).
 # The run's heap peaks at the same size: it makes almost no cyclic garbage for them to find.
 GEN0 = 200_000
+NEVER = 2 ** 30  # middle-generation collections before a full one: in effect, never
 
 _depth = 0
 _frozen = False  # the heap was frozen by settle_for_a_session or frozen_while (and is not to be thawed by a run)
 _for_life = False  # frozen by settle_for_a_session: no block thaws it, nor puts back the collector's settings
 
 
-def settle_for_a_session(young: int = 10_000) -> None:
+def settle_for_a_session(young: int = 10_000, full: bool = True) -> None:
     """For a process that holds one exercise for hours (the TUI, an exercise server): what exists
     now lives as long as the session, so it is frozen out of the collector's sight, and the young
     are collected less often. Without it a busy server's full collections rescanned the session's
-    whole heap and stalled every seat's acknowledgements (bench/multiseat_load.py)."""
+    whole heap and stalled every seat's acknowledgements (bench/multiseat_load.py).
+    ``full=False``: no full collection comes by itself — for a process that ``resettle``s often,
+    where one would only rescan what is about to be frozen."""
     global _frozen, _for_life
     gc.freeze()
     _frozen = _for_life = True
-    gc.set_threshold(young, 10, 10)
+    gc.set_threshold(young, 10, 10 if full else NEVER)
 
 
 def resettle() -> None:

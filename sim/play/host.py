@@ -19,7 +19,6 @@ given.)
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import os
 import tempfile
@@ -52,7 +51,7 @@ from ..scenario.chance import settled_minutes
 from ..scenario.loader import load_scenario
 from ..scenario.model import Scenario
 from ..sessions.runner import SessionRun, check_same_scenario, new_session
-from ..sessions.store import RATINGS, SessionStore
+from ..sessions.store import RATINGS, SessionStore, Staged
 from ..world.members import LANGUAGES, REGIONS
 from .commands import (
     SEAT_COMMANDS,
@@ -219,10 +218,28 @@ class PlayHost:
         return self._run.store.path
 
     # --- commands -------------------------------------------------------------------------------
-    def group(self) -> contextlib.AbstractContextManager[None]:
-        """Commands submitted inside share one durable commit at its end (see SessionStore.group):
-        nothing they did may be acknowledged before the block has left."""
-        return self._run.store.group() if self._run is not None else contextlib.nullcontext()
+    def stage_writes(self) -> None:
+        """From now on what the session records waits in memory for ``take_writes`` and ``write``
+        (SessionStore.stage): the exercise server applies commands while earlier ones are being
+        made durable, and acknowledges each only once its write has returned."""
+        self._session().stage()
+
+    def take_writes(self) -> Staged | None:
+        """What was recorded since the last take (None: nothing), to ``write``."""
+        return self._session().take_staged()
+
+    def write(self, staged: Staged) -> None:
+        """Make durable what ``take_writes`` gave (blocking: a thread's work), in the order taken."""
+        self._session().write_staged(staged)
+
+    def unstage_writes(self) -> None:
+        """Record at once again (what was staged must have been written)."""
+        self._session().unstage()
+
+    def _session(self) -> SessionStore:
+        if self._run is None:
+            raise ValueError("this run has no session file")
+        return self._run.store
 
     def submit(self, seat: str, command: Command, *, from_json: bool = False) -> Outcome:
         """Check, record, apply: the command's outcome. A refusal changes nothing.

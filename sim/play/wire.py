@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from types import MappingProxyType
@@ -50,7 +50,20 @@ def to_wire(value: Any) -> Any:
 
 def from_wire(cls: type[T], data: Any) -> T:
     """The view of type ``cls`` that ``data`` (plain JSON data) describes."""
-    return _decode(cls, data, cls.__name__)
+    try:
+        return _decoder(typing.cast(Any, cls))(data)
+    except _Bad as e:
+        raise WireError(f"{cls.__name__}{e.path}: {e.detail}") from None
+
+
+class _Bad(Exception):
+    """Where (below the view decoded) and why a value is not what its hint says; from_wire names it."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail, self.path = detail, ""
+
+
+Decoder = Callable[[Any], Any]
 
 
 @cache
@@ -58,66 +71,157 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _decode(tp: Any, data: Any, where: str) -> Any:
+@cache
+def _decoder(tp: Any) -> Decoder:
+    """The decoder of one type hint, made once: a client decodes every push of its views, and
+    reading the hints again for every value was most of its time (the path of a field that went
+    wrong is put together only then)."""
     if tp is Any:
-        return _frozen(data)
+        return _frozen
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
-        for option in get_args(tp):
-            try:
-                return _decode(option, data, where)
-            except WireError:
-                continue
-        raise WireError(f"{where}: {_shown(data)} is none of {tp}")
+        return _union(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(data, dict):
-            raise WireError(f"{where}: expected an object for {tp.__name__}, got {_shown(data)}")
-        hints = _hints(tp)
-        known = {f.name: f for f in dataclasses.fields(tp)}
-        unknown = set(data) - set(known)
-        if unknown:
-            raise WireError(f"{where}: {tp.__name__} has no field {sorted(unknown)[0]!r}")
-        values = {}
-        for name, f in known.items():
-            if name in data:
-                values[name] = _decode(hints[name], data[name], f"{where}.{name}")
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise WireError(f"{where}: {tp.__name__} needs {name!r}")
-        return tp(**values)
+        return _view(tp)
     if origin is tuple:
-        args = get_args(tp)
-        if not isinstance(data, list):
-            raise WireError(f"{where}: expected a list, got {_shown(data)}")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v, f"{where}[{i}]") for i, v in enumerate(data))
-        if len(args) != len(data):
-            raise WireError(f"{where}: expected {len(args)} values, got {len(data)}")
-        return tuple(_decode(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, data, strict=True)))
+        return _tuple(tp)
     if origin in (Mapping, dict, typing.Mapping) or tp in (dict, Mapping):
-        args = get_args(tp) or (str, Any)
-        if not isinstance(data, dict):
-            raise WireError(f"{where}: expected an object, got {_shown(data)}")
-        return MappingProxyType({k: _decode(args[1], v, f"{where}.{k}") for k, v in data.items()})
+        return _mapping(tp)
     if tp is date:
-        if not isinstance(data, str):
-            raise WireError(f"{where}: expected a date, got {_shown(data)}")
-        try:
-            return date.fromisoformat(data)
-        except ValueError:
-            raise WireError(f"{where}: {_shown(data)} is not a date") from None
+        return _date
     if tp is type(None):
-        if data is not None:
-            raise WireError(f"{where}: expected null, got {_shown(data)}")
-        return None
+        return _none
     if tp is float:
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
-            raise WireError(f"{where}: expected a number, got {_shown(data)}")
-        return float(data)
+        return _float
     if tp in (str, int, bool):
+        return _plain(tp)
+
+    def nothing(data: Any) -> Any:
+        raise _Bad(f"no wire form for {tp}")
+    return nothing
+
+
+def _union(tp: Any) -> Decoder:
+    options = [_decoder(option) for option in get_args(tp)]
+
+    def decode(data: Any) -> Any:
+        for option in options:
+            try:
+                return option(data)
+            except _Bad:
+                continue
+        raise _Bad(f"{_shown(data)} is none of {tp}")
+    return decode
+
+
+def _view(tp: type) -> Decoder:
+    fields: list[tuple[str, Decoder, bool]] = []  # made at the first value: a view may hold its own kind
+    known: set[str] = set()
+
+    def decode(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise _Bad(f"expected an object for {tp.__name__}, got {_shown(data)}")
+        if not fields:
+            hints = _hints(tp)
+            for f in dataclasses.fields(tp):
+                needed = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                fields.append((f.name, _decoder(hints[f.name]), needed))
+                known.add(f.name)
+        if not known.issuperset(data):
+            raise _Bad(f"{tp.__name__} has no field {sorted(set(data) - known)[0]!r}")
+        values = {}
+        for name, field_decoder, needed in fields:
+            if name in data:
+                try:
+                    values[name] = field_decoder(data[name])
+                except _Bad as e:
+                    e.path = f".{name}{e.path}"
+                    raise
+            elif needed:
+                raise _Bad(f"{tp.__name__} needs {name!r}")
+        return tp(**values)
+    return decode
+
+
+def _tuple(tp: Any) -> Decoder:
+    args = get_args(tp)
+    if len(args) == 2 and args[1] is Ellipsis:
+        each = _decoder(args[0])
+
+        def decode_all(data: Any) -> Any:
+            if not isinstance(data, list):
+                raise _Bad(f"expected a list, got {_shown(data)}")
+            out = []
+            try:
+                for v in data:
+                    out.append(each(v))
+            except _Bad as e:
+                e.path = f"[{len(out)}]{e.path}"
+                raise
+            return tuple(out)
+        return decode_all
+    decoders = [_decoder(a) for a in args]
+
+    def decode(data: Any) -> Any:
+        if not isinstance(data, list):
+            raise _Bad(f"expected a list, got {_shown(data)}")
+        if len(decoders) != len(data):
+            raise _Bad(f"expected {len(decoders)} values, got {len(data)}")
+        out = []
+        try:
+            for d, v in zip(decoders, data, strict=True):
+                out.append(d(v))
+        except _Bad as e:
+            e.path = f"[{len(out)}]{e.path}"
+            raise
+        return tuple(out)
+    return decode
+
+
+def _mapping(tp: Any) -> Decoder:
+    args = get_args(tp) or (str, Any)
+    each = _decoder(args[1])
+
+    def decode(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise _Bad(f"expected an object, got {_shown(data)}")
+        out = {}
+        for k, v in data.items():
+            try:
+                out[k] = each(v)
+            except _Bad as e:
+                e.path = f".{k}{e.path}"
+                raise
+        return MappingProxyType(out)
+    return decode
+
+
+def _date(data: Any) -> date:
+    if not isinstance(data, str):
+        raise _Bad(f"expected a date, got {_shown(data)}")
+    try:
+        return date.fromisoformat(data)
+    except ValueError:
+        raise _Bad(f"{_shown(data)} is not a date") from None
+
+
+def _none(data: Any) -> None:
+    if data is not None:
+        raise _Bad(f"expected null, got {_shown(data)}")
+
+
+def _float(data: Any) -> float:
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        raise _Bad(f"expected a number, got {_shown(data)}")
+    return float(data)
+
+
+def _plain(tp: type) -> Decoder:
+    def decode(data: Any) -> Any:
         if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
-            raise WireError(f"{where}: expected {tp.__name__}, got {_shown(data)}")
+            raise _Bad(f"expected {tp.__name__}, got {_shown(data)}")
         return data
-    raise WireError(f"{where}: no wire form for {tp}")
+    return decode
 
 
 def _frozen(data: Any) -> Any:

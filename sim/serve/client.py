@@ -54,6 +54,7 @@ class SeatState:
     seen: list[tuple[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # the journal (the trainer's only)
     lists: dict[str, Any] = field(default_factory=dict)
+    inbox_index: dict[int, InboxItem] = field(default_factory=dict, repr=False)  # lists["inbox"] by message
 
     def apply(self, msg: dict[str, Any]) -> None:
         if "clock" in msg:
@@ -66,20 +67,25 @@ class SeatState:
             del self.seen[msg["seen_from"]:]
             self.seen.extend((since, MappingProxyType(e)) for since, e in msg["seen"])
         if "inbox_upsert" in msg:  # newest first: a known message changed, an unknown one is newer than all
-            inbox = {item.msg: item for item in self.lists.get("inbox", ())}
-            fresh = []
+            inbox, fresh, changed = self.inbox_index, [], False
             for raw in msg["inbox_upsert"]:
                 item = from_wire(InboxItem, raw)
                 if item.msg in inbox:
-                    inbox[item.msg] = item
+                    changed = True
                 else:
                     fresh.append(item)
-            self.lists["inbox"] = (*fresh, *(inbox[m] for m in inbox))
+                inbox[item.msg] = item
+            kept = self.lists.get("inbox", ())
+            if changed:  # (mostly new messages only: the inbox, thousands long, is not gone through)
+                kept = tuple(inbox[item.msg] for item in kept)
+            self.lists["inbox"] = (*fresh, *kept)
         for name, value in msg.items():
             if name in VIEWS:
                 self.lists[name] = tuple(from_wire(VIEWS[name], v) for v in value)
             elif name in ("partners", "objectives", "notes", "subject_names", "person_names"):
                 self.lists[name] = value
+        if "inbox" in msg:
+            self.inbox_index = {item.msg: item for item in self.lists["inbox"]}
 
 
 class SeatClient:

@@ -7,9 +7,14 @@ for a single player). The trainer's connection sees everything and owns the cloc
 
 Order and durability: messages are taken one at a time on one event loop, so commands from many
 clients apply in the order they arrived, each at the sim instant the clock stands at — the order
-the session records and a replay repeats. A command is acknowledged only once the host has
-recorded it in the session (SQLite, synchronous), so an acknowledged command survives the server
-being killed; a restarted server replays the session to where it was.
+the session records and a replay repeats. What a command records waits in memory (the store is
+staged) until a writer thread commits it, with everything recorded since the last write, in one
+SQLite transaction (synchronous=FULL); the commands arriving during that fsync are applied
+meanwhile and go in the next write. A command is acknowledged only once the write holding it has
+returned, so an acknowledged command survives the server being killed; a restarted server replays
+the session to where it was. The seats' views may show a command's effects a few milliseconds
+before its write returns (as they show the clock's events before its progress is saved): after a
+crash, a rejoining client is sent its whole view again, as the session has it.
 
 Evaluators: an evaluator's token opens ``evaluator:N``, which is sent the trainer's views (every
 seat, the ground truth) and may add notes, HSEEP ratings and validations — recorded as the
@@ -38,6 +43,7 @@ import json
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +75,6 @@ HELLO_TIMEOUT_S = 10.0
 PUSH_DELAY_S = 0.01  # commands arriving within this share one push of the views
 PUSH_SLICE_S = 0.005  # a push of the views lets the commands that arrived meanwhile in this often
 SEAT_CLOCK_EVERY_S = 0.5  # a seat is told the clock moved at most this often (with nothing else new)
-MAX_GROUP = 64  # commands recorded by one commit at most
 RESETTLE_S = 20.0  # how often what survived is frozen for the session (longrun.resettle)
 CLOSE_REFUSED = 4401  # a close code in the application range: the token opened no seat
 
@@ -109,7 +114,8 @@ class ExerciseServer:
         self._resettle_at = time.monotonic() + RESETTLE_S
         self._pending_push: asyncio.TimerHandle | None = None
         self._pushing = asyncio.Lock()  # one push of the views at a time: each connection's in order
-        self._commands: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
+        self._unacked: list[tuple[Connection, dict[str, Any]]] = []  # applied, their records not yet written
+        self._recorded = asyncio.Event()  # something was recorded (staged) since write_commands last took it
 
     # --- connections ------------------------------------------------------------------------------
     async def handle(self, ws: ServerConnection) -> None:
@@ -158,21 +164,34 @@ class ExerciseServer:
             await self._send(conn, {"type": "error", "reason": f"unknown message type {kind!r}"})
 
     async def _command(self, conn: Connection, msg: dict[str, Any]) -> None:
-        await self._commands.put((conn, msg))  # taken in the order they arrived, from every client
+        # Applied now, in the order the commands arrived from every client; acknowledged by
+        # write_commands once what it recorded is durable.
+        self._unacked.append((conn, self._apply(conn, msg)))
+        self._recorded.set()
 
-    async def apply_commands(self) -> None:
-        """Take the commands as they arrive, the ones waiting together as one group: each applied
-        in turn, all recorded by one commit, then all acknowledged. One fsync per group instead of
-        per command is what lets many seats at once be acknowledged quickly."""
+    async def write_commands(self, writer: ThreadPoolExecutor) -> None:
+        """Make durable what the commands applied since the last write recorded — one transaction,
+        on the writer's thread — then acknowledge them. While one write waits for its fsync, the
+        commands that arrive meanwhile are applied and staged, to go together in the next: one
+        fsync per write instead of per command is what lets many seats at once be acknowledged
+        quickly, and the loop is no longer held by the fsync."""
+        loop = asyncio.get_running_loop()
         while True:
-            batch = [await self._commands.get()]
-            while not self._commands.empty() and len(batch) < MAX_GROUP:
-                batch.append(self._commands.get_nowait())
-            with self.host.group():
-                acks = [(conn, self._apply(conn, msg)) for conn, msg in batch]
+            await self._recorded.wait()
+            self._recorded.clear()
+            staged, acks = self.host.take_writes(), self._unacked  # together: the acks of what is staged
+            self._unacked = []
+            if staged is not None:
+                # Shielded: cancelling the server must not cancel a write that was taken and not yet
+                # started — the next write's chain would count records that never reached the file.
+                await asyncio.shield(loop.run_in_executor(writer, self.host.write, staged))
+            for conn in self.connections:  # the notes are read from the file: written now
+                if conn.seat == TRAINER:
+                    conn.sent.stale = True
             for conn, ack in acks:  # durable now
                 await self._send(conn, ack)
-            self._push_soon()  # what they changed reaches every seat they concern
+            if acks:
+                self._push_soon()  # what they changed reaches every seat they concern
             if time.monotonic() >= self._resettle_at:
                 resettle()
                 self._resettle_at = time.monotonic() + RESETTLE_S
@@ -324,6 +343,7 @@ class ExerciseServer:
             now = time.monotonic()
             self.step(now - last)
             last = now
+            self._recorded.set()  # the clock's progress, and any decision left to expire, are written
             await self.push_all()
 
     async def serve(self, host: str, port: int, ready: Callable[[int], None] | None = None) -> None:
@@ -332,18 +352,31 @@ class ExerciseServer:
         # and deflating each was a third of a busy server's time.
         # Young collections every 2,000 allocations: a few ms each, where the 10,000 a TUI uses cost
         # 10-15 ms and the middle generation's 100+ ms, pauses that every seat in flight waits for.
-        settle_for_a_session(young=2_000)
+        # No full collection by itself: what survives is frozen every RESETTLE_S anyway, and on
+        # the 50-seat load a full one collected nothing and paused every seat 40-130 ms.
+        settle_for_a_session(young=2_000, full=False)
         async with serve(self.handle, host, port, max_size=2 ** 20, compression=None) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
             if ready is not None:
                 ready(bound)
-            workers = [asyncio.create_task(self.run_clock()), asyncio.create_task(self.apply_commands())]
+            # What the session records waits in memory until write_commands writes it on this
+            # thread: nothing is acknowledged before its write has returned.
+            self.host.stage_writes()
+            writer = ThreadPoolExecutor(1, thread_name_prefix="session-writer")
+            workers = [asyncio.create_task(self.run_clock()), asyncio.create_task(self.write_commands(writer))]
             try:
                 await asyncio.gather(*workers)  # until cancelled (or one of them fails: the server stops)
             finally:
                 for w in workers:
                     w.cancel()
-                self.host.save_progress()
+                writer.shutdown(wait=True)  # a write under way ends (its commands stay unacknowledged)
+                try:
+                    self.host.save_progress()
+                    staged = self.host.take_writes()
+                    if staged is not None:
+                        self.host.write(staged)
+                finally:
+                    self.host.unstage_writes()
 
 
 def _not_for_evaluators(command: Command) -> str:

@@ -6,7 +6,9 @@ every decision with its sim time and seat, and evaluators' notes and ratings. Th
 stored: replaying (scenario, seed, decisions) rebuilds it byte for byte.
 
 A decision is committed before the engine acts on it, so killing the process at any moment
-loses no decision that was acknowledged.
+loses no decision that was acknowledged. The exercise server stages its writes instead
+(``stage``): recorded in memory before the engine acts, committed by a writer thread, and
+acknowledged only once that commit has returned.
 
 Opening checks the file before anything trusts it (``integrity``): SQLite's own
 ``quick_check``, the format, the type of every meta field and row, and — from format 2 — the
@@ -36,8 +38,10 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -58,6 +62,18 @@ RATING_LABELS = {"performed_without_challenges": "Performed without challenges (
                  "performed_with_major_challenges": "Performed with major challenges (M)",
                  "unable_to_perform": "Unable to be performed (U)"}
 _MAGIC = b"SQLite format 3\x00"
+_INSERT_DECISION = ("INSERT INTO decisions(n, decision, seat, option, sim_time, wall_time, by, chain) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_SET_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Writes taken from a staging store, in order, with the decisions' chain head and next number
+    as they stand after them (None: no decision staged yet, or a format-1 file)."""
+
+    ops: tuple[tuple[str, tuple[Any, ...]], ...]
+    chain: tuple[str, int] | None
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -131,8 +147,11 @@ class SessionStore:
         self.format = fmt
         self.writable = writable
         self._lock_fd = lock_fd
-        self._grouped = False  # inside group(): records wait for the group's one commit
-        self._chain: tuple[str, int] | None = None  # in a group: (the chain's head, the next number)
+        self._chain: tuple[str, int] | None = None  # staging: (the chain's head, the next number)
+        # Staging (the exercise server's): writes wait here, in order, for ``write_staged``.
+        self._staged: list[tuple[str, tuple[Any, ...]]] | None = None
+        self._writer: sqlite3.Connection | None = None  # write_staged's own connection
+        self._write_failed = False
         self._key = _file_id(self.path)
         if self._key is not None:
             held = _HELD.setdefault(self._key, [0, 0])
@@ -146,8 +165,9 @@ class SessionStore:
 
     # --- opening ----------------------------------------------------------------------------
     @staticmethod
-    def _connect(path: str | os.PathLike) -> sqlite3.Connection:
-        conn = sqlite3.connect(os.fspath(path), isolation_level=None, timeout=5.0)  # autocommit; explicit transactions
+    def _connect(path: str | os.PathLike, any_thread: bool = False) -> sqlite3.Connection:
+        # autocommit; explicit transactions
+        conn = sqlite3.connect(os.fspath(path), isolation_level=None, timeout=5.0, check_same_thread=not any_thread)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         return conn
@@ -329,6 +349,9 @@ class SessionStore:
 
     def close(self) -> None:
         """Idempotent: every command closes its store on every path, including after an error."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self.conn.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # after SQLite let go: closing it releases the writer's lock
@@ -349,8 +372,7 @@ class SessionStore:
     def set_meta(self, key: str, value: str) -> None:
         if key in SEALED or key in ("sealed", "decisions_head", "decisions_count", "format"):
             raise ValueError(f"session meta '{key}' is fixed when the session is created")
-        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-                          (key, value, value))
+        self._write(_SET_META, (key, value, value))
 
     @property
     def seed(self) -> int:
@@ -382,60 +404,89 @@ class SessionStore:
                 if isinstance(d, str) and isinstance(s, int | float) and s >= 0}
 
     def record_thinking(self, decision: str, seconds: float) -> None:
-        self.conn.execute("CREATE TABLE IF NOT EXISTS thinking (decision TEXT PRIMARY KEY, seconds REAL NOT NULL)")
-        self.conn.execute("INSERT INTO thinking(decision, seconds) VALUES (?, ?) "
-                          "ON CONFLICT(decision) DO UPDATE SET seconds = excluded.seconds", (decision, seconds))
+        self._write("CREATE TABLE IF NOT EXISTS thinking (decision TEXT PRIMARY KEY, seconds REAL NOT NULL)", ())
+        self._write("INSERT INTO thinking(decision, seconds) VALUES (?, ?) "
+                    "ON CONFLICT(decision) DO UPDATE SET seconds = excluded.seconds", (decision, seconds))
 
     def recorded_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT decision FROM decisions")}
 
     # --- writing ----------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def group(self) -> Iterator[None]:
-        """Several commands' records made durable by one commit, at the end: the exercise server
-        takes the commands that arrived together as one group and acknowledges none of them before
-        the commit. A crash inside the group loses the whole group, none of it acknowledged."""
-        if self._grouped:
-            yield
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._grouped = True
-        self._chain = None
-        try:
-            yield
-            if self._chain is not None:  # the chain's head and count, once for the whole group
-                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (self._chain[0],))
-                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(self._chain[1] - 1),))
-        except BaseException:
-            self._grouped, self._chain = False, None
-            self.conn.execute("ROLLBACK")
-            raise
-        self._grouped, self._chain = False, None
-        self.conn.execute("COMMIT")
-
     def record_decision(self, decision: str, seat: str, option: str, sim_time: float, by: str) -> None:
         """Durable when this returns (WAL + synchronous=FULL): only then may the engine act. In a
-        ``group``, written now and durable at the group's commit (before any acknowledgement)."""
+        staging store, durable when the write that takes it has returned (before any acknowledgement)."""
         wall = _now()
         if self.format == "1":
-            self.conn.execute("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
-                              "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, wall, by))
+            self._write("INSERT INTO decisions(decision, seat, option, sim_time, wall_time, by) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (decision, seat, option, sim_time, wall, by))
             return
-        if self._grouped:  # the head and count move in memory; the group writes them once, at its end
+        if self._staged is not None:
+            # The head and count move in memory; each staged write stores them once.
             head, n = self._chain if self._chain is not None else self._chain_head()
             chain = link(head, n, decision, seat, option, sim_time, wall, by)
-            self.conn.execute("INSERT INTO decisions(n, decision, seat, option, sim_time, wall_time, by, chain) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (n, decision, seat, option, sim_time, wall, by, chain))
+            self._write(_INSERT_DECISION, (n, decision, seat, option, sim_time, wall, by, chain))
             self._chain = (chain, n + 1)
             return
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             head, n = self._chain_head()
             chain = link(head, n, decision, seat, option, sim_time, wall, by)
-            self.conn.execute("INSERT INTO decisions(n, decision, seat, option, sim_time, wall_time, by, chain) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (n, decision, seat, option, sim_time, wall, by, chain))
+            self.conn.execute(_INSERT_DECISION, (n, decision, seat, option, sim_time, wall, by, chain))
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (chain,))
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(n),))
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """Now, or staged (see ``stage``)."""
+        if self._staged is None:
+            self.conn.execute(sql, params)
+        else:
+            self._staged.append((sql, params))
+
+    # --- staging: the exercise server's writes, made durable on another thread ----------------
+    def stage(self) -> None:
+        """From now on every write waits in memory, in order, until ``take_staged`` hands it over and
+        ``write_staged`` commits it: the exercise server applies the commands that arrive while the
+        last ones are being made durable on a thread (the fsync no longer stops everything else),
+        and acknowledges a command only once the write that holds it has returned. Reads see what
+        was committed. ``unstage`` goes back to writing at once."""
+        if self._staged is None:
+            self._staged = []
+            self._chain = None  # read from the file at the first record: nothing is staged before it
+
+    def take_staged(self) -> Staged | None:
+        """What was written since the last take (None: nothing), for ``write_staged``, in order."""
+        if not self._staged:
+            return None
+        ops, self._staged = self._staged, []
+        return Staged(tuple(ops), self._chain)
+
+    def write_staged(self, staged: Staged) -> None:
+        """Commit what ``take_staged`` gave (synchronous=FULL: durable when this returns), on its own
+        connection, from one thread at a time and in the order taken. After a failure nothing more
+        is written: what was staged after it chains from records that are not in the file."""
+        if self._write_failed:
+            raise sqlite3.OperationalError("an earlier write of this session failed; nothing after it is written")
+        if self._writer is None:  # its own: the loop's connection goes on reading meanwhile (WAL)
+            self._writer = self._connect(self.path, any_thread=True)
+        conn = self._writer
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for sql, run in groupby(staged.ops, key=lambda op: op[0]):
+                conn.executemany(sql, [params for _, params in run])
+            if staged.chain is not None:
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_head'", (staged.chain[0],))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'decisions_count'", (str(staged.chain[1] - 1),))
+            conn.execute("COMMIT")
+        except BaseException:
+            self._write_failed = True
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    def unstage(self) -> None:
+        """Write at once again, from here on (the caller wrote what was staged, or gives it up)."""
+        self._staged = None
+        self._chain = None
 
     def _chain_head(self) -> tuple[str, int]:
         """The tamper chain's head and the next decision's number, as the file has them."""
@@ -443,8 +494,9 @@ class SessionStore:
         return head, int(self.conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM decisions").fetchone()[0])
 
     def progress(self, sim_time: float, finished: bool = False, journal_sha256: str | None = None) -> None:
-        with self.conn:
-            self.conn.execute("BEGIN")
+        with self.conn if self._staged is None else contextlib.nullcontext():
+            if self._staged is None:
+                self.conn.execute("BEGIN")
             self.set_meta("progress", repr(sim_time))
             self.set_meta("finished", "1" if finished else "0")
             if journal_sha256:
@@ -454,8 +506,8 @@ class SessionStore:
                  sim_time: float | None = None) -> None:
         if rating is not None and rating not in RATINGS:
             raise ValueError(f"unknown rating '{rating}'; expected one of {', '.join(RATINGS)}")
-        self.conn.execute("INSERT INTO notes(objective, rating, text, author, sim_time, wall_time) "
-                          "VALUES (?, ?, ?, ?, ?, ?)", (objective, rating, text, author, sim_time, _now()))
+        self._write("INSERT INTO notes(objective, rating, text, author, sim_time, wall_time) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (objective, rating, text, author, sim_time, _now()))
 
     def notes(self) -> list[dict[str, Any]]:
         cur = self.conn.execute("SELECT objective, rating, text, author, sim_time, wall_time FROM notes ORDER BY n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,33 @@ async def test_commands_from_many_clients_at_once_all_apply_and_replay_identical
     finally:
         store.close()
     assert [json.loads(line) for line in buf.getvalue().splitlines()] == live
+
+
+async def test_a_command_is_acknowledged_only_once_its_write_has_returned(exercise, monkeypatch):
+    host, tokens, plain, _ = exercise
+    release = threading.Event()
+    written = type(host).write
+
+    def held_write(self, staged):  # the writer's thread, held before it writes
+        assert release.wait(10)
+        written(self, staged)
+    monkeypatch.setattr(type(host), "write", held_write)
+    _server, task, address = await started(host, tokens)
+    fr = await SeatClient(address, plain["ncb:FR"]).join()
+    ack = asyncio.ensure_future(fr.submit(SendMessage(("ES",), "held")))
+    await asyncio.sleep(0.5)
+    assert not ack.done()  # applied, not yet durable: not acknowledged
+    path = host.session_path
+    probe = SessionStore.open(path, write=False)
+    try:
+        assert not any(r.option and "held" in r.option for r in probe.decisions())
+        release.set()
+        assert (await asyncio.wait_for(ack, 10)).accepted
+        assert any("held" in r.option for r in probe.decisions())  # in the file before the ack
+    finally:
+        probe.close()
+    await fr.close()
+    await stopped(task)
 
 
 async def test_a_client_that_leaves_and_rejoins_gets_its_whole_view_back(exercise):

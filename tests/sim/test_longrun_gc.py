@@ -114,6 +114,9 @@ def test_a_settled_process_keeps_its_threshold_during_a_run_and_resettles_its_su
         ex.after(30.0, lambda: seen.append(gc.get_threshold()[0]))
         ex.run()
         assert seen == [2_000]
+        assert gc.get_threshold()[2] == 10  # full collections as CPython's
+        longrun.settle_for_a_session(young=2_000, full=False)  # a server's: survivors are frozen instead
+        assert gc.get_threshold() == (2_000, 10, longrun.NEVER)
         frozen = gc.get_freeze_count()
         kept = [[] for _ in range(1_000)]  # survivors of the session's last seconds (lists: tracked by the collector)
         longrun.resettle()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,52 @@ def test_notes_and_ratings(played, tmp_path):
     reopened = SessionStore.open(tmp_path / "s.db")
     (note,) = reopened.notes()
     assert note["objective"] == "O1" and note["rating"] == "performed_without_challenges"
+
+
+def test_staged_writes_reach_the_file_only_when_written_in_order_and_chained(tmp_path):
+    """The exercise server's way of writing: records wait in memory, are taken in order and
+    committed on another connection (another thread); the file, reopened, checks its hash chain."""
+    store = new_session(tmp_path / "s.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None,
+                        people=["ncb:FR"])
+    store.stage()
+    store.record_decision("P1", "ncb:FR", '{"kind": "read_message", "msg": 1}', 5.0, "command")
+    store.add_note("first", "trainer", sim_time=5.0)
+    first = store.take_staged()
+    store.record_decision("P2", "ncb:FR", '{"kind": "read_message", "msg": 1}', 6.0, "command")
+    store.progress(6.0)
+    second = store.take_staged()
+    assert first is not None and second is not None and store.take_staged() is None
+    assert store.decisions() == [] and store.notes() == []  # staged: not in the file yet
+    store.write_staged(first)
+    assert [r.decision for r in store.decisions()] == ["P1"] and len(store.notes()) == 1
+    store.write_staged(second)
+    store.unstage()
+    store.record_decision("P3", "ncb:FR", '{"kind": "read_message", "msg": 1}', 7.0, "command")  # at once again
+    store.close()
+    reopened = SessionStore.open(tmp_path / "s.db")  # checks the chain over P1..P3
+    try:
+        assert [r.decision for r in reopened.decisions()] == ["P1", "P2", "P3"]
+        assert reopened.reached() == 7.0 and reopened.meta("progress") == "6.0"
+    finally:
+        reopened.close()
+
+
+def test_after_a_failed_staged_write_nothing_more_is_written(tmp_path):
+    store = new_session(tmp_path / "s.db", load_scenario(FLAGSHIP), seed=None, policy=None, script=None,
+                        people=["ncb:FR"])
+    store.stage()
+    store.record_decision("P1", "ncb:FR", "{}", 5.0, "command")
+    store.record_decision("P1", "ncb:FR", "{}", 5.0, "command")  # the same id twice: the write fails
+    broken = store.take_staged()
+    store.record_decision("P2", "ncb:FR", "{}", 6.0, "command")
+    later = store.take_staged()
+    assert broken is not None and later is not None
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write_staged(broken)
+    with pytest.raises(sqlite3.OperationalError, match="earlier write"):  # P2 would chain from rows not there
+        store.write_staged(later)
+    assert store.decisions() == []
+    store.close()
 
 
 def test_answers_given_between_budgeted_ticks_replay_identically(tmp_path):
