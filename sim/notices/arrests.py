@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 from ..decisions.port import Option
 from ..durations import format_minutes
 from ..scenario.parameters import distribution
+from ..text import sentence_start
 from ..world.legal import legal_basis, refused_nationality, request_deadline_days
 from .extradition import NATIONALITY, NO_BASIS, PAPER_NAMES, Ground, refusal_grounds, required_papers
+from .kinds import record_name
 from .machines import ARREST, PROCEEDINGS
 from .registry import Record
 
@@ -168,7 +170,7 @@ class Arrests:
                           state=rec.state)
         if not valid:
             self._release(case, case.country, NO_LONGER_VALID,
-                          f"the General Secretariat says {rec.kind} {rec.id} is no longer valid ({rec.state})")
+                          f"the General Secretariat says {record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
             return
         self.send(case.country, case.requester, kind="hit_report", priority="urgent", about=case.subject.id,
                   then=lambda _m2: self._requester_confirms(case))
@@ -293,7 +295,7 @@ class Arrests:
         if not self._valid(case):
             rec = case.record
             assert rec is not None
-            self._basis_lost(case, NO_LONGER_VALID, f"the {rec.kind} request is no longer valid ({rec.state})")
+            self._basis_lost(case, NO_LONGER_VALID, f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
             return
         spec = case.subject.spec
         national = refused_nationality(requester, country, spec.nationalities, self.legal, self.nationals)
@@ -409,7 +411,7 @@ class Arrests:
         if not self._valid(case):
             rec = case.record
             assert rec is not None
-            self._basis_lost(case, BASIS_LOST, f"the {rec.kind} {rec.id} is no longer valid ({rec.state})")
+            self._basis_lost(case, BASIS_LOST, f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
             return
         grounds = self._grounds(case)
         if grounds:
@@ -447,7 +449,7 @@ class Arrests:
                 continue
             case.told = True
             self.send("GS", case.country, kind="basis_withdrawn", case=case.id, priority="urgent", about=case.subject.id,
-                      extra={"text": f"{rec.kind.capitalize()} {rec.id} is no longer valid ({rec.state}"
+                      extra={"text": f"{sentence_start(record_name(rec.kind, rec.id))} is no longer valid ({rec.state}"
                                      f"{': ' + rec.reason.replace('_', ' ') if rec.reason else ''}): "
                                      f"it is no basis for holding {case.subject.spec.identity.name}"},
                       then=partial(self._told_basis_lost, case))
@@ -457,7 +459,7 @@ class Arrests:
         if case.active and not self._valid(case):
             rec = case.record
             assert rec is not None
-            self._basis_lost(case, BASIS_LOST, f"{rec.kind} {rec.id} is no longer valid ({rec.state})")
+            self._basis_lost(case, BASIS_LOST, f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
 
     def _basis_lost(self, case: ArrestCase, reason: str, detail: str) -> None:
         # A prompt still open on the case stays open: answering it now changes nothing.
@@ -487,7 +489,7 @@ class Arrests:
         options = [Option("release", f"Release {name} now: nothing else holds him", recommended=True),
                    Option("keep", f"Keep holding {name} while you check")]
         self.port.raise_(f"ncb:{case.country}", "release_on_lost_basis",
-                         f"The basis for holding {name} has fallen ({detail}). You have no warrant of your own.",
+                         f"The basis for holding {name} has fallen: {detail}. You have no warrant of your own.",
                          options, "release", RELEASE_WINDOW, act, case=case.id, subject=case.subject.id,
                          country=case.country)
 

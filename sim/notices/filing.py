@@ -17,17 +17,13 @@ from ..durations import minutes
 from ..scenario.cases import Request
 from ..scenario.chance import settled_minutes
 from .assets import AssetTracing
-from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS
+from .kinds import DEFAULT_PURPOSE, KIND_NAMES, REQUIRED_FIELDS
 from .rules import COERCIVE_MEASURES, DATA_QUALITY, SILVER_COERCIVE, findings
 
 if TYPE_CHECKING:
     from ..engine.exercise import Exercise
 
 DEFAULT_WINDOW = 24 * 60.0
-KIND_NAMES = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Notice", "black": "Black Notice",
-              "green": "Green Notice", "orange": "Orange Notice", "purple": "Purple Notice",
-              "silver": "Silver Notice", "un": "INTERPOL-UN Security Council Special Notice",
-              "diffusion": "diffusion"}
 
 
 def _findings(req: Request, provided: frozenset[str]):

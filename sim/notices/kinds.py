@@ -80,3 +80,14 @@ VALIDITY_YEARS = 5
 
 # Kinds whose hit leads to a provisional arrest (a Red Notice, or a diffusion asking for arrest).
 ARRESTING = ("red",)
+
+KIND_NAMES = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Notice", "black": "Black Notice",
+              "green": "Green Notice", "orange": "Orange Notice", "purple": "Purple Notice",
+              "silver": "Silver Notice", "un": "INTERPOL-UN Security Council Special Notice",
+              "diffusion": "diffusion"}
+
+
+def record_name(kind: str, record_id: str) -> str:
+    """What a person calls a request's record in a sentence: "Red Notice N1", "diffusion D2"
+    (``sentence_start`` for the head of one)."""
+    return f"{KIND_NAMES[kind]} {record_id}"

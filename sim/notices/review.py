@@ -25,8 +25,7 @@ from ..durations import minutes
 from ..rng import Draws
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
-from .filing import KIND_NAMES
-from .kinds import DEFAULT_PURPOSE, REQUIRED_FIELDS, VALIDITY_YEARS
+from .kinds import DEFAULT_PURPOSE, KIND_NAMES, REQUIRED_FIELDS, VALIDITY_YEARS
 from .registry import Record
 from .reviewers import MAX_ASKS, Review, Reviewers
 from .rules import (

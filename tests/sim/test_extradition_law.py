@@ -87,6 +87,9 @@ def test_refugee_rule_deletion_releases_and_he_is_never_surrendered():
     assert one(ex, "notice.deleted", notice="N1")["reason"] == "refugee_rule"
     assert one(ex, "subject.released", subject="S1")["reason"] == "legal_basis_lost"
     assert events(ex, "extradition.completed") == []
+    # The holding NCB is told in words a person uses: the notice by its name, not its kind's key.
+    told = one(ex, "message.sent", type="basis_withdrawn")
+    assert told["text"].startswith("Red Notice N1 is no longer valid (deleted: refugee rule)")
 
 
 def test_purged_diffusion_releases():
@@ -96,6 +99,7 @@ def test_purged_diffusion_releases():
     assert one(ex, "arrest.provisional", subject="S1")["diffusion"] == "D1"
     assert one(ex, "diffusion.reviewed", diffusion="D1")["outcome"] == "purged"
     assert one(ex, "subject.released", subject="S1")["reason"] == "legal_basis_lost"
+    assert one(ex, "message.sent", type="basis_withdrawn")["text"].startswith("Diffusion D1 is no longer valid (purged")
 
 
 def test_a_national_warrant_keeps_him_when_the_notice_falls():

@@ -73,6 +73,7 @@ def test_played_holding_ncb_is_asked_to_release_and_releases_by_its_own_act():
     ex = refugee_case([{"role": "ncb", "country": "ES"}], release_on_lost_basis="release")
     asked = one(ex, "decision.requested", type="release_on_lost_basis")
     assert asked["seat"] == "ncb:ES" and asked["recommended"] == "release"
+    assert "has fallen: Red Notice N1 is no longer valid (deleted)." in asked["prompt"]
     released = one(ex, "subject.released", subject="S1")
     assert released["country"] == "ES" and released["actor"] == "ES" and released["by"] == "policy"
 
