@@ -9,6 +9,7 @@ import math
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,18 @@ def test_a_move_writes_the_records_fields_then_state_then_its_own_and_keeps_the_
     assert list(lines[1]) == ["seq", "t", "kind", "actor", "notice", "notice_kind", "requester", "state",
                               "reason", "detail"]
     assert rec.reason == "art3" and rec.state == "refused" and rec.history == ((0.0, "requested"), (5.0, "refused"))
+
+
+def test_a_callers_field_may_add_to_a_records_event_but_never_replace_its_own():
+    """``subject=`` or ``state=`` passed by mistake would journal facts that are not the record's."""
+    reg, _sink, _journal = _journaled(keep=True)
+    rec = Record("B1", "red", "FR", "S1", 0.0, purpose="prosecution")
+    with pytest.raises(RuntimeError, match=r"\['subject'\] would replace the record's own fields"):
+        reg.add(rec, 0.0, subject="S2")
+    rec2 = Record("B2", "red", "FR", "S1", 0.0, purpose="prosecution")
+    reg.add(rec2, 0.0)
+    with pytest.raises(RuntimeError, match=r"notice.refused: \['state'\]"):
+        reg.move(rec2, "refuse", 5.0, "GS", state="published")
 
 
 def test_a_move_nobody_reads_is_counted_and_still_moves_the_record():
