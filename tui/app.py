@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from textual import on
 from textual.app import App
 
 from sim.api import InputError, RunError, check_outputs, load_scenario, render_html, session_file_for, write_output_text
 
 from .commands import ExerciseCommands
 from .driver import Driver
+from .messages import BriefingRead, ExerciseChosen, ExerciseEnded
 from .screens.briefing import BriefingScreen
 from .screens.debrief import DebriefScreen
 from .screens.help import HelpScreen
@@ -71,6 +73,11 @@ class NcbsimApp(App):
             raise RuntimeError("no exercise has been opened yet")
         return self.driver
 
+    @on(ExerciseChosen)
+    def _chosen(self, message: ExerciseChosen) -> None:
+        self.open_scenario(message.path)
+
+    @on(BriefingRead)
     def start_operations(self) -> None:
         self.push_screen(OperationsScreen(self.opened, clock=self.clock))
 
@@ -100,6 +107,7 @@ class NcbsimApp(App):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    @on(ExerciseEnded)
     def show_debrief(self) -> None:
         if self._debriefed:
             return

@@ -1,4 +1,5 @@
-"""Messages the UI's parts send each other (dataclass messages, as Textual expects)."""
+"""What a screen tells the app it has finished with, as Textual messages: the screen says what
+happened, the app decides what comes next, so no screen needs to know which app it runs in."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from textual.message import Message
 
 
 @dataclass
-class ClockTicked(Message):
-    """The engine moved; ``changed`` when something new reached the seat."""
+class ExerciseChosen(Message):
+    """The picker's row was chosen: open this scenario."""
 
-    changed: bool
+    path: str
 
 
-@dataclass
+class BriefingRead(Message):
+    """The trainee has read the briefing: start the clock on the operations screen."""
+
+
 class ExerciseEnded(Message):
-    pass
+    """The exercise's clock reached its end: show the debrief."""

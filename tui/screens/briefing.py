@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,10 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from ..messages import BriefingRead
 from ..text import shown, shown_markdown
-
-if TYPE_CHECKING:
-    from ..app import NcbsimApp
 
 
 class BriefingScreen(Screen):
@@ -33,4 +31,4 @@ class BriefingScreen(Screen):
         yield Footer()
 
     def action_start(self) -> None:
-        cast("NcbsimApp", self.app).start_operations()
+        self.post_message(BriefingRead())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -17,6 +17,7 @@ from sim.api import InboxItem, Refused, all_members, describe, is_key, local_tim
 from sim.play.commands import DraftRequest
 
 from ..driver import Driver
+from ..messages import ExerciseEnded
 from ..text import shown
 from ..widgets.decision_table import DecisionTable
 from ..widgets.event_log import EventLog
@@ -32,9 +33,6 @@ from .help import HelpScreen, WatchHelpScreen
 from .message import EDIT_REQUEST, MessageScreen
 from .request_form import RequestFormScreen
 from .stop_payment import StopPaymentScreen
-
-if TYPE_CHECKING:
-    from ..app import NcbsimApp
 
 PRIORITY_MARK = {"urgent": "!!", "high": "!", "routine": ""}
 INBOX_LEGEND = "● unread · !! urgent · ! high"
@@ -105,7 +103,7 @@ class OperationsScreen(ClockedScreen):
 
     def _debrief(self) -> None:
         self.app.clear_notifications()  # what the clock said before the end is not the debrief's news
-        cast("NcbsimApp", self.app).show_debrief()
+        self.post_message(ExerciseEnded())
 
     def refresh_all(self, changed: bool = True) -> None:
         self.clock_bar()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -13,10 +13,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from sim.api import InputError, format_minutes, load_scenario, minutes
 
+from ..messages import ExerciseChosen
 from ..text import shown
-
-if TYPE_CHECKING:
-    from ..app import NcbsimApp
 
 
 def library(folder: Path) -> list[dict]:
@@ -107,4 +105,4 @@ class PickerScreen(Screen):
         if not row["ok"]:
             self.notify(f"Fix it first: ncbsim validate {row['path']}", severity="error")
             return
-        cast("NcbsimApp", self.app).open_scenario(str(row["path"]))
+        self.post_message(ExerciseChosen(str(row["path"])))
