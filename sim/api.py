@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from .batch.experiment import METRICS
 from .decisions.port import Decision, DecisionError, Option
 from .decisions.seats import SeatConfig
 from .durations import format_minutes, minutes, parse_duration
@@ -21,6 +20,7 @@ from .engine.longrun import settle_for_a_session
 from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
+from .metrics import METRICS, Metric
 from .play.commands import (
     VERDICTS,
     AddInject,
@@ -193,6 +193,7 @@ __all__ = [
     "InjectRow",
     "InputError",
     "LoadedScenario",
+    "Metric",
     "Option",
     "Outcome",
     "OutputTarget",

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import InputError, Problem
+from ..metrics import METRICS
 from ..scenario.types import Duration, Identifier, Strict
 from .paths import PATH_HELP, PathError, resolve
 
@@ -28,22 +29,7 @@ from .paths import PATH_HELP, PathError, resolve
 MAX_POINTS = 10_000
 MAX_RUNS = 100_000
 SAMPLED = ("latin_hypercube", "sobol", "saltelli", "morris")  # designs that sample ranges
-
-METRICS = {
-    "objectives_met": "objectives met by the end",
-    "objectives_failed": "objectives failed",
-    "arrests": "provisional arrests",
-    "released": "people released after a hit or an arrest",
-    "extraditions_requested": "formal extradition requests sent",
-    "hours_to_first_arrest": "sim hours from the start to the first provisional arrest (empty if none)",
-    "notices_published": "notices published",
-    "notices_refused": "notices refused",
-    "diffusions_purged": "diffusions purged",
-    "refusal_share": "share of NDTF decisions that refused or purged",
-    "messages_handled": "I-24/7 messages read",
-    "messages_queued": "messages still waiting at the end",
-    "decisions_expired": "decisions left to expire",
-}
+METRICS_DOC = "what each run is measured by: " + "; ".join(f"{m.name} ({m.meaning})" for m in METRICS.values())
 
 
 def _finite(value: Any) -> Any:
@@ -113,7 +99,7 @@ class Parameter(Strict):
 
 class Timeseries(Strict):
     every: Duration = Field(description="sampling period")
-    metrics: list[Literal[tuple(METRICS)]] = Field(min_length=1)  # type: ignore[valid-type]
+    metrics: list[Literal[tuple(METRICS)]] = Field(min_length=1, description=METRICS_DOC)  # type: ignore[valid-type]
 
 
 class Experiment(Strict):
@@ -140,7 +126,7 @@ class Experiment(Strict):
     csv: str | None = Field(None, description="design points file (one column per parameter path), for design csv")
     parameters: list[Parameter] = Field(default_factory=list)
     metrics: list[Literal[tuple(METRICS)]] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: ["objectives_met", "arrests", "released"], min_length=1)
+        default_factory=lambda: ["objectives_met", "arrests", "released"], min_length=1, description=METRICS_DOC)
     timeseries: Timeseries | None = None
 
     @model_validator(mode="after")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import copy
 import time
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..metrics import measure
 from .columns import ParameterColumn, parameters_json
 from .paths import set_path
 
@@ -48,35 +48,19 @@ class MetricProbe:
 
     def __init__(self, host: PlayHost) -> None:
         self._host = host
-        self.first_arrest: list[float] = []
+        self.first_arrest: float | None = None  # sim minutes
         host.listen(self._on_event, kinds=("arrest.provisional",))  # the only kind it reads
 
     def _on_event(self, e: dict[str, Any]) -> None:
-        if e["kind"] == "arrest.provisional" and not self.first_arrest:
-            self.first_arrest.append(self._host.now)
+        if e["kind"] == "arrest.provisional" and self.first_arrest is None:
+            self.first_arrest = self._host.now
 
     def measure(self, state: RunState, name: str) -> float | None:
-        return _float(measure(state, name, self.first_arrest))
+        return measure(name, state, self.first_arrest)
 
     def values(self, names: tuple[str, ...] | list[str]) -> dict[str, float | None]:
         state = self._host.state()
         return {name: self.measure(state, name) for name in names}
-
-
-def measure(state: RunState, name: str, first_arrest: list[float]) -> float | None:
-    """One metric from a run's figures as its play host reports them (``host.state()``)."""
-    c = Counter(state.counts)
-    if name == "hours_to_first_arrest":
-        return first_arrest[0] / 60.0 if first_arrest else None
-    if name in ("notices_published", "notices_refused", "diffusions_purged", "refusal_share"):
-        n = state.notice_totals()
-        return {"notices_published": sum(n["published"].values()), "notices_refused": sum(n["refused"].values()),
-                "diffusions_purged": sum(n["diffusions"]["purged"].values()),
-                "refusal_share": n["refusal_share"]}[name]
-    return {"objectives_met": c["objective.met"], "objectives_failed": c["objective.failed"],
-            "arrests": c["arrest.provisional"], "released": c["subject.released"],
-            "extraditions_requested": c["extradition.requested"], "messages_handled": state.handled,
-            "messages_queued": state.queued, "decisions_expired": c["decision.expired"]}[name]
 
 
 def build_scenario(scenario_data: dict[str, Any], overrides: dict[str, Any]) -> Scenario:
@@ -139,6 +123,3 @@ def failed_result(task: RunTask, error: BaseException, wall_s: float = 0.0) -> d
                wall_s=round(wall_s, 4), metric_rows=0, timeseries_rows=0)
     return {"run": row, "metrics": [], "timeseries": []}
 
-
-def _float(v: Any) -> float | None:
-    return None if v is None else float(v)

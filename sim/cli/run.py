@@ -195,8 +195,8 @@ def parse_metrics(text: str | None) -> list[str]:
     """``--metrics a,b``: the batch's metric names, in the order given."""
     if text is None:
         return []
-    from ..batch.experiment import METRICS
     from ..batch.paths import suggest
+    from ..metrics import METRICS
 
     names = [n.strip() for n in text.split(",") if n.strip()]
     problems = [Problem("--metrics", 0, 0, "", f"'{n}' is not a metric{suggest(n, METRICS)}; "

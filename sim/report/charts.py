@@ -7,6 +7,7 @@ import warnings
 from statistics import fmean
 from typing import Any
 
+from ..metrics import METRICS
 from ..text import for_terminal
 from .scoring import dt
 
@@ -107,8 +108,7 @@ def what_if_figure(decision: str, results: dict[str, list[dict[str, Any]]], chos
     from matplotlib.ticker import MaxNLocator
 
     options = list(results)
-    metrics = [("objectives_met", "objectives met"), ("arrests", "provisional arrests"),
-               ("released", "people released")]
+    metrics = [(m, METRICS[m].label) for m in ("objectives_met", "arrests", "released")]
     fig, axes = plt.subplots(1, len(metrics), figsize=(9, 0.45 * len(options) + 1.6), sharey=True,
                              layout="constrained")
     names = [_label(o) + (" (chosen)" if o == chosen else "") for o in options]

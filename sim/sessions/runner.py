@@ -20,6 +20,7 @@ from ..decisions.script import Script
 from ..decisions.seats import SeatConfig
 from ..engine.exercise import Exercise
 from ..errors import InputError, Problem, RunError
+from ..metrics import counted
 from ..scenario.model import Scenario
 from .store import SessionStore
 
@@ -186,12 +187,13 @@ def check_same_scenario(store: SessionStore, loaded, seed: int | None) -> None:
         raise InputError(problems)
 
 
+OUTCOME = ("objectives_met", "objectives_failed", "arrests", "extraditions_requested", "released")
+
+
 def outcome(c: Mapping[str, int]) -> dict[str, Any]:
-    """The few numbers a what-if compares (from a run's event counts): objectives met, arrests,
-    extraditions, releases."""
-    return {"objectives_met": c.get("objective.met", 0), "objectives_failed": c.get("objective.failed", 0),
-            "arrests": c.get("arrest.provisional", 0), "extraditions_requested": c.get("extradition.requested", 0),
-            "released": c.get("subject.released", 0)}
+    """The few metrics a what-if compares, from a run's event counts: objectives met and failed,
+    arrests, extraditions requested, releases."""
+    return counted(OUTCOME, c)
 
 
 def what_if_run(path: str, decision: str, option: str, replication: int) -> dict[str, Any]:

@@ -94,6 +94,7 @@ def test_a_failed_run_raises_run_error_instead_of_returning_nothing(monkeypatch)
 
 
 def test_the_metrics_a_researcher_can_ask_for_are_exported_with_their_meaning():
-    assert "arrests" in api.METRICS and api.METRICS["hours_to_first_arrest"].startswith("sim hours")
+    assert "arrests" in api.METRICS and api.METRICS["hours_to_first_arrest"].meaning.startswith("sim hours")
+    assert api.METRICS["refusal_share"].unit == "share" and isinstance(api.METRICS["arrests"], api.Metric)
     assert {"run_scenario", "METRICS", "POLICIES"} <= set(api.__all__)
     assert "Example::" in (run_scenario.__doc__ or "")
