@@ -89,10 +89,14 @@ def aftermath(req: Request | None) -> dict[str, Any]:
 
 class NdtfReview:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the review uses, taken once: the clock, the journal, the registry, I-24/7, the
+        # decision port; the seats' acts are built after it, so the requests' truth is looked up late.
+        self.env, self.journal, self.registry, self.send, self.port = ex.env, ex.journal, ex.registry, ex.send, ex.port
+        self.after, self.duration, self.played = ex.after, ex.duration, frozenset(ex.played)
+        self.refugee_from = ex.refugee_from
+        self.truth: Callable[[str, str], Request | None] = lambda request, requester: ex.acts.truth(request, requester)
         settings = ex.scenario.ndtf
         self.settings = settings
-        self.env = ex.env
         self.reviewers = Reviewers(ex.env, settings.reviewers)
         rng = ex.streams.stream("ndtf")
         p = ex.scenario.parameters
@@ -110,12 +114,12 @@ class NdtfReview:
             fields["purpose"] = rec.purpose
         if rec.recipients is not None:
             fields["to"] = sorted(rec.recipients)
-        self.ex.registry.add(rec, self.env.now, **fields)
+        self.registry.add(rec, self.env.now, **fields)
         case.start(self, rec)
 
     def refugee_now(self, rec: Record) -> Finding | None:
         # The refugee rule depends on the moment: status may be confirmed while the request waits.
-        if rec.subject and rec.requester in self.ex.refugee_from.get(rec.subject, ()):
+        if rec.subject and rec.requester in self.refugee_from.get(rec.subject, ()):
             return Finding(REFUGEE, f"refugee status confirmed against {rec.requester}")
         return None
 
@@ -123,7 +127,7 @@ class NdtfReview:
         """What the reviewer can see of an Art. 2 or Art. 3 problem in this request."""
         if case.indications is not None:
             return case.indications
-        req = self.ex.acts.truth(rec.id, rec.requester)
+        req = self.truth(rec.id, rec.requester)
         return req.shows() if req is not None else ()
 
     def current_findings(self, rec: Record, case: Case) -> list[Finding]:
@@ -147,7 +151,7 @@ class NdtfReview:
                 for f in found if f.reason in (ART83_PENALTY, SILVER_PENALTY)]
 
     def refuse(self, rec: Record, reason: str, detail: str) -> None:
-        self.ex.registry.move(rec, "refuse", self.env.now, GS, reason=reason, detail=detail)
+        self.registry.move(rec, "refuse", self.env.now, GS, reason=reason, detail=detail)
 
     def notice_decided(self, review: Review, verdict: Finding | None):
         """A person playing the NDTF decides on a notice request (the automated verdict recommended)."""
@@ -162,7 +166,7 @@ class NdtfReview:
             self.refuse(rec, verdict.reason, verdict.detail)
             return
         rec.public = is_public(rec.kind, rec.public)
-        self.ex.registry.move(rec, "publish", self.env.now, GS, public=rec.public)
+        self.registry.move(rec, "publish", self.env.now, GS, public=rec.public)
         for hook in case.on_published:
             hook(rec)
         self._after_publication(rec, case)
@@ -185,16 +189,16 @@ class NdtfReview:
                 Option(f"{no}:{r}", f"{no_words}: {r.replace('_', ' ')}", recommended=right == r) for r in reasons]
             if case.asks < MAX_ASKS:
                 options.append(Option("ask", "Ask the NCB for more information first"))
-            decided = self.ex.env.event()
+            decided = self.env.event()
             shows = self.shows(rec, case)
             seen = f"; it shows {', '.join(s.replace('_', ' ') for s in shows)}" if shows else ""
             what = f"diffusion {rec.id} that NCB {rec.requester} circulated" + (
                 f" to {', '.join(sorted(rec.recipients))}" if rec.recipients else "") if rec.kind == "diffusion" \
                 else f"{rec.kind} request {rec.id} from NCB {rec.requester}"
-            self.ex.port.raise_("ndtf", kind, f"Review the {what}{seen}", options,
-                                default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
-                                **({"subject": rec.subject} if rec.subject else {}),
-                                **({"shows": list(shows)} if shows else {}))
+            self.port.raise_("ndtf", kind, f"Review the {what}{seen}", options,
+                             default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
+                             **({"subject": rec.subject} if rec.subject else {}),
+                             **({"shows": list(shows)} if shows else {}))
             key = yield decided
             if rec.kind == "diffusion" and rec.state not in ("circulated", "info_requested"):
                 return None  # cancelled or deleted while the reviewer looked at it
@@ -223,28 +227,28 @@ class NdtfReview:
     def ask_for_info(self, rec: Record, case: Case, gap: Finding) -> simpy.Event:
         """Send the NCB the question; the event that succeeds when its answer arrives or the
         deadline passes, whichever first (then ``info_arrived``)."""
-        env, reg = self.ex.env, self.ex.registry
+        env, reg = self.env, self.registry
         reg.move(rec, "ask_info", env.now, GS, detail=gap.detail)
         case.asks += 1
         case.question = gap.detail
         supplied = env.event()
         case.supplied = supplied
-        self.ex.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,
-                     extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. " + (
-                         "Complete the form and resubmit it." if case.person else "Please complete the request.")},
-                     then=partial(self._answer_info, rec, case, supplied))  # (no closure over this frame)
+        self.send(GS, rec.requester, kind="info_request", priority="high", about=rec.subject,
+                  extra={"request": rec.id, "text": f"Request {rec.id}: {gap.detail}. " + (
+                      "Complete the form and resubmit it." if case.person else "Please complete the request.")},
+                  then=partial(self._answer_info, rec, case, supplied))  # (no closure over this frame)
         return supplied | env.timeout(self.info_deadline)
 
     def info_arrived(self, rec: Record, case: Case) -> bool:
         """Whether the NCB's answer arrived in time (and the request is still waiting for it):
         then the form is as the NCB completed it, and the record says so."""
-        env, reg = self.ex.env, self.ex.registry
+        env, reg = self.env, self.registry
         supplied, case.supplied = case.supplied, None
         # Processed by the time the first of it and the deadline is: what the condition's value holds.
         if supplied is None or not supplied.processed or rec.state != "info_requested":
             return False
         if not case.person:  # the automation's answer completes the form
-            req = self.ex.acts.truth(rec.id, rec.requester)
+            req = self.truth(rec.id, rec.requester)
             case.findings = (case.completed if case.completed is not None
                              else completed_form(req) if req is not None and req.case_file is not None
                              else [f for f in case.findings if f.reason != DATA_QUALITY])
@@ -254,13 +258,13 @@ class NdtfReview:
     def _answer_info(self, rec: Record, case: Case, supplied: simpy.Event, _question: object = None) -> None:
         """The requesting NCB has read the NDTF's question; it drafts an answer if it can, or its
         officer decides how to answer (a scenario request with ``on_return: decision``)."""
-        req = None if case.person else self.ex.acts.truth(rec.id, rec.requester)
+        req = None if case.person else self.truth(rec.id, rec.requester)
         if req is not None and req.on_return == "decision":
             self._officer_decides(rec, case, req, supplied)
             return
         if not case.completes_on_request:
             return
-        self.ex.after(self.drafting(), lambda: self.ex.send(
+        self.after(self.drafting(), lambda: self.send(
             rec.requester, GS, kind="info_reply", priority="high",
             then=lambda _m: supplied.succeed() if not supplied.triggered else None))
 
@@ -270,7 +274,6 @@ class NdtfReview:
         confirms what the NDTF objects to: a true penalty below the threshold cannot be repaired),
         or leave it, and the NDTF refuses it at its deadline. The officer's answer is their own
         act (``request.resubmitted`` / the cancellation carry their cause); the reply then travels."""
-        ex = self.ex
         completed = completed_form(req)
         repairable = not [f for f in completed if f.reason in OVERT]
         options = [Option("supply", "Complete it from the case file and resubmit", recommended=repairable),
@@ -282,25 +285,25 @@ class NdtfReview:
                 return  # the NDTF has moved on meanwhile
             if key == "supply":
                 case.completed = completed
-                ex.journal.emit(ex.env.now, "request.resubmitted", rec.requester, request=rec.id,
-                                notice_kind=rec.kind, requester=rec.requester)
-                ex.send(rec.requester, GS, kind="info_reply", priority="high", about=rec.subject,
-                        then=lambda _m: supplied.succeed() if not supplied.triggered else None)
+                self.journal.emit(self.env.now, "request.resubmitted", rec.requester, request=rec.id,
+                                  notice_kind=rec.kind, requester=rec.requester)
+                self.send(rec.requester, GS, kind="info_reply", priority="high", about=rec.subject,
+                          then=lambda _m: supplied.succeed() if not supplied.triggered else None)
             elif key == "withdraw":
-                ex.registry.move(rec, "cancel", ex.env.now, rec.requester, reason="withdrawn")
+                self.registry.move(rec, "cancel", self.env.now, rec.requester, reason="withdrawn")
                 supplied.succeed()  # the review stops waiting: there is nothing left to review
 
         name = KIND_NAMES[rec.kind] + ("" if rec.kind == "diffusion" else " request")
-        ex.port.raise_(f"ncb:{rec.requester}", "complete_request",
-                       f"The NDTF returned your {name} {rec.id}: {case.question}", options, "leave",
-                       self.info_deadline, act, request=rec.id, notice_kind=rec.kind,
-                       **({"subject": rec.subject} if rec.subject else {}))
+        self.port.raise_(f"ncb:{rec.requester}", "complete_request",
+                         f"The NDTF returned your {name} {rec.id}: {case.question}", options, "leave",
+                         self.info_deadline, act, request=rec.id, notice_kind=rec.kind,
+                         **({"subject": rec.subject} if rec.subject else {}))
 
     def already_published(self, rec: Record, case: Case, ago: float, **fields: object) -> None:
         """A request published (a diffusion: circulated and found compliant) ``ago`` minutes
         before the start: live now, without review; what counts from publication (validity,
         withdrawal, a CCF complaint) counts from then."""
-        reg, now = self.ex.registry, self.ex.env.now
+        reg, now = self.registry, self.env.now
         if rec.kind == "diffusion":
             reg.on_file(rec, now - ago, now, rec.requester, purpose=rec.purpose, to=sorted(rec.recipients or ()),
                         **fields)
@@ -326,27 +329,27 @@ class NdtfReview:
 
     def _expire(self, rec: Record) -> None:
         if rec.state == "published":
-            self.ex.registry.move(rec, "expire", self.ex.env.now, GS)
+            self.registry.move(rec, "expire", self.env.now, GS)
 
     def later(self, delay: float, action: Callable[[], object]) -> None:
-        if self.ex.env.now + delay >= self.ex.duration:
+        if self.env.now + delay >= self.duration:
             return  # beyond the exercise: nothing to schedule
-        self.ex.after(delay, action)
+        self.after(delay, action)
 
     def cancel_if_valid(self, rec: Record, reason: str, actor: str) -> None:
         """Cancel a record that is still live (visible); a no-op on one already refused or gone."""
         if rec.visible and rec.machine.allows(rec.state, "cancel"):
-            self.ex.registry.move(rec, "cancel", self.ex.env.now, actor, reason=reason)
+            self.registry.move(rec, "cancel", self.env.now, actor, reason=reason)
 
     def _ccf(self, rec: Record, study: float, outcome: str) -> None:
         if rec.state != "published":
             return
-        self.ex.registry.move(rec, "challenge", self.ex.env.now, "CCF", reason="ccf_study")
+        self.registry.move(rec, "challenge", self.env.now, "CCF", reason="ccf_study")
         self.later(study, lambda: self._ccf_decides(rec, outcome))
 
     def _ccf_decides(self, rec: Record, outcome: str) -> None:
         if rec.state == "blocked":
-            self.ex.registry.move(rec, "keep" if outcome == "keep" else "delete", self.ex.env.now, "CCF",
+            self.registry.move(rec, "keep" if outcome == "keep" else "delete", self.env.now, "CCF",
                                   reason="ccf_decision")
 
     def diffusion_decided(self, review: Review, problems: list[Finding]):
@@ -359,10 +362,10 @@ class NdtfReview:
 
     def conclude_diffusion(self, rec: Record, problems: list[Finding]) -> None:
         if problems:
-            self.ex.registry.move(rec, "purge", self.env.now, GS, outcome="purged", reason=problems[0].reason,
+            self.registry.move(rec, "purge", self.env.now, GS, outcome="purged", reason=problems[0].reason,
                                   detail=problems[0].detail, recipients_told=sorted(rec.recipients or ()))
         else:
-            self.ex.registry.move(rec, "approve", self.env.now, GS, outcome="compliant")
+            self.registry.move(rec, "approve", self.env.now, GS, outcome="compliant")
 
 
 def completed_form(req: Request) -> list[Finding]:

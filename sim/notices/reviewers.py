@@ -247,7 +247,7 @@ class Review:
     def _notice_verdict(self, verdict: Finding | None) -> None:
         ndtf, rec = self.ndtf, self.rec
         verdict = verdict or ndtf.refugee_now(rec)  # confirmed while the request waited
-        if "ndtf" in ndtf.ex.played and not rec.background:
+        if "ndtf" in ndtf.played and not rec.background:
             drive(ndtf.notice_decided(self, verdict))
             return
         ndtf.conclude_notice(rec, self.case, verdict)
@@ -306,7 +306,7 @@ class Review:
         refugee = ndtf.refugee_now(rec)
         if refugee is not None:
             problems = [refugee]
-        if "ndtf" in ndtf.ex.played and not rec.background:
+        if "ndtf" in ndtf.played and not rec.background:
             drive(ndtf.diffusion_decided(self, problems))
             return
         ndtf.conclude_diffusion(rec, problems)
