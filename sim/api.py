@@ -21,6 +21,7 @@ from .engine.views import SeatView, parse_seat, view, who_knew
 from .errors import InputError, Problem, RunError
 from .files import OutputTarget, check_outputs, write_output_text
 from .metrics import METRICS, Metric
+from .notices.kinds import kind_name
 from .play.commands import (
     VERDICTS,
     AddInject,
@@ -220,6 +221,7 @@ __all__ = [
     "for_terminal",
     "format_minutes",
     "is_key",
+    "kind_name",
     "load_scenario",
     "local_time",
     "minutes",

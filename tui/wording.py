@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
+from sim.api import kind_name, sentence_start
 from sim.play.views import DecisionView, InboxItem
 
 FIELD_LABELS = {
@@ -22,9 +23,6 @@ FIELD_LABELS = {
     "max_penalty_years": "maximum penalty (years)", "sentence_months": "sentence left to serve (months)",
 }
 
-KIND_LABELS = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Notice", "black": "Black Notice",
-               "green": "Green Notice", "orange": "Orange Notice", "purple": "Purple Notice",
-               "silver": "Silver Notice", "un": "UN Special Notice", "diffusion": "Diffusion"}
 
 MESSAGE_TYPES = {"rfi": "request for information", "rfi_reply": "answer to a request for information",
                  "info_request": "NDTF asks for more", "info_reply": "answer to the NDTF", "hit_report": "hit report",
@@ -53,7 +51,8 @@ def field_label(name: str) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.replace("_", " "))
+    """A request's kind as a label or a sentence's head: "Red Notice", "UN Special Notice", "Diffusion"."""
+    return sentence_start(kind_name(kind).replace("_", " "))
 
 
 def words(value: str) -> str:

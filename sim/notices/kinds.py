@@ -87,6 +87,12 @@ KIND_NAMES = {"red": "Red Notice", "yellow": "Yellow Notice", "blue": "Blue Noti
               "diffusion": "diffusion"}
 
 
+def kind_name(kind: str) -> str:
+    """A request's kind as a sentence names it: "Red Notice", "UN Special Notice", "diffusion"
+    (``KIND_NAMES`` gives the UN notice's formal name, for forms)."""
+    return "UN Special Notice" if kind == "un" else KIND_NAMES.get(kind, kind)
+
+
 def record_name(kind: str, record_id: str) -> str:
     """What a person calls a request's record in a sentence: "Red Notice N1", "diffusion D2"
     (``sentence_start`` for the head of one)."""

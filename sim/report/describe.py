@@ -7,6 +7,7 @@ from typing import Any
 
 from ..events.registry import INJECT_SKIPPED_WHY as SKIP_WHY
 from ..events.registry import KINDS
+from ..notices.kinds import kind_name
 from ..text import sentence_start
 from ..world import LANGUAGES, all_members
 
@@ -50,7 +51,7 @@ def _a(what: str) -> str:
 
 def describe(e: Event) -> str:
     k = e["kind"]
-    kind = "UN special" if e.get("notice_kind") == "un" else e.get("notice_kind", "")
+    kind = kind_name(e.get("notice_kind", ""))
     if k == "message.sent":
         what = {"reply": "replies", "forwarded": "forwards a message", "rfi_reply": "answers the request for information"
                 }.get(e.get("type", ""), _a(e.get("type", "message").replace("_", " ")))
@@ -86,7 +87,7 @@ def describe(e: Event) -> str:
         return (f"The trainer adds inject {e['inject']}: {e['from']} → {country(e['to'])} ({e['priority']}), "
                 f"due {e['due'][:16].replace('T', ' ')} UTC")
     if k == "notice.requested":
-        return f"{country(e['requester'])} requests {kind} notice {e['notice']}" + (f" on {e['subject']}" if e.get("subject") else "")
+        return f"{country(e['requester'])} requests {kind} {e['notice']}" + (f" on {e['subject']}" if e.get("subject") else "")
     if k == "notice.info_requested":
         return f"NDTF asks {country(e['requester'])} for more on {e['notice']}: {e.get('detail', '')}"
     if k == "diffusion.info_requested":
@@ -94,18 +95,18 @@ def describe(e: Event) -> str:
     if k in ("notice.info_supplied", "diffusion.info_supplied"):
         return f"{country(e.get('requester'))} supplies what the NDTF asked for on {_ref(e)}"
     if k == "notice.expired":
-        return f"Notice {e['notice']} expires"
+        return f"{sentence_start(kind) or 'Notice'} {e['notice']} expires"
     if k in ("notice.published", "diffusion.sent", "arrest.provisional", "extradition.requested") and e.get("since"):
         return _before_start(k, e, kind)
     if k in ("notice.updated", "diffusion.updated"):
         return (f"{country(e['requester'])} adds {', '.join(e.get('added', ())) or 'nothing new'} to "
                 f"{kind} {_ref(e)} as names {e.get('subject', 'the subject')} uses")
     if k == "notice.published":
-        return f"{sentence_start(kind)} notice {e['notice']} published" + (" with a public extract" if e.get("public") else "")
+        return f"{sentence_start(kind)} {e['notice']} published" + (" with a public extract" if e.get("public") else "")
     if k == "notice.refused":
-        return f"{sentence_start(kind)} notice {e['notice']} refused: {e['reason'].replace('_', ' ')}"
+        return f"{sentence_start(kind)} {e['notice']} refused: {e['reason'].replace('_', ' ')}"
     if k in ("notice.cancelled", "notice.deleted", "notice.blocked", "notice.restored"):
-        return f"Notice {e['notice']} {k.split('.')[1]}" + (f" ({e['reason'].replace('_', ' ')})" if e.get("reason") else "")
+        return f"{sentence_start(kind) or 'Notice'} {e['notice']} {k.split('.')[1]}" + (f" ({e['reason'].replace('_', ' ')})" if e.get("reason") else "")
     if k == "diffusion.sent":
         to = ", ".join(country(c) for c in e.get("to", []))
         return f"{country(e['requester'])} circulates diffusion {e['diffusion']} ({e.get('purpose', '')}) to {to}"
@@ -153,7 +154,7 @@ def describe(e: Event) -> str:
         return f"{country(e['requester'])} learns that {e['subject']} was {where} {country(e['country'])} ({_ref(e)})"
     if k == "warning.issued":
         return (f"{country(e['country'])} is warned: {e['subject']} crossed its border "
-                f"({kind} notice {_ref(e)} of {country(e.get('requester'))})")
+                f"({kind} {_ref(e)} of {country(e.get('requester'))})")
     if k == "border.prescreened":
         found = ", ".join(e["hits"]) if e["hits"] else "no hit"
         return (f"{country(e['country'])} screens {e['subject']}'s flight from {country(e['from'])} before arrival "
@@ -287,7 +288,7 @@ def _before_start(k: str, e: Event, kind: str) -> str:
     """What was already so at the start (``since``: when it really happened, before it)."""
     when = str(e["since"])[:16].replace("T", " ")
     if k == "notice.published":
-        what = f"{sentence_start(kind)} notice {e['notice']} live at the start (published {when})"
+        what = f"{sentence_start(kind)} {e['notice']} live at the start (published {when})"
         return what + (" with a public extract" if e.get("public") else "")
     if k == "diffusion.sent":
         to = ", ".join(country(c) for c in e.get("to", []))

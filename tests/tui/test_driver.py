@@ -194,7 +194,7 @@ def test_next_stops_at_the_next_thing_the_seat_sees_and_says_what(tmp_path):
     assert d.jump_to_next_event(budget_s=60.0) == "news"
     new = d.seen(before)
     assert any(e["kind"] == "notice.requested" for _, e in new)  # on the board and in what it knows
-    assert d.pause_reason.startswith("new: France requests red notice N1")
+    assert d.pause_reason.startswith("new: France requests Red Notice N1")
 
 
 def test_next_says_when_nothing_more_comes_before_the_end_and_only_then_runs_to_it(tmp_path):
