@@ -25,7 +25,7 @@ from ..notices.review import Case, aftermath
 from ..notices.rules import COERCIVE_MEASURES, DATA_QUALITY, Finding, findings
 
 if TYPE_CHECKING:
-    from ..scenario.cases import Request
+    from ..scenario.cases import Identity, Request
     from .exercise import Exercise
 
 ON_FILE = "in the case file"  # a field the scenario declares filled, whose content the model does not write
@@ -111,7 +111,18 @@ class Draft:
 
 class SeatActs:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What a person's commands reach, taken once (all built before the acts): the clock, the
+        # journal, I-24/7 and the world's offices; the registry, the NDTF's review and the prompts
+        # to file; the exchanges of information, the arrest cases and the subjects' states; the
+        # stop-payment requests. The scenario's requests and subjects are read here, once.
+        self.env, self.journal, self.send = ex.env, ex.journal, ex.send
+        self.members, self.offices = ex.world.members, ex.world.offices
+        self.registry, self.review, self.filing = ex.registry, ex.review, ex.filing
+        self.exchange, self.arrests, self.subjects = ex.exchange, ex.arrests, ex.movements.subjects
+        self.funds = ex.funds
+        self.identities: dict[str, Identity] = {}
+        for subj in ex.scenario.subjects:
+            self.identities.setdefault(subj.id, subj.identity)  # the first of an id (validate refuses a second)
         self.drafts: dict[str, Draft] = {}
         self.cases: dict[str, Case] = {}  # the review case of each request a person submitted
         self._truth = {r.id: r for r in ex.scenario.requests}
@@ -133,23 +144,22 @@ class SeatActs:
                "validate_expectation": self._validate_expectation}.get(payload.get("kind", ""))
         if act is None:
             raise ValueError(f"'{payload.get('kind')}' is not a seat's command")
-        with self.ex.journal.cause(by):
+        with self.journal.cause(by):
             act(seat, payload)
 
     def _validate_expectation(self, _seat: str, p: Mapping[str, Any]) -> None:
         """An evaluator's verdict: journalled as the trainer's, so the report shows it and a replay
         writes it again at the same instant."""
-        ex = self.ex
         fields = {k: p[k] for k in ("inject", "objective") if p.get(k)}
         if p.get("note"):
             fields["note"] = p["note"]
-        with ex.journal.cause("trainer"):
-            ex.journal.emit(ex.env.now, "expectation.validated", "control", verdict=p["verdict"],
-                            author=p.get("author") or "evaluator", **fields)
+        with self.journal.cause("trainer"):
+            self.journal.emit(self.env.now, "expectation.validated", "control", verdict=p["verdict"],
+                              author=p.get("author") or "evaluator", **fields)
 
     # --- messages ----------------------------------------------------------------------------
     def _send_message(self, seat: str, p: Mapping[str, Any]) -> None:
-        ex, src = self.ex, self.office(seat)
+        src = self.office(seat)
         reply_to, forward_of = p.get("reply_to"), p.get("forward_of")
         # "forwarded", not the background load's "forward": a person's forward is news to its reader.
         kind = "reply" if reply_to is not None else "forwarded" if forward_of is not None else "message"
@@ -160,16 +170,16 @@ class SeatActs:
             extra["reply_to"] = reply_to
         if forward_of is not None:
             extra["forward_of"] = forward_of
-        ask = ex.exchange.ask_of(reply_to) if reply_to is not None else None
-        for dst in expand_recipients(p["to"], ex.world.members, src, ex.world.offices):
+        ask = self.exchange.ask_of(reply_to) if reply_to is not None else None
+        for dst in expand_recipients(p["to"], self.members, src, self.offices):
             if ask is not None and dst == ask.sender and not (ask.answered or ask.answering):
-                ex.exchange.answered_by_message(ask, p["priority"], p.get("language"), extra)
+                self.exchange.answered_by_message(ask, p["priority"], p.get("language"), extra)
                 continue
-            ex.send(src, dst, kind=kind, priority=p["priority"], language=p.get("language"), case=p.get("case"),
-                    extra=extra)
+            self.send(src, dst, kind=kind, priority=p["priority"], language=p.get("language"), case=p.get("case"),
+                      extra=extra)
 
     def _read_message(self, seat: str, p: Mapping[str, Any]) -> None:
-        self.ex.journal.emit(self.ex.env.now, "message.read", self.office(seat), msg=p["msg"], seat=seat)
+        self.journal.emit(self.env.now, "message.read", self.office(seat), msg=p["msg"], seat=seat)
 
     # --- request forms -----------------------------------------------------------------------
     def scenario_request(self, request: str) -> Request | None:
@@ -181,8 +191,8 @@ class SeatActs:
         return r if r is not None and r.by == requester else None
 
     def _draft_request(self, seat: str, p: Mapping[str, Any]) -> None:
-        ex, requester = self.ex, self.office(seat)
-        to = tuple(expand_recipients(p.get("to", ()), ex.world.members, requester))
+        requester = self.office(seat)
+        to = tuple(expand_recipients(p.get("to", ()), self.members, requester))
         d = Draft.written(p, requester, to)
         self.drafts[d.request] = d
         fields: dict[str, Any] = {"request": d.request, "notice_kind": d.kind, "requester": requester,
@@ -193,13 +203,12 @@ class SeatActs:
             fields["to"] = list(to)
         if d.measures:
             fields["measures"] = list(d.measures)
-        ex.journal.emit(ex.env.now, "request.drafted", requester, **fields)
+        self.journal.emit(self.env.now, "request.drafted", requester, **fields)
 
     def _submit_request(self, seat: str, p: Mapping[str, Any]) -> None:
-        ex = self.ex
         d = self.drafts[p["request"]]
         truth = self.truth(d.request, d.requester)
-        rec = ex.registry.records.get(d.request)
+        rec = self.registry.records.get(d.request)
         d.sent = True
         if rec is None:
             self._first_submission(d, truth)
@@ -207,15 +216,15 @@ class SeatActs:
         # A resubmission: the NDTF asked for more; the corrected form goes back to it.
         case = self.cases[d.request]
         case.findings = [*d.problems(truth)]
-        ex.journal.emit(ex.env.now, "request.resubmitted", d.requester, request=d.request, notice_kind=d.kind,
-                        requester=d.requester, missing=d.missing())
+        self.journal.emit(self.env.now, "request.resubmitted", d.requester, request=d.request, notice_kind=d.kind,
+                          requester=d.requester, missing=d.missing())
         supplied = case.supplied
-        ex.send(d.requester, GS, kind="info_reply", priority="high", about=d.subject,
-                then=lambda _m: supplied.succeed() if supplied is not None and not supplied.triggered else None)
+        self.send(d.requester, GS, kind="info_reply", priority="high", about=d.subject,
+                  then=lambda _m: supplied.succeed() if supplied is not None and not supplied.triggered else None)
 
     def identity_form(self, subject: str | None) -> dict[str, str]:
         """The identity fields of a form as the scenario knows the subject (none for no subject)."""
-        ident = next((s.identity for s in self.ex.scenario.subjects if s.id == subject), None)
+        ident = self.identities.get(subject) if subject is not None else None
         if ident is None:
             return {}
         return {"name": ident.name, "born": ident.born.isoformat() if ident.born else "",
@@ -240,40 +249,38 @@ class SeatActs:
         self._submit_request(seat, {"kind": "submit_request", "request": req.id})
 
     def _first_submission(self, d: Draft, truth: Request | None) -> None:
-        ex = self.ex
-        rec = Record(d.request, d.kind, d.requester, d.subject, ex.env.now,
+        now = self.env.now
+        rec = Record(d.request, d.kind, d.requester, d.subject, now,
                      purpose=d.purpose or DEFAULT_PURPOSE.get(d.kind),
                      recipients=tuple(sorted(set(d.to))) if d.kind == "diffusion" else None,
                      public=truth.public_extract if truth else False,
-                     aliases=dict.fromkeys(truth.aliases, ex.env.now) if truth else {})
+                     aliases=dict.fromkeys(truth.aliases, now) if truth else {})
         # A person answers the NDTF by correcting the form; the automation as the scenario says.
-        person = ex.journal.by == "person"
+        person = self.journal.by == "person"
         completes = False if person else (truth.completes_on_request if truth else True)
         case = Case(d.problems(truth), completes_on_request=completes, person=person, **aftermath(truth))
         self.cases[d.request] = case
-        ex.filing.filed_with_form(d.request)  # the prompt to file the scenario's form is answered by this
-        ex.review.submit(rec, case)
+        self.filing.filed_with_form(d.request)  # the prompt to file the scenario's form is answered by this
+        self.review.submit(rec, case)
 
     def _withdraw_request(self, seat: str, p: Mapping[str, Any]) -> None:
-        rec = self.ex.registry.records[p["request"]]
-        self.ex.review.cancel_if_valid(rec, "withdrawn", rec.requester)
+        rec = self.registry.records[p["request"]]
+        self.review.cancel_if_valid(rec, "withdrawn", rec.requester)
 
     # --- arrest cases ------------------------------------------------------------------------
     def _request_arrest(self, seat: str, p: Mapping[str, Any]) -> None:
-        ex = self.ex
-        rec = ex.registry.records.get(p["request"]) if p.get("request") else None
-        ex.arrests.request_arrest(self.office(seat), p["to"], ex.movements.subjects[p["subject"]], rec,
-                                  p.get("text", ""))
+        rec = self.registry.records.get(p["request"]) if p.get("request") else None
+        self.arrests.request_arrest(self.office(seat), p["to"], self.subjects[p["subject"]], rec, p.get("text", ""))
 
     def _send_documents(self, seat: str, p: Mapping[str, Any]) -> None:
-        self.ex.arrests.send_papers(self.ex.arrests.cases[p["case"]], tuple(p["documents"]))
+        self.arrests.send_papers(self.arrests.cases[p["case"]], tuple(p["documents"]))
 
     def _abandon(self, seat: str, p: Mapping[str, Any]) -> None:
-        self.ex.arrests.abandon(self.ex.arrests.cases[p["case"]])
+        self.arrests.abandon(self.arrests.cases[p["case"]])
 
     def _ask_prosecution(self, seat: str, p: Mapping[str, Any]) -> None:
-        self.ex.arrests.ask_prosecution(self.ex.arrests.cases[p["case"]], p["mode"])
+        self.arrests.ask_prosecution(self.arrests.cases[p["case"]], p["mode"])
 
     # --- stop-payment requests (package D) ---------------------------------------------------
     def _request_stop_payment(self, seat: str, p: Mapping[str, Any]) -> None:
-        self.ex.funds.request(self.office(seat), p["funds"], p["to"], p.get("text", ""))
+        self.funds.request(self.office(seat), p["funds"], p["to"], p.get("text", ""))

@@ -36,7 +36,11 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 
 class Injects:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the MSEL uses, taken once: the clock, the journal it writes and listens to, I-24/7, the
+        # world's offices, the length of the exercise and the played seats a policy stands in for.
+        self.env, self.clock, self.journal, self.send = ex.env, ex.clock, ex.journal, ex.send
+        self.members, self.offices = ex.world.members, ex.world.offices
+        self.duration, self.stand_ins = ex.duration, ex.stand_ins
         self.by_id: dict[str, Inject] = {inj.id: inj for inj in ex.scenario.injects}
         self.fired: list[str] = []
         self.fired_at: dict[str, float] = {}
@@ -67,7 +71,7 @@ class Injects:
             elif inj.at is not None:  # the model requires exactly one of the four
                 self._at(settled_minutes(inj.at), inj)
         if self._watch or self._on:  # only scenarios with conditions listen: the others run as before
-            ex.journal.listen(self._count, kinds={*self._watch, *self._on})
+            self.journal.listen(self._count, kinds={*self._watch, *self._on})
 
     # --- what the trainer's table shows ----------------------------------------------------------
     def status(self, inject_id: str) -> str:
@@ -97,17 +101,17 @@ class Injects:
     # --- conditions ------------------------------------------------------------------------------
     def _count(self, event: Event) -> None:
         for leaf in self._watch.get(event["kind"], ()):
-            if leaf.matches(event, self.ex.stand_ins):
+            if leaf.matches(event, self.stand_ins):
                 self._seen[id(leaf)] = self._seen.get(id(leaf), 0) + 1
         for inj in self._on.get(event["kind"], ()):
             on = inj.on
-            if on is None or not on.matches(event, self.ex.stand_ins):
+            if on is None or not on.matches(event, self.stand_ins):
                 continue
             seen = self._seen[id(on)] = self._seen.get(id(on), 0) + 1
             # Due once, at the count-th match; not when the trainer already moved, fired or settled it.
             if seen == on.count and inj.id not in self.moved and inj.id not in self.due_at \
                     and inj.id not in self.fired_at and inj.id not in self.skipped:
-                self._at(self.ex.env.now + settled_minutes(on.delay), inj)
+                self._at(self.env.now + settled_minutes(on.delay), inj)
 
     def holds(self, node: EventCheck | Never | AllOf | AnyOf) -> bool:
         """Whether a condition holds on what has happened so far."""
@@ -132,7 +136,7 @@ class Injects:
     def _at(self, t: float, inj: Inject) -> None:
         token = self._token[inj.id] = self._token.get(inj.id, 0) + 1
         self.due_at[inj.id] = t
-        self.ex.env.timeout(max(0.0, t - self.ex.env.now)).callbacks.append(lambda _e: self._due(inj, token))
+        self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _e: self._due(inj, token))
 
     def _due(self, inj: Inject, token: int | None = None) -> None:
         if token is not None and token != self._token.get(inj.id):
@@ -149,16 +153,15 @@ class Injects:
             self.fire(inj, by="trainer" if inj.id in self.adhoc else None)
 
     def skip(self, inj: Inject, why: str) -> None:
-        ex = self.ex
         self.skipped[inj.id] = why
         self._due_while_held.discard(inj.id)  # settled: releasing it later must not fire it after all
         standby = [c for c in self._contingencies.get(inj.id, ()) if c.id not in self.fired_at]
         extra: dict[str, Any] = {"contingency": standby[0].id} if standby and why != "not_needed" else {}
-        ex.journal.emit(ex.env.now, "inject.skipped", "control", inject=inj.id, why=why, **extra)
+        self.journal.emit(self.env.now, "inject.skipped", "control", inject=inj.id, why=why, **extra)
         for delay, follower in self._followers.get(inj.id, ()):
             if follower.id not in self.moved:
                 self._doomed.add(follower.id)
-                self._at(ex.env.now + delay, follower)
+                self._at(self.env.now + delay, follower)
         for c in standby:  # due in its place now; not needed either when it was itself not needed
             if why != "not_needed":
                 self._due(c)
@@ -166,12 +169,11 @@ class Injects:
                 self.skip(c, "not_needed")
 
     def fire(self, inj: Inject, by: str | None = None) -> None:
-        ex = self.ex
         # An NCB or the General Secretariat writes over I-24/7; anyone else on the national channel.
-        channel = inj.channel or ("i247" if inj.from_ in ex.world.members or inj.from_ in ex.world.offices
+        channel = inj.channel or ("i247" if inj.from_ in self.members or inj.from_ in self.offices
                                   else "national")
         self.fired.append(inj.id)
-        self.fired_at[inj.id] = ex.env.now
+        self.fired_at[inj.id] = self.env.now
         self._doomed.discard(inj.id)
         extra: dict[str, Any] = {}
         if inj.expect is not None:  # so a journal alone is enough to score the expectation
@@ -181,14 +183,14 @@ class Injects:
             extra["instead_of"] = inj.instead_of
         if by:
             extra["by"] = by
-        ex.journal.emit(ex.env.now, "inject.fired", "control", inject=inj.id, to=inj.to, **{"from": inj.from_},
-                        channel=channel, priority=inj.priority, **extra)
-        ex.send(inj.from_, inj.to, kind="inject", priority=inj.priority, channel=channel, language=inj.language,
-                inject=inj.id)
+        self.journal.emit(self.env.now, "inject.fired", "control", inject=inj.id, to=inj.to,
+                          **{"from": inj.from_}, channel=channel, priority=inj.priority, **extra)
+        self.send(inj.from_, inj.to, kind="inject", priority=inj.priority, channel=channel, language=inj.language,
+                  inject=inj.id)
         for delay, follower in self._followers.get(inj.id, ()):
             if follower.id not in self.moved:
                 self._doomed.discard(follower.id)
-                self._at(ex.env.now + delay, follower)
+                self._at(self.env.now + delay, follower)
         for c in self._contingencies.get(inj.id, ()):
             if c.id not in self.fired_at and c.id not in self.skipped:
                 self.skip(c, "not_needed")
@@ -198,7 +200,7 @@ class Injects:
         """What is wrong with an ad-hoc inject, field by field, in words (the form shows each next to
         its field): {field: message}; empty when it can be added."""
         out: dict[str, str] = {}
-        members = world = self.ex.world.members
+        members = world = self.members
         ident = str(data.get("id") or "").strip()
         if not ident:
             out["id"] = "give the inject an id, e.g. X1"
@@ -230,11 +232,11 @@ class Injects:
         if not str(data.get("text") or "").strip():
             out["text"] = "write the message the receiving officer reads"
         due = data.get("due")
-        if due is not None and due < self.ex.env.now:
+        if due is not None and due < self.env.now:
             out["due"] = (f"{format_minutes(due)} after the start has passed (it is now "
-                          f"{format_minutes(self.ex.env.now)}); choose now or later")
-        elif due is not None and due >= self.ex.duration:
-            out["due"] = f"the exercise ends at {format_minutes(self.ex.duration)}; choose an earlier time"
+                          f"{format_minutes(self.env.now)}); choose now or later")
+        elif due is not None and due >= self.duration:
+            out["due"] = f"the exercise ends at {format_minutes(self.duration)}; choose an earlier time"
         return out
 
     def check(self, payload: dict[str, Any]) -> Inject:
@@ -273,26 +275,26 @@ class Injects:
                                  f"reschedule {known.instead_of}")
             if not isinstance(due, int | float) or isinstance(due, bool):
                 raise ValueError("give the new time in minutes after the start")
-            if due < self.ex.env.now:
+            if due < self.env.now:
                 raise ValueError(f"{format_minutes(due)} after the start has passed (it is now "
-                                 f"{format_minutes(self.ex.env.now)}); choose now or later")
-            if due >= self.ex.duration:
-                raise ValueError(f"the exercise ends at {format_minutes(self.ex.duration)}; choose an earlier time")
+                                 f"{format_minutes(self.env.now)}); choose now or later")
+            if due >= self.duration:
+                raise ValueError(f"the exercise ends at {format_minutes(self.duration)}; choose an earlier time")
         return known
 
     def control(self, payload: dict[str, Any]) -> None:
-        ex, action = self.ex, payload["action"]
+        action = payload["action"]
         inj = self.check(payload)
         if action == "adhoc":
             self.by_id[inj.id] = inj
             self.adhoc.add(inj.id)
             due = payload.get("due")
-            if due is None or due <= ex.env.now:
-                self.due_at[inj.id] = ex.env.now  # the MSEL's due column: when it was added and fired
+            if due is None or due <= self.env.now:
+                self.due_at[inj.id] = self.env.now  # the MSEL's due column: when it was added and fired
                 self.fire(inj, by="trainer")
             else:
-                ex.journal.emit(ex.env.now, "inject.added", "control", inject=inj.id, to=inj.to,
-                                **{"from": inj.from_}, priority=inj.priority, due=ex.clock.iso(due))
+                self.journal.emit(self.env.now, "inject.added", "control", inject=inj.id, to=inj.to,
+                                  **{"from": inj.from_}, priority=inj.priority, due=self.clock.iso(due))
                 self._at(due, inj)
         elif action == "fire":
             self.held.discard(inj.id)
@@ -301,19 +303,19 @@ class Injects:
             self.fire(inj, by="trainer")
         elif action == "hold":
             self.held.add(inj.id)
-            ex.journal.emit(ex.env.now, "inject.held", "control", inject=inj.id)
+            self.journal.emit(self.env.now, "inject.held", "control", inject=inj.id)
         elif action == "reschedule":
             due = float(payload["due"])
             was = self.due_at.get(inj.id)
             self.moved.add(inj.id)
             self._doomed.discard(inj.id)
             self._due_while_held.discard(inj.id)
-            ex.journal.emit(ex.env.now, "inject.rescheduled", "control", inject=inj.id, due=ex.clock.iso(due),
-                            **({"was": ex.clock.iso(was)} if was is not None else {}))
+            self.journal.emit(self.env.now, "inject.rescheduled", "control", inject=inj.id,
+                              due=self.clock.iso(due), **({"was": self.clock.iso(was)} if was is not None else {}))
             self._at(due, inj)
         else:
             self.held.discard(inj.id)
-            ex.journal.emit(ex.env.now, "inject.released", "control", inject=inj.id)
+            self.journal.emit(self.env.now, "inject.released", "control", inject=inj.id)
             if inj.id in self._due_while_held:  # due while held: judged now, as it would have been then
                 self._due_while_held.discard(inj.id)
                 why = self._why_not(inj)

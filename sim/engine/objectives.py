@@ -58,7 +58,10 @@ class _Watch:
 
 class ObjectiveTracker:
     def __init__(self, ex: Exercise, objectives: list[Objective]) -> None:
-        self.ex = ex
+        # What the tracker uses, taken once: the clock, the journal it listens to, the length of the
+        # exercise and the played seats a policy stands in for (all settled before it is built).
+        self.env, self.clock, self.journal = ex.env, ex.clock, ex.journal
+        self.duration, self.stand_ins = ex.duration, ex.stand_ins
         self.objectives = objectives
         self.status: dict[str, str] = {o.id: "open" for o in objectives}
         self.when: dict[str, str] = {}
@@ -67,7 +70,7 @@ class ObjectiveTracker:
         # kind -> (objective id, leaf) to test; the 'after' checks under the key None in each pair
         self._by_kind: dict[str, list[tuple[str, EventCheck | None]]] = {}
         for o in objectives:
-            deadline = minutes(o.by) if o.by is not None else ex.duration
+            deadline = minutes(o.by) if o.by is not None else self.duration
             self._watch[o.id] = _Watch(o, o.condition, deadline, opened=o.after is None)
         for oid, w in self._watch.items():
             for leaf in leaves_of(w.root):
@@ -76,9 +79,9 @@ class ObjectiveTracker:
             if after is not None:
                 self._by_kind.setdefault(after.event, []).append((oid, None))
         if objectives:
-            ex.journal.listen(self._on_event, kinds=self._by_kind)
+            self.journal.listen(self._on_event, kinds=self._by_kind)
         for w in self._watch.values():
-            if w.deadline < ex.duration:
+            if w.deadline < self.duration:
                 self._expire_at(w.deadline, w.objective.id)
 
     def _on_event(self, event: Event) -> None:
@@ -89,11 +92,11 @@ class ObjectiveTracker:
                 continue
             w = self._watch[oid]
             if leaf is None:
-                if not w.opened and w.objective.after is not None and w.objective.after.matches(event, self.ex.stand_ins):
+                if not w.opened and w.objective.after is not None and w.objective.after.matches(event, self.stand_ins):
                     w.triggers += 1
                     if w.triggers >= w.objective.after.count:
                         triggered.append((w, event))
-            elif w.opened and leaf.matches(event, self.ex.stand_ins):
+            elif w.opened and leaf.matches(event, self.stand_ins):
                 w.seen[id(leaf)] = w.seen.get(id(leaf), 0) + 1
                 touched[oid] = w
         for w in touched.values():
@@ -109,9 +112,9 @@ class ObjectiveTracker:
                 # What was already so at the start (an arrest under way) happened at ``since``: its
                 # window was running before the start, and may be over already.
                 since = trigger.get("since")
-                began = self.ex.clock.at(_utc(since)) if isinstance(since, str) else self.ex.env.now
+                began = self.clock.at(_utc(since)) if isinstance(since, str) else self.env.now
                 w.deadline = min(w.deadline, began + minutes(within))
-                if w.deadline < self.ex.duration:
+                if w.deadline < self.duration:
                     self._expire_at(w.deadline, w.objective.id)
 
     def _judge(self, w: _Watch, node: Any, final: bool) -> bool | None:
@@ -130,24 +133,24 @@ class ObjectiveTracker:
         return True if True in parts else (False if all(p is False for p in parts) else None)
 
     def _expire_at(self, deadline: float, oid: str) -> None:
-        _AfterTheInstant(self.ex.env, max(0.0, deadline - self.ex.env.now)).callbacks.append(lambda _e: self._expire(oid))
+        _AfterTheInstant(self.env, max(0.0, deadline - self.env.now)).callbacks.append(lambda _e: self._expire(oid))
 
     def _close(self, o: Objective, verdict: str, evidence: int | None = None, reason: str | None = None) -> None:
         self.status[o.id] = verdict
-        self.when[o.id] = self.ex.clock.iso(self.ex.env.now)
+        self.when[o.id] = self.clock.iso(self.env.now)
         fields: dict[str, Any] = {"objective": o.id, "title": o.title}
         if evidence is not None:
             fields["evidence"] = evidence
         if reason is not None:
             fields["reason"] = self.reason[o.id] = reason
-        with self.ex.journal.cause(None):  # the exercise's verdict, whoever's action met it
-            self.ex.journal.emit(self.ex.env.now, f"objective.{verdict}", "exercise", **fields)
+        with self.journal.cause(None):  # the exercise's verdict, whoever's action met it
+            self.journal.emit(self.env.now, f"objective.{verdict}", "exercise", **fields)
 
     def _expire(self, oid: str) -> None:
         if self.status[oid] != "open":
             return
         w = self._watch[oid]
-        if self.ex.env.now < min(w.deadline, self.ex.duration):
+        if self.env.now < min(w.deadline, self.duration):
             return  # a relative deadline moved this objective's end: a later timeout decides it
         if not w.opened:
             self._close(w.objective, "failed", reason="not_started")
