@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import FLAGSHIP
+from conftest import FLAGSHIP, SCENARIOS
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 from tui_helpers import app_for
@@ -95,3 +95,23 @@ async def test_the_inbox_shows_the_message_at_80_columns_and_the_clock_bar_why_i
         await pilot.pause()
         bar = str(screen.query_one("#clock-bar", Static).render())
         assert "⏸ paused: filing Red Notice N1 and 1 more waits for you (d) · speed 1 h/s" in bar
+
+
+async def test_a_long_reason_to_pause_gives_way_so_the_day_and_the_seat_stay_on_the_bar(in_tmp):
+    """Rule: at 80 columns the clock bar takes two lines at most; news too long for them is cut
+    with an ellipsis (the log holds it whole), never the day or the seat."""
+    app = app_for(SCENARIOS / "refugee-rule.yaml", seat="ndtf")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OperationsScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        reason = app.opened.pause_reason
+        assert reason.startswith("new: Diffusion D1 of Tajikistan") and len(reason) > 80  # what is checked
+        bar = screen.query_one("#clock-bar", Static)
+        text = str(bar.render())
+        assert "…" in text and reason not in text
+        assert text.rstrip().endswith("· day 1 of 7 · NDTF")
+        assert bar.size.height <= 2

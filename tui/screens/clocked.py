@@ -53,9 +53,10 @@ class RunOnScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def clock_state(driver: Driver) -> str:
+def clock_state(driver: Driver, reason_room: int | None = None) -> str:
     """The clock in words for a status line: running at which speed, or paused and why — the
-    speed stays shown while paused."""
+    speed stays shown while paused. ``reason_room``: the most characters the why may take (it
+    ends with an ellipsis when cut; the log below holds it whole)."""
     if driver.host.finished:
         return "■ exercise over"
     speed = driver.speed[0]
@@ -63,7 +64,10 @@ def clock_state(driver: Driver) -> str:
         return "⏩ to the next thing for you…"
     if not driver.paused:
         return f"▶ {speed}"
-    why = f": {driver.pause_reason}" if driver.pause_reason else " (space)"
+    reason = driver.pause_reason
+    if reason_room is not None and len(reason) > reason_room:
+        reason = reason[:max(0, reason_room - 1)].rstrip() + "…"
+    why = f": {reason}" if reason else " (space)"
     return f"⏸ paused{why} · speed {speed}"
 
 

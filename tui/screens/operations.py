@@ -133,18 +133,25 @@ class OperationsScreen(ClockedScreen):
         if country in all_members():
             m = all_members()[country]
             local = f" · {m.ncb_city} {host.local(d.now, m.timezone):%a %H:%M}"
-        state = clock_state(d)
         day, days = d.day()
         waiting = len(d.my_decisions())
         told = "waits for you" in d.pause_reason
-        # Most urgent first: at 80 columns the end of the line is what gets cut (two lines at most;
-        # the exercise's title only when it fits).
-        line = (f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
-                + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
-                + f" · day {day} of {days} · {shown(d.name.seat(d.seat))}")
+        room = 2 * (self.size.width - 2) - 4  # two lines, less what a wrap loses at word ends
+
+        def bar(state: str) -> str:
+            # Most urgent first; the exercise's title only when it fits.
+            return (f"[b]{utc:%a %d %b %H:%M} UTC[/b]{local} · {shown(state)}"
+                    + (f" · [reverse] {waiting} decision(s) waiting [/reverse]" if waiting and not told else "")
+                    + f" · day {day} of {days} · {shown(d.name.seat(d.seat))}")
+
+        line = bar(clock_state(d))
+        over = len(Text.from_markup(line).plain) - room
+        if over > 0 and d.pause_reason and self.size.width:
+            # A long reason to pause (the news that stopped the clock) gives way, so the day and the
+            # seat stay on the bar: the log below shows the news whole.
+            line = bar(clock_state(d, reason_room=len(d.pause_reason) - over))
         title = f" · {shown(host.scenario.title)}"
-        plain = len(Text.from_markup(line + title).plain)
-        fits = plain <= 2 * (self.size.width - 2) - 4  # what a two-line wrap loses at word ends
+        fits = len(Text.from_markup(line + title).plain) <= room
         text = line + (title if fits or not self.size.width else "")
         # A new layout of the whole screen only when the bar's height changes (one line or two):
         # the time in it changes every tick, and at maximum speed a layout per tick was a third
