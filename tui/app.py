@@ -45,7 +45,8 @@ class NcbsimApp(App):
                 self.push_screen(TrainerScreen(self.driver, clock=self.clock))
                 return
             sc = self.driver.host.scenario
-            self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
+            self.push_screen(BriefingScreen(sc.title, self.driver.name.seat(self.driver.seat), sc.briefing,
+                                          sc.learning_objectives))
         elif self.scenario_path or (self.session and os.path.exists(self.session)):
             self.open_scenario(self.scenario_path)
         else:
@@ -64,7 +65,8 @@ class NcbsimApp(App):
             self.push_screen(TrainerScreen(self.driver, clock=self.clock))
             return
         sc = self.driver.host.scenario
-        self.push_screen(BriefingScreen(sc.title, self.driver.seat, sc.briefing, sc.learning_objectives))
+        self.push_screen(BriefingScreen(sc.title, self.driver.name.seat(self.driver.seat), sc.briefing,
+                                          sc.learning_objectives))
 
     @property
     def opened(self) -> Driver:

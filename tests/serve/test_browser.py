@@ -85,7 +85,7 @@ def test_the_served_trainee_screen_renders_the_briefing_in_chromium(tmp_path):
             if BRIEFING[:40] in seen:
                 break
             time.sleep(0.25)
-        assert "Three seats and a trainer" in seen and "your seat: ncb:FR" in seen
+        assert "Three seats and a trainer" in seen and "Your seat: NCB France" in seen
         assert BRIEFING[:40] in seen
         size = browser.execute_script("var c = document.querySelector('canvas'); return c ? [c.width, c.height] : null")
         assert size and size[0] > 400 and size[1] > 200  # the terminal is drawn on the page

@@ -22,7 +22,9 @@ class BriefingScreen(Screen):
         self.title_text, self.seat, self.briefing, self.objectives = title, seat, briefing, objectives
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]{shown(self.title_text)}[/b] · your seat: {self.seat} · enter: start", id="briefing-title")
+        # The seat first: at 80 columns a long title is what gets cut, and it is also the heading below.
+        yield Static(f"[b]Your seat: {shown(self.seat)}[/b] · enter: start · {shown(self.title_text)}",
+                     id="briefing-title")
         text = shown_markdown(self.briefing) or "_No briefing was written for this exercise._"
         if self.objectives:
             text += "\n\n## Learning objectives\n\n" + "\n".join(f"- {shown_markdown(o)}" for o in self.objectives)
