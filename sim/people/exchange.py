@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..decisions.port import Option
 from ..rng import Draws
@@ -49,7 +49,15 @@ class Ask:
 
 class Exchange:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the exchange uses, taken once: the clock, the journal, I-24/7, the decision port, the
+        # members' names and the scenario's subjects and cases; the seats' acts, which write a
+        # researched reply, are built after it, so they are looked up late.
+        self.env, self.journal, self.send, self.port, self.after = ex.env, ex.journal, ex.send, ex.port, ex.after
+        self.played = frozenset(ex.played)  # the seats people (or their stand-ins) play
+        self.members = ex.world.members
+        self.subjects, self.cases = ex.scenario.subjects, ex.scenario.cases
+        self.apply: Callable[[str, dict[str, Any], str | None], None] = (
+            lambda seat, payload, by: ex.acts.apply(seat, payload, by=by))
         rng = ex.streams.stream("exchange")
         self.u = Draws(rng.random)
         self.research = distribution(ex.scenario.parameters, "case.research_time").sampler(rng)
@@ -58,9 +66,9 @@ class Exchange:
 
     def ask(self, ask: Ask) -> Ask:
         self.asks.append(ask)
-        msg = self.ex.send(ask.sender, ask.partner, kind="rfi", priority=ask.priority, language=ask.language,
-                           case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share),
-                           extra={"text": f"Request for information {self._topic(ask)}."})
+        msg = self.send(ask.sender, ask.partner, kind="rfi", priority=ask.priority, language=ask.language,
+                        case=ask.case, about=ask.about, then=lambda _m: self._partner_reads(ask, ask.reply_share),
+                        extra={"text": f"Request for information {self._topic(ask)}."})
         self._by_msg[msg.id] = ask
         ask.msg = msg.id
         self._chase_later(ask)
@@ -68,9 +76,8 @@ class Exchange:
 
     def _topic(self, ask: Ask) -> str:
         """What a request is about, in words: the person's name and the case's title."""
-        sc = self.ex.scenario
-        who = next((s.identity.name for s in sc.subjects if s.id == ask.about), ask.about)
-        case = next((c.title for c in sc.cases if c.id == ask.case), None)
+        who = next((s.identity.name for s in self.subjects if s.id == ask.about), ask.about)
+        case = next((c.title for c in self.cases if c.id == ask.case), None)
         return (f"about {who} " if who else "") + (f"for the case “{case}”" if case else f"(case {ask.case})")
 
     def ask_of(self, msg: int) -> Ask | None:
@@ -82,28 +89,29 @@ class Exchange:
         requester has read it, and it settles the prompt to answer."""
         ask.answering = True
         if ask.prompt is not None:
-            self.ex.port.settle(ask.prompt, "reply")
+            self.port.settle(ask.prompt, "reply")
         if ask.scripted and ask.answer in SAYS:  # the scenario's answer, not a person's words
             extra = {**extra, "answer": ask.answer}
-        self.ex.send(ask.partner, ask.sender, kind="rfi_reply", priority=priority, language=language, case=ask.case,
-                     about=ask.about, extra=extra, then=lambda _m: self._answered(ask))
+        self.send(ask.partner, ask.sender, kind="rfi_reply", priority=priority, language=language, case=ask.case,
+                  about=ask.about, extra=extra, then=lambda _m: self._answered(ask))
 
     def _partner_reads(self, ask: Ask, willingness: float) -> None:
         if ask.answered or ask.answering:
             return
         seat = f"ncb:{ask.partner}"
-        if seat in self.ex.played:
-            open_prompt = self.ex.port.decisions.get(ask.prompt) if ask.prompt else None
+        if seat in self.played:
+            open_prompt = self.port.decisions.get(ask.prompt) if ask.prompt else None
             if open_prompt is not None and open_prompt.state == "open":
                 return  # a reminder of a request the seat is already asked to answer
             # A played NCB decides for itself whether and when to answer.
-            sender = self.ex.world.members[ask.sender].name if ask.sender in self.ex.world.members else ask.sender
-            ask.prompt = self.ex.port.raise_(seat, "answer_rfi", f"NCB {sender} asks for information {self._topic(ask)}. "
-                                             f"Reply to its message yourself, or have it researched and answered?",
-                                [Option("reply", "Have it researched and answered", recommended=True),
-                                 Option("ignore", "Do not answer")],
-                                "ignore", ask.chase_after, lambda key: self._research(ask) if key == "reply" else None,
-                                case=ask.case, **({"subject": ask.about} if ask.about else {})).id
+            sender = self.members[ask.sender].name if ask.sender in self.members else ask.sender
+            ask.prompt = self.port.raise_(seat, "answer_rfi", f"NCB {sender} asks for information {self._topic(ask)}. "
+                                          f"Reply to its message yourself, or have it researched and answered?",
+                                          [Option("reply", "Have it researched and answered", recommended=True),
+                                           Option("ignore", "Do not answer")],
+                                          "ignore", ask.chase_after,
+                                          lambda key: self._research(ask) if key == "reply" else None,
+                                          case=ask.case, **({"subject": ask.about} if ask.about else {})).id
             return
         if self.u() >= willingness or ask.answer == "silent":  # drawn first all the same: a silent
             return  # partner leaves the other requests' draws as they were
@@ -113,18 +121,18 @@ class Exchange:
         if ask.answered or ask.answering:
             return
         ask.answering = True
-        self.ex.after(self.research(), lambda: self._reply(ask))
+        self.after(self.research(), lambda: self._reply(ask))
 
     def _reply(self, ask: Ask) -> None:
         """The researched answer, written as a reply to the request — the command a person at the
         partner's seat gives (by whoever is the cause: the automation, or a policy)."""
         ask.answering = False  # the reply below is the answer the request waits for
         ask.scripted = True
-        self.ex.acts.apply(f"ncb:{ask.partner}", {
+        self.apply(f"ncb:{ask.partner}", {
             "kind": "send_message", "to": [ask.sender], "priority": ask.priority, "reply_to": ask.msg,
             "case": ask.case, "text": f"Our answer to your request for information {self._topic(ask)}"
                                       f"{SAYS.get(ask.answer or '', '')}."},
-            by=self.ex.journal.by)
+            self.journal.by)
 
     def _answered(self, ask: Ask) -> None:
         ask.answered = True
@@ -137,15 +145,15 @@ class Exchange:
                 return
             ask.reminders += 1
             ask.priority = RAISE[ask.priority]
-            msg = self.ex.send(ask.sender, ask.partner, kind="reminder", priority=ask.priority,
-                               language=ask.language, case=ask.case, about=ask.about,
-                               then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE),
-                               extra={"text": f"Reminder {ask.reminders}: our request for information "
-                                              f"{self._topic(ask)} is still unanswered."})
+            msg = self.send(ask.sender, ask.partner, kind="reminder", priority=ask.priority,
+                            language=ask.language, case=ask.case, about=ask.about,
+                            then=lambda _m: self._partner_reads(ask, REMINDER_RESPONSE),
+                            extra={"text": f"Reminder {ask.reminders}: our request for information "
+                                           f"{self._topic(ask)} is still unanswered."})
             self._by_msg[msg.id] = ask
             self._chase_later(ask)
 
-        self.ex.env.timeout(ask.chase_after).callbacks.append(chase)
+        self.env.timeout(ask.chase_after).callbacks.append(chase)
 
 
 def schedule_cases(ex: Exercise, exchange: Exchange) -> None:

@@ -19,6 +19,7 @@ A request to an NCB whose country does not hold the account finds nothing there
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,12 @@ class StopPayments:
     """The scenario's fraudulent transfers, and the stop-payment requests sent about them."""
 
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the requests use, taken once: the clock, the journal, I-24/7, the decision port and
+        # the members; the injects, whose report may sit unread in an inbox, are built after, so
+        # whether one has fired is looked up late.
+        self.env, self.journal, self.send, self.port, self.after = ex.env, ex.journal, ex.send, ex.port, ex.after
+        self.members = ex.world.members
+        self.fired: Callable[[str], bool] = lambda inject: inject in ex.injects.fired_at
         self.funds: dict[str, Funds] = {f.id: f for f in ex.scenario.funds}
         self.state: dict[str, str] = dict.fromkeys(self.funds, OPEN)
         self.reported: set[str] = set()  # funds whose report the requester's desk has read
@@ -59,12 +65,12 @@ class StopPayments:
             self.reported.add(f.id)
             if self.state[f.id] != OPEN or self.asked[f.id] or f.id in self.prompts:
                 continue
-            window = max(1.0, settled_minutes(f.withdrawn_at) - self.ex.env.now)
+            window = max(1.0, settled_minutes(f.withdrawn_at) - self.env.now)
             options = [Option("request", f"Send a stop-payment request to NCB {f.held_in} now", recommended=True),
                        Option("wait", "Leave the recall to the victims' bank")]
             prompt = (f"{usd(f.amount_usd)} of the victims' money went to an account in {f.held_in}"
                       + (f" ({f.account})" if f.account else "") + ". Ask for a stop payment (I-GRIP)?")
-            self.prompts[f.id] = self.ex.port.raise_(
+            self.prompts[f.id] = self.port.raise_(
                 f"ncb:{f.requester}", "stop_payment", prompt, options, "wait", window,
                 partial(self._decided, f), funds=f.id, country=f.held_in).id
 
@@ -82,7 +88,7 @@ class StopPayments:
     def _known(self, f: Funds) -> bool:
         """The report has reached the requester: its desk read it, or it is in the inbox (a person
         at the seat may act on a message before the desk's routine handling of it)."""
-        return f.id in self.reported or f.reported_in in self.ex.injects.fired_at
+        return f.id in self.reported or self.fired(f.reported_in)
 
     # --- the request and the bank ----------------------------------------------------------------
     def refusal(self, requester: str, fund: str, to: str) -> str | None:
@@ -95,7 +101,7 @@ class StopPayments:
             return f"no report of transfer {f.id} has reached NCB {requester} yet"
         if to == requester:
             return "the account is abroad: ask the NCB of the country that holds it"
-        if to not in self.ex.world.members:
+        if to not in self.members:
             return f"'{to}' is not an NCB of this exercise"
         if self.state[f.id] == STOPPED:
             return f"transfer {f.id} is already frozen"
@@ -107,37 +113,34 @@ class StopPayments:
 
     def request(self, requester: str, fund: str, to: str, text: str = "") -> None:
         """Send the stop-payment request (checked by ``refusal`` first), as whoever is the cause now."""
-        ex, f = self.ex, self.funds[fund]
+        f = self.funds[fund]
         self.asked[f.id].append(to)
         if f.id in self.prompts:  # a person who sends it themselves answers the prompt
-            ex.port.settle(self.prompts.pop(f.id), "request")
-        ex.journal.emit(ex.env.now, "funds.stop_requested", requester, funds=f.id, requester=requester, to=to,
-                        amount_usd=f.amount_usd)
+            self.port.settle(self.prompts.pop(f.id), "request")
+        self.journal.emit(self.env.now, "funds.stop_requested", requester, funds=f.id, requester=requester, to=to,
+                          amount_usd=f.amount_usd)
         extra = {"text": text or f"Stop-payment request (I-GRIP): freeze the account that received "
                                  f"{usd(f.amount_usd)} on transfer {f.id}" + (f", {f.account}" if f.account else "")}
-        ex.send(requester, to, kind="stop_payment", priority="urgent", extra=extra,
-                then=partial(self._read, f, to))
+        self.send(requester, to, kind="stop_payment", priority="urgent", extra=extra,
+                  then=partial(self._read, f, to))
 
     def _read(self, f: Funds, country: str, _msg: Message) -> None:
-        ex = self.ex
         if country != f.held_in:
-            ex.journal.emit(ex.env.now, "funds.not_found", country, funds=f.id, country=country,
-                            requester=f.requester)
+            self.journal.emit(self.env.now, "funds.not_found", country, funds=f.id, country=country,
+                              requester=f.requester)
             return
-        ex.after(settled_minutes(f.bank_time), partial(self._freeze, f))
+        self.after(settled_minutes(f.bank_time), partial(self._freeze, f))
 
     def _freeze(self, f: Funds) -> None:
         if self.state[f.id] != OPEN:
             return
         self.state[f.id] = STOPPED
-        ex = self.ex
-        ex.journal.emit(ex.env.now, "funds.stopped", f.held_in, funds=f.id, country=f.held_in,
-                        requester=f.requester, amount_usd=f.amount_usd)
+        self.journal.emit(self.env.now, "funds.stopped", f.held_in, funds=f.id, country=f.held_in,
+                          requester=f.requester, amount_usd=f.amount_usd)
 
     def _withdraw(self, f: Funds) -> None:
         if self.state[f.id] != OPEN:
             return
         self.state[f.id] = WITHDRAWN
-        ex = self.ex
-        ex.journal.emit(ex.env.now, "funds.withdrawn", f.held_in, funds=f.id, country=f.held_in,
-                        requester=f.requester, amount_usd=f.amount_usd)
+        self.journal.emit(self.env.now, "funds.withdrawn", f.held_in, funds=f.id, country=f.held_in,
+                          requester=f.requester, amount_usd=f.amount_usd)

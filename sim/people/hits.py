@@ -61,14 +61,21 @@ def arrest_requested(rec: Record) -> bool:
 
 
 class Hits:
-    def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+    def __init__(self, ex: Exercise, released: Callable[[SubjectState], None]) -> None:
+        # What the hits use, taken once: the clock, the journal, I-24/7, the decision port, the
+        # notices and the MIND copies; ``released`` lets a person go on (the subjects' movements).
+        self.env, self.journal, self.send, self.port = ex.env, ex.journal, ex.send, ex.port
+        self.registry, self.mind, self.border_system = ex.registry, ex.mind, ex.border_system
+        self.members = ex.world.members
+        self.played = frozenset(ex.played)  # the seats people (or their stand-ins) play
+        self.cancel_record = ex.review.cancel_if_valid
+        self.released = released
 
     def _name(self, st: SubjectState) -> str:
         return f"{st.spec.identity.name} ({st.id})"
 
     def _country(self, code: str) -> str:
-        m = self.ex.world.members.get(code)
+        m = self.members.get(code)
         return m.name if m else code
 
     # --- the document shown at a border ------------------------------------------------------------
@@ -86,50 +93,50 @@ class Hits:
             return False
         if doc.reported is None:
             return True  # reported before the start, as the short form 'document: stolen' says
-        copied = self.ex.registry.copied_at(country, system, self.ex.env.now, self.ex.mind)
+        copied = self.registry.copied_at(country, system, self.env.now, self.mind)
         return minutes(doc.reported) <= copied
 
     # --- the requesting country's own warrant -------------------------------------------------
     def national_warrant(self, subject: str, country: str) -> Record | None:
         """The country's own request for the person's arrest, which rests on a national warrant.
         A request it cancelled (withdrawn, or its purpose met) no longer stands for one."""
-        for rec in self.ex.registry.by_subject.get(subject, ()):
+        for rec in self.registry.by_subject.get(subject, ()):
             if rec.requester == country and arrest_requested(rec) and rec.state != "cancelled":
                 return rec
         return None
 
     def arrest_nationally(self, st: SubjectState, country: str, rec: Record) -> None:
-        ex, now = self.ex, self.ex.env.now
+        now = self.env.now
         st.status = DETAINED
-        ex.journal.emit(now, "arrest.national", country, subject=st.id, country=country, **ref(rec),
-                        notice_kind=rec.kind, requester=rec.requester)
+        self.journal.emit(now, "arrest.national", country, subject=st.id, country=country, **ref(rec),
+                          notice_kind=rec.kind, requester=rec.requester)
 
         def purpose_met(_m: object) -> None:
             # The person is in the requester's own hands: its requests to the world have served.
-            for other in ex.registry.by_subject.get(st.id, ()):
+            for other in self.registry.by_subject.get(st.id, ()):
                 if other.requester == country and arrest_requested(other):
-                    ex.review.cancel_if_valid(other, "arrested", country)
+                    self.cancel_record(other, "arrested", country)
 
-        ex.send(f"border:{country}", country, kind="national_arrest", priority="urgent", channel="national",
-                about=st.id, extra={"text": f"{self._name(st)} arrested at the border on our national warrant"},
-                then=purpose_met)
+        self.send(f"border:{country}", country, kind="national_arrest", priority="urgent", channel="national",
+                  about=st.id, extra={"text": f"{self._name(st)} arrested at the border on our national warrant"},
+                  then=purpose_met)
 
     # --- whereabouts: Blue, locate diffusions, Yellow -------------------------------------------
     def whereabouts(self, st: SubjectState, country: str, rec: Record, in_transit: bool,
                     then: Callable[[], object] | None = None, **located: Any) -> None:
         """The border post tells its NCB, which reports the whereabouts to the requester; ``then``
         runs once the requester has read the report."""
-        ex, now = self.ex, self.ex.env.now
-        ex.journal.emit(now, "subject.located", country, subject=st.id, country=country, **ref(rec),
-                        notice_kind=rec.kind, transit=in_transit, **located)
+        now = self.env.now
+        self.journal.emit(now, "subject.located", country, subject=st.id, country=country, **ref(rec),
+                          notice_kind=rec.kind, transit=in_transit, **located)
         urgent = rec.kind == "yellow"
         seen = "seen in transit" if in_transit else "at the border"
         text = (f"{self._name(st)}, the subject of your {rec.kind} {rec.id}, was {seen} in {self._country(country)} "
                 + ("and is under protective measures" if located.get("measures") else "and was not held"))
 
         def learnt(_m: object) -> None:
-            ex.journal.emit(ex.env.now, "whereabouts.reported", rec.requester, subject=st.id, country=country,
-                            requester=rec.requester, **ref(rec), notice_kind=rec.kind, transit=in_transit)
+            self.journal.emit(self.env.now, "whereabouts.reported", rec.requester, subject=st.id, country=country,
+                              requester=rec.requester, **ref(rec), notice_kind=rec.kind, transit=in_transit)
             if then is not None:
                 then()
 
@@ -137,11 +144,11 @@ class Hits:
             if rec.requester == country:
                 learnt(_m)
                 return
-            ex.send(country, rec.requester, kind="whereabouts", priority="urgent" if urgent else "high",
-                    about=st.id, extra={"text": text}, then=learnt)
+            self.send(country, rec.requester, kind="whereabouts", priority="urgent" if urgent else "high",
+                      about=st.id, extra={"text": text}, then=learnt)
 
-        ex.send(f"border:{country}", country, kind="locate_hit", priority="urgent" if urgent else "high",
-                channel="national", about=st.id, extra={"text": text}, then=report)
+        self.send(f"border:{country}", country, kind="locate_hit", priority="urgent" if urgent else "high",
+                  channel="national", about=st.id, extra={"text": text}, then=report)
 
     def missing_person(self, st: SubjectState, country: str, rec: Record, in_transit: bool) -> None:
         """A Yellow Notice hit: located at an entry (protected; the notice is cancelled once the
@@ -152,19 +159,19 @@ class Hits:
         if st.status == "free":
             st.status = "located"
         self.whereabouts(st, country, rec, False,
-                         then=lambda: self.ex.review.cancel_if_valid(rec, "located", rec.requester),
+                         then=lambda: self.cancel_record(rec, "located", rec.requester),
                          measures="protective")
 
     # --- Green and Orange ---------------------------------------------------------------------
     def warn(self, st: SubjectState, country: str, rec: Record, in_transit: bool) -> None:
-        ex, now = self.ex, self.ex.env.now
-        ex.journal.emit(now, "warning.issued", country, subject=st.id, country=country, **ref(rec),
-                        notice_kind=rec.kind, requester=rec.requester, transit=in_transit)
+        now = self.env.now
+        self.journal.emit(now, "warning.issued", country, subject=st.id, country=country, **ref(rec),
+                          notice_kind=rec.kind, requester=rec.requester, transit=in_transit)
         what = "a threat to public safety" if rec.kind == "orange" else "a criminal likely to reoffend"
-        ex.send(f"border:{country}", country, kind="warning", priority="urgent" if rec.kind == "orange" else "high",
-                channel="national", about=st.id,
-                extra={"text": f"{self._name(st)} crossed our border: {rec.kind} notice {rec.id} of "
-                               f"{self._country(rec.requester)} warns of {what}"})
+        self.send(f"border:{country}", country, kind="warning", priority="urgent" if rec.kind == "orange" else "high",
+                  channel="national", about=st.id,
+                  extra={"text": f"{self._name(st)} crossed our border: {rec.kind} notice {rec.id} of "
+                                 f"{self._country(rec.requester)} warns of {what}"})
 
     # --- INTERPOL-UN Security Council Special Notice -------------------------------------------
     def travel_ban(self, st: SubjectState, country: str, rec: Record, came_from: str | None,
@@ -174,87 +181,85 @@ class Hits:
         while the NCB decides (a played NCB's officer; otherwise the ban is applied): refuse entry
         and send the person back where they came from, or let them in. Either way the General
         Secretariat, which keeps the notice for the Security Council, is told."""
-        ex = self.ex
         nationalities = {st.spec.identity.nationality, *st.spec.identity.other_nationalities}
         if country in nationalities or st.status != "free":
             return  # a state admits its own nationals; a person already held is not travelling on
         st.status = BAN_PENDING
         seat = f"ncb:{country}"
-        if seat not in ex.played:
+        if seat not in self.played:
             self._refuse_entry(st, country, rec, came_from, in_transit)
             return
-        ex.port.raise_(seat, "apply_travel_ban",
-                       f"{self._name(st)} is at your border and is the subject of UN Special Notice {rec.id} "
-                       "(Security Council travel ban). Refuse entry?",
-                       [Option("refuse_entry", "Refuse entry and send the person back", recommended=True),
-                        Option("admit", "Let the person in")],
-                       "admit", BAN_WINDOW,
-                       lambda key: (self._refuse_entry(st, country, rec, came_from, in_transit) if key == "refuse_entry"
-                                    else self._admit(st, country, rec, in_transit)),
-                       subject=st.id, notice=rec.id, country=country)
+        self.port.raise_(seat, "apply_travel_ban",
+                         f"{self._name(st)} is at your border and is the subject of UN Special Notice {rec.id} "
+                         "(Security Council travel ban). Refuse entry?",
+                         [Option("refuse_entry", "Refuse entry and send the person back", recommended=True),
+                          Option("admit", "Let the person in")],
+                         "admit", BAN_WINDOW,
+                         lambda key: (self._refuse_entry(st, country, rec, came_from, in_transit) if key == "refuse_entry"
+                                      else self._admit(st, country, rec, in_transit)),
+                         subject=st.id, notice=rec.id, country=country)
 
     def _refuse_entry(self, st: SubjectState, country: str, rec: Record, came_from: str | None,
                       in_transit: bool) -> None:
-        ex = self.ex
         st.status = REFUSED_ENTRY
         if came_from is not None:
             st.location = came_from  # removed on the next service back; the journey ends there
-        ex.journal.emit(ex.env.now, "entry.refused", country, subject=st.id, country=country, **ref(rec),
-                        notice_kind=rec.kind, requester=rec.requester, transit=in_transit,
-                        **({"returned_to": came_from} if came_from else {}))
+        self.journal.emit(self.env.now, "entry.refused", country, subject=st.id, country=country, **ref(rec),
+                          notice_kind=rec.kind, requester=rec.requester, transit=in_transit,
+                          **({"returned_to": came_from} if came_from else {}))
         self._tell_gs(st, country, rec, f"{self._name(st)}, subject of UN Special Notice {rec.id}, was refused entry "
                                         f"at our border" + (f" and returned to {self._country(came_from)}" if came_from else ""))
 
     def _admit(self, st: SubjectState, country: str, rec: Record, in_transit: bool) -> None:
-        ex = self.ex
-        ex.journal.emit(ex.env.now, "entry.admitted", country, subject=st.id, country=country, **ref(rec),
-                        notice_kind=rec.kind, requester=rec.requester, transit=in_transit)
+        self.journal.emit(self.env.now, "entry.admitted", country, subject=st.id, country=country, **ref(rec),
+                          notice_kind=rec.kind, requester=rec.requester, transit=in_transit)
         self._tell_gs(st, country, rec, f"{self._name(st)}, subject of UN Special Notice {rec.id}, was admitted")
-        ex.movements.released(st)
+        self.released(st)
 
     def _tell_gs(self, st: SubjectState, country: str, rec: Record, text: str) -> None:
-        ex = self.ex
-
         def report(_m: object) -> None:
-            ex.send(country, "GS", kind="sanctions_hit", priority="high", about=st.id, extra={"text": text})
+            self.send(country, "GS", kind="sanctions_hit", priority="high", about=st.id, extra={"text": text})
 
-        ex.send(f"border:{country}", country, kind="sanctions_hit", priority="urgent", channel="national",
-                about=st.id, extra={"text": text}, then=report)
+        self.send(f"border:{country}", country, kind="sanctions_hit", priority="urgent", channel="national",
+                  about=st.id, extra={"text": text}, then=report)
 
     # --- API/PNR --------------------------------------------------------------------------------
     def prescreen(self, st: SubjectState, country: str, origin: str, hours: float) -> None:
         """The destination screens a passenger of a flight at departure (API/PNR): the same
         databases its border posts see, and its own wanted list; a hit goes to its NCB now."""
-        ex, now = self.ex, self.ex.env.now
+        now = self.env.now
         found: list[str] = []
         doc, name, _which = self.document(st, country)
         real = st.spec.identity.name
         warrant = self.national_warrant(st.id, country)
         if warrant is not None and warrant.lists_name(name, real):
             found.append(warrant.id)
-        system = ex.border_system(country)
+        system = self.border_system(country)
         if system != "none":
             if self.in_sltd(doc, country, system):
                 found.append("SLTD")
-            copied = ex.registry.copied_at(country, system, now, ex.mind)
-            for rec in ex.registry.visible_at(st.id, country, system, now, ex.mind):
+            copied = self.registry.copied_at(country, system, now, self.mind)
+            for rec in self.registry.visible_at(st.id, country, system, now, self.mind):
                 if rec.kind not in NEVER_A_PERSON and rec.id not in found and rec.lists_name(name, real, copied):
                     found.append(rec.id)
-        ex.journal.emit(now, "border.prescreened", country, subject=st.id, country=country, system="api",
-                        **{"from": origin}, hours=hours, hits=found)
+        self.journal.emit(now, "border.prescreened", country, subject=st.id, country=country, system="api",
+                          **{"from": origin}, hours=hours, hits=found)
         if found:
-            ex.send(f"border:{country}", country, kind="api_hit", priority="urgent", channel="national",
-                    about=st.id, extra={"text": f"Passenger {self._name(st)} flying in from "
-                                                f"{self._country(origin)} (about {hours:g} h): hits on "
-                                                f"{', '.join(found)}"})
+            self.send(f"border:{country}", country, kind="api_hit", priority="urgent", channel="national",
+                      about=st.id, extra={"text": f"Passenger {self._name(st)} flying in from "
+                                                  f"{self._country(origin)} (about {hours:g} h): hits on "
+                                                  f"{', '.join(found)}"})
 
 
 class Dvi:
     """Disaster victim identification: a body (``identified_as``) matched with a missing person
     once a Black Notice on the body and a Yellow Notice on the person are both published."""
 
-    def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+    def __init__(self, ex: Exercise, subjects: dict[str, SubjectState]) -> None:
+        # What the matching uses, taken once: the clock, the journal, I-24/7, the notices, and the
+        # subjects' states (whose status a match settles).
+        self.env, self.journal, self.send, self.after = ex.env, ex.journal, ex.send, ex.after
+        self.registry, self.cancel_record, self.subjects = ex.registry, ex.review.cancel_if_valid, subjects
         self.person = {s.id: s.identified_as for s in ex.scenario.subjects if s.identified_as}
         self.where = {s.id: s.location for s in ex.scenario.subjects}
         self.operations: dict[str, str] = {}  # country -> the incident whose DVI operation runs there
@@ -281,7 +286,7 @@ class Dvi:
             self._operation(inc)
 
     def _live(self, subject: str, kind: str) -> Record | None:
-        return next((r for r in self.ex.registry.by_subject.get(subject, ()) if r.kind == kind and r.visible), None)
+        return next((r for r in self.registry.by_subject.get(subject, ()) if r.kind == kind and r.visible), None)
 
     def _published(self, e: dict) -> None:
         if e["kind"] != "notice.published" or e.get("notice_kind") not in ("black", "yellow"):
@@ -302,13 +307,12 @@ class Dvi:
         incident = self.operations.get(self.where[body])
         if incident is not None and (body, incident) not in self.scheduled:
             self.scheduled.add((body, incident))
-            self.ex.after(self.team(), partial(self._match, body, incident))
+            self.after(self.team(), partial(self._match, body, incident))
         if (body, "GS") not in self.scheduled:
             self.scheduled.add((body, "GS"))
-            self.ex.after(self.routine(), partial(self._match, body, None))
+            self.after(self.routine(), partial(self._match, body, None))
 
     def _match(self, body: str, incident: str | None) -> None:
-        ex = self.ex
         person = self.person[body]
         black, yellow = self._live(body, "black"), self._live(person, "yellow")
         if body in self.matched:
@@ -319,20 +323,19 @@ class Dvi:
             return
         self.matched.add(body)
         actor = self.where[body] if incident is not None else "GS"
-        ex.journal.emit(ex.env.now, "dvi.matched", actor, subject=body, identified_as=person, country=self.where[body],
-                        black=black.id, yellow=yellow.id, black_requester=black.requester,
-                        yellow_requester=yellow.requester, **({"incident": incident} if incident else {}))
-        states = ex.movements.subjects
-        states[body].status = "identified"
-        states[person].status = "deceased"
-        name = f"{states[person].spec.identity.name} ({person})"
+        self.journal.emit(self.env.now, "dvi.matched", actor, subject=body, identified_as=person, country=self.where[body],
+                          black=black.id, yellow=yellow.id, black_requester=black.requester,
+                          yellow_requester=yellow.requester, **({"incident": incident} if incident else {}))
+        self.subjects[body].status = "identified"
+        self.subjects[person].status = "deceased"
+        name = f"{self.subjects[person].spec.identity.name} ({person})"
         for rec in (black, yellow):
             def found(_m: object, rec: Record = rec) -> None:
-                ex.review.cancel_if_valid(rec, "identified", rec.requester)
+                self.cancel_record(rec, "identified", rec.requester)
 
             if rec.requester == actor:
                 found(None)
                 continue
-            ex.send(actor, rec.requester, kind="dvi_match", priority="high", about=rec.subject,
-                    extra={"text": f"Disaster victim identification: the body of Black Notice {black.id} is "
-                                   f"{name}, the subject of Yellow Notice {yellow.id}"}, then=found)
+            self.send(actor, rec.requester, kind="dvi_match", priority="high", about=rec.subject,
+                      extra={"text": f"Disaster victim identification: the body of Black Notice {black.id} is "
+                                     f"{name}, the subject of Yellow Notice {yellow.id}"}, then=found)

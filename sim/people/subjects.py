@@ -45,10 +45,17 @@ __all__ = ["Movements", "SubjectState", "arrest_requested"]
 
 class Movements:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
-        self.hits = Hits(ex)
+        # What the journeys use, taken once: the clock, the journal, I-24/7, the travel graph and
+        # the law, the borders' systems (an IMEST may change them while deployed), the notices and
+        # the MIND copies, and the arrest cases a hit opens.
+        self.env, self.journal, self.send = ex.env, ex.journal, ex.send
+        self.travel, self.legal = ex.world.travel, ex.legal
+        self.border_system, self.imest_prescreen = ex.border_system, ex.imest_prescreen
+        self.registry, self.mind = ex.registry, ex.mind
+        self.open_arrest = ex.arrests.open
+        self.hits = Hits(ex, self.released)
         self.subjects = {s.id: SubjectState(s, s.location) for s in ex.scenario.subjects}
-        self.dvi = Dvi(ex)
+        self.dvi = Dvi(ex, self.subjects)
         for st in self.subjects.values():
             if st.spec.plan is not None:
                 ex.env.process(self._travel(st, st.spec.plan))
@@ -71,45 +78,45 @@ class Movements:
         st = self.subjects[subject]
         if cause not in st.spec.flees_on or st.status != "free" or st.alarm is None or st.alarm.triggered:
             return
-        self.ex.journal.emit(self.ex.env.now, "subject.alarmed", subject, subject=subject, cause=cause)
+        self.journal.emit(self.env.now, "subject.alarmed", subject, subject=subject, cause=cause)
         st.alarm.succeed()
 
     def _wait(self, st: SubjectState, delay: float):
         """Wait, unless pressure cuts the wait short."""
-        alarm = st.alarm = self.ex.env.event()
-        yield self.ex.env.timeout(delay) | alarm
+        alarm = st.alarm = self.env.event()
+        yield self.env.timeout(delay) | alarm
         if st.alarm is alarm:  # another travel process may have set its own meanwhile
             st.alarm = None  # pressure while travelling changes nothing, so it is not an alarm
 
     def _travel(self, st: SubjectState, plan: Plan, first_wait: float | None = None):
-        env, trip = self.ex.env, st.trip
+        env, trip = self.env, st.trip
         route = settled(plan.route)
         yield from self._wait(st, settled_minutes(plan.leaves_after) if first_wait is None else first_wait)
         while st.route_pos < len(route):
             if st.trip != trip:
                 return  # held and released while waiting: the new trip carries on, not this one
             target = route[st.route_pos]
-            if target != st.location and target in self.ex.world.travel:
-                path, _hours = travel_hours(self.ex.world.travel, st.location, target)
+            if target != st.location and target in self.travel:
+                path, _hours = travel_hours(self.travel, st.location, target)
                 for i, nxt in enumerate(path[1:], 1):
                     if st.status != "free":
                         return
-                    edge = self.ex.world.travel.edges[st.location, nxt]
+                    edge = self.travel.edges[st.location, nxt]
                     passing = None  # a country on the way to the next stop, not a stop of the plan
                     if i + 1 < len(path):
-                        onward = self.ex.world.travel.edges[nxt, path[i + 1]]
-                        passing = transit(st.location, nxt, path[i + 1], edge["mode"], onward["mode"], self.ex.legal)
+                        onward = self.travel.edges[nxt, path[i + 1]]
+                        passing = transit(st.location, nxt, path[i + 1], edge["mode"], onward["mode"], self.legal)
                     checked = passing != AIRSIDE and checked_crossing(st.location, nxt)
-                    if checked and (screens_in_advance(nxt, edge["mode"], self.ex.legal)
-                                    or (edge["mode"] == AIR and nxt in self.ex.imest_prescreen)):
+                    if checked and (screens_in_advance(nxt, edge["mode"], self.legal)
+                                    or (edge["mode"] == AIR and nxt in self.imest_prescreen)):
                         self.hits.prescreen(st, nxt, st.location, edge["hours"])
                     yield env.timeout(edge["hours"] * 60.0)
                     if st.status != "free" or st.trip != trip:
                         return
                     previous, st.location = st.location, nxt
-                    self.ex.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
-                                         to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked,
-                                         **({"transit": passing} if passing else {}))
+                    self.journal.emit(env.now, "subject.moved", st.id, subject=st.id, **{"from": previous},
+                                      to=nxt, mode=edge["mode"], hours=edge["hours"], checked=checked,
+                                      **({"transit": passing} if passing else {}))
                     if checked:
                         self.border_check(st, nxt, in_transit=passing == CHECKED, came_from=previous)
             st.route_pos += 1
@@ -124,18 +131,18 @@ class Movements:
             if st.location == route[st.route_pos]:
                 st.route_pos += 1  # held on arrival at this stop: it counts as reached
             st.trip += 1
-            self.ex.env.process(self._travel(st, plan, first_wait=settled_minutes(plan.stay)))
+            self.env.process(self._travel(st, plan, first_wait=settled_minutes(plan.stay)))
 
     def border_check(self, st: SubjectState, country: str, in_transit: bool = False,
                      came_from: str | None = None) -> None:
         """A border post of ``country`` checks the person (``in_transit``: a connecting passenger
         checked without entering). Its own wanted list is checked whatever its INTERPOL connection."""
-        ex, now = self.ex, self.ex.env.now
-        system = ex.border_system(country)
+        now = self.env.now
+        system = self.border_system(country)
         shown, name, which = self.hits.document(st, country)
         doc = shown.status
-        ex.journal.emit(now, "border.checked", country, subject=st.id, country=country, system=system, document=doc,
-                        **which)
+        self.journal.emit(now, "border.checked", country, subject=st.id, country=country, system=system, document=doc,
+                          **which)
         # Every check is nominal: under the name in the document shown (the real one, or an alias
         # that finds only the records listing it).
         real = st.spec.identity.name
@@ -145,21 +152,21 @@ class Movements:
         if system == "none":
             return
         if self.hits.in_sltd(shown, country, system):
-            ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="SLTD",
-                            system=system, document=doc, **which)
-            ex.send(f"border:{country}", country, kind="sltd_hit", priority="urgent", channel="national")
-        copied = ex.registry.copied_at(country, system, now, ex.mind)
-        records = [r for r in ex.registry.visible_at(st.id, country, system, now, ex.mind)
+            self.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="SLTD",
+                              system=system, document=doc, **which)
+            self.send(f"border:{country}", country, kind="sltd_hit", priority="urgent", channel="national")
+        copied = self.registry.copied_at(country, system, now, self.mind)
+        records = [r for r in self.registry.visible_at(st.id, country, system, now, self.mind)
                    if r.kind not in NEVER_A_PERSON and r.lists_name(name, real, copied)]
         arresting = None
         for rec in records:
-            ex.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",
-                            system=system, **rec.reference(),
-                            notice_kind=rec.kind, requester=rec.requester)
+            self.journal.emit(now, "database.hit", country, subject=st.id, country=country, database="notices",
+                              system=system, **rec.reference(),
+                              notice_kind=rec.kind, requester=rec.requester)
             if arresting is None and arrest_requested(rec) and rec.requester != country:
                 arresting = rec
         if arresting is not None and st.status == "free":
-            ex.arrests.open(st, country, arresting)
+            self.open_arrest(st, country, arresting)
         for rec in records:
             if not rec.valid_for(country):
                 continue  # a MIND copy's stale entry: the NCB's check with the General Secretariat ends it here

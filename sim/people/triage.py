@@ -13,6 +13,7 @@ others triage as the book says.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,12 @@ from ..decisions.port import Option
 from ..durations import minutes
 
 if TYPE_CHECKING:
-    from ..engine.exercise import Exercise
+    import numpy as np
+    import simpy
+
+    from ..decisions.port import DecisionPort
+    from ..engine.journal import Journal
+    from ..engine.messages import Message
     from ..scenario.cases import OperationSpec
 
 DAY = 1440.0
@@ -33,11 +39,13 @@ SAYS = {"wanted": "matches a person wanted on a Red Notice; held at the checkpoi
 
 
 class HitReports:
-    def __init__(self, ex: Exercise, op: OperationSpec) -> None:
+    def __init__(self, op: OperationSpec, rng: np.random.Generator, *, env: simpy.Environment, journal: Journal,
+                 send: Callable[..., Message], port: DecisionPort, after: Callable[[float, Callable[[], object]], None],
+                 played: frozenset[str]) -> None:
         assert op.hit_reports is not None
-        self.ex, self.op, self.spec = ex, op, op.hit_reports
-        # Its own stream: the operation's counts draw exactly what they drew without reports.
-        self.rng = ex.streams.stream(f"operation_hits:{op.id}")
+        # ``rng`` is the reports' own stream: the operation's counts draw exactly what they drew without reports.
+        self.op, self.spec, self.rng = op, op.hit_reports, rng
+        self.env, self.journal, self.send, self.port, self.after, self.played = env, journal, send, port, after, played
         self.kinds = list(self.spec.kinds)
         total = sum(self.spec.kinds.values())
         self.weights = [self.spec.kinds[k] / total for k in self.kinds]
@@ -54,35 +62,34 @@ class HitReports:
             if self.spec.share < 1.0 and self.rng.random() >= self.spec.share:
                 continue
             kind = self.kinds[int(self.rng.choice(len(self.kinds), p=self.weights))]
-            self.ex.after(float(self.rng.uniform(0.0, DAY)), partial(self._found, country, kind))
+            self.after(float(self.rng.uniform(0.0, DAY)), partial(self._found, country, kind))
 
     def _found(self, country: str, kind: str) -> None:
-        ex, now = self.ex, self.ex.env.now
+        now = self.env.now
         self.count += 1  # numbered as found, so H1 is the first a desk hears of
         hit = f"{self.op.id}-H{self.count}"
-        ex.journal.emit(now, "operation.hit", country, operation=self.op.id, country=country, hit=hit, type=kind)
+        self.journal.emit(now, "operation.hit", country, operation=self.op.id, country=country, hit=hit, type=kind)
         text = f"Operation {self.op.name}, check {hit}: the person checked {SAYS[kind]}"
-        ex.send(f"border:{country}", country, kind="operation_hit", priority="high", channel="national",
-                extra={"text": text}, then=lambda _m: self._read(country, kind, hit, now))
+        self.send(f"border:{country}", country, kind="operation_hit", priority="high", channel="national",
+                  extra={"text": text}, then=lambda _m: self._read(country, kind, hit, now))
 
     def _read(self, country: str, kind: str, hit: str, found_at: float) -> None:
-        ex = self.ex
-        left = found_at + self.hold - ex.env.now
+        left = found_at + self.hold - self.env.now
         if left <= 0:
             self._resolve(country, kind, hit, "lost" if kind in TRUE_HITS else "cleared", unread=True)
             return
         recommended = "urgent" if kind in TRUE_HITS else "discard"
         seat = f"ncb:{country}"
-        if seat not in ex.played:
+        if seat not in self.played:
             self._triage(country, kind, hit, recommended)
             return
-        ex.port.raise_(seat, "triage_hit", f"Operation {self.op.name}, hit {hit}: the person checked {SAYS[kind]}. "
-                                           "Triage?",
-                       [Option("urgent", "Urgent: send a unit now", recommended=recommended == "urgent"),
-                        Option("routine", "Routine: the morning review"),
-                        Option("discard", "Discard: not our person", recommended=recommended == "discard")],
-                       "routine", left, lambda key: self._triage(country, kind, hit, key),
-                       operation=self.op.id, hit=hit, country=country)
+        self.port.raise_(seat, "triage_hit", f"Operation {self.op.name}, hit {hit}: the person checked {SAYS[kind]}. "
+                                             "Triage?",
+                         [Option("urgent", "Urgent: send a unit now", recommended=recommended == "urgent"),
+                          Option("routine", "Routine: the morning review"),
+                          Option("discard", "Discard: not our person", recommended=recommended == "discard")],
+                         "routine", left, lambda key: self._triage(country, kind, hit, key),
+                         operation=self.op.id, hit=hit, country=country)
 
     def _triage(self, country: str, kind: str, hit: str, key: str) -> None:
         if kind in TRUE_HITS:
@@ -92,10 +99,9 @@ class HitReports:
         self._resolve(country, kind, hit, outcome)
 
     def _resolve(self, country: str, kind: str, hit: str, outcome: str, unread: bool = False) -> None:
-        ex = self.ex
         self.outcomes[outcome] += 1
-        ex.journal.emit(ex.env.now, "operation.hit_resolved", country, operation=self.op.id, country=country,
-                        hit=hit, type=kind, outcome=outcome, **({"unread": True} if unread else {}))
+        self.journal.emit(self.env.now, "operation.hit_resolved", country, operation=self.op.id, country=country,
+                          hit=hit, type=kind, outcome=outcome, **({"unread": True} if unread else {}))
 
     def totals(self) -> dict[str, int]:
         """What the reported hits came to, for ``operation.ended``."""
