@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..decisions.port import Option
 from ..durations import minutes
-from ..notices.kinds import ARRESTING
+from ..notices.kinds import ARRESTING, record_name
 from ..scenario.chance import settled_minutes
 from ..scenario.motion import IN_SLTD
 from ..scenario.parameters import distribution
@@ -170,7 +170,7 @@ class Hits:
         what = "a threat to public safety" if rec.kind == "orange" else "a criminal likely to reoffend"
         self.send(f"border:{country}", country, kind="warning", priority="urgent" if rec.kind == "orange" else "high",
                   channel="national", about=st.id,
-                  extra={"text": f"{self._name(st)} crossed our border: {rec.kind} notice {rec.id} of "
+                  extra={"text": f"{self._name(st)} crossed our border: {record_name(rec.kind, rec.id)} of "
                                  f"{self._country(rec.requester)} warns of {what}"})
 
     # --- INTERPOL-UN Security Council Special Notice -------------------------------------------

@@ -73,6 +73,7 @@ def test_green_and_orange_hits_warn_the_ncb_whose_border_saw_the_person(colour, 
     assert (warning["actor"], warning["country"], warning["notice"], warning["requester"]) == ("MA", "MA", "N1", "FR")
     (msg,) = [e for e in kinds(ex, "message.sent") if e["type"] == "warning"]
     assert (msg["from"], msg["to"], msg["priority"], msg["channel"]) == ("border:MA", "MA", priority, "national")
+    assert f"crossed our border: {colour.capitalize()} Notice N1 of France warns of" in msg["text"]
     assert not kinds(ex, "arrest.provisional") and ex.movements.subjects["S1"].status == "free"
 
 
