@@ -67,7 +67,9 @@ class Responder(Protocol):
 
 class DecisionPort:
     def __init__(self, ex: Exercise, responder_for: Callable[[str], Responder]) -> None:
-        self.ex = ex
+        # What the port uses, taken once: the clock, the journal, the calendar its deadlines are
+        # written in, and the exercise's ``after`` (a policy's answer carries the cause in force).
+        self.env, self.journal, self.clock, self.after = ex.env, ex.journal, ex.clock, ex.after
         self.responder_for = responder_for
         self.decisions: dict[str, Decision] = {}
         self.listeners: list[Callable[[Decision], None]] = []  # told of each new decision (UIs)
@@ -80,15 +82,15 @@ class DecisionPort:
 
     def raise_(self, seat: str, kind: str, prompt: str, options: list[Option], default: str, within: float,
                apply: Callable[[str], object], **context: Any) -> Decision:
-        ex, now = self.ex, self.ex.env.now
+        journal, now = self.journal, self.env.now
         d = Decision(f"Q{next(self._ids)}", seat, kind, prompt, tuple(options), default, now, now + within,
                      context, apply)
         d.option(default)  # the default must be one of the options
         self.decisions[d.id] = d
-        ex.journal.emit(now, "decision.requested", seat, decision=d.id, seat=seat, type=kind, prompt=prompt,
-                        options=[o.key for o in options], recommended=d.recommended, default=default,
-                        deadline=ex.clock.iso(d.deadline), **context)
-        ex.env.timeout(within).callbacks.append(lambda _e: self._expire(d))
+        journal.emit(now, "decision.requested", seat, decision=d.id, seat=seat, type=kind, prompt=prompt,
+                     options=[o.key for o in options], recommended=d.recommended, default=default,
+                     deadline=self.clock.iso(d.deadline), **context)
+        self.env.timeout(within).callbacks.append(lambda _e: self._expire(d))
         responder = self.responder_for(seat)
         answer = responder.respond(d)
         if answer is not None:
@@ -101,7 +103,7 @@ class DecisionPort:
 
     def answer_later(self, d: Decision, key: str, delay: float, by: str) -> None:
         """Answer after ``delay`` minutes, unless the decision has been answered or has expired by then."""
-        self.ex.after(max(0.0, delay), lambda: self.answer(d.id, key, by=by) if d.state == "open" else None)
+        self.after(max(0.0, delay), lambda: self.answer(d.id, key, by=by) if d.state == "open" else None)
 
     def answer(self, decision_id: str, key: str, by: str = "seat") -> Decision:
         """``by`` as the session records it: ``seat`` (the person), ``trainer`` (for the seat),
@@ -116,9 +118,9 @@ class DecisionPort:
             self.recorder(d, key, by)  # durable before it has any effect
         d.state, d.answer = "made", key
         who, fields = journal_by(by)
-        journal = self.ex.journal
+        journal = self.journal
         with journal.cause(who):
-            journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+            journal.emit(self.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
                          option=key, **fields, **_about(d))
             d.apply(key)
         return d
@@ -132,17 +134,17 @@ class DecisionPort:
             return
         d.state, d.answer = "made", key
         who = by or "person"  # the cause of what settles it: a person's command, or a scripted policy's
-        with self.ex.journal.cause(who):
-            self.ex.journal.emit(self.ex.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
-                                 option=key, by=who, **_about(d))
+        with self.journal.cause(who):
+            self.journal.emit(self.env.now, "decision.made", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+                              option=key, by=who, **_about(d))
 
     def _expire(self, d: Decision) -> None:
         if d.state != "open":
             return
         d.state, d.answer = "expired", d.default
-        journal = self.ex.journal
+        journal = self.journal
         with journal.cause("default"):
-            journal.emit(self.ex.env.now, "decision.expired", d.seat, decision=d.id, seat=d.seat, type=d.kind,
+            journal.emit(self.env.now, "decision.expired", d.seat, decision=d.id, seat=d.seat, type=d.kind,
                          applied=d.default)
             d.apply(d.default)
 

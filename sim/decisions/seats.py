@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from simpy.events import Event, EventPriority
 
 from .policies import Person, Policy, Scripted, make_policy
-from .port import Decision, Responder
+from .port import Decision, DecisionPort, Responder
 from .script import Script
 
 if TYPE_CHECKING:
@@ -55,7 +55,17 @@ class SeatConfig:
 
 class Seats:
     def __init__(self, ex: Exercise, config: SeatConfig) -> None:
-        self.ex = ex
+        # What the seats use, taken once: the clock and the journal. The exercise builds its port,
+        # acts and injects after its seats, so those are looked up late; the policies, and the rules
+        # a held command is checked by, are the play layer's and read the whole exercise.
+        self.env, self.journal = ex.env, ex.journal
+        self.port: Callable[[], DecisionPort] = lambda: ex.port
+        self.apply_act: Callable[[str, dict[str, Any]], None] = lambda seat, payload: ex.acts.apply(seat, payload)
+        self.control: Callable[[dict[str, Any]], None] = lambda payload: ex.injects.control(payload)
+        self.refusal: Callable[[Any, str, Any], str | None] = partial(_refusal, ex)
+        self.scenario_policies = ex.scenario.policies  # who answers a seat unless told otherwise
+        self.make_policy: Callable[[str, str], Policy | Scripted] = \
+            lambda seat, name: make_policy(ex, seat, name, config.script)
         self.config = config
         self._policies: dict[str, Policy | Scripted] = {}  # by seat, made on first use
         self._switched = False  # after a branch, people's seats are automated
@@ -111,14 +121,14 @@ class Seats:
             self._at(r.sim_time, partial(self._replay_answer, r, option))
 
     def _at(self, t: float, action: Callable[[], object]) -> None:
-        ev = Event(self.ex.env)
+        ev = Event(self.env)
         ev._ok, ev._value = True, None
 
         def due(_e: Event) -> None:
             action()
 
         ev.callbacks.append(due)
-        self.ex.env.schedule(ev, AFTER_ALL, max(0.0, t - self.ex.env.now))
+        self.env.schedule(ev, AFTER_ALL, max(0.0, t - self.env.now))
 
     def before_start(self) -> None:
         """Put back the trainer's controls given before the clock first moved (the exercise calls
@@ -128,28 +138,29 @@ class Seats:
         self._before_start.clear()
 
     def _replay_control(self, payload: dict[str, Any]) -> None:
-        with self.ex.journal.cause("trainer"):
-            self.ex.injects.control(payload)  # looked up now: the exercise builds its injects after its seats
+        with self.journal.cause("trainer"):
+            self.control(payload)  # looked up now: the exercise builds its injects after its seats
 
     def _replay_act(self, seat: str, payload: dict[str, Any]) -> None:
-        self.ex.acts.apply(seat, payload)
+        self.apply_act(seat, payload)
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
         by = "seat" if r.by == "expired" else r.by  # a lapsed decision branched from: answered in time
-        self.ex.port.answer(r.decision, option, by=by)
+        self.port().answer(r.decision, option, by=by)
         if self._branch_record is not None and r.decision == self._branch_record.decision:
             self._switch()
 
     def _held_answer(self, r: RecordedAnswer) -> None:
         """A person's answer after the branch, given again where it still applies; else the book's."""
-        d = self.ex.port.decisions.get(r.decision)
+        port = self.port()
+        d = port.decisions.get(r.decision)
         if d is None or d.state != "open" or not self._holds(r, d):
             return  # not raised in this world, closed, or another question under that id: the book's
         if any(o.key == r.option for o in d.options):
-            self.ex.port.answer(r.decision, r.option, by=r.by)
+            port.answer(r.decision, r.option, by=r.by)
             return
         key, delay = self._policy(d.seat).respond(d)
-        self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
+        port.answer_later(d, key, delay, by="policy:by_the_book")
 
     @staticmethod
     def _holds(r: RecordedAnswer, d: Decision) -> bool:
@@ -163,56 +174,86 @@ class Seats:
     def _held_command(self, r: RecordedAnswer, payload: dict[str, Any]) -> None:
         """A person's command (or the trainer's control) after the branch, checked by the seat's
         rules in the new world: one that no longer applies is journalled as refused, not an error."""
-        from ..play.commands import ValidateExpectation, command_from_json
-        from ..play.seat_rules import refusal, validation_refusal
+        from ..play.commands import command_from_json
 
-        ex = self.ex
+        journal = self.journal
         if r.by == "control":
             try:
-                with ex.journal.cause("trainer"):
-                    ex.injects.control(payload)
+                with journal.cause("trainer"):
+                    self.control(payload)
             except ValueError as e:
-                ex.journal.emit(ex.env.now, "command.refused", "trainer", seat="trainer",
-                                command=str(payload.get("action", "control")), reason=str(e), by="trainer")
+                journal.emit(self.env.now, "command.refused", "trainer", seat="trainer",
+                             command=str(payload.get("action", "control")), reason=str(e), by="trainer")
             return
         command = command_from_json(payload)
-        if isinstance(command, ValidateExpectation):  # the evaluator's verdict: the trainer's rules, not a seat's
-            reason = validation_refusal(ex, command)
-        else:
-            reason = refusal(ex, self._held_inboxes[r.seat], r.seat, command)  # type: ignore[arg-type]
+        reason = self.refusal(self._held_inboxes.get(r.seat), r.seat, command)
         if reason is None:
             try:
-                ex.acts.apply(r.seat, payload)
+                self.apply_act(r.seat, payload)
                 return
             except ValueError as e:
                 reason = str(e)
-        ex.journal.emit(ex.env.now, "command.refused", r.seat, seat=r.seat, command=command.kind, reason=reason,
-                        by="person")
+        journal.emit(self.env.now, "command.refused", r.seat, seat=r.seat, command=command.kind, reason=reason,
+                     by="person")
 
     def _switch(self) -> None:
         """After the branch, automate the people's seats for what they left open and never answered."""
         self._switched = True
-        for d in list(self.ex.port.open):
+        port = self.port()
+        for d in list(port.open):
             held = self._held.get(d.id)
             if d.seat in self.config.people and (held is None or not self._holds(held, d)):
                 key, delay = self._policy(d.seat).respond(d)
-                self.ex.port.answer_later(d, key, delay, by="policy:by_the_book")
+                port.answer_later(d, key, delay, by="policy:by_the_book")
 
     def _policy(self, seat: str) -> Policy | Scripted:
         if seat not in self._policies:
             role = seat.split(":")[0]
-            pol = self.ex.scenario.policies
+            pol = self.scenario_policies
             role_policy: str = getattr(pol, role, "by_the_book")
             name = self.config.policy or pol.seats.get(seat) or role_policy
             if self.config.people and seat in self.config.people:
                 name = "by_the_book"
-            self._policies[seat] = make_policy(self.ex, seat, name, self.config.script)
+            self._policies[seat] = self.make_policy(seat, name)
         return self._policies[seat]
 
     def responder_for(self, seat: str) -> Responder:
         if seat in self.config.people and not self._switched:
             return _BranchAware(self, Person()) if self._branch_record else Person()
         return _BranchAware(self, self._policy(seat)) if self._branch_record else self._policy(seat)
+
+    def respond_in_branch(self, d: Decision, inner: Responder) -> tuple[str, float] | None:
+        """How a branched run answers ``d``: the branch's option for the branch decision, a held
+        answer at its time, the book for another question under a held id; else ``inner``."""
+        b, branch = self._branch_record, self.config.branch
+        if b is not None and branch is not None and d.id == b.decision and b.by == "expired":
+            if branch[1] == b.option:  # the lapse itself: it lapses again, as in the session
+                self._at(b.sim_time, self._switch)
+                return None
+            # Branching from a decision the person let lapse: the other option is taken as soon as
+            # it is shown, once the instant is complete, as a person answering at once would.
+            self._at(d.raised_at, partial(self._replay_answer, b, branch[1]))
+            return None
+        held = self._held.get(d.id)
+        if held is not None and self._holds(held, d):
+            return None  # the person's own answer (or lapse) is held and comes at its time
+        if held is not None and self._switched:
+            return self._policy(d.seat).respond(d)  # another question now: the book answers it
+        if b is not None and branch is not None and d.id == b.decision and b.by not in ("seat", "trainer", "expired"):
+            self.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(lambda _e: self._switch())
+            return branch[1], b.sim_time - d.raised_at
+        return inner.respond(d)
+
+
+def _refusal(ex: Exercise, inbox: Any, seat: str, command: Any) -> str | None:
+    """Why the seat's rules refuse a person's held command in the new world (the play layer's
+    rules, which read the whole exercise); None if they allow it."""
+    from ..play.commands import ValidateExpectation
+    from ..play.seat_rules import refusal, validation_refusal
+
+    if isinstance(command, ValidateExpectation):  # the evaluator's verdict: the trainer's rules, not a seat's
+        return validation_refusal(ex, command)
+    return refusal(ex, inbox, seat, command)
 
 
 class _BranchAware:
@@ -222,22 +263,4 @@ class _BranchAware:
         self.seats, self.inner, self.name = seats, inner, inner.name
 
     def respond(self, d: Decision) -> tuple[str, float] | None:
-        b, branch = self.seats._branch_record, self.seats.config.branch
-        if b is not None and branch is not None and d.id == b.decision and b.by == "expired":
-            if branch[1] == b.option:  # the lapse itself: it lapses again, as in the session
-                self.seats._at(b.sim_time, self.seats._switch)
-                return None
-            # Branching from a decision the person let lapse: the other option is taken as soon as
-            # it is shown, once the instant is complete, as a person answering at once would.
-            self.seats._at(d.raised_at, partial(self.seats._replay_answer, b, branch[1]))
-            return None
-        held = self.seats._held.get(d.id)
-        if held is not None and self.seats._holds(held, d):
-            return None  # the person's own answer (or lapse) is held and comes at its time
-        if held is not None and self.seats._switched:
-            return self.seats._policy(d.seat).respond(d)  # another question now: the book answers it
-        if b is not None and branch is not None and d.id == b.decision and b.by not in ("seat", "trainer", "expired"):
-            self.seats.ex.env.timeout(max(0.0, b.sim_time - d.raised_at)).callbacks.append(
-                lambda _e: self.seats._switch())
-            return branch[1], b.sim_time - d.raised_at
-        return self.inner.respond(d)
+        return self.seats.respond_in_branch(d, self.inner)

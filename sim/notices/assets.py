@@ -28,7 +28,10 @@ DECISION_WINDOW = 1440.0  # a day to decide, then the report is only noted on th
 
 class AssetTracing:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the tracing uses, taken once: the clock, the journal, the registry, I-24/7, the
+        # decision port and the exercise's ``after``.
+        self.env, self.journal, self.registry, self.send, self.port = ex.env, ex.journal, ex.registry, ex.send, ex.port
+        self.after = ex.after
         self.holdings = {r.id: r for r in ex.scenario.requests if r.kind == "silver" and r.assets}
         if self.holdings:
             ex.journal.listen(self._published, kinds=["notice.published"])
@@ -38,24 +41,23 @@ class AssetTracing:
         if req is None:
             return
         for asset in req.assets:
-            with self.ex.journal.cause(None):  # the holding country's work, nobody's decision
-                self.ex.after(settled_minutes(asset.found_after), partial(self._located, req, asset))
+            with self.journal.cause(None):  # the holding country's work, nobody's decision
+                self.after(settled_minutes(asset.found_after), partial(self._located, req, asset))
 
     def _located(self, req: Request, asset: AssetHolding) -> None:
-        ex = self.ex
-        rec = ex.registry.records.get(req.id)
+        rec = self.registry.records.get(req.id)
         if rec is None or rec.state != "published":
             return  # cancelled, deleted or expired meanwhile: nobody is looking any more
         fields = {"subject": req.subject} if req.subject else {}
-        ex.journal.emit(ex.env.now, "asset.located", asset.held_in, asset=asset.id, notice=req.id,
-                        requester=req.by, country=asset.held_in, description=asset.description, **fields)
+        self.journal.emit(self.env.now, "asset.located", asset.held_in, asset=asset.id, notice=req.id,
+                          requester=req.by, country=asset.held_in, description=asset.description, **fields)
         # Written in English, a working language every NCB reads: the report should not wait on translation.
-        ex.send(asset.held_in, req.by, kind="asset_report", priority="high", language="en", about=req.subject,
-                extra={"request": req.id, "text": f"Silver Notice {req.id}: located {asset.description}."},
-                then=lambda _m: self._decide(req, asset))
+        self.send(asset.held_in, req.by, kind="asset_report", priority="high", language="en", about=req.subject,
+                  extra={"request": req.id, "text": f"Silver Notice {req.id}: located {asset.description}."},
+                  then=lambda _m: self._decide(req, asset))
 
     def _decide(self, req: Request, asset: AssetHolding) -> None:
-        ex = self.ex
+        journal, env, send = self.journal, self.env, self.send
         country = asset.held_in
         options = [Option("mla", "Pass it to the prosecutor for a request for mutual legal assistance "
                                  "(freezing is for the judge)", recommended=True),
@@ -63,16 +65,16 @@ class AssetTracing:
                    Option("note", "Note it on the file")]
 
         def act(key: str) -> None:
-            ex.journal.emit(ex.env.now, "asset.followed_up", req.by, asset=asset.id, notice=req.id,
-                            requester=req.by, country=country, route=key)
+            journal.emit(env.now, "asset.followed_up", req.by, asset=asset.id, notice=req.id,
+                         requester=req.by, country=country, route=key)
             if key == "ask_freeze":
                 # The holding NCB cannot act coercively on a notice: it sends the judicial route back.
-                ex.send(req.by, country, kind="freeze_request", priority="high", about=req.subject,
-                        then=lambda _m: ex.send(country, req.by, kind="reply", priority="high", about=req.subject,
-                                                extra={"text": f"We cannot freeze {asset.description} on a Silver "
-                                                               "Notice. Send a request for mutual legal assistance."}))
+                send(req.by, country, kind="freeze_request", priority="high", about=req.subject,
+                     then=lambda _m: send(country, req.by, kind="reply", priority="high", about=req.subject,
+                                          extra={"text": f"We cannot freeze {asset.description} on a Silver "
+                                                         "Notice. Send a request for mutual legal assistance."}))
 
-        ex.port.raise_(f"ncb:{req.by}", "act_on_asset", f"NCB {country} reports {asset.description} "
-                       f"(Silver Notice {req.id}): how do you follow it up?", options, "note", DECISION_WINDOW, act,
-                       request=req.id, notice_kind="silver", country=country,
-                       **({"subject": req.subject} if req.subject else {}))
+        self.port.raise_(f"ncb:{req.by}", "act_on_asset", f"NCB {country} reports {asset.description} "
+                         f"(Silver Notice {req.id}): how do you follow it up?", options, "note", DECISION_WINDOW, act,
+                         request=req.id, notice_kind="silver", country=country,
+                         **({"subject": req.subject} if req.subject else {}))

@@ -15,6 +15,7 @@ it for completion, and the completed form (with its declared penalty) is reviewe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,13 @@ INDICATIONS = {(False, False): (), (True, False): (CONTEXT_OF["political"],), (F
 
 class BackgroundRequests:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the background uses, taken once: the clock, the registry and the NDTF review it
+        # submits to and cancels through; the seats' acts are built after it, so whether a seat or
+        # the scenario already uses a reference is looked up late.
+        self.env, self.registry = ex.env, ex.registry
+        self.submit, self.cancel_if_valid = ex.review.submit, ex.review.cancel_if_valid
+        self.claimed: Callable[[str], bool] = \
+            lambda rid: rid in ex.acts.drafts or ex.acts.scenario_request(rid) is not None
         bg = ex.scenario.background
         self.profile = bg.profile
         self.codes = list(ex.world.members)
@@ -100,15 +107,15 @@ class BackgroundRequests:
     def _free_id(self) -> str:
         """The next B-number no request already uses: a scenario's or a seat's own reference
         (draft or filed) keeps its number, and the background skips it."""
-        ex = self.ex
+        records, claimed = self.registry.records, self.claimed
         while True:
             rid = f"B{next(self._ids)}"
-            if rid not in ex.registry.records and rid not in ex.acts.drafts and ex.acts.scenario_request(rid) is None:
+            if rid not in records and not claimed(rid):
                 return rid
 
     def _stream(self, kind: str, mean_gap: float):
         # Names bound once: this loop makes every background request of the run.
-        env, submit, u, gap, codes = self.ex.env, self.ex.review.submit, self.u, self.gap, self.codes
+        env, submit, u, gap, codes = self.env, self.submit, self.u, self.gap, self.codes
         timeout, make_case, free_id = env.timeout, self._case, self._free_id
         diffusion = kind == "diffusion"
         while True:
@@ -130,7 +137,7 @@ class BackgroundRequests:
             submit(rec, case)
 
     def _arrests(self, mean_gap: float):
-        env = self.ex.env
+        env = self.env
         while True:
             yield env.timeout(self.gap() * mean_gap)
             # Swap-remove a random live one; dead ones (refused, purged) are dropped on the way.
@@ -140,5 +147,5 @@ class BackgroundRequests:
                 self.arrestable[i] = self.arrestable[-1]
                 self.arrestable.pop()
                 if rec.visible:
-                    self.ex.review.cancel_if_valid(rec, "arrested", rec.requester)
+                    self.cancel_if_valid(rec, "arrested", rec.requester)
                     break

@@ -9,6 +9,7 @@ a fact of the scenario and is filed at that time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,17 @@ def _findings(req: Request, provided: frozenset[str]):
 
 class Filing:
     def __init__(self, ex: Exercise) -> None:
-        self.ex = ex
+        # What the filing uses, taken once: the clock, the journal, the registry, the decision port,
+        # the exercise's ``after`` (``later``: ``after`` holds the requests waiting on an inject),
+        # who plays or stands in, the refugee rule's facts and the drafting time (the review's: one
+        # stream for every form drafted); the seats' acts are built after it, so filing a form is
+        # looked up late.
+        self.env, self.journal, self.registry, self.port = ex.env, ex.journal, ex.registry, ex.port
+        self.later, self.played, self.stand_ins = ex.after, ex.played, ex.stand_ins
+        self.refugee_from, self.drafting = ex.refugee_from, ex.review.drafting
+        self.file_form: Callable[[Request, bool], None] = \
+            lambda req, complete: ex.acts.file_scenario_form(req, complete=complete)
+        self.subjects = ex.scenario.subjects
         self.after: dict[tuple[str, str], list[Request]] = {}
         for req in ex.scenario.requests:
             if req.at is not None:
@@ -63,14 +74,14 @@ class Filing:
         matching event, as a fact of the scenario: nobody's decision, whoever caused the event."""
         for req in list(self.waiting):
             on = req.on
-            if on is None or on.event != event["kind"] or not on.matches(event, self.ex.stand_ins):
+            if on is None or on.event != event["kind"] or not on.matches(event, self.stand_ins):
                 continue
             seen = self.heard[req.id] = self.heard.get(req.id, 0) + 1
             if seen < on.count:
                 continue
             self.waiting.remove(req)
-            with self.ex.journal.cause(None):
-                self.ex.after(settled_minutes(on.delay), partial(self._file, req))
+            with self.journal.cause(None):
+                self.later(settled_minutes(on.delay), partial(self._file, req))
 
     def inject_read(self, inject: str, ncb: str) -> None:
         for req in self.after.get((inject, ncb), ()):
@@ -81,7 +92,7 @@ class Filing:
         automation): a prompt still open to file it is answered by that (or never raised)."""
         self.with_form.add(request)
         if request in self.prompts:
-            self.ex.port.settle(self.prompts.pop(request), "file")
+            self.port.settle(self.prompts.pop(request), "file")
 
     def _ask(self, req: Request, within: float) -> None:
         if req.id in self.with_form:
@@ -103,9 +114,9 @@ class Filing:
         name = KIND_NAMES[req.kind]
         about = ""
         if req.subject:
-            subj = next((s for s in self.ex.scenario.subjects if s.id == req.subject), None)
+            subj = next((s for s in self.subjects if s.id == req.subject), None)
             about = f" on {subj.identity.name}" if subj else ""
-        self.prompts[req.id] = self.ex.port.raise_(
+        self.prompts[req.id] = self.port.raise_(
             f"ncb:{req.by}", "file_request", f"File the {name} request {req.id}{about}?", options, "hold", within,
             lambda key: self._act(req, key), request=req.id, notice_kind=req.kind).id
 
@@ -118,20 +129,19 @@ class Filing:
         if key == "hold":
             return
         self.by_prompt.add(req.id)
-        draft = self.ex.review.drafting() * (1.5 if key == "complete" else 1.0)
+        draft = self.drafting() * (1.5 if key == "complete" else 1.0)
         complete = key == "complete"
-        self.ex.after(draft, lambda: self.ex.acts.file_scenario_form(req, complete=complete))
+        self.later(draft, lambda: self.file_form(req, complete))
 
     def _file(self, req: Request) -> None:
-        self.ex.acts.file_scenario_form(req)  # looked up now: the exercise builds its acts after its filing
+        self.file_form(req, False)
 
     def confirm_refugee(self, subject: str, by: str, fearing: str) -> None:
         """Refugee rule: the feared country's notices and diffusions about the person are deleted
         (by the reviewer, when a person plays the NDTF)."""
-        ex = self.ex
-        ex.refugee_from.setdefault(subject, set()).add(fearing)
-        ex.journal.emit(ex.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
-        if "ndtf" in ex.played:
+        self.refugee_from.setdefault(subject, set()).add(fearing)
+        self.journal.emit(self.env.now, "refugee.confirmed", by, subject=subject, fearing=fearing)
+        if "ndtf" in self.played:
             self._ask_ndtf(subject, by, fearing)
             return
         self._delete_feared(subject, fearing)
@@ -140,8 +150,8 @@ class Filing:
         """The reviewer applies the refugee rule: delete the feared country's records and tell it
         only that they no longer comply (right), tell it also who granted the status (wrong: it
         exposes the person and the protecting state), or keep them (wrong). Package B."""
-        ex = self.ex
-        subj = next((s for s in ex.scenario.subjects if s.id == subject), None)
+        journal, env = self.journal, self.env
+        subj = next((s for s in self.subjects if s.id == subject), None)
         name = subj.identity.name if subj is not None else subject
         options = [Option("delete", f"Delete NCB {fearing}'s notices and diffusions on him; tell {fearing} only "
                                     "that they no longer comply", recommended=True),
@@ -152,17 +162,17 @@ class Filing:
             if key == "keep":
                 return
             if key == "delete_naming_source":
-                ex.journal.emit(ex.env.now, "refugee.source_disclosed", "GS", subject=subject, fearing=fearing,
-                                granted_by=by)
+                journal.emit(env.now, "refugee.source_disclosed", "GS", subject=subject, fearing=fearing,
+                             granted_by=by)
             self._delete_feared(subject, fearing)
 
-        ex.port.raise_("ndtf", "apply_refugee_rule", f"NCB {by} confirms refugee status for {name}, who fears "
-                       f"persecution in {fearing}: what do you do with {fearing}'s requests on him?", options,
-                       "delete", 1440.0, act, subject=subject, country=fearing)
+        self.port.raise_("ndtf", "apply_refugee_rule", f"NCB {by} confirms refugee status for {name}, who fears "
+                         f"persecution in {fearing}: what do you do with {fearing}'s requests on him?", options,
+                         "delete", 1440.0, act, subject=subject, country=fearing)
 
     def _delete_feared(self, subject: str, fearing: str) -> None:
-        ex = self.ex
-        for rec in ex.registry.by_subject.get(subject, ()):
+        registry = self.registry
+        for rec in registry.by_subject.get(subject, ()):
             # Live or blocked records are deleted; requests still in review are refused by the NDTF.
             if rec.requester == fearing and rec.machine.allows(rec.state, "delete"):
-                ex.registry.move(rec, "delete", ex.env.now, "GS", reason="refugee_rule")
+                registry.move(rec, "delete", self.env.now, "GS", reason="refugee_rule")
