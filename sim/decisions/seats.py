@@ -87,6 +87,10 @@ class Seats:
         # People's answers recorded after the branch (including those at its very instant), held
         # as they were given; an expired one is held as left to expire.
         self._held: dict[str, RecordedAnswer] = {}
+        # People's answers recorded before the branch, not yet put back. Branched from a lapse, the
+        # other option is taken when the decision was shown, so answers the person gave between
+        # that instant and the lapse come after the branch in sim time: they are held like later ones.
+        self._pending: dict[str, RecordedAnswer] = {}
         self._held_inboxes: dict[str, Any] = {}
         for r in config.replay:
             after = self._branch_record is not None and r.n > self._branch_record.n
@@ -118,6 +122,8 @@ class Seats:
                 self._at(r.sim_time, partial(self._held_answer, r))
                 continue
             option = config.branch[1] if config.branch and r.decision == config.branch[0] else r.option
+            if config.branch and r.decision != config.branch[0]:
+                self._pending[r.decision] = r
             self._at(r.sim_time, partial(self._replay_answer, r, option))
 
     def _at(self, t: float, action: Callable[[], object]) -> None:
@@ -145,6 +151,9 @@ class Seats:
         self.apply_act(seat, payload)
 
     def _replay_answer(self, r: RecordedAnswer, option: str) -> None:
+        if self._pending.pop(r.decision, None) is not None and self._switched:
+            self._held_answer(r)  # after the branch in sim time: given again only where it still applies
+            return
         by = "seat" if r.by == "expired" else r.by  # a lapsed decision branched from: answered in time
         self.port().answer(r.decision, option, by=by)
         if self._branch_record is not None and r.decision == self._branch_record.decision:
@@ -201,7 +210,7 @@ class Seats:
         self._switched = True
         port = self.port()
         for d in list(port.open):
-            held = self._held.get(d.id)
+            held = self._held.get(d.id) or self._pending.get(d.id)
             if d.seat in self.config.people and (held is None or not self._holds(held, d)):
                 key, delay = self._policy(d.seat).respond(d)
                 port.answer_later(d, key, delay, by="policy:by_the_book")
@@ -234,7 +243,7 @@ class Seats:
             # it is shown, once the instant is complete, as a person answering at once would.
             self._at(d.raised_at, partial(self._replay_answer, b, branch[1]))
             return None
-        held = self._held.get(d.id)
+        held = self._held.get(d.id) or (self._pending.get(d.id) if self._switched else None)
         if held is not None and self._holds(held, d):
             return None  # the person's own answer (or lapse) is held and comes at its time
         if held is not None and self._switched:

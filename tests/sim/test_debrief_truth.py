@@ -126,6 +126,36 @@ def test_an_expired_decision_is_recorded_and_can_be_branched_from(tmp_path):
     assert made["option"] == "confirm" and made["t"] == asked["t"]  # taken when shown, as a prompt answer
 
 
+def test_a_lapse_branched_from_keeps_the_answers_given_while_it_was_open(tmp_path):
+    # Rule: branched from a decision left to lapse, the other option is taken when it was shown;
+    # an answer the person gave to another decision while the lapsed one was still open is then
+    # after the branch in sim time, and is given again at its time (it used to be answered by the
+    # book at the branch, and the person's answer then broke the replay: "Q1 is already made").
+    looks: dict[str, int] = {}
+
+    def file_the_first_late_and_let_the_others_lapse(d):
+        if d.kind == "file_request" and d.id != "Q1":
+            return None
+        looks[d.id] = looks.get(d.id, 0) + 1
+        return d.recommended if looks[d.id] >= 6 else None  # about 40 minutes after it is shown
+
+    store, journal = play(tmp_path, file_the_first_late_and_let_the_others_lapse)
+    try:
+        answered = {r.decision: r for r in store.decisions()}
+    finally:
+        store.close()
+    first, lapsed = answered["Q1"], answered["Q2"]
+    assert (first.by, lapsed.by) == ("seat", "expired") and first.n < lapsed.n
+    branched = _branch_journal(tmp_path / "s.db", ("Q2", "file"))
+    made = {e["decision"]: e for e in branched if e["kind"] == "decision.made"}
+    shown = next(e for e in branched if e["kind"] == "decision.requested" and e["decision"] == "Q2")
+    assert made["Q2"]["option"] == "file" and made["Q2"]["t"] == shown["t"]
+    assert shown["t"] < made["Q1"]["t"]  # the person's answer to Q1 came after the branch ...
+    assert made["Q1"]["option"] == first.option and made["Q1"]["by"] == "person"  # ... and is kept, at its time
+    original = next(e for e in _events(journal) if e["kind"] == "decision.made" and e["decision"] == "Q1")
+    assert made["Q1"]["t"] == original["t"]
+
+
 def test_thinking_time_is_in_the_session_not_the_journal(simultaneous):
     # Rule: the wall seconds between a decision shown and answered are stored beside the decision
     # in the session, and the journal (deterministic) never carries them.
