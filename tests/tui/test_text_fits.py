@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from conftest import FLAGSHIP, SCENARIOS
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from tui_helpers import app_for
 
+from tui.screens.decision import DecisionScreen
 from tui.screens.message import MessageScreen
 from tui.screens.operations import OperationsScreen
 from tui.widgets.event_log import EventLog
@@ -115,3 +116,22 @@ async def test_a_long_reason_to_pause_gives_way_so_the_day_and_the_seat_stay_on_
         assert "…" in text and reason not in text
         assert text.rstrip().endswith("· day 1 of 7 · NDTF")
         assert bar.size.height <= 2
+
+
+async def test_a_decisions_options_name_countries_as_its_question_does(in_tmp):
+    """Rule: the options of a decision are the engine's sentences as much as its question is:
+    "Delete NCB Tajikistan's notices", not "NCB TJ's"."""
+    app = app_for(SCENARIOS / "refugee-rule.yaml", seat="ndtf")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(2):  # the diffusion live at the start, then the refugee rule waits for the NDTF
+            await pilot.press("n")
+            await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen)
+        options = app.screen.query_one("#decision-options", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[0].startswith("Delete NCB Tajikistan's notices and diffusions on him; tell Tajikistan only")
+        assert not any(" TJ" in label for label in labels)

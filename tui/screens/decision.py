@@ -46,7 +46,9 @@ class DecisionScreen(ModalScreen[str | None]):
             yield Label(f"[b]{d.id}[/b] · {d.kind.replace('_', ' ')} · {left} left "
                         f"(then: {d.default})", id="decision-title")
             yield Static(shown(self.namer.engine(d.prompt), newlines=True), id="decision-prompt")
-            yield OptionList(*[ListOption(shown(o.label), id=o.key) for o in d.options], id="decision-options")
+            # The options are the engine's words too: countries by name, as in the question.
+            yield OptionList(*[ListOption(shown(self.namer.engine(o.label)), id=o.key) for o in d.options],
+                             id="decision-options")
             if self.driver.watching:
                 hint = f"enter: choose for {self.namer.seat(d.seat)}, as the trainer · escape: decide later"
             elif d.kind == "file_request":
