@@ -167,7 +167,12 @@ class Registry:
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
         journal = self.journal
         if not journal.skip(t, kind):
-            journal.record(t, kind, rec.requester, self._with(self._fields(rec), fields, kind))
+            out = self._fields(rec)
+            if fields:
+                if not fields.keys().isdisjoint(out):
+                    self._clash(out, fields, kind)
+                out.update(fields)
+            journal.record(t, kind, rec.requester, out)
         return rec
 
     def on_file(self, rec: Record, published_at: float, t: float, actor: str, **fields: Any) -> Record:
@@ -206,7 +211,11 @@ class Registry:
             return  # nobody reads it: its fields are not gathered
         out = self._fields(rec)
         out["state"] = new
-        journal.record(t, event, actor, self._with(out, fields, event))
+        if fields:
+            if not fields.keys().isdisjoint(out):
+                self._clash(out, fields, event)
+            out.update(fields)
+        journal.record(t, event, actor, out)
 
     def _count(self, old: str | None, new: str) -> None:
         if old is not None:
@@ -214,14 +223,11 @@ class Registry:
         self.states[new] = self.states.get(new, 0) + 1
 
     @staticmethod
-    def _with(out: dict[str, Any], fields: dict[str, Any], kind: str) -> dict[str, Any]:
-        """The record's own fields and a caller's, which may add to them but never replace one:
-        a ``subject=`` or ``state=`` passed by mistake would journal another record's facts."""
-        if not fields.keys().isdisjoint(out):
-            raise RuntimeError(f"{kind}: {sorted(fields.keys() & out.keys())} would replace the record's own fields "
-                               "(an engine bug)")
-        out.update(fields)
-        return out
+    def _clash(out: dict[str, Any], fields: dict[str, Any], kind: str) -> None:
+        """A caller's fields may add to a record's event but never replace its own: a ``subject=``
+        or ``state=`` passed by mistake would journal another record's facts."""
+        raise RuntimeError(f"{kind}: {sorted(fields.keys() & out.keys())} would replace the record's own fields "
+                           "(an engine bug)")
 
     @staticmethod
     def _fields(rec: Record) -> dict[str, Any]:

@@ -45,11 +45,12 @@ __all__ = ["Movements", "SubjectState", "arrest_requested"]
 
 class Movements:
     def __init__(self, ex: Exercise) -> None:
-        # What the journeys use, taken once: the clock, the journal, I-24/7, the travel graph and
-        # the law, the borders' systems (an IMEST may change them while deployed), the notices and
-        # the MIND copies, and the arrest cases a hit opens.
+        # What the journeys use, taken once: the clock, the journal, I-24/7, the world (its travel
+        # graph is built on first use: a year with nobody travelling never needs it) and the law,
+        # the borders' systems (an IMEST may change them while deployed), the notices and the MIND
+        # copies, and the arrest cases a hit opens.
         self.env, self.journal, self.send = ex.env, ex.journal, ex.send
-        self.travel, self.legal = ex.world.travel, ex.legal
+        self.world, self.legal = ex.world, ex.legal
         self.border_system, self.imest_prescreen = ex.border_system, ex.imest_prescreen
         self.registry, self.mind = ex.registry, ex.mind
         self.open_arrest = ex.arrests.open
@@ -96,15 +97,16 @@ class Movements:
             if st.trip != trip:
                 return  # held and released while waiting: the new trip carries on, not this one
             target = route[st.route_pos]
-            if target != st.location and target in self.travel:
-                path, _hours = travel_hours(self.travel, st.location, target)
+            travel = self.world.travel
+            if target != st.location and target in travel:
+                path, _hours = travel_hours(travel, st.location, target)
                 for i, nxt in enumerate(path[1:], 1):
                     if st.status != "free":
                         return
-                    edge = self.travel.edges[st.location, nxt]
+                    edge = travel.edges[st.location, nxt]
                     passing = None  # a country on the way to the next stop, not a stop of the plan
                     if i + 1 < len(path):
-                        onward = self.travel.edges[nxt, path[i + 1]]
+                        onward = travel.edges[nxt, path[i + 1]]
                         passing = transit(st.location, nxt, path[i + 1], edge["mode"], onward["mode"], self.legal)
                     checked = passing != AIRSIDE and checked_crossing(st.location, nxt)
                     if checked and (screens_in_advance(nxt, edge["mode"], self.legal)
