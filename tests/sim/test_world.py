@@ -68,3 +68,19 @@ def test_subset_and_exclusion():
     assert list(w.members) == ["ES", "FR"]
     with pytest.raises(KeyError, match="KP"):
         World.build(members=["FR", "KP"])
+
+
+def test_an_exercise_with_nobody_travelling_never_builds_the_travel_graph():
+    """The travel graph (19,110 pairs) is built on first use: the world-baseline year has nobody
+    on the move, and building it anyway cost it 2 MB and 2 % of its time."""
+    from conftest import SCENARIOS
+
+    from sim.api import load_scenario
+    from sim.engine.exercise import Exercise
+
+    ex = Exercise(load_scenario(SCENARIOS / "world-baseline.yaml").scenario, keep_events=False)
+    ex.run(1440.0)
+    assert "travel" not in vars(ex.world)  # a cached_property is stored in the instance once built
+    moving = Exercise(load_scenario(SCENARIOS / "fugitive-three-borders.yaml").scenario, keep_events=False)
+    moving.run(1440.0)
+    assert "travel" in vars(moving.world)  # ... and built when someone travels
