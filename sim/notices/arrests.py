@@ -184,12 +184,12 @@ class Arrests:
         assert rec is not None
         if left <= 0:
             return
-        received = f" You have its {' and '.join(case.asked)}." if case.asked else ""
+        received = f" You have the {' and '.join(case.asked)} you asked for." if case.asked else ""
         asks = [Option(f"ask:{m}", f"Ask {case.country} for the {m} first ({format_minutes(left)} of hold left)")
                 for m in MATERIAL if m not in case.asked]
         d = self.port.raise_(
             f"ncb:{rec.requester}", "confirm_hit",
-            f"{case.country} holds {case.subject.spec.identity.name} at the border on your {rec.kind} {rec.id}."
+            f"{case.country} holds {case.subject.spec.identity.name} at the border on your {record_name(rec.kind, rec.id)}."
             f"{received} Confirm that the person is wanted and that you will request extradition?",
             [Option("confirm", "Confirm: the person is wanted, extradition will be requested", recommended=rec.visible),
              *asks, Option("decline", "Decline: let the person go", recommended=not rec.visible)],

@@ -96,4 +96,4 @@ def kind_name(kind: str) -> str:
 def record_name(kind: str, record_id: str) -> str:
     """What a person calls a request's record in a sentence: "Red Notice N1", "diffusion D2"
     (``sentence_start`` for the head of one)."""
-    return f"{KIND_NAMES[kind]} {record_id}"
+    return f"{kind_name(kind)} {record_id}"

@@ -143,6 +143,17 @@ class MindCopies:
         env.timeout(max(0.0, at - env.now)).callbacks.append(refreshed)
 
 
+# What a record's own event says of it (``Registry._fields`` and a move's ``state``). A caller's
+# fields may add to them but never replace one: a ``subject=`` or ``state=`` passed by mistake
+# would journal another record's facts.
+OWN_FIELDS = frozenset(("notice", "diffusion", "notice_kind", "requester", "subject", "state"))
+
+
+def _clash(fields: dict[str, Any], kind: str) -> None:
+    raise RuntimeError(f"{kind}: {sorted(OWN_FIELDS.intersection(fields))} would replace the record's own fields "
+                       "(an engine bug)")
+
+
 class Registry:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
@@ -166,12 +177,11 @@ class Registry:
         rec.moved(t, rec.state)
         kind = "diffusion.sent" if rec.kind == "diffusion" else "notice.requested"
         journal = self.journal
+        if fields and not OWN_FIELDS.isdisjoint(fields):
+            _clash(fields, kind)
         if not journal.skip(t, kind):
             out = self._fields(rec)
-            if fields:
-                if not fields.keys().isdisjoint(out):
-                    self._clash(out, fields, kind)
-                out.update(fields)
+            out.update(fields)
             journal.record(t, kind, rec.requester, out)
         return rec
 
@@ -207,14 +217,13 @@ class Registry:
         if "reason" in fields:
             rec.reason = fields["reason"]
         journal = self.journal
+        if fields and not OWN_FIELDS.isdisjoint(fields):
+            _clash(fields, event)  # checked whether or not anyone reads it: a batch run finds it too
         if journal.skip(t, event):
             return  # nobody reads it: its fields are not gathered
         out = self._fields(rec)
         out["state"] = new
-        if fields:
-            if not fields.keys().isdisjoint(out):
-                self._clash(out, fields, event)
-            out.update(fields)
+        out.update(fields)
         journal.record(t, event, actor, out)
 
     def _count(self, old: str | None, new: str) -> None:
@@ -222,12 +231,6 @@ class Registry:
             self.states[old] -= 1
         self.states[new] = self.states.get(new, 0) + 1
 
-    @staticmethod
-    def _clash(out: dict[str, Any], fields: dict[str, Any], kind: str) -> None:
-        """A caller's fields may add to a record's event but never replace its own: a ``subject=``
-        or ``state=`` passed by mistake would journal another record's facts."""
-        raise RuntimeError(f"{kind}: {sorted(fields.keys() & out.keys())} would replace the record's own fields "
-                           "(an engine bug)")
 
     @staticmethod
     def _fields(rec: Record) -> dict[str, Any]:

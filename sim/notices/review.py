@@ -25,7 +25,7 @@ from ..durations import minutes
 from ..rng import Draws
 from ..scenario.chance import settled_minutes
 from ..scenario.parameters import distribution
-from .kinds import DEFAULT_PURPOSE, KIND_NAMES, REQUIRED_FIELDS, VALIDITY_YEARS
+from .kinds import DEFAULT_PURPOSE, KIND_NAMES, REQUIRED_FIELDS, VALIDITY_YEARS, kind_name
 from .registry import Record
 from .reviewers import MAX_ASKS, Review, Reviewers
 from .rules import (
@@ -194,7 +194,7 @@ class NdtfReview:
             seen = f"; it shows {', '.join(s.replace('_', ' ') for s in shows)}" if shows else ""
             what = f"diffusion {rec.id} that NCB {rec.requester} circulated" + (
                 f" to {', '.join(sorted(rec.recipients))}" if rec.recipients else "") if rec.kind == "diffusion" \
-                else f"{rec.kind} request {rec.id} from NCB {rec.requester}"
+                else f"{kind_name(rec.kind)} request {rec.id} from NCB {rec.requester}"
             self.port.raise_("ndtf", kind, f"Review the {what}{seen}", options,
                              default, 3 * 1440.0, decided.succeed, request=rec.id, notice_kind=rec.kind,
                              **({"subject": rec.subject} if rec.subject else {}),

@@ -131,7 +131,7 @@ class Hits:
                           notice_kind=rec.kind, transit=in_transit, **located)
         urgent = rec.kind == "yellow"
         seen = "seen in transit" if in_transit else "at the border"
-        text = (f"{self._name(st)}, the subject of your {rec.kind} {rec.id}, was {seen} in {self._country(country)} "
+        text = (f"{self._name(st)}, the subject of your {record_name(rec.kind, rec.id)}, was {seen} in {self._country(country)} "
                 + ("and is under protective measures" if located.get("measures") else "and was not held"))
 
         def learnt(_m: object) -> None:

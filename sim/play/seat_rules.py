@@ -16,7 +16,7 @@ from ..engine.acts import Draft, RecipientError, expand_recipients
 from ..engine.views import parse_seat
 from ..notices.arrests import MODES
 from ..notices.extradition import PAPERS
-from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS
+from ..notices.kinds import ALL_OFFENCES, PURPOSES, REQUEST_KINDS, REQUIRED_FIELDS, kind_name
 from ..notices.rules import MEASURES
 from ..people.subjects import arrest_requested
 from ..scenario.cases import OBJECT_KINDS
@@ -237,7 +237,7 @@ def _draft(ex: Exercise, country: str, d: DraftRequest) -> str | None:
     if rec is not None:
         sent = ex.acts.drafts[d.request]
         if (d.notice_kind, d.subject) != (sent.kind, sent.subject):
-            return (f"request {d.request} was submitted as a {sent.kind} request on its subject; correct its "
+            return (f"request {d.request} was submitted as a {kind_name(sent.kind)} request on its subject; correct its "
                     f"fields, or draft a new request")
         if d.notice_kind == "diffusion" and set(expand_recipients(d.to, ex.world.members, country)) != set(sent.to):
             return "a circulated diffusion keeps its recipients; circulate a new one to reach others"

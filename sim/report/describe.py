@@ -123,7 +123,7 @@ def describe(e: Event) -> str:
         return (f"{_seat(e['seat'])} lets {e['type'].replace('_', ' ')} ({e['decision']}) lapse: the default, "
                 f"{e['applied'].replace('_', ' ')}, applies")
     if k == "database.hit":
-        what = e["database"] if e["database"] == "SLTD" else f"{e.get('notice_kind', '')} {_ref(e)}"
+        what = e["database"] if e["database"] == "SLTD" else f"{kind} {_ref(e)}"
         return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
     if k == "arrest.provisional":
         on = _ref(e) or (f"{country(e['requester'])}'s warrant" if e.get("requester") else "a warrant")  # no notice

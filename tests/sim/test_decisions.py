@@ -184,7 +184,7 @@ def test_the_requester_may_ask_for_fingerprints_before_confirming_a_hit():
     while not ex.port.open and ex.env.now < ex.duration:
         ex.run(ex.env.now + 10)
     (again,) = ex.port.open
-    assert again.kind == "confirm_hit" and "You have its fingerprints" in again.prompt
+    assert again.kind == "confirm_hit" and "You have the fingerprints you asked for." in again.prompt
     assert [o.key for o in again.options] == ["confirm", "ask:photographs", "decline"]
     sent = [e["type"] for e in kinds(ex, "message.sent") if e["type"].startswith("hit_")]
     assert sent[-2:] == ["hit_question", "hit_material"]

@@ -38,6 +38,7 @@ def test_blue_notice_hit_reports_whereabouts_to_the_requester_and_the_person_is_
     assert (located["country"], located["notice"], located["notice_kind"]) == ("MA", "N1", "blue")
     report = [e for e in kinds(ex, "message.sent") if e["type"] == "whereabouts"]
     assert [(m["from"], m["to"]) for m in report][:1] == [("MA", "FR")]
+    assert ", the subject of your Blue Notice N1, was at the border in Morocco" in report[0]["text"]
     learnt = kinds(ex, "whereabouts.reported")
     assert learnt[0]["actor"] == "FR" and learnt[0]["country"] == "MA" and learnt[0]["t"] > located["t"]
     assert [m["to"] for m in kinds(ex, "subject.moved")] == ["MA", "ES"]  # travel goes on

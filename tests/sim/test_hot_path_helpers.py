@@ -98,6 +98,12 @@ def test_a_callers_field_may_add_to_a_records_event_but_never_replace_its_own():
     reg.add(rec2, 0.0)
     with pytest.raises(RuntimeError, match=r"notice.refused: \['state'\]"):
         reg.move(rec2, "refuse", 5.0, "GS", state="published")
+    # ... whether or not anyone reads the event: a batch run, which journals nothing, finds it too.
+    quiet, _sink, _journal = _journaled(keep=False)
+    rec3 = Record("B3", "red", "FR", "S1", 0.0, purpose="prosecution")
+    quiet.add(rec3, 0.0)
+    with pytest.raises(RuntimeError, match=r"\['subject'\]"):
+        quiet.move(rec3, "refuse", 5.0, "GS", subject="S2")
 
 
 def test_a_move_nobody_reads_is_counted_and_still_moves_the_record():

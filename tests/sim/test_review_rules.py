@@ -231,6 +231,7 @@ def test_ndtf_seat_recommendation_comes_only_from_what_shows(request_, recommend
     assert rec == recommended
     assert asked.get("shows") == shows
     assert ("it shows" in asked["prompt"]) == bool(shows)
+    assert asked["prompt"].startswith("Review the Red Notice request ")  # the kind as people name it
 
 
 def test_request_form_shown_at_a_seat_leaves_out_the_controllers_truth():

@@ -382,7 +382,7 @@ def test_a_returned_request_keeps_its_kind_subject_and_recipients(s):
     s.submit(SubmitRequest("N7"))
     s.until("notice.info_requested", notice="N7")
     out = s.host.submit(FR, DraftRequest("N7", "diffusion", "S1", "locate", to=("ES",), form=FULL_RED[:3]))
-    assert isinstance(out, Refused) and "submitted as a red request" in out.reason
+    assert isinstance(out, Refused) and "submitted as a Red Notice request" in out.reason
     s.submit(DraftRequest("D8", "diffusion", "S1", "arrest", "homicide", to=("ES",), form=FULL_RED[:3]))
     s.submit(SubmitRequest("D8"))  # no penalty and no charge: the NDTF will ask
     s.until("diffusion.info_requested", diffusion="D8")
