@@ -46,6 +46,16 @@ CORRECTIVE = {
 }
 
 
+# A release because the record it rested on fell (withdrawn, lapsed, blocked, purged or deleted)
+# is a lesson for whoever let it fall, except where the rules removed it to protect the person:
+# once a member confirms refugee status, the feared country's notices are deleted and the person
+# goes free, which is what the rule is for.
+REMOVALS = ("notice.cancelled", "notice.deleted", "notice.blocked", "notice.expired", "diffusion.cancelled",
+            "diffusion.purged")
+BASIS_FELL = ("legal_basis_lost", "request_no_longer_valid")
+RULE_PROTECTS = ("refugee_rule",)
+
+
 class Gathered:
     """What a report needs from a stream of events, and no more.
 
@@ -270,8 +280,14 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             improve.append(f"{d['id']} ({d['type'].replace('_', ' ')}, {d['seat']}): chose '{d['chosen']}' where "
                            f"the rules recommended '{d['recommended']}'.")
             corrective[d["type"]] = CORRECTIVE.get(d["type"])
+    fell: dict[str, str] = {}  # record -> why the General Secretariat last removed it
     for e in kept:
-        if e["kind"] == "subject.released":
+        if e["kind"] in REMOVALS:
+            fell[e.get("notice") or e.get("diffusion") or ""] = e.get("reason") or ""
+        elif e["kind"] == "subject.released":
+            basis = e.get("notice") or e.get("diffusion") or ""
+            if e["reason"] in BASIS_FELL and fell.get(basis) in RULE_PROTECTS:
+                continue  # the rule did what it is for: protecting the person is nobody's failure
             improve.append(f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}.")
             corrective[e["reason"]] = CORRECTIVE.get(e["reason"])
     validations = _validations(kept, expectations, objective_rows)

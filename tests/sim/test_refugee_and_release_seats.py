@@ -93,3 +93,26 @@ def test_holding_ncb_with_a_warrant_of_its_own_keeps_him_without_being_asked():
                       seats=seats(release_on_lost_basis="release"))
     assert not events(ex, "decision.requested", type="release_on_lost_basis")
     assert one(ex, "arrest.kept", subject="S1")["ground"] == "national_warrant"
+
+
+# --- the debrief ---------------------------------------------------------------------------------------
+
+def test_a_release_the_refugee_rule_brings_about_is_no_area_for_improvement():
+    """The rule did what it is for: the person held on the feared country's notice goes free. The
+    debrief does not list it as a failure, nor advise keeping the notice valid; a release because
+    a diffusion was purged for breaking the rules still is a lesson (for whoever circulated it)."""
+    from test_extradition_law import diffusion, law_case
+
+    from sim.report.debrief import CORRECTIVE, build
+
+    ex = refugee_case([])
+    assert one(ex, "subject.released", subject="S1")["reason"] == "legal_basis_lost"
+    report = build(ex.journal.events, title="t", scenario_id="t")
+    assert not [line for line in report["improvements"] if "S1 released" in line]
+    assert CORRECTIVE["legal_basis_lost"] not in report["corrective_actions"]
+
+    purged = law_case({"ndtf.diffusion_review_time": "6h"}, ndtf={"detect_covert": 1.0},
+                      requests=[diffusion(to=["ES"], character="political")], duration="3d")
+    report = build(purged.journal.events, title="t", scenario_id="t")
+    assert [line for line in report["improvements"] if line.startswith("S1 released in Spain: diffusion D1")]
+    assert CORRECTIVE["legal_basis_lost"] in report["corrective_actions"]
