@@ -41,6 +41,13 @@ def _ref(e: Event) -> str:
     return e.get("notice") or e.get("diffusion") or ""
 
 
+def _named(e: Event) -> str:
+    """The record an event is about, by kind and reference: "Red Notice N1", "diffusion D1"."""
+    ref = _ref(e)
+    kind = kind_name(e.get("notice_kind", "")) if ref else ""
+    return f"{kind} {ref}" if kind else ref
+
+
 def _minute(iso: str) -> str:
     return str(iso)[:16].replace("T", " ")
 
@@ -126,7 +133,7 @@ def describe(e: Event) -> str:
         what = e["database"] if e["database"] == "SLTD" else f"{kind} {_ref(e)}"
         return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
     if k == "arrest.provisional":
-        on = _ref(e) or (f"{country(e['requester'])}'s warrant" if e.get("requester") else "a warrant")  # no notice
+        on = _named(e) or (f"{country(e['requester'])}'s warrant" if e.get("requester") else "a warrant")  # no notice
         return f"{e['subject']} provisionally arrested in {country(e['country'])} on {on} (basis: {e.get('basis')})"
     if k == "extradition.requested":
         return f"{country(e['requester'])} sends the formal extradition request for {e['subject']}"
@@ -151,7 +158,7 @@ def describe(e: Event) -> str:
         return f"{e['subject']} arrested on entering {country(e['country'])}, on its national warrant ({_ref(e)})"
     if k == "whereabouts.reported":
         where = "in transit in" if e.get("transit") else "in"
-        return f"{country(e['requester'])} learns that {e['subject']} was {where} {country(e['country'])} ({_ref(e)})"
+        return f"{country(e['requester'])} learns that {e['subject']} was {where} {country(e['country'])} ({_named(e)})"
     if k == "warning.issued":
         return (f"{country(e['country'])} is warned: {e['subject']} crossed its border "
                 f"({kind} {_ref(e)} of {country(e.get('requester'))})")
@@ -258,7 +265,7 @@ def _law(e: Event) -> str | None:
         verdict = "still valid" if e["valid"] else f"no longer valid ({e.get('state', '?')})"
         return f"{country(e['country'])} checks the hit on {e['subject']} with the General Secretariat: {verdict}"
     if k == "arrest.requested":
-        on = f" on {_ref(e)}" if e.get("notice") or e.get("diffusion") else " on its warrant"
+        on = f" on {_named(e)}" if e.get("notice") or e.get("diffusion") else " on its warrant"
         return f"{country(e['requester'])} asks {country(e['to'])} to arrest {e['subject']} provisionally{on}"
     if k == "arrest.not_found":
         return f"{country(e['country'])} cannot arrest {e['subject']}: {e['reason'].replace('_', ' ')}"
@@ -295,7 +302,7 @@ def _before_start(k: str, e: Event, kind: str) -> str:
         return f"Diffusion {e['diffusion']} of {country(e['requester'])} to {to} live at the start (circulated {when})"
     if k == "arrest.provisional":
         return (f"{e['subject']} held in {country(e['country'])} at the start, provisionally arrested {when} on "
-                f"{_ref(e)} (basis: {e.get('basis')}; formal request due {str(e.get('deadline', ''))[:16].replace('T', ' ')})")
+                f"{_named(e)} (basis: {e.get('basis')}; formal request due {str(e.get('deadline', ''))[:16].replace('T', ' ')})")
     return f"{country(e['requester'])}'s formal extradition request for {e['subject']} was received {when}, before the start"
 
 

@@ -227,7 +227,7 @@ def test_each_new_outcome_reads_as_words_in_the_report():
         if e["kind"] in ("subject.located", "whereabouts.reported", "warning.issued", "border.prescreened"):
             seen.setdefault(e["kind"], describe(e))
     assert seen["subject.located"] == "S1 located in Morocco on Blue Notice N1; not held"
-    assert seen["whereabouts.reported"] == "France learns that S1 was in Morocco (N1)"
+    assert seen["whereabouts.reported"] == "France learns that S1 was in Morocco (Blue Notice N1)"
     assert seen["warning.issued"].startswith("Morocco is warned: S1 crossed its border (Orange Notice N2")
     assert seen["border.prescreened"].startswith("Spain screens S1's flight from Morocco before arrival (API/PNR)")
     dvi = dvi_case([{"id": "X1", "at": "0m", "country": "MA", "irt": False, "dvi": True}])
