@@ -486,7 +486,7 @@ class Arrests:
             self.env.timeout(RELEASE_REMINDER).callbacks.append(
                 lambda _e: self._ask_release(case, reason, detail) if case.active else None)
 
-        options = [Option("release", f"Release {name} now: nothing else holds him", recommended=True),
+        options = [Option("release", f"Release {name} now: nothing else allows the detention", recommended=True),
                    Option("keep", f"Keep holding {name} while you check")]
         self.port.raise_(f"ncb:{case.country}", "release_on_lost_basis",
                          f"The basis for holding {name} has fallen: {detail}. You have no warrant of your own.",

@@ -153,7 +153,7 @@ class Filing:
         journal, env = self.journal, self.env
         subj = next((s for s in self.subjects if s.id == subject), None)
         name = subj.identity.name if subj is not None else subject
-        options = [Option("delete", f"Delete NCB {fearing}'s notices and diffusions on him; tell {fearing} only "
+        options = [Option("delete", f"Delete NCB {fearing}'s notices and diffusions on this person; tell {fearing} only "
                                     "that they no longer comply", recommended=True),
                    Option("delete_naming_source", f"Delete them and tell {fearing} which country granted the status"),
                    Option("keep", "Keep them: the requests look valid")]
@@ -167,7 +167,7 @@ class Filing:
             self._delete_feared(subject, fearing)
 
         self.port.raise_("ndtf", "apply_refugee_rule", f"NCB {by} confirms refugee status for {name}, who fears "
-                         f"persecution in {fearing}: what do you do with {fearing}'s requests on him?", options,
+                         f"persecution in {fearing}: what do you do with {fearing}'s requests on this person?", options,
                          "delete", 1440.0, act, subject=subject, country=fearing)
 
     def _delete_feared(self, subject: str, fearing: str) -> None:

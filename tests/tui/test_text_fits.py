@@ -133,5 +133,5 @@ async def test_a_decisions_options_name_countries_as_its_question_does(in_tmp):
         assert isinstance(app.screen, DecisionScreen)
         options = app.screen.query_one("#decision-options", OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert labels[0].startswith("Delete NCB Tajikistan's notices and diffusions on him; tell Tajikistan only")
+        assert labels[0].startswith("Delete NCB Tajikistan's notices and diffusions on this person; tell Tajikistan only")
         assert not any(" TJ" in label for label in labels)
