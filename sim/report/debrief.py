@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine.network import TrafficAnalysis
 from ..engine.views import SeatView
-from .describe import BACKGROUND_TYPES, country, describe, is_key, local_time
+from .describe import BACKGROUND_TYPES, countries_named, country, describe, is_key, local_time
 from .journal_file import slim
 from .scoring import ExpectationScorer, dt, iso
 
@@ -237,7 +237,7 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
         if e["kind"] in ("decision.made", "decision.expired"):
             q = requested.get(e["decision"], {})
             chosen = e.get("option") or e.get("applied")
-            decisions.append({"id": e["decision"], "seat": e["seat"], "type": e["type"], "prompt": q.get("prompt", ""),
+            decisions.append({"id": e["decision"], "seat": e["seat"], "type": e["type"], "prompt": countries_named(q.get("prompt", "")),
                               "raised": q.get("t"), "deadline": q.get("deadline"), "when": e["t"], "chosen": chosen,
                               "recommended": q.get("recommended"), "by": e.get("by", "expired"),
                               "expired": e["kind"] == "decision.expired",

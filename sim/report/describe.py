@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..events.registry import INJECT_SKIPPED_WHY as SKIP_WHY
@@ -23,6 +25,18 @@ WHO = {"person": "by a person", "policy": "by the automation", "default": "by de
 def country(code: str | None) -> str:
     m = all_members().get(code or "")
     return m.name if m else (code or "?")
+
+
+@lru_cache(maxsize=1)
+def _member_codes() -> re.Pattern[str]:
+    # Codes standing alone, in capitals: "ES holds …", "in TJ", not the FR of a reference (N-FR-1).
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(all_members())) + r")(?![\w-])")
+
+
+def countries_named(text: str) -> str:
+    """One of the engine's sentences (a decision's question) with member countries by name, as
+    the terminal shows it: "ES holds …" reads "Spain holds …"."""
+    return _member_codes().sub(lambda m: country(m.group(1)), text)
 
 
 def local_time(e: Event) -> str | None:

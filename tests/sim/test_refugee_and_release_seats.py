@@ -116,3 +116,13 @@ def test_a_release_the_refugee_rule_brings_about_is_no_area_for_improvement():
     report = build(purged.journal.events, title="t", scenario_id="t")
     assert [line for line in report["improvements"] if line.startswith("S1 released in Spain: diffusion D1")]
     assert CORRECTIVE["legal_basis_lost"] in report["corrective_actions"]
+
+
+def test_the_report_asks_a_decisions_question_with_countries_by_name():
+    from sim.report.debrief import build
+
+    ex = refugee_case([{"role": "ndtf"}], apply_refugee_rule="delete")
+    (asked,) = [d for d in build(ex.journal.events, title="t", scenario_id="t")["decisions"]
+                if d["type"] == "apply_refugee_rule"]
+    assert asked["prompt"].startswith("NCB Germany confirms refugee status for ")
+    assert "fears persecution in France: what do you do with France's requests" in asked["prompt"]
