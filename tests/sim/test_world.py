@@ -78,6 +78,7 @@ def test_an_exercise_with_nobody_travelling_never_builds_the_travel_graph():
     from sim.api import load_scenario
     from sim.engine.exercise import Exercise
 
+    World._build.cache_clear()  # identical selections share one World: another test may have built its graph
     ex = Exercise(load_scenario(SCENARIOS / "world-baseline.yaml").scenario, keep_events=False)
     ex.run(1440.0)
     assert "travel" not in vars(ex.world)  # a cached_property is stored in the instance once built
