@@ -113,7 +113,8 @@ def _from_session(args):
         return build(gathered, title=sc.title, scenario_id=sc.id, players=[p.seat for p in sc.players],
                      objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
                      notes=store.notes(), what_if=whatif, source=f"session {args.source}",
-                     unfinished_at=unfinished, thinking=store.thinking(), what_if_chosen=chosen)
+                     unfinished_at=unfinished, thinking=store.thinking(), what_if_chosen=chosen,
+                     subjects={s.id: s.identity.name for s in sc.subjects})
     finally:
         store.close()
 

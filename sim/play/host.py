@@ -755,7 +755,8 @@ class PlayHost:
                              objectives=[{"id": o.id, "title": o.title} for o in sc.objectives],
                              notes=self._run.store.notes() if self._run is not None else [], source=source,
                              unfinished_at=None if self.finished else self.iso(self.now),
-                             thinking=self._run.store.thinking() if self._run is not None else {})
+                             thinking=self._run.store.thinking() if self._run is not None else {},
+                             subjects=self.subject_names())
 
 
 def _audience_key(tracker: SeatTracker) -> str:

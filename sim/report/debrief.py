@@ -7,9 +7,10 @@ what when, bottlenecks, and the strengths and areas for improvement that follow 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -151,7 +152,8 @@ def _told(fact: Event, country_code: str, deliveries: Sequence[tuple[str, str, s
 
 
 def _who_knew(events: list[Event], seats: list[str],
-              deliveries: Sequence[tuple[str, str, str, str | None, str | None]] = ()) -> list[dict[str, Any]]:
+              deliveries: Sequence[tuple[str, str, str, str | None, str | None]] = (),
+              say: Callable[[Event], str] = describe) -> list[dict[str, Any]]:
     """When each seat first learnt of each fact: what it saw itself, or a message about the
     case delivered to its NCB (the hit report a requester receives tells it of the hit)."""
     facts = [e for e in events if e["kind"] in FACT_KINDS]
@@ -172,7 +174,7 @@ def _who_knew(events: list[Event], seats: list[str],
                 if told is not None and (f["seq"] not in mine or told < mine[f["seq"]]):
                     mine[f["seq"]] = told
         known[seat] = mine
-    return [{"seq": f["seq"], "t": f["t"], "fact": describe(f),
+    return [{"seq": f["seq"], "t": f["t"], "fact": say(f),
              "knew": {seat: known[seat].get(f["seq"]) for seat in seats}} for f in facts[:40]]
 
 
@@ -187,13 +189,31 @@ def _seats(events: list[Event], players: list[str]) -> list[str]:
     return seats[:8] + ["trainer"]
 
 
-def _evidence(verdict: Event | None, ev: Event | None) -> str | None:
+def _naming(subjects: Mapping[str, str] | None) -> Callable[[Event], str]:
+    """``describe``, with the exercise's subjects by name ("S1 released" reads "Daler RAHIMOV
+    released"); a sentence that already says "Daler RAHIMOV (S1)" keeps the name once."""
+    if not subjects:
+        return describe
+    names = dict(subjects)
+    ids = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    plain = re.compile(r"\b(" + ids + r")\b")
+
+    def say(e: Event) -> str:
+        text = describe(e)
+        for sid, name in names.items():  # "Daler RAHIMOV (S1)": the name, once
+            text = text.replace(f"{name} ({sid})", name)
+        return plain.sub(lambda m: names[m.group(1)], text)
+
+    return say
+
+
+def _evidence(verdict: Event | None, ev: Event | None, say: Callable[[Event], str] = describe) -> str | None:
     """What decided an objective: the event that met it, the forbidden event that failed it, or why it never began."""
     if verdict is None:
         return None
     if verdict.get("reason") == "not_started":
         return "never started: the event its deadline counts from did not happen"
-    said = describe(ev) if ev else (f"event #{verdict['evidence']}" if verdict.get("evidence") else None)
+    said = say(ev) if ev else (f"event #{verdict['evidence']}" if verdict.get("evidence") else None)
     if said and verdict.get("reason") == "forbidden":
         return f"must not happen, and did: {said}"
     return said
@@ -203,14 +223,18 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
           objectives: Sequence[dict[str, Any]] = (), notes: Sequence[dict[str, Any]] = (),
           what_if: dict[str, dict[str, list[dict]]] | None = None, source: str = "",
           unfinished_at: str | None = None, thinking: Mapping[str, float] | None = None,
-          what_if_chosen: Mapping[str, str] | None = None) -> dict[str, Any]:
+          what_if_chosen: Mapping[str, str] | None = None, subjects: Mapping[str, str] | None = None
+          ) -> dict[str, Any]:
     """The debrief of a run: from its events, or from what a ``Gathered`` kept of them as they streamed.
 
     ``unfinished_at``: the run stopped there before its end, so what was still to come is
     pending, not failed. ``thinking``: wall seconds a person took per decision (the session's).
-    ``what_if_chosen``: the option the trainee took at each decision a what-if asks about."""
+    ``what_if_chosen``: the option the trainee took at each decision a what-if asks about.
+    ``subjects``: id -> name, so the report says who, as the terminal does (a journal alone
+    names nobody: its subjects keep their ids)."""
     g = events if isinstance(events, Gathered) else gather(events)
     thinking = thinking or {}
+    say = _naming(subjects)
     kept = g.kept
     verdicts = {e["objective"]: e for e in kept if e["kind"] in ("objective.met", "objective.failed")}
     listed = list(objectives) or [{"id": o, "title": e["title"]} for o, e in verdicts.items()]
@@ -223,7 +247,7 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             "verdict": "met" if v and v["kind"] == "objective.met" else
                        ("failed" if v else "pending" if unfinished_at else "not decided"),
             "when": v["t"] if v else None,
-            "evidence": _evidence(v, ev),
+            "evidence": _evidence(v, ev, say),
             "evidence_seq": ev["seq"] if ev else None,
             "notes": [n for n in notes if n.get("objective") == o["id"]]})
 
@@ -243,11 +267,11 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
                               "expired": e["kind"] == "decision.expired",
                               "thinking_s": thinking.get(e["decision"])})
 
-    actions = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "who": _who(e), "by": e["by"], "text": describe(e)}
+    actions = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "who": _who(e), "by": e["by"], "text": say(e)}
                for e in kept if e.get("by") in PEOPLE and e["kind"] not in QUIET_ACTIONS]
     key = [e for e in kept if is_key(e)]
     timeline = [{"seq": e["seq"], "t": e["t"], "local": local_time(e), "actor": e["actor"], "kind": e["kind"],
-                 "text": describe(e)} for e in key[:TIMELINE_LIMIT]]
+                 "text": say(e)} for e in key[:TIMELINE_LIMIT]]
     # The desks the case's messages went through, not every busy desk in the world.
     bottlenecks = g.case_traffic.report(top=8) if g.case_traffic.handled else None
 
@@ -288,7 +312,8 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
             basis = e.get("notice") or e.get("diffusion") or ""
             if e["reason"] in BASIS_FELL and fell.get(basis) in RULE_PROTECTS:
                 continue  # the rule did what it is for: protecting the person is nobody's failure
-            improve.append(f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}.")
+            who = (subjects or {}).get(e["subject"], e["subject"])
+            improve.append(f"{who} released in {country(e['country'])}: {e.get('detail') or e['reason']}.")
             corrective[e["reason"]] = CORRECTIVE.get(e["reason"])
     validations = _validations(kept, expectations, objective_rows)
     return {
@@ -297,7 +322,7 @@ def build(events: Iterable[Event] | Gathered, *, title: str, scenario_id: str, p
         "players": list(players), "counts": dict(g.counts),
         "objectives": objective_rows, "expectations": expectations, "decisions": decisions,
         "timeline": timeline, "timeline_total": len(key), "actions": actions,
-        "who_knew": _who_knew(kept, _seats(kept, list(players)), g.deliveries),
+        "who_knew": _who_knew(kept, _seats(kept, list(players)), g.deliveries, say),
         "bottlenecks": bottlenecks, "strengths": strengths, "improvements": improve,
         "corrective_actions": [c for c in corrective.values() if c], "notes": list(notes),
         "what_if": what_if or {},

@@ -126,3 +126,18 @@ def test_the_report_asks_a_decisions_question_with_countries_by_name():
                 if d["type"] == "apply_refugee_rule"]
     assert asked["prompt"].startswith("NCB Germany confirms refugee status for ")
     assert "fears persecution in France: what do you do with France's requests" in asked["prompt"]
+
+
+def test_the_report_names_the_people_it_is_about_when_it_knows_them():
+    """With the scenario's subjects (a session's report, the terminal's debrief) the timeline says
+    who; from a journal alone, which names nobody, the ids stay."""
+    from sim.report.debrief import build
+
+    ex = refugee_case([{"role": "ndtf"}], apply_refugee_rule="delete")
+    names = {s.id: s.identity.name for s in ex.scenario.subjects}
+    named = build(ex.journal.events, title="t", scenario_id="t", subjects=names)
+    plain = build(ex.journal.events, title="t", scenario_id="t")
+    (held,) = [x["text"] for x in named["timeline"] if "provisionally arrested" in x["text"]]
+    assert held.startswith(f"{names['S1']} provisionally arrested in Spain on Red Notice N1")
+    assert any(x["text"].startswith("S1 provisionally arrested") for x in plain["timeline"])
+    assert all("S1" not in fact["fact"].replace(names["S1"], "") for fact in named["who_knew"])
