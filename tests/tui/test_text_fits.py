@@ -116,6 +116,10 @@ async def test_a_long_reason_to_pause_gives_way_so_the_day_and_the_seat_stay_on_
         assert "…" in text and reason not in text
         assert text.rstrip().endswith("· day 1 of 7 · NDTF")
         assert bar.size.height <= 2
+        # The log holds the news whole; what was so before the start says when it happened, once.
+        log, _widest = _log_text(screen.query_one(EventLog))
+        said = "Diffusion D1 of Tajikistan to Spain, France, United Kingdom live at the start (circulated 2026-09-25 05:00)"
+        assert said in log and "local)" not in log
 
 
 async def test_a_decisions_options_name_countries_as_its_question_does(in_tmp):

@@ -375,7 +375,9 @@ def log_line(since: str, e: Mapping[str, Any], driver: Driver, prompts: dict[str
         text = f"Message from {name.sender(str(e['from']))}: {said[:280] + '…' if len(said) > 280 else said}"
     else:
         text = name.engine(decision_line(e, prompts) or describe(e))
-    lt = local_time(e)
+    # What was already so at the start says when it really happened itself; the actor's wall
+    # clock at the start would only add a second bracket.
+    lt = None if e.get("since") else local_time(e)
     return f"[dim]{when(since)[4:-4]}[/dim] {shown(text)}" + (f" [dim]({lt} local)[/dim]" if lt else "")
 
 
