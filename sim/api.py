@@ -47,7 +47,7 @@ from .scenario.loader import LoadedScenario, load_scenario
 from .scenario.model import Scenario
 from .sessions.runner import SessionRun, check_same_scenario, new_session
 from .sessions.store import RATINGS, SessionStore, session_file_for
-from .text import for_terminal, sentence_start
+from .text import for_terminal, sentence_start, standalone, whole_words
 from .world import all_members, all_offices
 
 
@@ -236,7 +236,9 @@ __all__ = [
     "sentence_start",
     "session_file_for",
     "settle_for_a_session",
+    "standalone",
     "view",
     "who_knew",
+    "whole_words",
     "write_output_text",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["for_terminal", "json_for_terminal"]
@@ -48,6 +49,17 @@ def json_for_terminal(doc: Any, **dumps: Any) -> str:
     ``\\uXXXX`` escapes: the same JSON value, safe to print."""
     text = json.dumps(doc, ensure_ascii=False, **dumps)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def standalone(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` standing alone, as the engine writes a country's code in a sentence
+    ("ES holds …", "in TJ"), not inside a reference such as N-FR-1."""
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+
+
+def whole_words(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word, the longest first (ids such as S1 and S12)."""
+    return re.compile(r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b")
 
 
 def sentence_start(text: str) -> str:

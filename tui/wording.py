@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from sim.api import kind_name, sentence_start
+from sim.api import kind_name, sentence_start, standalone, whole_words
 from sim.play.views import DecisionView, InboxItem
 
 FIELD_LABELS = {
@@ -76,13 +76,11 @@ class Namer:
                  cases: Mapping[str, str] | None = None) -> None:
         self.subjects = dict(subjects)
         self.cases = dict(cases or {})
-        ids = sorted(self.subjects, key=len, reverse=True)
-        self._ids = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b") if ids else None
+        self._ids = whole_words(self.subjects) if self.subjects else None
         self.countries = dict(countries or {})
         # Only the exercise's members, as upper-case words of their own: "MA does not surrender…",
         # not the FR of a reference such as N-FR-1.
-        self._codes = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, self.countries)) + r")(?![\w-])") \
-            if self.countries else None
+        self._codes = standalone(self.countries) if self.countries else None
 
     def country(self, code: str) -> str:
         return self.countries.get(code, code)

@@ -7,7 +7,6 @@ what when, bottlenecks, and the strengths and areas for improvement that follow 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 
 from ..engine.network import TrafficAnalysis
 from ..engine.views import SeatView
+from ..text import whole_words
 from .describe import BACKGROUND_TYPES, countries_named, country, describe, is_key, local_time
 from .journal_file import slim
 from .scoring import ExpectationScorer, dt, iso
@@ -195,8 +195,7 @@ def _naming(subjects: Mapping[str, str] | None) -> Callable[[Event], str]:
     if not subjects:
         return describe
     names = dict(subjects)
-    ids = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-    plain = re.compile(r"\b(" + ids + r")\b")
+    plain = whole_words(names)
 
     def say(e: Event) -> str:
         text = describe(e)
