@@ -56,6 +56,12 @@ RELEASE_REASONS = (NO_CONFIRMATION, NO_LONGER_VALID, NATIONAL, NO_BASIS, NO_REQU
                    REFUSED)
 
 
+def _lapsed(rec: Record) -> str:
+    """Why a record is no basis any more, as the holding NCB is told: "Red Notice N1 is no longer
+    valid (deleted)"."""
+    return f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})"
+
+
 @dataclass(slots=True)
 class ArrestCase:
     id: str
@@ -170,7 +176,7 @@ class Arrests:
                           state=rec.state)
         if not valid:
             self._release(case, case.country, NO_LONGER_VALID,
-                          f"the General Secretariat says {record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
+                          f"the General Secretariat says {_lapsed(rec)}")
             return
         self.send(case.country, case.requester, kind="hit_report", priority="urgent", about=case.subject.id,
                   then=lambda _m2: self._requester_confirms(case))
@@ -295,7 +301,7 @@ class Arrests:
         if not self._valid(case):
             rec = case.record
             assert rec is not None
-            self._basis_lost(case, NO_LONGER_VALID, f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
+            self._basis_lost(case, NO_LONGER_VALID, _lapsed(rec))
             return
         spec = case.subject.spec
         national = refused_nationality(requester, country, spec.nationalities, self.legal, self.nationals)
@@ -411,7 +417,7 @@ class Arrests:
         if not self._valid(case):
             rec = case.record
             assert rec is not None
-            self._basis_lost(case, BASIS_LOST, f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
+            self._basis_lost(case, BASIS_LOST, _lapsed(rec))
             return
         grounds = self._grounds(case)
         if grounds:
@@ -459,7 +465,7 @@ class Arrests:
         if case.active and not self._valid(case):
             rec = case.record
             assert rec is not None
-            self._basis_lost(case, BASIS_LOST, f"{record_name(rec.kind, rec.id)} is no longer valid ({rec.state})")
+            self._basis_lost(case, BASIS_LOST, _lapsed(rec))
 
     def _basis_lost(self, case: ArrestCase, reason: str, detail: str) -> None:
         # A prompt still open on the case stays open: answering it now changes nothing.

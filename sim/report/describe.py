@@ -10,7 +10,7 @@ from typing import Any
 from ..events.registry import INJECT_SKIPPED_WHY as SKIP_WHY
 from ..events.registry import KINDS
 from ..notices.kinds import kind_name
-from ..text import sentence_start
+from ..text import sentence_start, standalone
 from ..world import LANGUAGES, all_members
 
 Event = Mapping[str, Any]
@@ -29,8 +29,7 @@ def country(code: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _member_codes() -> re.Pattern[str]:
-    # Codes standing alone, in capitals: "ES holds …", "in TJ", not the FR of a reference (N-FR-1).
-    return re.compile(r"(?<![\w-])(" + "|".join(sorted(all_members())) + r")(?![\w-])")
+    return standalone(sorted(all_members()))
 
 
 def countries_named(text: str) -> str:
@@ -121,7 +120,7 @@ def describe(e: Event) -> str:
         return _before_start(k, e, kind)
     if k in ("notice.updated", "diffusion.updated"):
         return (f"{country(e['requester'])} adds {', '.join(e.get('added', ())) or 'nothing new'} to "
-                f"{kind} {_ref(e)} as names {e.get('subject', 'the subject')} uses")
+                f"{_named(e)} as names {e.get('subject', 'the subject')} uses")
     if k == "notice.published":
         return f"{sentence_start(kind)} {e['notice']} published" + (" with a public extract" if e.get("public") else "")
     if k == "notice.refused":
@@ -144,7 +143,7 @@ def describe(e: Event) -> str:
         return (f"{_seat(e['seat'])} lets {e['type'].replace('_', ' ')} ({e['decision']}) lapse: the default, "
                 f"{e['applied'].replace('_', ' ')}, applies")
     if k == "database.hit":
-        what = e["database"] if e["database"] == "SLTD" else f"{kind} {_ref(e)}"
+        what = e["database"] if e["database"] == "SLTD" else _named(e)
         return f"Hit at a {country(e['country'])} border post ({e['system'].upper()}): {e['subject']} on {what}"
     if k == "arrest.provisional":
         on = _named(e) or (f"{country(e['requester'])}'s warrant" if e.get("requester") else "a warrant")  # no notice
@@ -163,11 +162,11 @@ def describe(e: Event) -> str:
         return f"{e['subject']} released in {country(e['country'])}: {e.get('detail') or e['reason']}"
     if k == "subject.located":
         if e.get("transit"):
-            return f"{e['subject']} seen in transit in {country(e['country'])} on {kind} {_ref(e)}; not held"
+            return f"{e['subject']} seen in transit in {country(e['country'])} on {_named(e)}; not held"
         how = ", under protective measures" if e.get("measures") else ("" if e.get("notice_kind") in (None, "yellow")
                                                                          else "; not held")
-        on = " ".join(x for x in ("on", kind, _ref(e)) if x) if _ref(e) else ""
-        return f"{e['subject']} located in {country(e['country'])}" + (f" {on}" if on else "") + how
+        on = f" on {_named(e)}" if _ref(e) else ""
+        return f"{e['subject']} located in {country(e['country'])}{on}{how}"
     if k == "arrest.national":
         return f"{e['subject']} arrested on entering {country(e['country'])}, on its national warrant ({_ref(e)})"
     if k == "whereabouts.reported":
@@ -175,7 +174,7 @@ def describe(e: Event) -> str:
         return f"{country(e['requester'])} learns that {e['subject']} was {where} {country(e['country'])} ({_named(e)})"
     if k == "warning.issued":
         return (f"{country(e['country'])} is warned: {e['subject']} crossed its border "
-                f"({kind} {_ref(e)} of {country(e.get('requester'))})")
+                f"({_named(e)} of {country(e.get('requester'))})")
     if k == "border.prescreened":
         found = ", ".join(e["hits"]) if e["hits"] else "no hit"
         return (f"{country(e['country'])} screens {e['subject']}'s flight from {country(e['from'])} before arrival "
