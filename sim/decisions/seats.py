@@ -210,10 +210,15 @@ class Seats:
         self._switched = True
         port = self.port()
         for d in list(port.open):
-            held = self._held.get(d.id) or self._pending.get(d.id)
+            held = self._awaited(d.id)
             if d.seat in self.config.people and (held is None or not self._holds(held, d)):
                 key, delay = self._policy(d.seat).respond(d)
                 port.answer_later(d, key, delay, by="policy:by_the_book")
+
+    def _awaited(self, decision: str) -> RecordedAnswer | None:
+        """A person's answer still to come at its time: recorded after the branch, or before it
+        but not yet put back once the branch has come (``_pending``)."""
+        return self._held.get(decision) or (self._pending.get(decision) if self._switched else None)
 
     def _policy(self, seat: str) -> Policy | Scripted:
         if seat not in self._policies:
@@ -243,7 +248,7 @@ class Seats:
             # it is shown, once the instant is complete, as a person answering at once would.
             self._at(d.raised_at, partial(self._replay_answer, b, branch[1]))
             return None
-        held = self._held.get(d.id) or (self._pending.get(d.id) if self._switched else None)
+        held = self._awaited(d.id)
         if held is not None and self._holds(held, d):
             return None  # the person's own answer (or lapse) is held and comes at its time
         if held is not None and self._switched:
