@@ -39,14 +39,7 @@ class NcbsimApp(App):
 
     def on_mount(self) -> None:
         if self.driver is not None:  # joined to an exercise server
-            if self.driver.seat == "trainer":
-                from .screens.trainer import TrainerScreen
-
-                self.push_screen(TrainerScreen(self.driver, clock=self.clock))
-                return
-            sc = self.driver.host.scenario
-            self.push_screen(BriefingScreen(sc.title, self.driver.name.seat(self.driver.seat), sc.briefing,
-                                          sc.learning_objectives))
+            self._first_screen(self.driver, trainer=self.driver.seat == "trainer")
         elif self.scenario_path or (self.session and os.path.exists(self.session)):
             self.open_scenario(self.scenario_path)
         else:
@@ -59,14 +52,17 @@ class NcbsimApp(App):
                 (p.seat for p in load_scenario(path).scenario.players), "trainer")
             self.session = os.fspath(session_file_for(path, seat))
         self.driver = Driver.open(path, self.seat, self.session, trainer=self.trainer, automate=self.automate)
-        if self.trainer:
+        self._first_screen(self.driver, trainer=self.trainer)
+
+    def _first_screen(self, driver: Driver, *, trainer: bool) -> None:
+        """The trainer's console, or a seat's briefing before its clock starts."""
+        if trainer:
             from .screens.trainer import TrainerScreen
 
-            self.push_screen(TrainerScreen(self.driver, clock=self.clock))
+            self.push_screen(TrainerScreen(driver, clock=self.clock))
             return
-        sc = self.driver.host.scenario
-        self.push_screen(BriefingScreen(sc.title, self.driver.name.seat(self.driver.seat), sc.briefing,
-                                          sc.learning_objectives))
+        sc = driver.host.scenario
+        self.push_screen(BriefingScreen(sc.title, driver.name.seat(driver.seat), sc.briefing, sc.learning_objectives))
 
     @property
     def opened(self) -> Driver:
