@@ -57,6 +57,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     _count("decisions_expired", "decision.expired", "decisions left to expire", "decisions expired"),
 )}
 
+
 def measure(name: str, state: RunState, first_arrest: float | None) -> float | None:
     """One metric's value as a float (None where it has none), as a batch stores it."""
     value = METRICS[name].read(state, first_arrest)

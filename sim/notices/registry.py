@@ -231,7 +231,6 @@ class Registry:
             self.states[old] -= 1
         self.states[new] = self.states.get(new, 0) + 1
 
-
     @staticmethod
     def _fields(rec: Record) -> dict[str, Any]:
         out: dict[str, Any] = {"notice" if rec.kind != "diffusion" else "diffusion": rec.id, "notice_kind": rec.kind,
