@@ -148,7 +148,10 @@ def _country(value: Any) -> str:
         known = pycountry.countries.get(alpha_2=code)
         if known is not None:
             raise ValueError(f"{code} ({known.name}) is not an INTERPOL member country")
-        raise ValueError(f"{shown(value)} is not an ISO 3166 alpha-2 code of a member country")
+        # The three-letter code is the commonest slip ("TJK", "FRA"): say which two letters are meant.
+        meant = next((m for m in all_members().values() if m.iso3 == code), None)
+        hint = f" (did you mean {meant.iso2}, {meant.name}?)" if meant is not None else ""
+        raise ValueError(f"{shown(value)} is not an ISO 3166 alpha-2 code of a member country{hint}")
     return code
 
 

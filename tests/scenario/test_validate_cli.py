@@ -226,6 +226,11 @@ def test_unknown_iso_code(tmp_path):
     rejected_once(tmp_path, content, (9, 17), "players.0.country", "'XX'", "ISO 3166")
 
 
+def test_a_three_letter_code_is_told_which_two_letters_are_meant(tmp_path):
+    content = GOOD.replace("country: FR}", "country: FRA}")
+    rejected_once(tmp_path, content, (9, 17), "players.0.country", "'FRA'", "(did you mean FR, France?)")
+
+
 def test_country_that_is_not_an_interpol_member(tmp_path):
     content = GOOD.replace("[FR, ES, MA, SN, DE]", "[FR, ES, MA, SN, DE, KP]")
     rejected_once(tmp_path, content, (7, 33), "world.members.5", "KP", "not an INTERPOL member")
